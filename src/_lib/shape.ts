@@ -1,0 +1,74 @@
+import { ShapeError, ValueError } from './errors.js';
+import { show } from './assert.js';
+
+export type Shape = readonly number[];
+
+export function shapeSize(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function fmtShape(shape: Shape): string {
+  return `[${shape.join(',')}]`;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Row-major (C order) strides of a contiguous shape. */
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** Validates a shape argument: an array of non-negative integers. */
+export function checkShape(fn: string, name: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+    throw new ValueError(`${fn}: ${name} must be an array of non-negative integers, got ${show(shape)}`);
+  }
+  return shape as number[];
+}
+
+/**
+ * NumPy broadcasting: align trailing dimensions; each pair must be equal or
+ * one of them 1. Returns the broadcast shape or throws a ShapeError naming the op.
+ */
+export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new ShapeError(`${fn}: shapes ${fmtShape(a)} and ${fmtShape(b)} do not broadcast (dimension ${i}: ${da} vs ${db})`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Resolves a possibly negative axis against a rank, with a clear error. */
+export function normalizeAxis(fn: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+    throw new ValueError(`${fn}: axis must be an integer in [${-rank}, ${Math.max(rank - 1, 0)}], got ${show(axis)}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Normalizes `axis` (undefined = all, number, or list) to a sorted unique list. */
+export function normalizeAxes(fn: string, axis: number | readonly number[] | undefined, rank: number): number[] {
+  if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : [...axis];
+  const out = [...new Set(list.map((a) => normalizeAxis(fn, a, rank)))].sort((x, y) => x - y);
+  if (out.length !== list.length) throw new ValueError(`${fn}: axis has repeated entries, got ${show(list)}`);
+  return out;
+}

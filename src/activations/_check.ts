@@ -1,0 +1,8 @@
+import { show } from '../_lib/assert.js';
+import { ValueError } from '../_lib/errors.js';
+import { Tensor } from '../tensor/tensor.js';
+
+export function checkInput(fn: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${fn}: x must be a Tensor, got ${show(x)}`);
+  return x;
+}

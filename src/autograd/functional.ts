@@ -1,0 +1,179 @@
+import { show } from '../_lib/assert.js';
+import { ValueError } from '../_lib/errors.js';
+import { allocate } from '../_lib/typed.js';
+import { Tensor } from '../tensor/tensor.js';
+import { gradients } from './backward.js';
+import { enableGrad, noGrad } from './graph.js';
+
+/** What {@link valueAndGrad} returns: the function's value and one gradient per argument. */
+export interface ValueAndGrad {
+  value: Tensor;
+  grads: Tensor[];
+}
+
+function asLeaves(fn: string, args: readonly Tensor[]): Tensor[] {
+  return args.map((a, i) => {
+    if (!(a instanceof Tensor)) throw new ValueError(`${fn}: argument ${i} must be a Tensor, got ${show(a)}`);
+    // Parameters (leaves that already require grad) are used as they are, so a
+    // closure over a model's weights sees the same tensors; anything else is
+    // wrapped in a fresh leaf that shares its data (no copy).
+    return a.requiresGrad && a.node === null ? a : new Tensor(a.data, a.shape, true);
+  });
+}
+
+/**
+ * Transforms `fn` into a function returning both its value and the gradient
+ * of that value with respect to each argument (as `jax.value_and_grad` does,
+ * for every argument). The value must have one element. `.grad` fields are
+ * not touched, so this is safe inside custom training loops.
+ *
+ * Arguments that are parameters (`requiresGrad` leaves) are passed through as
+ * they are; so `valueAndGrad(() => loss(model))(...params)` differentiates
+ * with respect to a model's own weights.
+ *
+ * @example
+ * ```ts
+ * import { tensor, valueAndGrad, sum, mul } from 'myelin';
+ * const f = (x: Tensor) => sum(mul(x, x));
+ * const { value, grads } = valueAndGrad(f)(tensor([1, 2]));
+ * console.log(value.item(), grads[0]!.toArray()); // 5 [2, 4]
+ * ```
+ */
+export function valueAndGrad<A extends Tensor[]>(fn: (...args: A) => Tensor): (...args: A) => ValueAndGrad {
+  if (typeof fn !== 'function') throw new ValueError(`valueAndGrad: fn must be a function, got ${show(fn)}`);
+  return (...args: A): ValueAndGrad => {
+    const leaves = asLeaves('valueAndGrad', args);
+    const value = enableGrad(() => fn(...(leaves as A)));
+    if (!(value instanceof Tensor)) throw new ValueError(`valueAndGrad: fn must return a Tensor, got ${show(value)}`);
+    if (value.size !== 1) {
+      throw new ValueError(`valueAndGrad: fn must return a one-element tensor, got shape [${value.shape.join(',')}]`);
+    }
+    const one = allocate(value.dtype, 1);
+    one[0] = 1;
+    const grads = value.requiresGrad ? gradients(value, new Tensor(one, value.shape)) : new Map<Tensor, Tensor>();
+    return {
+      value: new Tensor(value.data, value.shape),
+      // An argument the value does not depend on has a zero gradient.
+      grads: leaves.map((l) => grads.get(l) ?? new Tensor(allocate(l.dtype, l.size), l.shape)),
+    };
+  };
+}
+
+/**
+ * Transforms `fn` into a function returning the gradient of its (one-element)
+ * value with respect to each argument.
+ *
+ * @example
+ * ```ts
+ * import { tensor, grad, sum, exp } from 'myelin';
+ * const [g] = grad((x: Tensor) => sum(exp(x)))(tensor([0, 1]));
+ * console.log(g!.toArray()); // [1, 2.718...]
+ * ```
+ */
+export function grad<A extends Tensor[]>(fn: (...args: A) => Tensor): (...args: A) => Tensor[] {
+  const vg = valueAndGrad(fn);
+  return (...args: A) => vg(...args).grads;
+}
+
+/** Options of {@link gradcheck}. */
+export interface GradcheckOptions {
+  /** Finite-difference step (default 1e-6, as PyTorch). */
+  eps?: number;
+  /** Absolute tolerance (default 1e-5, as PyTorch). */
+  atol?: number;
+  /** Relative tolerance (default 1e-3, as PyTorch). */
+  rtol?: number;
+  /** Throw a ValueError describing the worst element on failure (default true, as PyTorch's raise_exception). */
+  throwOnFailure?: boolean;
+  /** Seed of the fixed random weights that project a non-scalar output to a scalar (default 0). */
+  seed?: number;
+}
+
+/** The result of {@link gradcheck}. */
+export interface GradcheckResult {
+  passed: boolean;
+  /** Largest |analytic − numeric| over all checked elements. */
+  maxAbsError: number;
+  /** Where the worst mismatch (by tolerance ratio) was, or null when none was checked. */
+  worst: { input: number; index: number; analytic: number; numeric: number } | null;
+}
+
+/**
+ * Compares the gradients from autograd with central finite differences,
+ * `(f(x + eps) − f(x − eps)) / 2eps`, element by element, as PyTorch's
+ * `torch.autograd.gradcheck`. Inputs must be float64 (float32 differences are
+ * too coarse). A non-scalar output is projected to a scalar by fixed random
+ * weights w, checking the vector–Jacobian product Σ w·f(x) that backward computes.
+ * An element passes when |analytic − numeric| <= atol + rtol·|numeric|.
+ *
+ * @example
+ * ```ts
+ * import { gradcheck, tensor, tanh } from 'myelin';
+ * const x = tensor([[0.3, -1.2], [2, 0.5]], { dtype: 'float64' });
+ * console.log(gradcheck((a: Tensor) => tanh(a), [x]).passed); // true
+ * ```
+ */
+export function gradcheck(
+  fn: (...args: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
+): GradcheckResult {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, throwOnFailure = true, seed = 0 } = options;
+  inputs.forEach((t, i) => {
+    if (!(t instanceof Tensor) || t.dtype !== 'float64') {
+      throw new ValueError(`gradcheck: inputs[${i}] must be a float64 Tensor, got ${t instanceof Tensor ? t.dtype : show(t)}`);
+    }
+  });
+  // Work on private copies so the caller's tensors are never perturbed.
+  const xs = inputs.map((t) => new Tensor(Float64Array.from(t.data), t.shape, true));
+  const out0 = enableGrad(() => fn(...xs));
+  let w: Float64Array;
+  {
+    // Deterministic weights in [0.5, 1.5): never zero, so no element is skipped.
+    w = new Float64Array(out0.size);
+    let s = (seed * 2654435761 + 12345) >>> 0;
+    for (let i = 0; i < w.length; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      w[i] = 0.5 + s / 4294967296;
+    }
+  }
+  const project = (y: Tensor): number => {
+    let acc = 0;
+    for (let i = 0; i < y.size; i++) acc += w[i]! * y.data[i]!;
+    return acc;
+  };
+  const grads = out0.requiresGrad ? gradients(out0, new Tensor(Float64Array.from(w), out0.shape)) : new Map<Tensor, Tensor>();
+  let maxAbsError = 0;
+  let worstRatio = -1;
+  let worst: GradcheckResult['worst'] = null;
+  noGrad(() => {
+    xs.forEach((x, inputIndex) => {
+      const analytic = grads.get(x);
+      for (let i = 0; i < x.size; i++) {
+        const orig = x.data[i]!;
+        x.data[i] = orig + eps;
+        const fp = project(fn(...xs));
+        x.data[i] = orig - eps;
+        const fm = project(fn(...xs));
+        x.data[i] = orig;
+        const numeric = (fp - fm) / (2 * eps);
+        const a = analytic === undefined ? 0 : analytic.data[i]!;
+        const err = Math.abs(a - numeric);
+        const ratio = err / (atol + rtol * Math.abs(numeric));
+        maxAbsError = Math.max(maxAbsError, Number.isNaN(err) ? Infinity : err);
+        if (Number.isNaN(ratio) || ratio > worstRatio) {
+          worstRatio = Number.isNaN(ratio) ? Infinity : ratio;
+          worst = { input: inputIndex, index: i, analytic: a, numeric };
+        }
+      }
+    });
+  });
+  const passed = worstRatio <= 1;
+  if (!passed && throwOnFailure && worst !== null) {
+    const wv = worst as { input: number; index: number; analytic: number; numeric: number };
+    throw new ValueError(
+      `gradcheck: gradient mismatch at inputs[${wv.input}] element ${wv.index}: analytic ${wv.analytic}, numeric ${wv.numeric} (atol ${atol}, rtol ${rtol})`,
+    );
+  }
+  return { passed, maxAbsError, worst };
+}

@@ -1,0 +1,4 @@
+export { noGrad, enableGrad, isGradEnabled } from './graph.js';
+export { backward } from './backward.js';
+export { grad, valueAndGrad, gradcheck } from './functional.js';
+export type { ValueAndGrad, GradcheckOptions, GradcheckResult } from './functional.js';

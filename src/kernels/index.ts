@@ -1,0 +1,2 @@
+export { getBackend } from './backend.js';
+export type { BackendName } from './backend.js';

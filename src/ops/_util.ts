@@ -1,0 +1,82 @@
+import { show } from '../_lib/assert.js';
+import { ValueError } from '../_lib/errors.js';
+import { broadcastShapes, sameShape, type Shape } from '../_lib/shape.js';
+import { allocate, type DType } from '../_lib/typed.js';
+import { reduceSlot } from '../kernels/reduce.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** A tensor, or a plain number taken as a scalar of the other operand's dtype. */
+export type Scalar = Tensor | number;
+
+/** Checks an op argument is a Tensor (or a number where allowed) and returns it as a Tensor. */
+export function arg(fn: string, name: string, x: unknown, dtype: DType = 'float32'): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number') {
+    const d = allocate(dtype, 1);
+    d[0] = x;
+    return new Tensor(d, []);
+  }
+  throw new ValueError(`${fn}: ${name} must be a Tensor or a number, got ${show(x)}`);
+}
+
+/** Checks an op argument is a Tensor. */
+export function tensorArg(fn: string, name: string, x: unknown): Tensor {
+  if (x instanceof Tensor) return x;
+  throw new ValueError(`${fn}: ${name} must be a Tensor, got ${show(x)}`);
+}
+
+/** The two operands of a binary op as tensors of one dtype (float64 wins, as in PyTorch). */
+export function operands(fn: string, a: unknown, b: unknown): [Tensor, Tensor] {
+  const da = a instanceof Tensor ? a.dtype : undefined;
+  const db = b instanceof Tensor ? b.dtype : undefined;
+  const dtype: DType = da === 'float64' || db === 'float64' ? 'float64' : 'float32';
+  let ta = arg(fn, 'a', a, dtype);
+  let tb = arg(fn, 'b', b, dtype);
+  if (ta.dtype !== dtype) ta = castTo(ta, dtype);
+  if (tb.dtype !== dtype) tb = castTo(tb, dtype);
+  return [ta, tb];
+}
+
+// Promotion inside an op: the cast is recorded so gradients flow back in the
+// original dtype.
+function castTo(x: Tensor, dtype: DType): Tensor {
+  const data = allocate(dtype, x.size);
+  data.set(x.data);
+  const out = new Tensor(data, x.shape);
+  if (x.requiresGrad) {
+    out.requiresGrad = true;
+    out.node = {
+      op: 'cast',
+      inputs: [x],
+      backward: (g) => {
+        const d = allocate(x.dtype, g.size);
+        d.set(g.data);
+        return [new Tensor(d, x.shape)];
+      },
+    };
+  }
+  return out;
+}
+
+export function outShapeOf(fn: string, a: Tensor, b: Tensor): number[] {
+  return broadcastShapes(fn, a.shape, b.shape);
+}
+
+/**
+ * Sums a gradient of a broadcast result back down to an operand's shape:
+ * the adjoint of broadcasting. Leading dimensions that broadcasting added are
+ * summed away, and dimensions of size 1 that were stretched are summed with
+ * the size kept.
+ */
+export function unbroadcast(g: Tensor, shape: Shape): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  }
+  const out = allocate(g.dtype, g.size === 0 ? 0 : shape.reduce((p, d) => p * d, 1));
+  if (g.size === 0) return new Tensor(allocate(g.dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  reduceSlot.impl('sum', g.data, g.shape, axes, out);
+  return new Tensor(out, shape);
+}

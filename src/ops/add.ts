@@ -1,0 +1,18 @@
+import type { Tensor } from '../tensor/tensor.js';
+import { binaryOp } from './_binary.js';
+import { unbroadcast, type Scalar } from './_util.js';
+
+/**
+ * Element-wise sum with NumPy/PyTorch broadcasting: `a + b`.
+ * Gradient: ∂/∂a = g and ∂/∂b = g, each summed back to its operand's shape.
+ *
+ * @example
+ * ```ts
+ * import { add, tensor } from 'myelin';
+ * add(tensor([[1, 2], [3, 4]]), tensor([10, 20])).toArray(); // [[11, 22], [13, 24]]
+ * add(tensor([1, 2]), 1).toArray();                           // [2, 3]
+ * ```
+ */
+export function add(a: Scalar, b: Scalar): Tensor {
+  return binaryOp('add', a, b, 'add', (g, ta, tb) => [unbroadcast(g, ta.shape), unbroadcast(g, tb.shape)]);
+}

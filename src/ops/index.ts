@@ -1,0 +1,15 @@
+export { add } from './add.js';
+export { sub } from './sub.js';
+export { mul } from './mul.js';
+export { div } from './div.js';
+export { neg } from './neg.js';
+export { exp } from './exp.js';
+export { log } from './log.js';
+export { cast } from './cast.js';
+export { reshape } from './reshape.js';
+export { permute, transpose } from './transpose.js';
+export { matmul } from './matmul.js';
+export { sum } from './sum.js';
+export type { ReduceOptions } from './sum.js';
+export { mean } from './mean.js';
+export type { Scalar } from './_util.js';

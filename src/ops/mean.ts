@@ -1,0 +1,23 @@
+import { normalizeAxes } from '../_lib/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { div } from './div.js';
+import { sum, type ReduceOptions } from './sum.js';
+import { tensorArg } from './_util.js';
+
+/**
+ * Arithmetic mean over axes (all by default), as `torch.mean`. The mean of
+ * zero elements is NaN, as in PyTorch. Composite: sum / count, so its
+ * gradient comes from those two ops (g / count, broadcast back).
+ *
+ * @example
+ * ```ts
+ * import { mean, tensor } from 'myelin';
+ * mean(tensor([[1, 2], [3, 4]]), { axis: 1 }).toArray(); // [1.5, 3.5]
+ * ```
+ */
+export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
+  const t = tensorArg('mean', 'x', x);
+  const axes = normalizeAxes('mean', options.axis, t.rank);
+  const count = axes.reduce((p, a) => p * t.shape[a]!, 1);
+  return div(sum(t, options), count);
+}

@@ -1,0 +1,52 @@
+import { normalizeAxes } from '../_lib/shape.js';
+import { allocate } from '../_lib/typed.js';
+import { record } from '../autograd/graph.js';
+import { reduceSlot } from '../kernels/reduce.js';
+import { broadcastCopy } from '../kernels/js/binary.js';
+import { Tensor } from '../tensor/tensor.js';
+import { tensorArg } from './_util.js';
+
+/** Options of the reductions (`sum`, `mean`, `max`, ...). */
+export interface ReduceOptions {
+  /** Axis or axes to reduce (negative counts from the end); all when omitted. */
+  axis?: number | readonly number[];
+  /** Keep reduced dimensions with size 1 (default false), as PyTorch's keepdim. */
+  keepDims?: boolean;
+}
+
+/** The output shapes of a reduction: with and without the kept unit dimensions. */
+export function reducedShapes(shape: readonly number[], axes: readonly number[]): { kept: number[]; dropped: number[] } {
+  const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const dropped = shape.filter((_, i) => !axes.includes(i));
+  return { kept, dropped };
+}
+
+/** Broadcasts a gradient of a reduction (shape `kept`) back over the input shape. */
+export function expandGrad(g: Tensor, kept: readonly number[], shape: readonly number[]): Tensor {
+  const data = allocate(g.dtype, shape.reduce((p, d) => p * d, 1));
+  broadcastCopy(g.data, kept, data, shape);
+  return new Tensor(data, shape);
+}
+
+/**
+ * Sum over axes (all by default), as `torch.sum(x, dim, keepdim)`.
+ * Gradient: g broadcast back over the reduced axes.
+ *
+ * @example
+ * ```ts
+ * import { sum, tensor } from 'myelin';
+ * const x = tensor([[1, 2], [3, 4]]);
+ * sum(x).item();                            // 10
+ * sum(x, { axis: 0 }).toArray();            // [4, 6]
+ * sum(x, { axis: 1, keepDims: true }).shape; // [2, 1]
+ * ```
+ */
+export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
+  const t = tensorArg('sum', 'x', x);
+  const axes = normalizeAxes('sum', options.axis, t.rank);
+  const { kept, dropped } = reducedShapes(t.shape, axes);
+  const data = allocate(t.dtype, dropped.reduce((p, d) => p * d, 1));
+  reduceSlot.impl('sum', t.data, t.shape, axes, data);
+  const out = new Tensor(data, options.keepDims === true ? kept : dropped);
+  return record('sum', out, [t], (g) => [expandGrad(g, kept, t.shape)]);
+}

@@ -1,0 +1,256 @@
+import { fail, show } from '../_lib/assert.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
+import { checkShape, fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
+import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
+import { defaultRng, type Rng } from '../random/rng.js';
+import { Tensor, type NestedArray } from './tensor.js';
+
+/** Anything `tensor()` accepts: a number, nested arrays, a typed array (with a shape) or a Tensor. */
+export type TensorLike = Tensor | NestedArray | FloatArray | readonly number[];
+
+/** Options of {@link tensor}. */
+export interface TensorOptions {
+  /** Element type; default 'float32', or the dtype of a typed array or Tensor passed in. */
+  dtype?: DType;
+  /** Shape for flat data (a typed array or a flat number array). */
+  shape?: readonly number[];
+  /** Mark as a leaf that gradients flow to. */
+  requiresGrad?: boolean;
+}
+
+function checkDtype(fn: string, dtype: unknown): DType {
+  if (dtype !== 'float32' && dtype !== 'float64') fail(fn, 'dtype', '"float32" or "float64"', dtype);
+  return dtype;
+}
+
+function inferShape(values: NestedArray, path: string): number[] {
+  if (typeof values === 'number') return [];
+  if (!Array.isArray(values)) {
+    throw new ValueError(`tensor: values${path} must be a number or an array, got ${show(values)}`);
+  }
+  if (values.length === 0) return [0];
+  return [values.length, ...inferShape(values[0]!, `${path}[0]`)];
+}
+
+function fillFrom(values: NestedArray, shape: Shape, dim: number, out: FloatArray, offset: number, path: string): number {
+  if (dim === shape.length) {
+    if (typeof values !== 'number') {
+      throw new ShapeError(`tensor: ragged nested array: values${path} is ${show(values)} where a number was expected`);
+    }
+    out[offset] = values;
+    return offset + 1;
+  }
+  if (!Array.isArray(values)) {
+    throw new ShapeError(`tensor: ragged nested array: values${path} is ${show(values)} where an array of length ${shape[dim]} was expected`);
+  }
+  if (values.length !== shape[dim]) {
+    throw new ShapeError(`tensor: ragged nested array: values${path} has length ${values.length}, expected ${shape[dim]}`);
+  }
+  for (let i = 0; i < values.length; i++) offset = fillFrom(values[i]!, shape, dim + 1, out, offset, `${path}[${i}]`);
+  return offset;
+}
+
+/**
+ * Creates a tensor from a number, nested arrays, or flat data plus a shape.
+ * Numbers are copied; the tensor never aliases the caller's arrays (a typed
+ * array of the requested dtype is copied too, so later writes cannot leak in).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from 'myelin';
+ * tensor(3);                                          // scalar, shape []
+ * tensor([[1, 2], [3, 4]]);                           // shape [2, 2], float32
+ * tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] }); // float64
+ * tensor([1, 2, 3], { dtype: 'float64' });
+ * ```
+ */
+export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor {
+  const requiresGrad = options.requiresGrad ?? false;
+  if (values instanceof Tensor) {
+    const dtype = options.dtype === undefined ? values.dtype : checkDtype('tensor', options.dtype);
+    const data = allocate(dtype, values.size);
+    data.set(values.data);
+    return new Tensor(data, options.shape === undefined ? values.shape : reshapeCheck(values.size, options.shape), requiresGrad);
+  }
+  if (values instanceof Float32Array || values instanceof Float64Array) {
+    const dtype = options.dtype === undefined ? (values instanceof Float64Array ? 'float64' : 'float32') : checkDtype('tensor', options.dtype);
+    const shape = options.shape === undefined ? [values.length] : reshapeCheck(values.length, options.shape);
+    const data = allocate(dtype, values.length);
+    data.set(values);
+    return new Tensor(data, shape, requiresGrad);
+  }
+  if (ArrayBuffer.isView(values)) {
+    fail('tensor', 'values', 'a number, nested arrays, a Float32Array or Float64Array', values);
+  }
+  const dtype = options.dtype === undefined ? 'float32' : checkDtype('tensor', options.dtype);
+  const nested = values as NestedArray;
+  const inferred = inferShape(nested, '');
+  const data = allocate(dtype, shapeSize(inferred));
+  fillFrom(nested, inferred, 0, data, 0, '');
+  return new Tensor(data, options.shape === undefined ? inferred : reshapeCheck(data.length, options.shape), requiresGrad);
+}
+
+function reshapeCheck(size: number, shape: readonly number[]): number[] {
+  const s = checkShape('tensor', 'shape', shape);
+  if (shapeSize(s) !== size) {
+    throw new ShapeError(`tensor: shape ${fmtShape(s)} needs ${shapeSize(s)} elements, got ${size}`);
+  }
+  return s;
+}
+
+/** Options shared by the creation functions. */
+export interface CreateOptions {
+  /** Element type; default 'float32'. */
+  dtype?: DType;
+  /** Mark as a leaf that gradients flow to. */
+  requiresGrad?: boolean;
+}
+
+function make(fn: string, shape: readonly number[], options: CreateOptions, fill?: (data: FloatArray) => void): Tensor {
+  const s = checkShape(fn, 'shape', shape);
+  const dtype = options.dtype === undefined ? 'float32' : checkDtype(fn, options.dtype);
+  const data = allocate(dtype, shapeSize(s));
+  fill?.(data);
+  return new Tensor(data, s, options.requiresGrad ?? false);
+}
+
+/**
+ * A tensor of zeros.
+ * @example
+ * ```ts
+ * import { zeros } from 'myelin';
+ * zeros([2, 3]).toArray(); // [[0, 0, 0], [0, 0, 0]]
+ * ```
+ */
+export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  return make('zeros', shape, options);
+}
+
+/**
+ * A tensor of ones.
+ * @example
+ * ```ts
+ * import { ones } from 'myelin';
+ * ones([2]).toArray(); // [1, 1]
+ * ```
+ */
+export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  return make('ones', shape, options, (d) => d.fill(1));
+}
+
+/**
+ * A tensor filled with one value.
+ * @example
+ * ```ts
+ * import { full } from 'myelin';
+ * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
+ * ```
+ */
+export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+  if (typeof value !== 'number') fail('full', 'value', 'a number', value);
+  return make('full', shape, options, (d) => d.fill(value));
+}
+
+/**
+ * An identity matrix of n rows and m columns (m defaults to n).
+ * @example
+ * ```ts
+ * import { eye } from 'myelin';
+ * eye(2).toArray(); // [[1, 0], [0, 1]]
+ * ```
+ */
+export function eye(n: number, m: number = n, options: CreateOptions = {}): Tensor {
+  return make('eye', [n, m], options, (d) => {
+    for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+  });
+}
+
+/**
+ * A tensor of zeros with the shape and dtype of another.
+ * @example
+ * ```ts
+ * import { zerosLike, tensor } from 'myelin';
+ * zerosLike(tensor([1, 2])).toArray(); // [0, 0]
+ * ```
+ */
+export function zerosLike(t: Tensor): Tensor {
+  return make('zerosLike', t.shape, { dtype: t.dtype });
+}
+
+/**
+ * A tensor of ones with the shape and dtype of another.
+ * @example
+ * ```ts
+ * import { onesLike, tensor } from 'myelin';
+ * onesLike(tensor([1, 2])).toArray(); // [1, 1]
+ * ```
+ */
+export function onesLike(t: Tensor): Tensor {
+  return make('onesLike', t.shape, { dtype: t.dtype }, (d) => d.fill(1));
+}
+
+/** Options of {@link randomUniform}. */
+export interface RandomUniformOptions extends CreateOptions {
+  low?: number;
+  high?: number;
+  /** Random stream; the shared default stream when omitted. */
+  rng?: Rng;
+}
+
+/**
+ * Uniform random values in [low, high) (default [0, 1)).
+ * @example
+ * ```ts
+ * import { randomUniform, createRng } from 'myelin';
+ * const t = randomUniform([2, 3], { low: -1, high: 1, rng: createRng(0) });
+ * ```
+ */
+export function randomUniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
+  const { low = 0, high = 1, rng = defaultRng() } = options;
+  if (!Number.isFinite(low) || !Number.isFinite(high) || high < low) {
+    fail('randomUniform', 'low/high', 'finite numbers with low <= high', [low, high]);
+  }
+  return make('randomUniform', shape, options, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = rng.uniform(low, high);
+  });
+}
+
+/** Options of {@link randomNormal}. */
+export interface RandomNormalOptions extends CreateOptions {
+  mean?: number;
+  std?: number;
+  /** Random stream; the shared default stream when omitted. */
+  rng?: Rng;
+}
+
+/**
+ * Normal random values (default mean 0, std 1).
+ * @example
+ * ```ts
+ * import { randomNormal, createRng } from 'myelin';
+ * const t = randomNormal([4], { std: 0.1, rng: createRng(0) });
+ * ```
+ */
+export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  const { mean = 0, std = 1, rng = defaultRng() } = options;
+  if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
+    fail('randomNormal', 'mean/std', 'finite numbers with std >= 0', [mean, std]);
+  }
+  return make('randomNormal', shape, options, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = rng.normal(mean, std);
+  });
+}
+
+/**
+ * Converts a TensorLike to a Tensor without copying when it already is one.
+ * Used at API boundaries (`predict(model, [[...]])`).
+ * @example
+ * ```ts
+ * import { asTensor } from 'myelin';
+ * asTensor([[1, 2]]).shape; // [1, 2]
+ * ```
+ */
+export function asTensor(value: TensorLike, dtype?: DType): Tensor {
+  if (value instanceof Tensor && (dtype === undefined || value.dtype === dtype)) return value;
+  return tensor(value, dtype === undefined ? {} : { dtype });
+}

@@ -1,0 +1,16 @@
+export { Tensor, isTensor } from './tensor.js';
+export type { NestedArray, GradNode } from './tensor.js';
+export {
+  tensor,
+  zeros,
+  ones,
+  full,
+  eye,
+  zerosLike,
+  onesLike,
+  randomUniform,
+  randomNormal,
+  asTensor,
+} from './create.js';
+export type { TensorLike, TensorOptions, CreateOptions, RandomUniformOptions, RandomNormalOptions } from './create.js';
+export type { DType, FloatArray } from '../_lib/typed.js';

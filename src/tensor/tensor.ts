@@ -1,0 +1,124 @@
+import { ValueError } from '../_lib/errors.js';
+import { fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
+import { dtypeOf, type DType, type FloatArray } from '../_lib/typed.js';
+
+/** Nested JS arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
+export type NestedArray = number | NestedArray[];
+
+/**
+ * One recorded step of the autograd graph: the inputs of an op and the
+ * function that maps the output's gradient to the inputs' gradients
+ * (`null` for an input that needs none).
+ */
+export interface GradNode {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly backward: (grad: Tensor) => readonly (Tensor | null)[];
+}
+
+/**
+ * An n-dimensional array of float32 or float64 numbers, stored contiguously
+ * in row-major (C) order. A Tensor is a plain garbage-collected object: there
+ * is nothing to dispose.
+ *
+ * Math on tensors lives in standalone functions (`add`, `matmul`, `relu`, ...)
+ * rather than methods, so a bundle holds only the ops it imports.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from 'myelin';
+ * const t = tensor([[1, 2, 3], [4, 5, 6]]);
+ * console.log(t.shape, t.dtype, t.size); // [2, 3] 'float32' 6
+ * console.log(t.toArray());             // [[1, 2, 3], [4, 5, 6]]
+ * ```
+ */
+export class Tensor {
+  /** Dimensions, outermost first. `[]` is a scalar. */
+  readonly shape: Shape;
+  /** Element type: 'float32' (the default) or 'float64'. */
+  readonly dtype: DType;
+  /** The elements in row-major order. Optimizers update it in place. */
+  readonly data: FloatArray;
+  /** Number of elements (the product of the shape). */
+  readonly size: number;
+  /** Whether gradients flow to this tensor (parameters and `grad` inputs). */
+  requiresGrad: boolean;
+  /** Accumulated gradient of a leaf tensor after `backward`, or null. */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor when it was recorded for autograd. */
+  node: GradNode | null = null;
+
+  constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
+    const size = shapeSize(shape);
+    if (data.length !== size) {
+      throw new ValueError(`Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${size}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtypeOf(data);
+    this.size = size;
+    this.requiresGrad = requiresGrad;
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /**
+   * The elements as nested JS arrays (a number for a scalar).
+   *
+   * @example
+   * ```ts
+   * import { tensor } from 'myelin';
+   * console.log(tensor([[1, 2], [3, 4]]).toArray()); // [[1, 2], [3, 4]]
+   * ```
+   */
+  toArray(): NestedArray {
+    const { data, shape } = this;
+    if (shape.length === 0) return data[0]!;
+    const build = (dim: number, offset: number, stride: number): NestedArray[] => {
+      const n = shape[dim]!;
+      const inner = stride / (n || 1);
+      const out: NestedArray[] = new Array<NestedArray>(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = dim === shape.length - 1 ? data[offset + i]! : build(dim + 1, offset + i * inner, inner);
+      }
+      return out;
+    };
+    return build(0, 0, this.size);
+  }
+
+  /**
+   * The single element of a one-element tensor, as a JS number.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from 'myelin';
+   * console.log(tensor([[2.5]]).item()); // 2.5
+   * ```
+   */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ValueError(`Tensor.item: tensor must have exactly one element, got shape ${fmtShape(this.shape)}`);
+    }
+    return this.data[0]!;
+  }
+
+  toString(): string {
+    return `Tensor(${fmtShape(this.shape)}, ${this.dtype})`;
+  }
+}
+
+/**
+ * Whether a value is a myelin Tensor.
+ *
+ * @example
+ * ```ts
+ * import { isTensor, tensor } from 'myelin';
+ * console.log(isTensor(tensor(1)), isTensor([1])); // true false
+ * ```
+ */
+export function isTensor(value: unknown): value is Tensor {
+  return value instanceof Tensor;
+}

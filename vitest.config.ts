@@ -1,0 +1,9 @@
+/// <reference types="node" />
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+  },
+});
