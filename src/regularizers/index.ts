@@ -1,1 +1,1 @@
-export {};
+export type { Regularizer } from './regularizer.js';
