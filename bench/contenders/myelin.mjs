@@ -1,0 +1,60 @@
+// myelin from its built package (dist/), on the JS kernels or the WebAssembly SIMD kernels.
+import * as my from '../../dist/index.js';
+import { SEED_NET, stats, timePerCall, randomFloats, loadFashionMnist, peakRssMb, accuracyOf, now } from '../lib.mjs';
+
+export async function setup(backend) {
+  if (backend === 'wasm') {
+    const { useWasm } = await import('../../dist/wasm/index.js');
+    if (!(await useWasm())) throw new Error('WebAssembly SIMD is not available here');
+  }
+}
+
+export const W1 = ({ n }) => {
+  const a = my.tensor(randomFloats(n * n, 1), { shape: [n, n] });
+  const b = my.tensor(randomFloats(n * n, 2), { shape: [n, n] });
+  const run = () => my.matmul(a, b);
+  const s = stats(timePerCall(run, { warmup: 2, samples: 5, minMs: 300 }).map((t) => (2 * n ** 3) / t / 1e9));
+  return { ...s, unit: 'GFLOPS' };
+};
+
+export const W2 = async ({ quick, dataDir }) => {
+  const d = loadFashionMnist({ quick, dir: dataDir });
+  const rng = my.createRng(1);
+  const model = my.sequential([
+    my.dense(784, 128, { activation: my.relu, rng }),
+    my.dense(128, 10, { rng }),
+  ]);
+  const x = my.tensor(d.xTrain, { shape: [d.nTrain, 784] });
+  const y = my.tensor(Float32Array.from(d.yTrain), { shape: [d.nTrain] });
+  const t0 = now();
+  await my.fit(model, x, y, {
+    loss: my.crossEntropy,
+    optimizer: my.adam({ learningRate: 1e-3 }),
+    epochs: 1,
+    batchSize: 64,
+    shuffle: true,
+    rng,
+  });
+  const seconds = (now() - t0) / 1000;
+  const logits = my.predict(model, my.tensor(d.xTest, { shape: [d.nTest, 784] }));
+  const accuracy = accuracyOf(logits.data, d.yTest);
+  const sps = d.nTrain / seconds;
+  return { median: sps, min: sps, max: sps, unit: 'samples/s', accuracy, peakRssMb: peakRssMb(), synthetic: d.synthetic };
+};
+
+export const W3 = () => {
+  const { W1: w1, b1, W2: w2, b2, input } = SEED_NET;
+  const T = (m) => m[0].map((_, j) => m.map((r) => r[j]));
+  const model = my.sequential([
+    my.dense(3, 4, { activation: my.sigmoid, kernel: T(w1), bias: b1 }),
+    my.dense(4, 2, { activation: my.sigmoid, kernel: T(w2), bias: b2 }),
+  ]);
+  const x = my.tensor([input]);
+  let sink = 0;
+  const run = () => {
+    sink += my.predict(model, x).data[0];
+  };
+  const s = stats(timePerCall(run).map((t) => 1 / t));
+  if (Number.isNaN(sink)) throw new Error('unreachable');
+  return { ...s, unit: 'predictions/s' };
+};

@@ -1,0 +1,92 @@
+// npm run bench [-- --quick] [-- --data DIR] [-- --only W1,W3]
+// Runs myelin (JS and WebAssembly kernels) and its peers side by side on the
+// same workloads, one process per contender, prints a markdown table with the
+// ratios myelin/peer, and writes bench/results/latest.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const dataArg = args.find((a) => a.startsWith('--data'));
+const dataDir = dataArg?.includes('=') ? dataArg.split('=')[1] : dataArg ? args[args.indexOf(dataArg) + 1] : undefined;
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : ['W1', 'W2', 'W3'];
+
+if (!existsSync(join(here, 'node_modules', '@tensorflow', 'tfjs'))) {
+  console.error('Installing the peers into bench/node_modules (once)...');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: here, stdio: 'inherit' });
+}
+if (!existsSync(join(root, 'dist', 'index.js'))) {
+  console.error('Building myelin (dist/ is missing)...');
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+}
+const fashion = dataDir ?? '/usr/share/datasets/fashion-mnist';
+if (only.includes('W2') && !existsSync(join(fashion, 'train-images-idx3-ubyte.gz')) && !existsSync(join(fashion, 'train-images-idx3-ubyte'))) {
+  console.error(`Fashion-MNIST not found in ${fashion} (apt-get install -y dataset-fashion-mnist, or pass --data DIR): W2 uses synthetic data of the same shape, so its accuracy means nothing.`);
+}
+
+const plan = [];
+if (only.includes('W1')) {
+  for (const n of quick ? [256, 512] : [128, 256, 512, 1024]) {
+    for (const c of ['plain-js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) {
+      if (c === 'plain-js' && n > 512) continue; // minutes per run at n = 1024; the trend is clear by 512
+      plan.push([c, 'W1', `--n=${n}`]);
+    }
+  }
+}
+if (only.includes('W2')) for (const c of ['brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W2']);
+if (only.includes('W3')) for (const c of ['plain-js', 'brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W3']);
+
+const results = [];
+for (const [contender, workload, ...extra] of plan) {
+  const label = `${workload} ${contender} ${extra.join(' ')}`.trim();
+  process.stderr.write(`${label} ... `);
+  const r = spawnSync(process.execPath, [join(here, 'worker.mjs'), contender, workload, ...extra, ...(quick ? ['--quick'] : []), ...(dataDir ? [`--data=${dataDir}`] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    const res = JSON.parse(line);
+    if (res.skip) { process.stderr.write('skipped\n'); continue; }
+    results.push(res);
+    process.stderr.write(`${fmt(res.median)} ${res.unit}${res.accuracy !== undefined ? `, accuracy ${res.accuracy.toFixed(3)}` : ''}\n`);
+  } catch {
+    process.stderr.write(`failed\n${r.stderr.slice(-2000)}\n`);
+    results.push({ name: contender, workload, ...(extra.length ? { n: Number(extra[0].slice(4)) } : {}), error: (r.stderr || 'no output').trim().split('\n').slice(-3).join(' ') });
+  }
+}
+
+function fmt(v) {
+  if (v === undefined || Number.isNaN(v)) return '-';
+  if (v >= 100) return Math.round(v).toLocaleString('en-US');
+  return v.toPrecision(3);
+}
+
+const mine = ['myelin-js', 'myelin-wasm'];
+const lines = [];
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+lines.push(`myelin benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}${quick ? ' (quick)' : ''}`, '');
+const groups = new Map();
+for (const r of results) {
+  const key = `${r.workload}${r.n ? ` n=${r.n}` : ''}`;
+  if (!groups.has(key)) groups.set(key, []);
+  groups.get(key).push(r);
+}
+lines.push('| workload | contender | median | min | max | unit | accuracy | peak RSS MB | myelin-js / it | myelin-wasm / it |', '|---|---|---|---|---|---|---|---|---|---|');
+for (const [key, rs] of groups) {
+  const js = rs.find((r) => r.name === 'myelin-js');
+  const wasm = rs.find((r) => r.name === 'myelin-wasm');
+  for (const r of rs) {
+    const ratio = (m) => (m && !m.error && !r.error && !mine.includes(r.name) ? `${(m.median / r.median).toFixed(2)}x` : '');
+    lines.push(`| ${key} | ${r.name} | ${r.error ? `error: ${r.error.slice(0, 60)}` : fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit ?? ''} | ${r.accuracy?.toFixed(3) ?? ''} | ${r.peakRssMb?.toFixed(0) ?? ''} | ${ratio(js)} | ${ratio(wasm)} |`);
+  }
+}
+const table = lines.join('\n');
+console.log(table);
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), machine, quick, results }, null, 2) + '\n');
+writeFileSync(join(here, 'results', 'latest.md'), table + '\n');
+console.error('\nwrote bench/results/latest.json and bench/results/latest.md');
