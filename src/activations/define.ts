@@ -1,3 +1,4 @@
+import { assertKnownKeys, fail } from '../_lib/assert.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Settings an activation may carry (serialized with the model). */
@@ -34,8 +35,15 @@ export interface ConfigurableActivation<C extends ActivationConfig> extends Acti
  * ```
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function defineActivation(name: string, fn: (x: Tensor) => Tensor, config: ActivationConfig = {}): Activation {
-  const f = ((x: Tensor) => fn(x)) as Activation & { activationName: string; config: ActivationConfig };
+export function defineActivation(
+  name: string,
+  fn: (x: Tensor) => Tensor,
+  config: ActivationConfig = {},
+): Activation {
+  const f = ((x: Tensor) => fn(x)) as Activation & {
+    activationName: string;
+    config: ActivationConfig;
+  };
   Object.defineProperty(f, 'name', { value: name });
   f.activationName = name;
   f.config = Object.freeze({ ...config });
@@ -44,13 +52,17 @@ export function defineActivation(name: string, fn: (x: Tensor) => Tensor, config
 
 /**
  * Like {@link defineActivation} for an activation with settings: `make(config)`
- * builds the function for given settings; the result has `.with()`.
+ * builds the function for given settings; the result has `.with()`, which
+ * merges new settings over the current ones, validates them (unknown keys are
+ * rejected; `validate` checks the values) and returns a new activation,
+ * leaving the original unchanged.
  *
  * @example
  * ```ts
  * import { defineConfigurable, mul } from 'myelin';
  * const scale = defineConfigurable('scale', { factor: 2 }, (c) => (x) => mul(x, c.factor));
  * scale.with({ factor: 3 }).config; // { factor: 3 }
+ * scale.config;                      // { factor: 2 }
  * ```
  */
 /* @__NO_SIDE_EFFECTS__ */
@@ -60,12 +72,18 @@ export function defineConfigurable<C extends ActivationConfig>(
   make: (config: C) => (x: Tensor) => Tensor,
   validate?: (config: C) => void,
 ): ConfigurableActivation<C> {
+  const keys = Object.keys(defaults);
   const build = (config: C): ConfigurableActivation<C> => {
     validate?.(config);
     const f = defineActivation(name, make(config), config) as ConfigurableActivation<C> & {
       with: (c: Partial<C>) => ConfigurableActivation<C>;
     };
-    f.with = (c: Partial<C>) => build({ ...config, ...c });
+    f.with = (c: Partial<C>) => {
+      if (typeof c !== 'object' || c === null || Array.isArray(c))
+        fail(name, 'config', 'an object', c);
+      assertKnownKeys(name, 'config', c, keys);
+      return build({ ...config, ...c });
+    };
     return f;
   };
   return build(defaults);

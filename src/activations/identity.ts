@@ -11,4 +11,6 @@ import { checkInput } from './_check.js';
  * identity(tensor([1, -1])).toArray(); // [1, -1]
  * ```
  */
-export const identity = defineActivation('identity', (x: Tensor): Tensor => checkInput('identity', x));
+export const identity = defineActivation('identity', (x: Tensor): Tensor =>
+  checkInput('identity', x),
+);

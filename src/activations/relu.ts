@@ -1,12 +1,14 @@
 import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
+import { reluBackwardSlot, reluSlot } from '../kernels/relu.js';
 import { Tensor } from '../tensor/tensor.js';
 import { defineActivation } from './define.js';
 import { checkInput } from './_check.js';
 
 /**
- * Rectified linear unit max(0, x). Gradient: g where x > 0, else 0 (the
- * subgradient at 0 is 0, as in PyTorch). NaN stays NaN.
+ * Rectified linear unit max(0, x), as `torch.relu`. Gradient: g where x > 0,
+ * else 0 (the subgradient at 0 is 0, as in PyTorch). NaN stays NaN. Runs on
+ * the `relu` kernel slot, so the WebAssembly backend accelerates it.
  *
  * @example
  * ```ts
@@ -16,16 +18,11 @@ import { checkInput } from './_check.js';
  */
 export const relu = defineActivation('relu', (x: Tensor): Tensor => {
   const t = checkInput('relu', x);
-  const src = t.data;
   const y = allocate(t.dtype, t.size);
-  for (let i = 0; i < y.length; i++) {
-    const v = src[i]!;
-    y[i] = v > 0 ? v : v === v ? 0 : v; // v === v is false only for NaN
-  }
+  reluSlot.impl(t.data, y, t.size);
   return record('relu', new Tensor(y, t.shape), [t], (g) => {
     const d = allocate(t.dtype, t.size);
-    const gd = g.data;
-    for (let i = 0; i < d.length; i++) d[i] = src[i]! > 0 ? gd[i]! : 0;
+    reluBackwardSlot.impl(t.data, g.data, d, t.size);
     return [new Tensor(d, t.shape)];
   });
 });

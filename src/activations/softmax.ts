@@ -1,3 +1,4 @@
+import { fail } from '../_lib/assert.js';
 import { normalizeAxis } from '../_lib/shape.js';
 import { allocate, type FloatArray } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
@@ -8,20 +9,26 @@ import { checkInput } from './_check.js';
 
 /** x viewed as [outer, n, inner] around `axis`. */
 export function splitAround(shape: readonly number[], axis: number): [number, number, number] {
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let i = 0; i < axis; i++) outer *= shape[i]!;
   for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
   return [outer, shape[axis] ?? 1, inner];
 }
 
-function forEachLine(outer: number, n: number, inner: number, f: (base: number, stride: number) => void): void {
+function forEachLine(
+  outer: number,
+  n: number,
+  inner: number,
+  f: (base: number, stride: number) => void,
+): void {
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(o * n * inner + i, inner);
 }
 
 function softmaxAlong(x: Tensor, axisArg: number): Tensor {
   const t = checkInput('softmax', x);
-  if (t.rank === 0) return softmaxAlong(new Tensor(t.data, [1]), 0);
-  const axis = normalizeAxis('softmax', axisArg, t.rank);
+  // A scalar is a line of one element (axis 0 or -1), as in PyTorch: softmax = 1.
+  const axis = normalizeAxis('softmax', axisArg, Math.max(t.rank, 1));
   const [outer, n, inner] = splitAround(t.shape, axis);
   const y = allocate(t.dtype, t.size);
   softmaxSlot.impl(t.data, y, outer, n, inner);
@@ -40,8 +47,7 @@ function softmaxAlong(x: Tensor, axisArg: number): Tensor {
 
 function logSoftmaxAlong(x: Tensor, axisArg: number): Tensor {
   const t = checkInput('logSoftmax', x);
-  if (t.rank === 0) return logSoftmaxAlong(new Tensor(t.data, [1]), 0);
-  const axis = normalizeAxis('logSoftmax', axisArg, t.rank);
+  const axis = normalizeAxis('logSoftmax', axisArg, Math.max(t.rank, 1));
   const [outer, n, inner] = splitAround(t.shape, axis);
   const y = allocate(t.dtype, t.size);
   logSoftmaxSlot.impl(t.data, y, outer, n, inner);
@@ -52,19 +58,33 @@ function logSoftmaxAlong(x: Tensor, axisArg: number): Tensor {
     forEachLine(outer, n, inner, (base, s) => {
       let total = 0;
       for (let q = 0; q < n; q++) total += gd[base + q * s]!;
-      for (let q = 0; q < n; q++) d[base + q * s] = gd[base + q * s]! - Math.exp(y[base + q * s]!) * total;
+      for (let q = 0; q < n; q++)
+        d[base + q * s] = gd[base + q * s]! - Math.exp(y[base + q * s]!) * total;
     });
     return [new Tensor(d, t.shape)];
   });
 }
 
+// The axis is checked against the rank only when a tensor arrives; here only that it is an integer.
+function checkAxis(fn: string): (c: { axis: number }) => void {
+  return (c) => {
+    if (!Number.isInteger(c.axis)) fail(fn, 'axis', 'an integer', c.axis);
+  };
+}
+
 /** The softmax family: an activation along `axis` (default −1, the last). */
 export interface SoftmaxActivation extends ConfigurableActivation<{ axis: number }> {
   (x: Tensor, axis?: number): Tensor;
+  /** The same function over another default axis, e.g. `softmax.with({ axis: 0 })`. */
+  with(config: Partial<{ axis: number }>): SoftmaxActivation;
 }
 
-function withAxisArgument(base: ConfigurableActivation<{ axis: number }>, along: (x: Tensor, axis: number) => Tensor): SoftmaxActivation {
-  const f = ((x: Tensor, axis?: number) => along(x, axis ?? (base.config.axis as number))) as SoftmaxActivation;
+function withAxisArgument(
+  base: ConfigurableActivation<{ axis: number }>,
+  along: (x: Tensor, axis: number) => Tensor,
+): SoftmaxActivation {
+  const f = ((x: Tensor, axis?: number) =>
+    along(x, axis ?? (base.config.axis as number))) as SoftmaxActivation;
   Object.defineProperties(f, {
     name: { value: base.activationName },
     activationName: { value: base.activationName },
@@ -88,7 +108,12 @@ function withAxisArgument(base: ConfigurableActivation<{ axis: number }>, along:
  * ```
  */
 export const softmax: SoftmaxActivation = /* @__PURE__ */ withAxisArgument(
-  defineConfigurable('softmax', { axis: -1 }, (c) => (x) => softmaxAlong(x, c.axis)),
+  defineConfigurable(
+    'softmax',
+    { axis: -1 },
+    (c) => (x) => softmaxAlong(x, c.axis),
+    checkAxis('softmax'),
+  ),
   softmaxAlong,
 );
 
@@ -104,6 +129,11 @@ export const softmax: SoftmaxActivation = /* @__PURE__ */ withAxisArgument(
  * ```
  */
 export const logSoftmax: SoftmaxActivation = /* @__PURE__ */ withAxisArgument(
-  defineConfigurable('logSoftmax', { axis: -1 }, (c) => (x) => logSoftmaxAlong(x, c.axis)),
+  defineConfigurable(
+    'logSoftmax',
+    { axis: -1 },
+    (c) => (x) => logSoftmaxAlong(x, c.axis),
+    checkAxis('logSoftmax'),
+  ),
   logSoftmaxAlong,
 );

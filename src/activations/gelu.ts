@@ -1,0 +1,107 @@
+import { assertOneOf } from '../_lib/assert.js';
+import { allocate, type FloatArray } from '../_lib/typed.js';
+import { isGradEnabled, record } from '../autograd/graph.js';
+import { Tensor } from '../tensor/tensor.js';
+import { defineConfigurable, type ConfigurableActivation } from './define.js';
+import { erfc } from './_erf.js';
+import { checkInput } from './_check.js';
+
+/** Settings of {@link gelu}: 'none' for the exact x·Φ(x), 'tanh' for the tanh approximation. */
+export type GeluConfig = { approximate: 'none' | 'tanh' };
+
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 0.3989422804014327; // 1/√(2π)
+const K = 0.7978845608028654; // √(2/π)
+const C = 0.044715;
+
+// Exact: y = x·Φ(x), Φ(x) = ½·erfc(−x/√2). Using erfc rather than ½(1 + erf(x/√2))
+// keeps Φ accurate in the left tail, where 1 + erf cancels.
+// dy/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π).
+function geluExact(src: FloatArray, y: FloatArray, cdf: Float64Array | null): void {
+  for (let i = 0; i < y.length; i++) {
+    const v = src[i]!;
+    const p = 0.5 * erfc(-v * SQRT1_2);
+    if (cdf !== null) cdf[i] = p;
+    // p = 0 only far left (x < −38.5) and at −∞, where the limit is 0 and −∞·0 would be NaN.
+    y[i] = p === 0 ? -0 : v * p;
+  }
+}
+
+// tanh form: ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³). Since 1 + tanh u = 2σ(2u),
+// it is computed as x·σ(2u), which does not cancel for negative x.
+// dy/dx = s + x·2s(1 − s)·√(2/π)(1 + 3·0.044715x²), s = σ(2u).
+function geluTanh(src: FloatArray, y: FloatArray, sig: Float64Array | null): void {
+  for (let i = 0; i < y.length; i++) {
+    const v = src[i]!;
+    const z = 2 * K * (v + C * v * v * v);
+    let s: number;
+    if (z >= 0) s = 1 / (1 + Math.exp(-z));
+    else {
+      const e = Math.exp(z);
+      s = e / (1 + e);
+    }
+    if (sig !== null) sig[i] = s;
+    y[i] = s === 0 ? -0 : v * s;
+  }
+}
+
+function geluWith(x: Tensor, approximate: 'none' | 'tanh'): Tensor {
+  const t = checkInput('gelu', x);
+  const src = t.data;
+  const y = allocate(t.dtype, t.size);
+  // Φ(x) (or σ(2u)) kept in float64 for the backward pass, only when it will run
+  // (record() keeps the graph exactly when this holds).
+  const keep = isGradEnabled() && t.requiresGrad ? new Float64Array(t.size) : null;
+  if (approximate === 'tanh') geluTanh(src, y, keep);
+  else geluExact(src, y, keep);
+  return record('gelu', new Tensor(y, t.shape), [t], (g) => {
+    const p = keep!;
+    const d = allocate(t.dtype, t.size);
+    const gd = g.data;
+    if (approximate === 'tanh') {
+      for (let i = 0; i < d.length; i++) {
+        const v = src[i]!,
+          s = p[i]!;
+        const q = s * (1 - s);
+        // q = 0 in both saturated tails (and ±∞): the second term vanishes there.
+        d[i] = gd[i]! * (q === 0 ? s : s + 2 * K * v * q * (1 + 3 * C * v * v));
+      }
+    } else {
+      for (let i = 0; i < d.length; i++) {
+        const v = src[i]!;
+        const pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+        d[i] = gd[i]! * (pdf === 0 ? p[i]! : p[i]! + v * pdf);
+      }
+    }
+    return [new Tensor(d, t.shape)];
+  });
+}
+
+/**
+ * Gaussian error linear unit, as `torch.nn.GELU(approximate='none' | 'tanh')`:
+ *
+ * - `'none'` (default): x·Φ(x), Φ the standard normal CDF, with an erf
+ *   accurate to ~1e-15 (Cody's rational approximations). Gradient Φ(x) + x·φ(x).
+ * - `'tanh'`: ½x(1 + tanh(√(2/π)(x + 0.044715x³))), the approximation of the
+ *   paper and of BERT/GPT-2 (computed as x·σ(2u), equal up to rounding).
+ *
+ * Keras's `gelu(approximate=False)` is the same exact form. gelu(−1000) = −0,
+ * gelu(1000) = 1000. Hendrycks & Gimpel 2016, https://arxiv.org/abs/1606.08415
+ *
+ * @example
+ * ```ts
+ * import { gelu, tensor } from 'myelin';
+ * const x = tensor([-1, 1], { dtype: 'float64' });
+ * gelu(x).toArray();                               // [-0.158655253931457, 0.841344746068543]
+ * gelu.with({ approximate: 'tanh' })(x).toArray(); // [-0.15880800939172326, 0.8411919906082768]
+ * ```
+ */
+export const gelu: ConfigurableActivation<GeluConfig> =
+  /* @__PURE__ */ defineConfigurable<GeluConfig>(
+    'gelu',
+    { approximate: 'none' },
+    (c) => (x) => geluWith(x, c.approximate),
+    (c) => {
+      assertOneOf('gelu', 'approximate', c.approximate, ['none', 'tanh']);
+    },
+  );
