@@ -20,8 +20,12 @@ export function binaryOp(
 ): Tensor {
   const [ta, tb] = operands(name, a, b);
   const shape = outShapeOf(name, ta, tb);
-  const data = allocate(ta.dtype, shape.reduce((p, d) => p * d, 1));
-  if (typeof kernel === 'string') arithSlot.impl(kernel, ta.data, ta.shape, tb.data, tb.shape, data, shape);
+  const data = allocate(
+    ta.dtype,
+    shape.reduce((p, d) => p * d, 1),
+  );
+  if (typeof kernel === 'string')
+    arithSlot.impl(kernel, ta.data, ta.shape, tb.data, tb.shape, data, shape);
   else mapBinary(kernel, ta.data, ta.shape, tb.data, tb.shape, data, shape);
   const out = new Tensor(data, shape);
   if (backward === null) return out;

@@ -2,6 +2,7 @@ import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { broadcastShapes, sameShape, type Shape } from '../_lib/shape.js';
 import { allocate, type DType } from '../_lib/typed.js';
+import { record } from '../autograd/graph.js';
 import { reduceSlot } from '../kernels/reduce.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -37,25 +38,16 @@ export function operands(fn: string, a: unknown, b: unknown): [Tensor, Tensor] {
   return [ta, tb];
 }
 
-// Promotion inside an op: the cast is recorded so gradients flow back in the
-// original dtype.
+// Promotion inside an op: the cast is recorded (when gradients are on) so
+// gradients flow back in the original dtype.
 function castTo(x: Tensor, dtype: DType): Tensor {
   const data = allocate(dtype, x.size);
   data.set(x.data);
-  const out = new Tensor(data, x.shape);
-  if (x.requiresGrad) {
-    out.requiresGrad = true;
-    out.node = {
-      op: 'cast',
-      inputs: [x],
-      backward: (g) => {
-        const d = allocate(x.dtype, g.size);
-        d.set(g.data);
-        return [new Tensor(d, x.shape)];
-      },
-    };
-  }
-  return out;
+  return record('cast', new Tensor(data, x.shape), [x], (g) => {
+    const d = allocate(x.dtype, g.size);
+    d.set(g.data);
+    return [new Tensor(d, x.shape)];
+  });
 }
 
 export function outShapeOf(fn: string, a: Tensor, b: Tensor): number[] {
@@ -75,8 +67,12 @@ export function unbroadcast(g: Tensor, shape: Shape): Tensor {
   for (let i = 0; i < g.rank; i++) {
     if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
   }
-  const out = allocate(g.dtype, g.size === 0 ? 0 : shape.reduce((p, d) => p * d, 1));
-  if (g.size === 0) return new Tensor(allocate(g.dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  // Summing zero elements gives zeros (a [1] operand broadcast against [0]).
+  const out = allocate(
+    g.dtype,
+    shape.reduce((p, d) => p * d, 1),
+  );
+  if (g.size === 0) return new Tensor(out, shape);
   reduceSlot.impl('sum', g.data, g.shape, axes, out);
   return new Tensor(out, shape);
 }

@@ -14,5 +14,8 @@ import { unbroadcast, type Scalar } from './_util.js';
  * ```
  */
 export function add(a: Scalar, b: Scalar): Tensor {
-  return binaryOp('add', a, b, 'add', (g, ta, tb) => [unbroadcast(g, ta.shape), unbroadcast(g, tb.shape)]);
+  return binaryOp('add', a, b, 'add', (g, ta, tb) => [
+    unbroadcast(g, ta.shape),
+    unbroadcast(g, tb.shape),
+  ]);
 }

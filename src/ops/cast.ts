@@ -16,7 +16,8 @@ import { tensorArg } from './_util.js';
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const t = tensorArg('cast', 'x', x);
-  if (dtype !== 'float32' && dtype !== 'float64') fail('cast', 'dtype', '"float32" or "float64"', dtype);
+  if (dtype !== 'float32' && dtype !== 'float64')
+    fail('cast', 'dtype', '"float32" or "float64"', dtype);
   const data = allocate(dtype, t.size);
   data.set(t.data);
   return record('cast', new Tensor(data, t.shape), [t], (g) => [cast(g, t.dtype)]);

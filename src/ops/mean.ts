@@ -1,8 +1,7 @@
-import { normalizeAxes } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { div } from './div.js';
 import { sum, type ReduceOptions } from './sum.js';
-import { tensorArg } from './_util.js';
+import { reduceArgs } from './_reduce.js';
 
 /**
  * Arithmetic mean over axes (all by default), as `torch.mean`. The mean of
@@ -16,8 +15,7 @@ import { tensorArg } from './_util.js';
  * ```
  */
 export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
-  const t = tensorArg('mean', 'x', x);
-  const axes = normalizeAxes('mean', options.axis, t.rank);
+  const { t, axes } = reduceArgs('mean', x, options);
   const count = axes.reduce((p, a) => p * t.shape[a]!, 1);
   return div(sum(t, options), count);
 }

@@ -11,5 +11,10 @@ import { unaryOp } from './_unary.js';
  * ```
  */
 export function neg(x: Tensor): Tensor {
-  return unaryOp('neg', x, (v) => -v, () => -1);
+  return unaryOp(
+    'neg',
+    x,
+    (v) => -v,
+    () => -1,
+  );
 }

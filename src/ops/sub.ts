@@ -14,5 +14,8 @@ import { unbroadcast, type Scalar } from './_util.js';
  * ```
  */
 export function sub(a: Scalar, b: Scalar): Tensor {
-  return binaryOp('sub', a, b, 'sub', (g, ta, tb) => [unbroadcast(g, ta.shape), unbroadcast(neg(g), tb.shape)]);
+  return binaryOp('sub', a, b, 'sub', (g, ta, tb) => [
+    unbroadcast(g, ta.shape),
+    unbroadcast(neg(g), tb.shape),
+  ]);
 }

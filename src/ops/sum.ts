@@ -1,10 +1,9 @@
-import { normalizeAxes } from '../_lib/shape.js';
 import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { reduceSlot } from '../kernels/reduce.js';
 import { broadcastCopy } from '../kernels/js/binary.js';
 import { Tensor } from '../tensor/tensor.js';
-import { tensorArg } from './_util.js';
+import { reduceArgs } from './_reduce.js';
 
 /** Options of the reductions (`sum`, `mean`, `max`, ...). */
 export interface ReduceOptions {
@@ -15,7 +14,10 @@ export interface ReduceOptions {
 }
 
 /** The output shapes of a reduction: with and without the kept unit dimensions. */
-export function reducedShapes(shape: readonly number[], axes: readonly number[]): { kept: number[]; dropped: number[] } {
+export function reducedShapes(
+  shape: readonly number[],
+  axes: readonly number[],
+): { kept: number[]; dropped: number[] } {
   const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const dropped = shape.filter((_, i) => !axes.includes(i));
   return { kept, dropped };
@@ -23,7 +25,10 @@ export function reducedShapes(shape: readonly number[], axes: readonly number[])
 
 /** Broadcasts a gradient of a reduction (shape `kept`) back over the input shape. */
 export function expandGrad(g: Tensor, kept: readonly number[], shape: readonly number[]): Tensor {
-  const data = allocate(g.dtype, shape.reduce((p, d) => p * d, 1));
+  const data = allocate(
+    g.dtype,
+    shape.reduce((p, d) => p * d, 1),
+  );
   broadcastCopy(g.data, kept, data, shape);
   return new Tensor(data, shape);
 }
@@ -42,11 +47,12 @@ export function expandGrad(g: Tensor, kept: readonly number[], shape: readonly n
  * ```
  */
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
-  const t = tensorArg('sum', 'x', x);
-  const axes = normalizeAxes('sum', options.axis, t.rank);
-  const { kept, dropped } = reducedShapes(t.shape, axes);
-  const data = allocate(t.dtype, dropped.reduce((p, d) => p * d, 1));
+  const { t, axes, kept, dropped, keepDims } = reduceArgs('sum', x, options);
+  const data = allocate(
+    t.dtype,
+    dropped.reduce((p, d) => p * d, 1),
+  );
   reduceSlot.impl('sum', t.data, t.shape, axes, data);
-  const out = new Tensor(data, options.keepDims === true ? kept : dropped);
+  const out = new Tensor(data, keepDims ? kept : dropped);
   return record('sum', out, [t], (g) => [expandGrad(g, kept, t.shape)]);
 }

@@ -20,8 +20,16 @@ import { tensorArg } from './_util.js';
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const t = tensorArg('permute', 'x', x);
   const r = t.rank;
-  const p = Array.isArray(perm) ? perm.map((a) => (Number.isInteger(a) && a < 0 ? a + r : a)) : [];
-  if (p.length !== r || !p.every((a) => Number.isInteger(a) && a >= 0 && a < r) || new Set(p).size !== r) {
+  const raw: unknown = perm;
+  const p: number[] =
+    Array.isArray(raw) && raw.every((a) => typeof a === 'number')
+      ? raw.map((a) => (Number.isInteger(a) && a < 0 ? a + r : a))
+      : [];
+  if (
+    p.length !== r ||
+    !p.every((a) => Number.isInteger(a) && a >= 0 && a < r) ||
+    new Set(p).size !== r
+  ) {
     throw new ValueError(`permute: perm must be a permutation of 0..${r - 1}, got ${show(perm)}`);
   }
   const outShape = p.map((a) => t.shape[a]!);
@@ -30,7 +38,8 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const data = allocate(t.dtype, t.size);
   if (r === 2 && p[0] === 1) {
     // The common 2-D transpose, blocked so both sides stay in cache.
-    const rows = t.shape[0]!, cols = t.shape[1]!;
+    const rows = t.shape[0]!,
+      cols = t.shape[1]!;
     const B = 32;
     for (let i0 = 0; i0 < rows; i0 += B)
       for (let j0 = 0; j0 < cols; j0 += B)

@@ -132,7 +132,7 @@ export function createRng(seedOrState: number | readonly [number, number, number
       return p;
     },
     split() {
-      return createRng([nextUint32(), nextUint32(), nextUint32(), nextUint32() | 1]);
+      return createRng([nextUint32(), nextUint32(), nextUint32(), (nextUint32() | 1) >>> 0]);
     },
     getState() {
       return [s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0];

@@ -35,7 +35,10 @@ function inferShape(values: NestedArray, path: string): number[] {
 function fillFrom(values: NestedArray, shape: Shape, dim: number, out: FloatArray, offset: number, path: string): number {
   if (dim === shape.length) {
     if (typeof values !== 'number') {
-      throw new ShapeError(`tensor: ragged nested array: values${path} is ${show(values)} where a number was expected`);
+      if (Array.isArray(values)) {
+        throw new ShapeError(`tensor: ragged nested array: values${path} is ${show(values)} where a number was expected`);
+      }
+      throw new ValueError(`tensor: values${path} must be a number, got ${show(values)}`);
     }
     out[offset] = values;
     return offset + 1;

@@ -1,0 +1,49 @@
+import { ValueError } from '../_lib/errors.js';
+import { fmtShape, shapeSize } from '../_lib/shape.js';
+import { allocate } from '../_lib/typed.js';
+import { record } from '../autograd/graph.js';
+import { broadcastCopy } from '../kernels/js/binary.js';
+import { reduceSlot } from '../kernels/reduce.js';
+import { Tensor } from '../tensor/tensor.js';
+import { reduceArgs } from './_reduce.js';
+
+/**
+ * Shared body of `max` and `min` over axes. Backward: the gradient of each
+ * output goes to the input elements equal to it, split evenly among ties
+ * (PyTorch's `amax`/`amin` rule: g·mask / count). NaN counts as equal to a NaN
+ * result, so a NaN maximum sends its gradient to the NaN elements.
+ */
+export function extremum(fn: 'max' | 'min', x: unknown, options: unknown): Tensor {
+  const { t, axes, kept, dropped, keepDims } = reduceArgs(fn, x, options);
+  for (const a of axes) {
+    if (t.shape[a] === 0) {
+      throw new ValueError(
+        `${fn}: cannot reduce over axis ${a} of size 0 in shape ${fmtShape(t.shape)} (the ${fn} of no elements is undefined)`,
+      );
+    }
+  }
+  const data = allocate(t.dtype, shapeSize(dropped));
+  reduceSlot.impl(fn, t.data, t.shape, axes, data);
+  const out = new Tensor(data, keepDims ? kept : dropped);
+  return record(fn, out, [t], (g) => {
+    const n = t.size;
+    const src = t.data;
+    const best = allocate(t.dtype, n);
+    broadcastCopy(data, kept, best, t.shape);
+    const mask = allocate(t.dtype, n);
+    for (let i = 0; i < n; i++) {
+      const v = src[i]!,
+        m = best[i]!;
+      mask[i] = v === m || (Number.isNaN(v) && Number.isNaN(m)) ? 1 : 0;
+    }
+    const counts = allocate(t.dtype, data.length);
+    reduceSlot.impl('sum', mask, t.shape, axes, counts);
+    // g / count per output, broadcast back, then kept only on the arg-extreme elements.
+    const share = allocate(t.dtype, data.length);
+    for (let i = 0; i < share.length; i++) share[i] = g.data[i]! / counts[i]!;
+    const d = allocate(t.dtype, n);
+    broadcastCopy(share, kept, d, t.shape);
+    for (let i = 0; i < n; i++) if (mask[i] === 0) d[i] = 0;
+    return [new Tensor(d, t.shape)];
+  });
+}

@@ -1,0 +1,48 @@
+import { assertKnownKeys, show } from '../_lib/assert.js';
+import { ValueError } from '../_lib/errors.js';
+import { normalizeAxes } from '../_lib/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { tensorArg } from './_util.js';
+
+/** The validated arguments of a reduction over axes. */
+export interface ReduceArgs {
+  t: Tensor;
+  /** Sorted, unique, non-negative axes. */
+  axes: number[];
+  /** Output shape with the reduced axes kept as 1. */
+  kept: number[];
+  /** Output shape with the reduced axes removed. */
+  dropped: number[];
+  keepDims: boolean;
+}
+
+/**
+ * Validates `x` and an options object `{ axis?, keepDims?, ...extra }` for
+ * the reduction `fn`, rejecting unknown keys so a typo such as `keepdims`
+ * fails loudly instead of being ignored.
+ */
+export function reduceArgs(
+  fn: string,
+  x: unknown,
+  options: unknown,
+  extra: readonly string[] = [],
+): ReduceArgs {
+  const t = tensorArg(fn, 'x', x);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ValueError(`${fn}: options must be an object, got ${show(options)}`);
+  }
+  assertKnownKeys(fn, 'options', options, ['axis', 'keepDims', ...extra]);
+  const { axis, keepDims } = options as { axis?: unknown; keepDims?: unknown };
+  if (axis !== undefined && typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new ValueError(
+      `${fn}: axis must be an integer or an array of integers, got ${show(axis)}`,
+    );
+  }
+  if (keepDims !== undefined && typeof keepDims !== 'boolean') {
+    throw new ValueError(`${fn}: keepDims must be a boolean, got ${show(keepDims)}`);
+  }
+  const axes = normalizeAxes(fn, axis as number | number[] | undefined, t.rank);
+  const kept = t.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const dropped = t.shape.filter((_, i) => !axes.includes(i));
+  return { t, axes, kept, dropped, keepDims: keepDims === true };
+}

@@ -1,0 +1,18 @@
+import type { Tensor } from '../tensor/tensor.js';
+import { argReduce, type ArgReduceOptions } from './_argreduce.js';
+
+/**
+ * Index of the smallest element along `axis` (of the flattened tensor when no
+ * axis is given), as `torch.argmin(x, dim, keepdim)`. The first occurrence
+ * wins on ties and NaN counts as the minimum. Returns a float tensor of x's
+ * dtype. Not differentiable: no graph is recorded.
+ *
+ * @example
+ * ```ts
+ * import { argmin, tensor } from 'myelin';
+ * argmin(tensor([[4, 1], [0, 0]]), { axis: 1 }).toArray(); // [1, 0]
+ * ```
+ */
+export function argmin(x: Tensor, options: ArgReduceOptions = {}): Tensor {
+  return argReduce('argmin', x, options);
+}
