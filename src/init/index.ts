@@ -1,1 +1,5 @@
-export {};
+export { computeFans, TRUNCATED_NORMAL_STD } from './initializer.js';
+export type { Initializer, InitializerConfig, InitContext } from './initializer.js';
+export { zerosInitializer, onesInitializer, constant, uniform, normal } from './constant.js';
+export type { UniformOptions, NormalOptions } from './constant.js';
+export { glorotUniform, glorotNormal, heUniform, heNormal, lecunNormal } from './variance.js';

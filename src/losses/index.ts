@@ -1,1 +1,8 @@
-export {};
+export type { Loss, LossOptions, Reduction } from './loss.js';
+export { mse } from './mse.js';
+export { mae } from './mae.js';
+export { huber } from './huber.js';
+export type { HuberOptions } from './huber.js';
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './binary-cross-entropy.js';
+export { crossEntropy } from './cross-entropy.js';
+export type { CrossEntropyLoss, ClassLabels } from './cross-entropy.js';

@@ -1,0 +1,101 @@
+import { fail, show } from '../_lib/assert.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
+import { fmtShape, sameShape } from '../_lib/shape.js';
+import type { DType } from '../_lib/typed.js';
+import type { Activation, ActivationConfig } from '../activations/define.js';
+import type { Regularizer } from '../regularizers/regularizer.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** A JSON-able reference to a saved `{ kind, config }` object (an initializer or a regularizer). */
+export interface KindConfig {
+  readonly kind: string;
+  readonly config: Readonly<Record<string, number>>;
+}
+
+export function checkDtype(fn: string, dtype: unknown): DType {
+  if (dtype !== 'float32' && dtype !== 'float64')
+    fail(fn, 'dtype', '"float32" or "float64"', dtype);
+  return dtype;
+}
+
+export function checkOptions(fn: string, options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    fail(fn, 'options', 'an object', options);
+}
+
+export function checkActivation(fn: string, a: unknown): Activation {
+  if (typeof a !== 'function' || typeof (a as Partial<Activation>).activationName !== 'string') {
+    fail(
+      fn,
+      'activation',
+      'an activation function (such as relu, sigmoid or leakyRelu.with({...}))',
+      a,
+    );
+  }
+  return a as Activation;
+}
+
+export function activationConfigOf(a: Activation): ActivationConfig {
+  return { ...a.config };
+}
+
+export function checkRegularizer(fn: string, name: string, r: unknown): Regularizer | undefined {
+  if (r === undefined) return undefined;
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    typeof (r as Partial<Regularizer>).penalty !== 'function'
+  ) {
+    fail(fn, name, 'a regularizer (such as l2(1e-4))', r);
+  }
+  return r as Regularizer;
+}
+
+export function kindConfig(x: {
+  kind: string;
+  config: Readonly<Record<string, number>>;
+}): KindConfig {
+  return { kind: x.kind, config: { ...x.config } };
+}
+
+/** Copies a TensorLike weight into a fresh parameter of the given shape and dtype. */
+export function weightFrom(
+  fn: string,
+  name: string,
+  value: TensorLike,
+  shape: readonly number[],
+  dtype: DType,
+): Tensor {
+  let t: Tensor;
+  try {
+    t = asTensor(value, dtype);
+  } catch (e) {
+    throw new ValueError(
+      `${fn}: ${name} must be a tensor or nested number arrays, got ${show(value)} (${(e as Error).message})`,
+    );
+  }
+  if (!sameShape(t.shape, shape)) {
+    throw new ShapeError(
+      `${fn}: ${name} must have shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`,
+    );
+  }
+  // Always a private copy: the layer updates it in place during training.
+  const data = t.data.slice();
+  return new Tensor(data, shape, true);
+}
+
+export function checkInputTensor(fn: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${fn}: x must be a Tensor, got ${show(x)}`);
+  return x;
+}
+
+export function checkCtx(fn: string, ctx: unknown): void {
+  if (
+    typeof ctx !== 'object' ||
+    ctx === null ||
+    typeof (ctx as { training?: unknown }).training !== 'boolean'
+  ) {
+    fail(fn, 'ctx', 'a ForwardContext { training, rng }', ctx);
+  }
+}

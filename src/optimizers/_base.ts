@@ -1,0 +1,324 @@
+import { assertKnownKeys, assertNumber, fail, show } from '../_lib/assert.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
+import { fmtShape, sameShape } from '../_lib/shape.js';
+import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { CommonOptimizerOptions, Optimizer, OptimizerState } from './optimizer.js';
+import type { LearningRate, Schedule } from './schedule.js';
+
+// The machinery every optimizer shares: option validation, the learning-rate
+// lookup, gradient clipping, the per-parameter state map and get/setState.
+// An optimizer only supplies its slot names and its per-parameter update.
+
+/** A saved learning rate: the number, or a schedule's `{ kind, config }`. */
+export type LearningRateConfig =
+  number | { readonly kind: string; readonly config: Readonly<Record<string, number>> };
+
+/** The config fields every optimizer has. */
+export interface CommonOptimizerConfig {
+  /** The learning rate, or the schedule as `{ kind, config }`; follows later changes of `optimizer.learningRate`. */
+  readonly learningRate: LearningRateConfig;
+  /** Present only when set. */
+  readonly clipNorm?: number;
+  /** Present only when set. */
+  readonly clipValue?: number;
+}
+
+export const COMMON_KEYS = ['learningRate', 'clipNorm', 'clipValue'] as const;
+
+export function isSchedule(x: unknown): x is Schedule {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as Partial<Schedule>).rate === 'function' &&
+    typeof (x as Partial<Schedule>).kind === 'string'
+  );
+}
+
+export function checkLearningRate(fn: string, lr: unknown): LearningRate {
+  if (isSchedule(lr)) return lr;
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
+    fail(fn, 'learningRate', 'a non-negative finite number or a schedule', lr);
+  }
+  return lr;
+}
+
+function lrConfig(lr: LearningRate): LearningRateConfig {
+  return typeof lr === 'number' ? lr : { kind: lr.kind, config: { ...lr.config } };
+}
+
+/** Checks the options object and its keys. */
+export function checkOptions(fn: string, options: unknown, own: readonly string[]): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    fail(fn, 'options', 'an object', options);
+  assertKnownKeys(fn, 'options', options, [...COMMON_KEYS, ...own]);
+}
+
+/** Validates clipNorm/clipValue (positive finite numbers) and assembles the common options. */
+export function commonOf(
+  fn: string,
+  o: CommonOptimizerOptions,
+  learningRate: LearningRate,
+): CommonOptimizerOptions & { learningRate: LearningRate } {
+  const out: CommonOptimizerOptions & { learningRate: LearningRate } = { learningRate };
+  if (o.clipNorm !== undefined)
+    out.clipNorm = assertNumber(fn, 'clipNorm', o.clipNorm, { min: 0, minExclusive: true });
+  if (o.clipValue !== undefined)
+    out.clipValue = assertNumber(fn, 'clipValue', o.clipValue, { min: 0, minExclusive: true });
+  return out;
+}
+
+export function checkBeta(fn: string, name: string, v: unknown): number {
+  return assertNumber(fn, name, v, { min: 0, max: 1, maxExclusive: true });
+}
+
+export function checkBool(fn: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') fail(fn, name, 'a boolean', v);
+  return v;
+}
+
+/** The state of one parameter: named buffers, its own step count (as PyTorch's per-parameter `step`), and a clipping scratch. */
+interface ParamState {
+  readonly slots: Record<string, FloatArray>;
+  step: number;
+  scratch: FloatArray | null;
+}
+
+/** What an optimizer supplies to {@link createOptimizer}. */
+export interface OptimizerSpec<K extends string, C extends object> {
+  readonly fn: K;
+  /** Validated common options (learningRate already defaulted by the optimizer). */
+  readonly common: CommonOptimizerOptions & { learningRate: LearningRate };
+  /** Own config fields (JSON-able). */
+  readonly own: C;
+  /** Names of the state buffers per parameter; `step` must not be one of them. */
+  readonly slotNames: readonly string[];
+  /** Initial value of a buffer (default 0). */
+  readonly initial?: (slot: string) => number;
+  /** Slots that are only needed under some settings (e.g. `momentum` buffer when momentum > 0). */
+  readonly activeSlots?: readonly string[];
+  /**
+   * Updates `p` in place from gradient `g` (never written) with learning
+   * rate `lr`; `step` is this parameter's 1-based update count.
+   */
+  readonly update: (
+    p: FloatArray,
+    g: FloatArray,
+    slots: Record<string, FloatArray>,
+    lr: number,
+    step: number,
+  ) => void;
+}
+
+/**
+ * Builds an Optimizer from a spec. `step` validates every (param, grad) pair
+ * before touching anything, so a bad call changes no state.
+ */
+export function createOptimizer<K extends string, C extends object>(
+  spec: OptimizerSpec<K, C>,
+): Optimizer<K, CommonOptimizerConfig & C> {
+  const { fn, slotNames, update } = spec;
+  const active = spec.activeSlots ?? slotNames;
+  const initial = spec.initial ?? (() => 0);
+  const clipValue = spec.common.clipValue;
+  const clipNorm = spec.common.clipNorm;
+  let learningRate: LearningRate = spec.common.learningRate;
+  let iterations = 0;
+  const states = new WeakMap<Tensor, ParamState>();
+  const config = {
+    learningRate: lrConfig(learningRate),
+    ...spec.own,
+    ...(clipNorm === undefined ? {} : { clipNorm }),
+    ...(clipValue === undefined ? {} : { clipValue }),
+  } as { learningRate: LearningRateConfig } & CommonOptimizerConfig & C;
+
+  const stateFor = (p: Tensor): ParamState => {
+    let s = states.get(p);
+    if (s === undefined) {
+      const slots: Record<string, FloatArray> = {};
+      for (const name of active) {
+        const buf = allocate(p.dtype, p.size);
+        const v = initial(name);
+        if (v !== 0) buf.fill(v);
+        slots[name] = buf;
+      }
+      s = { slots, step: 0, scratch: null };
+      states.set(p, s);
+    }
+    return s;
+  };
+
+  const rateAt = (step: number): number => {
+    if (typeof learningRate === 'number') return learningRate;
+    const r = learningRate.rate(step);
+    if (typeof r !== 'number' || !Number.isFinite(r) || r < 0) {
+      throw new ValueError(
+        `${fn}: schedule ${learningRate.kind} gave learning rate ${show(r)} at step ${step}; expected a non-negative finite number`,
+      );
+    }
+    return r;
+  };
+
+  const checkParams = (name: string, params: unknown): Tensor[] => {
+    if (!Array.isArray(params)) fail(fn, name, 'an array of Tensors', params);
+    params.forEach((p, i) => {
+      if (!(p instanceof Tensor)) fail(fn, `${name}[${i}]`, 'a Tensor', p);
+    });
+    return params as Tensor[];
+  };
+
+  const opt: Optimizer<K, CommonOptimizerConfig & C> = {
+    kind: fn,
+    config,
+    get learningRate(): LearningRate {
+      return learningRate;
+    },
+    set learningRate(v: LearningRate) {
+      learningRate = checkLearningRate(fn, v);
+      config.learningRate = lrConfig(learningRate);
+    },
+    get iterations(): number {
+      return iterations;
+    },
+    currentLearningRate(): number {
+      return rateAt(iterations);
+    },
+    step(params: readonly Tensor[], grads?: readonly (Tensor | null)[]): void {
+      const ps = checkParams('params', params);
+      if (grads !== undefined) {
+        if (!Array.isArray(grads)) fail(fn, 'grads', 'an array of Tensors (or null)', grads);
+        if (grads.length !== ps.length) {
+          throw new ValueError(
+            `${fn}: grads must have one entry per param (${ps.length}), got ${grads.length}`,
+          );
+        }
+      }
+      const pairs: [Tensor, FloatArray][] = [];
+      const seen = new Set<Tensor>();
+      for (let i = 0; i < ps.length; i++) {
+        const p = ps[i]!;
+        const g: unknown = grads === undefined ? p.grad : (grads[i] as unknown);
+        if (g === null || g === undefined) continue;
+        if (!(g instanceof Tensor)) fail(fn, `grads[${i}]`, 'a Tensor or null', g);
+        if (!sameShape(g.shape, p.shape)) {
+          throw new ShapeError(
+            `${fn}: gradient ${i} has shape ${fmtShape(g.shape)} but its param has shape ${fmtShape(p.shape)}`,
+          );
+        }
+        if (seen.has(p)) throw new ValueError(`${fn}: params[${i}] appears more than once`);
+        seen.add(p);
+        pairs.push([p, g.data]);
+      }
+      const lr = rateAt(iterations);
+      // Clipping works on scratch copies (reused across steps): the caller's
+      // .grad stays as backward left it.
+      if (clipValue !== undefined || clipNorm !== undefined) {
+        let sq = 0;
+        for (const pair of pairs) {
+          const [p, g] = pair;
+          const s = stateFor(p);
+          const scratch = (s.scratch ??= allocate(p.dtype, p.size));
+          for (let j = 0; j < scratch.length; j++) {
+            let v = g[j]!;
+            if (clipValue !== undefined)
+              v = v > clipValue ? clipValue : v < -clipValue ? -clipValue : v;
+            scratch[j] = v;
+            sq += v * v;
+          }
+          pair[1] = scratch;
+        }
+        if (clipNorm !== undefined) {
+          // torch.nn.utils.clip_grad_norm_: scale by maxNorm/(norm + 1e-6) when that is below 1.
+          const coef = clipNorm / (Math.sqrt(sq) + 1e-6);
+          if (coef < 1)
+            for (const [, g] of pairs) for (let j = 0; j < g.length; j++) g[j] = g[j]! * coef;
+        }
+      }
+      for (const [p, g] of pairs) {
+        const s = stateFor(p);
+        s.step += 1;
+        update(p.data, g, s.slots, lr, s.step);
+      }
+      iterations += 1;
+    },
+    zeroGrad(params: readonly Tensor[]): void {
+      for (const p of checkParams('params', params)) p.grad = null;
+    },
+    getState(params: readonly Tensor[]): OptimizerState {
+      const ps = checkParams('params', params);
+      return {
+        iterations,
+        slots: ps.map((p) => {
+          const s = states.get(p);
+          if (s === undefined) return {};
+          const out: Record<string, FloatArray> = {};
+          for (const name of active) out[name] = s.slots[name]!.slice();
+          out.step = Float64Array.of(s.step);
+          return out;
+        }),
+      };
+    },
+    setState(params: readonly Tensor[], state: OptimizerState): void {
+      const ps = checkParams('params', params);
+      if (typeof state !== 'object' || state === null)
+        fail(fn, 'state', 'an OptimizerState { iterations, slots }', state);
+      const it = state.iterations;
+      if (typeof it !== 'number' || !Number.isInteger(it) || it < 0)
+        fail(fn, 'state.iterations', 'a non-negative integer', it);
+      if (!Array.isArray(state.slots) || state.slots.length !== ps.length) {
+        fail(fn, 'state.slots', `an array with one entry per param (${ps.length})`, state.slots);
+      }
+      // Validate everything first, then install copies: a bad state changes nothing.
+      const next: (ParamState | null)[] = ps.map((p, i) => {
+        const rec = state.slots[i] as unknown;
+        if (typeof rec !== 'object' || rec === null)
+          fail(fn, `state.slots[${i}]`, 'an object of buffers', rec);
+        const keys = Object.keys(rec);
+        if (keys.length === 0) return null;
+        const expected = [...active, 'step'];
+        for (const k of keys) {
+          if (!expected.includes(k))
+            throw new ValueError(
+              `${fn}: state.slots[${i}] has unknown buffer ${JSON.stringify(k)}; expected ${expected.join(', ')}`,
+            );
+        }
+        const slots: Record<string, FloatArray> = {};
+        for (const name of active) {
+          const buf = (rec as Record<string, unknown>)[name];
+          slots[name] = copyBuffer(fn, `state.slots[${i}].${name}`, buf, p.size, p.dtype);
+        }
+        const stepBuf = (rec as Record<string, unknown>).step;
+        const step = copyBuffer(fn, `state.slots[${i}].step`, stepBuf, 1, 'float64')[0]!;
+        if (!Number.isInteger(step) || step < 0)
+          fail(fn, `state.slots[${i}].step`, 'a non-negative integer count', step);
+        return { slots, step, scratch: null };
+      });
+      ps.forEach((p, i) => {
+        const s = next[i]!;
+        if (s === null) states.delete(p);
+        else states.set(p, s);
+      });
+      iterations = it;
+    },
+  };
+  return opt;
+}
+
+function copyBuffer(
+  fn: string,
+  name: string,
+  buf: unknown,
+  length: number,
+  dtype: DType,
+): FloatArray {
+  const ok =
+    buf instanceof Float32Array ||
+    buf instanceof Float64Array ||
+    (Array.isArray(buf) && buf.every((v) => typeof v === 'number'));
+  if (!ok) fail(fn, name, `a Float32Array or Float64Array of length ${length}`, buf);
+  const arr = buf as ArrayLike<number>;
+  if (arr.length !== length) fail(fn, `${name}.length`, `${length}`, arr.length);
+  const out = allocate(dtype, length);
+  for (let j = 0; j < length; j++) out[j] = arr[j]!;
+  return out;
+}
