@@ -4,7 +4,7 @@ import { SEED_NET, stats, timePerCall, randomFloats, loadFashionMnist, peakRssMb
 
 export async function setup(backend) {
   if (backend === 'wasm') {
-    const { useWasm } = await import('../../dist/wasm/index.js');
+    const { useWasm } = await import('../../dist/kernels/wasm/index.js');
     if (!(await useWasm())) throw new Error('WebAssembly SIMD is not available here');
   }
 }

@@ -10,7 +10,8 @@ export function show(value: unknown): string {
   }
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   if (typeof value === 'object') return Object.prototype.toString.call(value);
   return typeof value;
@@ -23,7 +24,16 @@ export function fail(fn: string, name: string, expected: string, value: unknown)
 
 export function assertInteger(fn: string, name: string, value: unknown, min = 0): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    fail(fn, name, min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer >= ${min}`, value);
+    fail(
+      fn,
+      name,
+      min === 0
+        ? 'a non-negative integer'
+        : min === 1
+          ? 'a positive integer'
+          : `an integer >= ${min}`,
+      value,
+    );
   }
   return value;
 }
@@ -59,7 +69,12 @@ export function assertBoolean(fn: string, name: string, value: unknown): boolean
   return value;
 }
 
-export function assertOneOf<T extends string>(fn: string, name: string, value: unknown, allowed: readonly T[]): T {
+export function assertOneOf<T extends string>(
+  fn: string,
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     fail(fn, name, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, value);
   }
@@ -67,10 +82,17 @@ export function assertOneOf<T extends string>(fn: string, name: string, value: u
 }
 
 /** Rejects option keys the function does not know, so typos fail loudly. */
-export function assertKnownKeys(fn: string, name: string, obj: object, allowed: readonly string[]): void {
+export function assertKnownKeys(
+  fn: string,
+  name: string,
+  obj: object,
+  allowed: readonly string[],
+): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) {
-      throw new ValueError(`${fn}: unknown option ${JSON.stringify(key)} in ${name}; expected one of ${allowed.join(', ')}`);
+      throw new ValueError(
+        `${fn}: unknown option ${JSON.stringify(key)} in ${name}; expected one of ${allowed.join(', ')}`,
+      );
     }
   }
 }

@@ -32,8 +32,13 @@ export function stridesOf(shape: Shape): number[] {
 
 /** Validates a shape argument: an array of non-negative integers. */
 export function checkShape(fn: string, name: string, shape: unknown): number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-    throw new ValueError(`${fn}: ${name} must be an array of non-negative integers, got ${show(shape)}`);
+  if (
+    !Array.isArray(shape) ||
+    !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)
+  ) {
+    throw new ValueError(
+      `${fn}: ${name} must be an array of non-negative integers, got ${show(shape)}`,
+    );
   }
   return shape as number[];
 }
@@ -49,7 +54,9 @@ export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(`${fn}: shapes ${fmtShape(a)} and ${fmtShape(b)} do not broadcast (dimension ${i}: ${da} vs ${db})`);
+      throw new ShapeError(
+        `${fn}: shapes ${fmtShape(a)} and ${fmtShape(b)} do not broadcast (dimension ${i}: ${da} vs ${db})`,
+      );
     }
     out[i] = da === 1 ? db : da;
   }
@@ -59,16 +66,23 @@ export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
 /** Resolves a possibly negative axis against a rank, with a clear error. */
 export function normalizeAxis(fn: string, axis: number, rank: number): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw new ValueError(`${fn}: axis must be an integer in [${-rank}, ${Math.max(rank - 1, 0)}], got ${show(axis)}`);
+    throw new ValueError(
+      `${fn}: axis must be an integer in [${-rank}, ${Math.max(rank - 1, 0)}], got ${show(axis)}`,
+    );
   }
   return axis < 0 ? axis + rank : axis;
 }
 
 /** Normalizes `axis` (undefined = all, number, or list) to a sorted unique list. */
-export function normalizeAxes(fn: string, axis: number | readonly number[] | undefined, rank: number): number[] {
+export function normalizeAxes(
+  fn: string,
+  axis: number | readonly number[] | undefined,
+  rank: number,
+): number[] {
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : [...axis];
   const out = [...new Set(list.map((a) => normalizeAxis(fn, a, rank)))].sort((x, y) => x - y);
-  if (out.length !== list.length) throw new ValueError(`${fn}: axis has repeated entries, got ${show(list)}`);
+  if (out.length !== list.length)
+    throw new ValueError(`${fn}: axis has repeated entries, got ${show(list)}`);
   return out;
 }

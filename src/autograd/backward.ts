@@ -8,7 +8,8 @@ import { noGrad } from './graph.js';
 /** Sum of two same-shaped gradients into a new tensor (never in place: a gradient may alias another). */
 function addGrads(a: Tensor, b: Tensor): Tensor {
   const out = allocate(a.dtype, a.size);
-  const x = a.data, y = b.data;
+  const x = a.data,
+    y = b.data;
   for (let i = 0; i < out.length; i++) out[i] = x[i]! + y[i]!;
   return new Tensor(out, a.shape);
 }
@@ -60,7 +61,9 @@ export function gradients(root: Tensor, seed: Tensor): Map<Tensor, Tensor> {
         if (!input.requiresGrad || gi === null || gi === undefined) continue;
         if (!sameShape(gi.shape, input.shape)) {
           // A backward rule returned the wrong shape: a bug in that op, reported precisely.
-          throw new ShapeError(`backward: ${node.op} produced a gradient of shape ${fmtShape(gi.shape)} for an input of shape ${fmtShape(input.shape)}`);
+          throw new ShapeError(
+            `backward: ${node.op} produced a gradient of shape ${fmtShape(gi.shape)} for an input of shape ${fmtShape(input.shape)}`,
+          );
         }
         const prev = grads.get(input);
         grads.set(input, prev === undefined ? gi : addGrads(prev, gi));
@@ -73,12 +76,16 @@ export function gradients(root: Tensor, seed: Tensor): Map<Tensor, Tensor> {
 function seedFor(fn: string, output: Tensor, gradOutput: Tensor | undefined): Tensor {
   if (gradOutput !== undefined) {
     if (!sameShape(gradOutput.shape, output.shape)) {
-      throw new ShapeError(`${fn}: gradOutput shape ${fmtShape(gradOutput.shape)} differs from the output shape ${fmtShape(output.shape)}`);
+      throw new ShapeError(
+        `${fn}: gradOutput shape ${fmtShape(gradOutput.shape)} differs from the output shape ${fmtShape(output.shape)}`,
+      );
     }
     return gradOutput;
   }
   if (output.size !== 1) {
-    throw new ValueError(`${fn}: output must have exactly one element to seed the gradient implicitly, got shape ${fmtShape(output.shape)}; pass gradOutput`);
+    throw new ValueError(
+      `${fn}: output must have exactly one element to seed the gradient implicitly, got shape ${fmtShape(output.shape)}; pass gradOutput`,
+    );
   }
   const one = allocate(output.dtype, 1);
   one[0] = 1;
@@ -100,9 +107,12 @@ function seedFor(fn: string, output: Tensor, gradOutput: Tensor | undefined): Te
  * ```
  */
 export function backward(output: Tensor, gradOutput?: Tensor): void {
-  if (!(output instanceof Tensor)) throw new ValueError(`backward: output must be a Tensor, got ${show(output)}`);
+  if (!(output instanceof Tensor))
+    throw new ValueError(`backward: output must be a Tensor, got ${show(output)}`);
   if (!output.requiresGrad) {
-    throw new ValueError('backward: output does not require gradients (no input had requiresGrad, or it was computed inside noGrad)');
+    throw new ValueError(
+      'backward: output does not require gradients (no input had requiresGrad, or it was computed inside noGrad)',
+    );
   }
   const grads = gradients(output, seedFor('backward', output, gradOutput));
   for (const [t, g] of grads) {

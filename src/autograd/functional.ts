@@ -13,7 +13,8 @@ export interface ValueAndGrad {
 
 function asLeaves(fn: string, args: readonly Tensor[]): Tensor[] {
   return args.map((a, i) => {
-    if (!(a instanceof Tensor)) throw new ValueError(`${fn}: argument ${i} must be a Tensor, got ${show(a)}`);
+    if (!(a instanceof Tensor))
+      throw new ValueError(`${fn}: argument ${i} must be a Tensor, got ${show(a)}`);
     // Parameters (leaves that already require grad) are used as they are, so a
     // closure over a model's weights sees the same tensors; anything else is
     // wrapped in a fresh leaf that shares its data (no copy).
@@ -39,18 +40,26 @@ function asLeaves(fn: string, args: readonly Tensor[]): Tensor[] {
  * console.log(value.item(), grads[0]!.toArray()); // 5 [2, 4]
  * ```
  */
-export function valueAndGrad<A extends Tensor[]>(fn: (...args: A) => Tensor): (...args: A) => ValueAndGrad {
-  if (typeof fn !== 'function') throw new ValueError(`valueAndGrad: fn must be a function, got ${show(fn)}`);
+export function valueAndGrad<A extends Tensor[]>(
+  fn: (...args: A) => Tensor,
+): (...args: A) => ValueAndGrad {
+  if (typeof fn !== 'function')
+    throw new ValueError(`valueAndGrad: fn must be a function, got ${show(fn)}`);
   return (...args: A): ValueAndGrad => {
     const leaves = asLeaves('valueAndGrad', args);
     const value = enableGrad(() => fn(...(leaves as A)));
-    if (!(value instanceof Tensor)) throw new ValueError(`valueAndGrad: fn must return a Tensor, got ${show(value)}`);
+    if (!(value instanceof Tensor))
+      throw new ValueError(`valueAndGrad: fn must return a Tensor, got ${show(value)}`);
     if (value.size !== 1) {
-      throw new ValueError(`valueAndGrad: fn must return a one-element tensor, got shape [${value.shape.join(',')}]`);
+      throw new ValueError(
+        `valueAndGrad: fn must return a one-element tensor, got shape [${value.shape.join(',')}]`,
+      );
     }
     const one = allocate(value.dtype, 1);
     one[0] = 1;
-    const grads = value.requiresGrad ? gradients(value, new Tensor(one, value.shape)) : new Map<Tensor, Tensor>();
+    const grads = value.requiresGrad
+      ? gradients(value, new Tensor(one, value.shape))
+      : new Map<Tensor, Tensor>();
     return {
       value: new Tensor(value.data, value.shape),
       // An argument the value does not depend on has a zero gradient.
@@ -121,7 +130,9 @@ export function gradcheck(
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, throwOnFailure = true, seed = 0 } = options;
   inputs.forEach((t, i) => {
     if (!(t instanceof Tensor) || t.dtype !== 'float64') {
-      throw new ValueError(`gradcheck: inputs[${i}] must be a float64 Tensor, got ${t instanceof Tensor ? t.dtype : show(t)}`);
+      throw new ValueError(
+        `gradcheck: inputs[${i}] must be a float64 Tensor, got ${t instanceof Tensor ? t.dtype : show(t)}`,
+      );
     }
   });
   // Work on private copies so the caller's tensors are never perturbed.
@@ -142,7 +153,9 @@ export function gradcheck(
     for (let i = 0; i < y.size; i++) acc += w[i]! * y.data[i]!;
     return acc;
   };
-  const grads = out0.requiresGrad ? gradients(out0, new Tensor(Float64Array.from(w), out0.shape)) : new Map<Tensor, Tensor>();
+  const grads = out0.requiresGrad
+    ? gradients(out0, new Tensor(Float64Array.from(w), out0.shape))
+    : new Map<Tensor, Tensor>();
   let maxAbsError = 0;
   let worstRatio = -1;
   let worst: GradcheckResult['worst'] = null;

@@ -62,7 +62,8 @@ const TWO_POW_53 = 9007199254740992;
 export function createRng(seedOrState: number | readonly [number, number, number, number]): Rng {
   let s0: number, s1: number, s2: number, s3: number;
   if (typeof seedOrState === 'number') {
-    if (!Number.isSafeInteger(seedOrState)) fail('createRng', 'seed', 'a safe integer', seedOrState);
+    if (!Number.isSafeInteger(seedOrState))
+      fail('createRng', 'seed', 'a safe integer', seedOrState);
     const mix = splitmix32((seedOrState ^ Math.floor(seedOrState / TWO_POW_32)) >>> 0);
     s0 = mix();
     s1 = mix();

@@ -19,7 +19,8 @@ export interface TensorOptions {
 }
 
 function checkDtype(fn: string, dtype: unknown): DType {
-  if (dtype !== 'float32' && dtype !== 'float64') fail(fn, 'dtype', '"float32" or "float64"', dtype);
+  if (dtype !== 'float32' && dtype !== 'float64')
+    fail(fn, 'dtype', '"float32" or "float64"', dtype);
   return dtype;
 }
 
@@ -32,11 +33,20 @@ function inferShape(values: NestedArray, path: string): number[] {
   return [values.length, ...inferShape(values[0]!, `${path}[0]`)];
 }
 
-function fillFrom(values: NestedArray, shape: Shape, dim: number, out: FloatArray, offset: number, path: string): number {
+function fillFrom(
+  values: NestedArray,
+  shape: Shape,
+  dim: number,
+  out: FloatArray,
+  offset: number,
+  path: string,
+): number {
   if (dim === shape.length) {
     if (typeof values !== 'number') {
       if (Array.isArray(values)) {
-        throw new ShapeError(`tensor: ragged nested array: values${path} is ${show(values)} where a number was expected`);
+        throw new ShapeError(
+          `tensor: ragged nested array: values${path} is ${show(values)} where a number was expected`,
+        );
       }
       throw new ValueError(`tensor: values${path} must be a number, got ${show(values)}`);
     }
@@ -44,12 +54,17 @@ function fillFrom(values: NestedArray, shape: Shape, dim: number, out: FloatArra
     return offset + 1;
   }
   if (!Array.isArray(values)) {
-    throw new ShapeError(`tensor: ragged nested array: values${path} is ${show(values)} where an array of length ${shape[dim]} was expected`);
+    throw new ShapeError(
+      `tensor: ragged nested array: values${path} is ${show(values)} where an array of length ${shape[dim]} was expected`,
+    );
   }
   if (values.length !== shape[dim]) {
-    throw new ShapeError(`tensor: ragged nested array: values${path} has length ${values.length}, expected ${shape[dim]}`);
+    throw new ShapeError(
+      `tensor: ragged nested array: values${path} has length ${values.length}, expected ${shape[dim]}`,
+    );
   }
-  for (let i = 0; i < values.length; i++) offset = fillFrom(values[i]!, shape, dim + 1, out, offset, `${path}[${i}]`);
+  for (let i = 0; i < values.length; i++)
+    offset = fillFrom(values[i]!, shape, dim + 1, out, offset, `${path}[${i}]`);
   return offset;
 }
 
@@ -73,11 +88,21 @@ export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor 
     const dtype = options.dtype === undefined ? values.dtype : checkDtype('tensor', options.dtype);
     const data = allocate(dtype, values.size);
     data.set(values.data);
-    return new Tensor(data, options.shape === undefined ? values.shape : reshapeCheck(values.size, options.shape), requiresGrad);
+    return new Tensor(
+      data,
+      options.shape === undefined ? values.shape : reshapeCheck(values.size, options.shape),
+      requiresGrad,
+    );
   }
   if (values instanceof Float32Array || values instanceof Float64Array) {
-    const dtype = options.dtype === undefined ? (values instanceof Float64Array ? 'float64' : 'float32') : checkDtype('tensor', options.dtype);
-    const shape = options.shape === undefined ? [values.length] : reshapeCheck(values.length, options.shape);
+    const dtype =
+      options.dtype === undefined
+        ? values instanceof Float64Array
+          ? 'float64'
+          : 'float32'
+        : checkDtype('tensor', options.dtype);
+    const shape =
+      options.shape === undefined ? [values.length] : reshapeCheck(values.length, options.shape);
     const data = allocate(dtype, values.length);
     data.set(values);
     return new Tensor(data, shape, requiresGrad);
@@ -90,13 +115,19 @@ export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor 
   const inferred = inferShape(nested, '');
   const data = allocate(dtype, shapeSize(inferred));
   fillFrom(nested, inferred, 0, data, 0, '');
-  return new Tensor(data, options.shape === undefined ? inferred : reshapeCheck(data.length, options.shape), requiresGrad);
+  return new Tensor(
+    data,
+    options.shape === undefined ? inferred : reshapeCheck(data.length, options.shape),
+    requiresGrad,
+  );
 }
 
 function reshapeCheck(size: number, shape: readonly number[]): number[] {
   const s = checkShape('tensor', 'shape', shape);
   if (shapeSize(s) !== size) {
-    throw new ShapeError(`tensor: shape ${fmtShape(s)} needs ${shapeSize(s)} elements, got ${size}`);
+    throw new ShapeError(
+      `tensor: shape ${fmtShape(s)} needs ${shapeSize(s)} elements, got ${size}`,
+    );
   }
   return s;
 }
@@ -109,7 +140,12 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
-function make(fn: string, shape: readonly number[], options: CreateOptions, fill?: (data: FloatArray) => void): Tensor {
+function make(
+  fn: string,
+  shape: readonly number[],
+  options: CreateOptions,
+  fill?: (data: FloatArray) => void,
+): Tensor {
   const s = checkShape(fn, 'shape', shape);
   const dtype = options.dtype === undefined ? 'float32' : checkDtype(fn, options.dtype);
   const data = allocate(dtype, shapeSize(s));
@@ -208,7 +244,10 @@ export interface RandomUniformOptions extends CreateOptions {
  * const t = randomUniform([2, 3], { low: -1, high: 1, rng: createRng(0) });
  * ```
  */
-export function randomUniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
+export function randomUniform(
+  shape: readonly number[],
+  options: RandomUniformOptions = {},
+): Tensor {
   const { low = 0, high = 1, rng = defaultRng() } = options;
   if (!Number.isFinite(low) || !Number.isFinite(high) || high < low) {
     fail('randomUniform', 'low/high', 'finite numbers with low <= high', [low, high]);

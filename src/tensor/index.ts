@@ -12,5 +12,11 @@ export {
   randomNormal,
   asTensor,
 } from './create.js';
-export type { TensorLike, TensorOptions, CreateOptions, RandomUniformOptions, RandomNormalOptions } from './create.js';
+export type {
+  TensorLike,
+  TensorOptions,
+  CreateOptions,
+  RandomUniformOptions,
+  RandomNormalOptions,
+} from './create.js';
 export type { DType, FloatArray } from '../_lib/typed.js';

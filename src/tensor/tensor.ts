@@ -51,7 +51,9 @@ export class Tensor {
   constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
     const size = shapeSize(shape);
     if (data.length !== size) {
-      throw new ValueError(`Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${size}`);
+      throw new ValueError(
+        `Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${size}`,
+      );
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
@@ -82,7 +84,8 @@ export class Tensor {
       const inner = stride / (n || 1);
       const out: NestedArray[] = new Array<NestedArray>(n);
       for (let i = 0; i < n; i++) {
-        out[i] = dim === shape.length - 1 ? data[offset + i]! : build(dim + 1, offset + i * inner, inner);
+        out[i] =
+          dim === shape.length - 1 ? data[offset + i]! : build(dim + 1, offset + i * inner, inner);
       }
       return out;
     };
@@ -100,7 +103,9 @@ export class Tensor {
    */
   item(): number {
     if (this.size !== 1) {
-      throw new ValueError(`Tensor.item: tensor must have exactly one element, got shape ${fmtShape(this.shape)}`);
+      throw new ValueError(
+        `Tensor.item: tensor must have exactly one element, got shape ${fmtShape(this.shape)}`,
+      );
     }
     return this.data[0]!;
   }

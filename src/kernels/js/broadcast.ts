@@ -35,7 +35,8 @@ export function forEachRun(
   if (total === 0) return;
   const outer = total / inner;
   const idx = new Array<number>(Math.max(rank - 1, 0)).fill(0);
-  let ao = 0, bo = 0;
+  let ao = 0,
+    bo = 0;
   for (let r = 0; r < outer; r++) {
     run(ao, bo, r * inner);
     // odometer increment over the outer dimensions

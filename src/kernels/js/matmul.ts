@@ -12,7 +12,14 @@ import type { FloatArray } from '../../_lib/typed.js';
 const KC = 256; // depth of a block of k
 const NC = 512; // width of a block of n
 
-export function matmulNN(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number): void {
+export function matmulNN(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+  m: number,
+  k: number,
+  n: number,
+): void {
   c.fill(0, 0, m * n);
   for (let p0 = 0; p0 < k; p0 += KC) {
     const p1 = Math.min(p0 + KC, k);
@@ -20,10 +27,19 @@ export function matmulNN(a: FloatArray, b: FloatArray, c: FloatArray, m: number,
       const j1 = Math.min(j0 + NC, n);
       let i = 0;
       for (; i + 4 <= m; i += 4) {
-        const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-        const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        const c0 = i * n,
+          c1 = c0 + n,
+          c2 = c1 + n,
+          c3 = c2 + n;
+        const a0 = i * k,
+          a1 = a0 + k,
+          a2 = a1 + k,
+          a3 = a2 + k;
         for (let p = p0; p < p1; p++) {
-          const x0 = a[a0 + p]!, x1 = a[a1 + p]!, x2 = a[a2 + p]!, x3 = a[a3 + p]!;
+          const x0 = a[a0 + p]!,
+            x1 = a[a1 + p]!,
+            x2 = a[a2 + p]!,
+            x3 = a[a3 + p]!;
           const bp = p * n;
           for (let j = j0; j < j1; j++) {
             const bv = b[bp + j]!;
@@ -35,7 +51,8 @@ export function matmulNN(a: FloatArray, b: FloatArray, c: FloatArray, m: number,
         }
       }
       for (; i < m; i++) {
-        const ci = i * n, ai = i * k;
+        const ci = i * n,
+          ai = i * k;
         for (let p = p0; p < p1; p++) {
           const x = a[ai + p]!;
           const bp = p * n;
@@ -46,18 +63,28 @@ export function matmulNN(a: FloatArray, b: FloatArray, c: FloatArray, m: number,
   }
 }
 
-export function matmulTN(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number): void {
+export function matmulTN(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+  m: number,
+  k: number,
+  n: number,
+): void {
   // C[i,j] = Σ_p A[p,i]·B[p,j]: stream rows p of A and B, rank-1 updates of C.
   c.fill(0, 0, m * n);
   for (let j0 = 0; j0 < n; j0 += NC) {
     const j1 = Math.min(j0 + NC, n);
     for (let p = 0; p < k; p++) {
-      const ap = p * m, bp = p * n;
+      const ap = p * m,
+        bp = p * n;
       let i = 0;
       for (; i + 2 <= m; i += 2) {
-        const x0 = a[ap + i]!, x1 = a[ap + i + 1]!;
+        const x0 = a[ap + i]!,
+          x1 = a[ap + i + 1]!;
         if (x0 === 0 && x1 === 0) continue; // relu activations are often zero
-        const c0 = i * n, c1 = c0 + n;
+        const c0 = i * n,
+          c1 = c0 + n;
         for (let j = j0; j < j1; j++) {
           const bv = b[bp + j]!;
           c[c0 + j]! += x0 * bv;
@@ -74,14 +101,25 @@ export function matmulTN(a: FloatArray, b: FloatArray, c: FloatArray, m: number,
   }
 }
 
-export function matmulNT(a: FloatArray, b: FloatArray, c: FloatArray, m: number, k: number, n: number): void {
+export function matmulNT(
+  a: FloatArray,
+  b: FloatArray,
+  c: FloatArray,
+  m: number,
+  k: number,
+  n: number,
+): void {
   // C[i,j] = dot(A row i, B row j): both rows contiguous; four accumulators
   // break the add dependency chain.
   for (let i = 0; i < m; i++) {
-    const ai = i * k, ci = i * n;
+    const ai = i * k,
+      ci = i * n;
     for (let j = 0; j < n; j++) {
       const bj = j * k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       let p = 0;
       for (; p + 4 <= k; p += 4) {
         s0 += a[ai + p]! * b[bj + p]!;

@@ -9,13 +9,20 @@ export type ReduceOp = 'sum' | 'max' | 'min';
  * Sums accumulate in float64 locals, so float32 sums of many terms keep their
  * precision.
  */
-export function reduceAxes(op: ReduceOp, x: FloatArray, shape: Shape, axes: readonly number[], out: FloatArray): void {
+export function reduceAxes(
+  op: ReduceOp,
+  x: FloatArray,
+  shape: Shape,
+  axes: readonly number[],
+  out: FloatArray,
+): void {
   const rank = shape.length;
   const reduced = new Array<boolean>(rank).fill(false);
   for (const a of axes) reduced[a] = true;
   // Fast path: the reduced axes are a contiguous block [lo, hi) — then the
   // input is [outer, r, inner] and the output [outer, inner].
-  let lo = rank, hi = 0;
+  let lo = rank,
+    hi = 0;
   for (const a of axes) {
     lo = Math.min(lo, a);
     hi = Math.max(hi, a + 1);
@@ -27,7 +34,9 @@ export function reduceAxes(op: ReduceOp, x: FloatArray, shape: Shape, axes: read
     return;
   }
   if (contiguous) {
-    let outer = 1, r = 1, inner = 1;
+    let outer = 1,
+      r = 1,
+      inner = 1;
     for (let i = 0; i < rank; i++) {
       if (i < lo) outer *= shape[i]!;
       else if (i < hi) r *= shape[i]!;
@@ -37,7 +46,8 @@ export function reduceAxes(op: ReduceOp, x: FloatArray, shape: Shape, axes: read
     return;
   }
   // General case: move the reduced axes last by index arithmetic.
-  const kept: number[] = [], red: number[] = [];
+  const kept: number[] = [],
+    red: number[] = [];
   for (let i = 0; i < rank; i++) (reduced[i] ? red : kept).push(i);
   const strides = new Array<number>(rank);
   let acc = 1;
@@ -48,7 +58,8 @@ export function reduceAxes(op: ReduceOp, x: FloatArray, shape: Shape, axes: read
   const keptSize = kept.reduce((p, i) => p * shape[i]!, 1);
   const redSize = red.reduce((p, i) => p * shape[i]!, 1);
   for (let o = 0; o < keptSize; o++) {
-    let base = 0, rem = o;
+    let base = 0,
+      rem = o;
     for (let j = kept.length - 1; j >= 0; j--) {
       const d = kept[j]!;
       base += (rem % shape[d]!) * strides[d]!;
@@ -56,21 +67,38 @@ export function reduceAxes(op: ReduceOp, x: FloatArray, shape: Shape, axes: read
     }
     let accv = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
     for (let q = 0; q < redSize; q++) {
-      let off = base, rq = q;
+      let off = base,
+        rq = q;
       for (let j = red.length - 1; j >= 0; j--) {
         const d = red[j]!;
         off += (rq % shape[d]!) * strides[d]!;
         rq = Math.floor(rq / shape[d]!);
       }
       const v = x[off]!;
-      accv = op === 'sum' ? accv + v : op === 'max' ? (v > accv || Number.isNaN(v) ? v : accv) : v < accv || Number.isNaN(v) ? v : accv;
+      accv =
+        op === 'sum'
+          ? accv + v
+          : op === 'max'
+            ? v > accv || Number.isNaN(v)
+              ? v
+              : accv
+            : v < accv || Number.isNaN(v)
+              ? v
+              : accv;
     }
     out[o] = accv;
   }
 }
 
 /** x viewed as [outer, r, inner], reduced over r into out [outer, inner]. */
-export function reduceBlock(op: ReduceOp, x: FloatArray, outer: number, r: number, inner: number, out: FloatArray): void {
+export function reduceBlock(
+  op: ReduceOp,
+  x: FloatArray,
+  outer: number,
+  r: number,
+  inner: number,
+  out: FloatArray,
+): void {
   if (op === 'sum') {
     if (inner === 1) {
       for (let o = 0; o < outer; o++) {

@@ -4,7 +4,13 @@ import type { FloatArray } from '../../_lib/typed.js';
 // max before exp: softmax is shift-invariant, and this keeps exp() finite for
 // inputs of any size (exp(1000) would be Infinity).
 
-export function softmaxJs(x: FloatArray, out: FloatArray, outer: number, n: number, inner: number): void {
+export function softmaxJs(
+  x: FloatArray,
+  out: FloatArray,
+  outer: number,
+  n: number,
+  inner: number,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
@@ -24,7 +30,13 @@ export function softmaxJs(x: FloatArray, out: FloatArray, outer: number, n: numb
 }
 
 /** log-softmax = x - max - log Σ exp(x - max). */
-export function logSoftmaxJs(x: FloatArray, out: FloatArray, outer: number, n: number, inner: number): void {
+export function logSoftmaxJs(
+  x: FloatArray,
+  out: FloatArray,
+  outer: number,
+  n: number,
+  inner: number,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
@@ -40,7 +52,13 @@ export function logSoftmaxJs(x: FloatArray, out: FloatArray, outer: number, n: n
 }
 
 /** log Σ exp over the middle axis, into out [outer, inner]. */
-export function logSumExpJs(x: FloatArray, out: FloatArray, outer: number, n: number, inner: number): void {
+export function logSumExpJs(
+  x: FloatArray,
+  out: FloatArray,
+  outer: number,
+  n: number,
+  inner: number,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;

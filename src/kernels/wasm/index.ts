@@ -1,0 +1,152 @@
+// myelin/wasm: opt-in WebAssembly SIMD kernels. Importing this module does
+// nothing by itself; `useWasm()` compiles the embedded module and fills the
+// kernel slots it implements, `useJs()` puts the portable kernels back.
+import { setBackendName } from '../backend.js';
+import { biasAddJs, biasAddSlot, colSumJs, colSumSlot } from '../bias.js';
+import { denseForwardJs, denseSlot } from '../dense.js';
+import { matmulJs, matmulSlot } from '../matmul.js';
+import { adamSlot, adamUpdateJs, sgdSlot, sgdUpdateJs } from '../optim.js';
+import { reluBackwardJs, reluBackwardSlot, reluJs, reluSlot } from '../relu.js';
+import { logSoftmaxJs, softmaxJs } from '../js/softmax.js';
+import { logSoftmaxSlot, softmaxSlot } from '../softmax.js';
+import {
+  softmaxXentBackwardJs,
+  softmaxXentBackwardSlot,
+  softmaxXentJs,
+  softmaxXentSlot,
+} from '../xent.js';
+import {
+  adamWasm,
+  biasAddWasm,
+  colSumWasm,
+  denseWasm,
+  getRuntime,
+  logSoftmaxWasm,
+  matmulWasm,
+  reluBackwardWasm,
+  reluWasm,
+  setRuntime,
+  sgdWasm,
+  softmaxXentBackwardWasm,
+  softmaxWasm,
+  softmaxXentWasm,
+} from './kernels.js';
+import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
+
+export { getBackend, type BackendName } from '../backend.js';
+
+/** Options for {@link useWasm}. */
+export interface UseWasmOptions {
+  /**
+   * Use the relaxed-SIMD build (fused multiply-add in the matrix product)
+   * when the engine supports it. Default true. Results then differ from the
+   * plain build in the last bits, which float32 tolerance covers.
+   */
+  readonly relaxedSimd?: boolean;
+}
+
+let pending: Promise<WasmRuntime | null> | null = null;
+let pendingRelaxed = true;
+
+/**
+ * Whether this engine can run myelin's WebAssembly SIMD kernels
+ * (WebAssembly with 128-bit SIMD: Node >= 16.4, current browsers).
+ *
+ * @example
+ * ```ts
+ * import { isWasmSupported, useWasm } from 'myelin/wasm';
+ * if (isWasmSupported()) await useWasm();
+ * ```
+ */
+export function isWasmSupported(): boolean {
+  return simdSupported();
+}
+
+/**
+ * Switches the float32 kernels to WebAssembly SIMD: the matrix product, the
+ * fused dense forward, bias add, column sums, relu forward and backward,
+ * softmax and log-softmax over the last axis, fused softmax + cross-entropy,
+ * and the SGD and Adam updates. Float64 work,
+ * and float32 work too small to pay for copying into WebAssembly memory,
+ * still runs on the JS kernels. Returns false, leaving the JS kernels in
+ * place, when WebAssembly SIMD is unavailable. Safe to call more than once.
+ *
+ * @example
+ * ```ts
+ * import { useWasm, getBackend } from 'myelin/wasm';
+ * const ok = await useWasm();
+ * console.log(ok, getBackend()); // true 'wasm' on any current engine
+ * ```
+ */
+export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
+  const relaxed = (options.relaxedSimd ?? true) && relaxedSupported();
+  const current = getRuntime();
+  if (current === null || current.relaxed !== relaxed) {
+    if (pending === null || pendingRelaxed !== relaxed) {
+      pendingRelaxed = relaxed;
+      pending = instantiate(relaxed).catch(() => null);
+    }
+    const rt = await pending;
+    pending = null;
+    if (rt === null) return false;
+    setRuntime(rt);
+  }
+  matmulSlot.impl = matmulWasm;
+  denseSlot.impl = denseWasm;
+  biasAddSlot.impl = biasAddWasm;
+  colSumSlot.impl = colSumWasm;
+  reluSlot.impl = reluWasm;
+  reluBackwardSlot.impl = reluBackwardWasm;
+  softmaxXentSlot.impl = softmaxXentWasm;
+  softmaxXentBackwardSlot.impl = softmaxXentBackwardWasm;
+  sgdSlot.impl = sgdWasm;
+  adamSlot.impl = adamWasm;
+  softmaxSlot.impl = softmaxWasm;
+  logSoftmaxSlot.impl = logSoftmaxWasm;
+  setBackendName('wasm');
+  return true;
+}
+
+/**
+ * Restores the portable JS kernel in every slot {@link useWasm} filled and
+ * reports the 'js' backend. The compiled module is kept, so a later
+ * `useWasm()` is immediate.
+ *
+ * @example
+ * ```ts
+ * import { useWasm, useJs, getBackend } from 'myelin/wasm';
+ * await useWasm();
+ * useJs();
+ * console.log(getBackend()); // 'js'
+ * ```
+ */
+export function useJs(): void {
+  matmulSlot.impl = matmulJs;
+  denseSlot.impl = denseForwardJs;
+  biasAddSlot.impl = biasAddJs;
+  colSumSlot.impl = colSumJs;
+  reluSlot.impl = reluJs;
+  reluBackwardSlot.impl = reluBackwardJs;
+  softmaxXentSlot.impl = softmaxXentJs;
+  softmaxXentBackwardSlot.impl = softmaxXentBackwardJs;
+  sgdSlot.impl = sgdUpdateJs;
+  adamSlot.impl = adamUpdateJs;
+  softmaxSlot.impl = softmaxJs;
+  logSoftmaxSlot.impl = logSoftmaxJs;
+  setBackendName('js');
+}
+
+/**
+ * Whether the running WebAssembly module is the relaxed-SIMD build (fused
+ * multiply-add); false before {@link useWasm} or on engines without it.
+ *
+ * @example
+ * ```ts
+ * import { useWasm, isRelaxedSimd } from 'myelin/wasm';
+ * await useWasm();
+ * console.log(isRelaxedSimd()); // true in Chromium, false in Node 20 without a flag
+ * ```
+ */
+export function isRelaxedSimd(): boolean {
+  return getRuntime()?.relaxed ?? false;
+}

@@ -1,0 +1,216 @@
+import { WASM_RELAXED_BASE64, WASM_SIMD_BASE64 } from './module.generated.js';
+
+/** The functions the AssemblyScript module (asm/kernels.ts) exports; addresses are byte offsets. */
+export interface WasmExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  workspaceBytes(): number;
+  setBlocking(mc: number, kc: number, nc: number): void;
+  matmul(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    transB: number,
+    ws: number,
+  ): void;
+  biasAdd(x: number, bias: number, out: number, rows: number, cols: number): void;
+  biasRelu(c: number, bias: number, rows: number, cols: number, relu: number): void;
+  relu(x: number, out: number, length: number): void;
+  reluBackward(x: number, dy: number, dx: number, length: number): void;
+  colSum(x: number, out: number, rows: number, cols: number): void;
+  xentForward(logits: number, labels: number, probs: number, rows: number, cols: number): number;
+  xentBackward(
+    probs: number,
+    labels: number,
+    dlogits: number,
+    rows: number,
+    cols: number,
+    scale: number,
+  ): void;
+  softmaxRows(x: number, out: number, rows: number, cols: number, log: number): void;
+  sgd(
+    p: number,
+    g: number,
+    buf: number,
+    length: number,
+    lr: number,
+    momentum: number,
+    wd: number,
+    nesterov: number,
+  ): void;
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    length: number,
+    beta1: number,
+    c1: number,
+    beta2: number,
+    c2: number,
+    eps: number,
+    coupledWd: number,
+    shrink: number,
+    stepSize: number,
+    invBc2Sqrt: number,
+  ): void;
+}
+
+/**
+ * A live instance and the JS views on its linear memory. Operands are copied
+ * to `base` and up for each call; the memory only ever grows. Views go stale
+ * (their buffer is detached) when the memory grows, so `reserve` re-creates them.
+ */
+export interface WasmRuntime {
+  readonly ex: WasmExports;
+  /** true when the relaxed-SIMD build (fused multiply-add) is running. */
+  readonly relaxed: boolean;
+  /** First free byte address for operands (64-byte aligned). */
+  readonly base: number;
+  /** Bytes of packing workspace `matmul` needs. */
+  readonly workspace: number;
+  f32: Float32Array;
+  i32: Int32Array;
+}
+
+const PAGE = 65536;
+// wasm32 addresses stop at 4 GiB; engines may refuse less (memory.grow then throws)
+const MAX_BYTES = 65536 * PAGE;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let simdBytes: Uint8Array<ArrayBuffer> | null = null;
+let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
+
+function plainModule(): Uint8Array<ArrayBuffer> {
+  simdBytes ??= decodeBase64(WASM_SIMD_BASE64);
+  return simdBytes;
+}
+
+function relaxedModule(): Uint8Array<ArrayBuffer> {
+  relaxedBytes ??= decodeBase64(WASM_RELAXED_BASE64);
+  return relaxedBytes;
+}
+
+function hasWebAssembly(): boolean {
+  return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function';
+}
+
+/**
+ * Whether this engine can run the SIMD kernels: validating the module itself
+ * is the feature test (an engine without 128-bit SIMD rejects its v128 code).
+ *
+ * @example
+ * ```ts
+ * if (!simdSupported()) console.log('staying on the JS kernels');
+ * ```
+ */
+export function simdSupported(): boolean {
+  try {
+    return hasWebAssembly() && WebAssembly.validate(plainModule());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether this engine accepts relaxed SIMD (Chromium by default; Node 20 only
+ * with --experimental-wasm-relaxed-simd).
+ *
+ * @example
+ * ```ts
+ * const rt = await instantiate(relaxedSupported());
+ * ```
+ */
+export function relaxedSupported(): boolean {
+  try {
+    return hasWebAssembly() && WebAssembly.validate(relaxedModule());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Compiles and instantiates the kernel module (the relaxed-SIMD build when
+ * `allowRelaxed` and the engine accepts it, else plain SIMD), or returns
+ * null when the engine has no WebAssembly SIMD.
+ *
+ * @example
+ * ```ts
+ * const rt = await instantiate(true);
+ * if (rt !== null) setRuntime(rt);
+ * ```
+ */
+export async function instantiate(allowRelaxed: boolean): Promise<WasmRuntime | null> {
+  if (!simdSupported()) return null;
+  const relaxed = allowRelaxed && relaxedSupported();
+  const module = await WebAssembly.compile(relaxed ? relaxedModule() : plainModule());
+  const instance = await WebAssembly.instantiate(module, {
+    env: {
+      abort() {
+        throw new Error('myelin wasm: abort');
+      },
+    },
+  });
+  const ex = instance.exports as unknown as WasmExports;
+  const base = ex.heapBase();
+  const buffer = ex.memory.buffer;
+  return {
+    ex,
+    relaxed,
+    base,
+    workspace: ex.workspaceBytes(),
+    f32: new Float32Array(buffer),
+    i32: new Int32Array(buffer),
+  };
+}
+
+/**
+ * Rounds a byte count up to a multiple of 64 (keeps every operand cache-line aligned).
+ *
+ * @example
+ * ```ts
+ * align(100); // 128
+ * ```
+ */
+export function align(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64; // not `& ~63`: byte counts may pass 2^31
+}
+
+/**
+ * Makes sure the memory holds at least `end` bytes (plus a 64-byte pad the
+ * SIMD loops may read past a panel), growing it and re-creating the views.
+ * Returns false when the engine refuses to grow it (the caller then runs JS).
+ *
+ * @example
+ * ```ts
+ * if (reserve(rt, rt.base + bytes)) rt.f32.set(x, rt.base >>> 2);
+ * ```
+ */
+export function reserve(rt: WasmRuntime, end: number): boolean {
+  const memory = rt.ex.memory;
+  const need = end + 64;
+  const have = memory.buffer.byteLength;
+  if (need > MAX_BYTES) return false;
+  if (have < need) {
+    try {
+      memory.grow(Math.ceil((need - have) / PAGE));
+    } catch {
+      return false;
+    }
+  }
+  if (rt.f32.buffer !== memory.buffer) {
+    rt.f32 = new Float32Array(memory.buffer);
+    rt.i32 = new Int32Array(memory.buffer);
+  }
+  return true;
+}
