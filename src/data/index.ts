@@ -1,1 +1,19 @@
-export {};
+export { oneHot } from './onehot.js';
+export type { OneHotOptions } from './onehot.js';
+export { takeRows } from './rows.js';
+export { batches } from './batches.js';
+export type { BatchesOptions } from './batches.js';
+export { trainTestSplit } from './split.js';
+export type { TrainTestSplitOptions, TrainTestSplit } from './split.js';
+export { standardScaler, minMaxScaler, restoreScaler } from './scale.js';
+export type {
+  Scaler,
+  StandardScaler,
+  MinMaxScaler,
+  MinMaxScalerOptions,
+  ScalerJSON,
+  StandardScalerJSON,
+  MinMaxScalerJSON,
+} from './scale.js';
+export { parseCsv, readCsv } from './csv.js';
+export type { ParseCsvOptions, ReadCsvOptions } from './csv.js';

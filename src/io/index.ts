@@ -1,1 +1,23 @@
-export {};
+export { toJSON } from './to-json.js';
+export type { ToJSONOptions } from './to-json.js';
+export { fromJSON, optimizerFromJSON } from './from-json.js';
+export type { FromJSONOptions } from './from-json.js';
+export type {
+  CustomLayerBuilder,
+  LayerBuildContext,
+  OptimizerBuilder,
+  RegistryOptions,
+} from './registry.js';
+export type { KindFactory } from './kinds.js';
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './format.js';
+export type {
+  JSONObject,
+  JSONValue,
+  LayerJSON,
+  LayerRegularizersJSON,
+  ModelJSON,
+  OptimizerJSON,
+  RegularizerJSON,
+  SequentialJSON,
+  TensorJSON,
+} from './format.js';

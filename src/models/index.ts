@@ -1,1 +1,7 @@
-export {};
+export type { Sequential, Model } from './model.js';
+export { sequential } from './sequential.js';
+export { predict } from './predict.js';
+export type { PredictOptions } from './predict.js';
+export { parameters, namedParameters } from './parameters.js';
+export type { NamedParameter, ParametersOptions } from './parameters.js';
+export { summary } from './summary.js';

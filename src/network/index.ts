@@ -1,1 +1,1 @@
-export {};
+export { Network } from './network.js';

@@ -1,0 +1,263 @@
+import { assertKnownKeys, assertNumber, show } from '../_lib/assert.js';
+import { ModelFormatError, ShapeError, ValueError } from '../_lib/errors.js';
+import { fmtShape } from '../_lib/shape.js';
+import { allocate } from '../_lib/typed.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** The JSON form of a fitted {@link StandardScaler}. */
+export interface StandardScalerJSON {
+  kind: 'standardScaler';
+  /** Per-feature mean of the training data. */
+  mean: number[];
+  /** Per-feature population standard deviation (ddof 0); 0 for a constant feature. */
+  std: number[];
+}
+
+/** The JSON form of a fitted {@link MinMaxScaler}. */
+export interface MinMaxScalerJSON {
+  kind: 'minMaxScaler';
+  min: number[];
+  max: number[];
+  /** Target interval [low, high]. */
+  range: [number, number];
+}
+
+/** Either scaler's JSON form, as {@link restoreScaler} reads it. */
+export type ScalerJSON = StandardScalerJSON | MinMaxScalerJSON;
+
+/** What both scalers share: transform data with statistics fitted on training data. */
+export interface Scaler<J extends ScalerJSON = ScalerJSON> {
+  readonly kind: J['kind'];
+  /** Number of features (the product of the per-sample shape). */
+  readonly features: number;
+  /** Scales `x` (shape [n, ...features]) with the fitted statistics; a new tensor, no graph. */
+  transform(x: TensorLike): Tensor;
+  /** Undoes {@link Scaler.transform}. */
+  inverseTransform(x: TensorLike): Tensor;
+  /** The fitted statistics, JSON-able; `JSON.stringify(scaler)` uses it. */
+  toJSON(): J;
+}
+
+/** A fitted z-score scaler: (x − mean) / std per feature. */
+export type StandardScaler = Scaler<StandardScalerJSON>;
+/** A fitted min–max scaler: maps [min, max] of each feature onto `range`. */
+export type MinMaxScaler = Scaler<MinMaxScalerJSON>;
+
+/** Options of {@link minMaxScaler}. */
+export interface MinMaxScalerOptions {
+  /** Target interval (default [0, 1]). */
+  range?: readonly [number, number];
+}
+
+function featureView(fn: string, x: TensorLike): { t: Tensor; n: number; f: number } {
+  const t = asTensor(x);
+  if (t.rank < 2)
+    throw new ShapeError(
+      `${fn}: x must have shape [samples, ...features] (rank >= 2), got ${fmtShape(t.shape)}`,
+    );
+  const n = t.shape[0]!;
+  return { t, n, f: n === 0 ? t.shape.slice(1).reduce((a, b) => a * b, 1) : t.size / n };
+}
+
+/**
+ * Per-feature affine map out = (x − shift)·scale, applied row by row. `scale`
+ * is the reciprocal of the spread (1 where the spread is 0: a constant
+ * feature maps to 0 rather than NaN, as scikit-learn does).
+ */
+function makeScaler<J extends ScalerJSON>(
+  fn: string,
+  shift: Float64Array,
+  spread: Float64Array,
+  offset: number,
+  json: () => J,
+): Scaler<J> {
+  const f = shift.length;
+  const scale = spread.map((s) => (s === 0 ? 1 : 1 / s));
+  const apply = (name: string, x: TensorLike, inverse: boolean): Tensor => {
+    const { t, n, f: fx } = featureView(`${fn}.${name}`, x);
+    if (fx !== f)
+      throw new ShapeError(
+        `${fn}.${name}: x has ${fx} features per sample (shape ${fmtShape(t.shape)}) but the scaler was fitted on ${f}`,
+      );
+    const out = allocate(t.dtype, t.size);
+    const d = t.data;
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < f; j++) {
+        const i = r * f + j;
+        out[i] = inverse
+          ? (d[i]! - offset) / scale[j]! + shift[j]!
+          : (d[i]! - shift[j]!) * scale[j]! + offset;
+      }
+    }
+    return new Tensor(out, t.shape);
+  };
+  const k = json().kind;
+  return {
+    kind: k,
+    features: f,
+    transform: (x) => apply('transform', x, false),
+    inverseTransform: (x) => apply('inverseTransform', x, true),
+    toJSON: json,
+  };
+}
+
+function checkFinite(fn: string, t: Tensor): void {
+  for (let i = 0; i < t.size; i++) {
+    if (!Number.isFinite(t.data[i]!))
+      throw new ValueError(`${fn}: x must be finite, element ${i} is ${show(t.data[i])}`);
+  }
+}
+
+/**
+ * Fits a standard (z-score) scaler on training data: per feature, the mean
+ * and population standard deviation (ddof 0), as scikit-learn's
+ * `StandardScaler`. Fit on the training split only and apply the same
+ * statistics to validation and test data, so no test information leaks into
+ * training. A constant feature has std 0 and is only centred.
+ *
+ * @param x Training data, shape [samples, ...features].
+ * @example
+ * ```ts
+ * import { standardScaler, restoreScaler, tensor } from 'myelin';
+ * const s = standardScaler(tensor([[1, 10], [3, 30]]));   // mean [2, 20], std [1, 10]
+ * s.transform(tensor([[2, 40]])).toArray();                  // [[0, 2]]
+ * const again = restoreScaler(JSON.parse(JSON.stringify(s))); // same statistics
+ * ```
+ */
+export function standardScaler(x: TensorLike): StandardScaler {
+  const { t, n, f } = featureView('standardScaler', x);
+  if (n === 0) throw new ValueError('standardScaler: x must have at least one row');
+  checkFinite('standardScaler', t);
+  const mean = new Float64Array(f);
+  const std = new Float64Array(f);
+  const d = t.data;
+  for (let r = 0; r < n; r++) for (let j = 0; j < f; j++) mean[j]! += d[r * f + j]!;
+  for (let j = 0; j < f; j++) mean[j]! /= n;
+  // Two passes (mean, then squared deviations): the one-pass E[x²] − E[x]²
+  // cancels catastrophically when the mean is large next to the spread.
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < f; j++) {
+      const dev = d[r * f + j]! - mean[j]!;
+      std[j]! += dev * dev;
+    }
+  }
+  for (let j = 0; j < f; j++) std[j] = Math.sqrt(std[j]! / n);
+  return fromStandard(mean, std);
+}
+
+function fromStandard(mean: Float64Array, std: Float64Array): StandardScaler {
+  return makeScaler('standardScaler', mean, std, 0, () => ({
+    kind: 'standardScaler',
+    mean: Array.from(mean),
+    std: Array.from(std),
+  }));
+}
+
+/**
+ * Fits a min–max scaler on training data: per feature, maps [min, max] onto
+ * `range` (default [0, 1]), as scikit-learn's `MinMaxScaler`. Values outside
+ * the training range map outside `range` (no clipping). A constant feature
+ * maps to `range[0]`.
+ *
+ * @example
+ * ```ts
+ * import { minMaxScaler, tensor } from 'myelin';
+ * const s = minMaxScaler(tensor([[0, 5], [10, 15]]));
+ * s.transform(tensor([[5, 10]])).toArray(); // [[0.5, 0.5]]
+ * ```
+ */
+export function minMaxScaler(x: TensorLike, options: MinMaxScalerOptions = {}): MinMaxScaler {
+  assertKnownKeys('minMaxScaler', 'options', options, ['range']);
+  const range = checkRange('minMaxScaler', options.range ?? [0, 1]);
+  const { t, n, f } = featureView('minMaxScaler', x);
+  if (n === 0) throw new ValueError('minMaxScaler: x must have at least one row');
+  checkFinite('minMaxScaler', t);
+  const min = new Float64Array(f).fill(Infinity);
+  const max = new Float64Array(f).fill(-Infinity);
+  const d = t.data;
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < f; j++) {
+      const v = d[r * f + j]!;
+      if (v < min[j]!) min[j] = v;
+      if (v > max[j]!) max[j] = v;
+    }
+  }
+  return fromMinMax(min, max, range);
+}
+
+function checkRange(fn: string, range: unknown): [number, number] {
+  if (!Array.isArray(range) || range.length !== 2)
+    throw new ValueError(`${fn}: range must be [low, high], got ${show(range)}`);
+  const lo = assertNumber(fn, 'range[0]', range[0]);
+  const hi = assertNumber(fn, 'range[1]', range[1]);
+  if (!(hi > lo)) throw new ValueError(`${fn}: range must have low < high, got ${show(range)}`);
+  return [lo, hi];
+}
+
+function fromMinMax(min: Float64Array, max: Float64Array, range: [number, number]): MinMaxScaler {
+  const [lo, hi] = range;
+  // out = (x − min)·(hi − lo)/(max − min) + lo, i.e. spread = (max − min)/(hi − lo).
+  const spread = min.map((m, j) => (max[j]! - m) / (hi - lo));
+  return makeScaler('minMaxScaler', min, spread, lo, () => ({
+    kind: 'minMaxScaler',
+    min: Array.from(min),
+    max: Array.from(max),
+    range: [lo, hi],
+  }));
+}
+
+function numberList(path: string, v: unknown): Float64Array {
+  if (!Array.isArray(v) || !v.every((e) => typeof e === 'number' && Number.isFinite(e))) {
+    throw new ModelFormatError(
+      `restoreScaler: ${path} must be an array of finite numbers, got ${show(v)}`,
+    );
+  }
+  return Float64Array.from(v as number[]);
+}
+
+/**
+ * Rebuilds a fitted scaler from its JSON form (`scaler.toJSON()` or
+ * `JSON.parse(JSON.stringify(scaler))`), validating every field.
+ *
+ * @example
+ * ```ts
+ * import { standardScaler, restoreScaler, tensor } from 'myelin';
+ * const saved = JSON.stringify(standardScaler(tensor([[1], [3]])));
+ * restoreScaler(JSON.parse(saved)).transform(tensor([[3]])).toArray(); // [[1]]
+ * ```
+ */
+export function restoreScaler(json: StandardScalerJSON): StandardScaler;
+export function restoreScaler(json: MinMaxScalerJSON): MinMaxScaler;
+export function restoreScaler(json: unknown): StandardScaler | MinMaxScaler;
+export function restoreScaler(json: unknown): StandardScaler | MinMaxScaler {
+  if (json === null || typeof json !== 'object')
+    throw new ModelFormatError(`restoreScaler: json must be an object, got ${show(json)}`);
+  const o = json as Record<string, unknown>;
+  if (o.kind === 'standardScaler') {
+    const mean = numberList('mean', o.mean);
+    const std = numberList('std', o.std);
+    if (std.length !== mean.length || std.some((s) => s < 0)) {
+      throw new ModelFormatError(
+        'restoreScaler: std must have one non-negative entry per mean entry',
+      );
+    }
+    return fromStandard(mean, std);
+  }
+  if (o.kind === 'minMaxScaler') {
+    const min = numberList('min', o.min);
+    const max = numberList('max', o.max);
+    const range = numberList('range', o.range);
+    if (max.length !== min.length || max.some((m, j) => m < min[j]!)) {
+      throw new ModelFormatError('restoreScaler: max must have one entry >= min per min entry');
+    }
+    if (range.length !== 2 || !(range[1]! > range[0]!))
+      throw new ModelFormatError(
+        `restoreScaler: range must be [low, high] with low < high, got ${show(o.range)}`,
+      );
+    return fromMinMax(min, max, [range[0]!, range[1]!]);
+  }
+  throw new ModelFormatError(
+    `restoreScaler: kind must be "standardScaler" or "minMaxScaler", got ${show(o.kind)}`,
+  );
+}

@@ -1,0 +1,73 @@
+import type { DType } from '../_lib/typed.js';
+
+// The types of the saved-model document (docs/model-format.md specifies it
+// field by field). These describe what `toJSON` writes; `fromJSON` accepts
+// `unknown` and checks every field against them.
+
+/** A JSON value: what survives `JSON.stringify` → `JSON.parse` unchanged. */
+export type JSONValue = null | boolean | number | string | JSONValue[] | JSONObject;
+/** A JSON object. */
+export interface JSONObject {
+  [key: string]: JSONValue;
+}
+
+/** The value of the `format` field. */
+export const MODEL_FORMAT = 'myelin.model';
+/** The format version this build writes (and the highest it reads). */
+export const MODEL_FORMAT_VERSION = 1;
+
+/**
+ * A tensor's elements: `data` is the base64 (RFC 4648, padded) of the
+ * elements' bytes in little-endian order, row-major; its decoded length is
+ * exactly product(shape) × 4 (float32) or × 8 (float64).
+ */
+export interface TensorJSON {
+  dtype: DType;
+  shape: number[];
+  data: string;
+}
+
+/** A regularizer, an activation with settings or a schedule, by name. */
+export interface RegularizerJSON {
+  kind: string;
+  config: Record<string, number>;
+}
+
+/** A layer's penalties: per parameter name, and on its output. */
+export interface LayerRegularizersJSON {
+  params?: Record<string, RegularizerJSON>;
+  activity?: RegularizerJSON;
+}
+
+/** One layer: its kind and JSON config, whether it trains, its penalties and its weights by parameter name. */
+export interface LayerJSON {
+  kind: string;
+  config: JSONObject;
+  trainable: boolean;
+  regularizers?: LayerRegularizersJSON;
+  weights: Record<string, TensorJSON>;
+}
+
+/** The model: only `sequential` exists in version 1. */
+export interface SequentialJSON {
+  kind: 'sequential';
+  layers: LayerJSON[];
+}
+
+/** An optimizer's settings and state; `slots[i]` belongs to the i-th parameter of the model (see `parameters(model)`). */
+export interface OptimizerJSON {
+  kind: string;
+  config: JSONObject;
+  state: {
+    iterations: number;
+    slots: Record<string, TensorJSON>[];
+  };
+}
+
+/** A saved model, as `toJSON` returns it and `fromJSON` reads it. */
+export interface ModelJSON {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_FORMAT_VERSION;
+  model: SequentialJSON;
+  optimizer?: OptimizerJSON;
+}

@@ -1,0 +1,101 @@
+import { fromJSON } from '../io/from-json.js';
+import { toJSON } from '../io/to-json.js';
+import type { Layer } from '../layers/layer.js';
+import type { Model } from '../models/model.js';
+import { parameters, type ParametersOptions } from '../models/parameters.js';
+import { checkModel, predict, type PredictOptions } from '../models/predict.js';
+import { sequential } from '../models/sequential.js';
+import { summary } from '../models/summary.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import { evaluate } from '../training/evaluate.js';
+import { fit } from '../training/fit.js';
+import type { EvaluateOptions, Evaluation, FitOptions, History } from '../training/types.js';
+
+/**
+ * A feedforward network as one object: a convenience shell over
+ * `sequential`, `fit`, `predict`, `evaluate`, `summary` and the model format,
+ * adding no logic of its own (each method is the function of the same name
+ * applied to `network.model`). Use the functions directly when you prefer
+ * plain data; both views share the same layers and weights.
+ *
+ * @example
+ * ```ts
+ * import { Network, dense, sigmoid, mse, adam } from 'myelin';
+ * const net = new Network([dense(3, 4, { activation: sigmoid }), dense(4, 2, { activation: sigmoid })]);
+ * await net.fit([[0.7, -1.5, 0.2]], [[0, 1]], { loss: mse, optimizer: adam(), epochs: 100 });
+ * console.log(net.predict([[0.7, -1.5, 0.2]]).toArray());
+ * const copy = Network.fromJSON(JSON.parse(JSON.stringify(net.toJSON())));
+ * ```
+ */
+export class Network {
+  /** The underlying model; pass it to any function that takes a model. */
+  readonly model: Model;
+
+  /** Builds `sequential(layers)` (which checks that the layer shapes chain). */
+  constructor(layers: readonly Layer[]) {
+    this.model = sequential(layers);
+  }
+
+  /**
+   * Wraps an existing model (no copy: the network and the model share weights).
+   * @example
+   * ```ts
+   * import { Network, sequential, dense } from 'myelin';
+   * const net = Network.fromModel(sequential([dense(2, 1)]));
+   * ```
+   */
+  static fromModel(model: Model): Network {
+    checkModel('Network.fromModel', model);
+    return new Network(model.layers);
+  }
+
+  /**
+   * Rebuilds a network saved with {@link Network.toJSON} (see `fromJSON`).
+   * @example
+   * ```ts
+   * import { Network } from 'myelin';
+   * const net = Network.fromJSON(JSON.parse(text));
+   * ```
+   */
+  static fromJSON(json: unknown): Network {
+    return Network.fromModel(fromJSON(json));
+  }
+
+  /** The layers, in order. */
+  get layers(): readonly Layer[] {
+    return this.model.layers;
+  }
+
+  /** Trains the network; see `fit`. */
+  fit(x: TensorLike, y: TensorLike, options: FitOptions): Promise<History> {
+    return fit(this.model, x, y, options);
+  }
+
+  /** Inference-mode outputs; see `predict`. */
+  predict(x: TensorLike, options: PredictOptions = {}): Tensor {
+    return predict(this.model, x, options);
+  }
+
+  /** Loss and metrics on data; see `evaluate`. */
+  evaluate(x: TensorLike, y: TensorLike, options: EvaluateOptions): Evaluation {
+    return evaluate(this.model, x, y, options);
+  }
+
+  /** The parameter tensors; see `parameters`. */
+  parameters(options: ParametersOptions = {}): Tensor[] {
+    return parameters(this.model, options);
+  }
+
+  /** A printable table of the layers; see `summary`. */
+  summary(): string {
+    return summary(this.model);
+  }
+
+  /** The model in the JSON model format (optionally with an optimizer's state); see `toJSON`. */
+  toJSON(options: Parameters<typeof toJSON>[1] = {}): ReturnType<typeof toJSON> {
+    // JSON.stringify(network) calls toJSON(key) with the property key (a
+    // string): treat that as no options, so stringifying a Network just works.
+    return toJSON(this.model, typeof (options as unknown) === 'string' ? {} : options);
+  }
+}

@@ -1,0 +1,120 @@
+/// <reference types="node" />
+import { assertBoolean, assertKnownKeys, assertNumber, assertOneOf, fail } from '../_lib/assert.js';
+import { ValueError } from '../_lib/errors.js';
+import { monitorNames, monitorValue } from '../training/callbacks.js';
+import type { Callback, TrainingContext } from '../training/types.js';
+import { saveModel } from './files.js';
+
+/** Options of {@link modelCheckpoint}. */
+export interface ModelCheckpointOptions {
+  /**
+   * The epoch value to watch (default 'valLoss'), named as for
+   * `earlyStopping`: 'loss', 'valLoss', 'regularization', 'learningRate', a
+   * metric name such as 'accuracy', or a validation metric as 'valAccuracy'
+   * (val + the metric name capitalized).
+   */
+  monitor?: string;
+  /** Whether smaller ('min') or larger ('max') is better; 'auto' (default) picks 'max' for accuracy-like names, else 'min' (as Keras). */
+  mode?: 'min' | 'max' | 'auto';
+  /** Save only when the monitored value improves on the best so far (default true); false saves after every epoch. */
+  saveBestOnly?: boolean;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Save the optimizer's state with the model so training can resume exactly (default true). */
+  saveOptimizer?: boolean;
+}
+
+/** The callback returned by {@link modelCheckpoint}. */
+export interface ModelCheckpoint extends Callback {
+  /** The best monitored value seen so far (Infinity or −Infinity before the first epoch). */
+  readonly best: number;
+  /** 0-based epochs after which a file was written, in order. */
+  readonly savedEpochs: readonly number[];
+}
+
+// The same rule as earlyStopping's 'auto' mode, so both agree on what "better" means.
+const HIGHER_IS_BETTER = /acc|auc|precision|recall|f1|fmeasure|r2/i;
+
+/**
+ * A training callback that saves the model to `path` (atomically, with
+ * `saveModel`) at the end of an epoch when the monitored value improves on
+ * the best seen so far, so the file always holds the best model of the run.
+ * With `saveBestOnly: false` it saves after every epoch. `{epoch}` in `path`
+ * is replaced with the 1-based epoch number (as Keras's `ModelCheckpoint`
+ * formats its filepath). A NaN value is never an improvement. A monitor
+ * missing from the logs (e.g. 'valLoss' without validation data) throws a
+ * ValueError listing the names that are there.
+ *
+ * @example
+ * ```ts
+ * import { fit, mse, adam } from 'myelin';
+ * import { modelCheckpoint } from 'myelin/node';
+ * await fit(model, x, y, {
+ *   loss: mse, optimizer: adam(), epochs: 50, validationSplit: 0.2,
+ *   callbacks: [modelCheckpoint('best.json', { monitor: 'valLoss' })],
+ * });
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function modelCheckpoint(
+  path: string,
+  options: ModelCheckpointOptions = {},
+): ModelCheckpoint {
+  const fn = 'modelCheckpoint';
+  if (typeof path !== 'string' || path.length === 0)
+    fail(fn, 'path', 'a non-empty file path string', path);
+  if (typeof options !== 'object' || options === null) fail(fn, 'options', 'an object', options);
+  assertKnownKeys(fn, 'options', options, [
+    'monitor',
+    'mode',
+    'saveBestOnly',
+    'minDelta',
+    'saveOptimizer',
+  ]);
+  const monitor = options.monitor ?? 'valLoss';
+  if (typeof monitor !== 'string' || monitor.length === 0)
+    fail(fn, 'monitor', 'a non-empty string', monitor);
+  const modeOption = assertOneOf(fn, 'mode', options.mode ?? 'auto', [
+    'min',
+    'max',
+    'auto',
+  ] as const);
+  const mode =
+    modeOption === 'auto' ? (HIGHER_IS_BETTER.test(monitor) ? 'max' : 'min') : modeOption;
+  const saveBestOnly = assertBoolean(fn, 'saveBestOnly', options.saveBestOnly ?? true);
+  const minDelta = assertNumber(fn, 'minDelta', options.minDelta ?? 0, { min: 0 });
+  const saveOptimizer = assertBoolean(fn, 'saveOptimizer', options.saveOptimizer ?? true);
+
+  let best = mode === 'min' ? Infinity : -Infinity;
+  const savedEpochs: number[] = [];
+  const improves = (v: number): boolean =>
+    mode === 'min' ? v < best - minDelta : v > best + minDelta;
+
+  return {
+    get best(): number {
+      return best;
+    },
+    get savedEpochs(): readonly number[] {
+      return savedEpochs;
+    },
+    onTrainBegin(): void {
+      // A callback reused for a second fit starts over.
+      best = mode === 'min' ? Infinity : -Infinity;
+      savedEpochs.length = 0;
+    },
+    async onEpochEnd(ctx: TrainingContext): Promise<void> {
+      const value = monitorValue(ctx.logs, monitor);
+      if (value === undefined) {
+        throw new ValueError(
+          `${fn}: monitor ${JSON.stringify(monitor)} is not in the epoch logs; available: ${monitorNames(ctx.logs).join(', ')}`,
+        );
+      }
+      const better = !Number.isNaN(value) && improves(value);
+      if (better) best = value;
+      if (saveBestOnly && !better) return;
+      const file = path.replaceAll('{epoch}', String(ctx.epoch + 1));
+      await saveModel(file, ctx.model, saveOptimizer ? { optimizer: ctx.optimizer } : {});
+      savedEpochs.push(ctx.epoch);
+    },
+  };
+}

@@ -1,0 +1,14 @@
+export { terminalProgress } from './progress.js';
+export type { TerminalProgressOptions, ProgressStream } from './progress.js';
+export {
+  saveModel,
+  loadModel,
+  loadModelAndOptimizer,
+  writeFileAtomic,
+  type SaveModelOptions,
+} from './files.js';
+export {
+  modelCheckpoint,
+  type ModelCheckpoint,
+  type ModelCheckpointOptions,
+} from './checkpoint.js';

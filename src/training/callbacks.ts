@@ -1,0 +1,227 @@
+import { assertBoolean, assertKnownKeys, assertNumber, assertOneOf, fail } from '../_lib/assert.js';
+import { ValueError } from '../_lib/errors.js';
+import type { FloatArray } from '../_lib/typed.js';
+import type { Model } from '../models/model.js';
+import { namedParameters } from '../models/parameters.js';
+import type { Callback, Logs, TrainingContext } from './types.js';
+
+/**
+ * The value named `monitor` in epoch logs: 'loss', 'valLoss',
+ * 'regularization', 'learningRate', a metric name ('accuracy'), or a
+ * validation metric as 'val' + the capitalized name ('valAccuracy'), the
+ * camelCase form of Keras's 'val_accuracy'. Undefined when absent.
+ *
+ * @example
+ * ```ts
+ * import { monitorValue } from 'myelin';
+ * monitorValue({ loss: 1, regularization: 0, learningRate: 0.1, metrics: { accuracy: 0.5 }, valMetrics: { accuracy: 0.4 } }, 'valAccuracy'); // 0.4
+ * ```
+ */
+export function monitorValue(logs: Logs, monitor: string): number | undefined {
+  switch (monitor) {
+    case 'loss':
+      return logs.loss;
+    case 'valLoss':
+      return logs.valLoss;
+    case 'regularization':
+      return logs.regularization;
+    case 'learningRate':
+      return logs.learningRate;
+  }
+  if (Object.hasOwn(logs.metrics, monitor)) return logs.metrics[monitor];
+  if (monitor.startsWith('val') && monitor.length > 3 && logs.valMetrics !== undefined) {
+    const rest = monitor.slice(3);
+    const name = rest[0]!.toLowerCase() + rest.slice(1);
+    if (Object.hasOwn(logs.valMetrics, name)) return logs.valMetrics[name];
+  }
+  return undefined;
+}
+
+/** Names of everything {@link monitorValue} can find in these logs. */
+export function monitorNames(logs: Logs): string[] {
+  const names = ['loss', 'regularization', 'learningRate', ...Object.keys(logs.metrics)];
+  if (logs.valLoss !== undefined) names.push('valLoss');
+  for (const k of Object.keys(logs.valMetrics ?? {}))
+    names.push(`val${k[0]!.toUpperCase()}${k.slice(1)}`);
+  return names;
+}
+
+const HIGHER_IS_BETTER = /acc|auc|precision|recall|f1|fmeasure|r2/i;
+
+/**
+ * 'min' or 'max' for a monitored quantity in 'auto' mode, from its name as
+ * Keras does: accuracy-like names (accuracy, auc, precision, recall, f1, r2)
+ * are maximized, everything else (losses, errors) minimized.
+ */
+export function autoMode(monitor: string): 'min' | 'max' {
+  return HIGHER_IS_BETTER.test(monitor) ? 'max' : 'min';
+}
+
+/** Copies of every parameter's values, in `namedParameters` order. */
+export function snapshotWeights(model: Model): FloatArray[] {
+  return namedParameters(model).map((p) => p.tensor.data.slice());
+}
+
+/** Writes a snapshot from {@link snapshotWeights} back into the same model's parameters, in place. */
+export function restoreWeights(model: Model, snapshot: readonly FloatArray[]): void {
+  const params = namedParameters(model);
+  if (
+    params.length !== snapshot.length ||
+    params.some((p, i) => p.tensor.size !== snapshot[i]!.length)
+  ) {
+    throw new ValueError("restoreWeights: the snapshot does not match the model's parameters");
+  }
+  params.forEach((p, i) => {
+    p.tensor.data.set(snapshot[i]!);
+  });
+}
+
+/** Options of {@link earlyStopping}. */
+export interface EarlyStoppingOptions {
+  /** The quantity to watch (see {@link monitorValue}); default 'valLoss'. */
+  monitor?: string;
+  /** Epochs without improvement to wait before stopping (default 0). */
+  patience?: number;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Whether lower ('min') or higher ('max') is better; 'auto' (default) decides from the name. */
+  mode?: 'min' | 'max' | 'auto';
+  /** At the end of training, put back the weights of the best epoch (default false). */
+  restoreBestWeights?: boolean;
+  /** Training keeps counting patience until the monitored value beats this. */
+  baseline?: number;
+}
+
+/** The JSON-able settings of an {@link EarlyStopping}. */
+export interface EarlyStoppingConfig {
+  readonly monitor: string;
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly mode: 'min' | 'max' | 'auto';
+  readonly restoreBestWeights: boolean;
+  readonly baseline: number | null;
+}
+
+/** The callback {@link earlyStopping} returns, with its state readable after training. */
+export interface EarlyStopping extends Callback {
+  readonly kind: 'earlyStopping';
+  readonly config: EarlyStoppingConfig;
+  /** Best monitored value seen, or null before the first epoch. */
+  readonly best: number | null;
+  /** Epoch (0-based) of the best value, or null. */
+  readonly bestEpoch: number | null;
+  /** Epoch (0-based) at which training was stopped, or null when it ran to the end. */
+  readonly stoppedEpoch: number | null;
+  /** Epochs since the last improvement. */
+  readonly wait: number;
+}
+
+/**
+ * Stops training when a monitored quantity has stopped improving, as Keras's
+ * `EarlyStopping` (same rules): after each epoch, a value counts as an
+ * improvement when it beats the best so far by more than `minDelta`
+ * (current − minDelta > best in 'max' mode, current + minDelta < best in
+ * 'min'); `wait` resets on an improvement that also beats `baseline`, and
+ * training stops once `wait` reaches `patience` (never after the first epoch).
+ * With `restoreBestWeights`, the weights of the best epoch are put back when
+ * training ends (also when it ran to the end), as Keras 3.
+ *
+ * Throws at the first epoch end if the monitored value is missing (for
+ * example 'valLoss' without validation data), naming what is available.
+ *
+ * @example
+ * ```ts
+ * import { sequential, dense, mse, adam, fit, earlyStopping } from 'myelin';
+ * const model = sequential([dense(1, 1)]);
+ * const x = [[0], [1], [2], [3], [4]], y = [[1], [3], [5], [7], [9]];
+ * const stopper = earlyStopping({ monitor: 'valLoss', patience: 5, restoreBestWeights: true });
+ * const history = await fit(model, x, y, {
+ *   loss: mse, optimizer: adam({ learningRate: 0.1 }), epochs: 500, validationSplit: 0.2, callbacks: [stopper],
+ * });
+ * console.log(stopper.bestEpoch, history.stopped); // the best epoch, and 'callback' if it stopped early
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping {
+  const fn = 'earlyStopping';
+  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
+  assertKnownKeys(fn, 'options', options, [
+    'monitor',
+    'patience',
+    'minDelta',
+    'mode',
+    'restoreBestWeights',
+    'baseline',
+  ]);
+  const monitor = options.monitor ?? 'valLoss';
+  if (typeof monitor !== 'string' || monitor === '')
+    fail(fn, 'monitor', 'a non-empty string such as "valLoss"', monitor);
+  const patience = options.patience ?? 0;
+  if (!Number.isInteger(patience) || patience < 0)
+    fail(fn, 'patience', 'a non-negative integer', patience);
+  const minDelta = Math.abs(assertNumber(fn, 'minDelta', options.minDelta ?? 0));
+  const mode = assertOneOf(fn, 'mode', options.mode ?? 'auto', ['min', 'max', 'auto'] as const);
+  const restoreBestWeights = assertBoolean(
+    fn,
+    'restoreBestWeights',
+    options.restoreBestWeights ?? false,
+  );
+  const baseline =
+    options.baseline === undefined ? null : assertNumber(fn, 'baseline', options.baseline);
+  const direction = mode === 'auto' ? autoMode(monitor) : mode;
+  // Keras: monitor_op(current − minDelta, reference), with minDelta negated in 'min' mode.
+  const isImprovement = (current: number, reference: number | null): boolean =>
+    reference === null ||
+    (direction === 'max' ? current - minDelta > reference : current + minDelta < reference);
+
+  let bestWeights: FloatArray[] | null = null;
+  const state: EarlyStopping & {
+    best: number | null;
+    bestEpoch: number | null;
+    stoppedEpoch: number | null;
+    wait: number;
+  } = {
+    kind: 'earlyStopping',
+    config: Object.freeze({ monitor, patience, minDelta, mode, restoreBestWeights, baseline }),
+    best: null,
+    bestEpoch: null,
+    stoppedEpoch: null,
+    wait: 0,
+    onTrainBegin() {
+      // Reset, so one callback object can serve several fits.
+      state.best = null;
+      state.bestEpoch = null;
+      state.stoppedEpoch = null;
+      state.wait = 0;
+      bestWeights = null;
+    },
+    onEpochEnd(ctx: TrainingContext) {
+      const current = monitorValue(ctx.logs, monitor);
+      if (current === undefined) {
+        throw new ValueError(
+          `${fn}: monitor ${JSON.stringify(monitor)} is not in the epoch logs (available: ${monitorNames(ctx.logs).join(', ')}); for valLoss pass validationData or validationSplit to fit`,
+        );
+      }
+      if (restoreBestWeights && bestWeights === null) {
+        bestWeights = snapshotWeights(ctx.model);
+        state.bestEpoch = ctx.epoch;
+      }
+      state.wait++;
+      if (Number.isFinite(current) && isImprovement(current, state.best)) {
+        state.best = current;
+        state.bestEpoch = ctx.epoch;
+        if (restoreBestWeights) bestWeights = snapshotWeights(ctx.model);
+        if (baseline === null || isImprovement(current, baseline)) state.wait = 0;
+        return;
+      }
+      if (state.wait >= patience && ctx.epoch > 0) {
+        state.stoppedEpoch = ctx.epoch;
+        ctx.stop();
+      }
+    },
+    onTrainEnd(ctx: TrainingContext) {
+      if (restoreBestWeights && bestWeights !== null) restoreWeights(ctx.model, bestWeights);
+    },
+  };
+  return state;
+}

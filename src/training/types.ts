@@ -1,0 +1,164 @@
+import type { Loss } from '../losses/loss.js';
+import type { Model } from '../models/model.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Rng } from '../random/rng.js';
+import type { TensorLike } from '../tensor/create.js';
+import type { Metric } from './metrics.js';
+
+/** Why training ended before the last epoch: the AbortSignal fired, or a callback asked to stop. */
+export type StopReason = 'aborted' | 'callback';
+
+/**
+ * What `fit` returns: one entry per completed epoch in every list, as the
+ * `history.history` of Keras (epochs counted from 0, as Keras's `history.epoch`).
+ */
+export interface History {
+  /** Epoch indices, 0-based. */
+  epoch: number[];
+  /** Mean training loss per epoch (the loss function's value, averaged over batches by sample count; penalties are in `regularization`). */
+  loss: number[];
+  /** Validation loss per epoch; present only when validation data was given. */
+  valLoss?: number[];
+  /** Training metric per epoch, by metric name (computed on the epoch's training-mode predictions). */
+  metrics: Record<string, number[]>;
+  /** Validation metric per epoch, by metric name; present only when validation data was given. */
+  valMetrics?: Record<string, number[]>;
+  /** `optimizer.currentLearningRate()` at the end of each epoch (the rate the next step would use). */
+  learningRate: number[];
+  /** Mean regularization penalty per epoch (parameter and activity penalties; 0 when none). The objective minimized is loss + regularization. */
+  regularization: number[];
+  /** Present when training ended early, saying why. */
+  stopped?: StopReason;
+}
+
+/** The numbers of one batch or one epoch, handed to callbacks. */
+export interface Logs {
+  /** Batch loss (in onBatchEnd) or the epoch's mean loss (in onEpochEnd). */
+  readonly loss: number;
+  /** Mean regularization penalty over the same samples. */
+  readonly regularization: number;
+  /** The optimizer's current learning rate. */
+  readonly learningRate: number;
+  /** Metric values by name (epoch end only; empty after a batch). */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Validation loss (epoch end, with validation data). */
+  readonly valLoss?: number;
+  /** Validation metrics by name (epoch end, with validation data). */
+  readonly valMetrics?: Readonly<Record<string, number>>;
+}
+
+/**
+ * What a callback sees: the model and optimizer being trained, where
+ * training is, the latest logs and the history so far. Setting
+ * `stopTraining` (or calling `stop()`) ends training after the current batch
+ * or epoch, as Keras's `model.stop_training = True`.
+ */
+export interface TrainingContext {
+  readonly model: Model;
+  readonly optimizer: Optimizer;
+  /** Total epochs requested. */
+  readonly epochs: number;
+  /** Current epoch, 0-based. */
+  readonly epoch: number;
+  /** Batches per epoch. */
+  readonly batches: number;
+  /** Current batch within the epoch, 0-based (−1 outside a batch). */
+  readonly batch: number;
+  /** The logs of the batch or epoch that just ended (zeros before the first). */
+  readonly logs: Logs;
+  /** The history so far (completed epochs). */
+  readonly history: History;
+  /** Set to true to end training at the next check. */
+  stopTraining: boolean;
+  /** The same as `stopTraining = true`. */
+  stop(): void;
+}
+
+/**
+ * A training callback, as Keras's `Callback`: hooks called by `fit` in this
+ * order — onTrainBegin, then per epoch onEpochBegin, onBatchEnd per batch,
+ * onEpochEnd (after validation), and finally onTrainEnd (also after an early
+ * stop or an abort; not after an error). A hook may return a Promise, which
+ * `fit` awaits. Callbacks run in the order given.
+ */
+export interface Callback {
+  onTrainBegin?(ctx: TrainingContext): void | Promise<void>;
+  onEpochBegin?(ctx: TrainingContext): void | Promise<void>;
+  onBatchEnd?(ctx: TrainingContext): void | Promise<void>;
+  onEpochEnd?(ctx: TrainingContext): void | Promise<void>;
+  onTrainEnd?(ctx: TrainingContext): void | Promise<void>;
+}
+
+/**
+ * Progress of `fit`, reported after every batch (`phase: 'batch'`) and once
+ * more when an epoch has ended and been validated (`phase: 'epoch'`).
+ */
+export interface FitProgress {
+  readonly phase: 'batch' | 'epoch';
+  /** Current epoch, 0-based (display epoch + 1 of epochs). */
+  readonly epoch: number;
+  readonly epochs: number;
+  /** Batches done in this epoch, 1..batches. */
+  readonly batch: number;
+  readonly batches: number;
+  /** Samples done in this epoch and in total per epoch. */
+  readonly samples: number;
+  readonly totalSamples: number;
+  /** Mean loss over the epoch so far. */
+  readonly loss: number;
+  /** Training throughput over this epoch so far. */
+  readonly samplesPerSecond: number;
+  /** Time since this epoch began, in milliseconds. */
+  readonly elapsedMs: number;
+  /** Epoch metrics (phase 'epoch' only; empty otherwise). */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Validation loss and metrics (phase 'epoch', with validation data). */
+  readonly valLoss?: number;
+  readonly valMetrics?: Readonly<Record<string, number>>;
+}
+
+/** Options of `fit`. */
+export interface FitOptions {
+  /** The loss to minimize, e.g. `mse` or `crossEntropy`. */
+  loss: Loss;
+  /** Updates the trainable parameters, e.g. `adam()`. */
+  optimizer: Optimizer;
+  /** Passes over the training data (default 1, as Keras). */
+  epochs?: number;
+  /** Samples per gradient step (default 32, as Keras); the last batch may be smaller. */
+  batchSize?: number;
+  /** Reshuffle the training data every epoch (default true). */
+  shuffle?: boolean;
+  /** Fraction in (0, 1) of the samples held out for validation, taken from the END of x and y before shuffling (as Keras). */
+  validationSplit?: number;
+  /** Validation samples `[x, y]`, evaluated after every epoch. */
+  validationData?: readonly [TensorLike, TensorLike];
+  /** Metrics reported per epoch, e.g. `[accuracy]`. */
+  metrics?: readonly Metric[];
+  /** Callbacks, called in order. */
+  callbacks?: readonly Callback[];
+  /** Called after every batch and at every epoch end (e.g. `terminalProgress()` from myelin/node). */
+  onProgress?: (progress: FitProgress) => void;
+  /** Random stream for shuffling and dropout (default: the shared default stream). */
+  rng?: Rng;
+  /** Stops training between batches when aborted; fit then resolves with the history so far and `stopped: 'aborted'`. */
+  signal?: AbortSignal;
+  /** Log one line per epoch with console.log (default false). */
+  verbose?: boolean;
+  /** Keep training when the loss becomes NaN or infinite instead of throwing (default false). */
+  allowNonFinite?: boolean;
+}
+
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  loss: Loss;
+  metrics?: readonly Metric[];
+  /** Rows per forward pass (default 32, as Keras); results do not depend on it. */
+  batchSize?: number;
+}
+
+/** What `evaluate` returns. */
+export interface Evaluation {
+  loss: number;
+  metrics: Record<string, number>;
+}

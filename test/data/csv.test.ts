@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { parseCsv, readCsv } from '../../src/data/csv.js';
+import { ValueError } from '../../src/_lib/errors.js';
+
+async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+describe('parseCsv', () => {
+  it('parses numbers, skipping blank lines, a header and \\r\\n endings', () => {
+    expect(parseCsv('a,b\r\n1,2\r\n\r\n-3.5e1, .25 \n', { header: true })).toEqual([
+      [1, 2],
+      [-35, 0.25],
+    ]);
+    expect(parseCsv('1;"2"', { delimiter: ';' })).toEqual([[1, 2]]);
+    expect(parseCsv('NaN,-Infinity')).toEqual([[NaN, -Infinity]]);
+    expect(parseCsv('')).toEqual([]);
+  });
+
+  it('names the line and column of a bad cell', () => {
+    expect(() => parseCsv('1,2\n3,x\n')).toThrow('parseCsv: line 2, column 2: "x" is not a number');
+    expect(() => parseCsv('1,2\n3,\n')).toThrow('parseCsv: line 2, column 2: empty cell');
+    expect(() => parseCsv('1,2\n\n0x1f,2')).toThrow(/line 3, column 1/);
+    expect(() => parseCsv('a,b\n1,2\n3')).toThrow(ValueError);
+  });
+
+  it('rejects rows of another width and bad options', () => {
+    expect(() => parseCsv('1,2\n3,4,5')).toThrow(
+      'parseCsv: line 2 has 3 columns, expected 2 (as line 1)',
+    );
+    expect(() => parseCsv('1', { delimiter: ';;' })).toThrow(/delimiter/);
+    expect(() => parseCsv(42 as never)).toThrow(/text must be a string/);
+  });
+});
+
+describe('readCsv', () => {
+  it('reads text, bytes, ArrayBuffers and Responses', async () => {
+    expect(await readCsv('1,2\n3,4')).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    const bytes = new TextEncoder().encode('x\n5\n');
+    expect(await readCsv(bytes, { header: true })).toEqual([[5]]);
+    expect(await readCsv(bytes.buffer, { header: true })).toEqual([[5]]);
+    expect(await readCsv(new Response('7,8'))).toEqual([[7, 8]]);
+  });
+
+  it('gunzips gzip data, detected by its magic bytes', async () => {
+    const gz = await gzip('1,2\n3,4\n');
+    expect(gz[0]).toBe(0x1f);
+    expect(await readCsv(gz)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(await readCsv(new Response(gz), { gzip: true })).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
+  it('reports bad gzip and failed responses', async () => {
+    await expect(readCsv(new Uint8Array([0x1f, 0x8b, 1, 2, 3]))).rejects.toThrow(/not valid gzip/);
+    await expect(readCsv(new TextEncoder().encode('1'), { gzip: true })).rejects.toThrow(
+      /magic bytes/,
+    );
+    await expect(
+      readCsv(new Response('nope', { status: 404, statusText: 'Not Found' })),
+    ).rejects.toThrow('readCsv: the response failed with status 404 Not Found');
+    await expect(readCsv(42 as never)).rejects.toThrow(/source must be/);
+  });
+});
