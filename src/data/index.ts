@@ -17,3 +17,5 @@ export type {
 } from './scale.js';
 export { parseCsv, readCsv } from './csv.js';
 export type { ParseCsvOptions, ReadCsvOptions } from './csv.js';
+export { kFold, stratifiedKFold } from './kfold.js';
+export type { Fold, KFoldOptions } from './kfold.js';

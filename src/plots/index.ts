@@ -1,1 +1,8 @@
-export {};
+export { lineChart } from './line-chart.js';
+export type { LineChartOptions, LineSeries } from './line-chart.js';
+export { trainingCurves } from './training-curves.js';
+export type { CurvesHistory, NamedHistory, TrainingCurvesOptions } from './training-curves.js';
+export { confusionMatrixHeatmap } from './confusion-heatmap.js';
+export type { ConfusionMatrixHeatmapOptions } from './confusion-heatmap.js';
+export { niceTicks } from './ticks.js';
+export type { NiceTicks } from './ticks.js';

@@ -1,1 +1,7 @@
 export type { Regularizer } from './regularizer.js';
+export { l1 } from './l1.js';
+export type { L1 } from './l1.js';
+export { l2 } from './l2.js';
+export type { L2 } from './l2.js';
+export { l1l2 } from './l1l2.js';
+export type { L1L2, L1L2Options } from './l1l2.js';

@@ -21,3 +21,45 @@ export type {
   EvaluateOptions,
   Evaluation,
 } from './types.js';
+export { reduceLROnPlateau } from './reduce-lr.js';
+export type {
+  ReduceLROnPlateau,
+  ReduceLROnPlateauOptions,
+  ReduceLROnPlateauConfig,
+  LRReduction,
+} from './reduce-lr.js';
+export { crossValidate } from './cross-validate.js';
+export type {
+  CrossValidateOptions,
+  CrossValidation,
+  FoldResult,
+  FoldBuild,
+} from './cross-validate.js';
+export {
+  precision,
+  recall,
+  f1Score,
+  topKAccuracy,
+  classificationStats,
+  classificationReport,
+  meanSquaredError,
+  meanAbsoluteError,
+  r2Score,
+  precisionMetric,
+  recallMetric,
+  f1Metric,
+  topKAccuracyMetric,
+  meanSquaredErrorMetric,
+  meanAbsoluteErrorMetric,
+  r2Metric,
+} from './classification.js';
+export type {
+  Average,
+  ClassPredictions,
+  ClassTargets,
+  ClassScoreOptions,
+  ClassificationStats,
+  TopKAccuracyOptions,
+  ClassificationReportOptions,
+  ConfigurableMetric,
+} from './classification.js';

@@ -1,0 +1,51 @@
+import { mul } from '../ops/mul.js';
+import { square } from '../ops/square.js';
+import { sum } from '../ops/sum.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { checkFactor, checkWeights } from './_check.js';
+import type { Regularizer } from './regularizer.js';
+
+/** The L2 (ridge, weight-decay) penalty returned by {@link l2}. */
+export interface L2 extends Regularizer {
+  readonly kind: 'l2';
+  readonly config: Readonly<{ factor: number }>;
+}
+
+/**
+ * The L2 penalty `factor · Σw²`, as Keras `regularizers.L2(l2=factor)`
+ * (default factor 0.01, Keras's default). Gradient: `2 · factor · w`.
+ *
+ * Trap: this is Keras's convention, with no ½. Textbooks (and the "weight
+ * decay" λ of SGD, `w ← w − lr·λ·w`) often write `(λ/2)·Σw²`, whose gradient
+ * is `λ·w`; so `l2(f)` equals SGD weight decay λ = 2f (for plain SGD only:
+ * with Adam the two differ, see AdamW, arXiv:1711.05101).
+ *
+ * The penalty is a one-element (scalar) tensor built from autograd ops, so it
+ * is differentiated together with the loss. `config` is `{ factor }`:
+ * `l2(reg.config.factor)` rebuilds it.
+ *
+ * @param factor Strength, a finite number >= 0.
+ * @example
+ * ```ts
+ * import { l2, dense, tensor } from 'myelin';
+ * const reg = l2(0.01);
+ * reg.penalty(tensor([1, -2, 3])).item(); // 0.01 · (1 + 4 + 9) = 0.14
+ * const layer = dense(4, 2, { kernelRegularizer: l2(1e-4) });
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function l2(factor = 0.01): L2 {
+  checkFactor('l2', 'factor', factor);
+  return {
+    kind: 'l2',
+    config: Object.freeze({ factor }),
+    penalty(w: Tensor): Tensor {
+      return l2Penalty(checkWeights('l2.penalty', w), factor);
+    },
+  };
+}
+
+/** factor · Σw² as a scalar tensor on the autograd graph. */
+export function l2Penalty(w: Tensor, factor: number): Tensor {
+  return mul(sum(square(w)), factor);
+}

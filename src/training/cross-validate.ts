@@ -1,0 +1,271 @@
+import { assertBoolean, assertKnownKeys, fail, show } from '../_lib/assert.js';
+import { ValueError } from '../_lib/errors.js';
+import { kFold, stratifiedKFold, type Fold } from '../data/kfold.js';
+import { takeRows } from '../data/rows.js';
+import type { Layer } from '../layers/layer.js';
+import type { Model } from '../models/model.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { createRng, defaultRng, type Rng } from '../random/rng.js';
+import type { TensorLike } from '../tensor/create.js';
+import { evaluate } from './evaluate.js';
+import { fit } from './fit.js';
+import type { Callback, FitOptions, History } from './types.js';
+import { pairArguments } from './_util.js';
+
+/** What the `buildModel` of {@link crossValidate} returns: a model, or a model with its own fresh optimizer. */
+export type FoldBuild = Model | { readonly model: Model; readonly optimizer: Optimizer };
+
+/** Options of {@link crossValidate}: those of `fit` (applied to every fold) plus the split. */
+export interface CrossValidateOptions extends Omit<FitOptions, 'optimizer' | 'callbacks' | 'rng'> {
+  /**
+   * Number of folds k (default 5; samples are shuffled with `rng` before
+   * splitting), or explicit folds from `kFold`/`stratifiedKFold` (for an
+   * unshuffled split, pass `kFold(n, k, { shuffle: false })`). `shuffle` is
+   * fit's: reshuffling the training samples every epoch.
+   */
+  folds?: number | readonly Fold[];
+  /** Keep class proportions in every fold (`stratifiedKFold` on `y`'s labels or one-hot rows); default false. */
+  stratified?: boolean;
+  /** Random stream for the split and, one derived stream per fold, for fit's shuffling and dropout (default: the shared stream). */
+  rng?: Rng;
+  /**
+   * Makes a fresh optimizer for each fold, when `buildModel` returns a bare
+   * model. A function, not an optimizer: one optimizer object shared by the
+   * folds would carry its step count (and so its schedule position) and any
+   * learning-rate change from one fold into the next.
+   */
+  optimizer?: (fold: number) => Optimizer;
+  /** Callbacks for every fold's fit, or a function making them per fold (stateful callbacks reset at each fit's start). */
+  callbacks?: readonly Callback[] | ((fold: number) => readonly Callback[]);
+  /** Called after each fold is trained and scored (for progress output). */
+  onFold?: (result: FoldResult) => void;
+}
+
+/** One fold's outcome. */
+export interface FoldResult {
+  /** Fold index, 0-based. */
+  readonly fold: number;
+  /** Loss and every metric on the fold's held-out samples, by name ('loss' included). */
+  readonly scores: Readonly<Record<string, number>>;
+  /** The fit history on the fold's training samples. */
+  readonly history: History;
+  /** The model trained on this fold. */
+  readonly model: Model;
+  readonly trainSize: number;
+  readonly testSize: number;
+}
+
+/** What {@link crossValidate} returns. */
+export interface CrossValidation {
+  /** Every fold's result, in fold order. */
+  readonly folds: readonly FoldResult[];
+  /** Per score name ('loss' and each metric), the k fold values in fold order. */
+  readonly scores: Readonly<Record<string, readonly number[]>>;
+  /** Per score name, the mean over folds. */
+  readonly mean: Readonly<Record<string, number>>;
+  /** Per score name, the sample standard deviation over folds (divisor k − 1). */
+  readonly std: Readonly<Record<string, number>>;
+}
+
+function isModel(v: unknown): v is Model {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Partial<Model>).forward === 'function' &&
+    Array.isArray((v as Partial<Model>).layers)
+  );
+}
+
+/**
+ * k-fold cross-validation: splits the samples into k folds, and for each
+ * fold builds a fresh model with `buildModel(fold)`, trains it with `fit` on
+ * the other k − 1 folds and scores it with `evaluate` on the held-out fold.
+ * Returns each fold's scores (the loss and every metric) with their mean and
+ * **sample** standard deviation (divisor k − 1, as `numpy.std(ddof=1)`; note
+ * that scikit-learn examples often print `scores.std()`, the population
+ * value with divisor k, which is smaller by √((k−1)/k)).
+ *
+ * A new model per fold is required: reusing one (or its layers) would let
+ * weights trained on one fold's test samples leak into the next, so that is
+ * an error. The optimizer is fresh per fold too: return `{ model, optimizer }`
+ * from `buildModel`, or pass `optimizer` as a function.
+ *
+ * As scikit-learn's `cross_validate` with `KFold` / `StratifiedKFold`.
+ *
+ * @example
+ * ```ts
+ * import { crossValidate, sequential, dense, relu, adam, crossEntropy, accuracy, createRng } from 'myelin';
+ * const rng = createRng(0);
+ * const cv = await crossValidate(
+ *   () => ({ model: sequential([dense(64, 32, { activation: relu, rng }), dense(32, 10, { rng })]), optimizer: adam({ learningRate: 0.01 }) }),
+ *   x, y,
+ *   { folds: 5, stratified: true, loss: crossEntropy, metrics: [accuracy], epochs: 20, rng },
+ * );
+ * console.log(`accuracy ${cv.mean.accuracy!.toFixed(3)} ± ${cv.std.accuracy!.toFixed(3)}`);
+ * ```
+ */
+export async function crossValidate(
+  buildModel: (fold: number) => FoldBuild,
+  x: TensorLike,
+  y: TensorLike,
+  options: CrossValidateOptions,
+): Promise<CrossValidation> {
+  const fn = 'crossValidate';
+  if (typeof buildModel !== 'function')
+    fail(
+      fn,
+      'buildModel',
+      'a function returning a fresh model (or { model, optimizer }) per fold',
+      buildModel,
+    );
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    fail(fn, 'options', 'an object with a loss', options);
+  const {
+    folds: foldsOpt = 5,
+    stratified = false,
+    rng: rngOpt,
+    optimizer,
+    callbacks,
+    onFold,
+    ...fitRest
+  } = options;
+  const [tx, ty] = pairArguments(fn, 'x', 'y', x, y);
+  const n = tx.shape[0]!;
+  assertBoolean(fn, 'stratified', stratified);
+  if (optimizer !== undefined && typeof optimizer !== 'function') {
+    throw new ValueError(
+      `${fn}: optimizer must be a function returning a fresh optimizer per fold, e.g. () => adam(), got ${show(optimizer)} (a shared optimizer would carry its step count and learning rate between folds)`,
+    );
+  }
+  if (callbacks !== undefined && typeof callbacks !== 'function' && !Array.isArray(callbacks)) {
+    fail(fn, 'callbacks', 'an array of callbacks or a function returning one per fold', callbacks);
+  }
+  if (onFold !== undefined && typeof onFold !== 'function')
+    fail(fn, 'onFold', 'a function', onFold);
+  // fit validates its own options; these two would silently be ignored or conflict here.
+  assertKnownKeys(fn, 'options', fitRest, [
+    'loss',
+    'epochs',
+    'batchSize',
+    'shuffle',
+    'validationSplit',
+    'validationData',
+    'metrics',
+    'onProgress',
+    'signal',
+    'verbose',
+    'allowNonFinite',
+  ]);
+  const rng = rngOpt ?? defaultRng();
+
+  let folds: readonly Fold[];
+  if (typeof foldsOpt === 'number') {
+    folds = stratified ? stratifiedKFold(ty, foldsOpt, { rng }) : kFold(n, foldsOpt, { rng });
+  } else if (Array.isArray(foldsOpt)) {
+    if (foldsOpt.length < 2) fail(fn, 'folds', 'at least 2 folds', foldsOpt);
+    foldsOpt.forEach((f: Partial<Fold> | null, i) => {
+      if (
+        f === null ||
+        typeof f !== 'object' ||
+        !(f.train instanceof Int32Array) ||
+        !(f.test instanceof Int32Array)
+      ) {
+        fail(fn, `folds[${i}]`, 'a fold { train: Int32Array, test: Int32Array }', f);
+      }
+      for (const idx of [...f.train, ...f.test]) {
+        if (idx < 0 || idx >= n)
+          throw new ValueError(`${fn}: folds[${i}] holds sample index ${idx}, outside [0, ${n})`);
+      }
+      if (f.train.length === 0 || f.test.length === 0)
+        throw new ValueError(`${fn}: folds[${i}] has an empty train or test set`);
+    });
+    folds = foldsOpt;
+  } else {
+    fail(fn, 'folds', 'a number of folds (>= 2) or an array of folds', foldsOpt);
+  }
+
+  const seenModels = new Map<Model, number>();
+  const seenLayers = new Map<Layer, number>();
+  const results: FoldResult[] = [];
+  for (let k = 0; k < folds.length; k++) {
+    const { train, test } = folds[k]!;
+    const built: unknown = buildModel(k);
+    let model: Model;
+    let opt: Optimizer;
+    if (isModel(built)) {
+      model = built;
+      if (optimizer === undefined) {
+        throw new ValueError(
+          `${fn}: buildModel returned a bare model, so options.optimizer must give one per fold; or return { model, optimizer } from buildModel`,
+        );
+      }
+      opt = optimizer(k);
+    } else if (
+      typeof built === 'object' &&
+      built !== null &&
+      isModel((built as { model?: unknown }).model)
+    ) {
+      model = (built as { model: Model }).model;
+      opt = (built as { optimizer: Optimizer }).optimizer;
+    } else {
+      throw new ValueError(
+        `${fn}: buildModel(${k}) must return a model or { model, optimizer }, got ${show(built)}`,
+      );
+    }
+    const earlier = seenModels.get(model);
+    if (earlier !== undefined) {
+      throw new ValueError(
+        `${fn}: buildModel returned the same model for folds ${earlier} and ${k}; build a fresh model in every call so no trained weights leak between folds`,
+      );
+    }
+    seenModels.set(model, k);
+    for (const layer of model.layers) {
+      const e = seenLayers.get(layer);
+      if (e !== undefined) {
+        throw new ValueError(
+          `${fn}: the models of folds ${e} and ${k} share a layer (${layer.kind}); build fresh layers in every call so no trained weights leak between folds`,
+        );
+      }
+      seenLayers.set(layer, k);
+    }
+    // fit gets its own stream per fold, seeded from the caller's, so its
+    // shuffling and dropout are reproducible from the one seed. (Not
+    // rng.split(): it currently builds an invalid state about half the time.)
+    const cbs = typeof callbacks === 'function' ? callbacks(k) : (callbacks ?? []);
+    const fitOptions: FitOptions = {
+      ...fitRest,
+      optimizer: opt,
+      callbacks: cbs,
+      rng: createRng(rng.nextUint32()),
+    };
+    const history = await fit(model, takeRows(tx, train), takeRows(ty, train), fitOptions);
+    const ev = evaluate(model, takeRows(tx, test), takeRows(ty, test), {
+      loss: fitRest.loss,
+      ...(fitRest.metrics === undefined ? {} : { metrics: fitRest.metrics }),
+      ...(fitRest.batchSize === undefined ? {} : { batchSize: fitRest.batchSize }),
+    });
+    const result: FoldResult = {
+      fold: k,
+      scores: { loss: ev.loss, ...ev.metrics },
+      history,
+      model,
+      trainSize: train.length,
+      testSize: test.length,
+    };
+    results.push(result);
+    onFold?.(result);
+  }
+
+  const scores: Record<string, number[]> = {};
+  for (const r of results)
+    for (const [name, v] of Object.entries(r.scores)) (scores[name] ??= []).push(v);
+  const mean: Record<string, number> = {};
+  const std: Record<string, number> = {};
+  for (const [name, vs] of Object.entries(scores)) {
+    const m = vs.reduce((a, b) => a + b, 0) / vs.length;
+    mean[name] = m;
+    std[name] =
+      vs.length < 2 ? 0 : Math.sqrt(vs.reduce((a, v) => a + (v - m) ** 2, 0) / (vs.length - 1));
+  }
+  return { folds: results, scores, mean, std };
+}
