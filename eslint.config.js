@@ -5,7 +5,15 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'bench/**', 'asm/**', 'src/kernels/wasm/module.generated.ts'],
+    ignores: [
+      'dist/**',
+      '.tmp/**',
+      'coverage/**',
+      'docs/api/**',
+      'bench/**',
+      'asm/**',
+      'src/kernels/wasm/module.generated.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

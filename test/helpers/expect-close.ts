@@ -4,8 +4,8 @@ import type { NestedArray, Tensor } from '../../src/tensor/tensor.js';
 function flatten(v: NestedArray | Tensor | ArrayLike<number>): number[] {
   if (typeof v === 'number') return [v];
   if (typeof v === 'object' && 'data' in v && 'shape' in v) return Array.from(v.data);
-  if (Array.isArray(v)) return (v as NestedArray[]).flatMap((x) => flatten(x));
-  return Array.from(v as ArrayLike<number>);
+  if (Array.isArray(v)) return v.flatMap((x) => flatten(x));
+  return Array.from(v);
 }
 
 /**
@@ -22,7 +22,8 @@ export function expectClose(
   const e = flatten(expected);
   expect(a.length, 'element count').toBe(e.length);
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!, y = e[i]!;
+    const x = a[i]!,
+      y = e[i]!;
     if (Number.isNaN(y)) {
       expect(Number.isNaN(x), `index ${i}: expected NaN, got ${x}`).toBe(true);
       continue;
@@ -33,7 +34,9 @@ export function expectClose(
     }
     const tol = atol + rtol * Math.abs(y);
     if (!(Math.abs(x - y) <= tol)) {
-      expect.fail(`index ${i}: got ${x}, expected ${y} (|diff| ${Math.abs(x - y)} > tolerance ${tol})`);
+      expect.fail(
+        `index ${i}: got ${x}, expected ${y} (|diff| ${Math.abs(x - y)} > tolerance ${tol})`,
+      );
     }
   }
 }
