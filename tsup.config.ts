@@ -1,25 +1,36 @@
 /// <reference types="node" />
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-// One entry per public folder (each has an index.ts barrel), so every subpath in
-// package.json "exports" has its own file and tree-shaking works per folder.
+// The JavaScript is transpiled file by file (bundle: false), so dist/ keeps one
+// module per source file. That is what makes tree-shaking work for users:
+// with "sideEffects": false a bundler drops every module nothing imports from,
+// while a bundled chunk holding relu next to sigmoid keeps both (esbuild honours
+// /* @__NO_SIDE_EFFECTS__ */ only within one file, so defineActivation("sigmoid",
+// ...) calls in a shared chunk would survive). test/tree-shaking.node.test.ts
+// checks the result on dist/.
+//
+// The declarations are bundled per public entry. `publicEntries` maps the dist
+// path (without extension) to its source; package.json "exports" must name
+// exactly these, which test/package/exports.node.test.ts checks.
 const folders = readdirSync('src', { withFileTypes: true })
   .filter((d) => d.isDirectory() && !d.name.startsWith('_') && existsSync(`src/${d.name}/index.ts`))
   .map((d) => d.name);
 
+export const publicEntries: Record<string, string> = {
+  index: 'src/index.ts',
+  ...Object.fromEntries(folders.map((f) => [`${f}/index`, `src/${f}/index.ts`])),
+  // myelin/wasm: the opt-in WebAssembly kernels (kept out of the main barrel).
+  'kernels/wasm/index': 'src/kernels/wasm/index.ts',
+};
+
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    ...Object.fromEntries(folders.map((f) => [`${f}/index`, `src/${f}/index.ts`])),
-  },
+  entry: ['src/**/*.ts'],
+  bundle: false,
   format: ['esm'],
   target: 'es2022',
   platform: 'neutral',
-  dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
-  splitting: true,
-  treeshake: true,
+  dts: { entry: publicEntries, compilerOptions: { ignoreDeprecations: '6.0' } },
   sourcemap: true,
   clean: true,
-  external: [/^node:/],
 });

@@ -1,9 +1,65 @@
 /// <reference types="node" />
-import { defineConfig } from 'vitest/config';
+import { existsSync } from 'node:fs';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+// Two projects run the same suite: `node` runs every test, `browser` runs every
+// test not named *.node.test.ts in headless Chromium (Debian's /usr/bin/chromium;
+// never a downloaded browser, which this network does not allow).
+const chromium = process.env['MYELIN_CHROMIUM'] ?? '/usr/bin/chromium';
+const withBrowser = process.env['MYELIN_BROWSER'] === '1' || existsSync(chromium);
+
+const node: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'node',
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    // Type-level tests (expectTypeOf in *.test-d.ts) are checked by tsc, once.
+    typecheck: {
+      enabled: true,
+      include: ['test/**/*.test-d.ts'],
+      tsconfig: 'tsconfig.json',
+      // Source errors are the typecheck step's job (npm run typecheck).
+      ignoreSourceErrors: true,
+    },
+  },
+};
+
+const browser: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'browser',
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/**/*.node.test.ts', '**/node_modules/**'],
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: playwright({
+        launchOptions: {
+          executablePath: chromium,
+          args: [
+            '--no-sandbox',
+            '--headless',
+            '--disable-gpu',
+            '--disable-dev-shm-usage',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--no-first-run',
+          ],
+        },
+      }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+};
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
+    hookTimeout: 120_000,
+    projects: withBrowser ? [node, browser] : [node],
   },
 });

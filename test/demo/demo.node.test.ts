@@ -1,0 +1,161 @@
+/// <reference types="node" />
+// End-to-end check of the live demo (examples/browser, served by
+// scripts/demo.mjs) in Debian's headless Chromium, driven by playwright-core:
+// train to >= 90% held-out accuracy, stop mid-run with the Stop button, draw a
+// "1" and read the prediction. Leaves a screenshot in test-results/demo.png.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const executablePath = process.env['MYELIN_CHROMIUM'] ?? '/usr/bin/chromium';
+const flags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+interface DemoHandle {
+  state: string;
+  epochs: { epoch: number; loss: number; valAccuracy: number }[];
+  prediction: { label: number; probabilities: number[]; features: number[] } | null;
+  error: string | null;
+}
+
+let server: ChildProcess | null = null;
+let context: BrowserContext | null = null;
+let page: Page | null = null;
+let profile = '';
+let url = '';
+
+function startServer(): Promise<string> {
+  return new Promise((resolveUrl, reject) => {
+    const child = spawn(process.execPath, [join(root, 'scripts/demo.mjs'), '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server = child;
+    let out = '';
+    const timer = setTimeout(() => {
+      reject(new Error(`demo server printed no address in 60 s:\n${out}`));
+    }, 60_000);
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[0]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`demo server exited with ${String(code)}:\n${out}`));
+    });
+  });
+}
+
+const handle = (p: Page): Promise<DemoHandle> =>
+  p.evaluate(() => (window as unknown as { myelinDemo: DemoHandle }).myelinDemo);
+
+describe('the live demo page', () => {
+  beforeAll(async () => {
+    expect(existsSync(executablePath), `Chromium at ${executablePath}`).toBe(true);
+    const digits = process.env['MYELIN_DIGITS'] ?? join(root, 'examples/data/digits.csv.gz');
+    expect(existsSync(digits), digits).toBe(true);
+    url = await startServer();
+    profile = mkdtempSync(join(tmpdir(), 'myelin-demo-profile-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: flags,
+      viewport: { width: 1100, height: 820 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    server?.kill('SIGTERM');
+    if (profile !== '') rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('trains to 90% held-out accuracy, stops on request, and reads a drawn digit', async () => {
+    const p = page!;
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(url);
+    await p.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+
+    // Ask for many epochs so that the Stop button lands mid-run.
+    await p.fill('#epochs', '1000');
+    await p.click('#train');
+    await p.waitForSelector('body[data-state="training"]');
+    await p.waitForFunction(
+      () =>
+        (window as unknown as { myelinDemo: DemoHandle }).myelinDemo.epochs.some(
+          (e) => e.valAccuracy >= 0.9,
+        ),
+      undefined,
+      { timeout: 120_000, polling: 200 },
+    );
+    // The page answers while training runs: fit yields to the event loop.
+    expect(await p.evaluate(() => document.body.dataset['state'])).toBe('training');
+    await p.click('#stop');
+    await p.waitForSelector('body[data-state="stopped"]', { timeout: 30_000 });
+
+    const stopped = await handle(p);
+    expect(stopped.error).toBeNull();
+    expect(stopped.epochs.length).toBeGreaterThan(0);
+    expect(stopped.epochs.length).toBeLessThan(1000);
+    expect(Math.max(...stopped.epochs.map((e) => e.valAccuracy))).toBeGreaterThanOrEqual(0.9);
+
+    // Train again to completion with a fixed epoch count: the seeded run is
+    // then the same every time, and so is the prediction below.
+    await p.fill('#epochs', '15');
+    await p.click('#train');
+    await p.waitForSelector('body[data-state="trained"]', { timeout: 120_000 });
+    const trained = await handle(p);
+    expect(trained.epochs.map((e) => e.epoch)).toEqual([...Array(15).keys()]);
+    expect(trained.epochs.at(-1)?.valAccuracy).toBeGreaterThanOrEqual(0.9);
+    // The chart drew both series.
+    expect(await p.locator('#chart path[data-series="loss"]').count()).toBe(1);
+    expect(await p.locator('#chart path[data-series="accuracy"]').count()).toBe(1);
+
+    // Draw a "1": one vertical stroke down the middle of the pad.
+    const box = await p.locator('#pad').boundingBox();
+    if (box === null) throw new Error('no drawing pad');
+    const x = box.x + box.width * 0.52;
+    await p.mouse.move(x + 8, box.y + box.height * 0.15);
+    await p.mouse.down();
+    for (let i = 1; i <= 20; i++) {
+      await p.mouse.move(x + 8 - (8 * i) / 20, box.y + box.height * (0.15 + (0.7 * i) / 20));
+    }
+    await p.mouse.up();
+    await p.waitForSelector('#guess[data-label]');
+
+    const { prediction } = await handle(p);
+    if (prediction === null) throw new Error('no prediction after drawing');
+    expect(prediction.probabilities).toHaveLength(10);
+    const total = prediction.probabilities.reduce((s, v) => s + v, 0);
+    expect(total).toBeCloseTo(1, 5);
+    expect(prediction.features).toHaveLength(64);
+    expect(Math.max(...prediction.features)).toBeLessThanOrEqual(16);
+    expect(prediction.label).toBe(1);
+    expect(await p.textContent('#guess')).toBe('1');
+    expect(await p.locator('#bars .bar').count()).toBe(10);
+    expect(errors).toEqual([]);
+
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    await p.screenshot({ path: join(root, 'test-results/demo.png'), fullPage: true });
+  }, 240_000);
+});
