@@ -1,6 +1,7 @@
 import { ShapeError, ValueError } from './errors.js';
 import { show } from './assert.js';
 
+/** Dimensions of a tensor, outermost first; `[]` is a scalar. */
 export type Shape = readonly number[];
 
 export function shapeSize(shape: Shape): number {

@@ -1,5 +1,6 @@
 /** The element types myelin computes in. float32 is the default, as in PyTorch and TF.js. */
 export type DType = 'float32' | 'float64';
+/** The typed arrays tensor data lives in, one per dtype. */
 export type FloatArray = Float32Array | Float64Array;
 
 export function allocate(dtype: DType, length: number): FloatArray {

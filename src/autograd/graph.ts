@@ -6,7 +6,16 @@ import type { Tensor } from '../tensor/tensor.js';
 
 const mode = { enabled: true };
 
-/** Whether ops currently record the graph (false inside `noGrad`). */
+/**
+ * Whether ops currently record the graph (false inside `noGrad`).
+ *
+ * @example
+ * ```ts
+ * import { isGradEnabled, noGrad } from 'myelin';
+ * isGradEnabled();                  // true
+ * noGrad(() => isGradEnabled());    // false
+ * ```
+ */
 export function isGradEnabled(): boolean {
   return mode.enabled;
 }
@@ -56,7 +65,15 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Runs `fn` with graph recording on, even inside `noGrad` (used by `grad`). */
+/**
+ * Runs `fn` with graph recording on, even inside `noGrad` (used by `grad`).
+ *
+ * @example
+ * ```ts
+ * import { enableGrad, noGrad, isGradEnabled } from 'myelin';
+ * noGrad(() => enableGrad(() => isGradEnabled())); // true
+ * ```
+ */
 export function enableGrad<T>(fn: () => T): T {
   const prev = mode.enabled;
   mode.enabled = true;

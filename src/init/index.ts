@@ -3,3 +3,4 @@ export type { Initializer, InitializerConfig, InitContext } from './initializer.
 export { zerosInitializer, onesInitializer, constant, uniform, normal } from './constant.js';
 export type { UniformOptions, NormalOptions } from './constant.js';
 export { glorotUniform, glorotNormal, heUniform, heNormal, lecunNormal } from './variance.js';
+export type { NoConfig } from './variance.js';

@@ -31,6 +31,7 @@ export interface Initializer<
 > {
   readonly kind: K;
   readonly config: C;
+  /** A new tensor of `shape` drawn or filled by this initializer (fans default to Keras's rule for the shape). */
   init(shape: readonly number[], ctx?: InitContext): Tensor;
 }
 
@@ -89,6 +90,12 @@ export function resolve(fn: string, shape: readonly number[], ctx: InitContext =
  * The ratio between the standard deviation of a unit normal truncated to
  * [−2, 2] and 1: Keras divides the target stddev by it so the truncated draw
  * has the intended variance (scipy.stats.truncnorm.std(-2, 2)).
+ *
+ * @example
+ * ```ts
+ * import { TRUNCATED_NORMAL_STD } from 'myelin';
+ * const std = Math.sqrt(2 / 64) / TRUNCATED_NORMAL_STD; // heNormal's draw std for fanIn 64
+ * ```
  */
 export const TRUNCATED_NORMAL_STD = 0.87962566103423978;
 

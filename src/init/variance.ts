@@ -5,7 +5,8 @@ import {
   type Initializer,
 } from './initializer.js';
 
-type NoConfig = Record<string, never>;
+/** The config of an initializer that has no settings. */
+export type NoConfig = Record<string, never>;
 
 /**
  * Glorot (Xavier) uniform initializer: U[−limit, limit] with

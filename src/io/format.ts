@@ -11,9 +11,25 @@ export interface JSONObject {
   [key: string]: JSONValue;
 }
 
-/** The value of the `format` field. */
+/**
+ * The value of the `format` field.
+ *
+ * @example
+ * ```ts
+ * import { MODEL_FORMAT, toJSON, sequential, dense } from 'myelin';
+ * console.log(toJSON(sequential([dense(2, 1)])).format === MODEL_FORMAT); // true
+ * ```
+ */
 export const MODEL_FORMAT = 'myelin.model';
-/** The format version this build writes (and the highest it reads). */
+/**
+ * The format version this build writes (and the highest it reads).
+ *
+ * @example
+ * ```ts
+ * import { MODEL_FORMAT_VERSION } from 'myelin';
+ * console.log(MODEL_FORMAT_VERSION); // 1
+ * ```
+ */
 export const MODEL_FORMAT_VERSION = 1;
 
 /**

@@ -11,6 +11,7 @@ import type { Tensor } from '../tensor/tensor.js';
 export interface ForwardContext {
   readonly training: boolean;
   readonly rng: Rng;
+  /** Collects an extra loss term (a one-element tensor) during training. */
   readonly addLoss?: (penalty: Tensor) => void;
 }
 
@@ -40,5 +41,6 @@ export interface Layer<K extends string = string, C extends object = object> {
   outputShape(inputShape: readonly number[]): number[];
   /** Regularization penalties, if any. */
   readonly regularizers?: LayerRegularizers;
+  /** Applies the layer to a batch (batch dimension first), recording the autograd graph when gradients are on. */
   forward(x: Tensor, ctx: ForwardContext): Tensor;
 }

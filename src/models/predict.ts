@@ -7,6 +7,7 @@ import { defaultRng } from '../random/rng.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Model } from './model.js';
+import { planFor, runPlan } from './plan.js';
 import { propagateShapes } from './sequential.js';
 
 /** Options of {@link predict}. */
@@ -64,8 +65,23 @@ export function checkInputShape(
  * const out = predict(model, [[0.7, -1.5, 0.2]]); // Tensor of shape [1, 2]
  * ```
  */
-export function predict(model: Model, x: TensorLike, options: PredictOptions = {}): Tensor {
+export function predict(model: Model, x: TensorLike, options?: PredictOptions): Tensor {
   checkModel('predict', model);
+  // The compiled path (dense stacks with known activations): no graph, no
+  // per-layer tensors, scratch buffers reused across calls. It returns null
+  // for anything it does not cover, including input that does not fit, which
+  // the generic path below then reports.
+  if (options === undefined && x instanceof Tensor) {
+    const plan = planFor(model);
+    if (plan !== null) {
+      const out = runPlan(plan, x);
+      if (out !== null) return out;
+    }
+  }
+  return predictGeneric(model, x, options ?? {});
+}
+
+function predictGeneric(model: Model, x: TensorLike, options: PredictOptions): Tensor {
   assertKnownKeys('predict', 'options', options, ['batchSize']);
   const t = asTensor(x);
   if (t.rank === 0)
@@ -76,6 +92,11 @@ export function predict(model: Model, x: TensorLike, options: PredictOptions = {
     options.batchSize === undefined
       ? n
       : assertPositiveInt('predict', 'batchSize', options.batchSize);
+  if (n > 0) {
+    const plan = planFor(model);
+    const out = plan === null ? null : runPlan(plan, t, batchSize);
+    if (out !== null) return out;
+  }
   const ctx = { training: false, rng: defaultRng() };
   return noGrad(() => {
     if (batchSize >= n) {

@@ -4,6 +4,7 @@ import type { FitProgress } from '../training/types.js';
 
 /** Where {@link terminalProgress} writes: `process.stdout` or anything with `write`. */
 export interface ProgressStream {
+  /** Writes text as it is (no newline added). */
   write(text: string): unknown;
   /** A terminal redraws one line in place; anything else gets one line per epoch. */
   isTTY?: boolean;

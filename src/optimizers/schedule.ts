@@ -6,6 +6,7 @@
 export interface Schedule {
   readonly kind: string;
   readonly config: Readonly<Record<string, number>>;
+  /** The learning rate for optimizer step `step` (0-based). */
   rate(step: number): number;
 }
 

@@ -146,7 +146,15 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** The seed of the shared default stream, used when no Rng is passed. */
+/**
+ * The seed of the shared default stream, used when no Rng is passed.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SEED, seed } from 'myelin';
+ * seed(DEFAULT_SEED); // back to the stream a fresh process starts with
+ * ```
+ */
 export const DEFAULT_SEED = 42;
 
 let defaultStream: Rng | undefined;

@@ -8,5 +8,6 @@ import type { Tensor } from '../tensor/tensor.js';
 export interface Regularizer {
   readonly kind: string;
   readonly config: Readonly<Record<string, number>>;
+  /** The penalty of `w` as a one-element tensor, differentiable with respect to `w`. */
   penalty(w: Tensor): Tensor;
 }

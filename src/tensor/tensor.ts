@@ -13,6 +13,7 @@ export type NestedArray = number | NestedArray[];
 export interface GradNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
+  /** Maps the output's gradient to one gradient (or null) per input. */
   readonly backward: (grad: Tensor) => readonly (Tensor | null)[];
 }
 
@@ -110,6 +111,7 @@ export class Tensor {
     return this.data[0]!;
   }
 
+  /** A short description such as `Tensor([2,3], float32)`. */
   toString(): string {
     return `Tensor(${fmtShape(this.shape)}, ${this.dtype})`;
   }

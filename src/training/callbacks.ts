@@ -52,17 +52,45 @@ const HIGHER_IS_BETTER = /acc|auc|precision|recall|f1|fmeasure|r2/i;
  * 'min' or 'max' for a monitored quantity in 'auto' mode, from its name as
  * Keras does: accuracy-like names (accuracy, auc, precision, recall, f1, r2)
  * are maximized, everything else (losses, errors) minimized.
+ *
+ * @example
+ * ```ts
+ * import { autoMode } from 'myelin';
+ * autoMode('valAccuracy'); // 'max'
+ * autoMode('valLoss');     // 'min'
+ * ```
  */
 export function autoMode(monitor: string): 'min' | 'max' {
   return HIGHER_IS_BETTER.test(monitor) ? 'max' : 'min';
 }
 
-/** Copies of every parameter's values, in `namedParameters` order. */
+/**
+ * Copies of every parameter's values, in `namedParameters` order.
+ *
+ * @example
+ * ```ts
+ * import { sequential, dense, snapshotWeights, restoreWeights } from 'myelin';
+ * const model = sequential([dense(2, 1)]);
+ * const saved = snapshotWeights(model);
+ * // ... train ...
+ * restoreWeights(model, saved); // back to the saved values
+ * ```
+ */
 export function snapshotWeights(model: Model): FloatArray[] {
   return namedParameters(model).map((p) => p.tensor.data.slice());
 }
 
-/** Writes a snapshot from {@link snapshotWeights} back into the same model's parameters, in place. */
+/**
+ * Writes a snapshot from {@link snapshotWeights} back into the same model's parameters, in place.
+ *
+ * @example
+ * ```ts
+ * import { sequential, dense, snapshotWeights, restoreWeights } from 'myelin';
+ * const model = sequential([dense(2, 1)]);
+ * const saved = snapshotWeights(model);
+ * restoreWeights(model, saved);
+ * ```
+ */
 export function restoreWeights(model: Model, snapshot: readonly FloatArray[]): void {
   const params = namedParameters(model);
   if (

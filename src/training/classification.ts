@@ -538,6 +538,7 @@ export function classificationReport(
 export interface ConfigurableMetric<O> extends Metric {
   /** The settings this metric computes with. */
   readonly options: Readonly<O>;
+  /** The same metric with other settings, e.g. `f1Metric.with({ average: 'weighted' })`. */
   with(options: O): ConfigurableMetric<O>;
 }
 
@@ -592,7 +593,15 @@ export const precisionMetric: ConfigurableMetric<{ average?: Average }> =
     (p, t, o) => precision(p, t, o),
   );
 
-/** {@link recall} as a `fit`/`evaluate` metric (macro average; history key 'recall'). See {@link precisionMetric}. */
+/**
+ * {@link recall} as a `fit`/`evaluate` metric (macro average; history key 'recall'). See {@link precisionMetric}.
+ *
+ * @example
+ * ```ts
+ * import { recallMetric, tensor } from 'myelin';
+ * recallMetric.compute(tensor([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]), tensor([0, 1, 1])); // (1 + 0.5) / 2 = 0.75
+ * ```
+ */
 export const recallMetric: ConfigurableMetric<{ average?: Average }> =
   /* @__PURE__ */ configurable<{ average?: Average }>(
     'recallMetric',
@@ -602,7 +611,16 @@ export const recallMetric: ConfigurableMetric<{ average?: Average }> =
     (p, t, o) => recall(p, t, o),
   );
 
-/** {@link f1Score} as a `fit`/`evaluate` metric (macro average; history key 'f1Score'). See {@link precisionMetric}. */
+/**
+ * {@link f1Score} as a `fit`/`evaluate` metric (macro average; history key 'f1Score'). See {@link precisionMetric}.
+ *
+ * @example
+ * ```ts
+ * import { f1Metric, fit } from 'myelin';
+ * // await fit(model, x, y, { loss, optimizer, metrics: [f1Metric.with({ average: 'weighted' })] });
+ * console.log(f1Metric.name); // 'f1Score'
+ * ```
+ */
 export const f1Metric: ConfigurableMetric<{ average?: Average }> = /* @__PURE__ */ configurable<{
   average?: Average;
 }>(
@@ -633,19 +651,43 @@ export const topKAccuracyMetric: ConfigurableMetric<{ k?: number }> = /* @__PURE
   (p, t, o) => topKAccuracy(p, t, o),
 );
 
-/** {@link meanSquaredError} as a `fit`/`evaluate` metric (history key 'meanSquaredError'). */
+/**
+ * {@link meanSquaredError} as a `fit`/`evaluate` metric (history key 'meanSquaredError').
+ *
+ * @example
+ * ```ts
+ * import { meanSquaredErrorMetric, tensor } from 'myelin';
+ * meanSquaredErrorMetric.compute(tensor([[1], [3]]), tensor([[0], [1]])); // (1 + 4) / 2 = 2.5
+ * ```
+ */
 export const meanSquaredErrorMetric: Metric = {
   name: 'meanSquaredError',
   compute: (p: Tensor, t: Tensor) => meanSquaredError(p, t),
 };
 
-/** {@link meanAbsoluteError} as a `fit`/`evaluate` metric (history key 'meanAbsoluteError'). */
+/**
+ * {@link meanAbsoluteError} as a `fit`/`evaluate` metric (history key 'meanAbsoluteError').
+ *
+ * @example
+ * ```ts
+ * import { meanAbsoluteErrorMetric, tensor } from 'myelin';
+ * meanAbsoluteErrorMetric.compute(tensor([[1], [3]]), tensor([[0], [1]])); // (1 + 2) / 2 = 1.5
+ * ```
+ */
 export const meanAbsoluteErrorMetric: Metric = {
   name: 'meanAbsoluteError',
   compute: (p: Tensor, t: Tensor) => meanAbsoluteError(p, t),
 };
 
-/** {@link r2Score} as a `fit`/`evaluate` metric (history key 'r2Score'). */
+/**
+ * {@link r2Score} as a `fit`/`evaluate` metric (history key 'r2Score').
+ *
+ * @example
+ * ```ts
+ * import { r2Metric, tensor } from 'myelin';
+ * r2Metric.compute(tensor([[1], [2], [3]]), tensor([[1], [2], [3]])); // 1 (a perfect fit)
+ * ```
+ */
 export const r2Metric: Metric = {
   name: 'r2Score',
   compute: (p: Tensor, t: Tensor) => r2Score(p, t),

@@ -13,6 +13,7 @@ import { Tensor } from '../tensor/tensor.js';
 export interface Metric {
   /** Key in the History and the progress output, e.g. 'accuracy'. */
   readonly name: string;
+  /** The metric over all `prediction` rows against `target` (labels or one-hot). */
   compute(prediction: Tensor, target: Tensor): number;
 }
 

@@ -82,10 +82,15 @@ export interface TrainingContext {
  * `fit` awaits. Callbacks run in the order given.
  */
 export interface Callback {
+  /** Called once before the first epoch. */
   onTrainBegin?(ctx: TrainingContext): void | Promise<void>;
+  /** Called at the start of every epoch. */
   onEpochBegin?(ctx: TrainingContext): void | Promise<void>;
+  /** Called after every optimizer step, with the batch loss in `ctx.logs`. */
   onBatchEnd?(ctx: TrainingContext): void | Promise<void>;
+  /** Called after every epoch, once validation ran, with the epoch's logs (loss, valLoss, metrics). */
   onEpochEnd?(ctx: TrainingContext): void | Promise<void>;
+  /** Called once at the end, also after an early stop or an abort. */
   onTrainEnd?(ctx: TrainingContext): void | Promise<void>;
 }
 
