@@ -71,7 +71,12 @@ const DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
  */
 export function loadFashionMnist({ dir = DEFAULT_DIR, quick = false } = {}) {
   const file = (stem) => [join(dir, `${stem}.gz`), join(dir, stem)].find(existsSync);
-  const names = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+  const names = [
+    'train-images-idx3-ubyte',
+    'train-labels-idx1-ubyte',
+    't10k-images-idx3-ubyte',
+    't10k-labels-idx1-ubyte',
+  ];
   const paths = names.map(file);
   const nTrain = quick ? 10000 : 60000;
   const nTest = quick ? 2000 : 10000;
@@ -117,9 +122,17 @@ export function accuracyOf(out, labels, classes = 10) {
 
 /** The reference article's 3-4-2 sigmoid network (weights stored [out, in]). */
 export const SEED_NET = {
-  W1: [[0.5, -0.6, 0.1], [0.7, -0.8, 0.2], [-0.1, 0.9, -0.3], [0.3, 0.1, -0.4]],
+  W1: [
+    [0.5, -0.6, 0.1],
+    [0.7, -0.8, 0.2],
+    [-0.1, 0.9, -0.3],
+    [0.3, 0.1, -0.4],
+  ],
   b1: [0.1, -0.2, 0.3, 0.4],
-  W2: [[0.2, -0.1, 0.4, 0.6], [-0.3, 0.8, -0.5, 0.2]],
+  W2: [
+    [0.2, -0.1, 0.4, 0.6],
+    [-0.3, 0.8, -0.5, 0.2],
+  ],
   b2: [-0.1, 0.2],
   input: [0.7, -1.5, 0.2],
 };

@@ -1,10 +1,14 @@
-// npm run bench [-- --quick] [-- --data DIR] [-- --only W1,W3]
+// npm run bench [-- --quick] [-- --data DIR] [-- --only W1,W3] [-- --n=128,256]
+//               [-- --contenders=tfjs-wasm,myelin-wasm] [-- --merge]
+// --n and --contenders narrow the plan (to rerun rows that ran under load);
+// --merge replaces those rows in the existing bench/results/latest.json and
+// keeps the others, so the saved table stays complete.
 // Runs myelin (JS and WebAssembly kernels) and its peers side by side on the
 // same workloads, one process per contender, prints a markdown table with the
 // ratios myelin/peer, and writes bench/results/latest.json.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,9 +17,23 @@ const root = join(here, '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const dataArg = args.find((a) => a.startsWith('--data'));
-const dataDir = dataArg?.includes('=') ? dataArg.split('=')[1] : dataArg ? args[args.indexOf(dataArg) + 1] : undefined;
+const dataDir = dataArg?.includes('=')
+  ? dataArg.split('=')[1]
+  : dataArg
+    ? args[args.indexOf(dataArg) + 1]
+    : undefined;
 const onlyArg = args.find((a) => a.startsWith('--only'));
-const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : ['W1', 'W2', 'W3'];
+const only = onlyArg
+  ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',')
+  : ['W1', 'W2', 'W3'];
+const listArg = (name) =>
+  args
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',');
+const sizes = listArg('n')?.map(Number);
+const contenders = listArg('contenders');
+const merge = args.includes('--merge');
 
 if (!existsSync(join(here, 'node_modules', '@tensorflow', 'tfjs'))) {
   console.error('Installing the peers into bench/node_modules (once)...');
@@ -26,8 +44,14 @@ if (!existsSync(join(root, 'dist', 'index.js'))) {
   execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 const fashion = dataDir ?? '/usr/share/datasets/fashion-mnist';
-if (only.includes('W2') && !existsSync(join(fashion, 'train-images-idx3-ubyte.gz')) && !existsSync(join(fashion, 'train-images-idx3-ubyte'))) {
-  console.error(`Fashion-MNIST not found in ${fashion} (apt-get install -y dataset-fashion-mnist, or pass --data DIR): W2 uses synthetic data of the same shape, so its accuracy means nothing.`);
+if (
+  only.includes('W2') &&
+  !existsSync(join(fashion, 'train-images-idx3-ubyte.gz')) &&
+  !existsSync(join(fashion, 'train-images-idx3-ubyte'))
+) {
+  console.error(
+    `Fashion-MNIST not found in ${fashion} (apt-get install -y dataset-fashion-mnist, or pass --data DIR): W2 uses synthetic data of the same shape, so its accuracy means nothing.`,
+  );
 }
 
 const plan = [];
@@ -39,23 +63,56 @@ if (only.includes('W1')) {
     }
   }
 }
-if (only.includes('W2')) for (const c of ['brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W2']);
-if (only.includes('W3')) for (const c of ['plain-js', 'brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W3']);
+if (only.includes('W2'))
+  for (const c of ['brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
+    plan.push([c, 'W2']);
+if (only.includes('W3'))
+  for (const c of ['plain-js', 'brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
+    plan.push([c, 'W3']);
+
+const wanted = ([c, , ...extra]) =>
+  (contenders === undefined || contenders.includes(c)) &&
+  (sizes === undefined || extra.length === 0 || sizes.includes(Number(extra[0].slice(4))));
+plan.splice(0, plan.length, ...plan.filter(wanted));
 
 const results = [];
 for (const [contender, workload, ...extra] of plan) {
   const label = `${workload} ${contender} ${extra.join(' ')}`.trim();
-  process.stderr.write(`${label} ... `);
-  const r = spawnSync(process.execPath, [join(here, 'worker.mjs'), contender, workload, ...extra, ...(quick ? ['--quick'] : []), ...(dataDir ? [`--data=${dataDir}`] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // The 1-minute load average before the row: on a shared machine, a row run
+  // under load (well above 1 on 2 cores: the row itself is 1) is noisy and worth rerunning alone.
+  const load = Number(loadavg()[0].toFixed(2));
+  process.stderr.write(`${label} (load ${load}) ... `);
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(here, 'worker.mjs'),
+      contender,
+      workload,
+      ...extra,
+      ...(quick ? ['--quick'] : []),
+      ...(dataDir ? [`--data=${dataDir}`] : []),
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
   const line = r.stdout.trim().split('\n').pop() ?? '';
   try {
     const res = JSON.parse(line);
-    if (res.skip) { process.stderr.write('skipped\n'); continue; }
-    results.push(res);
-    process.stderr.write(`${fmt(res.median)} ${res.unit}${res.accuracy !== undefined ? `, accuracy ${res.accuracy.toFixed(3)}` : ''}\n`);
+    if (res.skip) {
+      process.stderr.write('skipped\n');
+      continue;
+    }
+    results.push({ ...res, load });
+    process.stderr.write(
+      `${fmt(res.median)} ${res.unit}${res.accuracy !== undefined ? `, accuracy ${res.accuracy.toFixed(3)}` : ''}\n`,
+    );
   } catch {
     process.stderr.write(`failed\n${r.stderr.slice(-2000)}\n`);
-    results.push({ name: contender, workload, ...(extra.length ? { n: Number(extra[0].slice(4)) } : {}), error: (r.stderr || 'no output').trim().split('\n').slice(-3).join(' ') });
+    results.push({
+      name: contender,
+      workload,
+      ...(extra.length ? { n: Number(extra[0].slice(4)) } : {}),
+      error: (r.stderr || 'no output').trim().split('\n').slice(-3).join(' '),
+    });
   }
 }
 
@@ -65,28 +122,51 @@ function fmt(v) {
   return v.toPrecision(3);
 }
 
+const sameRow = (a, b) =>
+  a.name === b.name && a.workload === b.workload && (a.n ?? 0) === (b.n ?? 0);
+if (merge && existsSync(join(here, 'results', 'latest.json'))) {
+  const old = JSON.parse(readFileSync(join(here, 'results', 'latest.json'), 'utf8'));
+  const merged = old.results.map((r) => results.find((n) => sameRow(n, r)) ?? r);
+  for (const r of results) if (!merged.some((m) => sameRow(m, r))) merged.push(r);
+  results.splice(0, results.length, ...merged);
+}
+
 const mine = ['myelin-js', 'myelin-wasm'];
 const lines = [];
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-lines.push(`myelin benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}${quick ? ' (quick)' : ''}`, '');
+lines.push(
+  `myelin benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}${quick ? ' (quick)' : ''}`,
+  '',
+);
 const groups = new Map();
 for (const r of results) {
   const key = `${r.workload}${r.n ? ` n=${r.n}` : ''}`;
   if (!groups.has(key)) groups.set(key, []);
   groups.get(key).push(r);
 }
-lines.push('| workload | contender | median | min | max | unit | accuracy | peak RSS MB | myelin-js / it | myelin-wasm / it |', '|---|---|---|---|---|---|---|---|---|---|');
+lines.push(
+  '| workload | contender | median | min | max | unit | accuracy | peak RSS MB | myelin-js / it | myelin-wasm / it |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+);
 for (const [key, rs] of groups) {
   const js = rs.find((r) => r.name === 'myelin-js');
   const wasm = rs.find((r) => r.name === 'myelin-wasm');
   for (const r of rs) {
-    const ratio = (m) => (m && !m.error && !r.error && !mine.includes(r.name) ? `${(m.median / r.median).toFixed(2)}x` : '');
-    lines.push(`| ${key} | ${r.name} | ${r.error ? `error: ${r.error.slice(0, 60)}` : fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit ?? ''} | ${r.accuracy?.toFixed(3) ?? ''} | ${r.peakRssMb?.toFixed(0) ?? ''} | ${ratio(js)} | ${ratio(wasm)} |`);
+    const ratio = (m) =>
+      m && !m.error && !r.error && !mine.includes(r.name)
+        ? `${(m.median / r.median).toFixed(2)}x`
+        : '';
+    lines.push(
+      `| ${key} | ${r.name} | ${r.error ? `error: ${r.error.slice(0, 60)}` : fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit ?? ''} | ${r.accuracy?.toFixed(3) ?? ''} | ${r.peakRssMb?.toFixed(0) ?? ''} | ${ratio(js)} | ${ratio(wasm)} |`,
+    );
   }
 }
 const table = lines.join('\n');
 console.log(table);
 mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), machine, quick, results }, null, 2) + '\n');
+writeFileSync(
+  join(here, 'results', 'latest.json'),
+  JSON.stringify({ date: new Date().toISOString(), machine, quick, results }, null, 2) + '\n',
+);
 writeFileSync(join(here, 'results', 'latest.md'), table + '\n');
 console.error('\nwrote bench/results/latest.json and bench/results/latest.md');

@@ -2,7 +2,9 @@
 import { SEED_NET, stats, timePerCall, randomFloats } from '../lib.mjs';
 
 export const W1 = ({ n }) => {
-  const a = randomFloats(n * n, 1), b = randomFloats(n * n, 2), c = new Float32Array(n * n);
+  const a = randomFloats(n * n, 1),
+    b = randomFloats(n * n, 2),
+    c = new Float32Array(n * n);
   // i-k-j order: the naive loop a careful JS programmer writes.
   const run = () => {
     c.fill(0);
@@ -12,14 +14,18 @@ export const W1 = ({ n }) => {
         for (let j = 0; j < n; j++) c[i * n + j] += x * b[k * n + j];
       }
   };
-  const s = stats(timePerCall(run, { warmup: 1, samples: 3, minMs: 300 }).map((t) => (2 * n ** 3) / t / 1e9));
+  const s = stats(
+    timePerCall(run, { warmup: 1, samples: 3, minMs: 300 }).map((t) => (2 * n ** 3) / t / 1e9),
+  );
   return { ...s, unit: 'GFLOPS' };
 };
 
 export const W3 = () => {
   const { W1: w1, b1, W2: w2, b2, input } = SEED_NET;
-  const W1f = Float64Array.from(w1.flat()), W2f = Float64Array.from(w2.flat());
-  const h = new Float64Array(4), o = new Float64Array(2);
+  const W1f = Float64Array.from(w1.flat()),
+    W2f = Float64Array.from(w2.flat());
+  const h = new Float64Array(4),
+    o = new Float64Array(2);
   let sink = 0;
   const run = () => {
     for (let j = 0; j < 4; j++) {

@@ -1,7 +1,16 @@
 // TensorFlow.js 4.22 with its cpu backend or its wasm backend (SIMD, XNNPACK; one thread in Node).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { SEED_NET, stats, timePerCall, randomFloats, loadFashionMnist, peakRssMb, accuracyOf, now } from '../lib.mjs';
+import {
+  SEED_NET,
+  stats,
+  timePerCall,
+  randomFloats,
+  loadFashionMnist,
+  peakRssMb,
+  accuracyOf,
+  now,
+} from '../lib.mjs';
 
 export async function setup(backend) {
   await tf.setBackend(backend);
@@ -16,7 +25,9 @@ export const W1 = ({ n }) => {
     c.dataSync(); // force the computation
     c.dispose();
   };
-  const s = stats(timePerCall(run, { warmup: 2, samples: 5, minMs: 300 }).map((t) => (2 * n ** 3) / t / 1e9));
+  const s = stats(
+    timePerCall(run, { warmup: 2, samples: 5, minMs: 300 }).map((t) => (2 * n ** 3) / t / 1e9),
+  );
   return { ...s, unit: 'GFLOPS' };
 };
 
@@ -41,7 +52,15 @@ export const W2 = async ({ quick, dataDir }) => {
   const logits = model.predict(tf.tensor2d(d.xTest, [d.nTest, 784]));
   const accuracy = accuracyOf(logits.dataSync(), d.yTest);
   const sps = d.nTrain / seconds;
-  return { median: sps, min: sps, max: sps, unit: 'samples/s', accuracy, peakRssMb: peakRssMb(), synthetic: d.synthetic };
+  return {
+    median: sps,
+    min: sps,
+    max: sps,
+    unit: 'samples/s',
+    accuracy,
+    peakRssMb: peakRssMb(),
+    synthetic: d.synthetic,
+  };
 };
 
 export const W3 = () => {

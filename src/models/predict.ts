@@ -56,6 +56,12 @@ export function checkInputShape(
  * graph, as Keras's `model.predict` / PyTorch's `model.eval()` under
  * `torch.no_grad()`. Nested arrays are converted to a float32 tensor.
  *
+ * Stacks of dense, activation, flatten and dropout layers with identity,
+ * relu, sigmoid, tanh or softmax activations run through a plan compiled on
+ * first use (no per-layer tensors, scratch buffers reused across calls, the
+ * weights read in place), with the results of running the layers (bit for bit
+ * on the JS kernels); any other model runs its layers.
+ *
  * @param x Samples, batch first: shape [n, ...inputShape].
  * @returns The model's output for every row, shape [n, ...outputShape].
  * @example

@@ -57,7 +57,9 @@ export class Tensor {
       );
     }
     this.data = data;
-    this.shape = Object.freeze([...shape]);
+    // A frozen array can be shared as it is (hot paths pass one cached shape
+    // per call); anything else is copied so later writes to it cannot leak in.
+    this.shape = Array.isArray(shape) && Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtypeOf(data);
     this.size = size;
     this.requiresGrad = requiresGrad;

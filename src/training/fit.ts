@@ -18,6 +18,7 @@ import { defaultRng, type Rng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { evaluateTensors } from './evaluate.js';
+import { createFastStep } from './fast-step.js';
 import type {
   Callback,
   FitOptions,
@@ -288,6 +289,7 @@ export async function fit(
     }
   };
 
+  const fast = createFastStep(model, loss, xTrain, yTrain);
   let stopped: StopReason | null = null;
   let lastYield = now();
   await run('onTrainBegin');
@@ -316,9 +318,6 @@ export async function fit(
       if (ctx.stopTraining) break;
       const idx = order.subarray(b * p.batchSize, Math.min(nTrain, (b + 1) * p.batchSize));
       const rows = idx.length;
-      const xb = takeRows(xTrain, idx);
-      const yb = takeRows(yTrain, idx);
-
       // Recomputed per batch: a callback may freeze or unfreeze layers between batches.
       const named = namedParameters(model);
       const trainable = named.filter((q) => q.trainable);
@@ -326,47 +325,63 @@ export async function fit(
       let dataLoss = NaN,
         penalty = 0;
       let output: Tensor | null = null;
-      const objective = (): Tensor => {
-        const penalties: Tensor[] = [];
-        const out = model.forward(xb, {
-          training: true,
-          rng: p.rng,
-          addLoss: (t: Tensor) => penalties.push(t),
-        });
-        output = out;
-        const l = loss(out, yb);
-        if (!(l instanceof Tensor) || l.size !== 1) {
-          throw new ShapeError(
-            `fit: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${fmtShape(l.shape)}` : show(l)}`,
-          );
-        }
-        dataLoss = l.data[0]!;
-        model.layers.forEach((layer, i) => {
-          const regs = layer.regularizers?.params;
-          if (regs === undefined) return;
-          for (const [name, reg] of Object.entries(regs)) {
-            const w = layer.params[name];
-            if (w === undefined)
-              throw new ValueError(
-                `fit: layer ${i} (${layer.kind}) has a regularizer for "${name}" but no such parameter`,
-              );
-            penalties.push(reg.penalty(w));
-          }
-        });
-        let total = l;
-        penalty = 0;
-        for (const t of penalties) {
-          if (t.size !== 1)
+      let objectiveValue: number;
+      let grads: readonly Tensor[];
+      // The fused step (dense stacks on crossEntropy/mse, see fast-step.ts)
+      // computes the same loss and gradients without the autograd graph; it
+      // returns null for any batch it does not cover.
+      const fused = fast === null ? null : fast.step(idx, trainable, p.metrics.length > 0);
+      if (fused !== null) {
+        dataLoss = fused.loss;
+        objectiveValue = fused.loss;
+        grads = fused.grads;
+        output = fused.output;
+      } else {
+        const xb = takeRows(xTrain, idx);
+        const yb = takeRows(yTrain, idx);
+        const objective = (): Tensor => {
+          const penalties: Tensor[] = [];
+          const out = model.forward(xb, {
+            training: true,
+            rng: p.rng,
+            addLoss: (t: Tensor) => penalties.push(t),
+          });
+          output = out;
+          const l = loss(out, yb);
+          if (!(l instanceof Tensor) || l.size !== 1) {
             throw new ShapeError(
-              `fit: a regularization penalty must have one element, got shape ${fmtShape(t.shape)}`,
+              `fit: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${fmtShape(l.shape)}` : show(l)}`,
             );
-          penalty += t.data[0]!;
-          total = add(total, t);
-        }
-        return total;
-      };
-      const { value, grads } = valueAndGrad<Tensor[]>(objective)(...paramTensors);
-      const objectiveValue = value.data[0]!;
+          }
+          dataLoss = l.data[0]!;
+          model.layers.forEach((layer, i) => {
+            const regs = layer.regularizers?.params;
+            if (regs === undefined) return;
+            for (const [name, reg] of Object.entries(regs)) {
+              const w = layer.params[name];
+              if (w === undefined)
+                throw new ValueError(
+                  `fit: layer ${i} (${layer.kind}) has a regularizer for "${name}" but no such parameter`,
+                );
+              penalties.push(reg.penalty(w));
+            }
+          });
+          let total = l;
+          penalty = 0;
+          for (const t of penalties) {
+            if (t.size !== 1)
+              throw new ShapeError(
+                `fit: a regularization penalty must have one element, got shape ${fmtShape(t.shape)}`,
+              );
+            penalty += t.data[0]!;
+            total = add(total, t);
+          }
+          return total;
+        };
+        const vg = valueAndGrad<Tensor[]>(objective)(...paramTensors);
+        objectiveValue = vg.value.data[0]!;
+        grads = vg.grads;
+      }
       if (!p.allowNonFinite) {
         if (!Number.isFinite(objectiveValue)) {
           throw new ValueError(
