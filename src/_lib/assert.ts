@@ -64,6 +64,23 @@ export function assertNumber(
   return value;
 }
 
+/** A dtype name: 'float32' or 'float64'. */
+export function assertDtype(fn: string, dtype: unknown): 'float32' | 'float64' {
+  if (dtype !== 'float32' && dtype !== 'float64')
+    fail(fn, 'dtype', '"float32" or "float64"', dtype);
+  return dtype;
+}
+
+/** An options object: an object that is neither null nor an array. */
+export function assertOptions(
+  fn: string,
+  options: unknown,
+  expected = 'an object',
+): asserts options is object {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    fail(fn, 'options', expected, options);
+}
+
 export function assertBoolean(fn: string, name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') fail(fn, name, 'a boolean', value);
   return value;

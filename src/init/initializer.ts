@@ -1,4 +1,4 @@
-import { assertPositiveInt, fail } from '../_lib/assert.js';
+import { assertDtype, assertPositiveInt, fail } from '../_lib/assert.js';
 import { checkShape, shapeSize } from '../_lib/shape.js';
 import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
 import { defaultRng, type Rng } from '../random/rng.js';
@@ -75,8 +75,7 @@ export function resolve(fn: string, shape: readonly number[], ctx: InitContext =
   const s = checkShape(fn, 'shape', shape);
   if (typeof ctx !== 'object' || ctx === null) fail(fn, 'ctx', 'an object', ctx);
   const dtype = ctx.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float64')
-    fail(fn, 'dtype', '"float32" or "float64"', dtype);
+  assertDtype(fn, dtype);
   const rng = ctx.rng ?? defaultRng();
   if (typeof rng !== 'object' || typeof rng.uniform !== 'function') fail(fn, 'rng', 'an Rng', rng);
   const fans = computeFans(s);

@@ -1,4 +1,4 @@
-import { fail, show } from '../_lib/assert.js';
+import { assertDtype, assertOptions, fail, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import type { DType } from '../_lib/typed.js';
@@ -14,14 +14,11 @@ export interface KindConfig {
 }
 
 export function checkDtype(fn: string, dtype: unknown): DType {
-  if (dtype !== 'float32' && dtype !== 'float64')
-    fail(fn, 'dtype', '"float32" or "float64"', dtype);
-  return dtype;
+  return assertDtype(fn, dtype);
 }
 
 export function checkOptions(fn: string, options: unknown): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    fail(fn, 'options', 'an object', options);
+  assertOptions(fn, options);
 }
 
 export function checkActivation(fn: string, a: unknown): Activation {
@@ -86,7 +83,7 @@ export function weightFrom(
 }
 
 export function checkInputTensor(fn: string, x: unknown): Tensor {
-  if (!(x instanceof Tensor)) throw new ValueError(`${fn}: x must be a Tensor, got ${show(x)}`);
+  if (!(x instanceof Tensor)) fail(fn, 'x', 'a Tensor', x);
   return x;
 }
 

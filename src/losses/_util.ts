@@ -1,5 +1,5 @@
-import { assertKnownKeys, fail, show } from '../_lib/assert.js';
-import { ShapeError, ValueError } from '../_lib/errors.js';
+import { assertKnownKeys, assertOptions, fail } from '../_lib/assert.js';
+import { ShapeError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import { allocate, type FloatArray } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
@@ -13,8 +13,7 @@ export function reductionOf(
   known: readonly string[] = ['reduction'],
 ): Reduction {
   if (options === undefined) return 'mean';
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    fail(fn, 'options', 'an object', options);
+  assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, known);
   const r = (options as LossOptions).reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum') fail(fn, 'reduction', '"mean" or "sum"', r);
@@ -22,8 +21,7 @@ export function reductionOf(
 }
 
 export function checkTensor(fn: string, name: string, x: unknown): Tensor {
-  if (!(x instanceof Tensor))
-    throw new ValueError(`${fn}: ${name} must be a Tensor, got ${show(x)}`);
+  if (!(x instanceof Tensor)) fail(fn, name, 'a Tensor', x);
   return x;
 }
 

@@ -29,42 +29,23 @@ export type ActCode = 0 | 1 | 2 | 3 | 4;
  * stay monomorphic, which matters for tiny networks):
  * - `op: 'dense'`: out = x·kernel (+ bias), then relu when `relu` (fused, as
  *   the dense layer does); `act` is 1 when relu is fused, else 0.
- * - `op: 'act'`: the activation `act` over the current [rows, width] buffer
- *   (`ofDense`: it is a dense layer's own activation, applied after its
- *   affine map, rather than an activation layer).
+ * - `op: 'act'`: the activation `act` over the current [rows, units] buffer
+ *   (`inputs` = `units`, `relu` false, kernel and bias null).
  */
 export interface PlanStep {
   readonly op: 'dense' | 'act';
-  /** Index of the layer in `model.layers`. */
-  readonly layer: number;
   /** Dense only (else null). */
   readonly kernel: Tensor | null;
   readonly bias: Tensor | null;
   readonly inputs: number;
+  /** Output width per row. */
   readonly units: number;
   readonly relu: boolean;
   readonly act: ActCode;
-  /** Width of the buffer an act step works on (units for dense). */
-  readonly width: number;
-  /** The activation object seen at compile time (identity check). */
-  readonly fn: Activation;
-  readonly ofDense: boolean;
 }
 
-function step(
-  op: 'dense' | 'act',
-  layer: number,
-  kernel: Tensor | null,
-  bias: Tensor | null,
-  inputs: number,
-  units: number,
-  relu: boolean,
-  act: ActCode,
-  width: number,
-  fn: Activation,
-  ofDense: boolean,
-): PlanStep {
-  return { op, layer, kernel, bias, inputs, units, relu, act, width, fn, ofDense };
+function actStep(act: ActCode, width: number): PlanStep {
+  return { op: 'act', kernel: null, bias: null, inputs: width, units: width, relu: false, act };
 }
 
 /** A compiled model: the steps, and inference scratch buffers reused across calls. */
@@ -82,11 +63,8 @@ export interface Plan {
   readonly maxWidth: number;
   /** Index in `steps` of the last dense step (it writes the output buffer). */
   readonly lastDense: number;
-  // What planIsCurrent compares, one entry per dense or activation layer (kernel and bias null for the latter).
-  readonly checkLayers: readonly Layer[];
-  readonly checkFns: readonly Activation[];
-  readonly checkKernels: readonly (Tensor | null)[];
-  readonly checkBiases: readonly (Tensor | null)[];
+  /** What planIsCurrent compares: per dense or activation layer, the layer, its activation, kernel and bias (null for the latter). */
+  readonly checks: readonly (readonly [Layer, Activation, Tensor | null, Tensor | null])[];
   /** The output shape for `shapeRows` rows (frozen, shared by the results). */
   shape: readonly number[];
   shapeRows: number;
@@ -111,10 +89,6 @@ export function actCode(fn: Activation): ActCode | -1 {
   return -1;
 }
 
-function isTensor(v: unknown): v is Tensor {
-  return v instanceof Tensor;
-}
-
 interface DenseLike extends Layer {
   readonly activation: Activation;
   readonly kernel: Tensor;
@@ -127,9 +101,9 @@ function asDense(l: Layer): DenseLike | null {
   const b = d.bias;
   if (
     l.kind !== 'dense' ||
-    !isTensor(k) ||
+    !(k instanceof Tensor) ||
     k.rank !== 2 ||
-    !(b === null || (isTensor(b) && b.rank === 1 && b.shape[0] === k.shape[1])) ||
+    !(b === null || (b instanceof Tensor && b.rank === 1 && b.shape[0] === k.shape[1])) ||
     typeof d.activation !== 'function' ||
     typeof d.activation.activationName !== 'string' ||
     l.params.kernel !== k ||
@@ -156,11 +130,9 @@ export function compilePlan(model: Model): Plan | null {
   let inputs = -1;
   let flatten = false;
   let maxWidth = 0;
-  let pendingActs: PlanStep[] = [];
-  const checkLayers: DenseLike[] = [];
-  const checkFns: Activation[] = [];
-  const checkKernels: (Tensor | null)[] = [];
-  const checkBiases: (Tensor | null)[] = []; // activation layers before the first dense (width unknown yet)
+  // Activation codes of activation layers before the first dense (width unknown yet).
+  let pendingActs: ActCode[] = [];
+  const checks: [Layer, Activation, Tensor | null, Tensor | null][] = [];
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i]!;
     if (l.kind === 'flatten' && Object.keys(l.params).length === 0) {
@@ -184,13 +156,9 @@ export function compilePlan(model: Model): Plan | null {
       if (typeof fn !== 'function') return null;
       const code = actCode(fn);
       if (code === -1) return null;
-      checkLayers.push(l as DenseLike);
-      checkFns.push(fn);
-      checkKernels.push(null);
-      checkBiases.push(null);
-      const st = step('act', i, null, null, width, width, false, code, width, fn, false);
-      if (width < 0) pendingActs.push(st);
-      else if (code !== 0) steps.push(st);
+      checks.push([l, fn, null, null]);
+      if (width < 0) pendingActs.push(code);
+      else if (code !== 0) steps.push(actStep(code, width));
       continue;
     }
     const d = asDense(l);
@@ -204,22 +172,22 @@ export function compilePlan(model: Model): Plan | null {
       units = k.shape[1]!;
     if (width < 0) {
       inputs = inW;
-      for (const a of pendingActs)
-        if (a.act !== 0)
-          steps.push(step('act', a.layer, null, null, inW, inW, false, a.act, inW, a.fn, false));
+      for (const a of pendingActs) if (a !== 0) steps.push(actStep(a, inW));
       pendingActs = [];
       maxWidth = Math.max(maxWidth, inW);
     } else if (width !== inW) return null;
     const relu = code === 1;
-    steps.push(
-      step('dense', i, k, d.bias, inW, units, relu, relu ? 1 : 0, units, d.activation, false),
-    );
-    if (code !== 0 && !relu)
-      steps.push(step('act', i, null, null, units, units, false, code, units, d.activation, true));
-    checkLayers.push(d);
-    checkFns.push(d.activation);
-    checkKernels.push(k);
-    checkBiases.push(d.bias);
+    steps.push({
+      op: 'dense',
+      kernel: k,
+      bias: d.bias,
+      inputs: inW,
+      units,
+      relu,
+      act: relu ? 1 : 0,
+    });
+    if (code !== 0 && !relu) steps.push(actStep(code, units));
+    checks.push([d, d.activation, k, d.bias]);
     width = units;
     maxWidth = Math.max(maxWidth, units);
   }
@@ -236,10 +204,7 @@ export function compilePlan(model: Model): Plan | null {
     dropouts,
     maxWidth,
     lastDense: lastDenseOf(steps),
-    checkLayers,
-    checkFns,
-    checkKernels,
-    checkBiases,
+    checks,
     shape: Object.freeze([0, width]),
     shapeRows: 0,
     scratchA: empty,
@@ -255,15 +220,9 @@ function lastDenseOf(steps: readonly PlanStep[]): number {
 
 /** Whether the layers still hold the tensors and activations the plan was compiled with. */
 export function planIsCurrent(plan: Plan): boolean {
-  const ls = plan.checkLayers,
-    fns = plan.checkFns,
-    ks = plan.checkKernels,
-    bs = plan.checkBiases;
-  for (let i = 0; i < ls.length; i++) {
-    const l = ls[i] as Partial<DenseLike>;
-    if (l.activation !== fns[i]) return false;
-    const k = ks[i];
-    if (k !== null && (l.kernel !== k || l.bias !== bs[i])) return false;
+  for (const [layer, fn, k, b] of plan.checks) {
+    const l = layer as Partial<DenseLike>;
+    if (l.activation !== fn || (k !== null && (l.kernel !== k || l.bias !== b))) return false;
   }
   return true;
 }
@@ -449,11 +408,29 @@ function runRows(plan: Plan, src: FloatArray, r0: number, rows: number, out: Flo
         useA = !useA;
         owned = true;
       }
-      if (st.act === 2) sigmoidInto(cur, dst, rows * st.width);
-      else applyAct(st.act, cur, dst, rows, st.width);
+      applyAct(st.act, cur, dst, rows, st.units);
       cur = dst;
     }
   }
+}
+
+/**
+ * Whether `x` has the per-row shape the plan computes on (rank 2 with
+ * `inputs` columns, or any rank >= 2 with that many features behind a leading
+ * flatten) and a dtype it handles: another dtype than the plan's is cast by
+ * the first dense layer, so an activation layer before it would see the raw
+ * dtype.
+ */
+export function planTakes(plan: Plan, x: Tensor): boolean {
+  const shape = x.shape;
+  const rank = shape.length;
+  if (plan.flatten) {
+    if (rank < 2) return false;
+    let features = 1;
+    for (let d = 1; d < rank; d++) features *= shape[d]!;
+    if (features !== plan.inputs) return false;
+  } else if (rank !== 2 || shape[1] !== plan.inputs) return false;
+  return x.dtype === plan.dtype || plan.steps[0]!.op === 'dense';
 }
 
 /**
@@ -463,20 +440,10 @@ function runRows(plan: Plan, src: FloatArray, r0: number, rows: number, out: Flo
  * produces the proper error for a bad shape).
  */
 export function runPlan(plan: Plan, x: Tensor, chunkRows?: number): Tensor | null {
-  const shape = x.shape;
-  const rank = shape.length;
-  const rows = shape[0]!;
-  if (plan.flatten) {
-    if (rank < 2) return null;
-    let features = 1;
-    for (let d = 1; d < rank; d++) features *= shape[d]!;
-    if (features !== plan.inputs) return null;
-  } else if (rank !== 2 || shape[1] !== plan.inputs) return null;
-  if (rows === 0) return null;
+  const rows = x.shape[0]!;
+  if (!planTakes(plan, x) || rows === 0) return null;
   let src = x.data;
   if (x.dtype !== plan.dtype) {
-    // The first dense layer casts its input; with an activation layer first the cast would come later.
-    if (plan.steps[0]!.op !== 'dense') return null;
     if (plan.scratchIn.length < x.size) plan.scratchIn = allocate(plan.dtype, x.size);
     const conv =
       plan.scratchIn.length === x.size ? plan.scratchIn : plan.scratchIn.subarray(0, x.size);

@@ -1,4 +1,4 @@
-import { assertKnownKeys, assertPositiveInt, show } from '../_lib/assert.js';
+import { assertKnownKeys, assertPositiveInt, fail } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocate } from '../_lib/typed.js';
@@ -23,9 +23,8 @@ export function checkModel(fn: string, m: unknown): Model {
     typeof m !== 'object' ||
     (m as { kind?: unknown }).kind !== 'sequential' ||
     !Array.isArray((m as { layers?: unknown }).layers)
-  ) {
-    throw new ValueError(`${fn}: model must be a model made by sequential(), got ${show(m)}`);
-  }
+  )
+    fail(fn, 'model', 'a model made by sequential()', m);
   return m as Model;
 }
 

@@ -1,4 +1,4 @@
-import { show } from '../_lib/assert.js';
+import { fail } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import type { ForwardContext, Layer } from '../layers/layer.js';
@@ -79,15 +79,16 @@ export function propagateShapes(
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function sequential(layers: readonly Layer[]): Sequential {
-  if (!Array.isArray(layers))
-    throw new ValueError(`sequential: layers must be an array of layers, got ${show(layers)}`);
+  if (!Array.isArray(layers)) fail('sequential', 'layers', 'an array of layers', layers);
   if (layers.length === 0) throw new ValueError('sequential: layers must not be empty');
   const list: Layer[] = [...(layers as readonly unknown[])].map((l, i) => {
-    if (!isLayer(l)) {
-      throw new ValueError(
-        `sequential: layers[${i}] must be a layer (an object with kind, params, inputShape, outputShape and forward, as dense() returns), got ${show(l)}`,
+    if (!isLayer(l))
+      fail(
+        'sequential',
+        `layers[${i}]`,
+        'a layer (an object with kind, params, inputShape, outputShape and forward, as dense() returns)',
+        l,
       );
-    }
     return l;
   });
   const seen = new Set<Layer>();

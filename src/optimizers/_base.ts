@@ -1,4 +1,12 @@
-import { assertKnownKeys, assertNumber, fail, show } from '../_lib/assert.js';
+import {
+  assertBoolean,
+  assertInteger,
+  assertKnownKeys,
+  assertNumber,
+  assertOptions,
+  fail,
+  show,
+} from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
@@ -49,8 +57,7 @@ function lrConfig(lr: LearningRate): LearningRateConfig {
 
 /** Checks the options object and its keys. */
 export function checkOptions(fn: string, options: unknown, own: readonly string[]): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    fail(fn, 'options', 'an object', options);
+  assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, [...COMMON_KEYS, ...own]);
 }
 
@@ -73,8 +80,7 @@ export function checkBeta(fn: string, name: string, v: unknown): number {
 }
 
 export function checkBool(fn: string, name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') fail(fn, name, 'a boolean', v);
-  return v;
+  return assertBoolean(fn, name, v);
 }
 
 /** The state of one parameter: named buffers, its own step count (as PyTorch's per-parameter `step`), and a clipping scratch. */
@@ -263,8 +269,7 @@ export function createOptimizer<K extends string, C extends object>(
       if (typeof state !== 'object' || state === null)
         fail(fn, 'state', 'an OptimizerState { iterations, slots }', state);
       const it = state.iterations;
-      if (typeof it !== 'number' || !Number.isInteger(it) || it < 0)
-        fail(fn, 'state.iterations', 'a non-negative integer', it);
+      assertInteger(fn, 'state.iterations', it);
       if (!Array.isArray(state.slots) || state.slots.length !== ps.length) {
         fail(fn, 'state.slots', `an array with one entry per param (${ps.length})`, state.slots);
       }

@@ -1,4 +1,4 @@
-import { fail, show } from '../_lib/assert.js';
+import { assertDtype, fail, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { checkShape, fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
 import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
@@ -18,11 +18,7 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
-function checkDtype(fn: string, dtype: unknown): DType {
-  if (dtype !== 'float32' && dtype !== 'float64')
-    fail(fn, 'dtype', '"float32" or "float64"', dtype);
-  return dtype;
-}
+const checkDtype = assertDtype;
 
 function inferShape(values: NestedArray, path: string): number[] {
   if (typeof values === 'number') return [];
@@ -84,27 +80,24 @@ function fillFrom(
  */
 export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor {
   const requiresGrad = options.requiresGrad ?? false;
-  if (values instanceof Tensor) {
-    const dtype = options.dtype === undefined ? values.dtype : checkDtype('tensor', options.dtype);
-    const data = allocate(dtype, values.size);
-    data.set(values.data);
-    return new Tensor(
-      data,
-      options.shape === undefined ? values.shape : reshapeCheck(values.size, options.shape),
-      requiresGrad,
-    );
-  }
-  if (values instanceof Float32Array || values instanceof Float64Array) {
+  const isTensor = values instanceof Tensor;
+  if (isTensor || values instanceof Float32Array || values instanceof Float64Array) {
+    // A tensor's own data array is a Float32Array or Float64Array matching its dtype.
+    const src = isTensor ? values.data : values;
     const dtype =
       options.dtype === undefined
-        ? values instanceof Float64Array
+        ? src instanceof Float64Array
           ? 'float64'
           : 'float32'
         : checkDtype('tensor', options.dtype);
     const shape =
-      options.shape === undefined ? [values.length] : reshapeCheck(values.length, options.shape);
-    const data = allocate(dtype, values.length);
-    data.set(values);
+      options.shape === undefined
+        ? isTensor
+          ? values.shape
+          : [src.length]
+        : reshapeCheck(src.length, options.shape);
+    const data = allocate(dtype, src.length);
+    data.set(src);
     return new Tensor(data, shape, requiresGrad);
   }
   if (ArrayBuffer.isView(values)) {

@@ -1,4 +1,4 @@
-import { show } from '../_lib/assert.js';
+import { fail } from '../_lib/assert.js';
 import { MyelinError, ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { Loss } from '../losses/loss.js';
@@ -15,9 +15,7 @@ export function tensorArgument(fn: string, name: string, value: unknown): Tensor
     value === null ||
     (typeof value !== 'number' && typeof value !== 'object')
   ) {
-    throw new ValueError(
-      `${fn}: ${name} must be a Tensor or nested arrays of numbers, got ${show(value)}`,
-    );
+    fail(fn, name, 'a Tensor or nested arrays of numbers', value);
   }
   try {
     return asTensor(value as TensorLike);
@@ -55,9 +53,7 @@ export function pairArguments(
 
 export function checkLoss(fn: string, loss: unknown): Loss {
   if (typeof loss !== 'function')
-    throw new ValueError(
-      `${fn}: loss must be a loss function such as mse or crossEntropy, got ${show(loss)}`,
-    );
+    fail(fn, 'loss', 'a loss function such as mse or crossEntropy', loss);
   return loss as Loss;
 }
 
@@ -68,20 +64,15 @@ export function checkOptimizer(fn: string, optimizer: unknown): Optimizer {
     typeof o !== 'object' ||
     typeof o.step !== 'function' ||
     typeof o.currentLearningRate !== 'function'
-  ) {
-    throw new ValueError(
-      `${fn}: optimizer must be an optimizer such as adam() or sgd(), got ${show(optimizer)}`,
-    );
-  }
+  )
+    fail(fn, 'optimizer', 'an optimizer such as adam() or sgd()', optimizer);
   return o as Optimizer;
 }
 
 export function checkMetrics(fn: string, metrics: unknown): readonly Metric[] {
   if (metrics === undefined) return [];
   if (!Array.isArray(metrics))
-    throw new ValueError(
-      `${fn}: metrics must be an array of metrics such as [accuracy], got ${show(metrics)}`,
-    );
+    fail(fn, 'metrics', 'an array of metrics such as [accuracy]', metrics);
   const names = new Set<string>();
   metrics.forEach((m: unknown, i) => {
     const o = m as Partial<Metric> | null;
@@ -91,11 +82,8 @@ export function checkMetrics(fn: string, metrics: unknown): readonly Metric[] {
       typeof o.name !== 'string' ||
       o.name === '' ||
       typeof o.compute !== 'function'
-    ) {
-      throw new ValueError(
-        `${fn}: metrics[${i}] must be a metric ({ name, compute(prediction, target) }), got ${show(m)}`,
-      );
-    }
+    )
+      fail(fn, `metrics[${i}]`, 'a metric ({ name, compute(prediction, target) })', m);
     if (names.has(o.name))
       throw new ValueError(`${fn}: metrics[${i}] repeats the name ${JSON.stringify(o.name)}`);
     names.add(o.name);

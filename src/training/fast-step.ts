@@ -10,7 +10,7 @@ import type { Loss } from '../losses/loss.js';
 import { mse } from '../losses/mse.js';
 import type { Model } from '../models/model.js';
 import type { NamedParameter } from '../models/parameters.js';
-import { applyAct, planFor, type Plan, type PlanStep } from '../models/plan.js';
+import { applyAct, planFor, planTakes, type Plan, type PlanStep } from '../models/plan.js';
 import { Tensor } from '../tensor/tensor.js';
 
 // The fused training step: for dense stacks (the layers a model plan covers)
@@ -72,9 +72,7 @@ interface Buffers {
   labels: Int32Array;
   /** Targets (mse), float64: exact for float32 and float64 data. */
   target: Float64Array;
-  /** Weight and bias gradients per step (null for act steps), and their tensors. */
-  dW: (FloatArray | null)[];
-  dB: (FloatArray | null)[];
+  /** The gradient tensor of every kernel and bias of the plan's dense steps. */
   gradOf: Map<Tensor, Tensor>;
 }
 
@@ -96,16 +94,7 @@ export function createFastStep(model: Model, loss: Loss, x: Tensor, y: Tensor): 
   let state: Buffers | null = null;
 
   const fits = (plan: Plan): boolean => {
-    if (plan.dropouts.length > 0) return false;
-    const shape = x.shape;
-    if (plan.flatten) {
-      if (shape.length < 2) return false;
-      let f = 1;
-      for (let d = 1; d < shape.length; d++) f *= shape[d]!;
-      if (f !== plan.inputs) return false;
-    } else if (shape.length !== 2 || shape[1] !== plan.inputs) return false;
-    // A cast of the input happens in the first dense layer; an activation layer before it would see the raw dtype.
-    if (x.dtype !== plan.dtype && plan.steps[0]!.op !== 'dense') return false;
+    if (plan.dropouts.length > 0 || !planTakes(plan, x)) return false;
     if (kind === 'mse' && y.shape[1] !== plan.outputs) return false;
     if (plan.outputs === 0) return false;
     if (!regularizerFree(model.layers)) return false;
@@ -176,7 +165,7 @@ export function createFastStep(model: Model, loss: Loss, x: Tensor, y: Tensor): 
             st.units,
             st.relu,
           );
-        } else applyAct(st.act, cur, out, rows, st.width);
+        } else applyAct(st.act, cur, out, rows, st.units);
         cur = out;
       }
 
@@ -209,7 +198,7 @@ export function createFastStep(model: Model, loss: Loss, x: Tensor, y: Tensor): 
         const next = g.buffer === s.gA.buffer ? s.gB : s.gA;
         if (st.op === 'act') {
           actBackward(st, input, out, g, next, rows);
-          g = viewOf(next, rows * st.width);
+          g = viewOf(next, rows * st.units);
           continue;
         }
         let gz = g;
@@ -218,12 +207,19 @@ export function createFastStep(model: Model, loss: Loss, x: Tensor, y: Tensor): 
           gz = viewOf(s.gz, rows * st.units);
           for (let i = 0, m = rows * st.units; i < m; i++) gz[i] = out[i]! > 0 ? g[i]! : 0;
         }
-        const dW = s.dW[k]!;
         if (needW.has(st.kernel!))
-          matmulSlot.impl(input, gz, dW, st.inputs, rows, st.units, true, false);
-        const dB = s.dB[k];
-        if (st.bias !== null && dB !== null && dB !== undefined && needW.has(st.bias))
-          colSumSlot.impl(gz, dB, rows, st.units);
+          matmulSlot.impl(
+            input,
+            gz,
+            s.gradOf.get(st.kernel!)!.data,
+            st.inputs,
+            rows,
+            st.units,
+            true,
+            false,
+          );
+        if (st.bias !== null && needW.has(st.bias))
+          colSumSlot.impl(gz, s.gradOf.get(st.bias)!.data, rows, st.units);
         if (k > lowest) {
           const gin = viewOf(next, rows * st.inputs);
           matmulSlot.impl(gz, st.kernel!.data, gin, rows, st.units, st.inputs, false, true);
@@ -255,7 +251,7 @@ function actBackward(
   d: FloatArray,
   rows: number,
 ): void {
-  const width = st.width;
+  const width = st.units;
   const n = rows * width;
   switch (st.act) {
     case 1:
@@ -279,6 +275,17 @@ function actBackward(
     default:
       for (let i = 0; i < n; i++) d[i] = g[i]!;
   }
+}
+
+/**
+ * Rows `idx` of a batch-first tensor as a fresh tensor: `takeRows` for
+ * indices known to be valid (fit's own batch orders), without its checks.
+ */
+export function pickRows(x: Tensor, idx: ArrayLike<number>): Tensor {
+  const inner = x.size / x.shape[0]!;
+  const out = allocate(x.dtype, idx.length * inner);
+  gather(x, idx, out, inner);
+  return new Tensor(out, [idx.length, ...x.shape.slice(1)]);
 }
 
 /** Copies rows `idx` of x (any rank, row-major) into `out` [idx.length, inner], converting the element type. */
@@ -327,33 +334,10 @@ function buffers(plan: Plan, rows: number, prev: Buffers | null): Buffers {
     widest = Math.max(widest, st.units, st.inputs);
   }
   const samePlan = prev !== null && prev.plan === plan;
-  const dW: (FloatArray | null)[] = [];
-  const dB: (FloatArray | null)[] = [];
   const gradOf = samePlan ? prev.gradOf : new Map<Tensor, Tensor>();
-  for (let k = 0; k < steps.length; k++) {
-    const st = steps[k]!;
-    if (st.op !== 'dense') {
-      dW.push(null);
-      dB.push(null);
-      continue;
-    }
-    const k0 = st.kernel!;
-    let tw = gradOf.get(k0);
-    if (tw === undefined) {
-      tw = new Tensor(allocate(dtype, k0.size), k0.shape);
-      gradOf.set(k0, tw);
-    }
-    dW.push(tw.data);
-    if (st.bias === null) dB.push(null);
-    else {
-      let tb = gradOf.get(st.bias);
-      if (tb === undefined) {
-        tb = new Tensor(allocate(dtype, st.bias.size), st.bias.shape);
-        gradOf.set(st.bias, tb);
-      }
-      dB.push(tb.data);
-    }
-  }
+  for (const st of steps)
+    for (const p of [st.kernel, st.bias])
+      if (p !== null && !gradOf.has(p)) gradOf.set(p, new Tensor(allocate(dtype, p.size), p.shape));
   return {
     plan,
     rows,
@@ -365,8 +349,6 @@ function buffers(plan: Plan, rows: number, prev: Buffers | null): Buffers {
     probs: allocate(dtype, rows * plan.outputs),
     labels: new Int32Array(rows),
     target: new Float64Array(rows * plan.outputs),
-    dW,
-    dB,
     gradOf,
   };
 }

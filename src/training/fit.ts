@@ -2,23 +2,24 @@ import {
   assertBoolean,
   assertKnownKeys,
   assertNumber,
+  assertOptions,
   assertPositiveInt,
   fail,
   show,
 } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
+import { allocate } from '../_lib/typed.js';
+import { record } from '../autograd/graph.js';
 import { valueAndGrad } from '../autograd/functional.js';
-import { takeRows } from '../data/rows.js';
 import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
 import { checkInputShape, checkModel } from '../models/predict.js';
-import { add } from '../ops/add.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { evaluateTensors } from './evaluate.js';
-import { createFastStep } from './fast-step.js';
+import { createFastStep, pickRows } from './fast-step.js';
 import type {
   Callback,
   FitOptions,
@@ -123,9 +124,7 @@ interface Plan {
 }
 
 function plan(options: unknown): Plan {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    fail('fit', 'options', 'an object with at least loss and optimizer', options);
-  }
+  assertOptions('fit', options, 'an object with at least loss and optimizer');
   assertKnownKeys('fit', 'options', options, FIT_KEYS);
   const o = options as FitOptions;
   checkLoss('fit', o.loss);
@@ -169,8 +168,25 @@ interface Context extends TrainingContext {
   logs: Logs;
 }
 
-function describe(v: number): string {
-  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+/**
+ * `add(a, b)` for two one-element tensors (the objective and a penalty),
+ * without the broadcasting machinery of ops/add: the same result (dtype
+ * float64 when either is, shape all ones of the larger rank, the sum rounded
+ * to that dtype) and the same gradients (the incoming value, in each
+ * operand's own shape and dtype, as add's unbroadcast and promotion casts
+ * give).
+ */
+function addScalars(a: Tensor, b: Tensor): Tensor {
+  const d = allocate(a.dtype === 'float64' ? a.dtype : b.dtype, 1);
+  d[0] = a.data[0]! + b.data[0]!;
+  const shape: number[] = Array.from({ length: Math.max(a.rank, b.rank) }, () => 1);
+  return record('add', new Tensor(d, shape), [a, b], (g) =>
+    [a, b].map((x) => {
+      const gx = allocate(x.dtype, 1);
+      gx[0] = g.data[0]!;
+      return new Tensor(gx, x.shape);
+    }),
+  );
 }
 
 /**
@@ -337,8 +353,8 @@ export async function fit(
         grads = fused.grads;
         output = fused.output;
       } else {
-        const xb = takeRows(xTrain, idx);
-        const yb = takeRows(yTrain, idx);
+        const xb = pickRows(xTrain, idx);
+        const yb = pickRows(yTrain, idx);
         const objective = (): Tensor => {
           const penalties: Tensor[] = [];
           const out = model.forward(xb, {
@@ -374,7 +390,7 @@ export async function fit(
                 `fit: a regularization penalty must have one element, got shape ${fmtShape(t.shape)}`,
               );
             penalty += t.data[0]!;
-            total = add(total, t);
+            total = addScalars(total, t);
           }
           return total;
         };
@@ -385,7 +401,7 @@ export async function fit(
       if (!p.allowNonFinite) {
         if (!Number.isFinite(objectiveValue)) {
           throw new ValueError(
-            `fit: loss became ${describe(objectiveValue)} at epoch ${epoch + 1}, batch ${b + 1} (of ${p.epochs} epochs, ${batchesPerEpoch} batches, counting from 1); ` +
+            `fit: loss became ${show(objectiveValue)} at epoch ${epoch + 1}, batch ${b + 1} (of ${p.epochs} epochs, ${batchesPerEpoch} batches, counting from 1); ` +
               'the weights are left as they were before this batch. Lower the learning rate, check the data for NaN or infinite values, or pass allowNonFinite: true',
           );
         }
@@ -393,7 +409,7 @@ export async function fit(
           for (let i = 0; i < g.size; i++) {
             if (!Number.isFinite(g.data[i]!)) {
               throw new ValueError(
-                `fit: the gradient of ${trainable[k]!.name} became ${describe(g.data[i]!)} at epoch ${epoch + 1}, batch ${b + 1} (counting from 1); the weights are left as they were before this batch`,
+                `fit: the gradient of ${trainable[k]!.name} became ${show(g.data[i]!)} at epoch ${epoch + 1}, batch ${b + 1} (counting from 1); the weights are left as they were before this batch`,
               );
             }
           }
@@ -448,7 +464,7 @@ export async function fit(
         seen,
         ...predShape,
       ]);
-      const target = takeRows(yTrain, order.subarray(0, seen));
+      const target = pickRows(yTrain, order.subarray(0, seen));
       for (const m of p.metrics) metrics[m.name] = m.compute(pred, target);
     }
     let val: { loss: number; metrics: Record<string, number> } | null = null;
