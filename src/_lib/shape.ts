@@ -5,8 +5,10 @@ import { show } from './assert.js';
 export type Shape = readonly number[];
 
 export function shapeSize(shape: Shape): number {
+  // An indexed loop: for-of over a (frozen) shape array costs about twice as
+  // much in V8, and every Tensor construction pays this.
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 

@@ -220,9 +220,14 @@ function lastDenseOf(steps: readonly PlanStep[]): number {
 
 /** Whether the layers still hold the tensors and activations the plan was compiled with. */
 export function planIsCurrent(plan: Plan): boolean {
-  for (const [layer, fn, k, b] of plan.checks) {
-    const l = layer as Partial<DenseLike>;
-    if (l.activation !== fn || (k !== null && (l.kernel !== k || l.bias !== b))) return false;
+  // Indexed, without destructuring: this runs on every predict call, and
+  // for-of with array destructuring costs several times more in V8.
+  const checks = plan.checks;
+  for (let i = 0; i < checks.length; i++) {
+    const c = checks[i]!;
+    const l = c[0] as Partial<DenseLike>;
+    const k = c[2];
+    if (l.activation !== c[1] || (k !== null && (l.kernel !== k || l.bias !== c[3]))) return false;
   }
   return true;
 }
