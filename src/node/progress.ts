@@ -93,11 +93,13 @@ export function terminalProgress(
     lastDraw = t;
     // Narrow terminals: shrink the bar so the line never wraps (a wrapped line cannot be redrawn with \r).
     const tail = ` ${p.batch}/${p.batches} loss ${fmt(p.loss)}${p.phase === 'epoch' ? extras(p) : ''} ${speed}`;
-    const room = (stream.columns ?? 80) - head.length - tail.length - 4;
+    // Some pseudo-terminals report 0 columns: treat that as unknown, like undefined.
+    const columns =
+      stream.columns === undefined || stream.columns <= 0 ? undefined : stream.columns;
+    const room = (columns ?? 80) - head.length - tail.length - 4;
     const w = Math.max(5, Math.min(width, room));
     let line = `${head} ${bar(p.batch, p.batches, w)}${tail}`;
-    if (stream.columns !== undefined && line.length >= stream.columns)
-      line = line.slice(0, stream.columns - 1);
+    if (columns !== undefined && line.length >= columns) line = line.slice(0, columns - 1);
     // Pad over the remains of a longer previous line instead of an ANSI erase code.
     const pad = ' '.repeat(Math.max(0, lastLength - line.length));
     stream.write(`\r${line}${pad}${p.phase === 'epoch' ? '\n' : ''}`);

@@ -37,7 +37,13 @@ describe('the packed package', () => {
     ensureDist();
     dir = mkdtempSync(join(tmpdir(), 'myelin-pack-'));
     const packed = JSON.parse(
-      run('npm', ['pack', '--json', '--silent', '--pack-destination', dir], root),
+      // --ignore-scripts: the suite already runs on a fresh build; prepack's rebuild
+      // would rewrite dist/ under the other tests reading it.
+      run(
+        'npm',
+        ['pack', '--ignore-scripts', '--json', '--silent', '--pack-destination', dir],
+        root,
+      ),
     ) as { filename: string; files: { path: string }[] }[];
     const first = packed[0];
     if (!first) throw new Error('npm pack reported no package');
