@@ -73,6 +73,15 @@ describe('terminalProgress', () => {
     expect(chunks[0]!.length - 1).toBeLessThan(50);
   });
 
+  it('treats a terminal that reports 0 columns as one of unknown width', () => {
+    // Some pseudo-terminals report columns = 0: nothing may be cut off the line.
+    const { chunks, stream } = sink(true, 0);
+    terminalProgress({ stream, width: 10, throttleMs: 0 })(step(45, 'epoch'));
+    const line = chunks.join('');
+    expect(line).toContain('samples/s');
+    expect(line).toContain('[==========]');
+  });
+
   it('validates its options', () => {
     expect(() => terminalProgress({ width: 0 })).toThrow(
       'terminalProgress: width must be a positive integer, got 0',
