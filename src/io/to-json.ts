@@ -140,9 +140,11 @@ function optimizerToJSON(fn: string, opt: Optimizer, params: readonly Tensor[]):
     const p = params[i]!;
     const out: Record<string, TensorJSON> = {};
     for (const [name, buf] of Object.entries<FloatArray>(rec)) {
-      // A buffer the size of its parameter takes the parameter's shape; other
-      // buffers (a per-parameter step count) are stored flat.
-      out[name] = encodeTensor(buf, buf.length === p.size ? p.shape : [buf.length]);
+      // A buffer the size and dtype of its parameter takes the parameter's
+      // shape; other buffers (a float64 per-parameter step count, even next to
+      // a one-element float32 parameter such as a [1, 1] kernel) are stored flat.
+      const likeParam = buf.length === p.size && buf.constructor === p.data.constructor;
+      out[name] = encodeTensor(buf, likeParam ? p.shape : [buf.length]);
     }
     return out;
   });

@@ -85,6 +85,32 @@ const cases: [string, () => Optimizer][] = [
 ];
 
 describe('optimizer state in the model file', () => {
+  it('saves and restores a one-element parameter of shape [1, 1] (its step counter is stored flat)', () => {
+    // dense(1, 1) has a [1, 1] kernel: the float64 step counter has the kernel's
+    // size but not its dtype, so it must not be stored in the kernel's shape.
+    const xs = tensor([[1], [2], [3]]);
+    const ys = tensor([[2], [4], [6]]);
+    const make = (): Model => sequential([dense(1, 1, { rng: createRng(5) })]);
+    const fitSteps = (m: Model, opt: Optimizer, steps: number): void => {
+      const params = parameters(m);
+      for (let s = 0; s < steps; s++) {
+        backward(mse(m.forward(xs, { training: true, rng: createRng(0) }), ys));
+        opt.step(params);
+        opt.zeroGrad(params);
+      }
+    };
+    const straight = make();
+    fitSteps(straight, adam({ learningRate: 0.1 }), 5);
+    const first = make();
+    const opt1 = adam({ learningRate: 0.1 });
+    fitSteps(first, opt1, 3);
+    const saved = viaText(toJSON(first, { optimizer: opt1 }));
+    const model2 = fromJSON(saved);
+    const opt2 = optimizerFromJSON(saved, model2);
+    fitSteps(model2, opt2, 2);
+    expect(weightBytes(model2)).toEqual(weightBytes(straight));
+  });
+
   for (const dtype of ['float32', 'float64'] as const) {
     for (const [name, make] of cases) {
       it(`${name} (${dtype}): N steps, save, load, M steps = N + M steps, bit for bit`, () => {
