@@ -34,7 +34,7 @@ function asLeaves(fn: string, args: readonly Tensor[]): Tensor[] {
  *
  * @example
  * ```ts
- * import { tensor, valueAndGrad, sum, mul } from 'myelin';
+ * import { tensor, valueAndGrad, sum, mul, type Tensor } from 'myelin';
  * const f = (x: Tensor) => sum(mul(x, x));
  * const { value, grads } = valueAndGrad(f)(tensor([1, 2]));
  * console.log(value.item(), grads[0]!.toArray()); // 5 [2, 4]
@@ -74,7 +74,7 @@ export function valueAndGrad<A extends Tensor[]>(
  *
  * @example
  * ```ts
- * import { tensor, grad, sum, exp } from 'myelin';
+ * import { tensor, grad, sum, exp, type Tensor } from 'myelin';
  * const [g] = grad((x: Tensor) => sum(exp(x)))(tensor([0, 1]));
  * console.log(g!.toArray()); // [1, 2.718...]
  * ```
@@ -117,7 +117,7 @@ export interface GradcheckResult {
  *
  * @example
  * ```ts
- * import { gradcheck, tensor, tanh } from 'myelin';
+ * import { gradcheck, tensor, tanh, type Tensor } from 'myelin';
  * const x = tensor([[0.3, -1.2], [2, 0.5]], { dtype: 'float64' });
  * console.log(gradcheck((a: Tensor) => tanh(a), [x]).passed); // true
  * ```

@@ -130,8 +130,9 @@ async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
  * @example
  * ```ts
  * import { readCsv } from 'myelin';
- * const rows = await readCsv(await fetch('/data/digits.csv.gz'));
- * // Node: const rows = await readCsv(readFileSync('examples/data/digits.csv.gz'));
+ * await readCsv('x,y\n1,2\n3,4\n', { header: true }); // [[1, 2], [3, 4]]
+ * await readCsv(new Response('1,2\n')); // [[1, 2]]; the same with await fetch(url)
+ * // Node: await readCsv(readFileSync('examples/data/digits.csv.gz')) (gunzipped on the fly)
  * ```
  */
 export async function readCsv(

@@ -47,11 +47,14 @@ const HIGHER_IS_BETTER = /acc|auc|precision|recall|f1|fmeasure|r2/i;
  *
  * @example
  * ```ts
- * import { fit, mse, adam } from 'myelin';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { fit, mse, adam, sequential, dense } from 'myelin';
  * import { modelCheckpoint } from 'myelin/node';
- * await fit(model, x, y, {
- *   loss: mse, optimizer: adam(), epochs: 50, validationSplit: 0.2,
- *   callbacks: [modelCheckpoint('best.json', { monitor: 'valLoss' })],
+ * const x = [[0], [1], [2], [3], [4]], y = [[1], [3], [5], [7], [9]];
+ * await fit(sequential([dense(1, 1)]), x, y, {
+ *   loss: mse, optimizer: adam(), epochs: 20, validationSplit: 0.2,
+ *   callbacks: [modelCheckpoint(join(tmpdir(), 'best.json'), { monitor: 'valLoss' })],
  * });
  * ```
  */

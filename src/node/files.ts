@@ -33,8 +33,10 @@ function checkPath(fn: string, path: unknown): string {
  *
  * @example
  * ```ts
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
  * import { writeFileAtomic } from 'myelin/node';
- * await writeFileAtomic('history.json', JSON.stringify(history));
+ * await writeFileAtomic(join(tmpdir(), 'history.json'), JSON.stringify({ loss: [0.9, 0.5] }));
  * ```
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
@@ -78,11 +80,13 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
  *
  * @example
  * ```ts
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
  * import { sequential, dense, adam } from 'myelin';
  * import { saveModel, loadModel } from 'myelin/node';
- * const model = sequential([dense(2, 1)]);
- * await saveModel('model.json', model, { optimizer: adam() });
- * const again = await loadModel('model.json');
+ * const path = join(tmpdir(), 'model.json');
+ * await saveModel(path, sequential([dense(2, 1)]), { optimizer: adam() });
+ * const again = await loadModel(path);
  * ```
  */
 export async function saveModel(
@@ -128,10 +132,14 @@ async function readJSONFile(fn: string, path: string): Promise<unknown> {
  *
  * @example
  * ```ts
- * import { loadModel } from 'myelin/node';
- * import { predict } from 'myelin';
- * const model = await loadModel('model.json');
- * predict(model, [[0.5, 1]]);
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { loadModel, saveModel } from 'myelin/node';
+ * import { predict, sequential, dense } from 'myelin';
+ * const path = join(tmpdir(), 'model.json');
+ * await saveModel(path, sequential([dense(2, 1)]));
+ * const model = await loadModel(path);
+ * predict(model, [[0.5, 1]]); // a [1, 1] tensor
  * ```
  */
 export async function loadModel(path: string, options: FromJSONOptions = {}): Promise<Model> {
@@ -145,10 +153,17 @@ export async function loadModel(path: string, options: FromJSONOptions = {}): Pr
  *
  * @example
  * ```ts
- * import { loadModelAndOptimizer } from 'myelin/node';
- * import { fit, mse } from 'myelin';
- * const { model, optimizer } = await loadModelAndOptimizer('checkpoint.json');
- * await fit(model, x, y, { loss: mse, optimizer, epochs: 10 });
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { loadModelAndOptimizer, saveModel } from 'myelin/node';
+ * import { fit, mse, adam, sequential, dense } from 'myelin';
+ * const x = [[0], [1], [2]], y = [[1], [3], [5]];
+ * const path = join(tmpdir(), 'checkpoint.json');
+ * const first = sequential([dense(1, 1)]), adamState = adam();
+ * await fit(first, x, y, { loss: mse, optimizer: adamState, epochs: 10 });
+ * await saveModel(path, first, { optimizer: adamState });
+ * const { model, optimizer } = await loadModelAndOptimizer(path);
+ * await fit(model, x, y, { loss: mse, optimizer, epochs: 10 }); // Adam's moments carry on
  * ```
  */
 export async function loadModelAndOptimizer(

@@ -58,9 +58,10 @@ function extras(p: FitProgress): string {
  *
  * @example
  * ```ts
- * import { fit } from 'myelin';
+ * import { fit, sequential, dense, mse, adam } from 'myelin';
  * import { terminalProgress } from 'myelin/node';
- * await fit(model, x, y, { loss, optimizer, epochs: 10, onProgress: terminalProgress() });
+ * const x = [[0], [1], [2], [3]], y = [[1], [3], [5], [7]];
+ * await fit(sequential([dense(1, 1)]), x, y, { loss: mse, optimizer: adam(), epochs: 3, onProgress: terminalProgress() });
  * ```
  */
 export function terminalProgress(

@@ -147,7 +147,7 @@ function extent(values: Iterable<number>): [number, number] | null {
  *   series: [{ name: 'loss', values: [0.9, 0.5, 0.3] }, { name: 'val loss', values: [1, 0.7, 0.6], dashed: true }],
  *   title: 'Training', xLabel: 'epoch', yLabel: 'loss', xStart: 1,
  * });
- * document.body.innerHTML = svg; // or fs.writeFileSync('loss.svg', svg)
+ * console.log(svg.startsWith('<svg')); // true: in a browser, document.body.innerHTML = svg
  * ```
  */
 export function lineChart(options: LineChartOptions): string {

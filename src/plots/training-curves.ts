@@ -85,10 +85,12 @@ function checkHistory(fn: string, name: string, v: unknown): CurvesHistory {
  *
  * @example
  * ```ts
- * import { trainingCurves } from 'myelin';
- * const history = await fit(model, x, y, { loss, optimizer, epochs: 50, validationSplit: 0.2, metrics: [accuracy] });
- * const svg = trainingCurves(history, { title: 'digits' });
- * const both = trainingCurves([{ name: 'plain', history: h1 }, { name: 'L2 + dropout', history: h2 }]);
+ * import { trainingCurves, fit, sequential, dense, mse, adam } from 'myelin';
+ * const x = [[0], [1], [2], [3], [4]], y = [[1], [3], [5], [7], [9]];
+ * const run = (learningRate: number) =>
+ *   fit(sequential([dense(1, 1)]), x, y, { loss: mse, optimizer: adam({ learningRate }), epochs: 20, validationSplit: 0.2 });
+ * const svg = trainingCurves(await run(0.01), { title: 'line' });
+ * const both = trainingCurves([{ name: 'lr 0.01', history: await run(0.01) }, { name: 'lr 0.1', history: await run(0.1) }]);
  * ```
  */
 export function trainingCurves(

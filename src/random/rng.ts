@@ -53,7 +53,7 @@ const TWO_POW_53 = 9007199254740992;
  * const rng = createRng(42);
  * const a = rng.uniform();          // in [0, 1)
  * const b = rng.normal(0, 1);
- * const order = rng.permutation(5); // e.g. Int32Array [3, 0, 4, 1, 2]
+ * const order = rng.permutation(5); // Int32Array [2, 1, 4, 3, 0]
  * const again = createRng(42).uniform();
  * console.log(a === again); // true
  * ```

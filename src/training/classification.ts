@@ -580,8 +580,13 @@ const suffix = (average: string | undefined): string =>
  *
  * @example
  * ```ts
- * import { fit, precisionMetric, recallMetric, f1Metric } from 'myelin';
- * await fit(model, x, y, { loss, optimizer, metrics: [precisionMetric, recallMetric, f1Metric.with({ average: 'weighted' })] });
+ * import { fit, precisionMetric, recallMetric, f1Metric, sequential, dense, crossEntropy, adam } from 'myelin';
+ * const x = [[0, 1], [1, 0], [0.2, 0.9], [0.9, 0.1]], y = [0, 1, 0, 1];
+ * const history = await fit(sequential([dense(2, 2)]), x, y, {
+ *   loss: crossEntropy, optimizer: adam(), epochs: 5,
+ *   metrics: [precisionMetric, recallMetric, f1Metric.with({ average: 'weighted' })],
+ * });
+ * console.log(Object.keys(history.metrics)); // ['precision', 'recall', 'f1ScoreWeighted']
  * ```
  */
 export const precisionMetric: ConfigurableMetric<{ average?: Average }> =

@@ -96,8 +96,10 @@ function isModel(v: unknown): v is Model {
  * ```ts
  * import { crossValidate, sequential, dense, relu, adam, crossEntropy, accuracy, createRng } from 'myelin';
  * const rng = createRng(0);
+ * const x = Array.from({ length: 40 }, (_, i) => [Math.sin(i), Math.cos(i)]);
+ * const y = x.map(([a, b]) => (a! > b! ? 1 : 0)); // class 1 above the diagonal
  * const cv = await crossValidate(
- *   () => ({ model: sequential([dense(64, 32, { activation: relu, rng }), dense(32, 10, { rng })]), optimizer: adam({ learningRate: 0.01 }) }),
+ *   () => ({ model: sequential([dense(2, 8, { activation: relu, rng }), dense(8, 2, { rng })]), optimizer: adam({ learningRate: 0.05 }) }),
  *   x, y,
  *   { folds: 5, stratified: true, loss: crossEntropy, metrics: [accuracy], epochs: 20, rng },
  * );

@@ -78,9 +78,12 @@ export interface ReduceLROnPlateau extends Callback {
  *
  * @example
  * ```ts
- * import { fit, reduceLROnPlateau, sgd } from 'myelin';
+ * import { fit, reduceLROnPlateau, sgd, mse, sequential, dense } from 'myelin';
+ * const x = [[0], [1], [2], [3], [4]], y = [[1], [3], [5], [7], [9]];
  * const plateau = reduceLROnPlateau({ monitor: 'valLoss', factor: 0.5, patience: 3, minRate: 1e-5 });
- * const history = await fit(model, x, y, { loss, optimizer: sgd({ learningRate: 0.1 }), epochs: 100, validationSplit: 0.2, callbacks: [plateau] });
+ * const history = await fit(sequential([dense(1, 1)]), x, y, {
+ *   loss: mse, optimizer: sgd({ learningRate: 0.01 }), epochs: 50, validationSplit: 0.2, callbacks: [plateau],
+ * });
  * console.log(plateau.reductions, history.learningRate);
  * ```
  */

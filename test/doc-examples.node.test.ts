@@ -1,0 +1,166 @@
+/// <reference types="node" />
+// Every JSDoc @example above a public export (myelin, myelin/node, myelin/wasm)
+// must type-check against the repo's compiler options and run without
+// throwing. The ```ts blocks are written to .tmp/doc-examples/<name>.ts,
+// checked in one tsc run (tsconfig paths map the package names to src/), then
+// imported one after another by a single tsx runner process, which reports
+// each example's outcome.
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as main from '../src/index.js';
+import * as node from '../src/node/index.js';
+import * as wasm from '../src/kernels/wasm/index.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const src = join(root, 'src');
+const out = join(root, '.tmp', 'doc-examples');
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+/** The ```ts code blocks of the @example sections of one JSDoc block. */
+function exampleBlocks(doc: string): string[] {
+  const lines = doc
+    .replace(/^\/\*\*/, '')
+    .replace(/\*\/$/, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\* ?/, ''));
+  const blocks: string[] = [];
+  let inExample = false;
+  let code: string[] | undefined;
+  for (const line of lines) {
+    if (code !== undefined) {
+      if (/^\s*```\s*$/.test(line)) {
+        blocks.push(code.join('\n'));
+        code = undefined;
+      } else code.push(line);
+    } else if (/^@example\b/.test(line)) inExample = true;
+    else if (/^@\w+/.test(line)) inExample = false;
+    else if (inExample && /^\s*```(?:ts|typescript)\s*$/.test(line)) code = [];
+  }
+  return blocks;
+}
+
+/** file name -> example source, for every public value export's @example blocks. */
+function examples(names: Set<string>): Map<string, string> {
+  const found = new Map<string, string>();
+  const decl = /^export (?:async )?(?:function|const|class) (\w+)/gm;
+  for (const file of files(src)) {
+    if (file.endsWith('.generated.ts')) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(decl)) {
+      const name = m[1]!;
+      if (!names.has(name)) continue;
+      const before = text
+        .slice(0, m.index)
+        .trimEnd()
+        .replace(/\/\* @__\w+__ \*\/$/, '')
+        .trimEnd();
+      if (!before.endsWith('*/')) continue;
+      const blocks = exampleBlocks(before.slice(before.lastIndexOf('/**')));
+      for (const code of blocks) {
+        // Case-insensitive keys: Tensor and tensor must not share a file name.
+        const taken = (k: string) =>
+          [...found.keys()].some((f) => f.toLowerCase() === k.toLowerCase());
+        let key = name;
+        for (let i = 2; taken(key); i++) key = `${name}-${i}`;
+        found.set(key, /^\s*(?:import|export)\b/m.test(code) ? code : `${code}\nexport {};\n`);
+      }
+    }
+  }
+  return found;
+}
+
+const names = new Set([...Object.keys(main), ...Object.keys(node), ...Object.keys(wasm)]);
+const all = examples(names);
+
+// Imports every example in turn, in one process; one JSON line per example.
+const runner = `import { pathToFileURL } from 'node:url';
+const names = ${JSON.stringify([...all.keys()])};
+const results = {};
+for (const name of names) {
+  try {
+    await import(pathToFileURL(${JSON.stringify(out)} + '/' + name + '.ts').href);
+    results[name] = null;
+  } catch (e) {
+    results[name] = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  }
+}
+process.stdout.write('\\n@@RESULTS@@' + JSON.stringify(results) + '\\n');
+process.exit(0);
+`;
+
+describe('JSDoc @example code', () => {
+  beforeAll(() => {
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    for (const [name, code] of all) writeFileSync(join(out, `${name}.ts`), code);
+    writeFileSync(
+      join(out, 'tsconfig.json'),
+      JSON.stringify({
+        extends: '../../tsconfig.json',
+        compilerOptions: {
+          noUnusedLocals: false,
+          noUnusedParameters: false,
+          types: ['node'],
+          paths: {
+            myelin: ['../../src/index.ts'],
+            'myelin/node': ['../../src/node/index.ts'],
+            'myelin/wasm': ['../../src/kernels/wasm/index.ts'],
+          },
+        },
+        include: [...all.keys()].map((n) => `${n}.ts`),
+      }),
+    );
+    writeFileSync(join(out, '_runner.ts'), runner);
+  });
+
+  it('finds an example for (almost) every public export', () => {
+    expect(all.size).toBeGreaterThan(150);
+  });
+
+  it('type-checks every example', async () => {
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '-p', join(out, 'tsconfig.json')], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    }).then(
+      (r) => ({ ok: true, stdout: r.stdout }),
+      (e: unknown) => ({ ok: false, stdout: (e as { stdout?: string }).stdout ?? String(e) }),
+    );
+    const errors = result.stdout
+      .split('\n')
+      .filter((l) => /error TS\d+/.test(l))
+      .map((l) => l.replace(/^.*doc-examples\//, ''));
+    expect(errors, 'examples with type errors').toEqual([]);
+    // tsc failed without reporting a type error (crashed, timed out): show why.
+    expect(result.ok, result.stdout).toBe(true);
+  });
+
+  it('runs every example without throwing', async () => {
+    const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const { stdout } = await run(process.execPath, [tsx, join(out, '_runner.ts')], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const line = stdout.split('\n').find((l) => l.startsWith('@@RESULTS@@'));
+    expect(line, 'runner output').toBeDefined();
+    const results = JSON.parse(line!.slice('@@RESULTS@@'.length)) as Record<string, string | null>;
+    const failed = Object.entries(results)
+      .filter(([, err]) => err !== null)
+      .map(([name, err]) => `${name}: ${err!.split('\n').slice(0, 2).join(' | ')}`);
+    expect(Object.keys(results).length).toBe(all.size);
+    expect(failed, 'examples that threw').toEqual([]);
+  });
+});
