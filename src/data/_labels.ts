@@ -15,7 +15,8 @@ export function rowsOf(t: Tensor): number {
  */
 export function toLabels(fn: string, name: string, values: Tensor | ArrayLike<number>): Int32Array {
   if (values instanceof Tensor) {
-    if (values.rank === 2 && values.shape[1]! > 1) return argmaxRows(values);
+    if (values.rank === 2 && values.shape[1]! > 1)
+      return argmaxRows(values.data, values.shape[0]!, values.shape[1]!);
     if (values.rank === 1 || (values.rank === 2 && values.shape[1] === 1))
       return checkIntegers(fn, name, values.data);
     throw new ShapeError(
@@ -44,16 +45,18 @@ function checkIntegers(fn: string, name: string, data: ArrayLike<number>): Int32
   return out;
 }
 
-/** Index of the largest element of each row of a 2-D tensor (first on ties; NaN never wins). */
-export function argmaxRows(t: Tensor): Int32Array {
-  const [n, c] = t.shape as [number, number];
-  const out = new Int32Array(n);
-  const d = t.data;
-  for (let r = 0; r < n; r++) {
+/**
+ * Index of the largest element of each length-`c` row of row-major `data`
+ * (first on ties; NaN never wins, so an all-NaN row gives 0). Shared by the
+ * label conversion here and the classification metrics.
+ */
+export function argmaxRows(data: ArrayLike<number>, rows: number, c: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
     let best = 0;
     let bestV = -Infinity;
     for (let j = 0; j < c; j++) {
-      const v = d[r * c + j]!;
+      const v = data[r * c + j]!;
       if (v > bestV) {
         bestV = v;
         best = j;

@@ -8,7 +8,7 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import { createRng, defaultRng, type Rng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
 import { evaluate } from './evaluate.js';
-import { fit } from './fit.js';
+import { FIT_KEYS, fit } from './fit.js';
 import type { Callback, FitOptions, History } from './types.js';
 import { pairArguments } from './_util.js';
 
@@ -144,20 +144,14 @@ export async function crossValidate(
   }
   if (onFold !== undefined && typeof onFold !== 'function')
     fail(fn, 'onFold', 'a function', onFold);
-  // fit validates its own options; these two would silently be ignored or conflict here.
-  assertKnownKeys(fn, 'options', fitRest, [
-    'loss',
-    'epochs',
-    'batchSize',
-    'shuffle',
-    'validationSplit',
-    'validationData',
-    'metrics',
-    'onProgress',
-    'signal',
-    'verbose',
-    'allowNonFinite',
-  ]);
+  // The rest goes to fit, which validates the values; optimizer, callbacks and
+  // rng are crossValidate's own (per fold), so fit's other keys are the list.
+  assertKnownKeys(
+    fn,
+    'options',
+    fitRest,
+    FIT_KEYS.filter((k) => k !== 'optimizer' && k !== 'callbacks' && k !== 'rng'),
+  );
   const rng = rngOpt ?? defaultRng();
 
   let folds: readonly Fold[];

@@ -40,7 +40,8 @@ import {
   yieldToEventLoop,
 } from './_util.js';
 
-const FIT_KEYS = [
+/** The options `fit` accepts (crossValidate derives its own list from these). */
+export const FIT_KEYS = [
   'loss',
   'optimizer',
   'epochs',

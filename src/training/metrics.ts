@@ -1,6 +1,7 @@
 import { assertNumber, assertPositiveInt, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
+import { argmaxRows } from '../data/_labels.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -25,24 +26,6 @@ function checkPair(fn: string, prediction: unknown, target: unknown): [Tensor, T
   return [prediction, target];
 }
 
-/** Index of the largest element of each length-`c` row (first on ties; NaN never wins, so an all-NaN row gives 0). */
-function argmaxLast(data: ArrayLike<number>, rows: number, c: number): Int32Array {
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    let bestV = -Infinity;
-    for (let j = 0; j < c; j++) {
-      const v = data[r * c + j]!;
-      if (v > bestV) {
-        bestV = v;
-        best = j;
-      }
-    }
-    out[r] = best;
-  }
-  return out;
-}
-
 /**
  * Predicted and true class per sample, classes along the last axis of the
  * prediction: argmax of the prediction; the target as integer labels (shape
@@ -55,8 +38,8 @@ function classPairs(
 ): { predicted: Int32Array; actual: Int32Array } {
   const c = p.shape[p.rank - 1]!;
   const rows = c === 0 ? 0 : p.size / c;
-  const predicted = argmaxLast(p.data, rows, c);
-  if (sameShape(t.shape, p.shape)) return { predicted, actual: argmaxLast(t.data, rows, c) };
+  const predicted = argmaxRows(p.data, rows, c);
+  if (sameShape(t.shape, p.shape)) return { predicted, actual: argmaxRows(t.data, rows, c) };
   const labelShape = p.shape.slice(0, -1);
   if (
     sameShape(t.shape, labelShape) ||
@@ -204,7 +187,7 @@ export function confusionMatrix(
 }
 
 function labelsOf(fn: string, name: string, t: Tensor, scores: boolean): Int32Array {
-  if (t.rank === 2 && t.shape[1]! > 1) return argmaxLast(t.data, t.shape[0]!, t.shape[1]!);
+  if (t.rank === 2 && t.shape[1]! > 1) return argmaxRows(t.data, t.shape[0]!, t.shape[1]!);
   if (t.rank !== 1 && !(t.rank === 2 && t.shape[1] === 1)) {
     throw new ShapeError(
       `${fn}: ${name} must have shape [n], [n, 1] or [n, classes], got ${fmtShape(t.shape)}`,
