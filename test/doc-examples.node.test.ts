@@ -6,25 +6,16 @@
 // imported one after another by a single tsx runner process, which reports
 // each example's outcome.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as main from '../src/index.js';
-import * as node from '../src/node/index.js';
-import * as wasm from '../src/kernels/wasm/index.js';
+import { publicDeclarations } from './helpers/public-api.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const src = join(root, 'src');
 const out = join(root, '.tmp', 'doc-examples');
-
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
 
 /** The ```ts code blocks of the @example sections of one JSDoc block. */
 function exampleBlocks(doc: string): string[] {
@@ -50,37 +41,22 @@ function exampleBlocks(doc: string): string[] {
 }
 
 /** file name -> example source, for every public value export's @example blocks. */
-function examples(names: Set<string>): Map<string, string> {
+function examples(): Map<string, string> {
   const found = new Map<string, string>();
-  const decl = /^export (?:async )?(?:function|const|class) (\w+)/gm;
-  for (const file of files(src)) {
-    if (file.endsWith('.generated.ts')) continue;
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(decl)) {
-      const name = m[1]!;
-      if (!names.has(name)) continue;
-      const before = text
-        .slice(0, m.index)
-        .trimEnd()
-        .replace(/\/\* @__\w+__ \*\/$/, '')
-        .trimEnd();
-      if (!before.endsWith('*/')) continue;
-      const blocks = exampleBlocks(before.slice(before.lastIndexOf('/**')));
-      for (const code of blocks) {
-        // Case-insensitive keys: Tensor and tensor must not share a file name.
-        const taken = (k: string) =>
-          [...found.keys()].some((f) => f.toLowerCase() === k.toLowerCase());
-        let key = name;
-        for (let i = 2; taken(key); i++) key = `${name}-${i}`;
-        found.set(key, /^\s*(?:import|export)\b/m.test(code) ? code : `${code}\nexport {};\n`);
-      }
+  for (const { name, doc } of publicDeclarations()) {
+    for (const code of exampleBlocks(doc)) {
+      // Case-insensitive keys: Tensor and tensor must not share a file name.
+      const taken = (k: string) =>
+        [...found.keys()].some((f) => f.toLowerCase() === k.toLowerCase());
+      let key = name;
+      for (let i = 2; taken(key); i++) key = `${name}-${i}`;
+      found.set(key, /^\s*(?:import|export)\b/m.test(code) ? code : `${code}\nexport {};\n`);
     }
   }
   return found;
 }
 
-const names = new Set([...Object.keys(main), ...Object.keys(node), ...Object.keys(wasm)]);
-const all = examples(names);
+const all = examples();
 
 // Imports every example in turn, in one process; one JSON line per example.
 const runner = `import { pathToFileURL } from 'node:url';
