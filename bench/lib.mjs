@@ -104,6 +104,25 @@ export function loadFashionMnist({ dir = DEFAULT_DIR, quick = false } = {}) {
   };
 }
 
+/**
+ * The W2 record of one contender: one timed epoch over `d.nTrain` samples
+ * (a single measurement, so median = min = max), its test accuracy and the
+ * process's peak RSS.
+ */
+export function trainingResult(d, seconds, accuracy, extra = {}) {
+  const sps = d.nTrain / seconds;
+  return {
+    median: sps,
+    min: sps,
+    max: sps,
+    unit: 'samples/s',
+    accuracy,
+    peakRssMb: peakRssMb(),
+    synthetic: d.synthetic,
+    ...extra,
+  };
+}
+
 /** Peak resident set size of this process so far, in MB. */
 export function peakRssMb() {
   return process.resourceUsage().maxRSS / 1024;

@@ -2,7 +2,7 @@
 // configuration to W2: one hidden layer of 128 sigmoid units (with relu it does
 // not learn), its own SGD-with-momentum trainer, one pass over the data.
 import brain from 'brain.js';
-import { SEED_NET, stats, timePerCall, loadFashionMnist, peakRssMb, now } from '../lib.mjs';
+import { SEED_NET, stats, timePerCall, loadFashionMnist, now, trainingResult } from '../lib.mjs';
 
 export const W2 = async ({ quick, dataDir }) => {
   const d = loadFashionMnist({ quick, dir: dataDir });
@@ -30,17 +30,9 @@ export const W2 = async ({ quick, dataDir }) => {
     for (let c = 1; c < 10; c++) if (out[c] > out[best]) best = c;
     if (best === d.yTest[i]) correct++;
   }
-  const sps = d.nTrain / seconds;
-  return {
-    median: sps,
-    min: sps,
-    max: sps,
-    unit: 'samples/s',
-    accuracy: correct / d.nTest,
-    peakRssMb: peakRssMb(),
-    synthetic: d.synthetic,
+  return trainingResult(d, seconds, correct / d.nTest, {
     note: 'sigmoid 128, per-sample SGD+momentum (lr 0.3)',
-  };
+  });
 };
 
 export const W3 = () => {

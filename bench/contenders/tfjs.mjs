@@ -7,9 +7,9 @@ import {
   timePerCall,
   randomFloats,
   loadFashionMnist,
-  peakRssMb,
   accuracyOf,
   now,
+  trainingResult,
 } from '../lib.mjs';
 
 export async function setup(backend) {
@@ -51,16 +51,7 @@ export const W2 = async ({ quick, dataDir }) => {
   const seconds = (now() - t0) / 1000;
   const logits = model.predict(tf.tensor2d(d.xTest, [d.nTest, 784]));
   const accuracy = accuracyOf(logits.dataSync(), d.yTest);
-  const sps = d.nTrain / seconds;
-  return {
-    median: sps,
-    min: sps,
-    max: sps,
-    unit: 'samples/s',
-    accuracy,
-    peakRssMb: peakRssMb(),
-    synthetic: d.synthetic,
-  };
+  return trainingResult(d, seconds, accuracy);
 };
 
 export const W3 = () => {
