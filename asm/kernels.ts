@@ -55,6 +55,32 @@ export function workspaceBytes(): usize {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
+// Transposes the 4x4 block at byte offset o of rows r0..r3: block column k
+// (four consecutive p of one row become one p of four rows) is stored at
+// dp + k*pitch, pitch being the packed panel's row size in bytes.
+// @ts-ignore: decorator
+@inline function transpose4(r0: usize, r1: usize, r2: usize, r3: usize, o: usize, dp: usize, pitch: usize): void {
+  const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o);
+  const x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+  const t0 = f32x4.shuffle(x0, x1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(x0, x1, 2, 6, 3, 7);
+  const t2 = f32x4.shuffle(x2, x3, 0, 4, 1, 5);
+  const t3 = f32x4.shuffle(x2, x3, 2, 6, 3, 7);
+  v128.store(dp, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dp + pitch, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dp + 2 * pitch, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dp + 3 * pitch, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+// The scalar tail of transpose4: element o of rows r0..r3 to dp[0..4).
+// @ts-ignore: decorator
+@inline function gather4(r0: usize, r1: usize, r2: usize, r3: usize, o: usize, dp: usize): void {
+  store<f32>(dp, load<f32>(r0 + o));
+  store<f32>(dp, load<f32>(r1 + o), 4);
+  store<f32>(dp, load<f32>(r2 + o), 8);
+  store<f32>(dp, load<f32>(r3 + o), 12);
+}
+
 // Packs rows [i0, i0+mc) and depth [p0, p0+kc) of A, where A(i,p) = a[i*rs + p*cs],
 // into panels of 4 rows: panel q holds A(i0+4q+r, p0+p) at dst[(q*kc + p)*4 + r].
 function packA(dst: usize, a: usize, rs: i32, cs: i32, i0: i32, p0: i32, mc: i32, kc: i32): void {
@@ -67,28 +93,8 @@ function packA(dst: usize, a: usize, rs: i32, cs: i32, i0: i32, p0: i32, mc: i32
       const ld = <usize>rs << 2;
       const r0 = base, r1 = base + ld, r2 = r1 + ld, r3 = r2 + ld;
       let p = 0;
-      for (; p + 4 <= kc; p += 4) {
-        const o = <usize>p << 2;
-        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o);
-        const x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
-        const t0 = f32x4.shuffle(x0, x1, 0, 4, 1, 5);
-        const t1 = f32x4.shuffle(x0, x1, 2, 6, 3, 7);
-        const t2 = f32x4.shuffle(x2, x3, 0, 4, 1, 5);
-        const t3 = f32x4.shuffle(x2, x3, 2, 6, 3, 7);
-        const dp = d + (<usize>p << 4);
-        v128.store(dp, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
-        v128.store(dp, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 16);
-        v128.store(dp, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 32);
-        v128.store(dp, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 48);
-      }
-      for (; p < kc; p++) {
-        const o = <usize>p << 2;
-        const dp = d + (<usize>p << 4);
-        store<f32>(dp, load<f32>(r0 + o));
-        store<f32>(dp, load<f32>(r1 + o), 4);
-        store<f32>(dp, load<f32>(r2 + o), 8);
-        store<f32>(dp, load<f32>(r3 + o), 12);
-      }
+      for (; p + 4 <= kc; p += 4) transpose4(r0, r1, r2, r3, <usize>p << 2, d + (<usize>p << 4), 16);
+      for (; p < kc; p++) gather4(r0, r1, r2, r3, <usize>p << 2, d + (<usize>p << 4));
     } else if (valid == 4 && rs == 1) {
       // contiguous along i (A stored transposed): one vector per p
       const ld = <usize>cs << 2;
@@ -130,28 +136,8 @@ function packB(dst: usize, b: usize, rs: i32, cs: i32, p0: i32, j0: i32, kc: i32
         const r0 = base + <usize>(g * 4) * ld, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
         const dg = d + (<usize>g << 4);
         let p = 0;
-        for (; p + 4 <= kc; p += 4) {
-          const o = <usize>p << 2;
-          const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o);
-          const x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
-          const t0 = f32x4.shuffle(x0, x1, 0, 4, 1, 5);
-          const t1 = f32x4.shuffle(x0, x1, 2, 6, 3, 7);
-          const t2 = f32x4.shuffle(x2, x3, 0, 4, 1, 5);
-          const t3 = f32x4.shuffle(x2, x3, 2, 6, 3, 7);
-          const dp = dg + (<usize>p << 5);
-          v128.store(dp, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
-          v128.store(dp, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
-          v128.store(dp, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
-          v128.store(dp, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
-        }
-        for (; p < kc; p++) {
-          const o = <usize>p << 2;
-          const dp = dg + (<usize>p << 5);
-          store<f32>(dp, load<f32>(r0 + o));
-          store<f32>(dp, load<f32>(r1 + o), 4);
-          store<f32>(dp, load<f32>(r2 + o), 8);
-          store<f32>(dp, load<f32>(r3 + o), 12);
-        }
+        for (; p + 4 <= kc; p += 4) transpose4(r0, r1, r2, r3, <usize>p << 2, dg + (<usize>p << 5), 32);
+        for (; p < kc; p++) gather4(r0, r1, r2, r3, <usize>p << 2, dg + (<usize>p << 5));
       }
     } else {
       for (let p = 0; p < kc; p++) {
