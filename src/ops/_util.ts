@@ -38,16 +38,15 @@ export function operands(fn: string, a: unknown, b: unknown): [Tensor, Tensor] {
   return [ta, tb];
 }
 
-// Promotion inside an op: the cast is recorded (when gradients are on) so
-// gradients flow back in the original dtype.
-function castTo(x: Tensor, dtype: DType): Tensor {
+/**
+ * A recorded copy of `x` in another dtype, its gradient cast back: the body of
+ * the `cast` op, and how binary ops promote an operand, so gradients flow back
+ * in the original dtype.
+ */
+export function castTo(x: Tensor, dtype: DType): Tensor {
   const data = allocate(dtype, x.size);
   data.set(x.data);
-  return record('cast', new Tensor(data, x.shape), [x], (g) => {
-    const d = allocate(x.dtype, g.size);
-    d.set(g.data);
-    return [new Tensor(d, x.shape)];
-  });
+  return record('cast', new Tensor(data, x.shape), [x], (g) => [castTo(g, x.dtype)]);
 }
 
 export function outShapeOf(fn: string, a: Tensor, b: Tensor): number[] {

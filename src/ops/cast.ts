@@ -1,8 +1,7 @@
 import { fail } from '../_lib/assert.js';
-import { allocate, type DType } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
-import { tensorArg } from './_util.js';
+import type { DType } from '../_lib/typed.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { castTo, tensorArg } from './_util.js';
 
 /**
  * Converts a tensor to another dtype ('float32' or 'float64'), always copying.
@@ -18,7 +17,5 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   const t = tensorArg('cast', 'x', x);
   if (dtype !== 'float32' && dtype !== 'float64')
     fail('cast', 'dtype', '"float32" or "float64"', dtype);
-  const data = allocate(dtype, t.size);
-  data.set(t.data);
-  return record('cast', new Tensor(data, t.shape), [t], (g) => [cast(g, t.dtype)]);
+  return castTo(t, dtype);
 }
