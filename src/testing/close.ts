@@ -309,9 +309,9 @@ export function compare(
   actualValue: unknown,
   expectedValue: unknown,
   options: unknown = {},
-  labels: readonly [string, string] = ['actual', 'expected'],
+  context: { labels?: readonly [string, string]; broadcastHint?: boolean } = {},
 ): CloseResult {
-  const [A, E] = labels;
+  const [A, E] = context.labels ?? ['actual', 'expected'];
   const o = checkCloseOptions(fn, options);
   const a = operand(fn, 'actual', actualValue);
   const e = operand(fn, 'expected', expectedValue);
@@ -344,7 +344,7 @@ export function compare(
     const b = broadcastOf(a.shape, e.shape);
     if (!r.broadcast || b === null) {
       const hint =
-        b === null
+        b === null || context.broadcastHint === false
           ? ''
           : ` (they broadcast to ${fmtShape(b)}; pass { broadcast: true } to compare them so)`;
       return refused(
@@ -440,7 +440,7 @@ export function compare(
   const tol = `rtol ${sci(rtol)}, atol ${sci(atol)}`;
   let message: string;
   if (pass) {
-    message = `${fn}: all ${total} elements are close (${tol})`;
+    message = `${fn}: every element is close (${total} compared; ${tol})`;
   } else {
     const da = a.dtype ?? e.dtype,
       de = e.dtype ?? a.dtype;

@@ -199,7 +199,10 @@ export function checkFixture(
   const results: CloseResult[] = [];
   for (let i = 0; i < n; i++)
     results.push(
-      compare(`outputs[${i}]`, outputs[i], recorded[i], closeOptions, ['now', 'recorded']),
+      compare(`outputs[${i}]`, outputs[i], recorded[i], closeOptions, {
+        labels: ['now', 'recorded'],
+        broadcastHint: false,
+      }),
     );
   const moved = results.filter((r) => !r.pass);
   const countChanged = outputs.length !== recorded.length;

@@ -11,9 +11,9 @@ import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
 import { createRng } from '../random/rng.js';
-import { tensor, type TensorLike } from '../tensor/create.js';
+import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
-import { fmtNumber, sci, short } from './close.js';
+import { fmtNumber, operand, sci, short } from './close.js';
 import { AssertionError } from './errors.js';
 
 /** Options of {@link checkGradients}. */
@@ -142,14 +142,10 @@ export function checkGradients(
   const training = assertBoolean(name, 'training', options.training ?? false);
   const throwOnFailure = assertBoolean(name, 'throwOnFailure', options.throwOnFailure ?? true);
 
+  // A float64 copy of any input (float32 values are exact in float64).
   const toFloat64 = (v: unknown, what: string): Tensor => {
-    try {
-      return tensor(v as TensorLike, { dtype: 'float64' });
-    } catch (e) {
-      throw new ValueError(
-        `${name}: ${what} must be a tensor or nested arrays of numbers (${(e as Error).message})`,
-      );
-    }
+    const { data, shape } = operand(name, what, v);
+    return new Tensor(Float64Array.from(data), shape);
   };
 
   let f: (...args: Tensor[]) => Tensor;

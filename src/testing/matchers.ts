@@ -71,7 +71,7 @@ export const myelinMatchers = {
       pass: r.pass,
       message: () =>
         r.pass
-          ? `${fn}: expected the values not to be close, but all ${r.total} elements are (rtol ${sci(r.rtol)}, atol ${sci(r.atol)})`
+          ? `${fn}: expected the values not to be close, but every element is (${r.total} compared; rtol ${sci(r.rtol)}, atol ${sci(r.atol)})`
           : r.message,
     };
   },
