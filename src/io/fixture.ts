@@ -1,3 +1,4 @@
+import type { DType } from '../_lib/typed.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   LIMITS,
@@ -25,6 +26,8 @@ import { decodeTensor, encodeTensor } from './tensor-json.js';
 export const FIXTURE_FORMAT = 'myelin.fixture';
 /** The fixture version this build writes (and the highest it reads). */
 export const FIXTURE_FORMAT_VERSION = 1;
+/** Fixtures pin int32 results too (argmax labels, indices); model files hold float tensors only. */
+const FIXTURE_DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 /** Most tensors on either side of a fixture. */
 const MAX_TENSORS = 1024;
 
@@ -32,7 +35,8 @@ const MAX_TENSORS = 1024;
  * A recorded fixture, as `recordFixture` returns it: plain JSON. `inputs` are
  * the arguments the subject was called with (for a model, the one batch given
  * to `predict`), `outputs` what it returned (one tensor for a model), each in
- * the model format's exact-bytes encoding.
+ * the model format's exact-bytes encoding (float32, float64, and int32 with
+ * 4 bytes per element).
  */
 export interface FixtureJSON {
   format: typeof FIXTURE_FORMAT;
@@ -103,7 +107,7 @@ export function readFixture(fn: string, value: unknown): DecodedFixture {
   const tensors = (key: 'inputs' | 'outputs'): Tensor[] => {
     const w = at(root, key);
     return readArray(w, obj[key], MAX_TENSORS).map((t, i) =>
-      decodeTensor(at(w, i), t, LIMITS.maxElements),
+      decodeTensor(at(w, i), t, LIMITS.maxElements, undefined, FIXTURE_DTYPES),
     );
   };
   const inputs = tensors('inputs');

@@ -89,6 +89,16 @@ describe('assertClose: tolerances', () => {
     expect(allClose(new Int32Array([10]), [11], { atol: 1 })).toBe(true);
   });
 
+  it('compares int32 tensors exactly by default, and refuses int32 against float32', () => {
+    const labels = tensor([2, 0, 1], { dtype: 'int32' });
+    const r = isClose(labels, [2, 0, 1]);
+    expect([r.pass, r.rtol, r.atol, r.actualDtype]).toEqual([true, 0, 0, 'int32']);
+    expect(allClose(labels, new Int32Array([2, 0, 1]))).toBe(true);
+    expect(allClose(labels, [2, 0, 1.000001])).toBe(false);
+    expect(isClose(labels, tensor([2, 0, 1])).reason).toBe('dtype');
+    expect(allClose(labels, tensor([2, 0, 1]), { checkDtype: false })).toBe(true);
+  });
+
   it('with checkDtype false, applies the looser dtype of the two', () => {
     const r = isClose(new Int32Array([1]), tensor([1]), { checkDtype: false });
     expect([r.pass, r.rtol, r.atol]).toEqual([true, 1.3e-6, 1e-5]);

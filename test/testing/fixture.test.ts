@@ -7,6 +7,7 @@ import type { Model } from '../../src/models/model.js';
 import { predict } from '../../src/models/predict.js';
 import { sequential } from '../../src/models/sequential.js';
 import { add } from '../../src/ops/add.js';
+import { argmax } from '../../src/ops/argmax.js';
 import { mul } from '../../src/ops/mul.js';
 import { createRng } from '../../src/random/rng.js';
 import { tensor } from '../../src/tensor/create.js';
@@ -169,6 +170,24 @@ describe('recordFixture / checkFixture', () => {
     expect(checkFixture(widened, fixture, { checkDtype: false }).pass).toBe(true);
   });
 
+  it('pins int32 results exactly: predicted labels from argmax', () => {
+    const model = linear();
+    const labels = (input: Tensor) => argmax(predict(model, input), { axis: 1 });
+    const fixture = viaText(recordFixture(labels, [x]));
+    // Rows of x·K + b: [1.5, 1.5], [3.5, 3.5], [7.5, 9.5]; ties go to the first index.
+    expect(fixture.outputs[0]).toMatchObject({ dtype: 'int32', shape: [3] });
+    expect(Array.from(readFixture('test', fixture).outputs[0]!.data)).toEqual([0, 0, 1]);
+    expect(checkFixture(labels, fixture).pass).toBe(true);
+    const kernel = model.layers[0]!.params['kernel']!;
+    kernel.data[2] = kernel.data[2]! + 1; // K[1][0]: row 1 becomes [4.5, 3.5], still label 0
+    expect(checkFixture(labels, fixture).pass).toBe(true);
+    kernel.data[5] = kernel.data[5]! - 3; // K[2][1]: row 2 becomes [7.5, 6.5], label 1 → 0
+    const r = checkFixture(labels, fixture, { throwOnFailure: false });
+    expect(r.outputs[0]!.mismatches).toEqual([
+      { index: [2], actual: 0, expected: 1, absDiff: 1, allowed: 0 },
+    ]);
+  });
+
   it('records the inputs as given, even when the function writes into them', () => {
     const vandal = (a: Tensor) => {
       a.data[0] = 99;
@@ -264,7 +283,7 @@ describe('fixtures as untrusted input', () => {
       [
         'a bad dtype',
         (f) => ({ ...f, inputs: [{ dtype: 'int64', shape: [1], data: 'AAAAAAAAAAA=' }] }),
-        'checkFixture: inputs[0].dtype must be one of "float32", "float64", got "int64"',
+        'checkFixture: inputs[0].dtype must be one of "float32", "float64", "int32", got "int64"',
       ],
     ];
     for (const [what, tamper, message] of cases) {
