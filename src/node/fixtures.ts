@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { fail } from '../_lib/assert.js';
 import { readFixture, type FixtureJSON } from '../io/fixture.js';
+import type { TensorJSON } from '../io/format.js';
 import { readJSONFile, writeFileAtomic } from './files.js';
 
 function toPath(fn: string, path: unknown): string {
@@ -37,7 +38,33 @@ export async function saveFixture(path: string | URL, fixture: FixtureJSON): Pro
   const fn = 'saveFixture';
   const file = toPath(fn, path);
   readFixture(fn, fixture);
-  await writeFileAtomic(file, JSON.stringify(fixture, null, 2) + '\n');
+  await writeFileAtomic(file, fixtureText(fixture));
+}
+
+/**
+ * The fixture as indented JSON with each shape on one line (`[7, 2]`), so a
+ * re-recorded fixture diffs one line per tensor that changed (the layout
+ * prettier gives JSON, too).
+ */
+function fixtureText(f: FixtureJSON): string {
+  const tensor = (t: TensorJSON): string =>
+    [
+      '    {',
+      `      "dtype": ${JSON.stringify(t.dtype)},`,
+      `      "shape": [${t.shape.join(', ')}],`,
+      `      "data": ${JSON.stringify(t.data)}`,
+      '    }',
+    ].join('\n');
+  const list = (ts: readonly TensorJSON[]): string =>
+    ts.length === 0 ? '[]' : `[\n${ts.map(tensor).join(',\n')}\n  ]`;
+  const fields = [
+    `  "format": ${JSON.stringify(f.format)}`,
+    `  "version": ${JSON.stringify(f.version)}`,
+    ...(f.description === undefined ? [] : [`  "description": ${JSON.stringify(f.description)}`]),
+    `  "inputs": ${list(f.inputs)}`,
+    `  "outputs": ${list(f.outputs)}`,
+  ];
+  return `{\n${fields.join(',\n')}\n}\n`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { format } from 'prettier';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ModelFormatError, ValueError } from '../../src/_lib/errors.js';
 import { sigmoid } from '../../src/activations/sigmoid.js';
@@ -40,6 +41,9 @@ describe('saveFixture / loadFixture', () => {
     const text = await readFile(path, 'utf8');
     expect(text.startsWith('{\n  "format": "myelin.fixture",\n  "version": 1,\n')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
+    // One line per shape, the layout prettier gives JSON: re-recording diffs cleanly.
+    expect(text).toContain('"shape": [2, 3],');
+    expect(await format(text, { parser: 'json', printWidth: 100 })).toBe(text);
     const loaded = await loadFixture(path);
     expect(loaded).toEqual(fixture);
     const out = readFixture('test', loaded).outputs[0]!;
