@@ -13,7 +13,7 @@ import { namedParameters } from '../models/parameters.js';
 import { createRng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
-import { fmtNumber, operand, sci, short } from './close.js';
+import { operand, sci, short } from './close.js';
 import { AssertionError } from './errors.js';
 
 /** Options of {@link checkGradients}. */
@@ -74,6 +74,11 @@ function unravel(flat: number, shape: readonly number[]): number[] {
     flat = Math.floor(flat / shape[d]!);
   }
   return index;
+}
+
+/** Ten significant digits: enough to see a gradient's value, not the noise of the difference quotient. */
+function digits(v: number): string {
+  return sci(Number.isFinite(v) ? Number(v.toPrecision(10)) : v);
 }
 
 function isForwardable(v: unknown): v is Layer | Model {
@@ -205,7 +210,7 @@ export function checkGradients(
       ? `${name}: nothing to check (no input elements)`
       : r.passed
         ? `${name}: all ${checked} gradient elements agree with central differences (${settings}); closest to failing: ${where}, |diff| ${short(worst.error)} of ${short(worst.allowed)} allowed`
-        : `${name}: gradients disagree with central differences (${settings}); worst of ${checked} elements at ${where}: analytic ${fmtNumber(worst.analytic)}, numeric ${fmtNumber(worst.numeric)}, |diff| ${short(worst.error)} > allowed ${short(worst.allowed)}`;
+        : `${name}: gradients disagree with central differences (${settings}); worst of ${checked} elements at ${where}: analytic ${digits(worst.analytic)}, numeric ${digits(worst.numeric)}, |diff| ${short(worst.error)} > allowed ${short(worst.allowed)}`;
   if (!r.passed && throwOnFailure) throw new AssertionError(message);
   return { passed: r.passed, checked, maxAbsError: r.maxAbsError, worst, message };
 }

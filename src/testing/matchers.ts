@@ -25,7 +25,7 @@ export interface MatcherOutcome {
  * }
  * ```
  *
- * (For Jest: `declare global { namespace jest { interface Matchers<R> extends MyelinMatchers<R> {} } }`.)
+ * (For Jest, merge it into `jest.Matchers<R>` the same way.)
  */
 export interface MyelinMatchers<R = unknown> {
   /** The received tensor is close to `expected`, as `assertClose(received, expected, options)` checks it. */
