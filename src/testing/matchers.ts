@@ -9,7 +9,9 @@ export interface MatcherContext {
 
 /** What a matcher returns to `expect` (vitest's and Jest's matcher result). */
 export interface MatcherOutcome {
+  /** Whether the check passed (the runner inverts it under `.not`). */
   readonly pass: boolean;
+  /** The message shown when the assertion fails: why it failed, or, under `.not`, why it passed. */
   readonly message: () => string;
 }
 
@@ -59,6 +61,7 @@ export interface MyelinMatchers<R = unknown> {
  * ```
  */
 export const myelinMatchers = {
+  /** `expect(received).toBeCloseToTensor(expected, options?)`: as `assertClose(received, expected, options)`. */
   toBeCloseToTensor(
     this: MatcherContext,
     received: unknown,
@@ -75,6 +78,7 @@ export const myelinMatchers = {
           : r.message,
     };
   },
+  /** `expect(received).toHaveShape(shape)`: as `assertShape(received, shape)`. */
   toHaveShape(this: MatcherContext, received: unknown, shape: readonly number[]): MatcherOutcome {
     const r = compareShape('toHaveShape', received, shape);
     return {
