@@ -35,7 +35,8 @@ export const MODEL_FORMAT_VERSION = 2;
 /**
  * A tensor's elements: `data` is the base64 (RFC 4648, padded) of the
  * elements' bytes in little-endian order, row-major; its decoded length is
- * exactly product(shape) × 4 (float32) or × 8 (float64).
+ * exactly product(shape) × 4 (float32) or × 8 (float64). Model files hold
+ * float tensors only; fixtures (myelin/testing) also hold int32, × 4.
  */
 export interface TensorJSON {
   dtype: DType;

@@ -116,7 +116,8 @@ export async function saveModel(
   await writeFileAtomic(path, JSON.stringify(json, null, indent) + '\n');
 }
 
-async function readJSONFile(fn: string, path: string): Promise<unknown> {
+/** Reads and parses a JSON file; text that is not JSON throws a ModelFormatError naming `fn` and the path. */
+export async function readJSONFile(fn: string, path: string): Promise<unknown> {
   checkPath(fn, path);
   const text = await readFile(path, 'utf8');
   try {
