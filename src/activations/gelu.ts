@@ -3,7 +3,7 @@ import { allocate, type FloatArray } from '../_lib/typed.js';
 import { isGradEnabled, record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { defineConfigurable, type ConfigurableActivation } from './define.js';
-import { erfc } from './_erf.js';
+import { erfc } from '../kernels/js/erf.js';
 import { checkInput } from './_check.js';
 
 /** Settings of {@link gelu}: 'none' for the exact x·Φ(x), 'tanh' for the tanh approximation. */

@@ -7,6 +7,7 @@ import { castTo, tensorArg } from './_util.js';
  * Converts a tensor to another dtype ('float32' or 'float64'), always copying.
  * Gradient: g cast back to the input's dtype.
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { cast, tensor } from 'myelin';

@@ -1,4 +1,4 @@
-import { assertDtype, fail, show } from '../_lib/assert.js';
+import { assertDtype, assertInteger, fail, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { checkShape, fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
 import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
@@ -69,6 +69,7 @@ function fillFrom(
  * Numbers are copied; the tensor never aliases the caller's arrays (a typed
  * array of the requested dtype is copied too, so later writes cannot leak in).
  *
+ * @category Creation
  * @example
  * ```ts
  * import { tensor } from 'myelin';
@@ -133,7 +134,8 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
-function make(
+/** A new tensor of a validated shape and dtype, filled by `fill` (zeros otherwise). */
+export function make(
   fn: string,
   shape: readonly number[],
   options: CreateOptions,
@@ -148,6 +150,7 @@ function make(
 
 /**
  * A tensor of zeros.
+ * @category Creation
  * @example
  * ```ts
  * import { zeros } from 'myelin';
@@ -160,6 +163,7 @@ export function zeros(shape: readonly number[], options: CreateOptions = {}): Te
 
 /**
  * A tensor of ones.
+ * @category Creation
  * @example
  * ```ts
  * import { ones } from 'myelin';
@@ -172,6 +176,7 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
 
 /**
  * A tensor filled with one value.
+ * @category Creation
  * @example
  * ```ts
  * import { full } from 'myelin';
@@ -184,21 +189,32 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
 }
 
 /**
- * An identity matrix of n rows and m columns (m defaults to n).
+ * An identity matrix of n rows and m columns (m defaults to n): ones on the
+ * main diagonal, zeros elsewhere, as `torch.eye(n, m)`. The options may
+ * come second: `eye(3, { dtype: 'float64' })`.
+ *
+ * @category Creation
  * @example
  * ```ts
  * import { eye } from 'myelin';
- * eye(2).toArray(); // [[1, 0], [0, 1]]
+ * eye(2).toArray();    // [[1, 0], [0, 1]]
+ * eye(2, 3).toArray(); // [[1, 0, 0], [0, 1, 0]]
+ * eye(2, { dtype: 'float64' }).dtype; // 'float64'
  * ```
  */
-export function eye(n: number, m: number = n, options: CreateOptions = {}): Tensor {
-  return make('eye', [n, m], options, (d) => {
-    for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+export function eye(n: number, m?: number | CreateOptions, options: CreateOptions = {}): Tensor {
+  if (typeof m === 'object') return eye(n, n, m);
+  assertInteger('eye', 'n', n);
+  const cols = m ?? n;
+  assertInteger('eye', 'm', cols);
+  return make('eye', [n, cols], options, (d) => {
+    for (let i = 0; i < Math.min(n, cols); i++) d[i * cols + i] = 1;
   });
 }
 
 /**
  * A tensor of zeros with the shape and dtype of another.
+ * @category Creation
  * @example
  * ```ts
  * import { zerosLike, tensor } from 'myelin';
@@ -211,6 +227,7 @@ export function zerosLike(t: Tensor): Tensor {
 
 /**
  * A tensor of ones with the shape and dtype of another.
+ * @category Creation
  * @example
  * ```ts
  * import { onesLike, tensor } from 'myelin';
@@ -231,6 +248,7 @@ export interface RandomUniformOptions extends CreateOptions {
 
 /**
  * Uniform random values in [low, high) (default [0, 1)).
+ * @category Creation
  * @example
  * ```ts
  * import { randomUniform, createRng } from 'myelin';
@@ -260,6 +278,7 @@ export interface RandomNormalOptions extends CreateOptions {
 
 /**
  * Normal random values (default mean 0, std 1).
+ * @category Creation
  * @example
  * ```ts
  * import { randomNormal, createRng } from 'myelin';
@@ -279,6 +298,7 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
 /**
  * Converts a TensorLike to a Tensor without copying when it already is one.
  * Used at API boundaries (`predict(model, [[...]])`).
+ * @category Creation
  * @example
  * ```ts
  * import { asTensor } from 'myelin';

@@ -1,0 +1,39 @@
+import { show } from '../_lib/assert.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
+import { fmtShape } from '../_lib/shape.js';
+import { tensor } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { tensorArg } from './_util.js';
+import { condTensor, where, type NestedBoolean } from './where.js';
+
+/**
+ * x with `value` written where `mask` is 1 (or true), as
+ * `torch.masked_fill(x, mask, value)`. The mask is a 0/1 tensor (as the
+ * comparisons return) or nested booleans, broadcastable to x's shape; the
+ * result has x's shape and dtype. Masking with −Infinity before a softmax
+ * is the usual use.
+ * Gradient: g where the mask is 0, and 0 where it is 1.
+ *
+ * @category Indexing
+ * @example
+ * ```ts
+ * import { maskedFill, greater, tensor } from 'myelin';
+ * const x = tensor([[1, 5], [7, 2]]);
+ * maskedFill(x, greater(x, 4), 0).toArray();          // [[1, 0], [0, 2]]
+ * maskedFill(x, [false, true], -Infinity).toArray();  // [[1, -Infinity], [7, -Infinity]]
+ * ```
+ */
+export function maskedFill(x: Tensor, mask: Tensor | NestedBoolean, value: number): Tensor {
+  const t = tensorArg('maskedFill', 'x', x);
+  if (typeof value !== 'number') {
+    throw new ValueError(`maskedFill: value must be a number, got ${show(value)}`);
+  }
+  const m = condTensor('maskedFill', mask);
+  const lead = t.rank - m.rank;
+  if (lead < 0 || !m.shape.every((d, i) => d === 1 || d === t.shape[lead + i])) {
+    throw new ShapeError(
+      `maskedFill: mask of shape ${fmtShape(m.shape)} does not broadcast to x's shape ${fmtShape(t.shape)}`,
+    );
+  }
+  return where(m, tensor(value, { dtype: t.dtype }), t);
+}
