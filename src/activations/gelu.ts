@@ -1,5 +1,5 @@
 import { assertOneOf } from '../_lib/assert.js';
-import { allocate, type FloatArray } from '../_lib/typed.js';
+import { asFloat, type FloatArray, allocFloat } from '../_lib/typed.js';
 import { isGradEnabled, record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { defineConfigurable, type ConfigurableActivation } from './define.js';
@@ -47,16 +47,16 @@ function geluTanh(src: FloatArray, y: FloatArray, sig: Float64Array | null): voi
 
 function geluWith(x: Tensor, approximate: 'none' | 'tanh'): Tensor {
   const t = checkInput('gelu', x);
-  const src = t.data;
-  const y = allocate(t.dtype, t.size);
+  const src = asFloat(t.data);
+  const y = allocFloat(t.dtype, t.size);
   // Φ(x) (or σ(2u)) kept in float64 for the backward pass, only when it will run
   // (record() keeps the graph exactly when this holds).
   const keep = isGradEnabled() && t.requiresGrad ? new Float64Array(t.size) : null;
-  if (approximate === 'tanh') geluTanh(src, y, keep);
-  else geluExact(src, y, keep);
+  if (approximate === 'tanh') geluTanh(asFloat(src), y, keep);
+  else geluExact(asFloat(src), y, keep);
   return record('gelu', new Tensor(y, t.shape), [t], (g) => {
     const p = keep!;
-    const d = allocate(t.dtype, t.size);
+    const d = allocFloat(t.dtype, t.size);
     const gd = g.data;
     if (approximate === 'tanh') {
       for (let i = 0; i < d.length; i++) {

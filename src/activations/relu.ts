@@ -1,4 +1,4 @@
-import { allocate } from '../_lib/typed.js';
+import { asFloat, allocFloat } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { reluBackwardSlot, reluSlot } from '../kernels/relu.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -18,11 +18,11 @@ import { checkInput } from './_check.js';
  */
 export const relu = defineActivation('relu', (x: Tensor): Tensor => {
   const t = checkInput('relu', x);
-  const y = allocate(t.dtype, t.size);
-  reluSlot.impl(t.data, y, t.size);
+  const y = allocFloat(t.dtype, t.size);
+  reluSlot.impl(asFloat(t.data), y, t.size);
   return record('relu', new Tensor(y, t.shape), [t], (g) => {
-    const d = allocate(t.dtype, t.size);
-    reluBackwardSlot.impl(t.data, g.data, d, t.size);
+    const d = allocFloat(t.dtype, t.size);
+    reluBackwardSlot.impl(asFloat(t.data), asFloat(g.data), d, t.size);
     return [new Tensor(d, t.shape)];
   });
 });

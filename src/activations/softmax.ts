@@ -1,6 +1,6 @@
 import { fail } from '../_lib/assert.js';
 import { normalizeAxis } from '../_lib/shape.js';
-import { allocate, type FloatArray } from '../_lib/typed.js';
+import { asFloat, type FloatArray, allocFloat } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { logSoftmaxSlot, softmaxSlot } from '../kernels/softmax.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -30,11 +30,11 @@ function softmaxAlong(x: Tensor, axisArg: number): Tensor {
   // A scalar is a line of one element (axis 0 or -1), as in PyTorch: softmax = 1.
   const axis = normalizeAxis('softmax', axisArg, Math.max(t.rank, 1));
   const [outer, n, inner] = splitAround(t.shape, axis);
-  const y = allocate(t.dtype, t.size);
-  softmaxSlot.impl(t.data, y, outer, n, inner);
+  const y = allocFloat(t.dtype, t.size);
+  softmaxSlot.impl(asFloat(t.data), y, outer, n, inner);
   return record('softmax', new Tensor(y, t.shape), [t], (g) => {
     // dx = y ⊙ (g − Σ g⊙y along the axis): the Jacobian-vector product of softmax.
-    const d: FloatArray = allocate(t.dtype, t.size);
+    const d: FloatArray = allocFloat(t.dtype, t.size);
     const gd = g.data;
     forEachLine(outer, n, inner, (base, s) => {
       let dot = 0;
@@ -49,11 +49,11 @@ function logSoftmaxAlong(x: Tensor, axisArg: number): Tensor {
   const t = checkInput('logSoftmax', x);
   const axis = normalizeAxis('logSoftmax', axisArg, Math.max(t.rank, 1));
   const [outer, n, inner] = splitAround(t.shape, axis);
-  const y = allocate(t.dtype, t.size);
-  logSoftmaxSlot.impl(t.data, y, outer, n, inner);
+  const y = allocFloat(t.dtype, t.size);
+  logSoftmaxSlot.impl(asFloat(t.data), y, outer, n, inner);
   return record('logSoftmax', new Tensor(y, t.shape), [t], (g) => {
     // dx = g − softmax(x)·Σ g along the axis, with softmax(x) = exp(y).
-    const d = allocate(t.dtype, t.size);
+    const d = allocFloat(t.dtype, t.size);
     const gd = g.data;
     forEachLine(outer, n, inner, (base, s) => {
       let total = 0;

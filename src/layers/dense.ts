@@ -1,7 +1,7 @@
 import { assertBoolean, assertKnownKeys, assertPositiveInt, fail } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
-import { allocate, type DType } from '../_lib/typed.js';
+import { asFloat, type DType, allocFloat } from '../_lib/typed.js';
 import type { Activation, ActivationConfig } from '../activations/define.js';
 import { identity } from '../activations/identity.js';
 import { record } from '../autograd/graph.js';
@@ -133,14 +133,23 @@ function affine(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Tensor {
   const rows = x.shape[0]!,
     inputs = w.shape[0]!,
     units = w.shape[1]!;
-  const z = allocate(w.dtype, rows * units);
-  denseSlot.impl(x.data, w.data, b === null ? null : b.data, z, rows, inputs, units, relu);
+  const z = allocFloat(w.dtype, rows * units);
+  denseSlot.impl(
+    asFloat(x.data),
+    asFloat(w.data),
+    b === null ? null : asFloat(b.data),
+    z,
+    rows,
+    inputs,
+    units,
+    relu,
+  );
   const out = new Tensor(z, [rows, units]);
   const inputsList = b === null ? [x, w] : [x, w, b];
   return record(relu ? 'denseRelu' : 'dense', out, inputsList, (g) => {
-    let gz = g.data;
+    let gz = asFloat(g.data);
     if (relu) {
-      const masked = allocate(w.dtype, gz.length);
+      const masked = allocFloat(w.dtype, gz.length);
       for (let i = 0; i < masked.length; i++) masked[i] = z[i]! > 0 ? gz[i]! : 0;
       gz = masked;
     }
@@ -148,17 +157,17 @@ function affine(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Tensor {
       dw: Tensor | null = null,
       db: Tensor | null = null;
     if (x.requiresGrad) {
-      const d = allocate(w.dtype, rows * inputs);
-      matmulSlot.impl(gz, w.data, d, rows, units, inputs, false, true);
+      const d = allocFloat(w.dtype, rows * inputs);
+      matmulSlot.impl(gz, asFloat(w.data), d, rows, units, inputs, false, true);
       dx = new Tensor(d, x.shape);
     }
     if (w.requiresGrad) {
-      const d = allocate(w.dtype, inputs * units);
-      matmulSlot.impl(x.data, gz, d, inputs, rows, units, true, false);
+      const d = allocFloat(w.dtype, inputs * units);
+      matmulSlot.impl(asFloat(x.data), gz, d, inputs, rows, units, true, false);
       dw = new Tensor(d, w.shape);
     }
     if (b !== null && b.requiresGrad) {
-      const d = allocate(w.dtype, units);
+      const d = allocFloat(w.dtype, units);
       colSumSlot.impl(gz, d, rows, units);
       db = new Tensor(d, b.shape);
     }

@@ -1,15 +1,15 @@
 import { ValueError } from '../_lib/errors.js';
 import { normalizeAxis, stridesOf, type Shape } from '../_lib/shape.js';
 import { show } from '../_lib/assert.js';
-import { allocate, type FloatArray } from '../_lib/typed.js';
+import { allocate, dtypeOf, type TensorData } from '../_lib/typed.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * `src` (row-major, shape `shape`) copied into the row-major order of the
  * permuted shape: output dimension i is input dimension perm[i].
  */
-export function permuteData(src: FloatArray, shape: Shape, perm: readonly number[]): FloatArray {
-  const out = allocate(src instanceof Float64Array ? 'float64' : 'float32', src.length);
+export function permuteData(src: TensorData, shape: Shape, perm: readonly number[]): TensorData {
+  const out = allocate(dtypeOf(src), src.length);
   const r = shape.length;
   if (src.length === 0) return out;
   const inStrides = stridesOf(shape);
@@ -39,7 +39,7 @@ export function permuteData(src: FloatArray, shape: Shape, perm: readonly number
 export function groups(
   t: Tensor,
   axes: readonly number[],
-): { data: FloatArray; rows: number; n: number; back: (d: FloatArray) => FloatArray } {
+): { data: TensorData; rows: number; n: number; back: (d: TensorData) => TensorData } {
   const r = t.rank;
   const kept = Array.from({ length: r }, (_, i) => i).filter((i) => !axes.includes(i));
   const perm = [...kept, ...axes];

@@ -1,13 +1,11 @@
 import type { Shape } from '../_lib/shape.js';
-import { allocate, type DType } from '../_lib/typed.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
- * A tensor of element indices (argsort, topk, unique's inverse, nonzero
- * coordinates, counts): in `dtype`, like argmax's, exact up to 2²⁴ in float32.
+ * A tensor of element indices or counts (argsort, topk, unique, bincount,
+ * the coordinates of where(cond)): int32, like argmax's, so they feed
+ * gather, index and scatter directly and never carry gradients.
  */
-export function indexTensor(idx: ArrayLike<number>, shape: Shape, dtype: DType): Tensor {
-  const data = allocate(dtype, idx.length);
-  for (let i = 0; i < idx.length; i++) data[i] = idx[i]!;
-  return new Tensor(data, shape);
+export function indexTensor(idx: ArrayLike<number>, shape: Shape): Tensor {
+  return new Tensor(idx instanceof Int32Array ? idx : Int32Array.from(idx), shape);
 }

@@ -1,7 +1,7 @@
 import { ShapeError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { tensorArg } from './_util.js';
+import { floatArg } from './_util.js';
 
 /** Checks x is a batch of square matrices [..., n, n]; returns n and the batch count. */
 export function squareArg(
@@ -9,7 +9,7 @@ export function squareArg(
   name: string,
   x: unknown,
 ): { t: Tensor; n: number; count: number } {
-  const t = tensorArg(fn, name, x);
+  const t = floatArg(fn, name, x);
   const r = t.rank;
   if (r < 2 || t.shape[r - 1] !== t.shape[r - 2]) {
     throw new ShapeError(

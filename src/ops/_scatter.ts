@@ -27,9 +27,12 @@ export function scatterArgs(
   updates: unknown,
   axis: unknown,
 ): ScatterArgs {
-  tensorArg(fn, 'x', x);
-  tensorArg(fn, 'updates', updates);
-  const [t, u] = operands(fn, x, updates);
+  const tx = tensorArg(fn, 'x', x);
+  const tu = tensorArg(fn, 'updates', updates);
+  // Two int32 tensors stay int32 (nothing to differentiate); otherwise both
+  // are promoted to one float dtype, as the arithmetic ops do.
+  const both = tx.dtype === 'int32' && tu.dtype === 'int32';
+  const [t, u] = both ? [tx, tu] : operands(fn, tx, tu);
   if (t.rank === 0) throw new ShapeError(`${fn}: x must have at least 1 dimension, got shape []`);
   if (typeof axis !== 'number')
     throw new ValueError(`${fn}: axis must be an integer, got ${show(axis)}`);

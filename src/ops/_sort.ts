@@ -1,5 +1,3 @@
-import type { FloatArray } from '../_lib/typed.js';
-
 /** Ascending order with NaN above everything (+Infinity included), as PyTorch and NumPy sort. */
 export function compareAscending(a: number, b: number): number {
   if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
@@ -15,7 +13,7 @@ export function compareAscending(a: number, b: number): number {
  * sort is not the reverse of an ascending one when there are ties).
  */
 export function sortLanes(
-  src: FloatArray,
+  src: ArrayLike<number>,
   outer: number,
   n: number,
   inner: number,

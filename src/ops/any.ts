@@ -8,7 +8,8 @@ import type { ReduceOptions } from './sum.js';
 /**
  * 1 where some element over the axes (all by default) is non-zero, else 0,
  * as `torch.any` (NaN counts as true; the any of no elements is 0). The
- * result is a 0/1 tensor in x's dtype. Not differentiable: no graph is
+ * result is a 0/1 tensor in x's float dtype (float32 for int32). Not
+ * differentiable: no graph is
  * recorded.
  *
  * @category Reductions

@@ -6,8 +6,7 @@ import { sortOrder, type SortOptions } from './sort.js';
  * The positions that sort x along an axis (the last by default), as
  * `torch.argsort(x, dim, descending, stable=True)`: gathering x with them
  * gives {@link sort}'s values. Stable (ties keep their order, in both
- * directions); NaN sorts above +Infinity. Returns a float tensor of indices,
- * like argmax. Not differentiable: no graph is recorded.
+ * directions); NaN sorts above +Infinity. Returns int32 indices, like argmax. Not differentiable: no graph is recorded.
  *
  * @category Reductions
  * @example
@@ -19,5 +18,5 @@ import { sortOrder, type SortOptions } from './sort.js';
  */
 export function argsort(x: Tensor, options: SortOptions = {}): Tensor {
   const { t, order } = sortOrder('argsort', x, options);
-  return indexTensor(order, t.shape, t.dtype);
+  return indexTensor(order, t.shape);
 }

@@ -14,11 +14,12 @@ export interface BincountOptions {
 }
 
 /**
- * Counts the occurrences of each non-negative integer in the 1-D tensor x,
+ * Counts the occurrences of each non-negative integer in the 1-D tensor x
+ * (int32, or a float tensor holding integers),
  * as `torch.bincount(x, weights, minlength)`: bin i holds how many elements
  * equal i (or the sum of their `weights`). The result has max(x) + 1 bins,
- * or `minLength` when that is more. Counts come back in x's dtype (the
- * weights' dtype with weights). Not differentiable: no graph is recorded.
+ * or `minLength` when that is more. Counts are int32; with weights the
+ * bins have the weights' float dtype (float32 for int32 weights). Not differentiable: no graph is recorded.
  *
  * @category Reductions
  * @example
@@ -63,7 +64,10 @@ export function bincount(x: Tensor, options: BincountOptions = {}): Tensor {
     }
     if (v + 1 > bins) bins = v + 1;
   }
-  const out = allocate(weights === undefined ? t.dtype : weights.dtype, bins);
+  const out = allocate(
+    weights === undefined ? 'int32' : weights.dtype === 'float64' ? 'float64' : 'float32',
+    bins,
+  );
   for (let i = 0; i < src.length; i++)
     out[src[i]!]! += weights === undefined ? 1 : weights.data[i]!;
   return new Tensor(out, [bins]);

@@ -14,5 +14,5 @@ import { mapUnary } from './_map.js';
  * ```
  */
 export function ceil(x: Tensor): Tensor {
-  return mapUnary('ceil', x, Math.ceil);
+  return mapUnary('ceil', x, Math.ceil, true);
 }

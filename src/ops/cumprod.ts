@@ -2,7 +2,7 @@ import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { lanes } from './_groups.js';
-import { tensorArg } from './_util.js';
+import { floatArg } from './_util.js';
 
 /**
  * Cumulative product along `axis`: out[…, i, …] = Π_{j ≤ i} x[…, j, …], as
@@ -22,7 +22,7 @@ import { tensorArg } from './_util.js';
  * ```
  */
 export function cumprod(x: Tensor, axis: number): Tensor {
-  const t = tensorArg('cumprod', 'x', x);
+  const t = floatArg('cumprod', 'x', x);
   const { outer, n, inner } = lanes('cumprod', t, axis);
   const src = t.data;
   const data = allocate(t.dtype, t.size);

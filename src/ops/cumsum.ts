@@ -2,7 +2,7 @@ import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { lanes } from './_groups.js';
-import { tensorArg } from './_util.js';
+import { floatArg } from './_util.js';
 
 /**
  * Cumulative sum along `axis`: out[…, i, …] = Σ_{j ≤ i} x[…, j, …], as
@@ -18,7 +18,7 @@ import { tensorArg } from './_util.js';
  * ```
  */
 export function cumsum(x: Tensor, axis: number): Tensor {
-  const t = tensorArg('cumsum', 'x', x);
+  const t = floatArg('cumsum', 'x', x);
   const { outer, n, inner } = lanes('cumsum', t, axis);
   const src = t.data;
   const data = allocate(t.dtype, t.size);

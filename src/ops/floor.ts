@@ -14,5 +14,5 @@ import { mapUnary } from './_map.js';
  * ```
  */
 export function floor(x: Tensor): Tensor {
-  return mapUnary('floor', x, Math.floor);
+  return mapUnary('floor', x, Math.floor, true);
 }

@@ -49,7 +49,7 @@ function firstLeaf(v: unknown): unknown {
 
 /** Whether a tensor holds integer indices (int32) rather than a 0/1 mask. */
 function isIndexTensor(t: Tensor): boolean {
-  return (t.dtype as string) === 'int32';
+  return t.dtype === 'int32';
 }
 
 function parse(spec: unknown, at: number): Parsed {

@@ -3,7 +3,7 @@ import { mapUnary } from './_map.js';
 
 /**
  * 1 where x is finite (neither ±Infinity nor NaN) and 0 elsewhere, as
- * `torch.isfinite` (a 0/1 mask in x's dtype). Not differentiable: no graph
+ * `torch.isfinite` (a 0/1 mask in x's float dtype, float32 for int32). Not differentiable: no graph
  * is recorded.
  *
  * @category Element-wise
@@ -14,5 +14,5 @@ import { mapUnary } from './_map.js';
  * ```
  */
 export function isFinite(x: Tensor): Tensor {
-  return mapUnary('isFinite', x, (v) => (Number.isFinite(v) ? 1 : 0));
+  return mapUnary('isFinite', x, (v) => (Number.isFinite(v) ? 1 : 0), false);
 }

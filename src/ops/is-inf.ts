@@ -3,7 +3,7 @@ import { mapUnary } from './_map.js';
 
 /**
  * 1 where x is +Infinity or −Infinity and 0 elsewhere (NaN included), as
- * `torch.isinf` (a 0/1 mask in x's dtype). Not differentiable: no graph is
+ * `torch.isinf` (a 0/1 mask in x's float dtype, float32 for int32). Not differentiable: no graph is
  * recorded.
  *
  * @category Element-wise
@@ -14,5 +14,5 @@ import { mapUnary } from './_map.js';
  * ```
  */
 export function isInf(x: Tensor): Tensor {
-  return mapUnary('isInf', x, (v) => (v === Infinity || v === -Infinity ? 1 : 0));
+  return mapUnary('isInf', x, (v) => (v === Infinity || v === -Infinity ? 1 : 0), false);
 }

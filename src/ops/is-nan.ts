@@ -3,7 +3,7 @@ import { mapUnary } from './_map.js';
 
 /**
  * 1 where x is NaN and 0 elsewhere, as `torch.isnan` (a 0/1 mask in x's
- * dtype, like the comparisons). Not differentiable: no graph is recorded.
+ * float dtype, float32 for int32, like the comparisons). Not differentiable: no graph is recorded.
  *
  * @category Element-wise
  * @example
@@ -13,5 +13,5 @@ import { mapUnary } from './_map.js';
  * ```
  */
 export function isNaN(x: Tensor): Tensor {
-  return mapUnary('isNaN', x, (v) => (Number.isNaN(v) ? 1 : 0));
+  return mapUnary('isNaN', x, (v) => (Number.isNaN(v) ? 1 : 0), false);
 }

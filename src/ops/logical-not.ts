@@ -14,5 +14,5 @@ import { mapUnary } from './_map.js';
  * ```
  */
 export function logicalNot(x: Tensor): Tensor {
-  return mapUnary('logicalNot', x, (v) => (v === 0 ? 1 : 0));
+  return mapUnary('logicalNot', x, (v) => (v === 0 ? 1 : 0), false);
 }

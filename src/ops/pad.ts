@@ -85,6 +85,9 @@ export function pad(
   }
   if (typeof value !== 'number')
     throw new ValueError(`pad: value must be a number, got ${show(value)}`);
+  if (t.dtype === 'int32' && (!Number.isInteger(value) || Math.abs(value) > 2147483647)) {
+    throw new ValueError(`pad: value must be an integer for an int32 x, got ${show(value)}`);
+  }
   const maps = paddings.map(([before, after], d) => {
     const n = t.shape[d]!;
     if (mode !== 'constant' && n === 0 && before + after > 0) {

@@ -25,5 +25,5 @@ export function roundHalfEven(v: number): number {
  * ```
  */
 export function round(x: Tensor): Tensor {
-  return mapUnary('round', x, roundHalfEven);
+  return mapUnary('round', x, roundHalfEven, true);
 }

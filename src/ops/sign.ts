@@ -15,5 +15,5 @@ import { mapUnary } from './_map.js';
  * ```
  */
 export function sign(x: Tensor): Tensor {
-  return mapUnary('sign', x, Math.sign);
+  return mapUnary('sign', x, Math.sign, true);
 }

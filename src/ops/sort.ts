@@ -38,7 +38,7 @@ export function sortOrder(
 /**
  * Sorts along an axis (the last by default), as `torch.sort(x, dim,
  * descending, stable=True)`: returns the sorted `values` and, for each, its
- * position along the axis in x (`indices`, a float tensor like argmax's).
+ * position along the axis in x (`indices`, int32 like argmax's).
  * The sort is stable: equal elements keep their order, in both directions.
  * NaN sorts above +Infinity (last ascending, first descending).
  *
@@ -74,5 +74,5 @@ export function sort(x: Tensor, options: SortOptions = {}): { values: Tensor; in
     for (let j = 0; j < from.length; j++) d[from[j]!] = g.data[j]!;
     return [new Tensor(d, t.shape)];
   });
-  return { values, indices: indexTensor(order, t.shape, t.dtype) };
+  return { values, indices: indexTensor(order, t.shape) };
 }

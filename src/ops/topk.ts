@@ -21,8 +21,8 @@ export interface TopkOptions {
  * The k largest (or smallest) elements along an axis (the last by default)
  * and their positions, as `torch.topk(x, k, dim, largest, sorted=True)` and
  * `tf.topk`: `values` in order (largest first, or smallest first with
- * `largest: false`), `indices` their positions along the axis in x (a float
- * tensor, like argmax's). Ties are stable: of equal elements the one earlier
+ * `largest: false`), `indices` their positions along the axis in x (int32, like
+ * argmax's). Ties are stable: of equal elements the one earlier
  * in x comes first. NaN counts as the largest value.
  *
  * Gradient (of `values`): g sent back to the positions of the chosen
@@ -82,5 +82,5 @@ export function topk(
     for (let j = 0; j < size; j++) d[from[j]!] = g.data[j]!;
     return [new Tensor(d, t.shape)];
   });
-  return { values, indices: indexTensor(idx, shape, t.dtype) };
+  return { values, indices: indexTensor(idx, shape) };
 }

@@ -15,5 +15,5 @@ import { mapUnary } from './_map.js';
  * ```
  */
 export function trunc(x: Tensor): Tensor {
-  return mapUnary('trunc', x, Math.trunc);
+  return mapUnary('trunc', x, Math.trunc, true);
 }

@@ -11,8 +11,7 @@ import { tensorArg } from './_util.js';
  * `inverse` (x's shape: the position in `values` of each element of x, so
  * gathering `values` with it gives x back). All NaNs count as one value,
  * sorted last (NumPy's `equal_nan`; PyTorch keeps each NaN apart); −0 and 0
- * are one value. `counts` and `inverse` are float tensors of x's dtype, like
- * argmax's indices. Not differentiable: no graph is recorded.
+ * are one value. `values` keep x's dtype; `counts` and `inverse` are int32. Not differentiable: no graph is recorded.
  *
  * @category Reductions
  * @example
@@ -48,7 +47,7 @@ export function unique(x: Tensor): { values: Tensor; counts: Tensor; inverse: Te
   data.set(vals);
   return {
     values: new Tensor(data, [vals.length]),
-    counts: indexTensor(counts, [counts.length], t.dtype),
-    inverse: indexTensor(inverse, t.shape, t.dtype),
+    counts: indexTensor(counts, [counts.length]),
+    inverse: indexTensor(inverse, t.shape),
   };
 }

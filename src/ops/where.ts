@@ -72,8 +72,8 @@ export function where(cond: Tensor | NestedBoolean, a: Scalar, b: Scalar): Tenso
  * [count, rank]: `tf.where(cond)`, `torch.argwhere` and
  * `torch.nonzero(cond)` (PyTorch's one-argument `torch.where` returns the
  * same coordinates split into one tensor per axis). Any non-zero value, NaN
- * included, counts as true. The coordinates are a float tensor of cond's
- * dtype, like argmax's indices. Not differentiable.
+ * included, counts as true. The coordinates are int32, like argmax's
+ * indices. Not differentiable.
  *
  * @category Indexing
  * @example
@@ -128,5 +128,5 @@ function nonzero(cond: unknown): Tensor {
       rem %= s;
     }
   }
-  return indexTensor(coords, [count, c.rank], c.dtype);
+  return indexTensor(coords, [count, c.rank]);
 }

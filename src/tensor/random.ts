@@ -13,14 +13,16 @@ export interface RandomOptions extends CreateOptions {
 /**
  * Uniformly random integers in [low, high) (high excluded, as
  * `torch.randint(low, high, size)` and `tf.randomUniformInt`), drawn from
- * `rng` (the shared default stream when omitted), stored in the dtype
- * (float32 by default).
+ * `rng` (the shared default stream when omitted), as int32 unless another
+ * dtype is given.
  *
  * @category Creation
  * @example
  * ```ts
  * import { randomInt, createRng } from 'myelin';
- * randomInt([2, 3], 0, 10, { rng: createRng(0) }).shape; // [2, 3], values in 0..9
+ * const t = randomInt([2, 3], 0, 10, { rng: createRng(0) }); // values in 0..9
+ * t.shape; // [2, 3]
+ * t.dtype; // 'int32'
  * ```
  */
 export function randomInt(
@@ -33,7 +35,10 @@ export function randomInt(
     fail('randomInt', 'low/high', 'integers with low < high', [low, high]);
   }
   const rng = options.rng ?? defaultRng();
-  return make('randomInt', shape, options, (d) => {
+  if (options.dtype === undefined && (low < -2147483648 || high > 2147483648)) {
+    fail('randomInt', 'low/high', 'within the int32 range (or pass a float dtype)', [low, high]);
+  }
+  return make('randomInt', shape, { dtype: 'int32', ...options }, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = rng.integer(low, high);
   });
 }
@@ -108,7 +113,7 @@ export function bernoulli(p: number | Tensor, options: BernoulliOptions = {}): T
 /**
  * A random ordering of 0, 1, …, n − 1 (Fisher–Yates from `rng`, the shared
  * default stream when omitted), as `torch.randperm(n)`, for shuffling by
- * hand with `gather`.
+ * hand with `gather`. int32 unless another dtype is given.
  *
  * @category Creation
  * @example
@@ -121,7 +126,7 @@ export function permutation(n: number, options: RandomOptions = {}): Tensor {
   if (!Number.isSafeInteger(n) || n < 0) fail('permutation', 'n', 'a non-negative integer', n);
   const rng = options.rng ?? defaultRng();
   const order = rng.permutation(n);
-  return make('permutation', [n], options, (d) => {
+  return make('permutation', [n], { dtype: 'int32', ...options }, (d) => {
     d.set(order);
   });
 }

@@ -1,6 +1,24 @@
 import { assertInteger, assertNumber, fail } from '../_lib/assert.js';
+import { show } from '../_lib/assert.js';
+import { ValueError } from '../_lib/errors.js';
+import type { TensorData } from '../_lib/typed.js';
 import { make, type CreateOptions } from './create.js';
 import type { Tensor } from './tensor.js';
+
+/** Writes float64 values into a tensor's data; int32 data takes only integers in its range, checked. */
+function fillChecked(fn: string, data: TensorData, values: ArrayLike<number>): void {
+  if (data instanceof Int32Array) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
+        throw new ValueError(
+          `${fn}: element ${i} is ${show(v)}, not an integer in the int32 range that dtype int32 needs`,
+        );
+      }
+    }
+  }
+  for (let i = 0; i < values.length; i++) data[i] = values[i]!;
+}
 
 /**
  * Evenly spaced values in [start, stop), `step` apart, as `torch.arange`
@@ -8,7 +26,8 @@ import type { Tensor } from './tensor.js';
  * ⌈(stop − start)/step⌉ values, element i being start + i·step computed in
  * float64 (so a fractional step does not accumulate rounding). A step whose
  * sign points away from stop is an error, as in PyTorch; start = stop gives
- * an empty tensor.
+ * an empty tensor. The dtype is float32 unless given; with `'int32'` every
+ * value must be an integer (an error otherwise).
  *
  * @category Creation
  * @example
@@ -17,7 +36,7 @@ import type { Tensor } from './tensor.js';
  * arange(4).toArray();           // [0, 1, 2, 3]
  * arange(1, 2, 0.25).toArray();  // [1, 1.25, 1.5, 1.75]
  * arange(5, 0, -2).toArray();    // [5, 3, 1]
- * arange(3, { dtype: 'float64' }).dtype; // 'float64'
+ * arange(3, { dtype: 'int32' }).dtype;   // 'int32'
  * ```
  */
 export function arange(stop: number, options?: CreateOptions): Tensor;
@@ -51,8 +70,10 @@ export function arange(
     fail('arange', 'step', `of the sign of stop - start (${stop} - ${start})`, step);
   }
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = start + i * step;
   return make('arange', [n], options, (data) => {
-    for (let i = 0; i < n; i++) data[i] = start + i * step;
+    fillChecked('arange', data, values);
   });
 }
 
@@ -81,7 +102,7 @@ export function linspace(
   assertInteger('linspace', 'num', num);
   const values = spaced(start, stop, num);
   return make('linspace', [num], options, (data) => {
-    data.set(values);
+    fillChecked('linspace', data, values);
   });
 }
 
@@ -129,6 +150,6 @@ export function logspace(
   assertNumber('logspace', 'base', base, { min: 0, minExclusive: true });
   const values = spaced(start, stop, num).map((v) => base ** v);
   return make('logspace', [num], rest, (data) => {
-    data.set(values);
+    fillChecked('logspace', data, values);
   });
 }
