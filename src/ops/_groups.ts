@@ -71,7 +71,9 @@ export function lanes(
     throw new ValueError(`${fn}: axis must be an integer, got ${show(axis)}`);
   if (t.rank === 0) {
     // A scalar has one lane of one element along axis 0 or −1, as in PyTorch.
-    normalizeAxis(fn, axis, 0);
+    if (axis !== 0 && axis !== -1) {
+      throw new ValueError(`${fn}: axis must be 0 or -1 for a scalar, got ${show(axis)}`);
+    }
     return { axis: 0, outer: 1, n: 1, inner: 1 };
   }
   const a = normalizeAxis(fn, axis, t.rank);

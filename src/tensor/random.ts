@@ -119,7 +119,7 @@ export function bernoulli(p: number | Tensor, options: BernoulliOptions = {}): T
  * @example
  * ```ts
  * import { permutation, createRng } from 'myelin';
- * permutation(5, { rng: createRng(42) }).toArray(); // [2, 1, 4, 3, 0]
+ * permutation(5, { rng: createRng(42) }).toArray(); // [1, 2, 4, 0, 3]
  * ```
  */
 export function permutation(n: number, options: RandomOptions = {}): Tensor {
