@@ -1,8 +1,9 @@
 // Scalar division with rounding, as PyTorch computes it for floating point
 // (its div_floor and remainder kernels): both start from C's fmod, which is
 // exact, so a = b·floorDiv(a, b) + remainder(a, b) holds as closely as the
-// floating point allows, and 5.3 // 0.1 does not come out one too high the
-// way Math.floor(5.3 / 0.1) can.
+// floating point allows. 1 // 0.1 is 9 (the double 0.1 is a little above
+// 1/10, and 1 % 0.1 = 0.09999999999999995), as in Python, where
+// Math.floor(1 / 0.1) gives 10 because the quotient rounds up to exactly 10.
 
 /** a mod b with the sign of b (Python's %, `torch.remainder`); NaN when b = 0. */
 export function floorMod(a: number, b: number): number {

@@ -254,7 +254,10 @@ describe('solve / inverse / det', () => {
     );
     // A batch of matrices against one right-hand side.
     const batch = f64([
-      A().toArray() as number[][],
+      [
+        [2, 1],
+        [1, 3],
+      ],
       [
         [1, 0],
         [0, 2],

@@ -254,14 +254,17 @@ describe('remainder / fmod / floorDiv', () => {
     // 1/0 = Infinity as division gives; and −0 for a negative zero quotient.
     expect(floorDiv(f64([1, -1]), 0).toArray()).toEqual([Infinity, -Infinity]);
     expect(Object.is(floorDiv(f64([-0.5]), 3).data[0], -1)).toBe(true);
-    // 5.3 // 0.1: 0.1 is slightly above 1/10 in binary, so the true quotient is just
-    // under 53 and the answer 52; the fmod route gets it, as Python's // does.
-    expect(floorDiv(f64([5.3]), 0.1).item()).toBe(52);
+    // 1 // 0.1: the double 0.1 is slightly above 1/10, so the true quotient is just
+    // under 10 and Python's // gives 9 (with 1 % 0.1 = 0.09999999999999995), while
+    // 1 / 0.1 rounds to exactly 10. The fmod route agrees with Python.
+    expect(floorDiv(f64([1]), 0.1).item()).toBe(9);
+    expect(Math.floor(1 / 0.1)).toBe(10);
+    expect(remainder(f64([1]), 0.1).item()).toBe(0.09999999999999995);
     const a = f64([5.3, -7.25, 0.75, -1]);
     const b = f64([0.1, 2, -0.5, 3]);
-    const back = floorDiv(a, b)
-      .toArray()
-      .map((q, i) => (q as number) * b.data[i]! + remainder(a, b).data[i]!);
+    const q = floorDiv(a, b).data;
+    const r = remainder(a, b).data;
+    const back = Array.from(q, (v, i) => v * b.data[i]! + r[i]!);
     expectClose(back, a, { atol: 1e-14 });
   });
 

@@ -126,7 +126,7 @@ describe('random draws taking an Rng', () => {
     const rng = createRng(3);
     expect(bernoulli(tensor([0, 1, 0, 1]), { rng }).toArray()).toEqual([0, 1, 0, 1]);
     const many = bernoulli(0.3, { shape: [10000], rng: createRng(4) });
-    const mean = many.data.reduce((s, v) => s + v, 0) / 10000;
+    const mean = Array.from(many.data).reduce((s, v) => s + v, 0) / 10000;
     // Standard error √(0.3·0.7/10000) ≈ 0.0046: 4 of them either side.
     expect(Math.abs(mean - 0.3)).toBeLessThan(0.02);
     const rows = bernoulli(tensor([[0], [1]]), { shape: [2, 3], rng });
