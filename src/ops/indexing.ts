@@ -54,7 +54,8 @@ function isIndexTensor(t: Tensor): boolean {
 
 function parse(spec: unknown, at: number): Parsed {
   const bad = (what: string): never => {
-    throw new ValueError(`index: indices[${at}] ${what}, got ${show(spec)}`);
+    const got = spec instanceof Tensor ? spec.toString() : show(spec);
+    throw new ValueError(`index: indices[${at}] ${what}, got ${got}`);
   };
   if (spec === null) return { kind: 'new' };
   if (typeof spec === 'number') {
@@ -77,11 +78,18 @@ function parse(spec: unknown, at: number): Parsed {
   if (spec instanceof Int32Array) return { kind: 'array', values: spec, shape: [spec.length] };
   if (spec instanceof Tensor) {
     if (isIndexTensor(spec)) return { kind: 'array', values: spec.data, shape: spec.shape };
-    return { kind: 'mask', mask: condTensor('index', spec) };
+    if (!spec.data.every((v) => v === 0 || v === 1)) {
+      bad(
+        `is a ${spec.dtype} Tensor, read as a 0/1 mask, but holds other values; pass integer positions as an int32 Tensor (cast(t, 'int32')) or an array`,
+      );
+    }
+    return { kind: 'mask', mask: spec };
   }
   if (Array.isArray(spec)) {
     const leaf = firstLeaf(spec);
-    if (typeof leaf === 'boolean') return { kind: 'mask', mask: condTensor('index', spec) };
+    if (typeof leaf === 'boolean') {
+      return { kind: 'mask', mask: condTensor('index', spec, true, `indices[${at}]`) };
+    }
     let t: Tensor;
     try {
       t = tensor(spec as NestedArray, { dtype: 'float64' });

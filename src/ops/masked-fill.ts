@@ -30,7 +30,7 @@ export function maskedFill(x: Tensor, mask: Tensor | NestedBoolean, value: numbe
   if (typeof value !== 'number') {
     throw new ValueError(`maskedFill: value must be a number, got ${show(value)}`);
   }
-  const m = condTensor('maskedFill', mask);
+  const m = condTensor('maskedFill', mask, true, 'mask');
   const lead = t.rank - m.rank;
   if (lead < 0 || !m.shape.every((d, i) => d === 1 || d === t.shape[lead + i])) {
     throw new ShapeError(

@@ -12,36 +12,37 @@ import { operands, unbroadcast, type Scalar } from './_util.js';
 /** Nested arrays of booleans, as a JS predicate over nested data produces. */
 export type NestedBoolean = boolean | readonly NestedBoolean[];
 
-function toNumbers(fn: string, v: unknown): NestedArray {
+function toNumbers(fn: string, name: string, v: unknown): NestedArray {
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (Array.isArray(v)) return v.map((e) => toNumbers(fn, e));
+  if (Array.isArray(v)) return v.map((e) => toNumbers(fn, name, e));
   throw new ValueError(
-    `${fn}: cond must be a Tensor of 0/1 or nested arrays of booleans, got ${show(v)}`,
+    `${fn}: ${name} must be a Tensor of 0/1 or nested arrays of booleans, got ${show(v)}`,
   );
 }
 
 /**
  * `cond` as a tensor: a Tensor as it is (checked to hold only 0 and 1 when
- * `binary`), nested booleans as a 0/1 tensor. Errors name `fn`.
+ * `binary`), nested booleans as a 0/1 tensor. Errors name `fn` and the
+ * argument `name`.
  */
-export function condTensor(fn: string, cond: unknown, binary = true): Tensor {
+export function condTensor(fn: string, cond: unknown, binary = true, name = 'cond'): Tensor {
   if (cond instanceof Tensor) {
     const d = cond.data;
     for (let i = 0; binary && i < d.length; i++) {
       const v = d[i]!;
       if (v !== 0 && v !== 1) {
         throw new ValueError(
-          `${fn}: cond must contain only 0 and 1 (as the comparison ops return), got ${show(v)} at flat index ${i}`,
+          `${fn}: ${name} must contain only 0 and 1 (as the comparison ops return), got ${show(v)} at flat index ${i}`,
         );
       }
     }
     return cond;
   }
   try {
-    return tensor(toNumbers(fn, cond));
+    return tensor(toNumbers(fn, name, cond));
   } catch (e) {
     // tensor() names itself; say which argument of where was at fault.
-    if (e instanceof ShapeError) throw new ShapeError(`${fn}: cond is ragged: ${e.message}`);
+    if (e instanceof ShapeError) throw new ShapeError(`${fn}: ${name} is ragged: ${e.message}`);
     throw e;
   }
 }

@@ -524,7 +524,7 @@ describe('maskedFill', () => {
       ),
     ).toThrow("maskedFill: mask of shape [2,2] does not broadcast to x's shape [2]");
     expect(() => maskedFill(tensor([1, 2]), tensor([0, 2]), 0)).toThrow(
-      'maskedFill: cond must contain only 0 and 1 (as the comparison ops return), got 2 at flat index 1',
+      'maskedFill: mask must contain only 0 and 1 (as the comparison ops return), got 2 at flat index 1',
     );
     expect(() => maskedFill(tensor([1]), [true], 'x' as unknown as number)).toThrow(
       'maskedFill: value must be a number, got "x"',
@@ -700,7 +700,8 @@ describe('index (NumPy-style)', () => {
       'index: indices[0] must be an integer, a slice string, null, an integer array or a boolean mask, got [object Object]',
     );
     expect(() => index(m(), tensor([0, 2]))).toThrow(
-      'index: cond must contain only 0 and 1 (as the comparison ops return), got 2 at flat index 1',
+      "index: indices[0] is a float32 Tensor, read as a 0/1 mask, but holds other values; pass integer positions as an int32 Tensor (cast(t, 'int32')) or an array, got Tensor([2], float32)",
     );
+    expect(() => index(m(), [true, [false]] as never)).toThrow(/index: indices\[0\] is ragged/);
   });
 });
