@@ -1,3 +1,5 @@
 export { MyelinError, ShapeError, ValueError, ModelFormatError } from './errors.js';
 export type { DType, FloatArray } from './typed.js';
 export type { Shape } from './shape.js';
+export { getLimits, setLimits } from './limits.js';
+export type { Limits } from './limits.js';
