@@ -16,6 +16,6 @@ export type {
   MinMaxScalerJSON,
 } from './scale.js';
 export { parseCsv, readCsv } from './csv.js';
-export type { ParseCsvOptions, ReadCsvOptions } from './csv.js';
+export type { ParseCsvOptions, ReadCsvOptions, CsvLabelOptions, LabeledCsv } from './csv.js';
 export { kFold, stratifiedKFold } from './kfold.js';
 export type { Fold, KFoldOptions } from './kfold.js';
