@@ -24,7 +24,9 @@ function describe(value: unknown, depth: number): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value !== 'object') return String(value as boolean | symbol);
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value !== 'object') return typeof value;
   if (Array.isArray(value)) {
     if (depth > MAX_DEPTH) return '[...]';
     const items = value.slice(0, 8).map((v) => describe(v, depth + 1));

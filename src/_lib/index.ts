@@ -1,3 +1,9 @@
+/**
+ * Error classes, size limits (`setLimits`) and the basic types (`DType`, `Shape`). Import from
+ * `myelin`.
+ *
+ * @module core
+ */
 export { MyelinError, ShapeError, ValueError, ModelFormatError } from './errors.js';
 export type { DType, FloatArray } from './typed.js';
 export type { Shape } from './shape.js';

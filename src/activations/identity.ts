@@ -10,6 +10,8 @@ import { checkInput } from './_check.js';
  * import { identity, tensor } from 'myelin';
  * identity(tensor([1, -1])).toArray(); // [1, -1]
  * ```
+ *
+ * @group Activations
  */
 export const identity = defineActivation('identity', (x: Tensor): Tensor =>
   checkInput('identity', x),

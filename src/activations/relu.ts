@@ -15,6 +15,8 @@ import { checkInput } from './_check.js';
  * import { relu, tensor } from 'myelin';
  * relu(tensor([-2, 3, 0.5])).toArray(); // [0, 3, 0.5]
  * ```
+ *
+ * @group Activations
  */
 export const relu = defineActivation('relu', (x: Tensor): Tensor => {
   const t = checkInput('relu', x);

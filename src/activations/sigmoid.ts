@@ -14,6 +14,8 @@ import { checkInput } from './_check.js';
  * import { sigmoid, tensor } from 'myelin';
  * sigmoid(tensor([0, 2])).toArray(); // [0.5, 0.8807971]
  * ```
+ *
+ * @group Activations
  */
 export const sigmoid = defineActivation('sigmoid', (x: Tensor): Tensor => {
   const t = checkInput('sigmoid', x);

@@ -15,6 +15,8 @@ import { checkInput } from './_check.js';
  * import { silu, tensor } from 'myelin';
  * silu(tensor([-1, 1], { dtype: 'float64' })).toArray(); // [-0.2689414213699951, 0.7310585786300049]
  * ```
+ *
+ * @group Activations
  */
 export const silu = defineActivation('silu', (x: Tensor): Tensor => {
   const t = checkInput('silu', x);
@@ -59,5 +61,7 @@ export const silu = defineActivation('silu', (x: Tensor): Tensor => {
  * import { swish, silu } from 'myelin';
  * console.log(swish === silu, swish.activationName); // true 'silu'
  * ```
+ *
+ * @group Activations
  */
 export const swish: Activation = silu;

@@ -14,6 +14,8 @@ import { checkInput } from './_check.js';
  * import { softsign, tensor } from 'myelin';
  * softsign(tensor([-1, 3])).toArray(); // [-0.5, 0.75]
  * ```
+ *
+ * @group Activations
  */
 export const softsign = defineActivation('softsign', (x: Tensor): Tensor => {
   const t = checkInput('softsign', x);

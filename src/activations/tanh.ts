@@ -12,6 +12,8 @@ import { checkInput } from './_check.js';
  * import { tanh, tensor } from 'myelin';
  * tanh(tensor([-2, 3, 0.5])).toArray(); // [-0.9640276, 0.9950548, 0.4621172]
  * ```
+ *
+ * @group Activations
  */
 export const tanh = defineActivation('tanh', (x: Tensor): Tensor => {
   const t = checkInput('tanh', x);

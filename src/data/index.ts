@@ -1,3 +1,9 @@
+/**
+ * Data preparation: batches, train/test splits, k-fold, one-hot labels, scaling and CSV reading.
+ * Import from `myelin` or `myelin/data`.
+ *
+ * @module data
+ */
 export { oneHot } from './onehot.js';
 export type { OneHotOptions } from './onehot.js';
 export { takeRows } from './rows.js';

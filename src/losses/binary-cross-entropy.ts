@@ -18,6 +18,8 @@ import { checkSameShape, defineLoss, elementwiseLoss, reductionOf } from './_uti
  * import { binaryCrossEntropy, tensor } from 'myelin';
  * binaryCrossEntropy(tensor([0.8, 0.4]), tensor([1, 0])).item(); // −(log 0.8 + log 0.6)/2 ≈ 0.3670
  * ```
+ *
+ * @group Losses
  */
 export const binaryCrossEntropy: Loss = /* @__PURE__ */ defineLoss(
   'binaryCrossEntropy',
@@ -55,6 +57,8 @@ export const binaryCrossEntropy: Loss = /* @__PURE__ */ defineLoss(
  * binaryCrossEntropyWithLogits(tensor([0]), tensor([1])).item(); // log 2 ≈ 0.6931
  * binaryCrossEntropyWithLogits(tensor([-1000]), tensor([1])).item(); // 1000 (no overflow)
  * ```
+ *
+ * @group Losses
  */
 export const binaryCrossEntropyWithLogits: Loss = /* @__PURE__ */ defineLoss(
   'binaryCrossEntropyWithLogits',

@@ -14,6 +14,8 @@ const sign = (d: number): number => (d > 0 ? 1 : d < 0 ? -1 : 0);
  * import { mae, tensor } from 'myelin';
  * mae(tensor([1, 2]), tensor([0, 4])).item(); // (1 + 2)/2 = 1.5
  * ```
+ *
+ * @group Losses
  */
 export const mae: Loss = /* @__PURE__ */ defineLoss(
   'mae',

@@ -14,6 +14,8 @@ import { checkSameShape, defineLoss, elementwiseLoss, reductionOf } from './_uti
  * mse(tensor([1, 2]), tensor([0, 4])).item();                      // (1 + 4)/2 = 2.5
  * mse(tensor([1, 2]), tensor([0, 4]), { reduction: 'sum' }).item(); // 5
  * ```
+ *
+ * @group Losses
  */
 export const mse: Loss = /* @__PURE__ */ defineLoss(
   'mse',

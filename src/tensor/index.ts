@@ -1,3 +1,9 @@
+/**
+ * Tensors: the `Tensor` type and the functions that create one (`tensor`, `zeros`,
+ * `randomNormal`, ...). Import from `myelin` or `myelin/tensor`.
+ *
+ * @module tensor
+ */
 export { Tensor, isTensor } from './tensor.js';
 export type { NestedArray, GradNode } from './tensor.js';
 export {
