@@ -106,6 +106,13 @@ export function assertDtype(fn: string, dtype: unknown): 'float32' | 'float64' {
   return dtype;
 }
 
+/** Any tensor dtype: 'float32', 'float64' or 'int32'. */
+export function assertAnyDtype(fn: string, dtype: unknown): 'float32' | 'float64' | 'int32' {
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32')
+    fail(fn, 'dtype', '"float32", "float64" or "int32"', dtype);
+  return dtype;
+}
+
 /** An options object: an object that is neither null nor an array. */
 export function assertOptions(
   fn: string,

@@ -1,32 +1,27 @@
 import { assertNumber } from '../_lib/assert.js';
-import { allocate } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineConfigurable, type ConfigurableActivation } from './define.js';
-import { checkInput } from './_check.js';
+import type { FloatArray } from '../_lib/typed.js';
+import { makeConfigurable, type ActivationKernel, type ConfigurableActivation } from './define.js';
 
 /** Settings of {@link elu}: the saturation value −alpha for large negative inputs. */
 export type EluConfig = { alpha: number };
 
-function eluWith(x: Tensor, alpha: number): Tensor {
-  const t = checkInput('elu', x);
-  const src = t.data;
-  const y = allocate(t.dtype, t.size);
-  // expm1 rather than exp − 1: exact near 0, where exp(x) − 1 cancels. expm1(−∞) = −1.
-  for (let i = 0; i < y.length; i++) {
-    const v = src[i]!;
-    y[i] = v > 0 ? v : alpha * Math.expm1(v);
-  }
-  return record('elu', new Tensor(y, t.shape), [t], (g) => {
-    const d = allocate(t.dtype, t.size);
-    const gd = g.data;
+function eluKernel(alpha: number): ActivationKernel {
+  return {
+    // expm1 rather than exp − 1: exact near 0, where exp(x) − 1 cancels. expm1(−∞) = −1.
+    forward(x: FloatArray, y: FloatArray): void {
+      for (let i = 0; i < y.length; i++) {
+        const v = x[i]!;
+        y[i] = v > 0 ? v : alpha * Math.expm1(v);
+      }
+    },
     // d/dx alpha·(eˣ − 1) = alpha·eˣ; at 0 PyTorch takes this branch (alpha·g).
-    for (let i = 0; i < d.length; i++) {
-      const v = src[i]!;
-      d[i] = v > 0 ? gd[i]! : gd[i]! * alpha * Math.exp(v);
-    }
-    return [new Tensor(d, t.shape)];
-  });
+    backward(x: FloatArray, _y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+      for (let i = 0; i < gx.length; i++) {
+        const v = x[i]!;
+        gx[i] = v > 0 ? gy[i]! : gy[i]! * alpha * Math.exp(v);
+      }
+    },
+  };
 }
 
 /**
@@ -44,10 +39,10 @@ function eluWith(x: Tensor, alpha: number): Tensor {
  *
  * @group Activations
  */
-export const elu: ConfigurableActivation<EluConfig> = /* @__PURE__ */ defineConfigurable<EluConfig>(
+export const elu: ConfigurableActivation<EluConfig> = /* @__PURE__ */ makeConfigurable<EluConfig>(
   'elu',
   { alpha: 1 },
-  (c) => (x) => eluWith(x, c.alpha),
+  (c) => eluKernel(c.alpha),
   (c) => {
     assertNumber('elu', 'alpha', c.alpha);
   },

@@ -1,10 +1,7 @@
 import { assertOneOf } from '../_lib/assert.js';
-import { allocate, type FloatArray } from '../_lib/typed.js';
-import { isGradEnabled, record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineConfigurable, type ConfigurableActivation } from './define.js';
+import type { FloatArray } from '../_lib/typed.js';
+import { makeConfigurable, type ActivationKernel, type ConfigurableActivation } from './define.js';
 import { erfc } from './_erf.js';
-import { checkInput } from './_check.js';
 
 /** Settings of {@link gelu}: 'none' for the exact x·Φ(x), 'tanh' for the tanh approximation. */
 export type GeluConfig = { approximate: 'none' | 'tanh' };
@@ -45,36 +42,35 @@ function geluTanh(src: FloatArray, y: FloatArray, sig: Float64Array | null): voi
   }
 }
 
-function geluWith(x: Tensor, approximate: 'none' | 'tanh'): Tensor {
-  const t = checkInput('gelu', x);
-  const src = t.data;
-  const y = allocate(t.dtype, t.size);
-  // Φ(x) (or σ(2u)) kept in float64 for the backward pass, only when it will run
-  // (record() keeps the graph exactly when this holds).
-  const keep = isGradEnabled() && t.requiresGrad ? new Float64Array(t.size) : null;
-  if (approximate === 'tanh') geluTanh(src, y, keep);
-  else geluExact(src, y, keep);
-  return record('gelu', new Tensor(y, t.shape), [t], (g) => {
-    const p = keep!;
-    const d = allocate(t.dtype, t.size);
-    const gd = g.data;
-    if (approximate === 'tanh') {
-      for (let i = 0; i < d.length; i++) {
-        const v = src[i]!,
-          s = p[i]!;
-        const q = s * (1 - s);
-        // q = 0 in both saturated tails (and ±∞): the second term vanishes there.
-        d[i] = gd[i]! * (q === 0 ? s : s + 2 * K * v * q * (1 + 3 * C * v * v));
+function geluKernel(approximate: 'none' | 'tanh'): ActivationKernel {
+  const tanhForm = approximate === 'tanh';
+  return {
+    forward(x: FloatArray, y: FloatArray): void {
+      if (tanhForm) geluTanh(x, y, null);
+      else geluExact(x, y, null);
+    },
+    // Φ(x) (or σ(2u)) is recomputed from x in float64, exactly as forward computed it.
+    backward(x: FloatArray, _y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+      const p = new Float64Array(x.length);
+      if (tanhForm) {
+        geluTanh(x, gx, p);
+        for (let i = 0; i < gx.length; i++) {
+          const v = x[i]!,
+            s = p[i]!;
+          const q = s * (1 - s);
+          // q = 0 in both saturated tails (and ±∞): the second term vanishes there.
+          gx[i] = gy[i]! * (q === 0 ? s : s + 2 * K * v * q * (1 + 3 * C * v * v));
+        }
+      } else {
+        geluExact(x, gx, p);
+        for (let i = 0; i < gx.length; i++) {
+          const v = x[i]!;
+          const pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+          gx[i] = gy[i]! * (pdf === 0 ? p[i]! : p[i]! + v * pdf);
+        }
       }
-    } else {
-      for (let i = 0; i < d.length; i++) {
-        const v = src[i]!;
-        const pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-        d[i] = gd[i]! * (pdf === 0 ? p[i]! : p[i]! + v * pdf);
-      }
-    }
-    return [new Tensor(d, t.shape)];
-  });
+    },
+  };
 }
 
 /**
@@ -99,10 +95,10 @@ function geluWith(x: Tensor, approximate: 'none' | 'tanh'): Tensor {
  * @group Activations
  */
 export const gelu: ConfigurableActivation<GeluConfig> =
-  /* @__PURE__ */ defineConfigurable<GeluConfig>(
+  /* @__PURE__ */ makeConfigurable<GeluConfig>(
     'gelu',
     { approximate: 'none' },
-    (c) => (x) => geluWith(x, c.approximate),
+    (c) => geluKernel(c.approximate),
     (c) => {
       assertOneOf('gelu', 'approximate', c.approximate, ['none', 'tanh']);
     },

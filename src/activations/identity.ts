@@ -1,5 +1,6 @@
+import type { FloatArray } from '../_lib/typed.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { defineActivation } from './define.js';
+import { makeActivation } from './define.js';
 import { checkInput } from './_check.js';
 
 /**
@@ -13,6 +14,18 @@ import { checkInput } from './_check.js';
  *
  * @group Activations
  */
-export const identity = defineActivation('identity', (x: Tensor): Tensor =>
-  checkInput('identity', x),
+export const identity = /* @__PURE__ */ makeActivation(
+  'identity',
+  {
+    forward(x: FloatArray, y: FloatArray): void {
+      y.set(x);
+    },
+    backward(_x: FloatArray, _y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+      gx.set(gy);
+    },
+    linear: true,
+  },
+  {},
+  // As a function it hands back its input itself, as torch.nn.Identity does.
+  (x: Tensor): Tensor => checkInput('identity', x),
 );

@@ -1,29 +1,24 @@
 import { assertNumber } from '../_lib/assert.js';
-import { allocate } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineConfigurable, type ConfigurableActivation } from './define.js';
-import { checkInput } from './_check.js';
+import type { FloatArray } from '../_lib/typed.js';
+import { makeConfigurable, type ActivationKernel, type ConfigurableActivation } from './define.js';
 
 /** Settings of {@link leakyRelu}: the slope for negative inputs. */
 export type LeakyReluConfig = { alpha: number };
 
-function leakyReluWith(x: Tensor, alpha: number): Tensor {
-  const t = checkInput('leakyRelu', x);
-  const src = t.data;
-  const y = allocate(t.dtype, t.size);
-  // NaN > 0 is false, so NaN goes to alpha·NaN = NaN.
-  for (let i = 0; i < y.length; i++) {
-    const v = src[i]!;
-    y[i] = v > 0 ? v : alpha * v;
-  }
-  return record('leakyRelu', new Tensor(y, t.shape), [t], (g) => {
-    const d = allocate(t.dtype, t.size);
-    const gd = g.data;
+function leakyReluKernel(alpha: number): ActivationKernel {
+  return {
+    // NaN > 0 is false, so NaN goes to alpha·NaN = NaN.
+    forward(x: FloatArray, y: FloatArray): void {
+      for (let i = 0; i < y.length; i++) {
+        const v = x[i]!;
+        y[i] = v > 0 ? v : alpha * v;
+      }
+    },
     // Slope alpha at exactly 0, as PyTorch's leaky_relu_backward (x > 0 ? g : alpha·g).
-    for (let i = 0; i < d.length; i++) d[i] = src[i]! > 0 ? gd[i]! : alpha * gd[i]!;
-    return [new Tensor(d, t.shape)];
-  });
+    backward(x: FloatArray, _y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+      for (let i = 0; i < gx.length; i++) gx[i] = x[i]! > 0 ? gy[i]! : alpha * gy[i]!;
+    },
+  };
 }
 
 /**
@@ -43,10 +38,10 @@ function leakyReluWith(x: Tensor, alpha: number): Tensor {
  * @group Activations
  */
 export const leakyRelu: ConfigurableActivation<LeakyReluConfig> =
-  /* @__PURE__ */ defineConfigurable<LeakyReluConfig>(
+  /* @__PURE__ */ makeConfigurable<LeakyReluConfig>(
     'leakyRelu',
     { alpha: 0.01 },
-    (c) => (x) => leakyReluWith(x, c.alpha),
+    (c) => leakyReluKernel(c.alpha),
     (c) => {
       assertNumber('leakyRelu', 'alpha', c.alpha);
     },

@@ -1,9 +1,6 @@
-import { allocate } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
+import type { FloatArray } from '../_lib/typed.js';
 import { reluBackwardSlot, reluSlot } from '../kernels/relu.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineActivation } from './define.js';
-import { checkInput } from './_check.js';
+import { makeActivation } from './define.js';
 
 /**
  * Rectified linear unit max(0, x), as `torch.relu`. Gradient: g where x > 0,
@@ -18,13 +15,13 @@ import { checkInput } from './_check.js';
  *
  * @group Activations
  */
-export const relu = defineActivation('relu', (x: Tensor): Tensor => {
-  const t = checkInput('relu', x);
-  const y = allocate(t.dtype, t.size);
-  reluSlot.impl(t.data, y, t.size);
-  return record('relu', new Tensor(y, t.shape), [t], (g) => {
-    const d = allocate(t.dtype, t.size);
-    reluBackwardSlot.impl(t.data, g.data, d, t.size);
-    return [new Tensor(d, t.shape)];
-  });
+export const relu = /* @__PURE__ */ makeActivation('relu', {
+  relu: true,
+  forward(x: FloatArray, y: FloatArray): void {
+    reluSlot.impl(x, y, x.length);
+  },
+  // Gradient where y > 0, which is where x > 0 (the mask a fused dense layer uses too).
+  backward(_x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+    reluBackwardSlot.impl(y, gy, gx, y.length);
+  },
 });

@@ -1,8 +1,5 @@
-import { allocate } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineActivation } from './define.js';
-import { checkInput } from './_check.js';
+import type { FloatArray } from '../_lib/typed.js';
+import { makeActivation } from './define.js';
 
 // The fixed-point constants of Klambauer et al., which PyTorch writes as
 // alpha = 1.6732632423543772848170429916717 and scale = 1.0507009873554804934193349852946;
@@ -26,21 +23,17 @@ const SCALE = 1.0507009873554805;
  *
  * @group Activations
  */
-export const selu = defineActivation('selu', (x: Tensor): Tensor => {
-  const t = checkInput('selu', x);
-  const src = t.data;
-  const y = allocate(t.dtype, t.size);
-  for (let i = 0; i < y.length; i++) {
-    const v = src[i]!;
-    y[i] = v > 0 ? SCALE * v : SCALE * ALPHA * Math.expm1(v);
-  }
-  return record('selu', new Tensor(y, t.shape), [t], (g) => {
-    const d = allocate(t.dtype, t.size);
-    const gd = g.data;
-    for (let i = 0; i < d.length; i++) {
-      const v = src[i]!;
-      d[i] = v > 0 ? SCALE * gd[i]! : gd[i]! * SCALE * ALPHA * Math.exp(v);
+export const selu = /* @__PURE__ */ makeActivation('selu', {
+  forward(x: FloatArray, y: FloatArray): void {
+    for (let i = 0; i < y.length; i++) {
+      const v = x[i]!;
+      y[i] = v > 0 ? SCALE * v : SCALE * ALPHA * Math.expm1(v);
     }
-    return [new Tensor(d, t.shape)];
-  });
+  },
+  backward(x: FloatArray, _y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+    for (let i = 0; i < gx.length; i++) {
+      const v = x[i]!;
+      gx[i] = v > 0 ? SCALE * gy[i]! : gy[i]! * SCALE * ALPHA * Math.exp(v);
+    }
+  },
 });

@@ -1,8 +1,5 @@
-import { allocate } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineActivation } from './define.js';
-import { checkInput } from './_check.js';
+import type { FloatArray } from '../_lib/typed.js';
+import { makeActivation } from './define.js';
 
 /**
  * Logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ), computed without overflow for any x
@@ -17,22 +14,18 @@ import { checkInput } from './_check.js';
  *
  * @group Activations
  */
-export const sigmoid = defineActivation('sigmoid', (x: Tensor): Tensor => {
-  const t = checkInput('sigmoid', x);
-  const src = t.data;
-  const y = allocate(t.dtype, t.size);
-  for (let i = 0; i < y.length; i++) {
-    const v = src[i]!;
-    if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
-    else {
-      const e = Math.exp(v);
-      y[i] = e / (1 + e);
+export const sigmoid = /* @__PURE__ */ makeActivation('sigmoid', {
+  forward(x: FloatArray, y: FloatArray): void {
+    for (let i = 0; i < y.length; i++) {
+      const v = x[i]!;
+      if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
+      else {
+        const e = Math.exp(v);
+        y[i] = e / (1 + e);
+      }
     }
-  }
-  return record('sigmoid', new Tensor(y, t.shape), [t], (g) => {
-    const d = allocate(t.dtype, t.size);
-    const gd = g.data;
-    for (let i = 0; i < d.length; i++) d[i] = gd[i]! * y[i]! * (1 - y[i]!);
-    return [new Tensor(d, t.shape)];
-  });
+  },
+  backward(_x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+    for (let i = 0; i < gx.length; i++) gx[i] = gy[i]! * y[i]! * (1 - y[i]!);
+  },
 });

@@ -1,8 +1,12 @@
-import { allocate } from '../_lib/typed.js';
-import { isGradEnabled, record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineActivation, type Activation } from './define.js';
-import { checkInput } from './_check.js';
+import type { FloatArray } from '../_lib/typed.js';
+import { makeActivation, type Activation } from './define.js';
+
+/** σ(v) without overflow: eᵛ/(1 + eᵛ) for v < 0. */
+function sigma(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
 
 /**
  * Sigmoid linear unit x·σ(x), as `torch.nn.SiLU` and Keras's `silu`/`swish`.
@@ -18,35 +22,23 @@ import { checkInput } from './_check.js';
  *
  * @group Activations
  */
-export const silu = defineActivation('silu', (x: Tensor): Tensor => {
-  const t = checkInput('silu', x);
-  const src = t.data;
-  const y = allocate(t.dtype, t.size);
-  // σ(x) kept in float64 for the backward pass, only when it will run
-  // (record() keeps the graph exactly when this holds).
-  const sig = isGradEnabled() && t.requiresGrad ? new Float64Array(t.size) : null;
-  for (let i = 0; i < y.length; i++) {
-    const v = src[i]!;
-    let s: number;
-    if (v >= 0) s = 1 / (1 + Math.exp(-v));
-    else {
-      const e = Math.exp(v); // eˣ/(1 + eˣ): no overflow for very negative x
-      s = e / (1 + e);
+export const silu = /* @__PURE__ */ makeActivation('silu', {
+  forward(x: FloatArray, y: FloatArray): void {
+    for (let i = 0; i < y.length; i++) {
+      const v = x[i]!;
+      const s = sigma(v);
+      y[i] = s === 0 ? -0 : v * s; // −∞·0 would be NaN; the limit is 0
     }
-    if (sig !== null) sig[i] = s;
-    y[i] = s === 0 ? -0 : v * s; // −∞·0 would be NaN; the limit is 0
-  }
-  return record('silu', new Tensor(y, t.shape), [t], (g) => {
-    const d = allocate(t.dtype, t.size);
-    const gd = g.data;
-    for (let i = 0; i < d.length; i++) {
-      const s = sig![i]!;
+  },
+  backward(x: FloatArray, _y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+    for (let i = 0; i < gx.length; i++) {
+      const v = x[i]!;
+      const s = sigma(v);
       const q = s * (1 - s);
       // q = 0 in the saturated tails (and ±∞), where x·q would be ∞·0.
-      d[i] = gd[i]! * (q === 0 ? s : s + src[i]! * q);
+      gx[i] = gy[i]! * (q === 0 ? s : s + v * q);
     }
-    return [new Tensor(d, t.shape)];
-  });
+  },
 });
 
 /**

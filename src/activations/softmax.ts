@@ -1,11 +1,14 @@
 import { fail } from '../_lib/assert.js';
 import { normalizeAxis } from '../_lib/shape.js';
-import { allocate, type FloatArray } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
+import type { FloatArray } from '../_lib/typed.js';
 import { logSoftmaxSlot, softmaxSlot } from '../kernels/softmax.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineConfigurable, type ConfigurableActivation } from './define.js';
-import { checkInput } from './_check.js';
+import type { Tensor } from '../tensor/tensor.js';
+import {
+  kernelFunction,
+  makeConfigurable,
+  type ActivationKernel,
+  type ConfigurableActivation,
+} from './define.js';
 
 /** x viewed as [outer, n, inner] around `axis`. */
 export function splitAround(shape: readonly number[], axis: number): [number, number, number] {
@@ -25,44 +28,59 @@ function forEachLine(
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(o * n * inner + i, inner);
 }
 
-function softmaxAlong(x: Tensor, axisArg: number): Tensor {
-  const t = checkInput('softmax', x);
-  // A scalar is a line of one element (axis 0 or -1), as in PyTorch: softmax = 1.
-  const axis = normalizeAxis('softmax', axisArg, Math.max(t.rank, 1));
-  const [outer, n, inner] = splitAround(t.shape, axis);
-  const y = allocate(t.dtype, t.size);
-  softmaxSlot.impl(t.data, y, outer, n, inner);
-  return record('softmax', new Tensor(y, t.shape), [t], (g) => {
-    // dx = y ⊙ (g − Σ g⊙y along the axis): the Jacobian-vector product of softmax.
-    const d: FloatArray = allocate(t.dtype, t.size);
-    const gd = g.data;
-    forEachLine(outer, n, inner, (base, s) => {
-      let dot = 0;
-      for (let q = 0; q < n; q++) dot += gd[base + q * s]! * y[base + q * s]!;
-      for (let q = 0; q < n; q++) d[base + q * s] = y[base + q * s]! * (gd[base + q * s]! - dot);
-    });
-    return [new Tensor(d, t.shape)];
-  });
+/** The shape of data along `axisArg` as [outer, n, inner] (a scalar is a line of one element, as in PyTorch). */
+function lines(fn: string, shape: readonly number[], axisArg: number): [number, number, number] {
+  const axis = normalizeAxis(fn, axisArg, Math.max(shape.length, 1));
+  return splitAround(shape, axis);
 }
 
-function logSoftmaxAlong(x: Tensor, axisArg: number): Tensor {
-  const t = checkInput('logSoftmax', x);
-  const axis = normalizeAxis('logSoftmax', axisArg, Math.max(t.rank, 1));
-  const [outer, n, inner] = splitAround(t.shape, axis);
-  const y = allocate(t.dtype, t.size);
-  logSoftmaxSlot.impl(t.data, y, outer, n, inner);
-  return record('logSoftmax', new Tensor(y, t.shape), [t], (g) => {
+function softmaxKernel(axis: number): ActivationKernel {
+  return {
+    forward(x: FloatArray, y: FloatArray, shape: readonly number[]): void {
+      const [outer, n, inner] = lines('softmax', shape, axis);
+      softmaxSlot.impl(x, y, outer, n, inner);
+    },
+    // dx = y ⊙ (g − Σ g⊙y along the axis): the Jacobian-vector product of softmax.
+    backward(
+      _x: FloatArray,
+      y: FloatArray,
+      gd: FloatArray,
+      d: FloatArray,
+      shape: readonly number[],
+    ): void {
+      const [outer, n, inner] = lines('softmax', shape, axis);
+      forEachLine(outer, n, inner, (base, s) => {
+        let dot = 0;
+        for (let q = 0; q < n; q++) dot += gd[base + q * s]! * y[base + q * s]!;
+        for (let q = 0; q < n; q++) d[base + q * s] = y[base + q * s]! * (gd[base + q * s]! - dot);
+      });
+    },
+  };
+}
+
+function logSoftmaxKernel(axis: number): ActivationKernel {
+  return {
+    forward(x: FloatArray, y: FloatArray, shape: readonly number[]): void {
+      const [outer, n, inner] = lines('logSoftmax', shape, axis);
+      logSoftmaxSlot.impl(x, y, outer, n, inner);
+    },
     // dx = g − softmax(x)·Σ g along the axis, with softmax(x) = exp(y).
-    const d = allocate(t.dtype, t.size);
-    const gd = g.data;
-    forEachLine(outer, n, inner, (base, s) => {
-      let total = 0;
-      for (let q = 0; q < n; q++) total += gd[base + q * s]!;
-      for (let q = 0; q < n; q++)
-        d[base + q * s] = gd[base + q * s]! - Math.exp(y[base + q * s]!) * total;
-    });
-    return [new Tensor(d, t.shape)];
-  });
+    backward(
+      _x: FloatArray,
+      y: FloatArray,
+      gd: FloatArray,
+      d: FloatArray,
+      shape: readonly number[],
+    ): void {
+      const [outer, n, inner] = lines('logSoftmax', shape, axis);
+      forEachLine(outer, n, inner, (base, s) => {
+        let total = 0;
+        for (let q = 0; q < n; q++) total += gd[base + q * s]!;
+        for (let q = 0; q < n; q++)
+          d[base + q * s] = gd[base + q * s]! - Math.exp(y[base + q * s]!) * total;
+      });
+    },
+  };
 }
 
 // The axis is checked against the rank only when a tensor arrives; here only that it is an integer.
@@ -81,15 +99,17 @@ export interface SoftmaxActivation extends ConfigurableActivation<{ axis: number
 
 function withAxisArgument(
   base: ConfigurableActivation<{ axis: number }>,
-  along: (x: Tensor, axis: number) => Tensor,
+  kernelOf: (axis: number) => ActivationKernel,
 ): SoftmaxActivation {
+  const name = base.activationName;
   const f = ((x: Tensor, axis?: number) =>
-    along(x, axis ?? (base.config.axis as number))) as SoftmaxActivation;
+    axis === undefined ? base(x) : kernelFunction(name, kernelOf(axis))(x)) as SoftmaxActivation;
   Object.defineProperties(f, {
-    name: { value: base.activationName },
-    activationName: { value: base.activationName },
+    name: { value: name },
+    activationName: { value: name },
     config: { value: base.config },
-    with: { value: (c: Partial<{ axis: number }>) => withAxisArgument(base.with(c), along) },
+    kernel: { value: base.kernel },
+    with: { value: (c: Partial<{ axis: number }>) => withAxisArgument(base.with(c), kernelOf) },
   });
   return f;
 }
@@ -110,13 +130,8 @@ function withAxisArgument(
  * @group Activations
  */
 export const softmax: SoftmaxActivation = /* @__PURE__ */ withAxisArgument(
-  defineConfigurable(
-    'softmax',
-    { axis: -1 },
-    (c) => (x) => softmaxAlong(x, c.axis),
-    checkAxis('softmax'),
-  ),
-  softmaxAlong,
+  makeConfigurable('softmax', { axis: -1 }, (c) => softmaxKernel(c.axis), checkAxis('softmax')),
+  softmaxKernel,
 );
 
 /**
@@ -133,11 +148,11 @@ export const softmax: SoftmaxActivation = /* @__PURE__ */ withAxisArgument(
  * @group Activations
  */
 export const logSoftmax: SoftmaxActivation = /* @__PURE__ */ withAxisArgument(
-  defineConfigurable(
+  makeConfigurable(
     'logSoftmax',
     { axis: -1 },
-    (c) => (x) => logSoftmaxAlong(x, c.axis),
+    (c) => logSoftmaxKernel(c.axis),
     checkAxis('logSoftmax'),
   ),
-  logSoftmaxAlong,
+  logSoftmaxKernel,
 );

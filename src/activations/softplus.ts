@@ -1,42 +1,37 @@
 import { assertNumber } from '../_lib/assert.js';
-import { allocate } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineConfigurable, type ConfigurableActivation } from './define.js';
-import { checkInput } from './_check.js';
+import type { FloatArray } from '../_lib/typed.js';
+import { makeConfigurable, type ActivationKernel, type ConfigurableActivation } from './define.js';
 
 /** Settings of {@link softplus}: sharpness `beta` and the `threshold` on β·x above which it is linear. */
 export type SoftplusConfig = { beta: number; threshold: number };
 
-function softplusWith(x: Tensor, beta: number, threshold: number): Tensor {
-  const t = checkInput('softplus', x);
-  const src = t.data;
-  const y = allocate(t.dtype, t.size);
-  // log1p(exp(βx))/β; above the threshold it equals x to within e^(−threshold)
-  // (2e-9 at 20), and exp would overflow from βx ≈ 710. NaN fails the test
-  // and propagates through log1p(exp(NaN)).
-  for (let i = 0; i < y.length; i++) {
-    const v = src[i]!;
-    const z = beta * v;
-    y[i] = z > threshold ? v : Math.log1p(Math.exp(z)) / beta;
-  }
-  return record('softplus', new Tensor(y, t.shape), [t], (g) => {
-    const d = allocate(t.dtype, t.size);
-    const gd = g.data;
-    // d/dx = σ(βx), written to stay finite for any βx; 1 in the linear region.
-    for (let i = 0; i < d.length; i++) {
-      const z = beta * src[i]!;
-      let s: number;
-      if (z > threshold) s = 1;
-      else if (z >= 0) s = 1 / (1 + Math.exp(-z));
-      else {
-        const e = Math.exp(z);
-        s = e / (1 + e);
+function softplusKernel(beta: number, threshold: number): ActivationKernel {
+  return {
+    // log1p(exp(βx))/β; above the threshold it equals x to within e^(−threshold)
+    // (2e-9 at 20), and exp would overflow from βx ≈ 710. NaN fails the test
+    // and propagates through log1p(exp(NaN)).
+    forward(x: FloatArray, y: FloatArray): void {
+      for (let i = 0; i < y.length; i++) {
+        const v = x[i]!;
+        const z = beta * v;
+        y[i] = z > threshold ? v : Math.log1p(Math.exp(z)) / beta;
       }
-      d[i] = gd[i]! * s;
-    }
-    return [new Tensor(d, t.shape)];
-  });
+    },
+    // d/dx = σ(βx), written to stay finite for any βx; 1 in the linear region.
+    backward(x: FloatArray, _y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+      for (let i = 0; i < gx.length; i++) {
+        const z = beta * x[i]!;
+        let s: number;
+        if (z > threshold) s = 1;
+        else if (z >= 0) s = 1 / (1 + Math.exp(-z));
+        else {
+          const e = Math.exp(z);
+          s = e / (1 + e);
+        }
+        gx[i] = gy[i]! * s;
+      }
+    },
+  };
 }
 
 /**
@@ -55,10 +50,10 @@ function softplusWith(x: Tensor, beta: number, threshold: number): Tensor {
  * @group Activations
  */
 export const softplus: ConfigurableActivation<SoftplusConfig> =
-  /* @__PURE__ */ defineConfigurable<SoftplusConfig>(
+  /* @__PURE__ */ makeConfigurable<SoftplusConfig>(
     'softplus',
     { beta: 1, threshold: 20 },
-    (c) => (x) => softplusWith(x, c.beta, c.threshold),
+    (c) => softplusKernel(c.beta, c.threshold),
     (c) => {
       assertNumber('softplus', 'beta', c.beta, { min: 0, minExclusive: true });
       assertNumber('softplus', 'threshold', c.threshold);

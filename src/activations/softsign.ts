@@ -1,8 +1,5 @@
-import { allocate } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineActivation } from './define.js';
-import { checkInput } from './_check.js';
+import type { FloatArray } from '../_lib/typed.js';
+import { makeActivation } from './define.js';
 
 /**
  * Softsign x / (1 + |x|), a tanh-like squashing into (−1, 1) with polynomial
@@ -17,23 +14,19 @@ import { checkInput } from './_check.js';
  *
  * @group Activations
  */
-export const softsign = defineActivation('softsign', (x: Tensor): Tensor => {
-  const t = checkInput('softsign', x);
-  const src = t.data;
-  const y = allocate(t.dtype, t.size);
-  for (let i = 0; i < y.length; i++) {
-    const v = src[i]!;
-    const a = Math.abs(v);
-    // ∞/∞ would be NaN; the limit is ±1.
-    y[i] = a === Infinity ? Math.sign(v) : v / (1 + a);
-  }
-  return record('softsign', new Tensor(y, t.shape), [t], (g) => {
-    const d = allocate(t.dtype, t.size);
-    const gd = g.data;
-    for (let i = 0; i < d.length; i++) {
-      const q = 1 + Math.abs(src[i]!);
-      d[i] = gd[i]! / (q * q);
+export const softsign = /* @__PURE__ */ makeActivation('softsign', {
+  forward(x: FloatArray, y: FloatArray): void {
+    for (let i = 0; i < y.length; i++) {
+      const v = x[i]!;
+      const a = Math.abs(v);
+      // ∞/∞ would be NaN; the limit is ±1.
+      y[i] = a === Infinity ? Math.sign(v) : v / (1 + a);
     }
-    return [new Tensor(d, t.shape)];
-  });
+  },
+  backward(x: FloatArray, _y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+    for (let i = 0; i < gx.length; i++) {
+      const q = 1 + Math.abs(x[i]!);
+      gx[i] = gy[i]! / (q * q);
+    }
+  },
 });

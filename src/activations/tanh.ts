@@ -1,8 +1,5 @@
-import { allocate } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
-import { Tensor } from '../tensor/tensor.js';
-import { defineActivation } from './define.js';
-import { checkInput } from './_check.js';
+import type { FloatArray } from '../_lib/typed.js';
+import { makeActivation } from './define.js';
 
 /**
  * Hyperbolic tangent. Gradient: g·(1 − tanh²(x)), from the output.
@@ -15,15 +12,11 @@ import { checkInput } from './_check.js';
  *
  * @group Activations
  */
-export const tanh = defineActivation('tanh', (x: Tensor): Tensor => {
-  const t = checkInput('tanh', x);
-  const src = t.data;
-  const y = allocate(t.dtype, t.size);
-  for (let i = 0; i < y.length; i++) y[i] = Math.tanh(src[i]!);
-  return record('tanh', new Tensor(y, t.shape), [t], (g) => {
-    const d = allocate(t.dtype, t.size);
-    const gd = g.data;
-    for (let i = 0; i < d.length; i++) d[i] = gd[i]! * (1 - y[i]! * y[i]!);
-    return [new Tensor(d, t.shape)];
-  });
+export const tanh = /* @__PURE__ */ makeActivation('tanh', {
+  forward(x: FloatArray, y: FloatArray): void {
+    for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x[i]!);
+  },
+  backward(_x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray): void {
+    for (let i = 0; i < gx.length; i++) gx[i] = gy[i]! * (1 - y[i]! * y[i]!);
+  },
 });

@@ -1,7 +1,7 @@
 import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { allocate } from '../_lib/typed.js';
-import { Tensor } from '../tensor/tensor.js';
+import { int32GradError, Tensor } from '../tensor/tensor.js';
 import { gradients } from './backward.js';
 import { enableGrad, noGrad } from './graph.js';
 
@@ -15,6 +15,7 @@ function asLeaves(fn: string, args: readonly Tensor[]): Tensor[] {
   return args.map((a, i) => {
     if (!(a instanceof Tensor))
       throw new ValueError(`${fn}: argument ${i} must be a Tensor, got ${show(a)}`);
+    if (a.dtype === 'int32') throw int32GradError(fn);
     // Parameters (leaves that already require grad) are used as they are, so a
     // closure over a model's weights sees the same tensors; anything else is
     // wrapped in a fresh leaf that shares its data (no copy).

@@ -1,6 +1,6 @@
 import { assertDtype, assertPositiveInt, fail } from '../_lib/assert.js';
 import { checkShape, shapeSize } from '../_lib/shape.js';
-import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
+import { asFloat, allocate, type DType, type FloatArray } from '../_lib/typed.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -82,7 +82,7 @@ export function resolve(fn: string, shape: readonly number[], ctx: InitContext =
   const fanIn = ctx.fanIn === undefined ? fans.fanIn : assertPositiveInt(fn, 'fanIn', ctx.fanIn);
   const fanOut =
     ctx.fanOut === undefined ? fans.fanOut : assertPositiveInt(fn, 'fanOut', ctx.fanOut);
-  return { shape: s, rng, dtype, fanIn, fanOut, data: allocate(dtype, shapeSize(s)) };
+  return { shape: s, rng, dtype, fanIn, fanOut, data: asFloat(allocate(dtype, shapeSize(s))) };
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { DType, FloatArray } from '../_lib/typed.js';
+import { allocate, type DType, type TensorData } from '../_lib/typed.js';
 
 /** Bytes per element of each dtype. */
-export const DTYPE_BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8 };
+export const DTYPE_BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4 };
 
 /** Whether this machine stores numbers least-significant byte first (every mainstream CPU does). */
 export function isLittleEndianHost(): boolean {
@@ -17,7 +17,7 @@ export function isLittleEndianHost(): boolean {
  * @param hostLittleEndian The host's byte order (a parameter so tests can exercise the big-endian path).
  */
 export function toLittleEndianBytes(
-  data: FloatArray,
+  data: TensorData,
   hostLittleEndian = isLittleEndianHost(),
 ): Uint8Array {
   const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -33,10 +33,10 @@ export function fromLittleEndianBytes(
   bytes: Uint8Array,
   dtype: DType,
   hostLittleEndian = isLittleEndianHost(),
-): FloatArray {
+): TensorData {
   const size = DTYPE_BYTES[dtype];
   const n = bytes.length / size;
-  const out = dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  const out = allocate(dtype, n);
   const dst = new Uint8Array(out.buffer);
   dst.set(hostLittleEndian ? bytes : reverseEachElement(bytes, size));
   return out;

@@ -1,3 +1,4 @@
+import { asFloat } from '../_lib/typed.js';
 import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
@@ -320,7 +321,7 @@ function readOptimizer(
         why: `(the shape of parameter ${i}${fmtShape(p.shape) === '[1]' ? '' : `, or [1] for a per-parameter count`})`,
         dtypeWhy: asCount ? '(a per-parameter count)' : `(the dtype of parameter ${i})`,
       });
-      out[name] = t.data; // readRecord refused __proto__ and the like
+      out[name] = asFloat(t.data); // readRecord refused __proto__ and the like
     }
     return out;
   });

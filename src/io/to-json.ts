@@ -1,3 +1,4 @@
+import { asFloat } from '../_lib/typed.js';
 import { fail, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import type { FloatArray } from '../_lib/typed.js';
@@ -103,7 +104,7 @@ function layerToJSON(fn: string, layer: Layer, i: number): LayerJSON {
   const weights: Record<string, TensorJSON> = {};
   for (const [name, t] of Object.entries(layer.params)) {
     if (!(t instanceof Tensor)) fail(fn, `${path}.params.${name}`, 'a Tensor', t);
-    weights[name] = encodeTensor(t.data, t.shape);
+    weights[name] = encodeTensor(asFloat(t.data), t.shape);
   }
   const regularizers = regularizersToJSON(fn, `${path}.regularizers`, layer);
   return {

@@ -1,7 +1,7 @@
 import { assertDtype, assertOptions, fail, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
-import type { DType } from '../_lib/typed.js';
+import type { DType, FloatDType } from '../_lib/typed.js';
 import type { Activation, ActivationConfig } from '../activations/define.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
@@ -13,7 +13,7 @@ export interface KindConfig {
   readonly config: Readonly<Record<string, number>>;
 }
 
-export function checkDtype(fn: string, dtype: unknown): DType {
+export function checkDtype(fn: string, dtype: unknown): FloatDType {
   return assertDtype(fn, dtype);
 }
 

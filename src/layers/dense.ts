@@ -1,26 +1,33 @@
 import { assertBoolean, assertKnownKeys, assertPositiveInt, fail } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
-import { allocate, type DType } from '../_lib/typed.js';
-import type { Activation, ActivationConfig } from '../activations/define.js';
+import { asFloat, type FloatArray, type FloatDType } from '../_lib/typed.js';
+import { activationKernel, type Activation, type ActivationConfig } from '../activations/define.js';
 import { identity } from '../activations/identity.js';
-import { record } from '../autograd/graph.js';
 import { glorotUniform } from '../init/variance.js';
 import { zerosInitializer } from '../init/constant.js';
 import type { Initializer } from '../init/initializer.js';
 import { colSumSlot } from '../kernels/bias.js';
 import { denseSlot } from '../kernels/dense.js';
 import { matmulSlot } from '../kernels/matmul.js';
-import { cast } from '../ops/cast.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { ForwardContext, Layer, LayerRegularizers } from './layer.js';
+import type {
+  CompiledLayer,
+  ForwardContext,
+  Layer,
+  LayerBackwardIO,
+  LayerIO,
+  LayerRegularizers,
+  RelevanceIO,
+  RelevanceRule,
+} from './layer.js';
+import { runLayer1 } from './_run.js';
 import {
   activationConfigOf,
   checkActivation,
-  checkCtx,
   checkDtype,
   checkInputTensor,
   checkOptions,
@@ -47,7 +54,7 @@ export interface DenseOptions {
   /** Random stream for the initializers (default: the shared default stream). */
   rng?: Rng;
   /** Parameter element type (default 'float32'). */
-  dtype?: DType;
+  dtype?: FloatDType;
   /** Optional name, kept in the config. */
   name?: string;
   /** Penalty on the kernel, added to the training loss. */
@@ -76,7 +83,7 @@ export interface DenseConfig {
   /** `activation.config`, e.g. `{ alpha: 0.2 }` for a configured leakyRelu. */
   readonly activationConfig: ActivationConfig;
   readonly useBias: boolean;
-  readonly dtype: DType;
+  readonly dtype: FloatDType;
   readonly kernelInitializer: KindConfig;
   readonly biasInitializer: KindConfig;
   readonly kernelRegularizer: KindConfig | null;
@@ -123,47 +130,162 @@ function checkInitializer(name: string, i: unknown): Initializer {
 }
 
 /**
- * The affine map x·W + b (then ReLU when `relu`) as one recorded op.
- * Gradients, with Z = x·W + b and G the gradient of Z (G masked by Z > 0
- * when ReLU is fused, as `relu`'s own rule):
- * ∂x = G·Wᵀ, ∂W = xᵀ·G, ∂b = Σ_rows G. The transposed products go
- * straight to the matmul kernel, so nothing is transposed in memory.
+ * The dense layer's math over buffers, for per-sample input shape
+ * `[...lead, inputs]` (any rank: it acts on the last axis, as Keras's Dense and
+ * PyTorch's Linear), as `rows·Π(lead)` rows of the product:
+ *
+ *   Z = X·W + b,  Y = f(Z)
+ *
+ * A relu activation is fused into the product (the kernels' relu flag); an
+ * identity is skipped; any other activation runs its kernel on Z, which is
+ * kept for the backward pass. Backward, with G = ∂/∂Z (∂/∂Y masked by Y > 0
+ * when fused, or the activation's backward): ∂X = G·Wᵀ, ∂W = Xᵀ·G,
+ * ∂b = Σ_rows G, the transposed products going straight to the matmul
+ * kernel, so nothing is transposed in memory.
  */
-function affine(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): Tensor {
-  const rows = x.shape[0]!,
-    inputs = w.shape[0]!,
-    units = w.shape[1]!;
-  const z = allocate(w.dtype, rows * units);
-  denseSlot.impl(x.data, w.data, b === null ? null : b.data, z, rows, inputs, units, relu);
-  const out = new Tensor(z, [rows, units]);
-  const inputsList = b === null ? [x, w] : [x, w, b];
-  return record(relu ? 'denseRelu' : 'dense', out, inputsList, (g) => {
-    let gz = g.data;
-    if (relu) {
-      const masked = allocate(w.dtype, gz.length);
-      for (let i = 0; i < masked.length; i++) masked[i] = z[i]! > 0 ? gz[i]! : 0;
-      gz = masked;
+function compileDense(
+  layer: { kernel: Tensor; bias: Tensor | null },
+  activation: Activation,
+  inputs: number,
+  units: number,
+  inShape: readonly number[],
+): CompiledLayer {
+  if (inShape.length === 0 || inShape[inShape.length - 1] !== inputs)
+    throw new ShapeError(
+      `dense: input width must be ${inputs} (inputs), got per-sample shape ${fmtShape(inShape)}`,
+    );
+  let lead = 1;
+  for (let i = 0; i < inShape.length - 1; i++) lead *= inShape[i]!;
+  const outShape = [...inShape.slice(0, -1), units];
+  const act = activationKernel(activation);
+  const fused = act.relu === true;
+  const linear = act.linear === true;
+  const separate = !fused && !linear;
+  // The activation's full shape for a batch of `rows`, cached for the last batch size.
+  let shapeRows = -1;
+  let actShape: readonly number[] = [];
+  const shapeFor = (rows: number): readonly number[] => {
+    if (rows !== shapeRows) {
+      shapeRows = rows;
+      actShape = [rows, ...outShape];
     }
-    let dx: Tensor | null = null,
-      dw: Tensor | null = null,
-      db: Tensor | null = null;
-    if (x.requiresGrad) {
-      const d = allocate(w.dtype, rows * inputs);
-      matmulSlot.impl(gz, w.data, d, rows, units, inputs, false, true);
-      dx = new Tensor(d, x.shape);
+    return actShape;
+  };
+  const { kernel, bias } = layer;
+  return {
+    outShapes: [outShape],
+    savedPerRow: separate ? lead * units : 0,
+    scratchPerRow: fused || separate ? lead * units : 0,
+    forward(io: LayerIO): void {
+      const r = io.rows * lead;
+      const x = io.inputs[0]!;
+      const y = io.outputs[0]!;
+      const w = asFloat(kernel.data);
+      const b = bias === null ? null : asFloat(bias.data);
+      if (!separate) {
+        denseSlot.impl(x, w, b, y, r, inputs, units, fused);
+        return;
+      }
+      const z = r * units === io.saved.length ? io.saved : io.saved.subarray(0, r * units);
+      denseSlot.impl(x, w, b, z, r, inputs, units, false);
+      act.forward(z, y, shapeFor(io.rows));
+    },
+    backward(io: LayerBackwardIO): void {
+      const r = io.rows * lead;
+      const n = r * units;
+      const gy = io.gradOutputs[0]!;
+      let gz = gy;
+      if (!linear) {
+        gz = n === io.scratch.length ? io.scratch : io.scratch.subarray(0, n);
+        const y = io.outputs[0]!;
+        if (fused) {
+          // relu's own rule: pass the gradient where the output is > 0.
+          for (let i = 0; i < n; i++) gz[i] = y[i]! > 0 ? gy[i]! : 0;
+        } else {
+          const z = n === io.saved.length ? io.saved : io.saved.subarray(0, n);
+          act.backward(z, y, gy, gz, shapeFor(io.rows));
+        }
+      }
+      const x = io.inputs[0]!;
+      const gw = io.gradParams.kernel;
+      if (gw !== null && gw !== undefined)
+        matmulSlot.impl(x, gz, gw, inputs, r, units, true, false);
+      const gb = io.gradParams.bias;
+      if (gb !== null && gb !== undefined) colSumSlot.impl(gz, gb, r, units);
+      const gx = io.gradInputs[0];
+      if (gx !== null && gx !== undefined)
+        matmulSlot.impl(gz, asFloat(kernel.data), gx, r, units, inputs, false, true);
+    },
+    relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
+      return denseRelevance(
+        io,
+        rule,
+        asFloat(kernel.data),
+        bias === null ? null : asFloat(bias.data),
+        r0(io, lead),
+        inputs,
+        units,
+      );
+    },
+  };
+}
+
+function r0(io: LayerIO, lead: number): number {
+  return io.rows * lead;
+}
+
+/**
+ * Layer-wise relevance propagation through x·W + b (the activation is passed
+ * through, as the rules prescribe): with z_j = Σ_i x_i·w_ij + b_j and R_j the
+ * output relevance, the input relevance is R_i = Σ_j c_ij·R_j / d_j, where
+ *
+ * - 'epsilon' (LRP-ε; ε = 0 gives LRP-0): c_ij = x_i·w_ij,
+ *   d_j = z_j + ε·sign(z_j) (sign(0) taken as +1);
+ * - 'zPlus' (z⁺, the α1β0 rule): c_ij = x_i·max(w_ij, 0) over positive
+ *   inputs' contributions (x_i·w_ij > 0), d_j = Σ_i c_ij (0 when none).
+ *
+ * Bach et al. 2015, https://doi.org/10.1371/journal.pone.0130140;
+ * Montavon et al. 2019, https://doi.org/10.1007/978-3-030-28954-6_10.
+ */
+function denseRelevance(
+  io: RelevanceIO,
+  rule: RelevanceRule,
+  w: FloatArray,
+  b: FloatArray | null,
+  rows: number,
+  inputs: number,
+  units: number,
+): boolean {
+  const x = io.inputs[0]!;
+  const rOut = io.relevanceOutputs[0]!;
+  const rIn = io.relevanceInputs[0]!;
+  const eps = rule.config.epsilon ?? 0;
+  if (rule.name !== 'epsilon' && rule.name !== 'zPlus') return false;
+  const plus = rule.name === 'zPlus';
+  const s = new Float64Array(units);
+  for (let r = 0; r < rows; r++) {
+    const xo = r * inputs,
+      oo = r * units;
+    for (let j = 0; j < units; j++) {
+      let z = plus || b === null ? 0 : b[j]!;
+      for (let i = 0; i < inputs; i++) {
+        const c = x[xo + i]! * w[i * units + j]!;
+        if (!plus || c > 0) z += c;
+      }
+      const d = plus ? z : z + eps * (z >= 0 ? 1 : -1);
+      s[j] = d === 0 ? 0 : rOut[oo + j]! / d;
     }
-    if (w.requiresGrad) {
-      const d = allocate(w.dtype, inputs * units);
-      matmulSlot.impl(x.data, gz, d, inputs, rows, units, true, false);
-      dw = new Tensor(d, w.shape);
+    for (let i = 0; i < inputs; i++) {
+      let acc = 0;
+      const xi = x[xo + i]!;
+      for (let j = 0; j < units; j++) {
+        const c = xi * w[i * units + j]!;
+        if (!plus || c > 0) acc += c * s[j]!;
+      }
+      rIn[xo + i] = acc;
     }
-    if (b !== null && b.requiresGrad) {
-      const d = allocate(w.dtype, units);
-      colSumSlot.impl(gz, d, rows, units);
-      db = new Tensor(d, b.shape);
-    }
-    return b === null ? [dx, dw] : [dx, dw, db];
-  });
+  }
+  return true;
 }
 
 /**
@@ -268,16 +390,13 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
           ...(activityReg === undefined ? {} : { activity: activityReg }),
         };
 
-  const fuseRelu =
-    activation.activationName === 'relu' && Object.keys(activation.config).length === 0;
-  const linear = activation.activationName === 'identity';
-  const outShape = (s: readonly number[]): number[] => {
-    if (s.length !== 1 || s[0] !== inputs) {
+  const outShape = (sh: readonly number[]): number[] => {
+    if (sh.length === 0 || sh[sh.length - 1] !== inputs) {
       throw new ShapeError(
-        `dense: input width must be ${inputs} (inputs), got per-sample shape ${fmtShape(s)}`,
+        `dense: input width must be ${inputs} (inputs), got per-sample shape ${fmtShape(sh)}`,
       );
     }
-    return [units];
+    return [...sh.slice(0, -1), units];
   };
 
   const layer: Dense = {
@@ -286,25 +405,25 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
     params: bias === null ? { kernel } : { kernel, bias },
     trainable,
     inputShape: [inputs],
+    dtype,
+    ...(options.name === undefined ? {} : { name: options.name }),
     outputShape: outShape,
     ...(regularizers === undefined ? {} : { regularizers }),
     activation,
     kernel,
     bias,
+    compile(inShapes: readonly (readonly number[])[]): CompiledLayer {
+      return compileDense(layer, activation, inputs, units, inShapes[0]!);
+    },
     forward(x: Tensor, ctx: ForwardContext): Tensor {
-      let t = checkInputTensor('dense', x);
-      checkCtx('dense', ctx);
-      if (t.rank !== 2 || t.shape[1] !== inputs) {
+      const t = checkInputTensor('dense', x);
+      if (t.rank < 2 || t.shape[t.rank - 1] !== inputs) {
         const hint = t.rank === 1 ? ' (a single sample needs a batch dimension: [[...]])' : '';
         throw new ShapeError(
           `dense: input width must be ${inputs} (inputs), got shape ${fmtShape(t.shape)}${hint}`,
         );
       }
-      if (t.dtype !== dtype) t = cast(t, dtype);
-      let out = affine(t, kernel, bias, fuseRelu);
-      if (!fuseRelu && !linear) out = activation(out);
-      if (activityReg !== undefined && ctx.training) ctx.addLoss?.(activityReg.penalty(out));
-      return out;
+      return runLayer1('dense', layer, t, ctx);
     },
   };
   return layer;

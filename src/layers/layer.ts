@@ -1,3 +1,4 @@
+import type { FloatArray, FloatDType } from '../_lib/typed.js';
 import type { Rng } from '../random/rng.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -24,23 +25,136 @@ export interface LayerRegularizers {
 }
 
 /**
+ * The buffers of one forward call of a compiled layer. Every array is
+ * row-major and batch first: input `i` holds `rows × size(inShapes[i])`
+ * elements, output `j` holds `rows × size(outShapes[j])`. Buffers are owned by
+ * the driver and reused across calls: a kernel must overwrite every output
+ * element and never keep a reference past the call.
+ */
+export interface LayerIO {
+  /** Batch rows in this call. */
+  readonly rows: number;
+  readonly inputs: readonly FloatArray[];
+  readonly outputs: readonly FloatArray[];
+  /**
+   * `rows × savedPerRow` elements the forward pass may write for the backward
+   * pass (pre-activations, dropout masks); the same buffer reaches `backward`.
+   */
+  readonly saved: FloatArray;
+  /** `rows × scratchPerRow` elements of scratch space, not kept between calls. */
+  readonly scratch: FloatArray;
+  /** Training mode: dropout drops, running statistics update. */
+  readonly training: boolean;
+  /** The random stream of this call (dropout masks). */
+  readonly rng: Rng;
+  /**
+   * Per input, a step mask (`1` = a real step, attended to; `0` = padding, as
+   * Keras's masks) of `rows × steps` entries, or null when the input carries
+   * none. Layers that do not use masks ignore it.
+   */
+  readonly masks: readonly (Uint8Array | null)[];
+}
+
+/** The buffers of one backward call: those of the forward call it follows, plus gradients. */
+export interface LayerBackwardIO extends LayerIO {
+  /** Gradient of the objective with respect to each output (read only). */
+  readonly gradOutputs: readonly FloatArray[];
+  /** Where to write each input's gradient (overwrite), or null when it is not needed. */
+  readonly gradInputs: readonly (FloatArray | null)[];
+  /**
+   * Where to write each parameter's gradient (overwrite, same size as the
+   * parameter), by parameter name, or null when it is not needed (a frozen
+   * layer). Every parameter name of the layer is present.
+   */
+  readonly gradParams: Readonly<Record<string, FloatArray | null>>;
+}
+
+/** A relevance-propagation rule, as the explanation module passes it to a layer's hook. */
+export interface RelevanceRule {
+  /** Rule name ('epsilon', 'gamma', 'alphaBeta', 'zB', ...). */
+  readonly name: string;
+  /** Its settings (ε, γ, α, β, bounds). */
+  readonly config: Readonly<Record<string, number>>;
+}
+
+/** The buffers of one relevance-propagation call (after a forward call with `saved` filled). */
+export interface RelevanceIO extends LayerIO {
+  /** Relevance of each output (read only). */
+  readonly relevanceOutputs: readonly FloatArray[];
+  /** Where to write each input's relevance (overwrite). */
+  readonly relevanceInputs: readonly FloatArray[];
+}
+
+/**
+ * A layer's math for given per-sample input shapes and dtype, declared once
+ * and driven by every path of the engine: autograd (`layer.forward` records
+ * one node whose backward is {@link CompiledLayer.backward}), `predict` (a
+ * plan over reused buffers, no graph) and `fit` (the same plan plus the loss,
+ * backward and optimizer step, allocating nothing per batch).
+ */
+export interface CompiledLayer {
+  /** Per-sample output shapes, one per output. */
+  readonly outShapes: readonly (readonly number[])[];
+  /** Elements per batch row kept from forward to backward (default 0). */
+  readonly savedPerRow?: number;
+  /** Elements per batch row of scratch space (default 0). */
+  readonly scratchPerRow?: number;
+  forward(io: LayerIO): void;
+  backward(io: LayerBackwardIO): void;
+  /**
+   * The output's step mask from the inputs' masks (default: the first
+   * input's mask passes through when the output keeps its steps).
+   */
+  outputMask?(io: LayerIO): Uint8Array | null;
+  /**
+   * Relevance propagation: given the relevance of the outputs, write that of
+   * the inputs under `rule`. Returns false when the layer has no such rule.
+   * The explanation module calls only this hook; it never looks at kinds.
+   */
+  relevance?(io: RelevanceIO, rule: RelevanceRule): boolean;
+}
+
+/**
  * A layer: a plain object made by a lowercase factory (`dense(...)` returns a
  * `Dense`). `kind` and the JSON-able `config` describe it for the model
  * format; `params` are its named trainable tensors (leaves with
- * `requiresGrad`), which optimizers update in place.
+ * `requiresGrad`), which optimizers update in place; `state` holds
+ * non-trainable tensors it owns (running statistics, a recurrent layer's
+ * carried state), saved with the model and never handed to an optimizer.
+ *
+ * A layer declares its math once in `compile`; its `forward` is then the
+ * autograd driver of that declaration. A layer without `compile` (written
+ * against the earlier contract) still runs everywhere, through its
+ * `forward` under autograd.
  */
 export interface Layer<K extends string = string, C extends object = object> {
   readonly kind: K;
   readonly config: C;
   readonly params: Readonly<Record<string, Tensor>>;
+  /** Non-trainable tensors the layer owns (default none). */
+  readonly state?: Readonly<Record<string, Tensor>>;
   /** When false, training leaves this layer's params unchanged (freezing, for transfer learning). */
   trainable: boolean;
+  /** The name given to the factory, if any; models give every layer a unique name. */
+  readonly name?: string;
   /** Per-sample input shape this layer requires (batch dimension excluded), or null when it accepts any. */
   readonly inputShape: readonly number[] | null;
+  /** How many inputs the layer takes (default 1; merge layers take several). */
+  readonly arity?: number;
+  /** The dtype the layer computes in (its parameters'); inputs of another dtype are cast. Default: the input's. */
+  readonly dtype?: FloatDType;
   /** Per-sample output shape for a per-sample input shape; throws a ShapeError when the input does not fit. */
   outputShape(inputShape: readonly number[]): number[];
+  /** For layers of several inputs (`arity` > 1): the per-sample output shape for theirs. */
+  outputShapes?(inputShapes: readonly (readonly number[])[]): number[];
   /** Regularization penalties, if any. */
   readonly regularizers?: LayerRegularizers;
-  /** Applies the layer to a batch (batch dimension first), recording the autograd graph when gradients are on. */
+  /** The layer's math for per-sample input shapes (one per input) in a float dtype. */
+  compile?(inShapes: readonly (readonly number[])[], dtype: FloatDType): CompiledLayer;
+  /**
+   * Applies the layer to a batch (batch dimension first), recording the
+   * autograd graph when gradients are on. Layers of several inputs take them
+   * as an array.
+   */
   forward(x: Tensor, ctx: ForwardContext): Tensor;
 }

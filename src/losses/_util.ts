@@ -1,7 +1,7 @@
 import { assertKnownKeys, assertOptions, fail } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
-import { allocate, type FloatArray } from '../_lib/typed.js';
+import { asFloat, allocate, type FloatArray } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Loss, LossOptions, Reduction } from './loss.js';
@@ -70,7 +70,7 @@ export function elementwiseLoss(
   return record(fn, out, [p, t], (g) => {
     const s = reduction === 'mean' ? g.data[0]! / n : g.data[0]!;
     const grad = (f: (p: number, t: number) => number, like: Tensor): Tensor => {
-      const d: FloatArray = allocate(like.dtype, n);
+      const d: FloatArray = asFloat(allocate(like.dtype, n));
       for (let i = 0; i < n; i++) d[i] = s * f(pd[i]!, td[i]!);
       return new Tensor(d, like.shape);
     };

@@ -1,7 +1,7 @@
 import { fail, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
-import { allocate } from '../_lib/typed.js';
+import { asFloat, allocFloat } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { softmaxXentBackwardSlot, softmaxXentSlot } from '../kernels/xent.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -45,15 +45,15 @@ function labelCase(
   cols: number,
   sum: boolean,
 ): Tensor {
-  const probs = allocate(logits.dtype, logits.size);
+  const probs = allocFloat(logits.dtype, logits.size);
   let value: number;
   if (rows === 0) value = sum ? 0 : NaN;
   else {
-    const meanLoss = softmaxXentSlot.impl(logits.data, labels, probs, rows, cols);
+    const meanLoss = softmaxXentSlot.impl(asFloat(logits.data), labels, probs, rows, cols);
     value = sum ? meanLoss * rows : meanLoss;
   }
   return record(FN, scalarOf(logits, value), [logits], (g) => {
-    const d = allocate(logits.dtype, logits.size);
+    const d = allocFloat(logits.dtype, logits.size);
     // The kernel writes scale·(softmax − onehot)/rows; 'sum' undoes the /rows.
     if (rows > 0)
       softmaxXentBackwardSlot.impl(
@@ -77,7 +77,7 @@ function probabilityCase(
 ): Tensor {
   const x = logits.data,
     t = target.data;
-  const probs = allocate(logits.dtype, logits.size);
+  const probs = allocFloat(logits.dtype, logits.size);
   // lse_r = max_r + log Σ_c exp(x_rc − max_r): subtracting the max keeps exp() finite.
   const lse = new Float64Array(rows);
   let total = 0;
@@ -107,7 +107,7 @@ function probabilityCase(
       dt: Tensor | null = null;
     if (logits.requiresGrad) {
       // ∂/∂x_c of Σ_c t_c(lse − x_c) = softmax_c·Σt − t_c (= softmax − t for a distribution).
-      const d = allocate(logits.dtype, logits.size);
+      const d = allocFloat(logits.dtype, logits.size);
       for (let r = 0; r < rows; r++) {
         const o = r * cols;
         let mass = 0;
@@ -117,7 +117,7 @@ function probabilityCase(
       dx = new Tensor(d, logits.shape);
     }
     if (target.requiresGrad) {
-      const d = allocate(target.dtype, target.size);
+      const d = allocFloat(target.dtype, target.size);
       for (let r = 0; r < rows; r++)
         for (let c = 0; c < cols; c++) d[r * cols + c] = s * (lse[r]! - x[r * cols + c]!);
       dt = new Tensor(d, target.shape);

@@ -1,5 +1,5 @@
 import type { DType, FloatArray } from '../_lib/typed.js';
-import { allocate } from '../_lib/typed.js';
+import { allocFloat, asFloat, allocate } from '../_lib/typed.js';
 import type { Activation } from '../activations/define.js';
 import { denseSlot } from '../kernels/dense.js';
 import { reluSlot } from '../kernels/relu.js';
@@ -194,7 +194,7 @@ export function compilePlan(model: Model): Plan | null {
   if (dtype === null) return null; // no dense layer: nothing worth compiling
   // Flatten after an activation layer that came before the first dense was rejected above;
   // a leading flatten with only dropouts before it is fine.
-  const empty = allocate(dtype, 0);
+  const empty = asFloat(allocate(dtype, 0));
   return {
     dtype,
     inputs,
@@ -308,8 +308,8 @@ const CHUNK = 2048;
 function ensureScratch(plan: Plan, rows: number): void {
   const need = rows * plan.maxWidth;
   if (plan.scratchA.length < need) {
-    plan.scratchA = allocate(plan.dtype, need);
-    plan.scratchB = allocate(plan.dtype, need);
+    plan.scratchA = asFloat(allocate(plan.dtype, need));
+    plan.scratchB = asFloat(allocate(plan.dtype, need));
   }
 }
 
@@ -398,8 +398,8 @@ function runRows(plan: Plan, src: FloatArray, r0: number, rows: number, out: Flo
     if (st.op === 'dense') {
       const dst = s === last ? outView : useA ? plan.scratchA : plan.scratchB;
       useA = !useA;
-      const b = st.bias === null ? null : st.bias.data;
-      const w = st.kernel!.data;
+      const b = st.bias === null ? null : asFloat(st.bias.data);
+      const w = asFloat(st.kernel!.data);
       if (rows * st.inputs * st.units >= SMALL_WORK)
         denseSlot.impl(cur, w, b, dst, rows, st.inputs, st.units, st.relu);
       else if (f32) denseSmall32(cur, w, b, dst, rows, st.inputs, st.units, st.relu);
@@ -447,15 +447,15 @@ export function planTakes(plan: Plan, x: Tensor): boolean {
 export function runPlan(plan: Plan, x: Tensor, chunkRows?: number): Tensor | null {
   const rows = x.shape[0]!;
   if (!planTakes(plan, x) || rows === 0) return null;
-  let src = x.data;
+  let src = asFloat(x.data);
   if (x.dtype !== plan.dtype) {
-    if (plan.scratchIn.length < x.size) plan.scratchIn = allocate(plan.dtype, x.size);
+    if (plan.scratchIn.length < x.size) plan.scratchIn = asFloat(allocate(plan.dtype, x.size));
     const conv =
       plan.scratchIn.length === x.size ? plan.scratchIn : plan.scratchIn.subarray(0, x.size);
     conv.set(src);
     src = conv;
   }
-  const out = allocate(plan.dtype, rows * plan.outputs);
+  const out = allocFloat(plan.dtype, rows * plan.outputs);
   const chunk = chunkRows === undefined || chunkRows > CHUNK ? CHUNK : chunkRows;
   if (rows <= chunk) {
     ensureScratch(plan, rows);

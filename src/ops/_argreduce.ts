@@ -1,10 +1,10 @@
 import { assertKnownKeys, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { fmtShape, normalizeAxis } from '../_lib/shape.js';
-import { allocate } from '../_lib/typed.js';
+import { asFloat } from '../_lib/typed.js';
 import { argReduceBlock } from '../kernels/js/arg.js';
 import { Tensor } from '../tensor/tensor.js';
-import { tensorArg } from './_util.js';
+import { floatArg } from './_util.js';
 
 /** Options of {@link argmax} and {@link argmin}. */
 export interface ArgReduceOptions {
@@ -15,7 +15,7 @@ export interface ArgReduceOptions {
 }
 
 export function argReduce(fn: 'argmax' | 'argmin', x: unknown, options: unknown): Tensor {
-  const t = tensorArg(fn, 'x', x);
+  const t = floatArg(fn, 'x', x);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ValueError(`${fn}: options must be an object, got ${show(options)}`);
   }
@@ -31,8 +31,8 @@ export function argReduce(fn: 'argmax' | 'argmin', x: unknown, options: unknown)
     if (axis !== undefined) normalizeAxis(fn, axis, t.rank);
     if (t.size === 0)
       throw new ValueError(`${fn}: cannot search an empty tensor of shape ${fmtShape(t.shape)}`);
-    const out = allocate(t.dtype, 1);
-    argReduceBlock(op, t.data, 1, t.size, 1, out);
+    const out = new Int32Array(1);
+    argReduceBlock(op, asFloat(t.data), 1, t.size, 1, out);
     return new Tensor(out, keep ? t.shape.map(() => 1) : []);
   }
   const a = normalizeAxis(fn, axis, t.rank);
@@ -45,8 +45,8 @@ export function argReduce(fn: 'argmax' | 'argmin', x: unknown, options: unknown)
     inner = 1;
   for (let i = 0; i < a; i++) outer *= t.shape[i]!;
   for (let i = a + 1; i < t.rank; i++) inner *= t.shape[i]!;
-  const out = allocate(t.dtype, outer * inner);
-  argReduceBlock(op, t.data, outer, r, inner, out);
+  const out = new Int32Array(outer * inner);
+  argReduceBlock(op, asFloat(t.data), outer, r, inner, out);
   const shape = keep ? t.shape.map((d, i) => (i === a ? 1 : d)) : t.shape.filter((_, i) => i !== a);
   return new Tensor(out, shape);
 }

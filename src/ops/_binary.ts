@@ -1,4 +1,4 @@
-import { allocate } from '../_lib/typed.js';
+import { asFloat, allocFloat } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { arithSlot, type ArithOp } from '../kernels/binary.js';
 import { mapBinary } from '../kernels/js/binary.js';
@@ -21,13 +21,13 @@ export function binaryOp(
   const [ta, tb] = operands(name, a, b);
   const shape = outShapeOf(name, ta, tb);
   // outShapeOf has checked the result's size against the element limit.
-  const data = allocate(
+  const data = allocFloat(
     ta.dtype,
     shape.reduce((p, d) => p * d, 1),
   );
   if (typeof kernel === 'string')
-    arithSlot.impl(kernel, ta.data, ta.shape, tb.data, tb.shape, data, shape);
-  else mapBinary(kernel, ta.data, ta.shape, tb.data, tb.shape, data, shape);
+    arithSlot.impl(kernel, asFloat(ta.data), ta.shape, asFloat(tb.data), tb.shape, data, shape);
+  else mapBinary(kernel, asFloat(ta.data), ta.shape, asFloat(tb.data), tb.shape, data, shape);
   const out = new Tensor(data, shape);
   if (backward === null) return out;
   return record(name, out, [ta, tb], (g) => backward(g, ta, tb, out));

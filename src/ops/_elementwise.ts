@@ -1,5 +1,5 @@
 import { sameShape, shapeSize, type Shape } from '../_lib/shape.js';
-import { allocate, type FloatArray } from '../_lib/typed.js';
+import { asFloat, allocate, type FloatArray } from '../_lib/typed.js';
 import { broadcastCopy } from '../kernels/js/binary.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -9,8 +9,8 @@ import type { Tensor } from '../tensor/tensor.js';
  * element use this, then sum back with `unbroadcast`.
  */
 export function expandData(t: Tensor, shape: Shape): FloatArray {
-  if (sameShape(t.shape, shape)) return t.data;
-  const out = allocate(t.dtype, shapeSize(shape));
-  broadcastCopy(t.data, t.shape, out, shape);
+  if (sameShape(t.shape, shape)) return asFloat(t.data);
+  const out = asFloat(allocate(t.dtype, shapeSize(shape)));
+  broadcastCopy(asFloat(t.data), t.shape, out, shape);
   return out;
 }

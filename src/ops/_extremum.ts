@@ -1,5 +1,5 @@
 import { shapeSize } from '../_lib/shape.js';
-import { allocate } from '../_lib/typed.js';
+import { asFloat, allocFloat } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { broadcastCopy } from '../kernels/js/binary.js';
 import { reduceSlot } from '../kernels/reduce.js';
@@ -15,26 +15,26 @@ import { assertNonEmptyAxes, reduceArgs } from './_reduce.js';
 export function extremum(fn: 'max' | 'min', x: unknown, options: unknown): Tensor {
   const { t, axes, kept, dropped, keepDims } = reduceArgs(fn, x, options);
   assertNonEmptyAxes(fn, t, axes);
-  const data = allocate(t.dtype, shapeSize(dropped));
-  reduceSlot.impl(fn, t.data, t.shape, axes, data);
+  const data = allocFloat(t.dtype, shapeSize(dropped));
+  reduceSlot.impl(fn, asFloat(t.data), t.shape, axes, data);
   const out = new Tensor(data, keepDims ? kept : dropped);
   return record(fn, out, [t], (g) => {
     const n = t.size;
-    const src = t.data;
-    const best = allocate(t.dtype, n);
+    const src = asFloat(t.data);
+    const best = allocFloat(t.dtype, n);
     broadcastCopy(data, kept, best, t.shape);
-    const mask = allocate(t.dtype, n);
+    const mask = allocFloat(t.dtype, n);
     for (let i = 0; i < n; i++) {
       const v = src[i]!,
         m = best[i]!;
       mask[i] = v === m || (Number.isNaN(v) && Number.isNaN(m)) ? 1 : 0;
     }
-    const counts = allocate(t.dtype, data.length);
+    const counts = allocFloat(t.dtype, data.length);
     reduceSlot.impl('sum', mask, t.shape, axes, counts);
     // g / count per output, broadcast back, then kept only on the arg-extreme elements.
-    const share = allocate(t.dtype, data.length);
+    const share = allocFloat(t.dtype, data.length);
     for (let i = 0; i < share.length; i++) share[i] = g.data[i]! / counts[i]!;
-    const d = allocate(t.dtype, n);
+    const d = allocFloat(t.dtype, n);
     broadcastCopy(share, kept, d, t.shape);
     for (let i = 0; i < n; i++) if (mask[i] === 0) d[i] = 0;
     return [new Tensor(d, t.shape)];

@@ -2,7 +2,7 @@ import { assertKnownKeys, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { fmtShape, normalizeAxes } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { tensorArg } from './_util.js';
+import { floatArg } from './_util.js';
 
 /** The validated arguments of a reduction over axes. */
 export interface ReduceArgs {
@@ -27,7 +27,7 @@ export function reduceArgs(
   options: unknown,
   extra: readonly string[] = [],
 ): ReduceArgs {
-  const t = tensorArg(fn, 'x', x);
+  const t = floatArg(fn, 'x', x);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ValueError(`${fn}: options must be an object, got ${show(options)}`);
   }

@@ -1,7 +1,7 @@
 import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
-import { tensorArg } from './_util.js';
+import { floatArg } from './_util.js';
 
 /**
  * Shared forward for element-wise unary ops: out[i] = f(x[i]), recording
@@ -14,7 +14,7 @@ export function unaryOp(
   f: (v: number) => number,
   dfdx: (v: number, y: number) => number,
 ): Tensor {
-  const t = tensorArg(name, 'x', x);
+  const t = floatArg(name, 'x', x);
   const src = t.data;
   const data = allocate(t.dtype, t.size);
   for (let i = 0; i < data.length; i++) data[i] = f(src[i]!);

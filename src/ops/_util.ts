@@ -2,7 +2,7 @@ import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { checkElements } from '../_lib/limits.js';
 import { broadcastShapes, fmtShape, sameShape, shapeSize, type Shape } from '../_lib/shape.js';
-import { allocate, type DType } from '../_lib/typed.js';
+import { allocate, allocFloat, asFloat, type DType } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { reduceSlot } from '../kernels/reduce.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -14,7 +14,7 @@ export type Scalar = Tensor | number;
 export function arg(fn: string, name: string, x: unknown, dtype: DType = 'float32'): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number') {
-    const d = allocate(dtype, 1);
+    const d = allocFloat(dtype, 1);
     d[0] = x;
     return new Tensor(d, []);
   }
@@ -27,10 +27,22 @@ export function tensorArg(fn: string, name: string, x: unknown): Tensor {
   throw new ValueError(`${fn}: ${name} must be a Tensor, got ${show(x)}`);
 }
 
+/**
+ * Checks an argument of a floating-point op and returns it as a float
+ * tensor: an int32 tensor is promoted to a float32 copy (exact for integers
+ * up to 2^24 in magnitude), as arithmetic kernels compute in floating point.
+ * int32 tensors never require gradients, so nothing is recorded.
+ */
+export function floatArg(fn: string, name: string, x: unknown): Tensor {
+  const t = tensorArg(fn, name, x);
+  return t.dtype === 'int32' ? new Tensor(Float32Array.from(t.data), t.shape) : t;
+}
+
 /** The two operands of a binary op as tensors of one dtype (float64 wins, as in PyTorch). */
 export function operands(fn: string, a: unknown, b: unknown): [Tensor, Tensor] {
   const da = a instanceof Tensor ? a.dtype : undefined;
   const db = b instanceof Tensor ? b.dtype : undefined;
+  // int32 operands promote to float32 (float64 when the other is float64).
   const dtype: DType = da === 'float64' || db === 'float64' ? 'float64' : 'float32';
   let ta = arg(fn, 'a', a, dtype);
   let tb = arg(fn, 'b', b, dtype);
@@ -46,7 +58,19 @@ export function operands(fn: string, a: unknown, b: unknown): [Tensor, Tensor] {
  */
 export function castTo(x: Tensor, dtype: DType): Tensor {
   const data = allocate(dtype, x.size);
+  if (dtype === 'int32') {
+    // Truncation toward zero, as PyTorch's .to(torch.int32); not differentiable.
+    const src = x.data;
+    for (let i = 0; i < src.length; i++) {
+      const v = Math.trunc(src[i]!);
+      if (!(v >= -2147483648 && v <= 2147483647))
+        throw new ValueError(`cast: element ${i} is ${show(src[i])}, outside the int32 range`);
+      data[i] = v;
+    }
+    return new Tensor(data, x.shape);
+  }
   data.set(x.data);
+  if (x.dtype === 'int32') return new Tensor(data, x.shape);
   return record('cast', new Tensor(data, x.shape), [x], (g) => [castTo(g, x.dtype)]);
 }
 
@@ -84,11 +108,11 @@ export function unbroadcast(g: Tensor, shape: Shape): Tensor {
     if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
   }
   // Summing zero elements gives zeros (a [1] operand broadcast against [0]).
-  const out = allocate(
+  const out = allocFloat(
     g.dtype,
     shape.reduce((p, d) => p * d, 1),
   );
   if (g.size === 0) return new Tensor(out, shape);
-  reduceSlot.impl('sum', g.data, g.shape, axes, out);
+  reduceSlot.impl('sum', asFloat(g.data), g.shape, axes, out);
   return new Tensor(out, shape);
 }

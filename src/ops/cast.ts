@@ -4,8 +4,12 @@ import type { Tensor } from '../tensor/tensor.js';
 import { castTo, tensorArg } from './_util.js';
 
 /**
- * Converts a tensor to another dtype ('float32' or 'float64'), always copying.
- * Gradient: g cast back to the input's dtype.
+ * Converts a tensor to another dtype ('float32', 'float64' or 'int32'),
+ * always copying. Gradient: g cast back to the input's dtype. To int32, values
+ * are truncated toward zero as PyTorch's `.to(torch.int32)` (an error for NaN
+ * or values outside the int32 range) and nothing is recorded: int32 tensors
+ * are never differentiated. From int32, values convert exactly (float32 is
+ * exact up to 2^24).
  *
  * @example
  * ```ts
@@ -15,7 +19,7 @@ import { castTo, tensorArg } from './_util.js';
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const t = tensorArg('cast', 'x', x);
-  if (dtype !== 'float32' && dtype !== 'float64')
-    fail('cast', 'dtype', '"float32" or "float64"', dtype);
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'int32')
+    fail('cast', 'dtype', '"float32", "float64" or "int32"', dtype);
   return castTo(t, dtype);
 }

@@ -3,7 +3,7 @@ import { ValueError } from '../_lib/errors.js';
 import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
-import { tensorArg } from './_util.js';
+import { floatArg } from './_util.js';
 
 /**
  * Clamps every element into [min, max]: `min(max(x, min), max)`, as
@@ -22,7 +22,7 @@ import { tensorArg } from './_util.js';
  * ```
  */
 export function clip(x: Tensor, min: number, max: number): Tensor {
-  const t = tensorArg('clip', 'x', x);
+  const t = floatArg('clip', 'x', x);
   if (typeof min !== 'number' || Number.isNaN(min))
     throw new ValueError(`clip: min must be a number (not NaN), got ${show(min)}`);
   if (typeof max !== 'number' || Number.isNaN(max))

@@ -1,6 +1,6 @@
 import { ShapeError } from '../_lib/errors.js';
 import { broadcastShapes, fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
-import { allocate, type FloatArray } from '../_lib/typed.js';
+import { asFloat, allocate, type FloatArray } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { matmulSlot } from '../kernels/matmul.js';
 import { broadcastStrides } from '../kernels/js/broadcast.js';
@@ -106,10 +106,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     shapeSize(batch) * m * n,
   );
   const data = batched(
-    ta.data,
+    asFloat(ta.data),
     aBatch,
     m * k,
-    tb.data,
+    asFloat(tb.data),
     bBatch,
     k * n,
     batch,
@@ -127,10 +127,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       db: Tensor | null = null;
     if (ta.requiresGrad) {
       const raw = batched(
-        g.data,
+        asFloat(g.data),
         gBatch,
         m * n,
-        tb.data,
+        asFloat(tb.data),
         bBatch,
         k * n,
         batch,
@@ -144,10 +144,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     }
     if (tb.requiresGrad) {
       const raw = batched(
-        ta.data,
+        asFloat(ta.data),
         aBatch,
         m * k,
-        g.data,
+        asFloat(g.data),
         gBatch,
         m * n,
         batch,

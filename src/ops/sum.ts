@@ -1,4 +1,4 @@
-import { allocate } from '../_lib/typed.js';
+import { asFloat, allocFloat } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { reduceSlot } from '../kernels/reduce.js';
 import { broadcastCopy } from '../kernels/js/binary.js';
@@ -25,11 +25,11 @@ export function reducedShapes(
 
 /** Broadcasts a gradient of a reduction (shape `kept`) back over the input shape. */
 export function expandGrad(g: Tensor, kept: readonly number[], shape: readonly number[]): Tensor {
-  const data = allocate(
+  const data = allocFloat(
     g.dtype,
     shape.reduce((p, d) => p * d, 1),
   );
-  broadcastCopy(g.data, kept, data, shape);
+  broadcastCopy(asFloat(g.data), kept, data, shape);
   return new Tensor(data, shape);
 }
 
@@ -48,11 +48,11 @@ export function expandGrad(g: Tensor, kept: readonly number[], shape: readonly n
  */
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   const { t, axes, kept, dropped, keepDims } = reduceArgs('sum', x, options);
-  const data = allocate(
+  const data = allocFloat(
     t.dtype,
     dropped.reduce((p, d) => p * d, 1),
   );
-  reduceSlot.impl('sum', t.data, t.shape, axes, data);
+  reduceSlot.impl('sum', asFloat(t.data), t.shape, axes, data);
   const out = new Tensor(data, keepDims ? kept : dropped);
   return record('sum', out, [t], (g) => [expandGrad(g, kept, t.shape)]);
 }

@@ -9,7 +9,7 @@ import {
 } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
-import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
+import { asFloat, allocate, type DType, type FloatArray } from '../_lib/typed.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { CommonOptimizerOptions, Optimizer, OptimizerState } from './optimizer.js';
 import type { LearningRate, Schedule } from './schedule.js';
@@ -143,7 +143,7 @@ export function createOptimizer<K extends string, C extends object>(
     if (s === undefined) {
       const slots: Record<string, FloatArray> = {};
       for (const name of active) {
-        const buf = allocate(p.dtype, p.size);
+        const buf = asFloat(allocate(p.dtype, p.size));
         const v = initial(name);
         if (v !== 0) buf.fill(v);
         slots[name] = buf;
@@ -213,7 +213,7 @@ export function createOptimizer<K extends string, C extends object>(
         }
         if (seen.has(p)) throw new ValueError(`${fn}: params[${i}] appears more than once`);
         seen.add(p);
-        pairs.push([p, g.data]);
+        pairs.push([p, asFloat(g.data)]);
       }
       const lr = rateAt(iterations);
       // Clipping works on scratch copies (reused across steps): the caller's
@@ -223,7 +223,7 @@ export function createOptimizer<K extends string, C extends object>(
         for (const pair of pairs) {
           const [p, g] = pair;
           const s = stateFor(p);
-          const scratch = (s.scratch ??= allocate(p.dtype, p.size));
+          const scratch = (s.scratch ??= asFloat(allocate(p.dtype, p.size)));
           for (let j = 0; j < scratch.length; j++) {
             let v = g[j]!;
             if (clipValue !== undefined)
@@ -243,7 +243,7 @@ export function createOptimizer<K extends string, C extends object>(
       for (const [p, g] of pairs) {
         const s = stateFor(p);
         s.step += 1;
-        update(p.data, g, s.slots, lr, s.step);
+        update(asFloat(p.data), g, s.slots, lr, s.step);
       }
       iterations += 1;
     },
@@ -323,7 +323,7 @@ function copyBuffer(
   if (!ok) fail(fn, name, `a Float32Array or Float64Array of length ${length}`, buf);
   const arr = buf as ArrayLike<number>;
   if (arr.length !== length) fail(fn, `${name}.length`, `${length}`, arr.length);
-  const out = allocate(dtype, length);
+  const out = asFloat(allocate(dtype, length));
   for (let j = 0; j < length; j++) out[j] = arr[j]!;
   return out;
 }

@@ -1,6 +1,6 @@
 import {
+  assertAnyDtype,
   assertBoolean,
-  assertDtype,
   assertKnownKeys,
   assertOptions,
   fail,
@@ -9,12 +9,12 @@ import {
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { checkElements } from '../_lib/limits.js';
 import { checkShape, fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
-import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
+import { allocate, dtypeOf, type DType, type TensorData } from '../_lib/typed.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor, type NestedArray } from './tensor.js';
 
 /** Anything `tensor()` accepts: a number, nested arrays, a typed array (with a shape) or a Tensor. */
-export type TensorLike = Tensor | NestedArray | FloatArray | readonly number[];
+export type TensorLike = Tensor | NestedArray | TensorData | readonly number[];
 
 /** Options of {@link tensor}. */
 export interface TensorOptions {
@@ -26,7 +26,14 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
-const checkDtype = assertDtype;
+const checkDtype = assertAnyDtype;
+
+function checkInt32(v: number, path: string): void {
+  if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647)
+    throw new ValueError(
+      `tensor: values${path} must be an integer in the int32 range for dtype int32, got ${show(v)}`,
+    );
+}
 
 /**
  * Deepest nesting `tensor()` follows. NumPy allows 64 dimensions; 32 is far
@@ -69,7 +76,7 @@ function fillFrom(
   values: NestedArray,
   shape: Shape,
   dim: number,
-  out: FloatArray,
+  out: TensorData,
   offset: number,
   path: string,
 ): number {
@@ -82,6 +89,7 @@ function fillFrom(
       }
       throw new ValueError(`tensor: values${path} must be a number, got ${show(values)}`);
     }
+    if (out instanceof Int32Array) checkInt32(values, path);
     out[offset] = values;
     return offset + 1;
   }
@@ -118,15 +126,15 @@ export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor 
   readTensorOptions(options);
   const requiresGrad = options.requiresGrad ?? false;
   const isTensor = values instanceof Tensor;
-  if (isTensor || values instanceof Float32Array || values instanceof Float64Array) {
-    // A tensor's own data array is a Float32Array or Float64Array matching its dtype.
+  if (
+    isTensor ||
+    values instanceof Float32Array ||
+    values instanceof Float64Array ||
+    values instanceof Int32Array
+  ) {
+    // A tensor's own data array is the typed array of its dtype.
     const src = isTensor ? values.data : values;
-    const dtype =
-      options.dtype === undefined
-        ? src instanceof Float64Array
-          ? 'float64'
-          : 'float32'
-        : checkDtype('tensor', options.dtype);
+    const dtype = options.dtype === undefined ? dtypeOf(src) : checkDtype('tensor', options.dtype);
     const shape =
       options.shape === undefined
         ? isTensor
@@ -135,11 +143,19 @@ export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor 
         : reshapeCheck(src.length, options.shape);
     checkElements('tensor', `data of shape ${fmtShape(shape)}`, src.length);
     const data = allocate(dtype, src.length);
+    if (data instanceof Int32Array && !(src instanceof Int32Array)) {
+      for (let i = 0; i < src.length; i++) checkInt32(src[i]!, `[${i}]`);
+    }
     data.set(src);
     return new Tensor(data, shape, requiresGrad);
   }
   if (ArrayBuffer.isView(values)) {
-    fail('tensor', 'values', 'a number, nested arrays, a Float32Array or Float64Array', values);
+    fail(
+      'tensor',
+      'values',
+      'a number, nested arrays, a Float32Array, Float64Array or Int32Array',
+      values,
+    );
   }
   const dtype = options.dtype === undefined ? 'float32' : checkDtype('tensor', options.dtype);
   const nested = values as NestedArray;
@@ -190,7 +206,7 @@ function make(
   fn: string,
   shape: readonly number[],
   options: CreateOptions,
-  fill?: (data: FloatArray) => void,
+  fill?: (data: TensorData) => void,
 ): Tensor {
   const s = checkShape(fn, 'shape', shape);
   const dtype = options.dtype === undefined ? 'float32' : checkDtype(fn, options.dtype);
@@ -306,6 +322,8 @@ export function randomUniform(
   if (!Number.isFinite(low) || !Number.isFinite(high) || high < low) {
     fail('randomUniform', 'low/high', 'finite numbers with low <= high', [low, high]);
   }
+  if (options.dtype === 'int32')
+    fail('randomUniform', 'dtype', '"float32" or "float64" (randomInt draws integers)', 'int32');
   return make('randomUniform', shape, options, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = rng.uniform(low, high);
   });
@@ -333,6 +351,7 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
   if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
     fail('randomNormal', 'mean/std', 'finite numbers with std >= 0', [mean, std]);
   }
+  if (options.dtype === 'int32') fail('randomNormal', 'dtype', '"float32" or "float64"', 'int32');
   return make('randomNormal', shape, options, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = rng.normal(mean, std);
   });

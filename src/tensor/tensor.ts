@@ -1,6 +1,6 @@
 import { ValueError } from '../_lib/errors.js';
 import { fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
-import { dtypeOf, type DType, type FloatArray } from '../_lib/typed.js';
+import { dtypeOf, type DType, type TensorData } from '../_lib/typed.js';
 
 /** Nested JS arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
@@ -36,33 +36,43 @@ export interface GradNode {
 export class Tensor {
   /** Dimensions, outermost first. `[]` is a scalar. */
   readonly shape: Shape;
-  /** Element type: 'float32' (the default) or 'float64'. */
+  /** Element type: 'float32' (the default), 'float64', or 'int32' (labels, ids, indices; never differentiated). */
   readonly dtype: DType;
   /** The elements in row-major order. Optimizers update it in place. */
-  readonly data: FloatArray;
+  readonly data: TensorData;
   /** Number of elements (the product of the shape). */
   readonly size: number;
-  /** Whether gradients flow to this tensor (parameters and `grad` inputs). */
-  requiresGrad: boolean;
+  private grads: boolean;
   /** Accumulated gradient of a leaf tensor after `backward`, or null. */
   grad: Tensor | null = null;
   /** The op that produced this tensor when it was recorded for autograd. */
   node: GradNode | null = null;
 
-  constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
+  constructor(data: TensorData, shape: Shape, requiresGrad = false) {
     const size = shapeSize(shape);
     if (data.length !== size) {
       throw new ValueError(
         `Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${size}`,
       );
     }
+    if (requiresGrad && data instanceof Int32Array) throw int32GradError('Tensor');
     this.data = data;
     // A frozen array can be shared as it is (hot paths pass one cached shape
     // per call); anything else is copied so later writes to it cannot leak in.
     this.shape = Array.isArray(shape) && Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtypeOf(data);
     this.size = size;
-    this.requiresGrad = requiresGrad;
+    this.grads = requiresGrad;
+  }
+
+  /** Whether gradients flow to this tensor (parameters and `grad` inputs). Never true for int32. */
+  get requiresGrad(): boolean {
+    return this.grads;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (value && this.data instanceof Int32Array) throw int32GradError('Tensor.requiresGrad');
+    this.grads = value;
   }
 
   /** Number of dimensions. */
@@ -117,6 +127,13 @@ export class Tensor {
   toString(): string {
     return `Tensor(${fmtShape(this.shape)}, ${this.dtype})`;
   }
+}
+
+/** The error for an int32 tensor where gradients are needed (int32 is for labels, ids and indices). */
+export function int32GradError(fn: string): ValueError {
+  return new ValueError(
+    `${fn}: an int32 tensor cannot require gradients (int32 holds labels, token ids and indices; cast it to float32 to differentiate)`,
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { asFloat } from '../_lib/typed.js';
 import { assertBoolean, assertKnownKeys, assertNumber, assertOneOf, fail } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import type { FloatArray } from '../_lib/typed.js';
@@ -77,7 +78,7 @@ export function autoMode(monitor: string): 'min' | 'max' {
  * ```
  */
 export function snapshotWeights(model: Model): FloatArray[] {
-  return namedParameters(model).map((p) => p.tensor.data.slice());
+  return namedParameters(model).map((p) => asFloat(p.tensor.data).slice());
 }
 
 /**

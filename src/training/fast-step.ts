@@ -1,4 +1,4 @@
-import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
+import { asFloat, allocate, type DType, type FloatArray, type TensorData } from '../_lib/typed.js';
 import { colSumSlot } from '../kernels/bias.js';
 import { denseSlot } from '../kernels/dense.js';
 import { matmulSlot } from '../kernels/matmul.js';
@@ -157,8 +157,8 @@ export function createFastStep(model: Model, loss: Loss, x: Tensor, y: Tensor): 
         if (st.op === 'dense') {
           denseSlot.impl(
             cur,
-            st.kernel!.data,
-            st.bias === null ? null : st.bias.data,
+            asFloat(st.kernel!.data),
+            st.bias === null ? null : asFloat(st.bias.data),
             out,
             rows,
             st.inputs,
@@ -211,7 +211,7 @@ export function createFastStep(model: Model, loss: Loss, x: Tensor, y: Tensor): 
           matmulSlot.impl(
             input,
             gz,
-            s.gradOf.get(st.kernel!)!.data,
+            asFloat(s.gradOf.get(st.kernel!)!.data),
             st.inputs,
             rows,
             st.units,
@@ -219,10 +219,19 @@ export function createFastStep(model: Model, loss: Loss, x: Tensor, y: Tensor): 
             false,
           );
         if (st.bias !== null && needW.has(st.bias))
-          colSumSlot.impl(gz, s.gradOf.get(st.bias)!.data, rows, st.units);
+          colSumSlot.impl(gz, asFloat(s.gradOf.get(st.bias)!.data), rows, st.units);
         if (k > lowest) {
           const gin = viewOf(next, rows * st.inputs);
-          matmulSlot.impl(gz, st.kernel!.data, gin, rows, st.units, st.inputs, false, true);
+          matmulSlot.impl(
+            gz,
+            asFloat(st.kernel!.data),
+            gin,
+            rows,
+            st.units,
+            st.inputs,
+            false,
+            true,
+          );
           g = gin;
         }
       }
@@ -289,7 +298,7 @@ export function pickRows(x: Tensor, idx: ArrayLike<number>): Tensor {
 }
 
 /** Copies rows `idx` of x (any rank, row-major) into `out` [idx.length, inner], converting the element type. */
-function gather(x: Tensor, idx: ArrayLike<number>, out: FloatArray, inner: number): void {
+function gather(x: Tensor, idx: ArrayLike<number>, out: TensorData, inner: number): void {
   const src = x.data;
   if (inner === 1) {
     for (let j = 0; j < idx.length; j++) out[j] = src[idx[j]!]!;
@@ -330,7 +339,7 @@ function buffers(plan: Plan, rows: number, prev: Buffers | null): Buffers {
   const outs: FloatArray[] = [];
   let widest = plan.inputs;
   for (const st of steps) {
-    outs.push(allocate(dtype, rows * st.units));
+    outs.push(asFloat(allocate(dtype, rows * st.units)));
     widest = Math.max(widest, st.units, st.inputs);
   }
   const samePlan = prev !== null && prev.plan === plan;
@@ -341,12 +350,12 @@ function buffers(plan: Plan, rows: number, prev: Buffers | null): Buffers {
   return {
     plan,
     rows,
-    x: allocate(dtype, rows * plan.inputs),
+    x: asFloat(allocate(dtype, rows * plan.inputs)),
     outs,
-    gA: allocate(dtype, rows * widest),
-    gB: allocate(dtype, rows * widest),
-    gz: allocate(dtype, rows * widest),
-    probs: allocate(dtype, rows * plan.outputs),
+    gA: asFloat(allocate(dtype, rows * widest)),
+    gB: asFloat(allocate(dtype, rows * widest)),
+    gz: asFloat(allocate(dtype, rows * widest)),
+    probs: asFloat(allocate(dtype, rows * plan.outputs)),
     labels: new Int32Array(rows),
     target: new Float64Array(rows * plan.outputs),
     gradOf,

@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
 import { ModelFormatError } from '../../src/_lib/errors.js';
-import type { FloatArray } from '../../src/_lib/typed.js';
+import type { TensorData } from '../../src/_lib/typed.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 
 /** The raw bytes of a typed array (so NaN payloads and -0 compare exactly). */
-export function bytesOf(data: FloatArray): Uint8Array {
+export function bytesOf(data: TensorData): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
 }
 

@@ -15,7 +15,7 @@ import { cosineAnnealing, stepDecay } from '../../src/optimizers/schedules.js';
 import { sgd } from '../../src/optimizers/sgd.js';
 import { createRng } from '../../src/random/rng.js';
 import { tensor } from '../../src/tensor/create.js';
-import type { DType } from '../../src/_lib/typed.js';
+import type { FloatDType } from '../../src/_lib/typed.js';
 import { bytesOf, del, formatErrorOf, get, set, viaText } from './_helpers.js';
 
 const x = tensor([
@@ -26,7 +26,7 @@ const x = tensor([
 ]);
 const y = tensor([[1], [0], [-1], [0.5]]);
 
-function makeModel(dtype: DType): Model {
+function makeModel(dtype: FloatDType): Model {
   const rng = createRng(2024);
   return sequential([
     dense(3, 5, { activation: tanh, rng, dtype }),

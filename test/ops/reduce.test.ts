@@ -158,12 +158,13 @@ describe('argmax / argmin', () => {
     expect(argmax(y, { keepDims: true }).shape).toEqual([1, 1]);
     expect(argmax(tensor(4)).item()).toBe(0);
   });
-  it('treats NaN as the extreme value, returns x dtype and records no graph', () => {
+  it('treats NaN as the extreme value, returns int32 indices and records no graph', () => {
     expect(argmax(tensor([1, NaN, 5, NaN])).item()).toBe(1);
     expect(argmin(tensor([1, NaN, -5])).item()).toBe(1);
     const z = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
     const r = argmax(z);
-    expect(r.dtype).toBe('float64');
+    expect(r.dtype).toBe('int32');
+    expect(r.data).toBeInstanceOf(Int32Array);
     expect(r.requiresGrad).toBe(false);
   });
   it('reject empty inputs and bad axes', () => {

@@ -89,9 +89,9 @@ describe('tensor()', () => {
     );
     expect(() => tensor([{ x: 1 }] as unknown as NestedArray)).toThrow('values[0]');
     expect(() => tensor([1, 'a'] as unknown as NestedArray)).toThrow(/values\[1\]/);
-    expect(() => tensor(new Int32Array([1]) as unknown as Float32Array)).toThrow(ValueError);
+    expect(() => tensor(new Int16Array([1]) as unknown as Float32Array)).toThrow(ValueError);
     expect(() => tensor([1], { dtype: 'int8' as 'float32' })).toThrow(
-      'tensor: dtype must be "float32" or "float64", got "int8"',
+      'tensor: dtype must be "float32", "float64" or "int32", got "int8"',
     );
   });
 

@@ -6,7 +6,7 @@ import { sigmoid } from '../../src/activations/sigmoid.js';
 import { softmax } from '../../src/activations/softmax.js';
 import { tanh } from '../../src/activations/tanh.js';
 import { valueAndGrad } from '../../src/autograd/functional.js';
-import type { DType } from '../../src/_lib/typed.js';
+import type { FloatDType } from '../../src/_lib/typed.js';
 import { activation } from '../../src/layers/activation.js';
 import { dense } from '../../src/layers/dense.js';
 import { dropout } from '../../src/layers/dropout.js';
@@ -39,13 +39,22 @@ afterEach(() => {
   fastStepControl.enabled = true;
 });
 
-function randn(rng: ReturnType<typeof createRng>, n: number, dtype: DType = 'float32'): Tensor {
+function randn(
+  rng: ReturnType<typeof createRng>,
+  n: number,
+  dtype: FloatDType = 'float32',
+): Tensor {
   const d = dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
   for (let i = 0; i < n; i++) d[i] = rng.normal();
   return new Tensor(d, [n]);
 }
 
-function inputs(rows: number, shape: number[], seed: number, dtype: DType = 'float32'): Tensor {
+function inputs(
+  rows: number,
+  shape: number[],
+  seed: number,
+  dtype: FloatDType = 'float32',
+): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   return new Tensor(randn(createRng(seed), rows * size, dtype).data, [rows, ...shape]);
 }
@@ -66,7 +75,7 @@ interface Case {
   loss: Loss;
 }
 
-const d32 = (i: number, u: number, a: Activation, seed: number, dtype: DType = 'float32') =>
+const d32 = (i: number, u: number, a: Activation, seed: number, dtype: FloatDType = 'float32') =>
   dense(i, u, { activation: a, rng: createRng(seed), dtype });
 
 const cases: Case[] = [

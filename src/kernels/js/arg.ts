@@ -1,4 +1,4 @@
-import type { FloatArray } from '../../_lib/typed.js';
+import type { FloatArray, TensorData } from '../../_lib/typed.js';
 
 /**
  * Index of the largest (`'max'`) or smallest (`'min'`) element along the
@@ -13,7 +13,7 @@ export function argReduceBlock(
   outer: number,
   r: number,
   inner: number,
-  out: FloatArray,
+  out: TensorData,
 ): void {
   const isMax = op === 'max';
   for (let o = 0; o < outer; o++) {

@@ -1,5 +1,5 @@
 import { sameShape, type Shape } from '../../_lib/shape.js';
-import type { FloatArray } from '../../_lib/typed.js';
+import type { FloatArray, TensorData } from '../../_lib/typed.js';
 import { broadcastStrides, forEachRun } from './broadcast.js';
 
 /** The four arithmetic ops with dedicated loops (the rest go through a callback). */
@@ -94,9 +94,9 @@ export function mapBinary(
 
 /** Gathers `a` broadcast to `outShape` into a contiguous array (explicit tiling). */
 export function broadcastCopy(
-  a: FloatArray,
+  a: TensorData,
   aShape: Shape,
-  out: FloatArray,
+  out: TensorData,
   outShape: Shape,
 ): void {
   const as = broadcastStrides(aShape, outShape);

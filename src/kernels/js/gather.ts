@@ -1,15 +1,15 @@
-import type { FloatArray } from '../../_lib/typed.js';
+import type { TensorData } from '../../_lib/typed.js';
 
 // x viewed as [outer, d, inner]; `indices` pick rows along the middle axis.
 
 /** out[o, j, :] = x[o, indices[j], :], out viewed as [outer, indices.length, inner]. */
 export function gatherRows(
-  x: FloatArray,
+  x: TensorData,
   outer: number,
   d: number,
   inner: number,
   indices: Int32Array,
-  out: FloatArray,
+  out: TensorData,
 ): void {
   const n = indices.length;
   for (let o = 0; o < outer; o++) {
@@ -25,12 +25,12 @@ export function gatherRows(
  * Repeated indices accumulate, which is what makes this the exact adjoint.
  */
 export function scatterAddRows(
-  g: FloatArray,
+  g: TensorData,
   outer: number,
   d: number,
   inner: number,
   indices: Int32Array,
-  out: FloatArray,
+  out: TensorData,
 ): void {
   const n = indices.length;
   for (let o = 0; o < outer; o++) {

@@ -1,5 +1,5 @@
 import type { Shape } from '../../_lib/shape.js';
-import type { FloatArray } from '../../_lib/typed.js';
+import type { TensorData } from '../../_lib/typed.js';
 
 /**
  * Copies the box `[begin, begin + size)` of an array of shape `shape` to or
@@ -11,11 +11,11 @@ import type { FloatArray } from '../../_lib/typed.js';
  * `set` of a subarray.
  */
 export function copyBox(
-  full: FloatArray,
+  full: TensorData,
   shape: Shape,
   begin: readonly number[],
   size: readonly number[],
-  box: FloatArray,
+  box: TensorData,
   into: boolean,
 ): void {
   const rank = shape.length;

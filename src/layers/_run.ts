@@ -1,0 +1,175 @@
+import { fail } from '../_lib/assert.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
+import { fmtShape, shapeSize } from '../_lib/shape.js';
+import { allocFloat, asFloat, type FloatArray, type FloatDType } from '../_lib/typed.js';
+import { isGradEnabled, record } from '../autograd/graph.js';
+import { cast } from '../ops/cast.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { CompiledLayer, ForwardContext, Layer } from './layer.js';
+
+// The autograd driver of the layer contract: `layer.forward` of every
+// built-in layer is `runLayer`, which runs the layer's compiled kernel on
+// fresh buffers and records ONE autograd node whose backward is the
+// kernel's own. The planned predict (models/plan.ts) and fit's step drive
+// the same CompiledLayer over reused buffers instead.
+
+const compiledCache = new WeakMap<object, Map<string, CompiledLayer>>();
+
+/** The cache key of a compilation: per-sample shapes and dtype. */
+export function compileKey(shapes: readonly (readonly number[])[], dtype: FloatDType): string {
+  return `${dtype}|${shapes.map((s) => s.join(',')).join(';')}`;
+}
+
+/**
+ * The layer's compiled kernel for these per-sample input shapes and dtype,
+ * compiled once and cached on the layer (a compiled kernel reads the
+ * layer's parameter tensors at call time, so weight updates never make it
+ * stale).
+ */
+export function compiledFor(
+  layer: Layer,
+  shapes: readonly (readonly number[])[],
+  dtype: FloatDType,
+): CompiledLayer {
+  let byKey = compiledCache.get(layer);
+  if (byKey === undefined) {
+    byKey = new Map();
+    compiledCache.set(layer, byKey);
+  }
+  const key = compileKey(shapes, dtype);
+  let c = byKey.get(key);
+  if (c === undefined) {
+    c = layer.compile!(shapes, dtype);
+    byKey.set(key, c);
+  }
+  return c;
+}
+
+/** The float dtype a layer computes in for inputs of `inputDtype`. */
+export function computeDtype(layer: Layer, inputDtype: string): FloatDType {
+  if (layer.dtype !== undefined) return layer.dtype;
+  return inputDtype === 'float64' ? 'float64' : 'float32';
+}
+
+export function checkContext(fn: string, ctx: unknown): ForwardContext {
+  if (
+    typeof ctx !== 'object' ||
+    ctx === null ||
+    typeof (ctx as { training?: unknown }).training !== 'boolean'
+  ) {
+    fail(fn, 'ctx', 'a ForwardContext { training, rng }', ctx);
+  }
+  return ctx as ForwardContext;
+}
+
+/**
+ * Runs a compiled layer on tensors (batch first) and returns its outputs,
+ * recording one autograd node per output when gradients are on. Inputs of
+ * another dtype are cast (a recorded op, so gradients flow back in theirs).
+ * The activity regularizer, if any, is handed to `ctx.addLoss` in training.
+ */
+export function runLayer(
+  fn: string,
+  layer: Layer,
+  xs: readonly Tensor[],
+  ctx: ForwardContext,
+): Tensor[] {
+  checkContext(fn, ctx);
+  const arity = layer.arity ?? 1;
+  if (xs.length !== arity)
+    throw new ValueError(
+      `${fn}: expects ${arity} input${arity === 1 ? '' : 's'}, got ${xs.length}`,
+    );
+  xs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) fail(fn, arity === 1 ? 'x' : `inputs[${i}]`, 'a Tensor', x);
+    if (x.rank === 0)
+      throw new ShapeError(
+        `${fn}: input must be batch first, shape [n, ...features], got a scalar${arity === 1 ? '' : ` (inputs[${i}])`}`,
+      );
+  });
+  const rows = xs[0]!.shape[0]!;
+  for (const x of xs) {
+    if (x.shape[0] !== rows)
+      throw new ShapeError(
+        `${fn}: inputs have different batch sizes: ${xs.map((t) => fmtShape(t.shape)).join(', ')}`,
+      );
+  }
+  const dtype = computeDtype(layer, xs[0]!.dtype);
+  const ins = xs.map((x) => (x.dtype === dtype ? x : cast(x, dtype)));
+  const shapes = ins.map((x) => x.shape.slice(1));
+  const compiled = compiledFor(layer, shapes, dtype);
+
+  const inData = ins.map((x) => asFloat(x.data));
+  const outs = compiled.outShapes.map((s) => allocFloat(dtype, rows * shapeSize(s)));
+  const saved = allocFloat(dtype, rows * (compiled.savedPerRow ?? 0));
+  const scratch = allocFloat(dtype, rows * (compiled.scratchPerRow ?? 0));
+  const masks = ins.map(() => null);
+  const io = {
+    rows,
+    inputs: inData,
+    outputs: outs,
+    saved,
+    scratch,
+    training: ctx.training,
+    rng: ctx.rng,
+    masks,
+  };
+  compiled.forward(io);
+  const outShapes = compiled.outShapes.map((s) => [rows, ...s]);
+  const results = outs.map((d, j) => new Tensor(d, outShapes[j]!));
+
+  const paramNames = Object.keys(layer.params);
+  const params = paramNames.map((k) => layer.params[k]!);
+  const recordable =
+    isGradEnabled() && (ins.some((x) => x.requiresGrad) || params.some((p) => p.requiresGrad));
+  if (recordable) {
+    const sources = [...ins, ...params];
+    results.forEach((out, j) => {
+      record(layer.kind, out, sources, (g) => {
+        const gradOutputs = outs.map((o, k) =>
+          k === j ? asFloat(g.data) : allocFloat(dtype, o.length),
+        );
+        const gradInputs = ins.map((x) => (x.requiresGrad ? allocFloat(dtype, x.size) : null));
+        const gradParams: Record<string, FloatArray | null> = {};
+        for (let p = 0; p < params.length; p++)
+          gradParams[paramNames[p]!] = params[p]!.requiresGrad
+            ? allocFloat(params[p]!.dtype, params[p]!.size)
+            : null;
+        compiled.backward({
+          ...io,
+          scratch: allocFloat(dtype, rows * (compiled.scratchPerRow ?? 0)),
+          gradOutputs,
+          gradInputs,
+          gradParams,
+        });
+        return [
+          ...gradInputs.map((d, i) => (d === null ? null : new Tensor(d, ins[i]!.shape))),
+          ...params.map((p, i) => {
+            const d = gradParams[paramNames[i]!];
+            return d === null || d === undefined ? null : new Tensor(d, p.shape);
+          }),
+        ];
+      });
+    });
+  }
+  const activity = layer.regularizers?.activity;
+  if (activity !== undefined && ctx.training && ctx.addLoss !== undefined)
+    for (const r of results) ctx.addLoss(activity.penalty(r));
+  return results;
+}
+
+/** {@link runLayer} for a layer of one input and one output. */
+export function runLayer1(fn: string, layer: Layer, x: unknown, ctx: ForwardContext): Tensor {
+  if (!(x instanceof Tensor)) fail(fn, 'x', 'a Tensor', x);
+  return runLayer(fn, layer, [x], ctx)[0]!;
+}
+
+/** The per-sample inputs of a layer of several inputs, checked. */
+export function inputsOf(fn: string, xs: unknown, arity: number): Tensor[] {
+  if (!Array.isArray(xs) || xs.length !== arity)
+    fail(fn, 'inputs', `an array of ${arity} tensors`, xs);
+  (xs as unknown[]).forEach((x, i) => {
+    if (!(x instanceof Tensor)) fail(fn, `inputs[${i}]`, 'a Tensor', x);
+  });
+  return xs as Tensor[];
+}
