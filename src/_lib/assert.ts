@@ -14,19 +14,16 @@ export function show(value: unknown): string {
   }
 }
 
+// Nested arrays and objects are shown this many levels deep, then as [...] or {...}.
 const MAX_DEPTH = 2;
 
 function describe(value: unknown, depth: number): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (typeof value === 'string')
     return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'symbol') return value.toString();
-  if (typeof value !== 'object') return typeof value;
+  // A boolean, bigint, symbol, null or undefined: String() shows each as written.
+  if (typeof value !== 'object' || value === null) return String(value);
   if (Array.isArray(value)) {
     if (depth > MAX_DEPTH) return '[...]';
     const items = value.slice(0, 8).map((v) => describe(v, depth + 1));
@@ -34,11 +31,10 @@ function describe(value: unknown, depth: number): string {
   }
   if (ArrayBuffer.isView(value))
     return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
-  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
-  const shape = (value as { shape?: unknown }).shape;
-  const dtype = (value as { dtype?: unknown }).dtype;
+  const { shape, dtype } = value as { shape?: unknown; dtype?: unknown };
   if (Array.isArray(shape) && typeof dtype === 'string')
-    return `a ${dtype} Tensor of shape [${shape.slice(0, 8).join(',')}${shape.length > 8 ? ',...' : ''}]`;
+    return `a ${dtype} Tensor of shape [${shape.join(',')}]`;
+  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
   if (proto === null || proto === Object.prototype) {
     if (depth > MAX_DEPTH) return '{...}';
     const keys = Object.keys(value);
@@ -47,9 +43,10 @@ function describe(value: unknown, depth: number): string {
       .map((k) => `${k}: ${describe((value as Record<string, unknown>)[k], depth + 1)}`);
     return `{${items.join(', ')}${keys.length > 4 ? ', ...' : ''}}`;
   }
-  const name = typeof proto.constructor?.name === 'string' ? proto.constructor.name : '';
-  if (name === '') return 'an object';
-  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  const name = proto.constructor?.name;
+  return typeof name === 'string' && name !== ''
+    ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`
+    : 'an object';
 }
 
 /** Throws `fn: name must be <what>, got <value>` as a ValueError. */

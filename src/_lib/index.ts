@@ -5,7 +5,7 @@
  * @module core
  */
 export { MyelinError, ShapeError, ValueError, ModelFormatError } from './errors.js';
-export type { DType, FloatArray } from './typed.js';
+export type { DType, FloatDType, FloatArray, TensorData } from './typed.js';
 export type { Shape } from './shape.js';
 export { getLimits, setLimits } from './limits.js';
 export type { Limits } from './limits.js';

@@ -5,7 +5,12 @@
  * @module activations
  */
 export { defineActivation, defineConfigurable } from './define.js';
-export type { Activation, ActivationConfig, ConfigurableActivation } from './define.js';
+export type {
+  Activation,
+  ActivationConfig,
+  ActivationKernel,
+  ConfigurableActivation,
+} from './define.js';
 export { sigmoid } from './sigmoid.js';
 export { relu } from './relu.js';
 export { tanh } from './tanh.js';

@@ -25,4 +25,4 @@ export type {
   RandomUniformOptions,
   RandomNormalOptions,
 } from './create.js';
-export type { DType, FloatArray } from '../_lib/typed.js';
+export type { DType, FloatDType, FloatArray, TensorData } from '../_lib/typed.js';
