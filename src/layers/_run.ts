@@ -1,11 +1,18 @@
 import { fail } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, shapeSize } from '../_lib/shape.js';
-import { allocFloat, asFloat, type FloatArray, type FloatDType } from '../_lib/typed.js';
+import {
+  allocFloat,
+  asFloat,
+  type DType,
+  type FloatArray,
+  type FloatDType,
+} from '../_lib/typed.js';
 import { isGradEnabled, record } from '../autograd/graph.js';
 import { cast } from '../ops/cast.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { CompiledLayer, ForwardContext, Layer } from './layer.js';
+import type { SymbolicTensor } from './symbolic.js';
 
 // The autograd driver of the layer contract: `layer.forward` of every
 // built-in layer is `runLayer`, which runs the layer's compiled kernel on
@@ -172,4 +179,83 @@ export function inputsOf(fn: string, xs: unknown, arity: number): Tensor[] {
     if (!(x instanceof Tensor)) fail(fn, `inputs[${i}]`, 'a Tensor', x);
   });
   return xs as Tensor[];
+}
+
+/** `dense "hidden"` or `a dense layer`: how errors name a layer being applied. */
+export function describeLayer(layer: Layer): string {
+  return layer.name === undefined ? `a ${layer.kind} layer` : `${layer.kind} "${layer.name}"`;
+}
+
+/**
+ * The per-sample output shapes of `layer` for per-sample input shapes, with
+ * a ShapeError naming the layer when they do not fit. Layers that declare
+ * their math answer through `compile`; others through `outputShape(s)`.
+ */
+export function outputShapesOf(
+  layer: Layer,
+  shapes: readonly (readonly number[])[],
+  dtype: DType,
+): (readonly number[])[] {
+  const arity = layer.arity ?? 1;
+  if (shapes.length !== arity)
+    throw new ValueError(
+      `${describeLayer(layer)} takes ${arity} input${arity === 1 ? '' : 's'}, got ${shapes.length}`,
+    );
+  if (arity === 1 && layer.inputShape !== null) {
+    const want = layer.inputShape;
+    const got = shapes[0]!;
+    // A layer that declares its per-sample input shape accepts exactly it, or
+    // (layers acting on the last axis) a shape ending in it.
+    const tail = got.slice(got.length - want.length);
+    if (got.length < want.length || tail.some((d, i) => d !== want[i]))
+      throw new ShapeError(
+        `${describeLayer(layer)} expects input shape ${fmtShape(want)}, got ${fmtShape(got)}`,
+      );
+  }
+  if (layer.compile !== undefined) {
+    try {
+      return [...compiledFor(layer, shapes, computeDtype(layer, dtype)).outShapes];
+    } catch (e) {
+      if (e instanceof ShapeError)
+        throw new ShapeError(
+          `${describeLayer(layer)} cannot take input shape${arity === 1 ? '' : 's'} ${shapes.map((s) => fmtShape(s)).join(', ')}: ${e.message}`,
+        );
+      throw e;
+    }
+  }
+  try {
+    if (arity === 1) return [layer.outputShape(shapes[0]!)];
+    if (layer.outputShapes === undefined)
+      throw new ValueError(`${describeLayer(layer)} takes ${arity} inputs but has no outputShapes`);
+    return [layer.outputShapes(shapes)];
+  } catch (e) {
+    if (e instanceof ShapeError)
+      throw new ShapeError(
+        `${describeLayer(layer)} cannot take input shape${arity === 1 ? '' : 's'} ${shapes.map((s) => fmtShape(s)).join(', ')}: ${e.message}`,
+      );
+    throw e;
+  }
+}
+
+/**
+ * `layer.apply(x)` for the built-in layers: the symbolic tensor carries the
+ * graph-building code, so a bundle that never builds a graph does not.
+ */
+export function applyVia(
+  layer: Layer,
+  x: SymbolicTensor | readonly SymbolicTensor[],
+): SymbolicTensor {
+  const first: unknown = Array.isArray(x) ? (x as readonly unknown[])[0] : x;
+  if (
+    typeof first !== 'object' ||
+    first === null ||
+    typeof (first as Partial<SymbolicTensor>).applyLayer !== 'function'
+  )
+    fail(
+      `${layer.kind}.apply`,
+      'x',
+      'a SymbolicTensor (from input() or another layer); tensors with data go to layer.forward',
+      x,
+    );
+  return (first as SymbolicTensor).applyLayer(layer, x);
 }

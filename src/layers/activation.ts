@@ -12,7 +12,8 @@ import type {
   LayerIO,
   RelevanceIO,
 } from './layer.js';
-import { applyOne, type SymbolicTensor } from './symbolic.js';
+import { applyVia } from './_run.js';
+import type { SymbolicTensor } from './symbolic.js';
 import { activationConfigOf, checkActivation, checkInputTensor, checkOptions } from './_util.js';
 
 /** Options of {@link activation}. */
@@ -101,7 +102,7 @@ export function activation(
       return f(checkInputTensor('activation', x));
     },
     apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-      return applyOne(layer, x);
+      return applyVia(layer, x);
     },
   };
   return layer;

@@ -1,7 +1,7 @@
 import { assertBoolean, assertKnownKeys, assertPositiveInt, fail } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
-import { asFloat, type FloatArray, type FloatDType } from '../_lib/typed.js';
+import { allocFloat, asFloat, type FloatDType } from '../_lib/typed.js';
 import { activationKernel, type Activation, type ActivationConfig } from '../activations/define.js';
 import { identity } from '../activations/identity.js';
 import { glorotUniform } from '../init/variance.js';
@@ -24,8 +24,8 @@ import type {
   RelevanceIO,
   RelevanceRule,
 } from './layer.js';
-import { runLayer1 } from './_run.js';
-import { applyOne, type SymbolicTensor } from './symbolic.js';
+import { applyVia, runLayer1 } from './_run.js';
+import type { SymbolicTensor } from './symbolic.js';
 import {
   activationConfigOf,
   checkActivation,
@@ -217,76 +217,31 @@ function compileDense(
       if (gx !== null && gx !== undefined)
         matmulSlot.impl(gz, asFloat(kernel.data), gx, r, units, inputs, false, true);
     },
+    /**
+     * LRP-ε (ε = 0 is LRP-0) through x·W + b, the activation passed through
+     * as the rules prescribe: R_in = x ⊙ ((R / (z + ε·sign z))·Wᵀ), with
+     * z = x·W + b and sign(0) taken as +1 (a zero denominator gives 0).
+     * Bach et al. 2015, https://doi.org/10.1371/journal.pone.0130140.
+     */
     relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
-      return denseRelevance(
-        io,
-        rule,
-        asFloat(kernel.data),
-        bias === null ? null : asFloat(bias.data),
-        r0(io, lead),
-        inputs,
-        units,
-      );
+      if (rule.name !== 'epsilon') return false;
+      const eps = rule.config.epsilon ?? 0;
+      const r = io.rows * lead;
+      const x = io.inputs[0]!;
+      const w = asFloat(kernel.data);
+      const s = allocFloat(kernel.dtype, r * units);
+      denseSlot.impl(x, w, bias === null ? null : asFloat(bias.data), s, r, inputs, units, false);
+      const rel = io.relevanceOutputs[0]!;
+      for (let i = 0; i < s.length; i++) {
+        const d = s[i]! + eps * (s[i]! >= 0 ? 1 : -1);
+        s[i] = d === 0 ? 0 : rel[i]! / d;
+      }
+      const out = io.relevanceInputs[0]!;
+      matmulSlot.impl(s, w, out, r, units, inputs, false, true);
+      for (let i = 0; i < r * inputs; i++) out[i] = out[i]! * x[i]!;
+      return true;
     },
   };
-}
-
-function r0(io: LayerIO, lead: number): number {
-  return io.rows * lead;
-}
-
-/**
- * Layer-wise relevance propagation through x·W + b (the activation is passed
- * through, as the rules prescribe): with z_j = Σ_i x_i·w_ij + b_j and R_j the
- * output relevance, the input relevance is R_i = Σ_j c_ij·R_j / d_j, where
- *
- * - 'epsilon' (LRP-ε; ε = 0 gives LRP-0): c_ij = x_i·w_ij,
- *   d_j = z_j + ε·sign(z_j) (sign(0) taken as +1);
- * - 'zPlus' (z⁺, the α1β0 rule): c_ij = x_i·max(w_ij, 0) over positive
- *   inputs' contributions (x_i·w_ij > 0), d_j = Σ_i c_ij (0 when none).
- *
- * Bach et al. 2015, https://doi.org/10.1371/journal.pone.0130140;
- * Montavon et al. 2019, https://doi.org/10.1007/978-3-030-28954-6_10.
- */
-function denseRelevance(
-  io: RelevanceIO,
-  rule: RelevanceRule,
-  w: FloatArray,
-  b: FloatArray | null,
-  rows: number,
-  inputs: number,
-  units: number,
-): boolean {
-  const x = io.inputs[0]!;
-  const rOut = io.relevanceOutputs[0]!;
-  const rIn = io.relevanceInputs[0]!;
-  const eps = rule.config.epsilon ?? 0;
-  if (rule.name !== 'epsilon' && rule.name !== 'zPlus') return false;
-  const plus = rule.name === 'zPlus';
-  const s = new Float64Array(units);
-  for (let r = 0; r < rows; r++) {
-    const xo = r * inputs,
-      oo = r * units;
-    for (let j = 0; j < units; j++) {
-      let z = plus || b === null ? 0 : b[j]!;
-      for (let i = 0; i < inputs; i++) {
-        const c = x[xo + i]! * w[i * units + j]!;
-        if (!plus || c > 0) z += c;
-      }
-      const d = plus ? z : z + eps * (z >= 0 ? 1 : -1);
-      s[j] = d === 0 ? 0 : rOut[oo + j]! / d;
-    }
-    for (let i = 0; i < inputs; i++) {
-      let acc = 0;
-      const xi = x[xo + i]!;
-      for (let j = 0; j < units; j++) {
-        const c = xi * w[i * units + j]!;
-        if (!plus || c > 0) acc += c * s[j]!;
-      }
-      rIn[xo + i] = acc;
-    }
-  }
-  return true;
 }
 
 /**
@@ -427,7 +382,7 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
       return runLayer1('dense', layer, t, ctx);
     },
     apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-      return applyOne(layer, x);
+      return applyVia(layer, x);
     },
   };
   return layer;

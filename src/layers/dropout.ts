@@ -9,8 +9,8 @@ import type {
   LayerBackwardIO,
   LayerIO,
 } from './layer.js';
-import { checkContext, runLayer1 } from './_run.js';
-import { applyOne, type SymbolicTensor } from './symbolic.js';
+import { applyVia, checkContext, runLayer1 } from './_run.js';
+import type { SymbolicTensor } from './symbolic.js';
 import { checkInputTensor, checkOptions } from './_util.js';
 
 /** Options of {@link dropout}. */
@@ -127,7 +127,7 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
       return runLayer1('dropout', layer, t, ctx);
     },
     apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-      return applyOne(layer, x);
+      return applyVia(layer, x);
     },
   };
   return layer;

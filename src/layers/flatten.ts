@@ -10,7 +10,8 @@ import type {
   LayerIO,
   RelevanceIO,
 } from './layer.js';
-import { applyOne, type SymbolicTensor } from './symbolic.js';
+import { applyVia } from './_run.js';
+import type { SymbolicTensor } from './symbolic.js';
 import { checkInputTensor, checkOptions } from './_util.js';
 
 /** Options of {@link flatten}. */
@@ -78,7 +79,7 @@ export function flatten(options: FlattenOptions = {}): Flatten {
       return reshape(t, [t.shape[0]!, shapeSize(t.shape.slice(1))]);
     },
     apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-      return applyOne(layer, x);
+      return applyVia(layer, x);
     },
   };
   return layer;

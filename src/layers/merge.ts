@@ -11,8 +11,8 @@ import type {
   LayerIO,
   RelevanceIO,
 } from './layer.js';
-import { inputsOf, runLayer } from './_run.js';
-import { applyOne, type SymbolicTensor } from './symbolic.js';
+import { applyVia, inputsOf, runLayer } from './_run.js';
+import type { SymbolicTensor } from './symbolic.js';
 import { checkOptions } from './_util.js';
 
 /** Options of the merge layers. */
@@ -142,7 +142,7 @@ function elementwise(fn: string, kind: ElementwiseKind, options: MergeOptions): 
       return runLayer(fn, layer, inputsOf(fn, xs, n), ctx)[0]!;
     },
     apply(xs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-      return applyOne(layer, xs);
+      return applyVia(layer, xs);
     },
   };
   return layer;
@@ -298,7 +298,7 @@ export function concatenateLayer(options: ConcatenateOptions = {}): Merge<'conca
       return runLayer(fn, layer, inputsOf(fn, xs, n), ctx)[0]!;
     },
     apply(xs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-      return applyOne(layer, xs);
+      return applyVia(layer, xs);
     },
   };
   return layer;

@@ -10,8 +10,8 @@ import type {
   LayerIO,
   RelevanceIO,
 } from './layer.js';
-import { runLayer1 } from './_run.js';
-import { applyOne, type SymbolicTensor } from './symbolic.js';
+import { applyVia, runLayer1 } from './_run.js';
+import type { SymbolicTensor } from './symbolic.js';
 import { checkOptions } from './_util.js';
 
 /** Options of {@link reshapeLayer}. */
@@ -112,7 +112,7 @@ export function reshapeLayer(
       return runLayer1(fn, layer, x, ctx);
     },
     apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-      return applyOne(layer, x);
+      return applyVia(layer, x);
     },
   };
   return layer;

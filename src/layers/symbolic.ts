@@ -1,9 +1,8 @@
 import { assertKnownKeys, fail } from '../_lib/assert.js';
-import { ShapeError, ValueError } from '../_lib/errors.js';
 import { checkShape, fmtShape } from '../_lib/shape.js';
 import type { DType } from '../_lib/typed.js';
 import type { Layer } from './layer.js';
-import { compiledFor, computeDtype } from './_run.js';
+import { outputShapesOf } from './_run.js';
 
 /**
  * A placeholder for the tensor a layer will produce, used to build graph
@@ -42,6 +41,15 @@ export class SymbolicTensor {
     this.node = node;
     this.index = index;
     this.name = name;
+  }
+
+  /**
+   * Applies `layer` to `inputs` (this tensor, or an array starting with it):
+   * what `layer.apply(inputs)` does for the built-in layers, kept here so that
+   * layers carry no graph-building code.
+   */
+  applyLayer(layer: Layer, inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+    return applyOne(layer, inputs);
   }
 
   /** A short description such as `SymbolicTensor([null, 784], float32)`. */
@@ -89,62 +97,6 @@ export function input(shape: readonly number[], options: InputOptions = {}): Sym
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
     fail('input', 'name', 'a non-empty string', options.name);
   return new SymbolicTensor(s, dtype, null, 0, options.name ?? null);
-}
-
-/** `dense "hidden"` or `a dense layer`: how errors name a layer being applied. */
-export function describeLayer(layer: Layer): string {
-  return layer.name === undefined ? `a ${layer.kind} layer` : `${layer.kind} "${layer.name}"`;
-}
-
-/**
- * The per-sample output shapes of `layer` for per-sample input shapes, with
- * a ShapeError naming the layer when they do not fit. Layers that declare
- * their math answer through `compile`; others through `outputShape(s)`.
- */
-export function outputShapesOf(
-  layer: Layer,
-  shapes: readonly (readonly number[])[],
-  dtype: DType,
-): (readonly number[])[] {
-  const arity = layer.arity ?? 1;
-  if (shapes.length !== arity)
-    throw new ValueError(
-      `${describeLayer(layer)} takes ${arity} input${arity === 1 ? '' : 's'}, got ${shapes.length}`,
-    );
-  if (arity === 1 && layer.inputShape !== null) {
-    const want = layer.inputShape;
-    const got = shapes[0]!;
-    // A layer that declares its per-sample input shape accepts exactly it, or
-    // (layers acting on the last axis) a shape ending in it.
-    const tail = got.slice(got.length - want.length);
-    if (got.length < want.length || tail.some((d, i) => d !== want[i]))
-      throw new ShapeError(
-        `${describeLayer(layer)} expects input shape ${fmtShape(want)}, got ${fmtShape(got)}`,
-      );
-  }
-  if (layer.compile !== undefined) {
-    try {
-      return [...compiledFor(layer, shapes, computeDtype(layer, dtype)).outShapes];
-    } catch (e) {
-      if (e instanceof ShapeError)
-        throw new ShapeError(
-          `${describeLayer(layer)} cannot take input shape${arity === 1 ? '' : 's'} ${shapes.map((s) => fmtShape(s)).join(', ')}: ${e.message}`,
-        );
-      throw e;
-    }
-  }
-  try {
-    if (arity === 1) return [layer.outputShape(shapes[0]!)];
-    if (layer.outputShapes === undefined)
-      throw new ValueError(`${describeLayer(layer)} takes ${arity} inputs but has no outputShapes`);
-    return [layer.outputShapes(shapes)];
-  } catch (e) {
-    if (e instanceof ShapeError)
-      throw new ShapeError(
-        `${describeLayer(layer)} cannot take input shape${arity === 1 ? '' : 's'} ${shapes.map((s) => fmtShape(s)).join(', ')}: ${e.message}`,
-      );
-    throw e;
-  }
 }
 
 /**

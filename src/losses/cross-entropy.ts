@@ -1,7 +1,7 @@
 import { fail, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
-import { asFloat, allocFloat, type FloatArray } from '../_lib/typed.js';
+import { allocFloat, asFloat, type FloatArray, type TensorData } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { softmaxXentBackwardSlot, softmaxXentSlot } from '../kernels/xent.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -22,110 +22,6 @@ export interface CrossEntropyLoss extends Loss {
 
 const FN = 'crossEntropy';
 
-function labelsFrom(values: ArrayLike<number>, rows: number, classes: number): Int32Array {
-  if (values.length !== rows) {
-    throw new ShapeError(
-      `${FN}: target must hold ${rows} class labels (one per row of the prediction), got ${values.length}`,
-    );
-  }
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const l = values[r]!;
-    if (!Number.isInteger(l) || l < 0 || l >= classes)
-      fail(FN, `target[${r}]`, `a class index, an integer in [0, ${classes})`, l);
-    out[r] = l;
-  }
-  return out;
-}
-
-function labelCase(
-  logits: Tensor,
-  labels: Int32Array,
-  rows: number,
-  cols: number,
-  sum: boolean,
-): Tensor {
-  const probs = allocFloat(logits.dtype, logits.size);
-  let value: number;
-  if (rows === 0) value = sum ? 0 : NaN;
-  else {
-    const meanLoss = softmaxXentSlot.impl(asFloat(logits.data), labels, probs, rows, cols);
-    value = sum ? meanLoss * rows : meanLoss;
-  }
-  return record(FN, scalarOf(logits, value), [logits], (g) => {
-    const d = allocFloat(logits.dtype, logits.size);
-    // The kernel writes scale·(softmax − onehot)/rows; 'sum' undoes the /rows.
-    if (rows > 0)
-      softmaxXentBackwardSlot.impl(
-        probs,
-        labels,
-        d,
-        rows,
-        cols,
-        sum ? g.data[0]! * rows : g.data[0]!,
-      );
-    return [new Tensor(d, logits.shape)];
-  });
-}
-
-function probabilityCase(
-  logits: Tensor,
-  target: Tensor,
-  rows: number,
-  cols: number,
-  sum: boolean,
-): Tensor {
-  const x = logits.data,
-    t = target.data;
-  const probs = allocFloat(logits.dtype, logits.size);
-  // lse_r = max_r + log Σ_c exp(x_rc − max_r): subtracting the max keeps exp() finite.
-  const lse = new Float64Array(rows);
-  let total = 0;
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    let max = -Infinity;
-    for (let c = 0; c < cols; c++) max = Math.max(max, x[o + c]!);
-    let s = 0;
-    for (let c = 0; c < cols; c++) {
-      const e = Math.exp(x[o + c]! - max);
-      probs[o + c] = e;
-      s += e;
-    }
-    const l = max + Math.log(s);
-    lse[r] = l;
-    for (let c = 0; c < cols; c++) {
-      probs[o + c] = probs[o + c]! / s;
-      const tc = t[o + c]!;
-      // −t·log softmax = t·(lse − x); skip t = 0 so a −Infinity logit with no mass gives 0, not NaN.
-      if (tc !== 0) total += tc * (l - x[o + c]!);
-    }
-  }
-  const value = sum ? total : total / rows;
-  return record(FN, scalarOf(logits, value), [logits, target], (g) => {
-    const s = sum ? g.data[0]! : g.data[0]! / rows;
-    let dx: Tensor | null = null,
-      dt: Tensor | null = null;
-    if (logits.requiresGrad) {
-      // ∂/∂x_c of Σ_c t_c(lse − x_c) = softmax_c·Σt − t_c (= softmax − t for a distribution).
-      const d = allocFloat(logits.dtype, logits.size);
-      for (let r = 0; r < rows; r++) {
-        const o = r * cols;
-        let mass = 0;
-        for (let c = 0; c < cols; c++) mass += t[o + c]!;
-        for (let c = 0; c < cols; c++) d[o + c] = s * (probs[o + c]! * mass - t[o + c]!);
-      }
-      dx = new Tensor(d, logits.shape);
-    }
-    if (target.requiresGrad) {
-      const d = allocFloat(target.dtype, target.size);
-      for (let r = 0; r < rows; r++)
-        for (let c = 0; c < cols; c++) d[r * cols + c] = s * (lse[r]! - x[r * cols + c]!);
-      dt = new Tensor(d, target.shape);
-    }
-    return [dx, dt];
-  });
-}
-
 /** Whether a target of shape `tShape` holds class labels for logits of shape `pShape`: `[...lead]` or `[...lead, 1]`. */
 function isLabelShape(tShape: readonly number[], pShape: readonly number[]): boolean {
   const lead = pShape.slice(0, -1);
@@ -133,39 +29,56 @@ function isLabelShape(tShape: readonly number[], pShape: readonly number[]): boo
   return (
     tShape.length === pShape.length &&
     tShape[tShape.length - 1] === 1 &&
-    sameShape(tShape.slice(0, -1), lead) &&
-    pShape[pShape.length - 1] !== 1
+    pShape[pShape.length - 1] !== 1 &&
+    sameShape(tShape.slice(0, -1), lead)
   );
+}
+
+function checkLabel(l: number, r: number, cols: number): void {
+  if (!Number.isInteger(l) || l < 0 || l >= cols)
+    fail(FN, `target[${r}]`, `a class index, an integer in [0, ${cols})`, l);
 }
 
 let probsScratch: FloatArray = new Float32Array(0);
 let labelScratch = new Int32Array(0);
 
+/** Log-sum-exp of one row, max subtracted first so exp() stays finite. */
+function lse(p: FloatArray, o: number, cols: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < cols; c++) max = Math.max(max, p[o + c]!);
+  let sum = 0;
+  for (let c = 0; c < cols; c++) sum += Math.exp(p[o + c]! - max);
+  return max + Math.log(sum);
+}
+
 /**
- * The kernel: class labels (`[n]` or `[n, 1]`, any integer dtype or float
- * integers) through the fused softmax + cross-entropy kernel slots, or
- * probabilities of the prediction's shape. With weights, each sample's mean
- * loss is scaled by its weight (the mean over samples kept).
+ * The kernel: class labels through the fused softmax + cross-entropy kernel
+ * slots, or probabilities of the prediction's shape (−Σ t·log softmax, with
+ * gradient softmax·Σt − t). With weights, each sample's loss is scaled by its
+ * weight, the mean over rows kept.
  */
 const kernel: LossKernel = {
   compute(p, pShape, t, tShape, g, weights) {
-    if (pShape.length === 0)
+    if (pShape.length < 2)
       throw new ShapeError(
-        `${FN}: prediction must have at least 1 dimension (classes last), got shape []`,
+        `${FN}: prediction must be [batch, ..., classes] (classes last), got shape ${fmtShape(pShape)}; wrap a single sample as [[...]]`,
       );
     const cols = pShape[pShape.length - 1]!;
-    const rows = cols === 0 ? 0 : p.length / cols;
-    const samples = pShape.length > 1 ? pShape[0]! : 1;
-    const per = samples === 0 ? 1 : rows / samples;
+    if (cols === 0)
+      throw new ShapeError(
+        `${FN}: prediction must have at least one class, got shape ${fmtShape(pShape)}`,
+      );
+    const rows = p.length / cols;
+    const per = pShape[0] === 0 ? 1 : rows / pShape[0]!;
+    const weightOf = (r: number): number => (weights === null ? 1 : weights[Math.floor(r / per)]!);
     if (isLabelShape(tShape, pShape)) {
       if (labelScratch.length < rows) labelScratch = new Int32Array(rows);
       const labels = labelScratch.length === rows ? labelScratch : labelScratch.subarray(0, rows);
       for (let r = 0; r < rows; r++) {
-        const l = t[r]!;
-        if (!Number.isInteger(l) || l < 0 || l >= cols)
-          fail(FN, `target[${r}]`, `a class index, an integer in [0, ${cols})`, l);
-        labels[r] = l;
+        checkLabel(t[r]!, r, cols);
+        labels[r] = t[r]!;
       }
+      // mean of nothing is NaN (0/0), as PyTorch.
       if (rows === 0) return NaN;
       if (probsScratch.length < p.length || probsScratch.constructor !== p.constructor)
         probsScratch =
@@ -175,10 +88,9 @@ const kernel: LossKernel = {
       let value = softmaxXentSlot.impl(p, labels, probs, rows, cols);
       if (g !== null) softmaxXentBackwardSlot.impl(probs, labels, g, rows, cols, 1);
       if (weights !== null) {
-        // Per-row losses −log softmax at the label, recomputed from the probabilities.
         let total = 0;
         for (let r = 0; r < rows; r++) {
-          const w = weights[Math.floor(r / per)]!;
+          const w = weightOf(r);
           total += -Math.log(probs[r * cols + labels[r]!]!) * w;
           if (g !== null) for (let c = 0; c < cols; c++) g[r * cols + c] = g[r * cols + c]! * w;
         }
@@ -188,27 +100,23 @@ const kernel: LossKernel = {
     }
     if (!sameShape(tShape, pShape))
       throw new ShapeError(
-        `${FN}: target must be class labels of shape ${fmtShape(pShape.slice(0, -1))} or probabilities of shape ${fmtShape(pShape)}, got shape ${fmtShape(tShape)}`,
+        `${FN}: target must be class labels of shape ${fmtShape(pShape.slice(0, -1))} (or ${fmtShape([...pShape.slice(0, -1), 1])}) or probabilities of shape ${fmtShape(pShape)}, got shape ${fmtShape(tShape)}`,
       );
-    // Probabilities: reuse the loss function under autograd-free evaluation.
     let total = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
-      let max = -Infinity;
-      for (let c = 0; c < cols; c++) max = Math.max(max, p[o + c]!);
-      let sum = 0;
-      for (let c = 0; c < cols; c++) sum += Math.exp(p[o + c]! - max);
-      const lse = max + Math.log(sum);
-      const w = weights === null ? 1 : weights[Math.floor(r / per)]!;
+      const l = lse(p, o, cols);
+      const w = weightOf(r);
       let mass = 0;
       for (let c = 0; c < cols; c++) {
         const tc = t[o + c]!;
         mass += tc;
-        if (tc !== 0) total += tc * (lse - p[o + c]!) * w;
+        // −t·log softmax = t·(lse − x); skip t = 0 so a −Infinity logit with no mass gives 0, not NaN.
+        if (tc !== 0) total += tc * (l - p[o + c]!) * w;
       }
       if (g !== null)
         for (let c = 0; c < cols; c++)
-          g[o + c] = ((Math.exp(p[o + c]! - max) / sum) * mass - t[o + c]!) * (w / rows);
+          g[o + c] = ((Math.exp(p[o + c]! - l) * mass - t[o + c]!) * w) / rows;
     }
     return total / rows;
   },
@@ -222,14 +130,41 @@ const kernel: LossKernel = {
             `${FN}: the label of row ${r} is ${show(l)}; class labels must be integers in [0, ${cols}) for ${cols} outputs`,
           );
       }
-      return;
-    }
-    if (!sameShape(tShape, pShape))
+    } else if (!sameShape(tShape, pShape))
       throw new ShapeError(
         `${FN}: targets must be class labels of shape ${fmtShape(pShape.slice(0, -1))} (or ${fmtShape([...pShape.slice(0, -1), 1])}) or probabilities of shape ${fmtShape(pShape)}, got shape ${fmtShape(tShape)}`,
       );
   },
 };
+
+/** The target as data and shape: a tensor as it is, a plain array of labels as one label per row. */
+function targetOf(target: unknown, shape: readonly number[]): [TensorData, readonly number[]] {
+  if (target instanceof Tensor) return [target.data, target.shape];
+  if (
+    Array.isArray(target) ||
+    target instanceof Int32Array ||
+    target instanceof Uint8Array ||
+    target instanceof Uint16Array ||
+    target instanceof Uint32Array
+  ) {
+    const values = target as ArrayLike<number>;
+    const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    if (values.length !== rows)
+      throw new ShapeError(
+        `${FN}: target must hold ${rows} class labels (one per row of the prediction), got ${values.length}`,
+      );
+    const labels = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const l = values[r];
+      if (typeof l !== 'number') fail(FN, `target[${r}]`, 'a class index', l);
+      labels[r] = l;
+    }
+    return [labels as unknown as TensorData, shape.slice(0, -1)];
+  }
+  throw new ValueError(
+    `${FN}: target must be a Tensor or an array of class labels, got ${show(target)}`,
+  );
+}
 
 /**
  * Cross-entropy from logits (unnormalized scores) along the last axis, as
@@ -243,8 +178,11 @@ const kernel: LossKernel = {
  *
  * 'mean' (default) divides the sum over rows by N = the number of rows, as
  * PyTorch; 'sum' gives N = 1. Labels may be a tensor of the prediction's shape
- * without the last axis (e.g. [batch]), or a plain array / Int32Array of one
- * integer per row; each must be in [0, classes).
+ * without the last axis (e.g. [batch]) or with a last axis of 1 ([batch, 1]),
+ * int32 or float, or a plain array / Int32Array of one integer per row; each
+ * must be in [0, classes). The prediction must have a batch axis: a 1-D
+ * prediction is refused. One kernel (the fused softmax + cross-entropy kernel
+ * slots for labels) computes the value and gradient, here and in `fit`.
  *
  * @example
  * ```ts
@@ -261,44 +199,38 @@ export const crossEntropy: CrossEntropyLoss = /* @__PURE__ */ defineLoss(
   (prediction: Tensor, target: ClassLabels, options?: LossOptions): Tensor => {
     const reduction = reductionOf(FN, options);
     const logits = checkTensor(FN, 'prediction', prediction);
-    if (logits.rank === 0)
-      throw new ShapeError(
-        `${FN}: prediction must have at least 1 dimension (classes last), got shape []`,
-      );
     const shape = logits.shape;
-    const cols = shape[shape.length - 1]!;
-    if (cols === 0)
+    if (shape.length < 2)
       throw new ShapeError(
-        `${FN}: prediction must have at least one class, got shape ${fmtShape(shape)}`,
+        `${FN}: prediction must be [batch, ..., classes] (classes last), got shape ${fmtShape(shape)}; wrap a single sample as [[...]]`,
       );
-    const rows = logits.size / cols;
-    const sum = reduction === 'sum';
-    if (target instanceof Tensor) {
-      if (sameShape(target.shape, shape)) return probabilityCase(logits, target, rows, cols, sum);
-      if (isLabelShape(target.shape, shape))
-        return labelCase(logits, labelsFrom(target.data, rows, cols), rows, cols, sum);
-      throw new ShapeError(
-        `${FN}: target must be class labels of shape ${fmtShape(shape.slice(0, -1))} or probabilities of shape ${fmtShape(shape)}, got shape ${fmtShape(target.shape)}`,
-      );
-    }
-    if (
-      Array.isArray(target) ||
-      target instanceof Int32Array ||
-      target instanceof Uint8Array ||
-      target instanceof Uint16Array ||
-      target instanceof Uint32Array
-    ) {
-      return labelCase(
-        logits,
-        labelsFrom(target as ArrayLike<number>, rows, cols),
-        rows,
-        cols,
-        sum,
-      );
-    }
-    throw new ValueError(
-      `${FN}: target must be a Tensor or an array of class labels, got ${show(target)}`,
-    );
+    const [t, tShape] = targetOf(target, shape);
+    const x = asFloat(logits.data);
+    const rows = shape[shape.length - 1] === 0 ? 0 : logits.size / shape[shape.length - 1]!;
+    const g = logits.requiresGrad ? allocFloat(logits.dtype, logits.size) : null;
+    const mean = kernel.compute(x, shape, t, tShape, g, null);
+    const n = reduction === 'sum' ? rows : 1;
+    const value = rows === 0 && n === 0 ? 0 : mean * n;
+    const probTarget = target instanceof Tensor && !isLabelShape(tShape, shape) ? target : null;
+    const inputs = probTarget !== null && probTarget.requiresGrad ? [logits, probTarget] : [logits];
+    return record(FN, scalarOf(logits, value), inputs, (gs) => {
+      const s = gs.data[0]! * n;
+      let dx: Tensor | null = null;
+      if (g !== null) {
+        const d = allocFloat(logits.dtype, logits.size);
+        for (let i = 0; i < d.length; i++) d[i] = g[i]! * s;
+        dx = new Tensor(d, shape);
+      }
+      if (inputs.length === 1) return [dx];
+      // ∂/∂t_c of Σ_c t_c(lse − x_c) = lse − x_c, over N.
+      const cols = shape[shape.length - 1]!;
+      const dt = allocFloat(probTarget!.dtype, probTarget!.size);
+      for (let r = 0; r < rows; r++) {
+        const l = lse(x, r * cols, cols);
+        for (let c = 0; c < cols; c++) dt[r * cols + c] = (s * (l - x[r * cols + c]!)) / rows;
+      }
+      return [dx, new Tensor(dt, probTarget!.shape)];
+    });
   },
   kernel,
 );

@@ -4,8 +4,7 @@ import { allocFloat, type DType, type FloatArray, type FloatDType } from '../_li
 import { gradients } from '../autograd/backward.js';
 import { enableGrad, noGrad } from '../autograd/graph.js';
 import type { CompiledLayer, Layer, LayerBackwardIO, LayerIO } from '../layers/layer.js';
-import { compiledFor, computeDtype } from '../layers/_run.js';
-import { describeLayer, outputShapesOf } from '../layers/symbolic.js';
+import { compiledFor, computeDtype, describeLayer, outputShapesOf } from '../layers/_run.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Model, ValueRef } from './model.js';

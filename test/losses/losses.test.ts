@@ -166,7 +166,11 @@ describe('crossEntropy, hand-computed', () => {
       ],
     ]); // [1, 2, 2]
     expect(crossEntropy(x3, f64([[0, 1]])).item()).toBeCloseTo((r0 + r1) / 2, 12);
-    expect(crossEntropy(f64([2, 0]), tensor(0)).item()).toBeCloseTo(r0, 12); // one unbatched sample
+    // A 1-D prediction has no batch axis: refused rather than guessed (wrap one sample as [[...]]).
+    expect(() => crossEntropy(f64([2, 0]), tensor(0))).toThrow(
+      'crossEntropy: prediction must be [batch, ..., classes] (classes last), got shape [2]; wrap a single sample as [[...]]',
+    );
+    expect(crossEntropy(f64([[2, 0]]), [0]).item()).toBeCloseTo(r0, 12);
   });
   it('backward is (softmax − onehot)/N', () => {
     const x = f64([
@@ -293,7 +297,7 @@ describe('loss validation', () => {
       ),
     ).toThrow(
       new ShapeError(
-        'crossEntropy: target must be class labels of shape [2] or probabilities of shape [2,2], got shape [1,3]',
+        'crossEntropy: target must be class labels of shape [2] (or [2,1]) or probabilities of shape [2,2], got shape [1,3]',
       ),
     );
     expect(() =>
