@@ -159,7 +159,7 @@ function targetOf(target: unknown, shape: readonly number[]): [TensorData, reado
       if (typeof l !== 'number') fail(FN, `target[${r}]`, 'a class index', l);
       labels[r] = l;
     }
-    return [labels as unknown as TensorData, shape.slice(0, -1)];
+    return [labels, shape.slice(0, -1)];
   }
   throw new ValueError(
     `${FN}: target must be a Tensor or an array of class labels, got ${show(target)}`,
