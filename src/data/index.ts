@@ -19,3 +19,24 @@ export { parseCsv, readCsv } from './csv.js';
 export type { ParseCsvOptions, ReadCsvOptions } from './csv.js';
 export { kFold, stratifiedKFold } from './kfold.js';
 export type { Fold, KFoldOptions } from './kfold.js';
+export { computeClassWeight, computeSampleWeight } from './weights.js';
+export type { ClassWeight, ClassWeightOptions } from './weights.js';
+export {
+  overSampleIndices,
+  underSampleIndices,
+  randomOverSample,
+  randomUnderSample,
+} from './resample.js';
+export type { ResampleOptions, Resampled } from './resample.js';
+export { balancedBatches } from './balanced-batches.js';
+export type { BalancedBatchesOptions } from './balanced-batches.js';
+export { checkDataset, formatDatasetReport } from './check-dataset.js';
+export type {
+  CheckDatasetOptions,
+  DatasetReport,
+  ClassBalance,
+  DuplicateRows,
+  Leakage,
+  ValueCounts,
+  NearConstantFeature,
+} from './check-dataset.js';
