@@ -19,7 +19,8 @@ export { parseCsv, readCsv } from './csv.js';
 export type { ParseCsvOptions, ReadCsvOptions } from './csv.js';
 export { kFold, stratifiedKFold } from './kfold.js';
 export type { Fold, KFoldOptions } from './kfold.js';
-export { computeClassWeight, computeSampleWeight } from './weights.js';
+export { computeClassWeight, computeSampleWeight, reweighing } from './weights.js';
+export type { GroupLabel } from './_groups.js';
 export type { ClassWeight, ClassWeightOptions } from './weights.js';
 export {
   overSampleIndices,

@@ -1,6 +1,7 @@
 import { assertInteger, assertKnownKeys, assertOptions, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { indexGroups, type GroupLabel } from './_groups.js';
 import { toLabels } from './_labels.js';
 
 /**
@@ -245,5 +246,57 @@ export function sampleWeightFromClasses(
   }
   const out = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) out[i] = table[y[i]!]!;
+  return out;
+}
+
+/**
+ * Sample weights that remove the statistical dependence between a group
+ * attribute and the label in the training data: reweighing, after Kamiran
+ * and Calders, "Data preprocessing techniques for classification without
+ * discrimination" (Knowledge and Information Systems, 2012,
+ * doi:10.1007/s10115-011-0463-8). A sample of group g and class c weighs
+ *
+ *     w(g, c) = P(g)·P(c) / P(g, c) = count(g)·count(c) / (n · count(g, c))
+ *
+ * the share the pair would have if group and class were independent, over
+ * the share it has. Under these weights every group has the same class
+ * distribution as the whole set, while each group's and each class's total
+ * weight are unchanged; pass them as `fit`'s `sampleWeight`. It corrects the
+ * labels' association with the group, not a biased measurement of the
+ * features.
+ *
+ * @param labels Integer class labels or one-hot rows.
+ * @param groups One group label (string or number) per sample; at least two groups.
+ * @example
+ * ```ts
+ * import { reweighing } from 'myelin';
+ * // group a: 3 of 4 positive; group b: 1 of 4 positive
+ * const w = reweighing([1, 1, 1, 0, 1, 0, 0, 0], ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'b']);
+ * // (a, 1): 4·4 / (8·3) = 2/3; (a, 0): 4·4 / (8·1) = 2; and the mirror image for b
+ * ```
+ */
+export function reweighing(
+  labels: Tensor | ArrayLike<number>,
+  groups: Tensor | readonly GroupLabel[],
+): Float64Array {
+  const fn = 'reweighing';
+  const { y, classes } = labelsWithClasses(fn, labels, undefined);
+  if (y.length === 0) throw new ValueError(`${fn}: labels must not be empty`);
+  const { ids, names } = indexGroups(fn, groups, y.length);
+  const g = names.length;
+  const byClass = bincount(y, classes);
+  const byGroup = new Array<number>(g).fill(0);
+  const joint = new Array<number>(g * classes).fill(0);
+  for (let i = 0; i < y.length; i++) {
+    byGroup[ids[i]!]!++;
+    joint[ids[i]! * classes + y[i]!]!++;
+  }
+  const n = y.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = ids[i]!;
+    const c = y[i]!;
+    out[i] = (byGroup[k]! * byClass[c]!) / (n * joint[k * classes + c]!);
+  }
   return out;
 }
