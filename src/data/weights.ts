@@ -259,11 +259,12 @@ export function sampleWeightFromClasses(
  *     w(g, c) = P(g)·P(c) / P(g, c) = count(g)·count(c) / (n · count(g, c))
  *
  * the share the pair would have if group and class were independent, over
- * the share it has. Under these weights every group has the same class
- * distribution as the whole set, while each group's and each class's total
- * weight are unchanged; pass them as `fit`'s `sampleWeight`. It corrects the
- * labels' association with the group, not a biased measurement of the
- * features.
+ * the share it has. When every group has samples of every class, under these
+ * weights every group has the class distribution of the whole set, and each
+ * group's and each class's total weight is its sample count; pass them as
+ * `fit`'s `sampleWeight`. (A pair with no samples cannot be weighted up: a
+ * group with no positives stays without.) It corrects the labels'
+ * association with the group, not a biased measurement of the features.
  *
  * @param labels Integer class labels or one-hot rows.
  * @param groups One group label (string or number) per sample; at least two groups.

@@ -125,7 +125,7 @@ function targetsFor(fn: string, target: unknown, n: number, c: number): Int32Arr
 /** The bin of a confidence in (k/B, (k+1)/B], with the edges as the same doubles k/B. */
 function binOf(conf: number, bins: number): number {
   let b = Math.ceil(conf * bins) - 1;
-  // conf·B rounds: 0.3·10 = 3.0000000000000004 would land 0.3 in (0.3, 0.4].
+  // conf·B rounds: 0.28·25 = 7.000000000000001 would land 7/25 in (0.28, 0.32].
   if (b > 0 && conf <= b / bins) b--;
   else if (b < bins - 1 && conf > (b + 1) / bins) b++;
   return Math.min(bins - 1, Math.max(0, b));
