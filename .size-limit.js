@@ -22,6 +22,22 @@ export default [
     limit: '17 KB',
   },
   {
+    // myelin/testing is for test suites, never the main entry (see
+    // test/tree-shaking.node.test.ts); measured so it stays a small helper.
+    name: 'myelin/testing assertClose alone',
+    path: 'dist/testing/index.js',
+    import: '{ assertClose }',
+    gzip: true,
+    limit: '4 KB',
+  },
+  {
+    name: 'myelin/testing (everything, with predict and gradcheck)',
+    path: 'dist/testing/index.js',
+    import: '*',
+    gzip: true,
+    limit: '15 KB',
+  },
+  {
     name: 'myelin/wasm (kernels + embedded module bytes)',
     path: 'dist/kernels/wasm/index.js',
     import: '*',

@@ -1,5 +1,6 @@
 /// <reference types="node" />
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
@@ -13,7 +14,9 @@ const node: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'node',
-    include: ['test/**/*.test.ts'],
+    // examples/testing/*.test.ts are the example test files of docs/testing.md:
+    // they run here as a user's would, importing myelin by its own name.
+    include: ['test/**/*.test.ts', 'examples/testing/**/*.test.ts'],
     environment: 'node',
     // Type-level tests (expectTypeOf in *.test-d.ts) are checked by tsc, once.
     typecheck: {
@@ -78,7 +81,19 @@ const browser: TestProjectInlineConfiguration = {
   },
 };
 
+// Example files import 'myelin' and 'myelin/<subpath>' as users do; map the
+// names to src/ (as tsconfig "paths" does for tsc and tsx), so they test the
+// code in the tree without a build.
+const src = fileURLToPath(new URL('./src/', import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^myelin$/, replacement: `${src}index.ts` },
+      { find: /^myelin\/wasm$/, replacement: `${src}kernels/wasm/index.ts` },
+      { find: /^myelin\/([a-z]+)$/, replacement: `${src}$1/index.ts` },
+    ],
+  },
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -32,6 +32,9 @@ const TIERS: Record<string, number> = {
   plots: 8,
   network: 9,
   node: 9,
+  // myelin/testing: above io (fixtures share the model format's exact-bytes
+  // tensor encoding and its untrusted-input checks) and models (predict).
+  testing: 9,
   'index.ts': 10,
 };
 

@@ -1,5 +1,5 @@
 /// <reference types="node" />
-// Every JSDoc @example above a public export (myelin, myelin/node, myelin/wasm)
+// Every JSDoc @example above a public export (myelin, myelin/node, myelin/testing, myelin/wasm)
 // must type-check against the repo's compiler options and run without
 // throwing. The ```ts blocks are written to .tmp/doc-examples/<name>.ts,
 // checked in one tsc run (tsconfig paths map the package names to src/), then
@@ -90,6 +90,7 @@ describe('JSDoc @example code', () => {
           paths: {
             myelin: ['../../src/index.ts'],
             'myelin/node': ['../../src/node/index.ts'],
+            'myelin/testing': ['../../src/testing/index.ts'],
             'myelin/wasm': ['../../src/kernels/wasm/index.ts'],
           },
         },

@@ -1,6 +1,6 @@
 /// <reference types="node" />
 // "Every public export has JSDoc with a runnable example": for every value
-// exported from the public entry points (myelin, myelin/node, myelin/wasm),
+// exported from the public entry points (myelin, myelin/node, myelin/testing, myelin/wasm),
 // find its declaration under src/ and require a JSDoc block with @example
 // right above it. (Types are covered by TypeDoc's notDocumented check.)
 import { describe, expect, it } from 'vitest';

@@ -12,11 +12,11 @@ interface Bundle {
   metafile: Metafile;
 }
 
-async function bundle(contents: string, fromSource: boolean): Promise<Bundle> {
+async function bundle(contents: string, fromSource: boolean, minify = true): Promise<Bundle> {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: 'js', sourcefile: 'entry.js' },
     bundle: true,
-    minify: true,
+    minify,
     format: 'esm',
     platform: 'neutral',
     write: false,
@@ -24,7 +24,14 @@ async function bundle(contents: string, fromSource: boolean): Promise<Bundle> {
     logLevel: 'silent',
     // tsconfig.json maps 'myelin' to src/ for the editor; ignore it to test dist/
     // as published, or alias the name to src/ to see which source modules remain.
-    ...(fromSource ? { alias: { myelin: `${root}/src/index.ts` } } : { tsconfigRaw: '{}' }),
+    ...(fromSource
+      ? {
+          alias: {
+            myelin: `${root}/src/index.ts`,
+            'myelin/testing': `${root}/src/testing/index.ts`,
+          },
+        }
+      : { tsconfigRaw: '{}' }),
   });
   const out = result.outputFiles[0];
   if (!out) throw new Error('esbuild produced no output');
@@ -77,6 +84,49 @@ describe('tree-shaking', () => {
     expect(nodeImports).toEqual([]);
     // Sanity check that the full barrel was bundled (matmul is in it).
     expect(code).toContain('matmul');
+  });
+
+  it('keeps myelin/testing out of the main entry: import { relu } does not grow', async () => {
+    // With "sideEffects": false an unused import of the subpath must vanish
+    // entirely: the same code as the relu bundle. Compared unminified (the
+    // minifier's short names depend on every symbol it saw, dropped ones too)
+    // and imported after relu, so esbuild emits the modules in the same order.
+    const relu = await bundle("export { relu } from 'myelin';", false, false);
+    const withTesting = await bundle(
+      "export { relu } from 'myelin'; import 'myelin/testing';",
+      false,
+      false,
+    );
+    expect(withTesting.code).toBe(relu.code);
+    // The barrel never reaches the testing folder, so its code and messages stay out.
+    const all = await bundle("export * from 'myelin';", false);
+    const inputs = Object.keys(Object.values(all.metafile.outputs)[0]?.inputs ?? {});
+    expect(inputs.length).toBeGreaterThan(50);
+    expect(inputs.filter((i) => i.includes('dist/testing/'))).toEqual([]);
+    for (const word of ['toBeCloseToTensor', 'values are not close', 'checkFixture']) {
+      expect(all.code.includes(word), `main bundle contains "${word}"`).toBe(false);
+    }
+    // Sanity: the same words are in the testing subpath, so the checks above can fail.
+    const testing = await bundle("export * from 'myelin/testing';", false);
+    for (const word of ['toBeCloseToTensor', 'values are not close', 'checkFixture']) {
+      expect(testing.code).toContain(word);
+    }
+  });
+
+  it('bundles assertClose without model, training or kernel code', async () => {
+    const { code, metafile } = await bundle("export { assertClose } from 'myelin/testing';", true);
+    const output = Object.values(metafile.outputs)[0];
+    if (!output) throw new Error('esbuild produced no metafile output');
+    const kept = Object.entries(output.inputs)
+      .filter(([, v]) => v.bytesInOutput > 0)
+      .map(([k]) => k.replace(/^.*?src\//, 'src/'))
+      .sort();
+    expect(
+      kept.filter(
+        (k) => !/^src\/(_lib\/|tensor\/tensor\.ts$|testing\/(close|errors)\.ts$)/.test(k),
+      ),
+    ).toEqual([]);
+    expect(code).toContain('values are not close');
   });
 
   it('ships the WebAssembly bytes in myelin/wasm', async () => {

@@ -1,3 +1,3 @@
 export { MyelinError, ShapeError, ValueError, ModelFormatError } from './errors.js';
-export type { DType, FloatArray } from './typed.js';
+export type { DType, FloatArray, FloatDType, TensorData } from './typed.js';
 export type { Shape } from './shape.js';

@@ -63,7 +63,7 @@ export interface ConfigurableActivation<C extends ActivationConfig> extends Acti
  * The names of myelin's own activations. `defineActivation` refuses them, so
  * that a saved model can never reload a custom 'relu' as the built-in one.
  */
-export const BUILTIN_ACTIVATION_NAMES: readonly string[] = Object.freeze([
+export const BUILTIN_ACTIVATION_NAMES: readonly string[] = /* @__PURE__ */ Object.freeze([
   'identity',
   'relu',
   'sigmoid',

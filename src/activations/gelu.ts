@@ -1,7 +1,7 @@
 import { assertOneOf } from '../_lib/assert.js';
 import type { FloatArray } from '../_lib/typed.js';
 import { makeConfigurable, type ActivationKernel, type ConfigurableActivation } from './define.js';
-import { erfc } from './_erf.js';
+import { erfc } from '../kernels/js/erf.js';
 
 /** Settings of {@link gelu}: 'none' for the exact x·Φ(x), 'tanh' for the tanh approximation. */
 export type GeluConfig = { approximate: 'none' | 'tanh' };

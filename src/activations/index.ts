@@ -1,5 +1,10 @@
 export { defineActivation, defineConfigurable } from './define.js';
-export type { Activation, ActivationConfig, ConfigurableActivation } from './define.js';
+export type {
+  Activation,
+  ActivationConfig,
+  ActivationKernel,
+  ConfigurableActivation,
+} from './define.js';
 export { sigmoid } from './sigmoid.js';
 export { relu } from './relu.js';
 export { tanh } from './tanh.js';

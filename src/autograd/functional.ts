@@ -116,6 +116,12 @@ export interface GradcheckResult {
  * weights w, checking the vector–Jacobian product Σ w·f(x) that backward computes.
  * An element passes when |analytic − numeric| <= atol + rtol·|numeric|.
  *
+ * Inputs are copied before they are perturbed, except parameters (leaves with
+ * `requiresGrad`, such as a float64 layer's `params.kernel`), which are used
+ * as they are, as {@link valueAndGrad} does: `fn` may ignore such an argument
+ * and close over the layer instead. Their elements are perturbed in place and
+ * restored exactly afterwards.
+ *
  * @example
  * ```ts
  * import { gradcheck, tensor, tanh, type Tensor } from 'myelin';
@@ -136,8 +142,14 @@ export function gradcheck(
       );
     }
   });
-  // Work on private copies so the caller's tensors are never perturbed.
-  const xs = inputs.map((t) => new Tensor(Float64Array.from(t.data), t.shape, true));
+  // Work on private copies so the caller's tensors are never perturbed, except
+  // parameters (leaves that already require grad), which are used as they are,
+  // as valueAndGrad does: fn may then close over a layer's own weights (it sees
+  // the perturbed values through them). They are perturbed in place and every
+  // element is restored bit for bit, even when fn throws.
+  const xs = inputs.map((t) =>
+    t.requiresGrad && t.node === null ? t : new Tensor(Float64Array.from(t.data), t.shape, true),
+  );
   const out0 = enableGrad(() => fn(...xs));
   let w: Float64Array;
   {
@@ -165,11 +177,15 @@ export function gradcheck(
       const analytic = grads.get(x);
       for (let i = 0; i < x.size; i++) {
         const orig = x.data[i]!;
-        x.data[i] = orig + eps;
-        const fp = project(fn(...xs));
-        x.data[i] = orig - eps;
-        const fm = project(fn(...xs));
-        x.data[i] = orig;
+        let fp: number, fm: number;
+        try {
+          x.data[i] = orig + eps;
+          fp = project(fn(...xs));
+          x.data[i] = orig - eps;
+          fm = project(fn(...xs));
+        } finally {
+          x.data[i] = orig;
+        }
         const numeric = (fp - fm) / (2 * eps);
         const a = analytic === undefined ? 0 : analytic.data[i]!;
         const err = Math.abs(a - numeric);

@@ -27,15 +27,16 @@ export const MODEL_FORMAT = 'myelin.model';
  * @example
  * ```ts
  * import { MODEL_FORMAT_VERSION } from 'myelin';
- * console.log(MODEL_FORMAT_VERSION); // 1
+ * console.log(MODEL_FORMAT_VERSION); // 2
  * ```
  */
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
 
 /**
  * A tensor's elements: `data` is the base64 (RFC 4648, padded) of the
  * elements' bytes in little-endian order, row-major; its decoded length is
- * exactly product(shape) × 4 (float32) or × 8 (float64).
+ * exactly product(shape) × 4 (float32) or × 8 (float64). Model files hold
+ * float tensors only; fixtures (myelin/testing) also hold int32, × 4.
  */
 export interface TensorJSON {
   dtype: DType;
@@ -58,16 +59,33 @@ export interface LayerRegularizersJSON {
 /** One layer: its kind and JSON config, whether it trains, its penalties and its weights by parameter name. */
 export interface LayerJSON {
   kind: string;
+  /** The layer's unique name in the model (version 2). */
+  name?: string;
+  /** Non-trainable tensors the layer owns, by name (version 2; absent when none). */
+  state?: Record<string, TensorJSON>;
   config: JSONObject;
   trainable: boolean;
   regularizers?: LayerRegularizersJSON;
   weights: Record<string, TensorJSON>;
 }
 
-/** The model: only `sequential` exists in version 1. */
+/** A sequential model: its layers in order (versions 1 and 2). */
 export interface SequentialJSON {
   kind: 'sequential';
   layers: LayerJSON[];
+}
+
+/** A reference to a value of a graph model: `[node, output]`, node -1 for model input `output`. */
+export type ValueRefJSON = [number, number];
+
+/** A graph model (version 2): its layers, declared inputs, layer applications in order, and outputs. */
+export interface GraphJSON {
+  kind: 'graph';
+  layers: LayerJSON[];
+  inputs: { name: string; shape: number[]; dtype: 'float32' | 'float64' | 'int32' }[];
+  /** Each application: the index of its layer in `layers` and where its inputs come from. */
+  nodes: { layer: number; inputs: ValueRefJSON[] }[];
+  outputs: ValueRefJSON[];
 }
 
 /** An optimizer's settings and state; `slots[i]` belongs to the i-th parameter of the model (see `parameters(model)`). */
@@ -83,7 +101,7 @@ export interface OptimizerJSON {
 /** A saved model, as `toJSON` returns it and `fromJSON` reads it. */
 export interface ModelJSON {
   format: typeof MODEL_FORMAT;
-  version: typeof MODEL_FORMAT_VERSION;
-  model: SequentialJSON;
+  version: 1 | typeof MODEL_FORMAT_VERSION;
+  model: SequentialJSON | GraphJSON;
   optimizer?: OptimizerJSON;
 }

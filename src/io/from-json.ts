@@ -6,7 +6,10 @@ import type { FloatArray } from '../_lib/typed.js';
 import type { Layer, LayerRegularizers } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { parameters } from '../models/parameters.js';
+import { graph } from '../models/graph.js';
 import { sequential } from '../models/sequential.js';
+import { applyLayer, input, type SymbolicTensor } from '../layers/symbolic.js';
+import type { TensorLike } from '../tensor/create.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { LearningRate } from '../optimizers/schedule.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
@@ -22,6 +25,7 @@ import {
   readJSONObject,
   readNumber,
   readObject,
+  readOneOf,
   readRecord,
   readString,
   type Where,
@@ -178,11 +182,13 @@ function loadCustomLayer(
   return layer;
 }
 
-function readLayer(w: Where, value: unknown, reg: Registry): Layer {
+function readLayer(w: Where, value: unknown, reg: Registry, version: number): Layer {
   const obj = readObject(
     w,
     value,
-    ['kind', 'config', 'trainable', 'regularizers', 'weights'],
+    version >= 2
+      ? ['kind', 'name', 'state', 'config', 'trainable', 'regularizers', 'weights']
+      : ['kind', 'config', 'trainable', 'regularizers', 'weights'],
     ['kind', 'config', 'trainable', 'weights'],
   );
   const kind = readString(at(w, 'kind'), obj.kind);
@@ -233,19 +239,148 @@ function readLayer(w: Where, value: unknown, reg: Registry): Layer {
       `must match the layer's config: the rebuilt layer has ${builtRegs === null ? 'none' : JSON.stringify(builtRegs)}, the file says ${savedRegs === null ? 'none' : JSON.stringify(savedRegs)}`,
     );
   }
+  if ('state' in obj) readState(at(w, 'state'), obj.state, layer, reg);
   layer.trainable = trainable;
   return layer;
 }
 
-function readModel(fn: string, value: unknown, reg: Registry): Model {
+/** Copies saved layer state (running statistics, carried recurrent state) into the rebuilt layer's. */
+function readState(w: Where, value: unknown, layer: Layer, reg: Registry): void {
+  const own = layer.state ?? {};
+  for (const [name, v] of readRecord(w, value)) {
+    const target = Object.hasOwn(own, name) ? own[name] : undefined;
+    if (target === undefined)
+      formatError(
+        w,
+        `has unknown state ${JSON.stringify(name)}; the ${layer.kind} layer has ${Object.keys(own).join(', ') || 'none'}`,
+      );
+    const t = decodeTensor(at(w, name), v, reg.maxElements, {
+      shape: target.shape,
+      why: `(the rebuilt layer's ${name})`,
+      dtype: target.dtype === 'float64' ? 'float64' : 'float32',
+      dtypeWhy: `(the rebuilt layer's ${name})`,
+    });
+    target.data.set(t.data);
+  }
+}
+
+function readModel(fn: string, value: unknown, reg: Registry, version: number): Model {
   const w: Where = { fn, path: 'model' };
+  const kind = isPlainObject(value) ? value.kind : undefined;
+  if (version >= 2 && kind === 'graph') return readGraph(w, value, reg);
   const obj = readObject(w, value, ['kind', 'layers']);
-  if (obj.kind !== 'sequential') mustBe(at(w, 'kind'), '"sequential"', obj.kind);
+  if (obj.kind !== 'sequential')
+    mustBe(at(w, 'kind'), version >= 2 ? '"sequential" or "graph"' : '"sequential"', obj.kind);
   const list = readArray(at(w, 'layers'), obj.layers, LIMITS.maxLayers);
   if (list.length === 0) mustBe(at(w, 'layers'), 'a non-empty array of layers', list);
-  const layers = list.map((l, i) => readLayer(at(at(w, 'layers'), i), l, reg));
+  const layers = list.map((l, i) => readLayer(at(at(w, 'layers'), i), l, reg, version));
   // sequential checks that each layer's output fits the next one's input.
-  return build(at(w, 'layers'), () => sequential(layers));
+  const model = build(at(w, 'layers'), () => sequential(layers));
+  checkNames(at(w, 'layers'), list, model);
+  return model;
+}
+
+/** Saved layer names must be the names the rebuilt model gives (they are deterministic). */
+function checkNames(w: Where, list: readonly unknown[], model: Model): void {
+  list.forEach((l, i) => {
+    const name = isPlainObject(l) ? l.name : undefined;
+    if (name !== undefined && name !== model.layerNames[i])
+      formatError(
+        at(at(w, i), 'name'),
+        `is ${JSON.stringify(name)} but the rebuilt model names that layer ${JSON.stringify(model.layerNames[i])}`,
+      );
+  });
+}
+
+function readRef(w: Where, value: unknown, nodes: number, inputs: number): [number, number] {
+  if (!Array.isArray(value) || value.length !== 2)
+    mustBe(w, 'a pair [node, output] (node -1 for a model input)', value);
+  const node = readNumber(at(w, 0), value[0], { integer: true, min: -1, max: nodes - 1 });
+  const output = readNumber(at(w, 1), value[1], {
+    integer: true,
+    min: 0,
+    max: node === -1 ? inputs - 1 : 1023,
+  });
+  return [node, output];
+}
+
+/** A graph model: its layers, then the inputs, then each application in order, then the outputs. */
+function readGraph(w: Where, value: unknown, reg: Registry): Model {
+  const obj = readObject(w, value, ['kind', 'layers', 'inputs', 'nodes', 'outputs']);
+  const list = readArray(at(w, 'layers'), obj.layers, LIMITS.maxLayers);
+  if (list.length === 0) mustBe(at(w, 'layers'), 'a non-empty array of layers', list);
+  const layers = list.map((l, i) => readLayer(at(at(w, 'layers'), i), l, reg, 2));
+  const wi = at(w, 'inputs');
+  const inputList = readArray(wi, obj.inputs, 1024);
+  if (inputList.length === 0) mustBe(wi, 'a non-empty array of inputs', inputList);
+  const inputs = inputList.map((v, i) => {
+    const o = readObject(at(wi, i), v, ['name', 'shape', 'dtype']);
+    const name = readString(at(at(wi, i), 'name'), o.name);
+    const dtype = readOneOf(at(at(wi, i), 'dtype'), o.dtype, [
+      'float32',
+      'float64',
+      'int32',
+    ] as const);
+    const sh = readArray(at(at(wi, i), 'shape'), o.shape, LIMITS.maxRank);
+    const shape = sh.map((d, k) =>
+      readNumber(at(at(at(wi, i), 'shape'), k), d, {
+        integer: true,
+        min: 0,
+        max: LIMITS.maxDimension,
+      }),
+    );
+    return build(at(wi, i), () => input(shape, { dtype, name }));
+  });
+  const wn = at(w, 'nodes');
+  const nodeList = readArray(wn, obj.nodes, LIMITS.maxLayers * 16);
+  const outs: SymbolicTensor[][] = [];
+  let nextLayer = 0;
+  nodeList.forEach((v, k) => {
+    const o = readObject(at(wn, k), v, ['layer', 'inputs']);
+    const li = readNumber(at(at(wn, k), 'layer'), o.layer, {
+      integer: true,
+      min: 0,
+      max: layers.length - 1,
+    });
+    // Layers are listed in the order the model first applies them.
+    if (li > nextLayer)
+      formatError(
+        at(at(wn, k), 'layer'),
+        `is ${li}, but layers must be first applied in their listed order (expected at most ${nextLayer})`,
+      );
+    if (li === nextLayer) nextLayer++;
+    const refs = readArray(at(at(wn, k), 'inputs'), o.inputs, 1024).map((r, j) =>
+      readRef(at(at(at(wn, k), 'inputs'), j), r, k, inputs.length),
+    );
+    const syms = refs.map(([n, out], j) => {
+      const t = n === -1 ? inputs[out] : outs[n]?.[out];
+      if (t === undefined)
+        formatError(
+          at(at(at(wn, k), 'inputs'), j),
+          `refers to output ${out} of node ${n}, which does not exist`,
+        );
+      return t;
+    });
+    outs.push(build(at(wn, k), () => applyLayer(layers[li]!, syms.length === 1 ? syms[0]! : syms)));
+  });
+  if (nextLayer !== layers.length)
+    formatError(
+      at(w, 'layers'),
+      `has ${layers.length} layers but the nodes apply only ${nextLayer}`,
+    );
+  const wo = at(w, 'outputs');
+  const outList = readArray(wo, obj.outputs, 1024);
+  if (outList.length === 0) mustBe(wo, 'a non-empty array of outputs', outList);
+  const outputs = outList.map((r, j) => {
+    const [n, out] = readRef(at(wo, j), r, nodeList.length, inputs.length);
+    const t = n === -1 ? inputs[out] : outs[n]?.[out];
+    if (t === undefined)
+      formatError(at(wo, j), `refers to output ${out} of node ${n}, which does not exist`);
+    return t;
+  });
+  const model = build(w, () => graph({ inputs, outputs }));
+  checkNames(at(w, 'layers'), list, model);
+  return model;
 }
 
 function readLearningRate(w: Where, value: unknown, reg: Registry): LearningRate {
@@ -352,8 +487,11 @@ function readOptimizer(
  * console.log(predict(copy, [[1, 2, 3]]).toArray()); // same numbers as predict(model, ...)
  * ```
  */
-export function fromJSON(json: unknown, options: FromJSONOptions = {}): Model {
-  return readDocument('fromJSON', json, options).model;
+export function fromJSON<In = TensorLike, Out = Tensor>(
+  json: unknown,
+  options: FromJSONOptions = {},
+): Model<In, Out> {
+  return readDocument('fromJSON', json, options).model as Model<In, Out>;
 }
 
 /**
@@ -370,7 +508,7 @@ export function readDocument(
 ): { model: Model; optimizer: Optimizer | null } {
   const reg = setup(fn, options);
   const doc = readEnvelope(fn, json);
-  const model = readModel(fn, doc.model, reg);
+  const model = readModel(fn, doc.model, reg, doc.version as number);
   const optimizer =
     'optimizer' in doc ? readOptimizer(fn, doc.optimizer, parameters(model), reg) : null;
   return { model, optimizer };
@@ -406,10 +544,12 @@ export function optimizerFromJSON(
   if (
     typeof model !== 'object' ||
     model === null ||
-    model.kind !== 'sequential' ||
+    (model.kind !== 'sequential' && model.kind !== 'graph') ||
     !Array.isArray(model.layers)
   ) {
-    throw new ValueError(`${fn}: model must be a model made by sequential(), got ${show(model)}`);
+    throw new ValueError(
+      `${fn}: model must be a model made by sequential() or graph(), got ${show(model)}`,
+    );
   }
   const doc = readEnvelope(fn, json);
   if (!('optimizer' in doc))

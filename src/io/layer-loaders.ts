@@ -4,6 +4,14 @@ import { activation } from '../layers/activation.js';
 import { dense } from '../layers/dense.js';
 import { dropout } from '../layers/dropout.js';
 import { flatten } from '../layers/flatten.js';
+import {
+  addLayer,
+  averageLayer,
+  concatenateLayer,
+  multiplyLayer,
+  type MergeOptions,
+} from '../layers/merge.js';
+import { reshapeLayer } from '../layers/reshape.js';
 import type { Layer } from '../layers/layer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -228,4 +236,54 @@ export const loadActivation: LayerLoader = (w, raw, t) => {
   const name = readName(wc, c);
   checkWeightNames(w, raw.weights, [], 'for an activation layer');
   return build(w, () => activation(fn, name === undefined ? {} : { name }));
+};
+
+/** The element-wise merges: config `{ inputs, name? }`, no weights. */
+function loadMerge(kind: string, make: (o: MergeOptions) => Layer): LayerLoader {
+  return (w, raw) => {
+    const wc = at(w, 'config');
+    const c = readObject(wc, raw.config, ['inputs', 'name'], ['inputs']);
+    const inputs = readNumber(at(wc, 'inputs'), c.inputs, { integer: true, min: 2, max: 1024 });
+    const name = readName(wc, c);
+    checkWeightNames(w, raw.weights, [], `for ${kind === 'add' ? 'an' : 'a'} ${kind} layer`);
+    return build(w, () => make({ inputs, ...(name === undefined ? {} : { name }) }));
+  };
+}
+
+/** `add`: config `{ inputs, name? }`, no weights. */
+export const loadAdd: LayerLoader = loadMerge('add', addLayer);
+/** `multiply`: config `{ inputs, name? }`, no weights. */
+export const loadMultiply: LayerLoader = loadMerge('multiply', multiplyLayer);
+/** `average`: config `{ inputs, name? }`, no weights. */
+export const loadAverage: LayerLoader = loadMerge('average', averageLayer);
+
+/** `concatenate`: config `{ inputs, axis, name? }`, no weights. */
+export const loadConcatenate: LayerLoader = (w, raw) => {
+  const wc = at(w, 'config');
+  const c = readObject(wc, raw.config, ['inputs', 'axis', 'name'], ['inputs', 'axis']);
+  const inputs = readNumber(at(wc, 'inputs'), c.inputs, { integer: true, min: 2, max: 1024 });
+  const axis = readNumber(at(wc, 'axis'), c.axis, {
+    integer: true,
+    min: -LIMITS.maxRank,
+    max: LIMITS.maxRank,
+  });
+  const name = readName(wc, c);
+  checkWeightNames(w, raw.weights, [], 'for a concatenate layer');
+  return build(w, () =>
+    concatenateLayer({ inputs, axis, ...(name === undefined ? {} : { name }) }),
+  );
+};
+
+/** `reshape`: config `{ shape, name? }`, no weights. */
+export const loadReshape: LayerLoader = (w, raw) => {
+  const wc = at(w, 'config');
+  const c = readObject(wc, raw.config, ['shape', 'name'], ['shape']);
+  if (!Array.isArray(c.shape) || c.shape.length > LIMITS.maxRank)
+    formatError(at(wc, 'shape'), `must be an array of at most ${LIMITS.maxRank} sizes`);
+  const shape = (c.shape as unknown[]).map((d, i) =>
+    readNumber(at(at(wc, 'shape'), i), d, { integer: true, min: -1, max: LIMITS.maxDimension }),
+  );
+  const name = readName(wc, c);
+  checkWeightNames(w, raw.weights, [], 'for a reshape layer');
+  return build(w, () => reshapeLayer(shape, name === undefined ? {} : { name }));
 };

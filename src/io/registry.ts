@@ -28,7 +28,12 @@ import type { JSONObject } from './format.js';
 import type { KindFactory } from './kinds.js';
 import {
   loadActivation,
+  loadAdd,
+  loadAverage,
+  loadConcatenate,
   loadDense,
+  loadMultiply,
+  loadReshape,
   loadDropout,
   loadFlatten,
   type LayerLoader,
@@ -106,6 +111,11 @@ function builtinLayers(): Map<string, LayerLoader> {
     ['dropout', loadDropout],
     ['flatten', loadFlatten],
     ['activation', loadActivation],
+    ['add', loadAdd],
+    ['multiply', loadMultiply],
+    ['average', loadAverage],
+    ['concatenate', loadConcatenate],
+    ['reshape', loadReshape],
   ]);
 }
 

@@ -1,5 +1,5 @@
 import { fmtShape } from '../_lib/shape.js';
-import type { DType, FloatArray } from '../_lib/typed.js';
+import { dtypeOf, type DType, type FloatDType, type TensorData } from '../_lib/typed.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
   LIMITS,
@@ -16,9 +16,9 @@ import { DTYPE_BYTES, fromLittleEndianBytes, toLittleEndianBytes } from './bytes
 import type { TensorJSON } from './format.js';
 
 /** Encodes a tensor's exact bytes (see {@link TensorJSON}). */
-export function encodeTensor(data: FloatArray, shape: readonly number[]): TensorJSON {
+export function encodeTensor(data: TensorData, shape: readonly number[]): TensorJSON {
   return {
-    dtype: data instanceof Float64Array ? 'float64' : 'float32',
+    dtype: dtypeOf(data),
     shape: [...shape],
     data: encodeBase64(toLittleEndianBytes(data)),
   };
@@ -42,20 +42,25 @@ export function readShape(w: Where, value: unknown, maxElements: number): number
   return shape;
 }
 
+/** The dtypes a model file stores (weights and optimizer slots are float). */
+const FLOAT_DTYPES: readonly FloatDType[] = ['float32', 'float64'];
+
 /**
  * Reads a {@link TensorJSON}: dtype, shape (bounded), then base64 whose length
  * must match product(shape) × element size exactly, before decoding. When
  * `expectedShape` is given the shape must equal it (`why` explains the
  * expectation in the error, e.g. "for a dense layer with inputs 4 and units 2").
+ * `dtypes` lists the dtypes accepted (model files: the float ones).
  */
 export function decodeTensor(
   w: Where,
   value: unknown,
   maxElements: number,
   expected?: { shape: readonly number[]; why: string; dtype?: DType; dtypeWhy?: string },
+  dtypes: readonly DType[] = FLOAT_DTYPES,
 ): Tensor {
   const obj = readObject(w, value, ['dtype', 'shape', 'data']);
-  const dtype = readOneOf(at(w, 'dtype'), obj.dtype, ['float32', 'float64'] as const);
+  const dtype = readOneOf(at(w, 'dtype'), obj.dtype, dtypes);
   const shape = readShape(at(w, 'shape'), obj.shape, maxElements);
   if (expected && fmtShape(expected.shape) !== fmtShape(shape)) {
     mustBe(at(w, 'shape'), `${fmtShape(expected.shape)} ${expected.why}`, shape);

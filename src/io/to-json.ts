@@ -3,7 +3,7 @@ import { fail, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import type { FloatArray } from '../_lib/typed.js';
 import type { Layer } from '../layers/layer.js';
-import type { Model } from '../models/model.js';
+import type { Model, ValueRef } from '../models/model.js';
 import { parameters } from '../models/parameters.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { LearningRate } from '../optimizers/schedule.js';
@@ -21,6 +21,7 @@ import {
   type OptimizerJSON,
   type RegularizerJSON,
   type TensorJSON,
+  type ValueRefJSON,
 } from './format.js';
 import { encodeTensor } from './tensor-json.js';
 
@@ -94,7 +95,7 @@ function regularizersToJSON(
   return out;
 }
 
-function layerToJSON(fn: string, layer: Layer, i: number): LayerJSON {
+function layerToJSON(fn: string, layer: Layer, i: number, name: string): LayerJSON {
   const path = `model.layers[${i}]`;
   if (typeof layer !== 'object' || layer === null || typeof layer.kind !== 'string')
     fail(fn, path, 'a layer', layer);
@@ -107,8 +108,18 @@ function layerToJSON(fn: string, layer: Layer, i: number): LayerJSON {
     weights[name] = encodeTensor(asFloat(t.data), t.shape);
   }
   const regularizers = regularizersToJSON(fn, `${path}.regularizers`, layer);
+  let state: Record<string, TensorJSON> | undefined;
+  if (layer.state !== undefined && Object.keys(layer.state).length > 0) {
+    state = {};
+    for (const [key, t] of Object.entries(layer.state)) {
+      if (!(t instanceof Tensor)) fail(fn, `${path}.state.${key}`, 'a Tensor', t);
+      state[key] = encodeTensor(asFloat(t.data), t.shape);
+    }
+  }
   return {
     kind: layer.kind,
+    name,
+    ...(state === undefined ? {} : { state }),
     config,
     trainable: layer.trainable,
     ...(regularizers === undefined ? {} : { regularizers }),
@@ -177,10 +188,12 @@ export function toJSON(model: Model, options: ToJSONOptions = {}): ModelJSON {
   if (
     typeof m !== 'object' ||
     m === null ||
-    (m as Partial<Model>).kind !== 'sequential' ||
+    ((m as Partial<Model>).kind !== 'sequential' && (m as Partial<Model>).kind !== 'graph') ||
     !Array.isArray((m as Partial<Model>).layers)
   ) {
-    throw new ValueError(`${fn}: model must be a model made by sequential(), got ${show(model)}`);
+    throw new ValueError(
+      `${fn}: model must be a model made by sequential() or graph(), got ${show(model)}`,
+    );
   }
   if (typeof options !== 'object' || options === null) fail(fn, 'options', 'an object', options);
   for (const key of Object.keys(options)) {
@@ -189,11 +202,25 @@ export function toJSON(model: Model, options: ToJSONOptions = {}): ModelJSON {
         `${fn}: unknown option ${JSON.stringify(key)} in options; expected one of optimizer`,
       );
   }
-  const layers = model.layers.map((l, i) => layerToJSON(fn, l, i));
+  const layers = model.layers.map((l, i) => layerToJSON(fn, l, i, model.layerNames[i]!));
+  const ref = (r: ValueRef): ValueRefJSON => [r.node, r.output];
   const out: ModelJSON = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
-    model: { kind: 'sequential', layers },
+    model:
+      model.kind === 'sequential'
+        ? { kind: 'sequential', layers }
+        : {
+            kind: 'graph',
+            layers,
+            inputs: model.inputs.map((x) => ({
+              name: x.name,
+              shape: [...(x.shape ?? [])],
+              dtype: x.dtype,
+            })),
+            nodes: model.nodes.map((n) => ({ layer: n.layerIndex, inputs: n.inputs.map(ref) })),
+            outputs: model.outputs.map(ref),
+          },
   };
   if (options.optimizer !== undefined)
     out.optimizer = optimizerToJSON(fn, options.optimizer, parameters(model));

@@ -1,7 +1,18 @@
 import { assertKnownKeys, fail } from '../_lib/assert.js';
-import type { Activation as ActivationFn, ActivationConfig } from '../activations/define.js';
+import {
+  activationKernel,
+  type Activation as ActivationFn,
+  type ActivationConfig,
+} from '../activations/define.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Layer } from './layer.js';
+import type {
+  CompiledLayer,
+  BuiltinLayer,
+  LayerBackwardIO,
+  LayerIO,
+  RelevanceIO,
+} from './layer.js';
+import { applyOne, type SymbolicTensor } from './symbolic.js';
 import { activationConfigOf, checkActivation, checkInputTensor, checkOptions } from './_util.js';
 
 /** Options of {@link activation}. */
@@ -19,7 +30,7 @@ export interface ActivationLayerConfig {
 }
 
 /** A layer applying an activation function element-wise (or along an axis, for softmax). No params. */
-export interface ActivationLayer extends Layer<'activation', ActivationLayerConfig> {
+export interface ActivationLayer extends BuiltinLayer<'activation', ActivationLayerConfig> {
   readonly activation: ActivationFn;
 }
 
@@ -44,7 +55,8 @@ export function activation(
   assertKnownKeys('activation', 'options', options, ['name']);
   if (options.name !== undefined && typeof options.name !== 'string')
     fail('activation', 'name', 'a string', options.name);
-  return {
+  const kernel = activationKernel(f);
+  const layer: ActivationLayer = {
     kind: 'activation',
     config: {
       activation: f.activationName,
@@ -53,11 +65,44 @@ export function activation(
     },
     params: {},
     trainable: true,
+    ...(options.name === undefined ? {} : { name: options.name }),
     inputShape: null,
     outputShape: (s) => [...s],
     activation: f,
+    compile(inShapes: readonly (readonly number[])[]): CompiledLayer {
+      const inner = inShapes[0]!;
+      let rowsSeen = -1;
+      let shape: readonly number[] = [];
+      const shapeFor = (rows: number): readonly number[] => {
+        if (rows !== rowsSeen) {
+          rowsSeen = rows;
+          shape = [rows, ...inner];
+        }
+        return shape;
+      };
+      return {
+        outShapes: [inner],
+        forward(io: LayerIO): void {
+          kernel.forward(io.inputs[0]!, io.outputs[0]!, shapeFor(io.rows));
+        },
+        backward(io: LayerBackwardIO): void {
+          const gx = io.gradInputs[0];
+          if (gx === null || gx === undefined) return;
+          kernel.backward(io.inputs[0]!, io.outputs[0]!, io.gradOutputs[0]!, gx, shapeFor(io.rows));
+        },
+        // Element-wise activations pass relevance through unchanged (the LRP convention).
+        relevance(io: RelevanceIO): boolean {
+          io.relevanceInputs[0]!.set(io.relevanceOutputs[0]!);
+          return true;
+        },
+      };
+    },
     forward(x: Tensor): Tensor {
       return f(checkInputTensor('activation', x));
     },
+    apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+      return applyOne(layer, x);
+    },
   };
+  return layer;
 }

@@ -15,9 +15,9 @@ import type { Regularizer } from '../regularizers/regularizer.js';
 import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import type {
+  BuiltinLayer,
   CompiledLayer,
   ForwardContext,
-  Layer,
   LayerBackwardIO,
   LayerIO,
   LayerRegularizers,
@@ -25,6 +25,7 @@ import type {
   RelevanceRule,
 } from './layer.js';
 import { runLayer1 } from './_run.js';
+import { applyOne, type SymbolicTensor } from './symbolic.js';
 import {
   activationConfigOf,
   checkActivation,
@@ -93,7 +94,7 @@ export interface DenseConfig {
 }
 
 /** A fully connected layer: y = activation(x·W + b). */
-export interface Dense extends Layer<'dense', DenseConfig> {
+export interface Dense extends BuiltinLayer<'dense', DenseConfig> {
   /** The activation applied after the affine map. */
   readonly activation: Activation;
   /** Weights [inputs, units]. */
@@ -424,6 +425,9 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
         );
       }
       return runLayer1('dense', layer, t, ctx);
+    },
+    apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+      return applyOne(layer, x);
     },
   };
   return layer;

@@ -1,10 +1,17 @@
 import { assertInteger, assertKnownKeys, assertNumber, fail } from '../_lib/assert.js';
-import { allocate } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
+import { shapeSize } from '../_lib/shape.js';
 import { createRng, type Rng } from '../random/rng.js';
-import { Tensor } from '../tensor/tensor.js';
-import type { ForwardContext, Layer } from './layer.js';
-import { checkCtx, checkInputTensor, checkOptions } from './_util.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type {
+  CompiledLayer,
+  ForwardContext,
+  BuiltinLayer,
+  LayerBackwardIO,
+  LayerIO,
+} from './layer.js';
+import { checkContext, runLayer1 } from './_run.js';
+import { applyOne, type SymbolicTensor } from './symbolic.js';
+import { checkInputTensor, checkOptions } from './_util.js';
 
 /** Options of {@link dropout}. */
 export interface DropoutOptions {
@@ -25,7 +32,7 @@ export interface DropoutConfig {
 }
 
 /** Inverted dropout. No params. */
-export type Dropout = Layer<'dropout', DropoutConfig>;
+export type Dropout = BuiltinLayer<'dropout', DropoutConfig>;
 
 /**
  * Inverted dropout, as `torch.nn.Dropout` and Keras `Dropout`: in training
@@ -69,33 +76,59 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
     ...(options.name === undefined ? {} : { name: options.name }),
   };
   const scale = 1 / (1 - rate);
-  return {
+  const layer: Dropout = {
     kind: 'dropout',
     config,
     params: {},
     trainable: true,
+    ...(options.name === undefined ? {} : { name: options.name }),
     inputShape: null,
     outputShape: (s) => [...s],
+    compile(inShapes: readonly (readonly number[])[]): CompiledLayer {
+      const width = shapeSize(inShapes[0]!);
+      return {
+        outShapes: [inShapes[0]!],
+        savedPerRow: rate > 0 ? width : 0,
+        // mask holds 0 or 1/(1 − rate) per element, drawn in element order;
+        // the same buffer serves forward and backward.
+        forward(io: LayerIO): void {
+          const x = io.inputs[0]!;
+          const y = io.outputs[0]!;
+          if (!io.training || rate === 0) {
+            y.set(x);
+            return;
+          }
+          const rng = own ?? io.rng;
+          const mask = io.saved;
+          for (let i = 0, n = io.rows * width; i < n; i++) {
+            const keep = rng.uniform() >= rate;
+            mask[i] = keep ? scale : 0;
+            y[i] = keep ? x[i]! * scale : 0;
+          }
+        },
+        backward(io: LayerBackwardIO): void {
+          const gx = io.gradInputs[0];
+          if (gx === null || gx === undefined) return;
+          const gy = io.gradOutputs[0]!;
+          if (!io.training || rate === 0) {
+            gx.set(gy);
+            return;
+          }
+          const mask = io.saved;
+          for (let i = 0, n = io.rows * width; i < n; i++) gx[i] = gy[i]! * mask[i]!;
+        },
+      };
+    },
     forward(x: Tensor, ctx: ForwardContext): Tensor {
       const t = checkInputTensor('dropout', x);
-      checkCtx('dropout', ctx);
+      checkContext('dropout', ctx);
+      // Inference (or rate 0) is the identity: the input itself, as PyTorch's eval mode.
       if (!ctx.training || rate === 0) return t;
-      const rng = own ?? ctx.rng;
-      // mask holds 0 or 1/(1 − rate) per element; the same array serves forward and backward.
-      const mask = allocate(t.dtype, t.size);
-      const y = allocate(t.dtype, t.size);
-      const src = t.data;
-      for (let i = 0; i < mask.length; i++) {
-        const keep = rng.uniform() >= rate;
-        mask[i] = keep ? scale : 0;
-        y[i] = keep ? src[i]! * scale : 0;
-      }
-      return record('dropout', new Tensor(y, t.shape), [t], (g) => {
-        const d = allocate(t.dtype, t.size);
-        const gd = g.data;
-        for (let i = 0; i < d.length; i++) d[i] = gd[i]! * mask[i]!;
-        return [new Tensor(d, t.shape)];
-      });
+      return runLayer1('dropout', layer, t, ctx);
+    },
+    apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+      return applyOne(layer, x);
     },
   };
+  return layer;
 }

@@ -12,3 +12,17 @@ export type {
   ActivationLayerOptions,
   ActivationLayerConfig,
 } from './activation.js';
+export type {
+  BuiltinLayer,
+  CompiledLayer,
+  LayerIO,
+  LayerBackwardIO,
+  RelevanceIO,
+  RelevanceRule,
+} from './layer.js';
+export { addLayer, multiplyLayer, averageLayer, concatenateLayer } from './merge.js';
+export type { Merge, MergeOptions, ConcatenateOptions, MergeConfig } from './merge.js';
+export { reshapeLayer } from './reshape.js';
+export type { ReshapeLayer, ReshapeLayerOptions, ReshapeLayerConfig } from './reshape.js';
+export { input, applyLayer, SymbolicTensor } from './symbolic.js';
+export type { InputOptions, LayerApplication } from './symbolic.js';

@@ -2,6 +2,7 @@ import type { FloatArray, FloatDType } from '../_lib/typed.js';
 import type { Rng } from '../random/rng.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { SymbolicTensor } from './symbolic.js';
 
 /**
  * What a layer's `forward` is told about the call: whether this is training
@@ -68,6 +69,15 @@ export interface LayerBackwardIO extends LayerIO {
    */
   readonly gradParams: Readonly<Record<string, FloatArray | null>>;
 }
+
+/**
+ * What the built-in layer factories return: a {@link Layer} whose math is
+ * declared (`compile`) and that can be applied to symbolic tensors (`apply`).
+ */
+export type BuiltinLayer<K extends string = string, C extends object = object> = Layer<K, C> & {
+  compile(inShapes: readonly (readonly number[])[], dtype: FloatDType): CompiledLayer;
+  apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+};
 
 /** A relevance-propagation rule, as the explanation module passes it to a layer's hook. */
 export interface RelevanceRule {
@@ -157,4 +167,10 @@ export interface Layer<K extends string = string, C extends object = object> {
    * as an array.
    */
   forward(x: Tensor, ctx: ForwardContext): Tensor;
+  /**
+   * Applies the layer to symbolic inputs while building a graph model
+   * (`dense(784, 128).apply(x)`), checking shapes now; layers of several
+   * inputs take an array. Any layer can also be applied with `applyLayer`.
+   */
+  apply?(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
 }

@@ -1,10 +1,10 @@
 import { assertKnownKeys, assertOptions, fail } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
-import { asFloat, allocate, type FloatArray } from '../_lib/typed.js';
+import { asFloat, allocate, type FloatArray, type TensorData } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Loss, LossOptions, Reduction } from './loss.js';
+import type { Loss, LossKernel, LossOptions, Reduction } from './loss.js';
 
 /** Validates the options object and returns the reduction (default 'mean'). */
 export function reductionOf(
@@ -82,12 +82,98 @@ export function elementwiseLoss(
 }
 
 /** Attaches `lossName` to a loss function. */
+/** The per-element pieces of an element-wise loss, declared once for both drivers. */
+export interface ElementwiseParts {
+  /** ℓ(p, t) per element. */
+  readonly fwd: (p: number, t: number) => number;
+  /** ∂ℓ/∂p. */
+  readonly dp: (p: number, t: number) => number;
+  /** ∂ℓ/∂t, or null when the target is not differentiated. */
+  readonly dt: ((p: number, t: number) => number) | null;
+  /** Checks the prediction's values (binary cross-entropy's probabilities). */
+  readonly check?: (p: TensorData) => void;
+}
+
+/** Per-sample row index of element i, for weights: elements per sample is `per`. */
+function weightedTotal(
+  fwd: (p: number, t: number) => number,
+  pd: FloatArray,
+  td: TensorData,
+  n: number,
+  weights: ArrayLike<number> | null,
+  per: number,
+): number {
+  let total = 0;
+  if (weights === null) for (let i = 0; i < n; i++) total += fwd(pd[i]!, td[i]!);
+  else
+    for (let r = 0, i = 0; i < n; r++) {
+      const w = weights[r]!;
+      for (let e = i + per; i < e; i++) total += fwd(pd[i]!, td[i]!) * w;
+    }
+  return total;
+}
+
+/**
+ * An element-wise loss from its per-element pieces: the loss function (with
+ * 'mean' or 'sum' reduction, recorded for autograd) and its kernel (the
+ * default options, per-sample weights) run the same sums in the same order.
+ */
+export function defineElementwiseLoss<O extends LossOptions>(
+  name: string,
+  partsFor: (options: O | undefined) => ElementwiseParts,
+  known: readonly string[] = ['reduction'],
+): Loss<O> {
+  const f = (prediction: Tensor, target: Tensor, options?: O): Tensor => {
+    const reduction = reductionOf(name, options, known);
+    const [p, t] = checkSameShape(name, prediction, target);
+    const parts = partsFor(options);
+    parts.check?.(p.data);
+    return elementwiseLoss(name, p, t, reduction, parts.fwd, parts.dp, parts.dt);
+  };
+  const d = partsFor(undefined);
+  const kernel: LossKernel = {
+    compute(p, pShape, t, tShape, g, weights) {
+      if (!sameShape(pShape, tShape))
+        throw new ShapeError(
+          `${name}: prediction and target must have the same shape, got ${fmtShape(pShape)} and ${fmtShape(tShape)}`,
+        );
+      d.check?.(p);
+      const n = p.length;
+      const per = pShape.length === 0 || pShape[0] === 0 ? 1 : n / pShape[0]!;
+      // mean of nothing is NaN (0/0), as PyTorch.
+      const value = weightedTotal(d.fwd, p, t, n, weights, per) / n;
+      if (g !== null) {
+        const s = 1 / n;
+        if (weights === null) for (let i = 0; i < n; i++) g[i] = s * d.dp(p[i]!, t[i]!);
+        else
+          for (let r = 0, i = 0; i < n; r++) {
+            const w = weights[r]!;
+            for (let e = i + per; i < e; i++) g[i] = s * d.dp(p[i]!, t[i]!) * w;
+          }
+      }
+      return value;
+    },
+    checkTarget(_t, tShape, pShape) {
+      if (!sameShape(pShape, tShape))
+        throw new ShapeError(
+          `${name}: targets must have the model's output shape ${fmtShape(pShape)}, got ${fmtShape(tShape)}`,
+        );
+    },
+  };
+  return defineLoss(name, f, kernel);
+}
+
 export function defineLoss<
   F extends (prediction: Tensor, target: never, options?: never) => Tensor,
->(name: string, f: F): F & { readonly lossName: string } {
+>(
+  name: string,
+  f: F,
+  kernel?: LossKernel,
+): F & { readonly lossName: string; readonly kernel?: LossKernel } {
   Object.defineProperty(f, 'name', { value: name });
   Object.defineProperty(f, 'lossName', { value: name, enumerable: true });
-  return f as F & { readonly lossName: string };
+  if (kernel !== undefined) Object.defineProperty(f, 'kernel', { value: kernel });
+  return f as F & { readonly lossName: string; readonly kernel?: LossKernel };
 }
 
 export type { Loss };

@@ -1,7 +1,31 @@
 import { fail } from '../_lib/assert.js';
-import type { Tensor } from '../tensor/tensor.js';
-import type { Loss, LossOptions } from './loss.js';
-import { checkSameShape, defineLoss, elementwiseLoss, reductionOf } from './_util.js';
+import type { Loss } from './loss.js';
+import { defineElementwiseLoss } from './_util.js';
+
+const BCE = {
+  fwd: (a: number, b: number): number =>
+    -(b * Math.max(Math.log(a), -100) + (1 - b) * Math.max(Math.log(1 - a), -100)),
+  dp: (a: number, b: number): number => (a - b) / Math.max(a * (1 - a), 1e-12),
+  dt: null,
+  check: (pd: ArrayLike<number>): void => {
+    for (let i = 0; i < pd.length; i++) {
+      const v = pd[i]!;
+      if (!(v >= 0 && v <= 1))
+        fail('binaryCrossEntropy', `prediction[${i}]`, 'a probability in [0, 1]', v);
+    }
+  },
+};
+
+const sigmoidOf = (x: number): number =>
+  x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+
+const BCE_LOGITS = {
+  // log1p keeps the last term exact when e^−|x| is tiny.
+  fwd: (x: number, y: number): number =>
+    Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x))),
+  dp: (x: number, y: number): number => sigmoidOf(x) - y,
+  dt: (x: number): number => -x,
+};
 
 /**
  * Binary cross-entropy on probabilities, as `torch.nn.BCELoss`:
@@ -19,27 +43,9 @@ import { checkSameShape, defineLoss, elementwiseLoss, reductionOf } from './_uti
  * binaryCrossEntropy(tensor([0.8, 0.4]), tensor([1, 0])).item(); // −(log 0.8 + log 0.6)/2 ≈ 0.3670
  * ```
  */
-export const binaryCrossEntropy: Loss = /* @__PURE__ */ defineLoss(
+export const binaryCrossEntropy: Loss = /* @__PURE__ */ defineElementwiseLoss(
   'binaryCrossEntropy',
-  (prediction: Tensor, target: Tensor, options?: LossOptions): Tensor => {
-    const fn = 'binaryCrossEntropy';
-    const reduction = reductionOf(fn, options);
-    const [p, t] = checkSameShape(fn, prediction, target);
-    const pd = p.data;
-    for (let i = 0; i < pd.length; i++) {
-      const v = pd[i]!;
-      if (!(v >= 0 && v <= 1)) fail(fn, `prediction[${i}]`, 'a probability in [0, 1]', v);
-    }
-    return elementwiseLoss(
-      fn,
-      p,
-      t,
-      reduction,
-      (a, b) => -(b * Math.max(Math.log(a), -100) + (1 - b) * Math.max(Math.log(1 - a), -100)),
-      (a, b) => (a - b) / Math.max(a * (1 - a), 1e-12),
-      null,
-    );
-  },
+  () => BCE,
 );
 
 /**
@@ -56,23 +62,7 @@ export const binaryCrossEntropy: Loss = /* @__PURE__ */ defineLoss(
  * binaryCrossEntropyWithLogits(tensor([-1000]), tensor([1])).item(); // 1000 (no overflow)
  * ```
  */
-export const binaryCrossEntropyWithLogits: Loss = /* @__PURE__ */ defineLoss(
+export const binaryCrossEntropyWithLogits: Loss = /* @__PURE__ */ defineElementwiseLoss(
   'binaryCrossEntropyWithLogits',
-  (prediction: Tensor, target: Tensor, options?: LossOptions): Tensor => {
-    const fn = 'binaryCrossEntropyWithLogits';
-    const reduction = reductionOf(fn, options);
-    const [p, t] = checkSameShape(fn, prediction, target);
-    const sigmoid = (x: number): number =>
-      x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    return elementwiseLoss(
-      fn,
-      p,
-      t,
-      reduction,
-      // log1p keeps the last term exact when e^−|x| is tiny.
-      (x, y) => Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x))),
-      (x, y) => sigmoid(x) - y,
-      (x) => -x,
-    );
-  },
+  () => BCE_LOGITS,
 );

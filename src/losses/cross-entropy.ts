@@ -1,11 +1,11 @@
 import { fail, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
-import { asFloat, allocFloat } from '../_lib/typed.js';
+import { asFloat, allocFloat, type FloatArray } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { softmaxXentBackwardSlot, softmaxXentSlot } from '../kernels/xent.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Loss, LossOptions } from './loss.js';
+import type { Loss, LossKernel, LossOptions } from './loss.js';
 import { checkTensor, defineLoss, reductionOf, scalarOf } from './_util.js';
 
 /** Class labels for {@link crossEntropy}: a tensor of class indices, or a plain array of them. */
@@ -126,6 +126,111 @@ function probabilityCase(
   });
 }
 
+/** Whether a target of shape `tShape` holds class labels for logits of shape `pShape`: `[...lead]` or `[...lead, 1]`. */
+function isLabelShape(tShape: readonly number[], pShape: readonly number[]): boolean {
+  const lead = pShape.slice(0, -1);
+  if (sameShape(tShape, lead)) return true;
+  return (
+    tShape.length === pShape.length &&
+    tShape[tShape.length - 1] === 1 &&
+    sameShape(tShape.slice(0, -1), lead) &&
+    pShape[pShape.length - 1] !== 1
+  );
+}
+
+let probsScratch: FloatArray = new Float32Array(0);
+let labelScratch = new Int32Array(0);
+
+/**
+ * The kernel: class labels (`[n]` or `[n, 1]`, any integer dtype or float
+ * integers) through the fused softmax + cross-entropy kernel slots, or
+ * probabilities of the prediction's shape. With weights, each sample's mean
+ * loss is scaled by its weight (the mean over samples kept).
+ */
+const kernel: LossKernel = {
+  compute(p, pShape, t, tShape, g, weights) {
+    if (pShape.length === 0)
+      throw new ShapeError(
+        `${FN}: prediction must have at least 1 dimension (classes last), got shape []`,
+      );
+    const cols = pShape[pShape.length - 1]!;
+    const rows = cols === 0 ? 0 : p.length / cols;
+    const samples = pShape.length > 1 ? pShape[0]! : 1;
+    const per = samples === 0 ? 1 : rows / samples;
+    if (isLabelShape(tShape, pShape)) {
+      if (labelScratch.length < rows) labelScratch = new Int32Array(rows);
+      const labels = labelScratch.length === rows ? labelScratch : labelScratch.subarray(0, rows);
+      for (let r = 0; r < rows; r++) {
+        const l = t[r]!;
+        if (!Number.isInteger(l) || l < 0 || l >= cols)
+          fail(FN, `target[${r}]`, `a class index, an integer in [0, ${cols})`, l);
+        labels[r] = l;
+      }
+      if (rows === 0) return NaN;
+      if (probsScratch.length < p.length || probsScratch.constructor !== p.constructor)
+        probsScratch =
+          p instanceof Float64Array ? new Float64Array(p.length) : new Float32Array(p.length);
+      const probs =
+        probsScratch.length === p.length ? probsScratch : probsScratch.subarray(0, p.length);
+      let value = softmaxXentSlot.impl(p, labels, probs, rows, cols);
+      if (g !== null) softmaxXentBackwardSlot.impl(probs, labels, g, rows, cols, 1);
+      if (weights !== null) {
+        // Per-row losses −log softmax at the label, recomputed from the probabilities.
+        let total = 0;
+        for (let r = 0; r < rows; r++) {
+          const w = weights[Math.floor(r / per)]!;
+          total += -Math.log(probs[r * cols + labels[r]!]!) * w;
+          if (g !== null) for (let c = 0; c < cols; c++) g[r * cols + c] = g[r * cols + c]! * w;
+        }
+        value = total / rows;
+      }
+      return value;
+    }
+    if (!sameShape(tShape, pShape))
+      throw new ShapeError(
+        `${FN}: target must be class labels of shape ${fmtShape(pShape.slice(0, -1))} or probabilities of shape ${fmtShape(pShape)}, got shape ${fmtShape(tShape)}`,
+      );
+    // Probabilities: reuse the loss function under autograd-free evaluation.
+    let total = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let max = -Infinity;
+      for (let c = 0; c < cols; c++) max = Math.max(max, p[o + c]!);
+      let sum = 0;
+      for (let c = 0; c < cols; c++) sum += Math.exp(p[o + c]! - max);
+      const lse = max + Math.log(sum);
+      const w = weights === null ? 1 : weights[Math.floor(r / per)]!;
+      let mass = 0;
+      for (let c = 0; c < cols; c++) {
+        const tc = t[o + c]!;
+        mass += tc;
+        if (tc !== 0) total += tc * (lse - p[o + c]!) * w;
+      }
+      if (g !== null)
+        for (let c = 0; c < cols; c++)
+          g[o + c] = ((Math.exp(p[o + c]! - max) / sum) * mass - t[o + c]!) * (w / rows);
+    }
+    return total / rows;
+  },
+  checkTarget(t, tShape, pShape) {
+    const cols = pShape[pShape.length - 1]!;
+    if (isLabelShape(tShape, pShape)) {
+      for (let r = 0; r < t.length; r++) {
+        const l = t[r]!;
+        if (!Number.isInteger(l) || l < 0 || l >= cols)
+          throw new ValueError(
+            `${FN}: the label of row ${r} is ${show(l)}; class labels must be integers in [0, ${cols}) for ${cols} outputs`,
+          );
+      }
+      return;
+    }
+    if (!sameShape(tShape, pShape))
+      throw new ShapeError(
+        `${FN}: targets must be class labels of shape ${fmtShape(pShape.slice(0, -1))} (or ${fmtShape([...pShape.slice(0, -1), 1])}) or probabilities of shape ${fmtShape(pShape)}, got shape ${fmtShape(tShape)}`,
+      );
+  },
+};
+
 /**
  * Cross-entropy from logits (unnormalized scores) along the last axis, as
  * `torch.nn.CrossEntropyLoss` with classes last: a fused log-softmax and
@@ -168,7 +273,7 @@ export const crossEntropy: CrossEntropyLoss = /* @__PURE__ */ defineLoss(
     const sum = reduction === 'sum';
     if (target instanceof Tensor) {
       if (sameShape(target.shape, shape)) return probabilityCase(logits, target, rows, cols, sum);
-      if (sameShape(target.shape, shape.slice(0, -1)))
+      if (isLabelShape(target.shape, shape))
         return labelCase(logits, labelsFrom(target.data, rows, cols), rows, cols, sum);
       throw new ShapeError(
         `${FN}: target must be class labels of shape ${fmtShape(shape.slice(0, -1))} or probabilities of shape ${fmtShape(shape)}, got shape ${fmtShape(target.shape)}`,
@@ -193,4 +298,5 @@ export const crossEntropy: CrossEntropyLoss = /* @__PURE__ */ defineLoss(
       `${FN}: target must be a Tensor or an array of class labels, got ${show(target)}`,
     );
   },
+  kernel,
 );

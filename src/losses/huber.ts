@@ -1,7 +1,6 @@
 import { assertNumber } from '../_lib/assert.js';
-import type { Tensor } from '../tensor/tensor.js';
 import type { Loss, LossOptions } from './loss.js';
-import { checkSameShape, defineLoss, elementwiseLoss, reductionOf } from './_util.js';
+import { defineElementwiseLoss } from './_util.js';
 
 /** Options of {@link huber}. */
 export interface HuberOptions extends LossOptions {
@@ -22,26 +21,21 @@ export interface HuberOptions extends LossOptions {
  * huber(tensor([0.5, 3]), tensor([0, 0])).item(); // (0.125 + 2.5)/2 = 1.3125
  * ```
  */
-export const huber: Loss<HuberOptions> = /* @__PURE__ */ defineLoss(
+export const huber: Loss<HuberOptions> = /* @__PURE__ */ defineElementwiseLoss<HuberOptions>(
   'huber',
-  (prediction: Tensor, target: Tensor, options?: HuberOptions): Tensor => {
-    const reduction = reductionOf('huber', options, ['reduction', 'delta']);
+  (options) => {
     const delta = assertNumber('huber', 'delta', options?.delta ?? 1, {
       min: 0,
       minExclusive: true,
     });
-    const [p, t] = checkSameShape('huber', prediction, target);
     const value = (d: number): number =>
       Math.abs(d) <= delta ? 0.5 * d * d : delta * (Math.abs(d) - 0.5 * delta);
     const slope = (d: number): number => (d > delta ? delta : d < -delta ? -delta : d);
-    return elementwiseLoss(
-      'huber',
-      p,
-      t,
-      reduction,
-      (a, b) => value(a - b),
-      (a, b) => slope(a - b),
-      (a, b) => -slope(a - b),
-    );
+    return {
+      fwd: (a, b) => value(a - b),
+      dp: (a, b) => slope(a - b),
+      dt: (a, b) => -slope(a - b),
+    };
   },
+  ['reduction', 'delta'],
 );

@@ -1,4 +1,4 @@
-export type { Loss, LossOptions, Reduction } from './loss.js';
+export type { Loss, LossKernel, LossOptions, Reduction } from './loss.js';
 export { mse } from './mse.js';
 export { mae } from './mae.js';
 export { huber } from './huber.js';

@@ -1,8 +1,13 @@
-import type { Tensor } from '../tensor/tensor.js';
-import type { Loss, LossOptions } from './loss.js';
-import { checkSameShape, defineLoss, elementwiseLoss, reductionOf } from './_util.js';
+import type { Loss } from './loss.js';
+import { defineElementwiseLoss } from './_util.js';
 
 const sign = (d: number): number => (d > 0 ? 1 : d < 0 ? -1 : 0);
+
+const MAE = {
+  fwd: (a: number, b: number): number => Math.abs(a - b),
+  dp: (a: number, b: number): number => sign(a - b),
+  dt: (a: number, b: number): number => sign(b - a),
+};
 
 /**
  * Mean absolute error, ℓ = |p − t|, averaged over every element ('mean',
@@ -15,19 +20,4 @@ const sign = (d: number): number => (d > 0 ? 1 : d < 0 ? -1 : 0);
  * mae(tensor([1, 2]), tensor([0, 4])).item(); // (1 + 2)/2 = 1.5
  * ```
  */
-export const mae: Loss = /* @__PURE__ */ defineLoss(
-  'mae',
-  (prediction: Tensor, target: Tensor, options?: LossOptions): Tensor => {
-    const reduction = reductionOf('mae', options);
-    const [p, t] = checkSameShape('mae', prediction, target);
-    return elementwiseLoss(
-      'mae',
-      p,
-      t,
-      reduction,
-      (a, b) => Math.abs(a - b),
-      (a, b) => sign(a - b),
-      (a, b) => sign(b - a),
-    );
-  },
-);
+export const mae: Loss = /* @__PURE__ */ defineElementwiseLoss('mae', () => MAE);

@@ -1,6 +1,11 @@
-import type { Tensor } from '../tensor/tensor.js';
-import type { Loss, LossOptions } from './loss.js';
-import { checkSameShape, defineLoss, elementwiseLoss, reductionOf } from './_util.js';
+import type { Loss } from './loss.js';
+import { defineElementwiseLoss } from './_util.js';
+
+const MSE = {
+  fwd: (a: number, b: number): number => (a - b) * (a - b),
+  dp: (a: number, b: number): number => 2 * (a - b),
+  dt: (a: number, b: number): number => 2 * (b - a),
+};
 
 /**
  * Mean squared error, ℓ = (p − t)², averaged over every element ('mean',
@@ -15,19 +20,4 @@ import { checkSameShape, defineLoss, elementwiseLoss, reductionOf } from './_uti
  * mse(tensor([1, 2]), tensor([0, 4]), { reduction: 'sum' }).item(); // 5
  * ```
  */
-export const mse: Loss = /* @__PURE__ */ defineLoss(
-  'mse',
-  (prediction: Tensor, target: Tensor, options?: LossOptions): Tensor => {
-    const reduction = reductionOf('mse', options);
-    const [p, t] = checkSameShape('mse', prediction, target);
-    return elementwiseLoss(
-      'mse',
-      p,
-      t,
-      reduction,
-      (a, b) => (a - b) * (a - b),
-      (a, b) => 2 * (a - b),
-      (a, b) => 2 * (b - a),
-    );
-  },
-);
+export const mse: Loss = /* @__PURE__ */ defineElementwiseLoss('mse', () => MSE);

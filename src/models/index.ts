@@ -5,3 +5,6 @@ export type { PredictOptions } from './predict.js';
 export { parameters, namedParameters } from './parameters.js';
 export type { NamedParameter, ParametersOptions } from './parameters.js';
 export { summary } from './summary.js';
+export { graph } from './graph.js';
+export type { GraphModel, GraphSpec, InputsOf, OutputsOf } from './graph.js';
+export type { ModelInput, ModelNode, ValueRef } from './model.js';

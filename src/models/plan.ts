@@ -1,474 +1,497 @@
-import type { DType, FloatArray } from '../_lib/typed.js';
-import { allocFloat, asFloat, allocate } from '../_lib/typed.js';
-import type { Activation } from '../activations/define.js';
-import { denseSlot } from '../kernels/dense.js';
-import { reluSlot } from '../kernels/relu.js';
-import { softmaxSlot } from '../kernels/softmax.js';
-import type { Layer } from '../layers/layer.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
+import { fmtShape, shapeSize } from '../_lib/shape.js';
+import { allocFloat, type DType, type FloatArray, type FloatDType } from '../_lib/typed.js';
+import { gradients } from '../autograd/backward.js';
+import { enableGrad, noGrad } from '../autograd/graph.js';
+import type { CompiledLayer, Layer, LayerBackwardIO, LayerIO } from '../layers/layer.js';
+import { compiledFor, computeDtype } from '../layers/_run.js';
+import { describeLayer, outputShapesOf } from '../layers/symbolic.js';
+import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Model } from './model.js';
+import type { Model, ValueRef } from './model.js';
 
-// A compiled plan for stacks of dense layers (with flatten, dropout and
-// activation layers around them): the graph-free inference path `predict`
-// takes, and the layer description the fused training step in training/
-// builds on. A plan holds references to the parameter tensors, never copies:
-// optimizers update those in place, so a plan cannot go stale on weights. It
-// does go stale if a layer's kernel, bias or activation object is replaced;
-// `planFor` checks those identities on every call (a few pointer compares)
-// and rebuilds.
+// The planned driver of a model: for given per-sample input shapes, every
+// node's compiled layer, the shape and dtype of every value, and buffers
+// reused across calls of the same batch size. `predict` runs its forward
+// pass; fit's step runs forward, the loss, backward and the optimizer with
+// nothing allocated per batch. No code here knows a layer, an activation or
+// a loss by name, kind or identity: it only calls what they declare.
 
-/**
- * Activations a plan computes itself, identified by `activationName` and
- * `config` (the same identity the model format uses): 0 identity, 1 relu,
- * 2 sigmoid, 3 tanh, 4 softmax over the last axis.
- */
-export type ActCode = 0 | 1 | 2 | 3 | 4;
-
-/**
- * One step of a plan. Every step has the same fields (so the loops over steps
- * stay monomorphic, which matters for tiny networks):
- * - `op: 'dense'`: out = x·kernel (+ bias), then relu when `relu` (fused, as
- *   the dense layer does); `act` is 1 when relu is fused, else 0.
- * - `op: 'act'`: the activation `act` over the current [rows, units] buffer
- *   (`inputs` = `units`, `relu` false, kernel and bias null).
- */
-export interface PlanStep {
-  readonly op: 'dense' | 'act';
-  /** Dense only (else null). */
-  readonly kernel: Tensor | null;
-  readonly bias: Tensor | null;
-  readonly inputs: number;
-  /** Output width per row. */
-  readonly units: number;
-  readonly relu: boolean;
-  readonly act: ActCode;
+/** A value flowing between nodes: a model input or a node output. */
+export interface PlanValue {
+  /** Per-sample shape. */
+  readonly shape: readonly number[];
+  /** Elements per sample. */
+  readonly size: number;
+  readonly dtype: FloatDType;
 }
 
-function actStep(act: ActCode, width: number): PlanStep {
-  return { op: 'act', kernel: null, bias: null, inputs: width, units: width, relu: false, act };
+/** One node of a plan. */
+export interface PlanNode {
+  readonly layer: Layer;
+  readonly compiled: CompiledLayer;
+  readonly dtype: FloatDType;
+  /** Value ids of the inputs and outputs. */
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  readonly paramNames: readonly string[];
+  readonly params: readonly Tensor[];
 }
 
-/** A compiled model: the steps, and inference scratch buffers reused across calls. */
+/** Buffers of one batch size. */
+export interface PlanBuffers {
+  readonly rows: number;
+  /** Per value, rows × size elements. */
+  readonly values: readonly FloatArray[];
+  /** Per value, its gradient (allocated for every value). */
+  readonly grads: readonly FloatArray[];
+  /** Per node, the forward buffers. */
+  readonly io: readonly MutableIO[];
+  /** Per node input: a converted copy when the node computes in another dtype, else null. */
+  readonly converted: readonly (readonly (FloatArray | null)[])[];
+  /** Per node input: where the node writes that input's gradient. */
+  readonly slotGrads: readonly (readonly FloatArray[])[];
+  /** Per parameter tensor, its gradient. */
+  readonly paramGrads: Map<Tensor, FloatArray>;
+  /** Per node, per parameter: where the node writes it (the shared buffer or its own, for shared layers). */
+  readonly nodeParamGrads: readonly (readonly FloatArray[])[];
+  /** Which values already hold a gradient in this backward pass. */
+  readonly written: Uint8Array;
+  /** Per node, the backward buffers (rebuilt when which layers train changes). */
+  bwd: (MutableBwd | null)[];
+  bwdKey: string;
+}
+
+interface MutableIO {
+  rows: number;
+  inputs: FloatArray[];
+  outputs: FloatArray[];
+  saved: FloatArray;
+  scratch: FloatArray;
+  training: boolean;
+  rng: Rng;
+  masks: (Uint8Array | null)[];
+}
+
+type MutableBwd = MutableIO & {
+  gradOutputs: FloatArray[];
+  gradInputs: (FloatArray | null)[];
+  gradParams: Record<string, FloatArray | null>;
+};
+
+/** A model compiled for given input shapes and dtypes. */
 export interface Plan {
-  readonly dtype: DType;
-  /** Per-sample input width (after a leading flatten). */
-  readonly inputs: number;
-  /** Whether the stack starts with a flatten (then inputs of any rank >= 2 with that many features fit). */
-  readonly flatten: boolean;
-  readonly outputs: number;
-  readonly steps: readonly PlanStep[];
-  /** Layers that draw random numbers in training (dropout with rate > 0), by index. */
-  readonly dropouts: readonly number[];
-  /** Widest intermediate buffer (per row). */
-  readonly maxWidth: number;
-  /** Index in `steps` of the last dense step (it writes the output buffer). */
-  readonly lastDense: number;
-  /** What planIsCurrent compares: per dense or activation layer, the layer, its activation, kernel and bias (null for the latter). */
-  readonly checks: readonly (readonly [Layer, Activation, Tensor | null, Tensor | null])[];
-  /** The output shape for `shapeRows` rows (frozen, shared by the results). */
-  shape: readonly number[];
-  shapeRows: number;
-  scratchA: FloatArray;
-  scratchB: FloatArray;
-  scratchIn: FloatArray;
-}
-
-/** Classifies an activation the plan can compute, or returns -1. */
-export function actCode(fn: Activation): ActCode | -1 {
-  const name = fn.activationName;
-  const keys = Object.keys(fn.config);
-  if (name === 'identity' && keys.length === 0) return 0;
-  if (name === 'relu' && keys.length === 0) return 1;
-  if (name === 'sigmoid' && keys.length === 0) return 2;
-  if (name === 'tanh' && keys.length === 0) return 3;
-  if (name === 'softmax' && keys.length === 1) {
-    // Plans only see rank-2 tensors, where axis 1 is the last axis too.
-    const axis = fn.config.axis;
-    if (axis === -1 || axis === 1) return 4;
-  }
-  return -1;
-}
-
-interface DenseLike extends Layer {
-  readonly activation: Activation;
-  readonly kernel: Tensor;
-  readonly bias: Tensor | null;
-}
-
-function asDense(l: Layer): DenseLike | null {
-  const d = l as Partial<DenseLike>;
-  const k = d.kernel;
-  const b = d.bias;
-  if (
-    l.kind !== 'dense' ||
-    !(k instanceof Tensor) ||
-    k.rank !== 2 ||
-    !(b === null || (b instanceof Tensor && b.rank === 1 && b.shape[0] === k.shape[1])) ||
-    typeof d.activation !== 'function' ||
-    typeof d.activation.activationName !== 'string' ||
-    l.params.kernel !== k ||
-    (b !== null && l.params.bias !== b) ||
-    Object.keys(l.params).length !== (b === null ? 1 : 2) ||
-    (b !== null && b.dtype !== k.dtype)
-  )
-    return null;
-  return d as DenseLike;
+  readonly model: Model;
+  readonly values: readonly PlanValue[];
+  readonly nodes: readonly PlanNode[];
+  /** Value ids of the model inputs and outputs. */
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  /** How many nodes read each value, plus one when it is a model output. */
+  readonly consumers: readonly number[];
+  /** Buffers by batch size (at most a few: a full batch and the last one). */
+  readonly buffers: Map<number, PlanBuffers>;
 }
 
 /**
- * Compiles a model to a plan, or returns null when some layer is outside what
- * plans cover (anything but dense, activation, flatten as the first layer,
- * and dropout; activations other than identity, relu, sigmoid, tanh and
- * softmax over the last axis; dense layers of mixed dtypes).
+ * A layer without `compile` (written against the earlier layer contract)
+ * run through its own `forward` under autograd: forward on copies of the
+ * input buffers, backward through the recorded graph. Each node gets its own
+ * instance, which keeps the tensors of its last forward call.
  */
-export function compilePlan(model: Model): Plan | null {
-  const steps: PlanStep[] = [];
-  const dropouts: number[] = [];
-  const layers = model.layers;
-  let dtype: DType | null = null;
-  let width = -1; // unknown until the first dense layer
-  let inputs = -1;
-  let flatten = false;
-  let maxWidth = 0;
-  // Activation codes of activation layers before the first dense (width unknown yet).
-  let pendingActs: ActCode[] = [];
-  const checks: [Layer, Activation, Tensor | null, Tensor | null][] = [];
-  for (let i = 0; i < layers.length; i++) {
-    const l = layers[i]!;
-    if (l.kind === 'flatten' && Object.keys(l.params).length === 0) {
-      // Only before anything that computes: later on, tensors are rank 2 already and it is a no-op,
-      // but an activation before it would see a higher-rank tensor.
-      if (steps.length > 0 || pendingActs.length > 0) {
-        if (width < 0) return null;
-        continue;
-      }
-      flatten = true;
-      continue;
-    }
-    if (l.kind === 'dropout' && Object.keys(l.params).length === 0) {
-      const rate = (l.config as { rate?: unknown }).rate;
-      if (typeof rate !== 'number') return null;
-      if (rate > 0) dropouts.push(i);
-      continue;
-    }
-    if (l.kind === 'activation' && Object.keys(l.params).length === 0) {
-      const fn = (l as Partial<{ activation: Activation }>).activation;
-      if (typeof fn !== 'function') return null;
-      const code = actCode(fn);
-      if (code === -1) return null;
-      checks.push([l, fn, null, null]);
-      if (width < 0) pendingActs.push(code);
-      else if (code !== 0) steps.push(actStep(code, width));
-      continue;
-    }
-    const d = asDense(l);
-    if (d === null) return null;
-    const code = actCode(d.activation);
-    if (code === -1) return null;
-    const k = d.kernel;
-    if (dtype === null) dtype = k.dtype;
-    else if (dtype !== k.dtype) return null;
-    const inW = k.shape[0]!,
-      units = k.shape[1]!;
-    if (width < 0) {
-      inputs = inW;
-      for (const a of pendingActs) if (a !== 0) steps.push(actStep(a, inW));
-      pendingActs = [];
-      maxWidth = Math.max(maxWidth, inW);
-    } else if (width !== inW) return null;
-    const relu = code === 1;
-    steps.push({
-      op: 'dense',
-      kernel: k,
-      bias: d.bias,
-      inputs: inW,
-      units,
-      relu,
-      act: relu ? 1 : 0,
-    });
-    if (code !== 0 && !relu) steps.push(actStep(code, units));
-    checks.push([d, d.activation, k, d.bias]);
-    width = units;
-    maxWidth = Math.max(maxWidth, units);
-  }
-  if (dtype === null) return null; // no dense layer: nothing worth compiling
-  // Flatten after an activation layer that came before the first dense was rejected above;
-  // a leading flatten with only dropouts before it is fine.
-  const empty = asFloat(allocate(dtype, 0));
+function compileLegacy(
+  layer: Layer,
+  shapes: readonly (readonly number[])[],
+  dtype: FloatDType,
+): CompiledLayer {
+  const outShapes = outputShapesOf(layer, shapes, dtype);
+  let xs: Tensor[] = [];
+  let out: Tensor | null = null;
+  const arity = layer.arity ?? 1;
   return {
-    dtype,
-    inputs,
-    flatten,
-    outputs: width,
-    steps,
-    dropouts,
-    maxWidth,
-    lastDense: lastDenseOf(steps),
-    checks,
-    shape: Object.freeze([0, width]),
-    shapeRows: 0,
-    scratchA: empty,
-    scratchB: empty,
-    scratchIn: empty,
+    outShapes,
+    forward(io: LayerIO): void {
+      xs = io.inputs.map(
+        (d, i) =>
+          new Tensor(
+            d.slice(0, io.rows * shapeSize(shapes[i]!)),
+            [io.rows, ...shapes[i]!],
+            io.training,
+          ),
+      );
+      const ctx = { training: io.training, rng: io.rng };
+      const run = (): unknown =>
+        arity === 1
+          ? layer.forward(xs[0]!, ctx)
+          : (layer.forward as unknown as (x: readonly Tensor[], c: typeof ctx) => Tensor).call(
+              layer,
+              xs,
+              ctx,
+            );
+      const y = io.training ? enableGrad(run) : noGrad(run);
+      if (!(y instanceof Tensor) || y.size !== io.outputs[0]!.length)
+        throw new ShapeError(
+          `${describeLayer(layer)}: forward returned ${y instanceof Tensor ? `shape ${fmtShape(y.shape)}` : String(y)}, expected ${fmtShape([io.rows, ...outShapes[0]!])}`,
+        );
+      out = y;
+      io.outputs[0]!.set(y.data);
+    },
+    backward(io: LayerBackwardIO): void {
+      const y = out;
+      const params = Object.entries(layer.params);
+      if (y === null || !y.requiresGrad) {
+        for (const g of io.gradInputs) g?.fill(0);
+        for (const [name] of params) io.gradParams[name]?.fill(0);
+        return;
+      }
+      const g = io.gradOutputs[0]!;
+      const seed = new Tensor(
+        y.dtype === 'float64' ? Float64Array.from(g) : Float32Array.from(g),
+        y.shape,
+      );
+      const grads = gradients(y, seed);
+      io.gradInputs.forEach((d, i) => {
+        if (d === null) return;
+        const gi = grads.get(xs[i]!);
+        if (gi === undefined) d.fill(0);
+        else d.set(gi.data);
+      });
+      for (const [name, p] of params) {
+        const d = io.gradParams[name];
+        if (d === null || d === undefined) continue;
+        const gp = grads.get(p);
+        if (gp === undefined) d.fill(0);
+        else d.set(gp.data);
+      }
+    },
   };
 }
 
-function lastDenseOf(steps: readonly PlanStep[]): number {
-  for (let s = steps.length - 1; s >= 0; s--) if (steps[s]!.op === 'dense') return s;
-  return -1;
+/** The float dtype model inputs of `dtype` are computed in by their first reader. */
+function inputDtype(dtype: DType): FloatDType {
+  return dtype === 'float64' ? 'float64' : 'float32';
 }
-
-/** Whether the layers still hold the tensors and activations the plan was compiled with. */
-export function planIsCurrent(plan: Plan): boolean {
-  // Indexed, without destructuring: this runs on every predict call, and
-  // for-of with array destructuring costs several times more in V8.
-  const checks = plan.checks;
-  for (let i = 0; i < checks.length; i++) {
-    const c = checks[i]!;
-    const l = c[0] as Partial<DenseLike>;
-    const k = c[2];
-    if (l.activation !== c[1] || (k !== null && (l.kernel !== k || l.bias !== c[3]))) return false;
-  }
-  return true;
-}
-
-const plans = new WeakMap<Model, Plan | null>();
-// The last model asked about: a tight predict loop on one model skips the WeakMap.
-let lastModel: Model | null = null;
-let lastPlan: Plan | null = null;
 
 /**
- * The plan of a model (compiled on first use, rebuilt when a layer's kernel,
- * bias or activation object changed), or null when the model is outside what
- * plans cover.
+ * Compiles a model for per-sample input shapes and dtypes: every node's
+ * layer compiled for the shapes and dtype it receives (a ShapeError names
+ * the layer when they do not fit).
  */
-export function planFor(model: Model): Plan | null {
-  let plan: Plan | null | undefined;
-  if (model === lastModel) plan = lastPlan;
-  else {
-    plan = plans.get(model);
-    if (plan === undefined) {
-      plan = compilePlan(model);
-      plans.set(model, plan);
-    }
-    lastModel = model;
-    lastPlan = plan;
+export function compilePlan(
+  model: Model,
+  shapes: readonly (readonly number[])[],
+  dtypes: readonly DType[],
+): Plan {
+  const values: PlanValue[] = [];
+  const inputIds = shapes.map((s, i) => {
+    values.push({ shape: s, size: shapeSize(s), dtype: inputDtype(dtypes[i]!) });
+    return i;
+  });
+  const ids: number[][] = [];
+  const idOf = (r: ValueRef): number =>
+    r.node === -1 ? inputIds[r.output]! : ids[r.node]![r.output]!;
+  const nodes: PlanNode[] = [];
+  const consumers: number[] = [];
+  for (const n of model.nodes) {
+    const inIds = n.inputs.map(idOf);
+    const inShapes = inIds.map((v) => values[v]!.shape);
+    const dtype = computeDtype(n.layer, values[inIds[0]!]!.dtype);
+    let compiled: CompiledLayer;
+    if (n.layer.compile !== undefined) {
+      outputShapesOf(n.layer, inShapes, dtype); // the shape check, with the layer named
+      compiled = compiledFor(n.layer, inShapes, dtype);
+    } else compiled = compileLegacy(n.layer, inShapes, dtype);
+    const outIds = compiled.outShapes.map((s) => {
+      values.push({ shape: s, size: shapeSize(s), dtype });
+      return values.length - 1;
+    });
+    ids.push(outIds);
+    const paramNames = Object.keys(n.layer.params);
+    nodes.push({
+      layer: n.layer,
+      compiled,
+      dtype,
+      inputs: inIds,
+      outputs: outIds,
+      paramNames,
+      params: paramNames.map((k) => n.layer.params[k]!),
+    });
   }
-  if (plan !== null && !planIsCurrent(plan)) {
-    plan = compilePlan(model);
-    plans.set(model, plan);
-    lastPlan = plan;
+  for (let v = 0; v < values.length; v++) consumers.push(0);
+  for (const node of nodes) for (const v of node.inputs) consumers[v]!++;
+  const outputs = model.outputs.map(idOf);
+  for (const v of outputs) consumers[v]!++;
+  return { model, values, nodes, inputs: inputIds, outputs, consumers, buffers: new Map() };
+}
+
+const plans = new WeakMap<object, Map<string, Plan>>();
+
+/** The plan of a model for these input shapes and dtypes, compiled on first use. */
+export function planFor(
+  model: Model,
+  shapes: readonly (readonly number[])[],
+  dtypes: readonly DType[],
+): Plan {
+  let byKey = plans.get(model);
+  if (byKey === undefined) {
+    byKey = new Map();
+    plans.set(model, byKey);
+  }
+  let key = '';
+  for (let i = 0; i < shapes.length; i++) key += `${dtypes[i]}:${shapes[i]!.join(',')};`;
+  let plan = byKey.get(key);
+  if (plan === undefined) {
+    plan = compilePlan(model, shapes, dtypes);
+    byKey.set(key, plan);
   }
   return plan;
 }
 
-/** σ(x) = 1/(1 + e⁻ˣ) as `sigmoid` computes it (eˣ/(1 + eˣ) for x < 0, so exp never overflows). */
-function sigmoidInto(src: FloatArray, dst: FloatArray, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const v = src[i]!;
-    if (v >= 0) dst[i] = 1 / (1 + Math.exp(-v));
-    else {
-      const e = Math.exp(v);
-      dst[i] = e / (1 + e);
+function view(buf: FloatArray, n: number): FloatArray {
+  return buf.length === n ? buf : buf.subarray(0, n);
+}
+
+/** The buffers of a plan for batches of `rows` (kept for the two most recent sizes). */
+export function buffersFor(plan: Plan, rows: number): PlanBuffers {
+  let b = plan.buffers.get(rows);
+  if (b !== undefined) return b;
+  if (plan.buffers.size >= 2) plan.buffers.delete(plan.buffers.keys().next().value!);
+  const values = plan.values.map((v) => allocFloat(v.dtype, rows * v.size));
+  const grads = plan.values.map((v) => allocFloat(v.dtype, rows * v.size));
+  const rng = defaultRng();
+  const io: MutableIO[] = [];
+  const converted: (FloatArray | null)[][] = [];
+  const slotGrads: FloatArray[][] = [];
+  const paramUse = new Map<Tensor, number>();
+  for (const node of plan.nodes)
+    for (const p of node.params) paramUse.set(p, (paramUse.get(p) ?? 0) + 1);
+  const paramGrads = new Map<Tensor, FloatArray>();
+  for (const p of paramUse.keys()) paramGrads.set(p, allocFloat(p.dtype, p.size));
+  const nodeParamGrads: FloatArray[][] = [];
+  for (const node of plan.nodes) {
+    const conv = node.inputs.map((v) =>
+      plan.values[v]!.dtype === node.dtype
+        ? null
+        : allocFloat(node.dtype, rows * plan.values[v]!.size),
+    );
+    converted.push(conv);
+    // A node writes an input's gradient straight into the value's gradient
+    // when it is that value's only reader in its dtype; otherwise into its
+    // own buffer, added to the value's afterwards.
+    slotGrads.push(
+      node.inputs.map((v, i) =>
+        plan.consumers[v] === 1 && conv[i] === null
+          ? grads[v]!
+          : allocFloat(node.dtype, rows * plan.values[v]!.size),
+      ),
+    );
+    nodeParamGrads.push(
+      node.params.map((p) =>
+        paramUse.get(p) === 1 ? paramGrads.get(p)! : allocFloat(p.dtype, p.size),
+      ),
+    );
+    const c = node.compiled;
+    io.push({
+      rows,
+      inputs: node.inputs.map((v, i) => conv[i] ?? values[v]!),
+      outputs: node.outputs.map((v) => values[v]!),
+      saved: allocFloat(node.dtype, rows * (c.savedPerRow ?? 0)),
+      scratch: allocFloat(node.dtype, rows * (c.scratchPerRow ?? 0)),
+      training: false,
+      rng,
+      masks: node.inputs.map(() => null),
+    });
+  }
+  b = {
+    rows,
+    values,
+    grads,
+    io,
+    converted,
+    slotGrads,
+    paramGrads,
+    nodeParamGrads,
+    written: new Uint8Array(plan.values.length),
+    bwd: plan.nodes.map(() => null),
+    bwdKey: '',
+  };
+  plan.buffers.set(rows, b);
+  return b;
+}
+
+/** Called after each node's forward pass in training (activity penalties). */
+export type AfterNode = (node: PlanNode, outputs: readonly FloatArray[], index: number) => void;
+
+/**
+ * The forward pass over buffers: the input values must already hold the
+ * batch (`buffers.values[plan.inputs[i]]`). Returns nothing; the outputs are
+ * in `buffers.values[plan.outputs[j]]`.
+ */
+export function runForward(
+  plan: Plan,
+  b: PlanBuffers,
+  training: boolean,
+  rng: Rng,
+  after?: AfterNode,
+): void {
+  const nodes = plan.nodes;
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
+    const io = b.io[k]!;
+    const conv = b.converted[k]!;
+    for (let i = 0; i < conv.length; i++) {
+      const c = conv[i];
+      if (c !== null && c !== undefined) c.set(b.values[node.inputs[i]!]!);
     }
+    io.training = training;
+    io.rng = rng;
+    node.compiled.forward(io);
+    if (after !== undefined) after(node, io.outputs, k);
   }
 }
 
 /**
- * Applies an activation to the first rows·width elements of `src`, writing
- * `dst` (which may be `src`). The per-element formulas are exactly those of
- * the activation functions (sigmoid without overflow, `Math.tanh`, the relu
- * and softmax kernel slots), so plan and layer-by-layer results agree bit
- * for bit.
+ * Which values need a gradient: those computed (directly or not) from a
+ * trainable parameter. Model inputs never do.
  */
-export function applyAct(
-  code: ActCode,
-  src: FloatArray,
-  dst: FloatArray,
-  rows: number,
-  width: number,
-): void {
-  const n = rows * width;
-  if (code === 2) sigmoidInto(src, dst, n);
-  else if (code === 3) {
-    for (let i = 0; i < n; i++) dst[i] = Math.tanh(src[i]!);
-  } else if (code === 1) {
-    reluSlot.impl(src, dst, n);
-  } else if (code === 4) {
-    softmaxSlot.impl(src, dst, rows, width, 1);
-  } else if (src !== dst) {
-    for (let i = 0; i < n; i++) dst[i] = src[i]!;
+function valuesNeedingGrad(plan: Plan, trains: (node: PlanNode) => boolean): boolean[] {
+  const need = plan.values.map(() => false);
+  for (const node of plan.nodes) {
+    const n = trains(node) || node.inputs.some((v) => need[v]);
+    if (n) for (const v of node.outputs) need[v] = true;
   }
+  return need;
 }
 
-// Rows per pass through the scratch buffers: bounds the memory a plan keeps
-// alive (maxWidth · CHUNK elements, twice) whatever the batch size.
-const CHUNK = 2048;
-
-function ensureScratch(plan: Plan, rows: number): void {
-  const need = rows * plan.maxWidth;
-  if (plan.scratchA.length < need) {
-    plan.scratchA = asFloat(allocate(plan.dtype, need));
-    plan.scratchB = asFloat(allocate(plan.dtype, need));
-  }
+/** Whether a node's layer trains: trainable, with a parameter that takes gradients. */
+export function nodeTrains(node: PlanNode): boolean {
+  return node.layer.trainable && node.params.some((p) => p.requiresGrad);
 }
+
+function backwardIO(plan: Plan, b: PlanBuffers): (MutableBwd | null)[] {
+  const need = valuesNeedingGrad(plan, nodeTrains);
+  return plan.nodes.map((node, k) => {
+    const trains = nodeTrains(node);
+    const gradInputs = node.inputs.map((v, i) => (need[v] ? b.slotGrads[k]![i]! : null));
+    if (!trains && gradInputs.every((g) => g === null)) return null;
+    const gradParams: Record<string, FloatArray | null> = {};
+    node.paramNames.forEach((name, i) => {
+      gradParams[name] = trains && node.params[i]!.requiresGrad ? b.nodeParamGrads[k]![i]! : null;
+    });
+    const io = b.io[k]!;
+    return {
+      ...io,
+      scratch: io.scratch,
+      gradOutputs: node.outputs.map((v) => b.grads[v]!),
+      gradInputs,
+      gradParams,
+    };
+  });
+}
+
+/** Called before a node's backward pass (to add activity penalties' gradients to its output gradients). */
+export type BeforeBackward = (
+  node: PlanNode,
+  gradOutputs: readonly FloatArray[],
+  index: number,
+) => void;
 
 /**
- * The dense forward for products too small to leave JS (rows·inputs·units <
- * 256, the threshold under which the WebAssembly wrapper calls the JS kernel
- * too): the same arithmetic as `denseForwardJs`, summing x[r,p]·w[p,u] over p
- * in order into an accumulator rounded to float32 at every step (as the JS
- * kernel's float32 output array does), then adding the bias and applying the
- * relu before the final rounding, so results are bit-identical to the
- * layer's. It skips the kernel's blocking and zero-fill, which dominate at
- * these sizes. (Measured on W3: folding sigmoid into this loop, or
- * accumulating in the output array with u innermost as the kernel does, were
- * both slower than this plus the separate pass of {@link applyAct}.)
+ * The backward pass: the output values' gradients must be in
+ * `buffers.grads[plan.outputs[j]]`, marked written by the caller with
+ * {@link seedOutputs}. Fills `buffers.paramGrads` for every parameter of a
+ * trainable layer.
  */
-function denseSmall32(
-  x: FloatArray,
-  w: FloatArray,
-  bias: FloatArray | null,
-  out: FloatArray,
-  rows: number,
-  inputs: number,
-  units: number,
-  relu: boolean,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const xo = r * inputs,
-      oo = r * units;
-    for (let u = 0; u < units; u++) {
-      let v = 0;
-      for (let p = 0; p < inputs; p++) v = Math.fround(v + x[xo + p]! * w[p * units + u]!);
-      if (bias !== null) v += bias[u]!;
-      out[oo + u] = relu && v < 0 ? 0 : v;
-    }
+export function runBackward(plan: Plan, b: PlanBuffers, before?: BeforeBackward): void {
+  let key = '';
+  for (const node of plan.nodes) key += nodeTrains(node) ? '1' : '0';
+  if (key !== b.bwdKey) {
+    b.bwd = backwardIO(plan, b);
+    b.bwdKey = key;
   }
-}
-
-/** {@link denseSmall32} for float64: no rounding between steps. */
-function denseSmall64(
-  x: FloatArray,
-  w: FloatArray,
-  bias: FloatArray | null,
-  out: FloatArray,
-  rows: number,
-  inputs: number,
-  units: number,
-  relu: boolean,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const xo = r * inputs,
-      oo = r * units;
-    for (let u = 0; u < units; u++) {
-      let v = 0;
-      for (let p = 0; p < inputs; p++) v += x[xo + p]! * w[p * units + u]!;
-      if (bias !== null) v += bias[u]!;
-      out[oo + u] = relu && v < 0 ? 0 : v;
-    }
-  }
-}
-
-/** Products below this many multiply-adds take {@link denseSmall32} / {@link denseSmall64}. */
-const SMALL_WORK = 256;
-
-/**
- * Runs rows [r0, r0 + rows) of `src` (per-row width `plan.inputs`, already of
- * the plan's dtype) through the plan, writing the result rows into `out`
- * from row r0 on. No graph, no allocation once the scratch buffers are big
- * enough.
- */
-function runRows(plan: Plan, src: FloatArray, r0: number, rows: number, out: FloatArray): void {
-  const steps = plan.steps;
-  const last = plan.lastDense;
-  const f32 = plan.dtype === 'float32';
-  const outView =
-    r0 === 0 && rows * plan.outputs === out.length
-      ? out
-      : out.subarray(r0 * plan.outputs, (r0 + rows) * plan.outputs);
-  let cur: FloatArray =
-    r0 === 0 && rows * plan.inputs === src.length
-      ? src
-      : src.subarray(r0 * plan.inputs, (r0 + rows) * plan.inputs);
-  let owned = false; // whether `cur` is ours to overwrite (never the caller's input)
-  let useA = true;
-  for (let s = 0; s < steps.length; s++) {
-    const st = steps[s]!;
-    if (st.op === 'dense') {
-      const dst = s === last ? outView : useA ? plan.scratchA : plan.scratchB;
-      useA = !useA;
-      const b = st.bias === null ? null : asFloat(st.bias.data);
-      const w = asFloat(st.kernel!.data);
-      if (rows * st.inputs * st.units >= SMALL_WORK)
-        denseSlot.impl(cur, w, b, dst, rows, st.inputs, st.units, st.relu);
-      else if (f32) denseSmall32(cur, w, b, dst, rows, st.inputs, st.units, st.relu);
-      else denseSmall64(cur, w, b, dst, rows, st.inputs, st.units, st.relu);
-      cur = dst;
-      owned = true;
-    } else {
-      let dst = cur;
-      if (!owned) {
-        dst = useA ? plan.scratchA : plan.scratchB;
-        useA = !useA;
-        owned = true;
+  const nodes = plan.nodes;
+  const written = b.written;
+  const paramSeen = new Set<Tensor>();
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const io = b.bwd[k];
+    if (io === null || io === undefined) continue;
+    const node = nodes[k]!;
+    // An output nobody used and that is not a model output has no gradient: zero.
+    for (const v of node.outputs) {
+      if (written[v] === 0) {
+        b.grads[v]!.fill(0);
+        written[v] = 1;
       }
-      applyAct(st.act, cur, dst, rows, st.units);
-      cur = dst;
+    }
+    if (before !== undefined) before(node, io.gradOutputs, k);
+    io.training = b.io[k]!.training;
+    io.rng = b.io[k]!.rng;
+    node.compiled.backward(io);
+    // Inputs: accumulate slot gradients into the values'.
+    for (let i = 0; i < node.inputs.length; i++) {
+      const g = io.gradInputs[i];
+      if (g === null || g === undefined) continue;
+      const v = node.inputs[i]!;
+      const dst = b.grads[v]!;
+      if (g === dst) {
+        written[v] = 1;
+        continue;
+      }
+      if (written[v] === 0) {
+        dst.set(g);
+        written[v] = 1;
+      } else for (let j = 0; j < dst.length; j++) dst[j] = dst[j]! + g[j]!;
+    }
+    // Parameters of a layer applied more than once: sum the applications.
+    for (let i = 0; i < node.params.length; i++) {
+      const p = node.params[i]!;
+      const own = b.nodeParamGrads[k]![i]!;
+      const total = b.paramGrads.get(p)!;
+      if (own === total || io.gradParams[node.paramNames[i]!] === null) continue;
+      if (!paramSeen.has(p)) {
+        total.set(own);
+        paramSeen.add(p);
+      } else for (let j = 0; j < total.length; j++) total[j] = total[j]! + own[j]!;
     }
   }
 }
 
-/**
- * Whether `x` has the per-row shape the plan computes on (rank 2 with
- * `inputs` columns, or any rank >= 2 with that many features behind a leading
- * flatten) and a dtype it handles: another dtype than the plan's is cast by
- * the first dense layer, so an activation layer before it would see the raw
- * dtype.
- */
-export function planTakes(plan: Plan, x: Tensor): boolean {
-  const shape = x.shape;
-  const rank = shape.length;
-  if (plan.flatten) {
-    if (rank < 2) return false;
-    let features = 1;
-    for (let d = 1; d < rank; d++) features *= shape[d]!;
-    if (features !== plan.inputs) return false;
-  } else if (rank !== 2 || shape[1] !== plan.inputs) return false;
-  return x.dtype === plan.dtype || plan.steps[0]!.op === 'dense';
+/** Resets the written marks and marks the model outputs' gradients (filled by the loss) as written. */
+export function seedOutputs(plan: Plan, b: PlanBuffers): void {
+  b.written.fill(0);
+  for (const v of plan.outputs) b.written[v] = 1;
 }
 
-/**
- * Inference through a plan: the model's output for `x` as a fresh tensor,
- * or null when `x` does not fit the plan (wrong rank, width or dtype
- * handling), in which case the caller takes the generic path (which also
- * produces the proper error for a bad shape).
- */
-export function runPlan(plan: Plan, x: Tensor, chunkRows?: number): Tensor | null {
-  const rows = x.shape[0]!;
-  if (!planTakes(plan, x) || rows === 0) return null;
-  let src = asFloat(x.data);
-  if (x.dtype !== plan.dtype) {
-    if (plan.scratchIn.length < x.size) plan.scratchIn = asFloat(allocate(plan.dtype, x.size));
-    const conv =
-      plan.scratchIn.length === x.size ? plan.scratchIn : plan.scratchIn.subarray(0, x.size);
-    conv.set(src);
-    src = conv;
+/** Copies rows `idx` of a batch-first tensor into `out` (converting the element type). */
+export function gatherRows(x: Tensor, idx: ArrayLike<number>, out: FloatArray | Int32Array): void {
+  const src = x.data;
+  const inner = x.shape[0] === 0 ? 0 : x.size / x.shape[0]!;
+  if (inner === 1) {
+    for (let j = 0; j < idx.length; j++) out[j] = src[idx[j]!]!;
+    return;
   }
-  const out = allocFloat(plan.dtype, rows * plan.outputs);
-  const chunk = chunkRows === undefined || chunkRows > CHUNK ? CHUNK : chunkRows;
-  if (rows <= chunk) {
-    ensureScratch(plan, rows);
-    runRows(plan, src, 0, rows, out);
-  } else {
-    ensureScratch(plan, chunk);
-    for (let r = 0; r < rows; r += chunk) runRows(plan, src, r, Math.min(chunk, rows - r), out);
+  const same = src.constructor === out.constructor;
+  for (let j = 0; j < idx.length; j++) {
+    const i = idx[j]!;
+    if (same) out.set(src.subarray(i * inner, (i + 1) * inner), j * inner);
+    else for (let c = 0; c < inner; c++) out[j * inner + c] = src[i * inner + c]!;
   }
-  // One frozen shape per row count, reused: a Tensor constructor that keeps an
-  // already-frozen shape array then skips its defensive copy.
-  if (plan.shapeRows !== rows) {
-    plan.shapeRows = rows;
-    plan.shape = Object.freeze([rows, plan.outputs]);
-  }
-  return new Tensor(out, plan.shape);
 }
+
+/** Copies rows [r0, r0 + rows) of a batch-first tensor into `out`. */
+export function copyRows(x: Tensor, r0: number, rows: number, out: FloatArray): void {
+  const inner = x.shape[0] === 0 ? 0 : x.size / x.shape[0]!;
+  const src = x.data;
+  const from = r0 * inner,
+    n = rows * inner;
+  if (src.constructor === out.constructor && !(src instanceof Int32Array))
+    out.set(from === 0 && n === src.length ? src : src.subarray(from, from + n));
+  else for (let i = 0; i < n; i++) out[i] = src[from + i]!;
+}
+
+/** A ValueError for model inputs that do not match the declared count. */
+export function inputCountError(fn: string, want: number, got: number): ValueError {
+  return new ValueError(`${fn}: the model takes ${want} inputs, got ${got}`);
+}
+
+export { view };

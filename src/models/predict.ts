@@ -1,37 +1,39 @@
-import { assertKnownKeys, assertPositiveInt, fail } from '../_lib/assert.js';
+import { assertKnownKeys, assertOptions, assertPositiveInt, fail } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
-import { allocate } from '../_lib/typed.js';
-import { noGrad } from '../autograd/graph.js';
+import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
 import { defaultRng } from '../random/rng.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Model } from './model.js';
-import { planFor, runPlan } from './plan.js';
+import { buffersFor, copyRows, planFor, runForward, type Plan } from './plan.js';
 import { propagateShapes } from './sequential.js';
 
 /** Options of {@link predict}. */
 export interface PredictOptions {
-  /** Run the rows in chunks of this many (default: all at once); results are identical, peak memory lower. */
+  /** Run the rows in chunks of this many (default: up to 2048 at once); results are identical. */
   batchSize?: number;
 }
 
-/** Throws unless `m` is a model made by `sequential`. */
+/** Throws unless `m` is a model made by `sequential` or `graph`. */
 export function checkModel(fn: string, m: unknown): Model {
   if (
     m === null ||
     typeof m !== 'object' ||
-    (m as { kind?: unknown }).kind !== 'sequential' ||
-    !Array.isArray((m as { layers?: unknown }).layers)
+    ((m as { kind?: unknown }).kind !== 'sequential' &&
+      (m as { kind?: unknown }).kind !== 'graph') ||
+    !Array.isArray((m as { layers?: unknown }).layers) ||
+    !Array.isArray((m as { nodes?: unknown }).nodes)
   )
-    fail(fn, 'model', 'a model made by sequential()', m);
+    fail(fn, 'model', 'a model made by sequential() or graph()', m);
   return m as Model;
 }
 
 /**
- * Checks that samples of per-sample shape `sampleShape` fit the model (every
- * layer's declared input shape along the way) and returns the per-sample
- * output shape. Errors name the calling function and the argument.
+ * Checks that samples of per-sample shape `sampleShape` fit a sequential
+ * model (every layer's declared input shape along the way) and returns the
+ * per-sample output shape. Errors name the calling function and the
+ * argument. Graph models are checked when their plan is compiled.
  */
 export function checkInputShape(
   fn: string,
@@ -39,6 +41,7 @@ export function checkInputShape(
   sampleShape: readonly number[],
   argName = 'x',
 ): number[] {
+  if (model.kind !== 'sequential') return [...sampleShape];
   const shapes = propagateShapes(
     fn,
     model.layers,
@@ -50,19 +53,114 @@ export function checkInputShape(
 }
 
 /**
+ * The model inputs given to predict, fit or evaluate as tensors: one
+ * TensorLike for a model of one input, an array of them otherwise. All must
+ * be batch first with the same number of rows, and match declared shapes.
+ */
+export function inputTensors(fn: string, model: Model, x: unknown, argName = 'x'): Tensor[] {
+  const count = model.inputs.length;
+  let list: Tensor[];
+  if (count === 1) {
+    if (x instanceof Tensor) list = [x];
+    else {
+      if (ArrayBuffer.isView(x) && !(x instanceof DataView))
+        fail(
+          fn,
+          argName,
+          'a Tensor or nested arrays; a bare typed array has no shape: pass tensor(data, { shape })',
+          x,
+        );
+      list = [asTensor(x as TensorLike)];
+    }
+  } else {
+    if (!Array.isArray(x) || x.length !== count)
+      fail(fn, argName, `an array of ${count} inputs (the model has ${count})`, x);
+    list = (x as unknown[]).map((v) => asTensor(v as TensorLike));
+  }
+  list.forEach((t, i) => {
+    const name = count === 1 ? argName : `${argName}[${i}]`;
+    if (t.rank === 0)
+      throw new ShapeError(
+        `${fn}: ${name} must be batch first, shape [n, ...features], got a scalar`,
+      );
+    const want = model.inputs[i]!.shape;
+    const got = t.shape.slice(1);
+    if (
+      model.kind === 'graph' &&
+      want !== null &&
+      !(want.length === got.length && want.every((d, j) => d === got[j]))
+    )
+      throw new ShapeError(
+        `${fn}: ${name} has per-sample shape ${fmtShape(got)}, but the model's input "${model.inputs[i]!.name}" is ${fmtShape(want)}${got.length === want.length - 1 ? ' (a single sample needs a batch dimension: [[...]])' : ''}`,
+      );
+  });
+  const rows = list[0]!.shape[0]!;
+  list.forEach((t, i) => {
+    if (t.shape[0] !== rows)
+      throw new ShapeError(
+        `${fn}: the inputs have different numbers of rows: ${argName}[0] has ${rows}, ${argName}[${i}] has ${t.shape[0]}`,
+      );
+  });
+  if (model.kind === 'sequential') checkInputShape(fn, model, list[0]!.shape.slice(1), argName);
+  return list;
+}
+
+// Rows per pass through the plan's buffers: bounds the memory a plan keeps
+// alive whatever the batch size.
+const CHUNK = 2048;
+
+// The last model, input shape and dtype predict saw, and its plan: a tight
+// loop of one-sample predictions skips the plan lookup.
+let lastModel: object | null = null;
+let lastShape: readonly number[] = [];
+let lastDtype: DType = 'float32';
+let lastPlan: Plan | null = null;
+
+function samePerSample(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 1; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The plan for these input tensors (cached per model and per-sample shapes). */
+export function planOf(model: Model, xs: readonly Tensor[]): Plan {
+  if (xs.length === 1) {
+    const x = xs[0]!;
+    if (
+      model === lastModel &&
+      lastPlan !== null &&
+      x.dtype === lastDtype &&
+      samePerSample(x.shape, lastShape)
+    )
+      return lastPlan;
+    const plan = planFor(model, [x.shape.slice(1)], [x.dtype]);
+    lastModel = model;
+    lastShape = x.shape;
+    lastDtype = x.dtype;
+    lastPlan = plan;
+    return plan;
+  }
+  return planFor(
+    model,
+    xs.map((t) => t.shape.slice(1)),
+    xs.map((t) => t.dtype),
+  );
+}
+
+/**
  * Runs the model forward in inference mode (`training: false`: dropout off,
- * batch norm uses its running statistics) without recording the autograd
- * graph, as Keras's `model.predict` / PyTorch's `model.eval()` under
+ * batch norm uses its running statistics) through its compiled plan: no
+ * autograd graph, buffers reused across calls, the weights read in place,
+ * with the same numbers as running the layers (bit for bit on the JS
+ * kernels). As Keras's `model.predict` / PyTorch's `model.eval()` under
  * `torch.no_grad()`. Nested arrays are converted to a float32 tensor.
  *
- * Stacks of dense, activation, flatten and dropout layers with identity,
- * relu, sigmoid, tanh or softmax activations run through a plan compiled on
- * first use (no per-layer tensors, scratch buffers reused across calls, the
- * weights read in place), with the results of running the layers (bit for bit
- * on the JS kernels); any other model runs its layers.
+ * A model of one input takes one batch; a graph model of several inputs
+ * takes an array with one batch per input. A model of one output returns a
+ * Tensor; a graph model of several outputs returns one tensor per output.
  *
- * @param x Samples, batch first: shape [n, ...inputShape].
- * @returns The model's output for every row, shape [n, ...outputShape].
+ * @param x Samples, batch first: shape [n, ...inputShape] (per input).
+ * @returns The model's output for every row, shape [n, ...outputShape] (per output).
  * @example
  * ```ts
  * import { sequential, dense, sigmoid, predict } from 'myelin';
@@ -70,47 +168,47 @@ export function checkInputShape(
  * const out = predict(model, [[0.7, -1.5, 0.2]]); // Tensor of shape [1, 2]
  * ```
  */
-export function predict(model: Model, x: TensorLike, options?: PredictOptions): Tensor {
+export function predict<In, Out>(model: Model<In, Out>, x: In, options?: PredictOptions): Out {
   checkModel('predict', model);
-  // The compiled path (dense stacks with known activations): no graph, no
-  // per-layer tensors, scratch buffers reused across calls. It returns null
-  // for anything it does not cover, including input that does not fit, which
-  // the generic path below then reports.
-  if (options === undefined && x instanceof Tensor) {
-    const plan = planFor(model);
-    if (plan !== null) {
-      const out = runPlan(plan, x);
-      if (out !== null) return out;
-    }
+  let chunk = CHUNK;
+  if (options !== undefined) {
+    assertOptions('predict', options);
+    assertKnownKeys('predict', 'options', options, ['batchSize']);
+    if (options.batchSize !== undefined)
+      chunk = assertPositiveInt('predict', 'batchSize', options.batchSize);
   }
-  return predictGeneric(model, x, options ?? {});
+  const fast = model.inputs.length === 1 && x instanceof Tensor && x.rank > 0;
+  const xs = fast ? [x] : inputTensors('predict', model, x);
+  let plan: Plan;
+  try {
+    plan = planOf(model, xs);
+  } catch (e) {
+    // A shape that does not fit: let the input check name the argument.
+    if (fast && e instanceof ShapeError) inputTensors('predict', model, x);
+    throw e;
+  }
+  const outs = runPlanned(plan, xs, chunk);
+  return (model.outputs.length === 1 ? outs[0]! : outs) as Out;
 }
 
-function predictGeneric(model: Model, x: TensorLike, options: PredictOptions): Tensor {
-  assertKnownKeys('predict', 'options', options, ['batchSize']);
-  const t = asTensor(x);
-  if (t.rank === 0)
-    throw new ShapeError('predict: x must be batch first, shape [n, ...features], got a scalar');
-  checkInputShape('predict', model, t.shape.slice(1));
-  const n = t.shape[0]!;
-  const batchSize =
-    options.batchSize === undefined
-      ? n
-      : assertPositiveInt('predict', 'batchSize', options.batchSize);
-  if (n > 0) {
-    const plan = planFor(model);
-    const out = plan === null ? null : runPlan(plan, t, batchSize);
-    if (out !== null) return out;
+/** The model's outputs for every row of `xs`, in chunks of at most `chunk` rows. */
+export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Tensor[] {
+  const n = xs[0]!.shape[0]!;
+  const outData = plan.outputs.map((v) =>
+    allocate(plan.values[v]!.dtype, n * plan.values[v]!.size),
+  );
+  const rng = defaultRng();
+  for (let r0 = 0; r0 < n; r0 += chunk) {
+    const rows = Math.min(chunk, n - r0);
+    const b = buffersFor(plan, rows);
+    for (let i = 0; i < xs.length; i++) copyRows(xs[i]!, r0, rows, b.values[plan.inputs[i]!]!);
+    runForward(plan, b, false, rng);
+    plan.outputs.forEach((v, j) => {
+      const size = plan.values[v]!.size;
+      (outData[j] as FloatArray).set(b.values[v]!, r0 * size);
+    });
   }
-  const ctx = { training: false, rng: defaultRng() };
-  return noGrad(() => {
-    if (batchSize >= n) {
-      const out = model.forward(t, ctx);
-      // Never hand back the caller's own tensor (a model of shape-preserving inference no-ops).
-      return out === t ? new Tensor(t.data.slice(), t.shape) : detach(out);
-    }
-    return concatRows(chunks(t, batchSize).map((xb) => model.forward(xb, ctx)));
-  });
+  return plan.outputs.map((v, j) => new Tensor(outData[j]!, [n, ...plan.values[v]!.shape]));
 }
 
 /** Consecutive row slices of at most `size` rows, sharing no data with `t`. */
@@ -149,9 +247,4 @@ export function concatRows(parts: readonly Tensor[]): Tensor {
     off += p.size;
   }
   return new Tensor(data, [rows, ...rest]);
-}
-
-/** The same values with no graph attached (a layer might hand back a recorded tensor). */
-function detach(t: Tensor): Tensor {
-  return t.requiresGrad || t.node !== null ? new Tensor(t.data, t.shape) : t;
 }

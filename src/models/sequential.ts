@@ -1,11 +1,13 @@
 import { fail } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
-import { fmtShape, sameShape } from '../_lib/shape.js';
+import { fmtShape } from '../_lib/shape.js';
 import type { ForwardContext, Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Sequential } from './model.js';
+import type { ModelNode, Sequential } from './model.js';
+import { layerNames } from './_names.js';
+import { runNodes } from './_forward.js';
 
-function isLayer(v: unknown): v is Layer {
+export function isLayer(v: unknown): v is Layer {
   if (v === null || typeof v !== 'object') return false;
   const o = v as Record<string, unknown>;
   return (
@@ -21,6 +23,18 @@ function isLayer(v: unknown): v is Layer {
 /** `layer 1 (dense)`: how errors name a layer of a model. */
 export function layerName(layers: readonly Layer[], i: number): string {
   return `layer ${i} (${layers[i]?.kind ?? '?'})`;
+}
+
+/**
+ * Whether per-sample `shape` fits a layer declaring `want`: exactly, or (for
+ * layers acting on the last axes, such as dense on [time, features]) ending
+ * in it.
+ */
+export function fitsDeclared(want: readonly number[], shape: readonly number[]): boolean {
+  if (shape.length < want.length) return false;
+  const off = shape.length - want.length;
+  for (let i = 0; i < want.length; i++) if (shape[off + i] !== want[i]) return false;
+  return true;
 }
 
 /**
@@ -40,7 +54,7 @@ export function propagateShapes(
   for (let i = start; i < layers.length; i++) {
     const layer = layers[i]!;
     const source = i === start ? what : `${layerName(layers, i - 1)} outputs`;
-    if (layer.inputShape !== null && !sameShape(layer.inputShape, shape)) {
+    if (layer.inputShape !== null && !fitsDeclared(layer.inputShape, shape)) {
       throw new ShapeError(
         `${fn}: ${layerName(layers, i)} expects input shape ${fmtShape(layer.inputShape)} but ${source} ${fmtShape(shape)}`,
       );
@@ -61,11 +75,13 @@ export function propagateShapes(
 
 /**
  * Builds a model that applies `layers` in order, as Keras's `Sequential` and
- * PyTorch's `nn.Sequential`. Shapes are checked now, not at the first batch:
- * each layer that declares an input shape must receive exactly what the
- * layers before it produce, else a ShapeError names both layers
+ * PyTorch's `nn.Sequential`: the chain case of a graph model (the same
+ * engine runs both). Shapes are checked now, not at the first batch: each
+ * layer that declares an input shape must receive what the layers before it
+ * produce, else a ShapeError names both layers
  * (`sequential: layer 1 (dense) expects input shape [5] but layer 0 (dense) outputs [4]`).
- * The model's `inputShape` is that of the first layer declaring one.
+ * Every layer gets a unique name (`model.layerNames`): its given one, or
+ * its kind numbered in order (`dense`, `dense_1`, ...).
  *
  * The returned object is plain and its layer list is frozen; `predict`,
  * `fit`, `summary` and `toJSON` are functions that take it.
@@ -75,6 +91,7 @@ export function propagateShapes(
  * import { sequential, dense, relu, predict } from 'myelin';
  * const model = sequential([dense(2, 8, { activation: relu }), dense(8, 1)]);
  * predict(model, [[0, 1]]).shape; // [1, 1]
+ * model.layerNames;               // ['dense', 'dense_1']
  * ```
  */
 /* @__NO_SIDE_EFFECTS__ */
@@ -89,6 +106,10 @@ export function sequential(layers: readonly Layer[]): Sequential {
         'a layer (an object with kind, params, inputShape, outputShape and forward, as dense() returns)',
         l,
       );
+    if ((l.arity ?? 1) !== 1)
+      throw new ValueError(
+        `sequential: ${layerName([l], 0).replace('layer 0', `layer ${i}`)} takes ${l.arity} inputs; use graph() for merges`,
+      );
     return l;
   });
   const seen = new Set<Layer>();
@@ -99,6 +120,7 @@ export function sequential(layers: readonly Layer[]): Sequential {
       );
     seen.add(l);
   });
+  const names = Object.freeze(layerNames('sequential', list));
 
   // Walk the stack from the first layer that declares a shape; layers before
   // it accept any shape, and a shape-preserving prefix (dropout, activations)
@@ -107,14 +129,27 @@ export function sequential(layers: readonly Layer[]): Sequential {
   const inputShape = first === -1 ? null : Object.freeze([...list[first]!.inputShape!]);
   if (first !== -1) propagateShapes('sequential', list, first, inputShape!, 'its input has shape');
   const frozen = Object.freeze(list);
+  const nodes: ModelNode[] = frozen.map((layer, i) => ({
+    layer,
+    layerIndex: i,
+    inputs: [{ node: i - 1, output: 0 }],
+    outputs: 1,
+  }));
+  const outputs = Object.freeze([{ node: nodes.length - 1, output: 0 }]);
+  const declared = first === 0 ? inputShape : null;
   return {
     kind: 'sequential',
     layers: frozen,
+    layerNames: names,
+    nodes: Object.freeze(nodes),
+    inputs: Object.freeze([{ name: 'input', shape: declared, dtype: 'float32' as const }]),
+    outputs,
     inputShape,
-    forward(x: Tensor, ctx: ForwardContext): Tensor {
-      let h = x;
-      for (const layer of frozen) h = layer.forward(h, ctx);
-      return h;
+    forward(x: Tensor | readonly Tensor[], ctx: ForwardContext): Tensor {
+      return runNodes('sequential', nodes, outputs, 1, x, ctx)[0]!;
+    },
+    forwardAll(x: Tensor | readonly Tensor[], ctx: ForwardContext): Tensor[] {
+      return runNodes('sequential', nodes, outputs, 1, x, ctx);
     },
   };
 }

@@ -1,7 +1,8 @@
 import { fromJSON } from '../io/from-json.js';
 import { toJSON } from '../io/to-json.js';
 import type { Layer } from '../layers/layer.js';
-import type { Model } from '../models/model.js';
+import type { Model, Sequential } from '../models/model.js';
+import { ValueError } from '../_lib/errors.js';
 import { parameters, type ParametersOptions } from '../models/parameters.js';
 import { checkModel, predict, type PredictOptions } from '../models/predict.js';
 import { sequential } from '../models/sequential.js';
@@ -30,7 +31,7 @@ import type { EvaluateOptions, Evaluation, FitOptions, History } from '../traini
  */
 export class Network {
   /** The underlying model; pass it to any function that takes a model. */
-  readonly model: Model;
+  readonly model: Sequential;
 
   /** Builds `sequential(layers)` (which checks that the layer shapes chain). */
   constructor(layers: readonly Layer[]) {
@@ -47,6 +48,10 @@ export class Network {
    */
   static fromModel(model: Model): Network {
     checkModel('Network.fromModel', model);
+    if (model.kind !== 'sequential')
+      throw new ValueError(
+        'Network.fromModel: model must be a sequential model (Network wraps a stack of layers); use the functions fit/predict for graph models',
+      );
     return new Network(model.layers);
   }
 

@@ -7,6 +7,8 @@ import { ModelFormatError, ValueError } from '../_lib/errors.js';
 import { fromJSON, readDocument, type FromJSONOptions } from '../io/from-json.js';
 import { toJSON } from '../io/to-json.js';
 import type { Model } from '../models/model.js';
+import type { TensorLike } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 
 /** Options of {@link saveModel}. */
@@ -114,7 +116,8 @@ export async function saveModel(
   await writeFileAtomic(path, JSON.stringify(json, null, indent) + '\n');
 }
 
-async function readJSONFile(fn: string, path: string): Promise<unknown> {
+/** Reads and parses a JSON file; text that is not JSON throws a ModelFormatError naming `fn` and the path. */
+export async function readJSONFile(fn: string, path: string): Promise<unknown> {
   checkPath(fn, path);
   const text = await readFile(path, 'utf8');
   try {
@@ -142,8 +145,11 @@ async function readJSONFile(fn: string, path: string): Promise<unknown> {
  * predict(model, [[0.5, 1]]); // a [1, 1] tensor
  * ```
  */
-export async function loadModel(path: string, options: FromJSONOptions = {}): Promise<Model> {
-  return fromJSON(await readJSONFile('loadModel', path), options);
+export async function loadModel<In = TensorLike, Out = Tensor>(
+  path: string,
+  options: FromJSONOptions = {},
+): Promise<Model<In, Out>> {
+  return fromJSON<In, Out>(await readJSONFile('loadModel', path), options);
 }
 
 /**

@@ -12,3 +12,4 @@ export {
   type ModelCheckpoint,
   type ModelCheckpointOptions,
 } from './checkpoint.js';
+export { saveFixture, loadFixture } from './fixtures.js';

@@ -6,6 +6,7 @@ import { unaryOp } from './_unary.js';
  * Gradient: g·sign(x), with the subgradient 0 at x = 0 (PyTorch's convention:
  * its backward multiplies by `sign(x)`, and sign(0) = 0).
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { abs, tensor } from 'myelin';

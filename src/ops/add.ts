@@ -6,6 +6,7 @@ import { unbroadcast, type Scalar } from './_util.js';
  * Element-wise sum with NumPy/PyTorch broadcasting: `a + b`.
  * Gradient: ∂/∂a = g and ∂/∂b = g, each summed back to its operand's shape.
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { add, tensor } from 'myelin';

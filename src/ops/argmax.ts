@@ -9,6 +9,7 @@ import { argReduce, type ArgReduceOptions } from './_argreduce.js';
  * only; indices are exact up to 2²⁴ in float32). Not differentiable: no graph
  * is recorded.
  *
+ * @category Reductions
  * @example
  * ```ts
  * import { argmax, tensor } from 'myelin';

@@ -7,6 +7,7 @@ import { argReduce, type ArgReduceOptions } from './_argreduce.js';
  * wins on ties and NaN counts as the minimum. Returns a float tensor of x's
  * dtype. Not differentiable: no graph is recorded.
  *
+ * @category Reductions
  * @example
  * ```ts
  * import { argmin, tensor } from 'myelin';

@@ -12,6 +12,7 @@ import { tensorArg, unbroadcast } from './_util.js';
  * target's or be 1), as `torch.broadcast_to` / `tf.broadcastTo`. The result
  * is a contiguous copy. Gradient: g summed back over the repeated dimensions.
  *
+ * @category Shape
  * @example
  * ```ts
  * import { broadcastTo, tensor } from 'myelin';

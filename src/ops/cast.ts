@@ -11,6 +11,7 @@ import { castTo, tensorArg } from './_util.js';
  * are never differentiated. From int32, values convert exactly (float32 is
  * exact up to 2^24).
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { cast, tensor } from 'myelin';

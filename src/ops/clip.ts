@@ -14,6 +14,7 @@ import { floatArg } from './_util.js';
  * gradient passes, which is PyTorch clamp's convention (its mask is
  * `x >= min & x <= max`).
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { clip, tensor } from 'myelin';

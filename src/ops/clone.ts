@@ -8,6 +8,7 @@ import { tensorArg } from './_util.js';
  * copy's data (an optimizer update, say) leaves `x` alone. Unlike
  * `tensor(x)`, the copy stays in the autograd graph. Gradient: g.
  *
+ * @category Shape
  * @example
  * ```ts
  * import { clone, tensor } from 'myelin';

@@ -11,6 +11,7 @@ import type { Scalar } from './_util.js';
 
 /**
  * `a == b` element-wise with broadcasting, as 0/1 (`torch.eq`). Not differentiable.
+ * @category Element-wise
  * @example
  * ```ts
  * import { equal, tensor } from 'myelin';
@@ -23,6 +24,7 @@ export function equal(a: Scalar, b: Scalar): Tensor {
 
 /**
  * `a != b` element-wise with broadcasting, as 0/1 (`torch.ne`). Not differentiable.
+ * @category Element-wise
  * @example
  * ```ts
  * import { notEqual, tensor } from 'myelin';
@@ -35,6 +37,7 @@ export function notEqual(a: Scalar, b: Scalar): Tensor {
 
 /**
  * `a > b` element-wise with broadcasting, as 0/1 (`torch.gt`). Not differentiable.
+ * @category Element-wise
  * @example
  * ```ts
  * import { greater, tensor } from 'myelin';
@@ -47,6 +50,7 @@ export function greater(a: Scalar, b: Scalar): Tensor {
 
 /**
  * `a >= b` element-wise with broadcasting, as 0/1 (`torch.ge`). Not differentiable.
+ * @category Element-wise
  * @example
  * ```ts
  * import { greaterEqual, tensor } from 'myelin';
@@ -59,6 +63,7 @@ export function greaterEqual(a: Scalar, b: Scalar): Tensor {
 
 /**
  * `a < b` element-wise with broadcasting, as 0/1 (`torch.lt`). Not differentiable.
+ * @category Element-wise
  * @example
  * ```ts
  * import { less, tensor } from 'myelin';
@@ -71,6 +76,7 @@ export function less(a: Scalar, b: Scalar): Tensor {
 
 /**
  * `a <= b` element-wise with broadcasting, as 0/1 (`torch.le`). Not differentiable.
+ * @category Element-wise
  * @example
  * ```ts
  * import { lessEqual, tensor } from 'myelin';

@@ -29,6 +29,7 @@ export function tensorList(fn: string, tensors: unknown): Tensor[] {
  * every other axis; float64 wins when dtypes are mixed. Tensors of size 0
  * along `axis` are allowed. Gradient: each input gets its own slice of g.
  *
+ * @category Shape
  * @example
  * ```ts
  * import { concat, tensor } from 'myelin';

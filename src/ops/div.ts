@@ -8,6 +8,7 @@ import { unbroadcast, type Scalar } from './_util.js';
  * Element-wise quotient with broadcasting: `a / b` (IEEE: x/0 = ±Infinity, 0/0 = NaN).
  * Gradient: ∂/∂a = g/b, ∂/∂b = −g·a/b² = −g·out/b.
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { div, tensor } from 'myelin';

@@ -4,6 +4,7 @@ import { unaryOp } from './_unary.js';
 /**
  * Element-wise natural exponential eˣ. Gradient: g·eˣ (reuses the output).
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { exp, tensor } from 'myelin';

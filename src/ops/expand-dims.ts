@@ -10,6 +10,7 @@ import { tensorArg } from './_util.js';
  * counts from the end of the result (−1 appends). Shares the data buffer.
  * Gradient: g reshaped back.
  *
+ * @category Shape
  * @example
  * ```ts
  * import { expandDims, tensor } from 'myelin';

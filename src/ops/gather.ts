@@ -10,7 +10,9 @@ import { tensorArg } from './_util.js';
 /** What {@link gather} accepts as indices: integers as an Int32Array, a number array, or a Tensor (any shape). */
 export type Indices = Int32Array | readonly number[] | Tensor;
 
-function toIndices(
+/** Validates `values` as indices into an axis of size d (the error names `fn`); returns them flat with their shape. */
+export function toIndices(
+  fn: string,
   values: unknown,
   d: number,
   axis: number,
@@ -26,7 +28,7 @@ function toIndices(
     idxShape = [flat.length];
   } else {
     throw new ValueError(
-      `gather: indices must be an Int32Array, an array of integers or a Tensor, got ${show(values)}`,
+      `${fn}: indices must be an Int32Array, an array of integers or a Tensor, got ${show(values)}`,
     );
   }
   const idx = new Int32Array(flat.length);
@@ -34,7 +36,7 @@ function toIndices(
     const v = flat[i];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= d) {
       throw new ValueError(
-        `gather: indices[${i}] must be an integer in [0, ${d - 1}] (axis ${axis} of shape ${fmtShape(shape)}), got ${show(v)}`,
+        `${fn}: indices[${i}] must be an integer in [0, ${d - 1}] (axis ${axis} of shape ${fmtShape(shape)}), got ${show(v)}`,
       );
     }
     idx[i] = v;
@@ -50,6 +52,7 @@ function toIndices(
  * allowed. Gradient: g scatter-added back into a zero tensor of x's shape,
  * so a slice picked twice receives the sum of both gradients.
  *
+ * @category Indexing
  * @example
  * ```ts
  * import { gather, tensor } from 'myelin';
@@ -64,7 +67,7 @@ export function gather(x: Tensor, indices: Indices, axis = 0): Tensor {
   if (t.rank === 0) throw new ValueError('gather: x must have at least 1 dimension, got shape []');
   const a = normalizeAxis('gather', axis, t.rank);
   const d = t.shape[a]!;
-  const { idx, idxShape } = toIndices(indices, d, a, t.shape);
+  const { idx, idxShape } = toIndices('gather', indices, d, a, t.shape);
   let outer = 1,
     inner = 1;
   for (let i = 0; i < a; i++) outer *= t.shape[i]!;

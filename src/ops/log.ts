@@ -5,6 +5,7 @@ import { unaryOp } from './_unary.js';
  * Element-wise natural logarithm (log 0 = −Infinity, log of a negative = NaN,
  * as in PyTorch). Gradient: g/x.
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { log, tensor } from 'myelin';

@@ -65,6 +65,7 @@ function batched(
  * Gradients: ∂/∂A = G·Bᵀ and ∂/∂B = Aᵀ·G, computed with the transposed kernels
  * (no transpose is materialized) and summed over broadcast batch dimensions.
  *
+ * @category Linear algebra
  * @example
  * ```ts
  * import { matmul, tensor } from 'myelin';

@@ -9,6 +9,7 @@ import type { ReduceOptions } from './sum.js';
  * Gradient: g goes to the elements equal to the maximum; ties split it
  * evenly (PyTorch's `amax` rule), so the gradient sums to g either way.
  *
+ * @category Reductions
  * @example
  * ```ts
  * import { max, tensor } from 'myelin';

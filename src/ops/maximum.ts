@@ -10,6 +10,7 @@ import type { Scalar } from './_util.js';
  * Gradient: g flows to the larger operand; on a tie it is split half and
  * half, as PyTorch does (so the two halves still sum to g).
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { maximum, tensor } from 'myelin';

@@ -8,6 +8,7 @@ import { reduceArgs } from './_reduce.js';
  * zero elements is NaN, as in PyTorch. Composite: sum / count, so its
  * gradient comes from those two ops (g / count, broadcast back).
  *
+ * @category Reductions
  * @example
  * ```ts
  * import { mean, tensor } from 'myelin';

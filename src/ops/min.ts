@@ -9,6 +9,7 @@ import type { ReduceOptions } from './sum.js';
  * Gradient: g goes to the elements equal to the minimum; ties split it
  * evenly (PyTorch's `amin` rule).
  *
+ * @category Reductions
  * @example
  * ```ts
  * import { min, tensor } from 'myelin';

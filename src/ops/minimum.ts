@@ -10,6 +10,7 @@ import type { Scalar } from './_util.js';
  * Gradient: g flows to the smaller operand; on a tie it is split half and
  * half, as PyTorch does.
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { minimum, tensor } from 'myelin';

@@ -6,6 +6,7 @@ import { unbroadcast, type Scalar } from './_util.js';
  * Element-wise product with broadcasting: `a · b`.
  * Gradient: ∂/∂a = g·b, ∂/∂b = g·a (summed back to each operand's shape).
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { mul, tensor } from 'myelin';

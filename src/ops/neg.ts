@@ -4,6 +4,7 @@ import { unaryOp } from './_unary.js';
 /**
  * Element-wise negation: `−x`. Gradient: −g.
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { neg, tensor } from 'myelin';

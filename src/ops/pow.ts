@@ -21,6 +21,7 @@ function powC(x: number, y: number): number {
  * - ∂/∂b = g·aᵇ·ln a, taken as 0 wherever a = 0 and b ≥ 0 (the limit of
  *   0ᵇ·ln 0 from the defined side; ln 0 = −∞ would otherwise give NaN).
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { pow, tensor } from 'myelin';

@@ -47,6 +47,7 @@ export function resolveShape(
  * be −1 and is inferred. Shares the data buffer (tensors are never modified
  * in place by ops, so sharing is safe). Gradient: g reshaped back.
  *
+ * @category Shape
  * @example
  * ```ts
  * import { reshape, tensor } from 'myelin';

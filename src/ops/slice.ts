@@ -30,6 +30,7 @@ function intList(fn: string, name: string, v: unknown, rank: number, min: number
  * first axis. Out-of-range boxes are errors, not clamped. The result is a
  * copy. Gradient: g placed back in a zero tensor of x's shape.
  *
+ * @category Indexing
  * @example
  * ```ts
  * import { slice, tensor } from 'myelin';

@@ -5,6 +5,7 @@ import { unaryOp } from './_unary.js';
  * Element-wise square root √x (NaN for x < 0, as `torch.sqrt`).
  * Gradient: g / (2√x), which is +Infinity at x = 0, as in PyTorch.
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { sqrt, tensor } from 'myelin';

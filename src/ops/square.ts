@@ -4,6 +4,7 @@ import { unaryOp } from './_unary.js';
 /**
  * Element-wise square x², as `torch.square`. Gradient: 2·x·g.
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { square, tensor } from 'myelin';

@@ -12,6 +12,7 @@ import { tensorArg } from './_util.js';
  * and TF.js (PyTorch silently leaves such an axis alone, which hides bugs).
  * Shares the data buffer. Gradient: g reshaped back.
  *
+ * @category Shape
  * @example
  * ```ts
  * import { squeeze, zeros } from 'myelin';

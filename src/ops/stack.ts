@@ -11,6 +11,7 @@ import { reshape } from './reshape.js';
  * inserted in each, then concat), so the gradient is g split along the new
  * axis.
  *
+ * @category Shape
  * @example
  * ```ts
  * import { stack, tensor } from 'myelin';

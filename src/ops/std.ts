@@ -9,6 +9,7 @@ import { varianceOf, type VarianceOptions } from './variance.js';
  * Gradient: (x − x̄)·g / ((N − correction)·std). Where every element is
  * equal, std = 0 and the gradient is NaN (0/0), as in PyTorch.
  *
+ * @category Reductions
  * @example
  * ```ts
  * import { std, tensor } from 'myelin';

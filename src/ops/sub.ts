@@ -7,6 +7,7 @@ import { unbroadcast, type Scalar } from './_util.js';
  * Element-wise difference with broadcasting: `a − b`.
  * Gradient: ∂/∂a = g, ∂/∂b = −g (summed back to each operand's shape).
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { sub, tensor } from 'myelin';

@@ -37,6 +37,7 @@ export function expandGrad(g: Tensor, kept: readonly number[], shape: readonly n
  * Sum over axes (all by default), as `torch.sum(x, dim, keepdim)`.
  * Gradient: g broadcast back over the reduced axes.
  *
+ * @category Reductions
  * @example
  * ```ts
  * import { sum, tensor } from 'myelin';

@@ -11,6 +11,7 @@ import { tensorArg } from './_util.js';
  * (as `torch.permute` / `np.transpose(x, axes)`). Copies into row-major order.
  * Gradient: g permuted by the inverse permutation.
  *
+ * @category Shape
  * @example
  * ```ts
  * import { permute, tensor } from 'myelin';
@@ -70,6 +71,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
  * dimensions), or reorders all dimensions when `perm` is given.
  * Gradient: the inverse transpose of g.
  *
+ * @category Shape
  * @example
  * ```ts
  * import { transpose, tensor } from 'myelin';

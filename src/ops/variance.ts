@@ -43,6 +43,7 @@ export function varianceOf(fn: string, x: unknown, options: VarianceOptions): Te
  *
  * Gradient: 2(x − x̄)·g / (N − correction).
  *
+ * @category Reductions
  * @example
  * ```ts
  * import { variance, tensor } from 'myelin';

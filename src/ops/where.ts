@@ -1,42 +1,48 @@
 import { show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
-import { broadcastShapes, fmtShape, shapeSize } from '../_lib/shape.js';
+import { broadcastShapes, fmtShape, shapeSize, stridesOf } from '../_lib/shape.js';
 import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { tensor } from '../tensor/create.js';
 import { Tensor, type NestedArray } from '../tensor/tensor.js';
 import { expandData } from './_elementwise.js';
+import { indexTensor } from './_indices.js';
 import { operands, unbroadcast, type Scalar } from './_util.js';
 
 /** Nested arrays of booleans, as a JS predicate over nested data produces. */
 export type NestedBoolean = boolean | readonly NestedBoolean[];
 
-function toNumbers(v: unknown): NestedArray {
+function toNumbers(fn: string, name: string, v: unknown): NestedArray {
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (Array.isArray(v)) return v.map(toNumbers);
+  if (Array.isArray(v)) return v.map((e) => toNumbers(fn, name, e));
   throw new ValueError(
-    `where: cond must be a Tensor of 0/1 or nested arrays of booleans, got ${show(v)}`,
+    `${fn}: ${name} must be a Tensor of 0/1 or nested arrays of booleans, got ${show(v)}`,
   );
 }
 
-function condTensor(cond: unknown): Tensor {
+/**
+ * `cond` as a tensor: a Tensor as it is (checked to hold only 0 and 1 when
+ * `binary`), nested booleans as a 0/1 tensor. Errors name `fn` and the
+ * argument `name`.
+ */
+export function condTensor(fn: string, cond: unknown, binary = true, name = 'cond'): Tensor {
   if (cond instanceof Tensor) {
     const d = cond.data;
-    for (let i = 0; i < d.length; i++) {
+    for (let i = 0; binary && i < d.length; i++) {
       const v = d[i]!;
       if (v !== 0 && v !== 1) {
         throw new ValueError(
-          `where: cond must contain only 0 and 1 (as the comparison ops return), got ${show(v)} at flat index ${i}`,
+          `${fn}: ${name} must contain only 0 and 1 (as the comparison ops return), got ${show(v)} at flat index ${i}`,
         );
       }
     }
     return cond;
   }
   try {
-    return tensor(toNumbers(cond));
+    return tensor(toNumbers(fn, name, cond));
   } catch (e) {
     // tensor() names itself; say which argument of where was at fault.
-    if (e instanceof ShapeError) throw new ShapeError(`where: cond is ragged: ${e.message}`);
+    if (e instanceof ShapeError) throw new ShapeError(`${fn}: ${name} is ragged: ${e.message}`);
     throw e;
   }
 }
@@ -51,6 +57,7 @@ function condTensor(cond: unknown): Tensor {
  * elsewhere), ∂/∂b = g where cond is 0, each summed back to its operand's
  * shape. `cond` gets no gradient.
  *
+ * @category Element-wise
  * @example
  * ```ts
  * import { where, greater, tensor } from 'myelin';
@@ -59,8 +66,28 @@ function condTensor(cond: unknown): Tensor {
  * where([true, false], tensor([1, 2]), 9).toArray(); // [1, 9]
  * ```
  */
-export function where(cond: Tensor | NestedBoolean, a: Scalar, b: Scalar): Tensor {
-  const c = condTensor(cond);
+export function where(cond: Tensor | NestedBoolean, a: Scalar, b: Scalar): Tensor;
+/**
+ * With one argument: the coordinates of the non-zero (or true) elements of
+ * `cond`, one row per element in row-major order, as a tensor of shape
+ * [count, rank]: `tf.where(cond)`, `torch.argwhere` and
+ * `torch.nonzero(cond)` (PyTorch's one-argument `torch.where` returns the
+ * same coordinates split into one tensor per axis). Any non-zero value, NaN
+ * included, counts as true. The coordinates are int32, like argmax's
+ * indices. Not differentiable.
+ *
+ * @category Indexing
+ * @example
+ * ```ts
+ * import { where, tensor } from 'myelin';
+ * where(tensor([[0, 3], [5, 0]])).toArray(); // [[0, 1], [1, 0]]
+ * where([false, true, true]).toArray();      // [[1], [2]]
+ * ```
+ */
+export function where(cond: Tensor | NestedBoolean): Tensor;
+export function where(cond: Tensor | NestedBoolean, a?: Scalar, b?: Scalar): Tensor {
+  if (a === undefined && b === undefined) return nonzero(cond);
+  const c = condTensor('where', cond);
   const [ta, tb] = operands('where', a, b);
   let shape: number[];
   try {
@@ -85,4 +112,22 @@ export function where(cond: Tensor | NestedBoolean, a: Scalar, b: Scalar): Tenso
     };
     return [pick(ta, 1), pick(tb, 0)];
   });
+}
+
+function nonzero(cond: unknown): Tensor {
+  const c = condTensor('where', cond, false);
+  const src = c.data;
+  const strides = stridesOf(c.shape);
+  const coords: number[] = [];
+  let count = 0;
+  for (let f = 0; f < src.length; f++) {
+    if (src[f] === 0) continue;
+    count++;
+    let rem = f;
+    for (const s of strides) {
+      coords.push(Math.floor(rem / s));
+      rem %= s;
+    }
+  }
+  return indexTensor(coords, [count, c.rank]);
 }

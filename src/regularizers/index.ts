@@ -1,4 +1,4 @@
-export type { Regularizer } from './regularizer.js';
+export type { Regularizer, RegularizerKernel } from './regularizer.js';
 export { l1 } from './l1.js';
 export type { L1 } from './l1.js';
 export { l2 } from './l2.js';

@@ -1,9 +1,6 @@
-import { abs } from '../ops/abs.js';
-import { mul } from '../ops/mul.js';
-import { sum } from '../ops/sum.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkFactor, checkWeights } from './_check.js';
-import type { Regularizer } from './regularizer.js';
+import { kernelPenalty, type Regularizer, type RegularizerKernel } from './regularizer.js';
 
 /** The L1 (lasso) weight penalty returned by {@link l1}. */
 export interface L1 extends Regularizer {
@@ -33,16 +30,30 @@ export interface L1 extends Regularizer {
 /* @__NO_SIDE_EFFECTS__ */
 export function l1(factor = 0.01): L1 {
   checkFactor('l1', 'factor', factor);
+  const kernel = l1Kernel(factor);
   return {
     kind: 'l1',
     config: Object.freeze({ factor }),
+    kernel,
     penalty(w: Tensor): Tensor {
-      return l1Penalty(checkWeights('l1.penalty', w), factor);
+      return kernelPenalty('l1', kernel, checkWeights('l1.penalty', w));
     },
   };
 }
 
-/** factor · Σ|w| as a scalar tensor on the autograd graph. */
-export function l1Penalty(w: Tensor, factor: number): Tensor {
-  return mul(sum(abs(w)), factor);
+/** factor·Σ |w|, summed in float64; gradient factor·sign(w) (0 at 0, as PyTorch's abs). */
+export function l1Kernel(factor: number): RegularizerKernel {
+  return {
+    value(w) {
+      let s = 0;
+      for (let i = 0; i < w.length; i++) s += Math.abs(w[i]!);
+      return factor * s;
+    },
+    addGrad(w, g) {
+      for (let i = 0; i < w.length; i++) {
+        const v = w[i]!;
+        g[i] = g[i]! + (v > 0 ? factor : v < 0 ? -factor : 0);
+      }
+    },
+  };
 }

@@ -1,11 +1,10 @@
 import { assertKnownKeys, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
-import { add } from '../ops/add.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkFactor, checkWeights } from './_check.js';
-import { l1Penalty } from './l1.js';
-import { l2Penalty } from './l2.js';
-import type { Regularizer } from './regularizer.js';
+import { l1Kernel } from './l1.js';
+import { l2Kernel } from './l2.js';
+import { kernelPenalty, type Regularizer, type RegularizerKernel } from './regularizer.js';
 
 /** Options of {@link l1l2}. */
 export interface L1L2Options {
@@ -42,12 +41,21 @@ export function l1l2(options: L1L2Options = {}): L1L2 {
   assertKnownKeys('l1l2', 'options', options, ['l1', 'l2']);
   const a = checkFactor('l1l2', 'l1', options.l1 ?? 0);
   const b = checkFactor('l1l2', 'l2', options.l2 ?? 0);
+  const k1 = l1Kernel(a),
+    k2 = l2Kernel(b);
+  const kernel: RegularizerKernel = {
+    value: (w) => k1.value(w) + k2.value(w),
+    addGrad(w, g) {
+      k1.addGrad(w, g);
+      k2.addGrad(w, g);
+    },
+  };
   return {
     kind: 'l1l2',
     config: Object.freeze({ l1: a, l2: b }),
+    kernel,
     penalty(w: Tensor): Tensor {
-      const t = checkWeights('l1l2.penalty', w);
-      return add(l1Penalty(t, a), l2Penalty(t, b));
+      return kernelPenalty('l1l2', kernel, checkWeights('l1l2.penalty', w));
     },
   };
 }

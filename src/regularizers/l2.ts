@@ -1,9 +1,6 @@
-import { mul } from '../ops/mul.js';
-import { square } from '../ops/square.js';
-import { sum } from '../ops/sum.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkFactor, checkWeights } from './_check.js';
-import type { Regularizer } from './regularizer.js';
+import { kernelPenalty, type Regularizer, type RegularizerKernel } from './regularizer.js';
 
 /** The L2 (ridge, weight-decay) penalty returned by {@link l2}. */
 export interface L2 extends Regularizer {
@@ -36,16 +33,28 @@ export interface L2 extends Regularizer {
 /* @__NO_SIDE_EFFECTS__ */
 export function l2(factor = 0.01): L2 {
   checkFactor('l2', 'factor', factor);
+  const kernel = l2Kernel(factor);
   return {
     kind: 'l2',
     config: Object.freeze({ factor }),
+    kernel,
     penalty(w: Tensor): Tensor {
-      return l2Penalty(checkWeights('l2.penalty', w), factor);
+      return kernelPenalty('l2', kernel, checkWeights('l2.penalty', w));
     },
   };
 }
 
-/** factor · Σw² as a scalar tensor on the autograd graph. */
-export function l2Penalty(w: Tensor, factor: number): Tensor {
-  return mul(sum(square(w)), factor);
+/** factor·Σ w², summed in float64; gradient 2·factor·w. */
+export function l2Kernel(factor: number): RegularizerKernel {
+  return {
+    value(w) {
+      let s = 0;
+      for (let i = 0; i < w.length; i++) s += w[i]! * w[i]!;
+      return factor * s;
+    },
+    addGrad(w, g) {
+      const k = 2 * factor;
+      for (let i = 0; i < w.length; i++) g[i] = g[i]! + k * w[i]!;
+    },
+  };
 }

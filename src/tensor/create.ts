@@ -1,4 +1,4 @@
-import { assertAnyDtype, fail, show } from '../_lib/assert.js';
+import { assertAnyDtype, assertInteger, fail, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { checkShape, fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
 import { allocate, dtypeOf, type DType, type TensorData } from '../_lib/typed.js';
@@ -77,6 +77,7 @@ function fillFrom(
  * Numbers are copied; the tensor never aliases the caller's arrays (a typed
  * array of the requested dtype is copied too, so later writes cannot leak in).
  *
+ * @category Creation
  * @example
  * ```ts
  * import { tensor } from 'myelin';
@@ -149,7 +150,8 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
-function make(
+/** A new tensor of a validated shape and dtype, filled by `fill` (zeros otherwise). */
+export function make(
   fn: string,
   shape: readonly number[],
   options: CreateOptions,
@@ -164,6 +166,7 @@ function make(
 
 /**
  * A tensor of zeros.
+ * @category Creation
  * @example
  * ```ts
  * import { zeros } from 'myelin';
@@ -176,6 +179,7 @@ export function zeros(shape: readonly number[], options: CreateOptions = {}): Te
 
 /**
  * A tensor of ones.
+ * @category Creation
  * @example
  * ```ts
  * import { ones } from 'myelin';
@@ -188,6 +192,7 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
 
 /**
  * A tensor filled with one value.
+ * @category Creation
  * @example
  * ```ts
  * import { full } from 'myelin';
@@ -200,21 +205,32 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
 }
 
 /**
- * An identity matrix of n rows and m columns (m defaults to n).
+ * An identity matrix of n rows and m columns (m defaults to n): ones on the
+ * main diagonal, zeros elsewhere, as `torch.eye(n, m)`. The options may
+ * come second: `eye(3, { dtype: 'float64' })`.
+ *
+ * @category Creation
  * @example
  * ```ts
  * import { eye } from 'myelin';
- * eye(2).toArray(); // [[1, 0], [0, 1]]
+ * eye(2).toArray();    // [[1, 0], [0, 1]]
+ * eye(2, 3).toArray(); // [[1, 0, 0], [0, 1, 0]]
+ * eye(2, { dtype: 'float64' }).dtype; // 'float64'
  * ```
  */
-export function eye(n: number, m: number = n, options: CreateOptions = {}): Tensor {
-  return make('eye', [n, m], options, (d) => {
-    for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+export function eye(n: number, m?: number | CreateOptions, options: CreateOptions = {}): Tensor {
+  if (typeof m === 'object') return eye(n, n, m);
+  assertInteger('eye', 'n', n);
+  const cols = m ?? n;
+  assertInteger('eye', 'm', cols);
+  return make('eye', [n, cols], options, (d) => {
+    for (let i = 0; i < Math.min(n, cols); i++) d[i * cols + i] = 1;
   });
 }
 
 /**
  * A tensor of zeros with the shape and dtype of another.
+ * @category Creation
  * @example
  * ```ts
  * import { zerosLike, tensor } from 'myelin';
@@ -227,6 +243,7 @@ export function zerosLike(t: Tensor): Tensor {
 
 /**
  * A tensor of ones with the shape and dtype of another.
+ * @category Creation
  * @example
  * ```ts
  * import { onesLike, tensor } from 'myelin';
@@ -247,6 +264,7 @@ export interface RandomUniformOptions extends CreateOptions {
 
 /**
  * Uniform random values in [low, high) (default [0, 1)).
+ * @category Creation
  * @example
  * ```ts
  * import { randomUniform, createRng } from 'myelin';
@@ -278,6 +296,7 @@ export interface RandomNormalOptions extends CreateOptions {
 
 /**
  * Normal random values (default mean 0, std 1).
+ * @category Creation
  * @example
  * ```ts
  * import { randomNormal, createRng } from 'myelin';
@@ -298,6 +317,7 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
 /**
  * Converts a TensorLike to a Tensor without copying when it already is one.
  * Used at API boundaries (`predict(model, [[...]])`).
+ * @category Creation
  * @example
  * ```ts
  * import { asTensor } from 'myelin';

@@ -12,6 +12,10 @@ export {
   randomNormal,
   asTensor,
 } from './create.js';
+export { arange, linspace, logspace } from './range.js';
+export type { LogspaceOptions } from './range.js';
+export { randomInt, bernoulli, permutation } from './random.js';
+export type { RandomOptions, BernoulliOptions } from './random.js';
 export type {
   TensorLike,
   TensorOptions,

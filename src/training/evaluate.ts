@@ -1,39 +1,44 @@
 import { assertKnownKeys, assertPositiveInt, fail } from '../_lib/assert.js';
-import { ShapeError } from '../_lib/errors.js';
-import { fmtShape } from '../_lib/shape.js';
-import { noGrad } from '../autograd/graph.js';
+import { ValueError } from '../_lib/errors.js';
+import { allocFloat, asFloat } from '../_lib/typed.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
-import { checkInputShape, checkModel, chunks, concatRows } from '../models/predict.js';
-import { defaultRng } from '../random/rng.js';
-import type { TensorLike } from '../tensor/create.js';
+import { checkModel, inputTensors, planOf, runPlanned } from '../models/predict.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { lossesFor, sampleWeights, targetTensors } from './fit.js';
 import type { Metric } from './metrics.js';
+import { lossKernelOf } from './step.js';
 import type { EvaluateOptions, Evaluation } from './types.js';
-import { checkLoss, checkMetrics, pairArguments } from './_util.js';
+import { checkMetrics } from './_util.js';
 
-/** Inference-mode predictions for all rows (in chunks), then loss and metrics on the whole set. */
+/**
+ * Loss (summed over outputs, each rounded to its output's dtype) and
+ * metrics (on the first output) of a model on tensors, in inference mode,
+ * predicting through the model's plan in chunks of `batchSize` rows.
+ */
 export function evaluateTensors(
-  fn: string,
   model: Model,
-  x: Tensor,
-  y: Tensor,
-  loss: Loss,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  losses: readonly Loss[],
   metrics: readonly Metric[],
   batchSize: number,
+  weights: Float64Array | null,
 ): Evaluation {
-  const ctx = { training: false, rng: defaultRng() };
-  return noGrad(() => {
-    const pred = concatRows(chunks(x, batchSize).map((xb) => model.forward(xb, ctx)));
-    const l = loss(pred, y);
-    if (l.size !== 1)
-      throw new ShapeError(
-        `${fn}: the loss must return one element, got shape ${fmtShape(l.shape)}`,
-      );
-    const out: Record<string, number> = {};
-    for (const m of metrics) out[m.name] = m.compute(pred, y);
-    return { loss: l.data[0]!, metrics: out };
+  const preds = runPlanned(planOf(model, xs), xs, batchSize);
+  let loss = 0;
+  preds.forEach((pred, j) => {
+    const kernel = lossKernelOf(losses[j]!);
+    const y = ys[j]!;
+    kernel.checkTarget?.(y.data, y.shape, pred.shape);
+    const v = kernel.compute(asFloat(pred.data), pred.shape, y.data, y.shape, null, weights);
+    const r = allocFloat(pred.dtype, 1);
+    r[0] = v;
+    loss += r[0];
   });
+  const out: Record<string, number> = {};
+  for (const m of metrics) out[m.name] = m.compute(preds[0]!, ys[0]!);
+  return { loss, metrics: out };
 }
 
 /**
@@ -49,21 +54,24 @@ export function evaluateTensors(
  * evaluate(model, [[1], [2]], [[2], [5]], { loss: mse }); // { loss: 0.5, metrics: {} }: errors 0 and 1
  * ```
  */
-export function evaluate(
-  model: Model,
-  x: TensorLike,
-  y: TensorLike,
+export function evaluate<In, Out>(
+  model: Model<In, Out>,
+  x: In,
+  y: unknown,
   options: EvaluateOptions,
 ): Evaluation {
   const fn = 'evaluate';
   checkModel(fn, model);
   if (options === null || typeof options !== 'object')
     fail(fn, 'options', 'an object with a loss', options);
-  assertKnownKeys(fn, 'options', options, ['loss', 'metrics', 'batchSize']);
-  const loss = checkLoss(fn, options.loss);
+  assertKnownKeys(fn, 'options', options, ['loss', 'metrics', 'batchSize', 'sampleWeight']);
+  const losses = lossesFor(fn, model, options.loss);
   const metrics = checkMetrics(fn, options.metrics);
   const batchSize = assertPositiveInt(fn, 'batchSize', options.batchSize ?? 32);
-  const [tx, ty] = pairArguments(fn, 'x', 'y', x, y);
-  checkInputShape(fn, model, tx.shape.slice(1));
-  return evaluateTensors(fn, model, tx, ty, loss, metrics, batchSize);
+  const xs = inputTensors(fn, model, x);
+  const n = xs[0]!.shape[0]!;
+  if (n === 0) throw new ValueError(`${fn}: x and y are empty (0 rows)`);
+  const ys = targetTensors(fn, model, y, n);
+  const weights = sampleWeights(fn, options.sampleWeight, n);
+  return evaluateTensors(model, xs, ys, losses, metrics, batchSize, weights);
 }

@@ -8,18 +8,16 @@ import {
   show,
 } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
-import { fmtShape } from '../_lib/shape.js';
 import { allocate } from '../_lib/typed.js';
-import { record } from '../autograd/graph.js';
-import { valueAndGrad } from '../autograd/functional.js';
+import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
-import { checkInputShape, checkModel } from '../models/predict.js';
+import { gatherRows } from '../models/plan.js';
+import { checkModel, inputTensors, planOf } from '../models/predict.js';
 import { defaultRng, type Rng } from '../random/rng.js';
-import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { evaluateTensors } from './evaluate.js';
-import { createFastStep, pickRows } from './fast-step.js';
+import { allFinite, createStep, lossKernelOf } from './step.js';
 import type {
   Callback,
   FitOptions,
@@ -35,8 +33,8 @@ import {
   checkOptimizer,
   groupDigits,
   now,
-  pairArguments,
   rowRange,
+  tensorArgument,
   yieldToEventLoop,
 } from './_util.js';
 
@@ -56,6 +54,7 @@ export const FIT_KEYS = [
   'signal',
   'verbose',
   'allowNonFinite',
+  'sampleWeight',
 ] as const;
 
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
@@ -63,6 +62,11 @@ type Hook = (typeof HOOKS)[number];
 
 /** How long fit computes before letting the event loop run: about one frame at 60 Hz. */
 const YIELD_EVERY_MS = 16;
+
+function assertNonNegative(fn: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(fn, name, 'an integer >= 0', v);
+  return v;
+}
 
 function checkCallbacks(callbacks: unknown): readonly Callback[] {
   if (callbacks === undefined) return [];
@@ -128,7 +132,6 @@ function plan(options: unknown): Plan {
   assertOptions('fit', options, 'an object with at least loss and optimizer');
   assertKnownKeys('fit', 'options', options, FIT_KEYS);
   const o = options as FitOptions;
-  checkLoss('fit', o.loss);
   checkOptimizer('fit', o.optimizer);
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
     fail('fit', 'onProgress', 'a function', o.onProgress);
@@ -150,7 +153,7 @@ function plan(options: unknown): Plan {
   }
   return {
     opts: o,
-    epochs: assertPositiveInt('fit', 'epochs', o.epochs ?? 1),
+    epochs: assertNonNegative('fit', 'epochs', o.epochs ?? 1),
     batchSize: assertPositiveInt('fit', 'batchSize', o.batchSize ?? 32),
     shuffle: assertBoolean('fit', 'shuffle', o.shuffle ?? true),
     rng: checkRng(o.rng),
@@ -169,25 +172,73 @@ interface Context extends TrainingContext {
   logs: Logs;
 }
 
-/**
- * `add(a, b)` for two one-element tensors (the objective and a penalty),
- * without the broadcasting machinery of ops/add: the same result (dtype
- * float64 when either is, shape all ones of the larger rank, the sum rounded
- * to that dtype) and the same gradients (the incoming value, in each
- * operand's own shape and dtype, as add's unbroadcast and promotion casts
- * give).
- */
-function addScalars(a: Tensor, b: Tensor): Tensor {
-  const d = allocate(a.dtype === 'float64' ? a.dtype : b.dtype, 1);
-  d[0] = a.data[0]! + b.data[0]!;
-  const shape: number[] = Array.from({ length: Math.max(a.rank, b.rank) }, () => 1);
-  return record('add', new Tensor(d, shape), [a, b], (g) =>
-    [a, b].map((x) => {
-      const gx = allocate(x.dtype, 1);
-      gx[0] = g.data[0]!;
-      return new Tensor(gx, x.shape);
-    }),
-  );
+/** Models and optimizers being trained right now: a second fit on either is refused. */
+const busy = new WeakSet();
+
+/** The losses of fit/evaluate: one per model output. */
+export function lossesFor(fn: string, model: Model, loss: unknown): Loss[] {
+  const outputs = model.outputs.length;
+  if (Array.isArray(loss)) {
+    if (loss.length !== outputs) fail(fn, 'loss', `one loss per model output (${outputs})`, loss);
+    return loss.map((l: unknown) => checkLoss(fn, l));
+  }
+  const l = checkLoss(fn, loss);
+  if (outputs !== 1) fail(fn, 'loss', `an array of ${outputs} losses, one per model output`, loss);
+  return [l];
+}
+
+/** The targets of fit/evaluate as tensors, one per model output, with `rows` rows each. */
+export function targetTensors(
+  fn: string,
+  model: Model,
+  y: unknown,
+  rows: number,
+  argName = 'y',
+  xName = 'x',
+): Tensor[] {
+  const outputs = model.outputs.length;
+  let list: Tensor[];
+  if (outputs === 1) list = [tensorArgument(fn, argName, y)];
+  else {
+    if (!Array.isArray(y) || y.length !== outputs)
+      fail(fn, argName, `an array of ${outputs} targets, one per model output`, y);
+    list = (y as unknown[]).map((t, i) => tensorArgument(fn, `${argName}[${i}]`, t));
+  }
+  list.forEach((t, i) => {
+    const name = outputs === 1 ? argName : `${argName}[${i}]`;
+    if (t.rank === 0)
+      throw new ShapeError(`${fn}: ${name} must be batch first (shape [n, ...]), got a scalar`);
+    if (t.shape[0] !== rows)
+      throw new ShapeError(
+        `${fn}: ${xName} and ${name} must have the same number of rows, got ${rows} and ${t.shape[0]}`,
+      );
+  });
+  return list;
+}
+
+/** Per-sample weights, checked: finite, >= 0, one per row. */
+export function sampleWeights(fn: string, w: unknown, rows: number): Float64Array | null {
+  if (w === undefined) return null;
+  const ok = Array.isArray(w) || (ArrayBuffer.isView(w) && !(w instanceof DataView));
+  if (!ok) fail(fn, 'sampleWeight', `an array of ${rows} numbers`, w);
+  const a = w as unknown as ArrayLike<unknown>;
+  if (a.length !== rows)
+    throw new ValueError(
+      `${fn}: sampleWeight must have one weight per sample (${rows}), got ${a.length}`,
+    );
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = a[i];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      fail(fn, `sampleWeight[${i}]`, 'a finite number >= 0', v);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Rows [start, end) of each tensor. */
+function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
+  return ts.map((t) => rowRange(t, start, end));
 }
 
 /**
@@ -203,20 +254,35 @@ function addScalars(a: Tensor, b: Tensor): Tensor {
  * any, is evaluated in inference mode, the History is extended, and
  * callbacks and `onProgress` are told.
  *
+ * The step runs on the model's compiled plan: each layer's declared kernels,
+ * the loss's kernel and the optimizer, over buffers reused from batch to
+ * batch, with the numbers the autograd path (`valueAndGrad` of
+ * `model.forward`) gives.
+ *
+ * - A graph model of several inputs takes `x` as an array (one batch per
+ *   input); of several outputs, `y` and `loss` as arrays (their losses are
+ *   summed; metrics are computed on the first output). Class labels may be
+ *   `[n]` or `[n, 1]`, plain arrays, `Int32Array` or int32 tensors; they are
+ *   checked before the first update, and a bad one is named by its row.
  * - `validationSplit` holds out the LAST fraction of the rows, before any
  *   shuffling (as Keras); `validationData` passes them explicitly.
+ * - `sampleWeight` weighs each sample's loss (Keras's semantics).
  * - Randomness (the shuffle order and dropout masks) comes from `rng` only,
  *   so the same seed gives bit-identical weights and history.
  * - fit lets the event loop run about every 16 ms of work (setImmediate in
  *   Node, a MessageChannel in browsers; never a timer), so pages stay
  *   responsive and an `AbortSignal` can stop it between batches; it then
- *   resolves with the history of the completed epochs and `stopped: 'aborted'`.
+ *   resolves with the history of the completed epochs, `stopped: 'aborted'`
+ *   and `steps`, the number of updates applied.
  * - A callback may stop training (`ctx.stop()`); the history then has
  *   `stopped: 'callback'`.
  * - If the objective (or a gradient) becomes NaN or infinite, fit throws a
  *   ValueError naming the epoch and batch, counted from 1, before that
  *   batch's update, so the weights are those from before the bad batch;
  *   `allowNonFinite: true` trains on regardless.
+ * - A model (or optimizer) already being trained by another `fit` call is
+ *   refused with an error, rather than trained by two interleaved loops.
+ * - `epochs: 0` returns an empty history, as Keras does.
  *
  * @returns The per-epoch History.
  * @example
@@ -230,47 +296,60 @@ function addScalars(a: Tensor, b: Tensor): Tensor {
  * console.log(history.loss.at(-1)); // close to 0
  * ```
  */
-export async function fit(
-  model: Model,
-  x: TensorLike,
-  y: TensorLike,
+export async function fit<In, Out>(
+  model: Model<In, Out>,
+  x: In,
+  y: unknown,
   options: FitOptions,
 ): Promise<History> {
   checkModel('fit', model);
   const p = plan(options);
-  const { loss, optimizer, onProgress } = p.opts;
-  const [xAll, yAll] = pairArguments('fit', 'x', 'y', x, y);
-  checkInputShape('fit', model, xAll.shape.slice(1), 'x');
+  const { optimizer, onProgress } = p.opts;
+  const losses = lossesFor('fit', model, p.opts.loss);
+  const xAll = inputTensors('fit', model, x);
+  const n = xAll[0]!.shape[0]!;
+  if (n === 0) throw new ValueError('fit: x and y are empty (0 rows)');
+  const yAll = targetTensors('fit', model, y, n);
+  const weightsAll = sampleWeights('fit', p.opts.sampleWeight, n);
 
   let xTrain = xAll,
-    yTrain = yAll;
-  let xVal: Tensor | null = null,
-    yVal: Tensor | null = null;
+    yTrain = yAll,
+    wTrain = weightsAll;
+  let xVal: Tensor[] | null = null,
+    yVal: Tensor[] | null = null;
   if (p.opts.validationSplit !== undefined) {
-    const n = xAll.shape[0]!;
     const nTrain = Math.floor(n * (1 - p.opts.validationSplit));
     if (nTrain < 1 || nTrain >= n) {
       throw new ValueError(
         `fit: validationSplit ${p.opts.validationSplit} of ${n} rows leaves ${nTrain} for training and ${n - nTrain} for validation; both must be at least 1`,
       );
     }
-    xTrain = rowRange(xAll, 0, nTrain);
-    yTrain = rowRange(yAll, 0, nTrain);
-    xVal = rowRange(xAll, nTrain, n);
-    yVal = rowRange(yAll, nTrain, n);
+    xTrain = rowsOf(xAll, 0, nTrain);
+    yTrain = rowsOf(yAll, 0, nTrain);
+    xVal = rowsOf(xAll, nTrain, n);
+    yVal = rowsOf(yAll, nTrain, n);
+    if (weightsAll !== null) wTrain = weightsAll.subarray(0, nTrain);
   } else if (p.opts.validationData !== undefined) {
-    [xVal, yVal] = pairArguments(
+    xVal = inputTensors('fit', model, p.opts.validationData[0], 'validationData[0]');
+    yVal = targetTensors(
       'fit',
-      'validationData[0]',
-      'validationData[1]',
-      p.opts.validationData[0],
+      model,
       p.opts.validationData[1],
+      xVal[0]!.shape[0]!,
+      'validationData[1]',
+      'validationData[0]',
     );
-    checkInputShape('fit', model, xVal.shape.slice(1), 'validationData[0]');
   }
-  const hasVal = xVal !== null && yVal !== null;
 
-  const nTrain = xTrain.shape[0]!;
+  const trainPlan = planOf(model, xTrain);
+  // Targets checked against the outputs before anything trains: a bad label names its row in the data.
+  const kernels = losses.map(lossKernelOf);
+  trainPlan.outputs.forEach((v, j) => {
+    const outShape = [n, ...trainPlan.values[v]!.shape];
+    kernels[j]!.checkTarget?.(yAll[j]!.data, yAll[j]!.shape, outShape);
+  });
+
+  const nTrain = xTrain[0]!.shape[0]!;
   const batchesPerEpoch = Math.ceil(nTrain / p.batchSize);
   const history: History = {
     epoch: [],
@@ -278,246 +357,218 @@ export async function fit(
     metrics: {},
     learningRate: [],
     regularization: [],
+    steps: 0,
   };
   for (const m of p.metrics) history.metrics[m.name] = [];
-  if (hasVal) {
+  if (xVal !== null) {
     history.valLoss = [];
     history.valMetrics = {};
     for (const m of p.metrics) history.valMetrics[m.name] = [];
   }
+  if (p.epochs === 0) return history;
 
-  const ctx: Context = {
-    model,
-    optimizer,
-    epochs: p.epochs,
-    epoch: 0,
-    batches: batchesPerEpoch,
-    batch: -1,
-    logs: ZERO_LOGS,
-    history,
-    stopTraining: false,
-    stop() {
-      ctx.stopTraining = true;
-    },
-  };
-  const run = async (hook: Hook): Promise<void> => {
-    for (const cb of p.callbacks) {
-      await cb[hook]?.(ctx);
-    }
-  };
+  if (busy.has(model))
+    throw new ValueError(
+      'fit: this model is already being trained by another fit call; await it first (two loops would interleave their updates)',
+    );
+  if (busy.has(optimizer))
+    throw new ValueError(
+      'fit: this optimizer is already in use by another fit call; give each training run its own optimizer',
+    );
+  busy.add(model);
+  busy.add(optimizer);
+  try {
+    return await train();
+  } finally {
+    busy.delete(model);
+    busy.delete(optimizer);
+  }
 
-  const fast = createFastStep(model, loss, xTrain, yTrain);
-  let stopped: StopReason | null = null;
-  let lastYield = now();
-  await run('onTrainBegin');
-
-  epochs: for (let epoch = 0; epoch < p.epochs; epoch++) {
-    if (ctx.stopTraining) break;
-    ctx.epoch = epoch;
-    ctx.batch = -1;
-    await run('onEpochBegin');
-    const order = p.shuffle
-      ? p.rng.permutation(nTrain)
-      : Int32Array.from({ length: nTrain }, (_, i) => i);
-    const epochStart = now();
-    let lossSum = 0,
-      regSum = 0,
-      seen = 0;
-    // Training-mode predictions in visiting order, for the epoch's metrics.
-    let predBuffer: Float64Array | null = null;
-    let predShape: number[] = [];
-
-    for (let b = 0; b < batchesPerEpoch; b++) {
-      if (p.signal?.aborted === true) {
-        stopped = 'aborted';
-        break epochs;
+  async function train(): Promise<History> {
+    const ctx: Context = {
+      model: model,
+      optimizer,
+      epochs: p.epochs,
+      epoch: 0,
+      batches: batchesPerEpoch,
+      batch: -1,
+      logs: ZERO_LOGS,
+      history,
+      stopTraining: false,
+      stop() {
+        ctx.stopTraining = true;
+      },
+    };
+    const run = async (hook: Hook): Promise<void> => {
+      for (const cb of p.callbacks) {
+        await cb[hook]?.(ctx);
       }
+    };
+
+    const step = createStep(model, trainPlan, xTrain, yTrain, losses);
+    let stopped: StopReason | null = null;
+    let lastYield = now();
+    await run('onTrainBegin');
+
+    epochs: for (let epoch = 0; epoch < p.epochs; epoch++) {
       if (ctx.stopTraining) break;
-      const idx = order.subarray(b * p.batchSize, Math.min(nTrain, (b + 1) * p.batchSize));
-      const rows = idx.length;
-      // Recomputed per batch: a callback may freeze or unfreeze layers between batches.
-      const named = namedParameters(model);
-      const trainable = named.filter((q) => q.trainable);
-      const paramTensors = trainable.map((q) => q.tensor);
-      let dataLoss = NaN,
-        penalty = 0;
-      let output: Tensor | null = null;
-      let objectiveValue: number;
-      let grads: readonly Tensor[];
-      // The fused step (dense stacks on crossEntropy/mse, see fast-step.ts)
-      // computes the same loss and gradients without the autograd graph; it
-      // returns null for any batch it does not cover.
-      const fused = fast === null ? null : fast.step(idx, trainable, p.metrics.length > 0);
-      if (fused !== null) {
-        dataLoss = fused.loss;
-        objectiveValue = fused.loss;
-        grads = fused.grads;
-        output = fused.output;
-      } else {
-        const xb = pickRows(xTrain, idx);
-        const yb = pickRows(yTrain, idx);
-        const objective = (): Tensor => {
-          const penalties: Tensor[] = [];
-          const out = model.forward(xb, {
-            training: true,
-            rng: p.rng,
-            addLoss: (t: Tensor) => penalties.push(t),
-          });
-          output = out;
-          const l = loss(out, yb);
-          if (!(l instanceof Tensor) || l.size !== 1) {
-            throw new ShapeError(
-              `fit: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${fmtShape(l.shape)}` : show(l)}`,
+      ctx.epoch = epoch;
+      ctx.batch = -1;
+      await run('onEpochBegin');
+      const order = p.shuffle
+        ? p.rng.permutation(nTrain)
+        : Int32Array.from({ length: nTrain }, (_, i) => i);
+      const epochStart = now();
+      let lossSum = 0,
+        regSum = 0,
+        seen = 0;
+      // Training-mode predictions in visiting order, for the epoch's metrics.
+      let predBuffer: Float64Array | null = null;
+      let predShape: number[] = [];
+
+      for (let b = 0; b < batchesPerEpoch; b++) {
+        if (p.signal?.aborted === true) {
+          stopped = 'aborted';
+          break epochs;
+        }
+        if (ctx.stopTraining) break;
+        const idx = order.subarray(b * p.batchSize, Math.min(nTrain, (b + 1) * p.batchSize));
+        const rows = idx.length;
+        // Recomputed per batch: a callback may freeze or unfreeze layers between batches.
+        const trainable = namedParameters(model).filter((q) => q.trainable);
+        const paramTensors = trainable.map((q) => q.tensor);
+        const r = step.run(idx, trainable, p.rng, wTrain);
+        if (!p.allowNonFinite) {
+          if (!Number.isFinite(r.objective)) {
+            throw new ValueError(
+              `fit: loss became ${show(r.objective)} at epoch ${epoch + 1}, batch ${b + 1} (of ${p.epochs} epochs, ${batchesPerEpoch} batches, counting from 1); ` +
+                'the weights are left as they were before this batch. Lower the learning rate, check the data for NaN or infinite values, or pass allowNonFinite: true',
             );
           }
-          dataLoss = l.data[0]!;
-          model.layers.forEach((layer, i) => {
-            const regs = layer.regularizers?.params;
-            if (regs === undefined) return;
-            for (const [name, reg] of Object.entries(regs)) {
-              const w = layer.params[name];
-              if (w === undefined)
-                throw new ValueError(
-                  `fit: layer ${i} (${layer.kind}) has a regularizer for "${name}" but no such parameter`,
-                );
-              penalties.push(reg.penalty(w));
-            }
-          });
-          let total = l;
-          penalty = 0;
-          for (const t of penalties) {
-            if (t.size !== 1)
-              throw new ShapeError(
-                `fit: a regularization penalty must have one element, got shape ${fmtShape(t.shape)}`,
-              );
-            penalty += t.data[0]!;
-            total = addScalars(total, t);
-          }
-          return total;
-        };
-        const vg = valueAndGrad<Tensor[]>(objective)(...paramTensors);
-        objectiveValue = vg.value.data[0]!;
-        grads = vg.grads;
-      }
-      if (!p.allowNonFinite) {
-        if (!Number.isFinite(objectiveValue)) {
-          throw new ValueError(
-            `fit: loss became ${show(objectiveValue)} at epoch ${epoch + 1}, batch ${b + 1} (of ${p.epochs} epochs, ${batchesPerEpoch} batches, counting from 1); ` +
-              'the weights are left as they were before this batch. Lower the learning rate, check the data for NaN or infinite values, or pass allowNonFinite: true',
-          );
-        }
-        grads.forEach((g, k) => {
-          for (let i = 0; i < g.size; i++) {
-            if (!Number.isFinite(g.data[i]!)) {
+          for (let k = 0; k < r.grads.length; k++) {
+            const g = r.grads[k]!.data;
+            if (!allFinite(g)) {
+              let bad = 0;
+              while (Number.isFinite(g[bad]!)) bad++;
               throw new ValueError(
-                `fit: the gradient of ${trainable[k]!.name} became ${show(g.data[i]!)} at epoch ${epoch + 1}, batch ${b + 1} (counting from 1); the weights are left as they were before this batch`,
+                `fit: the gradient of ${trainable[k]!.name} became ${show(g[bad]!)} at epoch ${epoch + 1}, batch ${b + 1} (counting from 1); the weights are left as they were before this batch`,
               );
             }
           }
-        });
-      }
-      optimizer.step(paramTensors, grads);
-
-      lossSum += dataLoss * rows;
-      regSum += penalty * rows;
-      if (p.metrics.length > 0 && output !== null) {
-        const out: Tensor = output;
-        if (predBuffer === null) {
-          predShape = out.shape.slice(1);
-          predBuffer = new Float64Array(nTrain * (out.size / rows));
         }
-        predBuffer.set(out.data, seen * (out.size / rows));
-      }
-      seen += rows;
+        optimizer.step(paramTensors, r.grads);
+        history.steps++;
 
-      ctx.batch = b;
+        lossSum += r.loss * rows;
+        regSum += r.penalty * rows;
+        if (p.metrics.length > 0) {
+          const out = r.output;
+          if (predBuffer === null) {
+            predShape = out.shape.slice(1);
+            predBuffer = new Float64Array(nTrain * (out.size / rows));
+          }
+          predBuffer.set(out.data, seen * (out.size / rows));
+        }
+        seen += rows;
+
+        ctx.batch = b;
+        ctx.logs = {
+          loss: r.loss,
+          regularization: r.penalty,
+          learningRate: optimizer.currentLearningRate(),
+          metrics: {},
+        };
+        await run('onBatchEnd');
+        const elapsed = now() - epochStart;
+        onProgress?.({
+          phase: 'batch',
+          epoch,
+          epochs: p.epochs,
+          batch: b + 1,
+          batches: batchesPerEpoch,
+          samples: seen,
+          totalSamples: nTrain,
+          loss: lossSum / seen,
+          samplesPerSecond: elapsed > 0 ? (seen * 1000) / elapsed : 0,
+          elapsedMs: elapsed,
+          metrics: {},
+        });
+        if (now() - lastYield >= YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = now();
+        }
+      }
+      if (seen === 0) break; // stopped by a callback before the first batch: nothing to record
+
+      const metrics: Record<string, number> = {};
+      if (predBuffer !== null) {
+        const pred = new Tensor(predBuffer.subarray(0, (predBuffer.length / nTrain) * seen), [
+          seen,
+          ...predShape,
+        ]);
+        const target = pickRows(yTrain[0]!, order.subarray(0, seen));
+        for (const m of p.metrics) metrics[m.name] = m.compute(pred, target);
+      }
+      let val: { loss: number; metrics: Record<string, number> } | null = null;
+      if (xVal !== null && yVal !== null)
+        val = evaluateTensors(model, xVal, yVal, losses, p.metrics, p.batchSize, null);
+      const learningRate = optimizer.currentLearningRate();
+      const epochLoss = lossSum / seen;
+      const regularization = regSum / seen;
+
+      history.epoch.push(epoch);
+      history.loss.push(epochLoss);
+      history.learningRate.push(learningRate);
+      history.regularization.push(regularization);
+      for (const m of p.metrics) history.metrics[m.name]!.push(metrics[m.name]!);
+      if (val !== null) {
+        history.valLoss!.push(val.loss);
+        for (const m of p.metrics) history.valMetrics![m.name]!.push(val.metrics[m.name]!);
+      }
+      ctx.batch = -1;
       ctx.logs = {
-        loss: dataLoss,
-        regularization: penalty,
-        learningRate: optimizer.currentLearningRate(),
-        metrics: {},
+        loss: epochLoss,
+        regularization,
+        learningRate,
+        metrics,
+        ...(val === null ? {} : { valLoss: val.loss, valMetrics: val.metrics }),
       };
-      await run('onBatchEnd');
       const elapsed = now() - epochStart;
-      onProgress?.({
-        phase: 'batch',
+      const progress: FitProgress = {
+        phase: 'epoch',
         epoch,
         epochs: p.epochs,
-        batch: b + 1,
+        batch: Math.ceil(seen / p.batchSize),
         batches: batchesPerEpoch,
         samples: seen,
         totalSamples: nTrain,
-        loss: lossSum / seen,
+        loss: epochLoss,
         samplesPerSecond: elapsed > 0 ? (seen * 1000) / elapsed : 0,
         elapsedMs: elapsed,
-        metrics: {},
-      });
-      if (now() - lastYield >= YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = now();
-      }
+        metrics,
+        ...(val === null ? {} : { valLoss: val.loss, valMetrics: val.metrics }),
+      };
+      await run('onEpochEnd');
+      onProgress?.(progress);
+      if (p.verbose) console.log(epochLine(progress));
+      if (ctx.stopTraining && (epoch < p.epochs - 1 || seen < nTrain)) stopped = 'callback';
     }
-    if (seen === 0) break; // stopped by a callback before the first batch: nothing to record
 
-    const metrics: Record<string, number> = {};
-    if (predBuffer !== null) {
-      const pred = new Tensor(predBuffer.subarray(0, (predBuffer.length / nTrain) * seen), [
-        seen,
-        ...predShape,
-      ]);
-      const target = pickRows(yTrain, order.subarray(0, seen));
-      for (const m of p.metrics) metrics[m.name] = m.compute(pred, target);
-    }
-    let val: { loss: number; metrics: Record<string, number> } | null = null;
-    if (xVal !== null && yVal !== null)
-      val = evaluateTensors('fit', model, xVal, yVal, loss, p.metrics, p.batchSize);
-    const learningRate = optimizer.currentLearningRate();
-    const epochLoss = lossSum / seen;
-    const regularization = regSum / seen;
-
-    history.epoch.push(epoch);
-    history.loss.push(epochLoss);
-    history.learningRate.push(learningRate);
-    history.regularization.push(regularization);
-    for (const m of p.metrics) history.metrics[m.name]!.push(metrics[m.name]!);
-    if (val !== null) {
-      history.valLoss!.push(val.loss);
-      for (const m of p.metrics) history.valMetrics![m.name]!.push(val.metrics[m.name]!);
-    }
+    if (stopped === null && ctx.stopTraining && history.epoch.length < p.epochs)
+      stopped = 'callback';
+    if (stopped !== null) history.stopped = stopped;
     ctx.batch = -1;
-    ctx.logs = {
-      loss: epochLoss,
-      regularization,
-      learningRate,
-      metrics,
-      ...(val === null ? {} : { valLoss: val.loss, valMetrics: val.metrics }),
-    };
-    const elapsed = now() - epochStart;
-    const progress: FitProgress = {
-      phase: 'epoch',
-      epoch,
-      epochs: p.epochs,
-      batch: Math.ceil(seen / p.batchSize),
-      batches: batchesPerEpoch,
-      samples: seen,
-      totalSamples: nTrain,
-      loss: epochLoss,
-      samplesPerSecond: elapsed > 0 ? (seen * 1000) / elapsed : 0,
-      elapsedMs: elapsed,
-      metrics,
-      ...(val === null ? {} : { valLoss: val.loss, valMetrics: val.metrics }),
-    };
-    await run('onEpochEnd');
-    onProgress?.(progress);
-    if (p.verbose) console.log(epochLine(progress));
-    if (ctx.stopTraining && (epoch < p.epochs - 1 || seen < nTrain)) stopped = 'callback';
+    await run('onTrainEnd');
+    return history;
   }
+}
 
-  if (stopped === null && ctx.stopTraining && history.epoch.length < p.epochs) stopped = 'callback';
-  if (stopped !== null) history.stopped = stopped;
-  ctx.batch = -1;
-  await run('onTrainEnd');
-  return history;
+/** Rows `idx` of a batch-first tensor as a fresh tensor. */
+export function pickRows(x: Tensor, idx: ArrayLike<number>): Tensor {
+  const inner = x.shape[0] === 0 ? 0 : x.size / x.shape[0]!;
+  const out = allocate(x.dtype, idx.length * inner);
+  gatherRows(x, idx, out);
+  return new Tensor(out, [idx.length, ...x.shape.slice(1)]);
 }
 
 function fmt(v: number): string {

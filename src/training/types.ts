@@ -2,7 +2,6 @@ import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Rng } from '../random/rng.js';
-import type { TensorLike } from '../tensor/create.js';
 import type { Metric } from './metrics.js';
 
 /** Why training ended before the last epoch: the AbortSignal fired, or a callback asked to stop. */
@@ -29,6 +28,8 @@ export interface History {
   regularization: number[];
   /** Present when training ended early, saying why. */
   stopped?: StopReason;
+  /** Optimizer steps applied (batches trained), including those of an epoch cut short by an abort or a callback. */
+  steps: number;
 }
 
 /** The numbers of one batch or one epoch, handed to callbacks. */
@@ -124,8 +125,8 @@ export interface FitProgress {
 
 /** Options of `fit`. */
 export interface FitOptions {
-  /** The loss to minimize, e.g. `mse` or `crossEntropy`. */
-  loss: Loss;
+  /** The loss to minimize, e.g. `mse` or `crossEntropy`; for a model of several outputs, one per output (their sum is minimized). */
+  loss: Loss | readonly Loss[];
   /** Updates the trainable parameters, e.g. `adam()`. */
   optimizer: Optimizer;
   /** Passes over the training data (default 1, as Keras). */
@@ -136,8 +137,8 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Fraction in (0, 1) of the samples held out for validation, taken from the END of x and y before shuffling (as Keras). */
   validationSplit?: number;
-  /** Validation samples `[x, y]`, evaluated after every epoch. */
-  validationData?: readonly [TensorLike, TensorLike];
+  /** Validation samples `[x, y]`, evaluated after every epoch (arrays per input/output for graph models of several). */
+  validationData?: readonly [unknown, unknown];
   /** Metrics reported per epoch, e.g. `[accuracy]`. */
   metrics?: readonly Metric[];
   /** Callbacks, called in order. */
@@ -152,11 +153,20 @@ export interface FitOptions {
   verbose?: boolean;
   /** Keep training when the loss becomes NaN or infinite instead of throwing (default false). */
   allowNonFinite?: boolean;
+  /**
+   * A weight per training sample (Keras's `sample_weight`): each sample's
+   * loss is multiplied by its weight and the batch loss is the sum divided
+   * by the number of samples. Finite and >= 0.
+   */
+  sampleWeight?: ArrayLike<number>;
 }
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
-  loss: Loss;
+  /** The loss (one per output for a model of several outputs). */
+  loss: Loss | readonly Loss[];
+  /** A weight per sample, as in `fit`. */
+  sampleWeight?: ArrayLike<number>;
   metrics?: readonly Metric[];
   /** Rows per forward pass (default 32, as Keras); results do not depend on it. */
   batchSize?: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erf, erfc } from '../../src/activations/_erf.js';
+import { erf, erfc } from '../../src/kernels/js/erf.js';
 import { gelu } from '../../src/activations/gelu.js';
 import { grad } from '../../src/autograd/functional.js';
 import { sum } from '../../src/ops/sum.js';

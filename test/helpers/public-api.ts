@@ -1,5 +1,5 @@
 /// <reference types="node" />
-// The public value exports (of myelin, myelin/node and myelin/wasm) and the
+// The public value exports (of myelin, myelin/node, myelin/testing and myelin/wasm) and the
 // JSDoc block right above each of their declarations under src/. Node-only:
 // used by the documentation tests (*.node.test.ts).
 import { readdirSync, readFileSync } from 'node:fs';
@@ -7,13 +7,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as main from '../../src/index.js';
 import * as node from '../../src/node/index.js';
+import * as testing from '../../src/testing/index.js';
 import * as wasm from '../../src/kernels/wasm/index.js';
 
 const src = fileURLToPath(new URL('../../src', import.meta.url));
 
 /** Every value exported by a public entry point. */
 export const publicNames: readonly string[] = [
-  ...new Set([...Object.keys(main), ...Object.keys(node), ...Object.keys(wasm)]),
+  ...new Set([
+    ...Object.keys(main),
+    ...Object.keys(node),
+    ...Object.keys(testing),
+    ...Object.keys(wasm),
+  ]),
 ];
 
 function files(dir: string): string[] {

@@ -25,7 +25,8 @@ import { createRng } from '../../src/random/rng.js';
 import { l1 } from '../../src/regularizers/l1.js';
 import { l1l2 } from '../../src/regularizers/l1l2.js';
 import { l2 } from '../../src/regularizers/l2.js';
-import { tensor } from '../../src/tensor/create.js';
+import { tensor, type TensorLike } from '../../src/tensor/create.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { expectBitEqual, viaText } from './_helpers.js';
 
 const x3 = tensor([
@@ -34,11 +35,15 @@ const x3 = tensor([
   [-40, 12.5, 1e-7],
 ]);
 
-function roundTrip(model: Model): Model {
+function roundTrip(model: Model): Model<TensorLike, Tensor> {
   return fromJSON(viaText(toJSON(model)));
 }
 
-function expectSamePredictions(a: Model, b: Model, x = x3): void {
+function expectSamePredictions(
+  a: Model<TensorLike, Tensor>,
+  b: Model<TensorLike, Tensor>,
+  x = x3,
+): void {
   expectBitEqual(predict(b, x), predict(a, x));
 }
 
@@ -46,11 +51,11 @@ describe('toJSON / fromJSON round trip', () => {
   it('writes the documented envelope', () => {
     const j = toJSON(sequential([dense(3, 2, { rng: createRng(0) })]));
     expect(j.format).toBe('myelin.model');
-    expect(j.version).toBe(1);
+    expect(j.version).toBe(2);
     expect(j.model.kind).toBe('sequential');
     expect(Object.keys(j)).toEqual(['format', 'version', 'model']);
     const layer = j.model.layers[0]!;
-    expect(Object.keys(layer)).toEqual(['kind', 'config', 'trainable', 'weights']);
+    expect(Object.keys(layer)).toEqual(['kind', 'name', 'config', 'trainable', 'weights']);
     expect(layer.weights.kernel!.shape).toEqual([3, 2]);
     expect(layer.weights.kernel!.dtype).toBe('float32');
     // 6 float32 = 24 bytes = 32 base64 characters; bias: 2 zeros = 8 bytes = 12 characters.

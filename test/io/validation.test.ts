@@ -48,8 +48,8 @@ describe('fromJSON rejects tampered files, naming the field', () => {
     ],
     [
       'newer version',
-      (j) => set(j, 'version', 2),
-      /^fromJSON: version is 2: the file was written by a newer myelin; this one reads format versions up to 1$/,
+      (j) => set(j, 'version', 3),
+      /^fromJSON: version is 3: the file was written by a newer myelin; this one reads format versions up to 2$/,
     ],
     [
       'version 0',
@@ -79,7 +79,7 @@ describe('fromJSON rejects tampered files, naming the field', () => {
     [
       'model kind',
       (j) => set(j, 'model.kind', 'functional'),
-      /^fromJSON: model\.kind must be "sequential", got "functional"$/,
+      /^fromJSON: model\.kind must be "sequential" or "graph", got "functional"$/,
     ],
     [
       'layers not an array',
@@ -105,12 +105,12 @@ describe('fromJSON rejects tampered files, naming the field', () => {
     [
       'unknown layer field',
       (j) => set(j, 'model.layers.0.bias', 1),
-      /^fromJSON: model\.layers\[0\] has unknown field "bias"; expected only kind, config, trainable, regularizers, weights$/,
+      /^fromJSON: model\.layers\[0\] has unknown field "bias"; expected only kind, name, state, config, trainable, regularizers, weights$/,
     ],
     [
       'unknown layer kind',
       (j) => set(j, 'model.layers.1.kind', 'conv9d'),
-      /^fromJSON: model\.layers\[1\]\.kind must be a known layer kind \(dense, dropout, flatten, activation; register others with options\.layers\), got "conv9d"$/,
+      /^fromJSON: model\.layers\[1\]\.kind must be a known layer kind \(dense, dropout, flatten, activation, add, multiply, average, concatenate, reshape; register others with options\.layers\), got "conv9d"$/,
     ],
     [
       'trainable not boolean',

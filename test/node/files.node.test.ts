@@ -7,7 +7,7 @@ import { relu } from '../../src/activations/relu.js';
 import { backward } from '../../src/autograd/backward.js';
 import { dense } from '../../src/layers/dense.js';
 import { mse } from '../../src/losses/mse.js';
-import type { Model } from '../../src/models/model.js';
+import type { Model, Sequential } from '../../src/models/model.js';
 import { parameters } from '../../src/models/parameters.js';
 import { predict } from '../../src/models/predict.js';
 import { sequential } from '../../src/models/sequential.js';
@@ -29,7 +29,7 @@ const x = tensor([
 ]);
 const y = tensor([[1], [-1]]);
 
-function makeModel(): Model {
+function makeModel(): Sequential {
   const rng = createRng(77);
   return sequential([
     dense(3, 4, { activation: relu, rng, dtype: 'float64' }),
@@ -61,7 +61,7 @@ describe('saveModel / loadModel', () => {
     await saveModel(path, m);
     expect(await readdir(dir)).toEqual(['model.json']);
     const text = await readFile(path, 'utf8');
-    expect(JSON.parse(text)).toMatchObject({ format: 'myelin.model', version: 1 });
+    expect(JSON.parse(text)).toMatchObject({ format: 'myelin.model', version: 2 });
     const copy = await loadModel(path);
     expect(bytesOf(predict(copy, x).data)).toEqual(bytesOf(predict(m, x).data));
   });

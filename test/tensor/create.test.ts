@@ -176,7 +176,8 @@ describe('creation functions', () => {
       'ones: shape must be an array of non-negative integers, got [1.5]',
     );
     expect(() => full([NaN], 1)).toThrow(ValueError);
-    expect(() => eye(-1)).toThrow('eye: shape must be an array of non-negative integers');
+    expect(() => eye(-1)).toThrow('eye: n must be a non-negative integer, got -1');
+    expect(() => eye(2, 1.5)).toThrow('eye: m must be a non-negative integer, got 1.5');
     expect(() => zeros(3 as unknown as number[])).toThrow(ValueError);
     expect(() => full([1], 'x' as unknown as number)).toThrow(
       'full: value must be a number, got "x"',

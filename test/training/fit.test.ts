@@ -382,7 +382,7 @@ describe('fit', () => {
       ],
       y = [[1], [0]];
     await expect(fit(model, x, [[1]], ok)).rejects.toThrow(
-      'fit: x and y must have the same number of rows, got [2,2] and [1,1]',
+      'fit: x and y must have the same number of rows, got 2 and 1',
     );
     await expect(fit(model, tensor([[1, 2, 3]]), [[1]], ok)).rejects.toThrow(ShapeError);
     await expect(fit(model, tensor([[1, 2, 3]]), [[1]], ok)).rejects.toThrow(
@@ -394,11 +394,15 @@ describe('fit', () => {
     await expect(fit(model, x, y, { ...ok, batchSize: 0 })).rejects.toThrow(
       'fit: batchSize must be a positive integer, got 0',
     );
-    await expect(fit(model, x, y, { ...ok, epochs: 0 })).rejects.toThrow(
-      'fit: epochs must be a positive integer, got 0',
+    // epochs: 0 trains nothing and returns an empty history, as Keras does.
+    const none = await fit(model, x, y, { ...ok, epochs: 0 });
+    expect(none.epoch).toEqual([]);
+    expect(none.steps).toBe(0);
+    await expect(fit(model, x, y, { ...ok, epochs: -1 })).rejects.toThrow(
+      'fit: epochs must be an integer >= 0, got -1',
     );
     await expect(fit(model, x, y, { ...ok, epochs: 1.5 })).rejects.toThrow(
-      /fit: epochs must be a positive integer/,
+      /fit: epochs must be an integer >= 0/,
     );
     await expect(fit(model, x, y, { ...ok, validationSplit: 1 })).rejects.toThrow(
       /fit: validationSplit must be a finite number > 0 and < 1/,

@@ -25,6 +25,10 @@ export function denseForwardJs(
   units: number,
   relu: boolean,
 ): void {
+  if (rows * inputs * units < SMALL_WORK) {
+    denseSmall(x, w, bias, out, rows, inputs, units, relu);
+    return;
+  }
   matmulNN(x, w, out, rows, inputs, units);
   if (bias === null && !relu) return;
   for (let r = 0; r < rows; r++) {
@@ -33,6 +37,40 @@ export function denseForwardJs(
       let v = out[o + c]!;
       if (bias !== null) v += bias[c]!;
       out[o + c] = relu && v < 0 ? 0 : v;
+    }
+  }
+}
+
+/** Products below this many multiply-adds take {@link denseSmall}: blocking and zero-fill dominate there. */
+const SMALL_WORK = 256;
+
+/**
+ * The same arithmetic as the blocked path for tiny products (a 3-4-2 network
+ * on one sample): x[r,p]·w[p,u] summed over p in order into an accumulator
+ * rounded to the output's precision at every step (as accumulating in a
+ * float32 output array does), then the bias and the relu, so results are bit
+ * for bit those of the blocked path.
+ */
+function denseSmall(
+  x: FloatArray,
+  w: FloatArray,
+  bias: FloatArray | null,
+  out: FloatArray,
+  rows: number,
+  inputs: number,
+  units: number,
+  relu: boolean,
+): void {
+  const f32 = out instanceof Float32Array;
+  for (let r = 0; r < rows; r++) {
+    const xo = r * inputs,
+      oo = r * units;
+    for (let u = 0; u < units; u++) {
+      let v = 0;
+      if (f32) for (let p = 0; p < inputs; p++) v = Math.fround(v + x[xo + p]! * w[p * units + u]!);
+      else for (let p = 0; p < inputs; p++) v += x[xo + p]! * w[p * units + u]!;
+      if (bias !== null) v += bias[u]!;
+      out[oo + u] = relu && v < 0 ? 0 : v;
     }
   }
 }

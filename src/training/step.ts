@@ -1,0 +1,334 @@
+import { show } from '../_lib/assert.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
+import { fmtShape } from '../_lib/shape.js';
+import {
+  allocate,
+  allocFloat,
+  type FloatArray,
+  type FloatDType,
+  type TensorData,
+} from '../_lib/typed.js';
+import { gradients } from '../autograd/backward.js';
+import { enableGrad } from '../autograd/graph.js';
+import type { Loss, LossKernel } from '../losses/loss.js';
+import type { Model } from '../models/model.js';
+import type { NamedParameter } from '../models/parameters.js';
+import {
+  buffersFor,
+  gatherRows,
+  runBackward,
+  runForward,
+  seedOutputs,
+  type Plan,
+  type PlanBuffers,
+  type PlanNode,
+} from '../models/plan.js';
+import type { Rng } from '../random/rng.js';
+import type { Regularizer, RegularizerKernel } from '../regularizers/regularizer.js';
+import { Tensor } from '../tensor/tensor.js';
+
+// fit's step on the engine: one batch through the model's plan (forward in
+// training mode), each output's loss kernel (value and gradient at once),
+// the plan's backward pass, and the regularizers' kernels, over buffers
+// reused from batch to batch. It computes what the autograd path computes
+// (the same kernels in the same order), so on a given backend the loss,
+// gradients and updated weights are the same
+// (test/training/engine-parity.test.ts).
+
+/** A loss's kernel, or one that runs the loss function under autograd. */
+export function lossKernelOf(loss: Loss): LossKernel {
+  if (loss.kernel !== undefined) return loss.kernel;
+  return {
+    compute(p, pShape, t, tShape, g, weights) {
+      if (weights !== null)
+        throw new ValueError(
+          `fit: sample weights need a loss that declares a kernel; ${loss.lossName || 'this loss'} does not`,
+        );
+      const P = new Tensor(p.slice(), pShape, g !== null);
+      const T = new Tensor(t.slice(), tShape);
+      const l = enableGrad(() => loss(P, T));
+      if (!(l instanceof Tensor) || l.size !== 1)
+        throw new ShapeError(
+          `fit: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${fmtShape(l.shape)}` : show(l)}`,
+        );
+      if (g !== null) {
+        const seed = allocFloat(l.dtype, 1);
+        seed[0] = 1;
+        const d = l.requiresGrad ? gradients(l, new Tensor(seed, l.shape)).get(P) : undefined;
+        if (d === undefined) g.fill(0);
+        else g.set(d.data);
+      }
+      return l.data[0]!;
+    },
+  };
+}
+
+/** A regularizer's kernel, or one that runs its penalty under autograd. */
+function regularizerKernelOf(reg: Regularizer, shape: readonly number[]): RegularizerKernel {
+  if (reg.kernel !== undefined) return reg.kernel;
+  const run = (w: FloatArray, want: boolean): [number, Tensor | null] => {
+    const W = new Tensor(w.slice(), shape, want);
+    const p = enableGrad(() => reg.penalty(W));
+    if (!(p instanceof Tensor) || p.size !== 1)
+      throw new ShapeError(
+        `fit: a regularization penalty must have one element, got ${p instanceof Tensor ? `shape ${fmtShape(p.shape)}` : show(p)}`,
+      );
+    if (!want || !p.requiresGrad) return [p.data[0]!, null];
+    const seed = allocFloat(p.dtype, 1);
+    seed[0] = 1;
+    return [p.data[0]!, gradients(p, new Tensor(seed, p.shape)).get(W) ?? null];
+  };
+  return {
+    value: (w) => run(w, false)[0],
+    addGrad(w, g) {
+      const d = run(w, true)[1];
+      if (d !== null) for (let i = 0; i < g.length; i++) g[i] = g[i]! + d.data[i]!;
+    },
+  };
+}
+
+/** What one batch produced. */
+export interface StepResult {
+  /** The data loss (the sum over outputs of each loss, rounded to its output's dtype). */
+  readonly loss: number;
+  /** Σ penalties (activity and parameter), as in the History. */
+  readonly penalty: number;
+  /** loss + penalties, summed in the order and precision of the autograd path. */
+  readonly objective: number;
+  /** One gradient per trainable parameter given, wrapping reused buffers. */
+  readonly grads: readonly Tensor[];
+  /** The first output for the batch (training mode), wrapping a reused buffer. */
+  readonly output: Tensor;
+}
+
+/** fit's step bound to one model, its plan, the training targets and losses. */
+export interface TrainStep {
+  run(
+    idx: ArrayLike<number>,
+    trainable: readonly NamedParameter[],
+    rng: Rng,
+    weights: ArrayLike<number> | null,
+  ): StepResult;
+}
+
+interface Batch {
+  buffers: PlanBuffers;
+  targets: TensorData[];
+  targetShapes: number[][];
+  outShapes: number[][];
+  weights: Float64Array;
+  output: Tensor;
+  /** Scratch for penalty gradients, per value size and per parameter. */
+  scratch: Map<number, FloatArray>;
+}
+
+/**
+ * Builds fit's step for `model` on inputs `xs` and targets `ys` (one per
+ * output, batch first) with one loss per output.
+ */
+export function createStep(
+  model: Model,
+  plan: Plan,
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  losses: readonly Loss[],
+): TrainStep {
+  const kernels = losses.map(lossKernelOf);
+  let batch: Batch | null = null;
+  const gradTensors = new Map<Tensor, Tensor>();
+  const penaltyHolder = new Map<FloatDType, FloatArray>();
+  const round = (dtype: FloatDType, v: number): number => {
+    let h = penaltyHolder.get(dtype);
+    if (h === undefined) {
+      h = allocFloat(dtype, 1);
+      penaltyHolder.set(dtype, h);
+    }
+    h[0] = v;
+    return h[0];
+  };
+
+  // Regularizers of the layers: parameter penalties in layer order, as the autograd path adds them.
+  const paramRegs: { tensor: Tensor; kernel: RegularizerKernel; layer: number; name: string }[] =
+    [];
+  model.layers.forEach((layer, i) => {
+    const regs = layer.regularizers?.params;
+    if (regs === undefined) return;
+    for (const [name, reg] of Object.entries(regs)) {
+      const w = layer.params[name];
+      if (w === undefined)
+        throw new ValueError(
+          `fit: layer ${i} (${layer.kind}) has a regularizer for "${name}" but no such parameter`,
+        );
+      paramRegs.push({
+        tensor: w,
+        kernel: regularizerKernelOf(reg, w.shape),
+        layer: i,
+        name,
+      });
+    }
+  });
+  const activityKernels = plan.nodes.map((node) => {
+    const reg = node.layer.regularizers?.activity;
+    return reg === undefined ? null : reg;
+  });
+
+  const prepare = (rows: number): Batch => {
+    const buffers = buffersFor(plan, rows);
+    const targets = ys.map((y) => allocate(y.dtype, rows * (y.size / y.shape[0]!)));
+    const targetShapes = ys.map((y) => [rows, ...y.shape.slice(1)]);
+    const outShapes = plan.outputs.map((v) => [rows, ...plan.values[v]!.shape]);
+    const v0 = plan.outputs[0]!;
+    return {
+      buffers,
+      targets,
+      targetShapes,
+      outShapes,
+      weights: new Float64Array(rows),
+      output: new Tensor(buffers.values[v0]!, outShapes[0]!),
+      scratch: new Map(),
+    };
+  };
+  const scratchOf = (b: Batch, dtype: FloatDType, n: number): FloatArray => {
+    const key = n * 2 + (dtype === 'float64' ? 1 : 0);
+    let s = b.scratch.get(key);
+    if (s === undefined) {
+      s = allocFloat(dtype, n);
+      b.scratch.set(key, s);
+    }
+    return s;
+  };
+
+  return {
+    run(idx, trainable, rng, sampleWeights) {
+      const rows = idx.length;
+      if (batch === null || batch.buffers.rows !== rows || !plan.buffers.has(rows))
+        batch = prepare(rows);
+      const b = batch;
+      const buf = b.buffers;
+      for (let i = 0; i < xs.length; i++) gatherRows(xs[i]!, idx, buf.values[plan.inputs[i]!]!);
+      for (let j = 0; j < ys.length; j++) gatherRows(ys[j]!, idx, b.targets[j]!);
+      let w: Float64Array | null = null;
+      if (sampleWeights !== null) {
+        w = b.weights;
+        for (let r = 0; r < rows; r++) w[r] = sampleWeights[idx[r]!]!;
+      }
+
+      // Forward; activity penalties on the outputs of layers that have them, in node order.
+      const activity: number[] = [];
+      const hasActivity = activityKernels.some((k) => k !== null);
+      runForward(
+        plan,
+        buf,
+        true,
+        rng,
+        hasActivity
+          ? (node: PlanNode, outs: readonly FloatArray[], k: number) => {
+              const reg = activityKernels[k];
+              if (reg === null || reg === undefined) return;
+              for (let o = 0; o < outs.length; o++) {
+                const kern = regularizerKernelOf(reg, [
+                  rows,
+                  ...plan.values[node.outputs[o]!]!.shape,
+                ]);
+                activity.push(round(node.dtype, kern.value(outs[o]!)));
+              }
+            }
+          : undefined,
+      );
+
+      // Each output's loss and its gradient (the seed of the backward pass).
+      seedOutputs(plan, buf);
+      let dataLoss = 0;
+      for (let j = 0; j < plan.outputs.length; j++) {
+        const v = plan.outputs[j]!;
+        const dtype = plan.values[v]!.dtype;
+        const value = kernels[j]!.compute(
+          buf.values[v]!,
+          b.outShapes[j]!,
+          b.targets[j]!,
+          b.targetShapes[j]!,
+          buf.grads[v]!,
+          w,
+        );
+        dataLoss += round(dtype, value);
+      }
+
+      // Backward, adding activity penalties' gradients to their layers' output gradients.
+      runBackward(
+        plan,
+        buf,
+        hasActivity
+          ? (node: PlanNode, gradOutputs: readonly FloatArray[], k: number) => {
+              const reg = activityKernels[k];
+              if (reg === null || reg === undefined) return;
+              node.outputs.forEach((v, o) => {
+                const out = buf.values[v]!;
+                const kern = regularizerKernelOf(reg, [rows, ...plan.values[v]!.shape]);
+                const s = scratchOf(b, node.dtype, out.length);
+                s.fill(0);
+                kern.addGrad(out, s);
+                const g = gradOutputs[o]!;
+                for (let i = 0; i < g.length; i++) g[i] = g[i]! + s[i]!;
+              });
+            }
+          : undefined,
+      );
+
+      // Parameter penalties: value of every one, gradient for trainable tensors.
+      const needed = new Set<Tensor>();
+      for (const q of trainable) needed.add(q.tensor);
+      let penalty = 0;
+      let objective = dataLoss;
+      const objDtype = plan.values[plan.outputs[0]!]!.dtype;
+      for (const a of activity) {
+        penalty += a;
+        objective = round(objDtype === 'float64' ? 'float64' : objDtype, objective + a);
+      }
+      for (const r of paramRegs) {
+        const data = r.tensor.data as FloatArray;
+        const pv = round(r.tensor.dtype as FloatDType, r.kernel.value(data));
+        penalty += pv;
+        objective = round(
+          objDtype === 'float64' || r.tensor.dtype === 'float64' ? 'float64' : 'float32',
+          objective + pv,
+        );
+        if (!needed.has(r.tensor)) continue;
+        const g = buf.paramGrads.get(r.tensor);
+        if (g === undefined) continue;
+        const s = scratchOf(b, r.tensor.dtype as FloatDType, g.length);
+        s.fill(0);
+        r.kernel.addGrad(data, s);
+        for (let i = 0; i < g.length; i++) g[i] = g[i]! + s[i]!;
+      }
+
+      const grads: Tensor[] = [];
+      for (const q of trainable) {
+        let t = gradTensors.get(q.tensor);
+        const data = buf.paramGrads.get(q.tensor);
+        if (data === undefined)
+          throw new ValueError(
+            `fit: parameter ${q.name} is not used by the model's layers, so it has no gradient`,
+          );
+        if (t === undefined || t.data !== data) {
+          t = new Tensor(data, q.tensor.shape);
+          gradTensors.set(q.tensor, t);
+        }
+        grads.push(t);
+      }
+      return { loss: dataLoss, penalty, objective, grads, output: b.output };
+    },
+  };
+}
+
+/**
+ * Whether every element is finite: v − v is 0 for a finite v and NaN for
+ * ±Infinity and NaN, so one sum tells (a sum of zeros stays 0).
+ */
+export function allFinite(data: ArrayLike<number>): boolean {
+  let acc = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    acc += v - v;
+  }
+  return acc === 0;
+}
