@@ -68,8 +68,8 @@ export function balancedBatches(
   return sliceBatches(balancedOrder(y, classes, total, batchSize, rng), batchSize, dropLast);
 }
 
-/** `total` sample indices, batch by batch as {@link balancedBatches} describes. */
-function balancedOrder(
+/** `total` sample indices, batch by batch as {@link balancedBatches} describes (fit's balancedBatches option uses it too). */
+export function balancedOrder(
   y: Int32Array,
   classes: number,
   total: number,

@@ -232,7 +232,7 @@ export function checkDataset(
   let classBalance: ClassBalance | undefined;
   if (y !== undefined) {
     const ty = asTensor(y);
-    const { y: l, classes } = labelsWithClasses(fn, ty, options.numClasses);
+    const { y: l, classes } = labelsWithClasses(fn, ty, options.numClasses, 'y');
     if (l.length !== n) throw new ShapeError(`${fn}: y has ${l.length} labels but x has ${n} rows`);
     labels = l;
     classBalance = balanceOf(l, classes);

@@ -88,10 +88,16 @@ function membersOf(y: Int32Array, classes: number): number[][] {
 }
 
 /** The rows a sampler keeps, from validated labels and options. */
-function indicesFor(fn: string, labels: unknown, options: unknown, dir: Direction): Int32Array {
+function indicesFor(
+  fn: string,
+  labels: unknown,
+  options: unknown,
+  dir: Direction,
+  name = 'labels',
+): Int32Array {
   const { rng, strategy } = readOptions(fn, options);
-  const { y, classes } = labelsWithClasses(fn, labels, undefined);
-  if (y.length === 0) throw new ValueError(`${fn}: labels must not be empty`);
+  const { y, classes } = labelsWithClasses(fn, labels, undefined, name);
+  if (y.length === 0) throw new ValueError(`${fn}: ${name} must not be empty`);
   const goal = targets(fn, bincount(y, classes), strategy, dir);
   const members = membersOf(y, classes);
   if (dir === 'over') {
@@ -178,7 +184,7 @@ function resample(
     );
   if (rowsOf(tx) !== rowsOf(ty))
     throw new ShapeError(`${fn}: x has ${rowsOf(tx)} rows but y has ${rowsOf(ty)}`);
-  const indices = indicesFor(fn, ty, options, dir);
+  const indices = indicesFor(fn, ty, options, dir, 'y');
   return { x: takeRows(tx, indices), y: takeRows(ty, indices), indices };
 }
 

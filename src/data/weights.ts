@@ -26,13 +26,14 @@ export function labelsWithClasses(
   fn: string,
   labels: unknown,
   numClasses: unknown,
+  name = 'labels',
 ): { y: Int32Array; classes: number } {
   if (!(labels instanceof Tensor) && (typeof labels !== 'object' || labels === null)) {
     throw new ValueError(
-      `${fn}: labels must be a Tensor or an array of integer class labels, got ${show(labels)}`,
+      `${fn}: ${name} must be a Tensor or an array of integer class labels, got ${show(labels)}`,
     );
   }
-  const y = toLabels(fn, 'labels', labels as Tensor | ArrayLike<number>);
+  const y = toLabels(fn, name, labels as Tensor | ArrayLike<number>);
   let classes =
     labels instanceof Tensor && labels.rank === 2 && labels.shape[1]! > 1 ? labels.shape[1]! : 0;
   for (const v of y) if (v + 1 > classes) classes = v + 1;

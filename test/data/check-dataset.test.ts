@@ -186,7 +186,7 @@ describe('checkDataset', () => {
     [
       () => checkDataset([[0]], [0.5]),
       ValueError,
-      'checkDataset: labels[0] must be a non-negative integer class label, got 0.5',
+      'checkDataset: y[0] must be a non-negative integer class label, got 0.5',
     ],
     [
       () => checkDataset([[0]], [0], { test: [[0]] } as never),
