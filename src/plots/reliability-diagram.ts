@@ -1,6 +1,6 @@
 import { assertInteger, assertKnownKeys, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
-import { PALETTE, checkObject, esc, optionalString, px, svgOpen, text, textWidth } from './_svg.js';
+import { PALETTE, checkObject, esc, optionalString, px, svgOpen, text } from './_svg.js';
 
 /** One confidence bin: the shape of a bin of `calibrationCurve`'s result. */
 export interface ReliabilityBin {
@@ -123,15 +123,16 @@ export function reliabilityDiagram(
   const showCounts = o.showCounts ?? true;
 
   // A square reliability panel (both axes are probabilities), the sample
-  // histogram under it on the same x axis, the legend inside the panel's
-  // upper-left corner: the underconfident side, which curves rarely reach.
+  // histogram under it on the same x axis, and the legend below both, where
+  // no curve can run under it.
   const left = 56;
   const top = title === undefined ? 16 : 40;
   const side = width - left - 24;
   const histH = showCounts ? Math.round(side / 4) : 0;
   const histTop = top + side + 8;
   const bottom = showCounts ? histTop + histH : top + side;
-  const height = bottom + 44;
+  const legendTop = bottom + 48;
+  const height = legendTop + (series.length + 1) * 18 + 4;
   const sx = (v: number): number => left + v * side;
   const sy = (v: number): number => top + side - v * side;
   const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];
@@ -214,18 +215,13 @@ export function reliabilityDiagram(
     ...series.map((s) => ({ name: s.name, stroke: `stroke="${esc(s.color)}" stroke-width="2"` })),
     { name: 'perfectly calibrated', stroke: 'stroke="#999999" stroke-dasharray="4 4"' },
   ];
-  const lx = left + 10;
-  const legendW = Math.max(...entries.map((e) => textWidth(e.name))) + 44;
   out.push('<g class="legend" font-size="12" fill="#333333">');
-  out.push(
-    `<rect x="${px(lx - 6)}" y="${px(top + 6)}" width="${px(legendW)}" height="${px(entries.length * 18 + 8)}" fill="#ffffff" fill-opacity="0.85" stroke="#dddddd"/>`,
-  );
   entries.forEach((e, i) => {
-    const ly = top + 18 + i * 18;
+    const ly = legendTop + i * 18;
     out.push(
-      `<line x1="${px(lx)}" x2="${px(lx + 24)}" y1="${px(ly)}" y2="${px(ly)}" ${e.stroke}/>`,
+      `<line x1="${px(left)}" x2="${px(left + 24)}" y1="${px(ly)}" y2="${px(ly)}" ${e.stroke}/>`,
     );
-    out.push(text(lx + 30, ly + 4, e.name));
+    out.push(text(left + 30, ly + 4, e.name));
   });
   out.push('</g>');
   out.push('</svg>');
