@@ -100,8 +100,8 @@ export interface DatasetReport {
 
 // Rows are compared by a 32-bit hash of their values first and exactly only
 // within a bucket: a string key per row would cost ~20 bytes per value.
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
+const f64 = /* @__PURE__ */ new Float64Array(1);
+const u32 = /* @__PURE__ */ new Uint32Array(f64.buffer);
 
 function hashRow(data: TensorData, start: number, width: number): number {
   let h = 0x811c9dc5;
