@@ -24,6 +24,14 @@ export const publicEntries: Record<string, string> = {
   'kernels/wasm/index': 'src/kernels/wasm/index.ts',
 };
 
+// Source maps point stack traces (node --enable-source-maps), debuggers and
+// editors at the TypeScript, comments included. They name ../src/<file>.ts,
+// and the package ships src/ ("files" in package.json), so those paths are
+// real files; their text is therefore not copied into the maps as well
+// (sourcesContent), which would ship every source twice.
+//
+// Quiet (silent): tsup's line per output file, about 430 of them, buried
+// anything worth reading. Errors still print, and fail the build.
 export default defineConfig({
   entry: ['src/**/*.ts'],
   bundle: false,
@@ -32,5 +40,9 @@ export default defineConfig({
   platform: 'neutral',
   dts: { entry: publicEntries, compilerOptions: { ignoreDeprecations: '6.0' } },
   sourcemap: true,
+  esbuildOptions(options) {
+    options.sourcesContent = false;
+  },
+  silent: true,
   clean: true,
 });

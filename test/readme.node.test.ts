@@ -3,20 +3,15 @@
 // TypeScript block under "## Quick start", run it with tsx (which maps
 // 'myelin' to src/ through tsconfig paths, as the examples do) and check what
 // it prints against what its comment promises.
+// (test/package/pack.node.test.ts runs it again in a new `npm init -y`
+// project with the packed package installed, as a user would.)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expectXorLearned, quickStart } from './helpers/readme.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-function quickStart(): string {
-  const readme = readFileSync(`${root}README.md`, 'utf8');
-  const section = readme.split('## Quick start')[1];
-  const block = section?.match(/```ts\n([\s\S]*?)```/)?.[1];
-  if (block === undefined) throw new Error('README has no ```ts block under "## Quick start"');
-  return block;
-}
 
 describe('README quick start', () => {
   it('is at most about ten lines of code', () => {
@@ -24,6 +19,16 @@ describe('README quick start', () => {
       .split('\n')
       .filter((l) => l.trim() !== '');
     expect(lines.length).toBeLessThanOrEqual(12);
+  });
+
+  it('tells a new CommonJS project (npm init -y) how to run it', () => {
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('## Quick start'));
+    expect(install).toContain('"type": "module"');
+    expect(install).toContain('npm pkg set type=module');
+    expect(install).toMatch(/`\.mjs`.*`\.mts`/s);
+    const start = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('```ts'));
+    expect(start).toContain('node quickstart.mjs');
   });
 
   it('runs as written and learns XOR', () => {
@@ -35,11 +40,6 @@ describe('README quick start', () => {
       encoding: 'utf8',
       timeout: 90_000,
     });
-    // "<final loss> [ [ p00 ], [ p01 ], [ p10 ], [ p11 ] ]"
-    const numbers = out.match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g)!.map(Number);
-    expect(numbers.length).toBe(5);
-    const [loss, ...p] = numbers as [number, ...number[]];
-    expect(loss).toBeLessThan(0.05);
-    expect(p.map((v) => Math.round(v))).toEqual([0, 1, 1, 0]);
+    expectXorLearned(out);
   });
 });

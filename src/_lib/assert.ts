@@ -1,20 +1,52 @@
 import { ValueError } from './errors.js';
 
-/** Formats any value for an error message: short, and never throws. */
+/**
+ * Formats any value for an error message: short, and never throws (not even
+ * on a circular or deeply nested array, a Proxy, or a hostile getter).
+ * Arrays and plain objects show their first entries, two levels deep; a
+ * tensor shows its dtype and shape; other objects their class.
+ */
 export function show(value: unknown): string {
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    const s = `[${value.slice(0, 8).map(show).join(',')}${value.length > 8 ? ',...' : ''}]`;
-    return s;
+  try {
+    return describe(value, 0);
+  } catch {
+    return typeof value;
   }
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
+}
+
+// Nested arrays and objects are shown this many levels deep, then as [...] or {...}.
+const MAX_DEPTH = 2;
+
+function describe(value: unknown, depth: number): string {
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  // A boolean, bigint, symbol, null or undefined: String() shows each as written.
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (Array.isArray(value)) {
+    if (depth > MAX_DEPTH) return '[...]';
+    const items = value.slice(0, 8).map((v) => describe(v, depth + 1));
+    return `[${items.join(',')}${value.length > 8 ? ',...' : ''}]`;
+  }
   if (ArrayBuffer.isView(value))
     return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'object') return Object.prototype.toString.call(value);
-  return typeof value;
+  const { shape, dtype } = value as { shape?: unknown; dtype?: unknown };
+  if (Array.isArray(shape) && typeof dtype === 'string')
+    return `a ${dtype} Tensor of shape [${shape.join(',')}]`;
+  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+  if (proto === null || proto === Object.prototype) {
+    if (depth > MAX_DEPTH) return '{...}';
+    const keys = Object.keys(value);
+    const items = keys
+      .slice(0, 4)
+      .map((k) => `${k}: ${describe((value as Record<string, unknown>)[k], depth + 1)}`);
+    return `{${items.join(', ')}${keys.length > 4 ? ', ...' : ''}}`;
+  }
+  const name = proto.constructor?.name;
+  return typeof name === 'string' && name !== ''
+    ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`
+    : 'an object';
 }
 
 /** Throws `fn: name must be <what>, got <value>` as a ValueError. */

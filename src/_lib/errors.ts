@@ -42,7 +42,7 @@ export class ShapeError extends MyelinError {}
 export class ValueError extends MyelinError {}
 
 /**
- * Thrown when a saved model (JSON or binary) is malformed, truncated or
+ * Thrown when a saved model (a `toJSON` document or a file of one) is malformed, truncated or
  * tampered with. The message names the path of the bad field, such as
  * `layers[1].weights.kernel.shape`.
  *

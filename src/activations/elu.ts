@@ -36,6 +36,8 @@ function eluKernel(alpha: number): ActivationKernel {
  * elu(tensor([-1, 2], { dtype: 'float64' })).toArray(); // [-0.6321205588285577, 2]
  * elu.with({ alpha: 0.5 });                             // saturates at −0.5
  * ```
+ *
+ * @group Activations
  */
 export const elu: ConfigurableActivation<EluConfig> = /* @__PURE__ */ makeConfigurable<EluConfig>(
   'elu',

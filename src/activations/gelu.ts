@@ -91,6 +91,8 @@ function geluKernel(approximate: 'none' | 'tanh'): ActivationKernel {
  * gelu(x).toArray();                               // [-0.158655253931457, 0.841344746068543]
  * gelu.with({ approximate: 'tanh' })(x).toArray(); // [-0.15880800939172326, 0.8411919906082768]
  * ```
+ *
+ * @group Activations
  */
 export const gelu: ConfigurableActivation<GeluConfig> =
   /* @__PURE__ */ makeConfigurable<GeluConfig>(

@@ -11,6 +11,8 @@ import { checkInput } from './_check.js';
  * import { identity, tensor } from 'myelin';
  * identity(tensor([1, -1])).toArray(); // [1, -1]
  * ```
+ *
+ * @group Activations
  */
 export const identity = /* @__PURE__ */ makeActivation(
   'identity',

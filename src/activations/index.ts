@@ -1,3 +1,9 @@
+/**
+ * Activation functions (`relu`, `sigmoid`, `softmax`, ...), passed to layers as functions, and
+ * `defineActivation` for your own. Import from `myelin` or `myelin/activations`.
+ *
+ * @module activations
+ */
 export { defineActivation, defineConfigurable } from './define.js';
 export type {
   Activation,

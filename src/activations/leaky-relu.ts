@@ -34,6 +34,8 @@ function leakyReluKernel(alpha: number): ActivationKernel {
  * leakyRelu(tensor([-2, 3])).toArray();                   // [-0.02, 3]
  * leakyRelu.with({ alpha: 0.2 })(tensor([-2, 3])).toArray(); // [-0.4, 3]
  * ```
+ *
+ * @group Activations
  */
 export const leakyRelu: ConfigurableActivation<LeakyReluConfig> =
   /* @__PURE__ */ makeConfigurable<LeakyReluConfig>(

@@ -12,6 +12,8 @@ import { makeActivation } from './define.js';
  * import { relu, tensor } from 'myelin';
  * relu(tensor([-2, 3, 0.5])).toArray(); // [0, 3, 0.5]
  * ```
+ *
+ * @group Activations
  */
 export const relu = /* @__PURE__ */ makeActivation('relu', {
   relu: true,

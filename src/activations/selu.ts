@@ -20,6 +20,8 @@ const SCALE = 1.0507009873554805;
  * import { selu, tensor } from 'myelin';
  * selu(tensor([1, -1000], { dtype: 'float64' })).toArray(); // [1.0507009873554805, -1.7580993408473766]
  * ```
+ *
+ * @group Activations
  */
 export const selu = /* @__PURE__ */ makeActivation('selu', {
   forward(x: FloatArray, y: FloatArray): void {

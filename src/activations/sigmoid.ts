@@ -11,6 +11,8 @@ import { makeActivation } from './define.js';
  * import { sigmoid, tensor } from 'myelin';
  * sigmoid(tensor([0, 2])).toArray(); // [0.5, 0.8807971]
  * ```
+ *
+ * @group Activations
  */
 export const sigmoid = /* @__PURE__ */ makeActivation('sigmoid', {
   forward(x: FloatArray, y: FloatArray): void {

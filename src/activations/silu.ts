@@ -19,6 +19,8 @@ function sigma(v: number): number {
  * import { silu, tensor } from 'myelin';
  * silu(tensor([-1, 1], { dtype: 'float64' })).toArray(); // [-0.2689414213699951, 0.7310585786300049]
  * ```
+ *
+ * @group Activations
  */
 export const silu = /* @__PURE__ */ makeActivation('silu', {
   forward(x: FloatArray, y: FloatArray): void {
@@ -51,5 +53,7 @@ export const silu = /* @__PURE__ */ makeActivation('silu', {
  * import { swish, silu } from 'myelin';
  * console.log(swish === silu, swish.activationName); // true 'silu'
  * ```
+ *
+ * @group Activations
  */
 export const swish: Activation = silu;

@@ -126,6 +126,8 @@ function withAxisArgument(
  * softmax(tensor([-2, 3, 0.5])).toArray(); // [0.0061883, 0.918423, 0.0753888]
  * softmax.with({ axis: 0 });               // an activation over axis 0
  * ```
+ *
+ * @group Activations
  */
 export const softmax: SoftmaxActivation = /* @__PURE__ */ withAxisArgument(
   makeConfigurable('softmax', { axis: -1 }, (c) => softmaxKernel(c.axis), checkAxis('softmax')),
@@ -142,6 +144,8 @@ export const softmax: SoftmaxActivation = /* @__PURE__ */ withAxisArgument(
  * import { logSoftmax, tensor } from 'myelin';
  * logSoftmax(tensor([1000, 0])).toArray(); // [0, -1000]
  * ```
+ *
+ * @group Activations
  */
 export const logSoftmax: SoftmaxActivation = /* @__PURE__ */ withAxisArgument(
   makeConfigurable(

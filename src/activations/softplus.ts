@@ -46,6 +46,8 @@ function softplusKernel(beta: number, threshold: number): ActivationKernel {
  * softplus(tensor([0, 1000], { dtype: 'float64' })).toArray(); // [0.6931471805599453, 1000]
  * softplus.with({ beta: 2 });                                 // log(1 + e^(2x))/2
  * ```
+ *
+ * @group Activations
  */
 export const softplus: ConfigurableActivation<SoftplusConfig> =
   /* @__PURE__ */ makeConfigurable<SoftplusConfig>(

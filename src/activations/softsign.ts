@@ -11,6 +11,8 @@ import { makeActivation } from './define.js';
  * import { softsign, tensor } from 'myelin';
  * softsign(tensor([-1, 3])).toArray(); // [-0.5, 0.75]
  * ```
+ *
+ * @group Activations
  */
 export const softsign = /* @__PURE__ */ makeActivation('softsign', {
   forward(x: FloatArray, y: FloatArray): void {

@@ -9,6 +9,8 @@ import { makeActivation } from './define.js';
  * import { tanh, tensor } from 'myelin';
  * tanh(tensor([-2, 3, 0.5])).toArray(); // [-0.9640276, 0.9950548, 0.4621172]
  * ```
+ *
+ * @group Activations
  */
 export const tanh = /* @__PURE__ */ makeActivation('tanh', {
   forward(x: FloatArray, y: FloatArray): void {

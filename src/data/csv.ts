@@ -1,12 +1,43 @@
-import { assertBoolean, assertKnownKeys, show } from '../_lib/assert.js';
+import { assertBoolean, assertKnownKeys, assertOptions, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
+import { getLimits, tooManyBytes } from '../_lib/limits.js';
 
 /** Options of {@link parseCsv}. */
 export interface ParseCsvOptions {
-  /** Skip the first non-empty line as column names (default false). */
+  /** Take the first non-empty line as column names (default false). */
   header?: boolean;
   /** Cell separator, one character (default ','). */
   delimiter?: string;
+}
+
+/** The label column of a CSV file with one column of class names (see {@link parseCsv}). */
+export interface CsvLabelOptions {
+  /**
+   * The column holding each row's class: its name in the header (needs
+   * `header: true`) or its index, counted from 0 (negative counts from the
+   * end: -1 is the last column). Its cells may be any text.
+   */
+  labelColumn: string | number;
+  /**
+   * The classes in label order, to apply a mapping returned before (say, the
+   * training file's to the test file): a row whose class is not listed is an
+   * error. Default: the distinct classes found, in numeric order when all of
+   * them are numbers and in string order (by UTF-16 code units, not the
+   * locale) otherwise, so the same classes always get the same labels.
+   */
+  classes?: readonly string[];
+}
+
+/** A CSV table split into numeric features and integer class labels (see {@link parseCsv}). */
+export interface LabeledCsv {
+  /** Names of the feature columns from the header, in order (`[]` without a header). */
+  readonly columns: string[];
+  /** One array of numbers per data row: every column but the label column. */
+  readonly features: number[][];
+  /** Each row's class as an index into `classes`. */
+  readonly labels: Int32Array;
+  /** The class names: label `i` stands for `classes[i]`. */
+  readonly classes: string[];
 }
 
 /** Options of {@link readCsv}: those of {@link parseCsv} plus decompression. */
@@ -23,38 +54,96 @@ export interface ReadCsvOptions extends ParseCsvOptions {
 // and '1_0'-free oddities, turning a broken cell into a silent 0 or 31.
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function parseCell(cell: string, line: number, column: number): number {
-  let s = cell.trim();
-  if (s.length >= 2 && s.startsWith('"') && s.endsWith('"')) s = s.slice(1, -1).trim();
+// What spreadsheets, R and pandas write for a missing value. (NaN is a number
+// and is read as one.)
+const MISSING: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'na', 'n/a', 'null', 'NULL', '?']);
+
+function parseNumber(s: string): number | null {
   if (NUMBER.test(s)) return Number(s);
   if (s === 'NaN') return NaN;
   if (s === 'Infinity' || s === '+Infinity') return Infinity;
   if (s === '-Infinity') return -Infinity;
-  throw new ValueError(
-    `parseCsv: line ${line}, column ${column}: ${s === '' ? 'empty cell' : `${JSON.stringify(cell.trim())} is not a number`}`,
-  );
+  return null;
 }
 
+const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
+
 /**
- * Parses numeric CSV text into rows of numbers (every cell a number; no
- * quoted text fields). Blank lines are skipped, `\r\n` and `\n` both end a
- * line, and every row must have as many cells as the first. Errors name the
- * line and column (both counted from 1) of the first bad cell.
- *
- * @returns One array of numbers per data row.
- * @example
- * ```ts
- * import { parseCsv } from 'myelin';
- * parseCsv('a,b\n1,2\n3,4.5\n', { header: true }); // [[1, 2], [3, 4.5]]
- * parseCsv('1;2', { delimiter: ';' });             // [[1, 2]]
- * ```
+ * Splits one line into cells. Unquoted cells are taken as they are; a cell
+ * that starts with `"` (after blanks) runs to the matching `"`, may contain
+ * the delimiter, and writes a quote as `""` (RFC 4180). A quoted cell must
+ * end on its line: cells spanning lines are not supported.
  */
-export function parseCsv(text: string, options: ParseCsvOptions = {}): number[][] {
-  if (typeof text !== 'string')
-    throw new ValueError(`parseCsv: text must be a string, got ${show(text)}`);
-  assertKnownKeys('parseCsv', 'options', options, ['header', 'delimiter']);
-  const header = assertBoolean('parseCsv', 'header', options.header ?? false);
-  const delimiter = options.delimiter ?? ',';
+function splitLine(fn: string, line: string, delimiter: string, lineNo: number): string[] {
+  if (!line.includes('"')) return line.split(delimiter);
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    let k = i;
+    while (isBlank(line[k]) && line[k] !== delimiter) k++;
+    if (line[k] !== '"') {
+      const d = line.indexOf(delimiter, i);
+      const cell = d === -1 ? line.slice(i) : line.slice(i, d);
+      if (cell.includes('"')) {
+        throw new ValueError(
+          `${fn}: line ${lineNo}, column ${cells.length + 1}: a quote inside an unquoted cell (write the cell as "..." with each quote doubled)`,
+        );
+      }
+      cells.push(cell);
+      if (d === -1) return cells;
+      i = d + 1;
+      continue;
+    }
+    let value = '';
+    k++;
+    for (;;) {
+      const q = line.indexOf('"', k);
+      if (q === -1) {
+        throw new ValueError(
+          `${fn}: line ${lineNo}, column ${cells.length + 1}: a quoted cell is not closed on its line (cells spanning lines are not supported)`,
+        );
+      }
+      value += line.slice(k, q);
+      if (line[q + 1] === '"') {
+        value += '"';
+        k = q + 2;
+      } else {
+        k = q + 1;
+        break;
+      }
+    }
+    while (isBlank(line[k]) && line[k] !== delimiter) k++;
+    cells.push(value);
+    if (k >= line.length) return cells;
+    if (line[k] !== delimiter) {
+      throw new ValueError(
+        `${fn}: line ${lineNo}, column ${cells.length}: text after the closing quote of a quoted cell`,
+      );
+    }
+    i = k + 1;
+  }
+}
+
+/** `labelColumn`, `classes` and the other options, checked. */
+interface Settings {
+  header: boolean;
+  delimiter: string;
+  labelColumn: string | number | undefined;
+  classes: readonly string[] | undefined;
+}
+
+function readSettings(fn: string, options: unknown, extra: readonly string[] = []): Settings {
+  assertOptions(fn, options);
+  assertKnownKeys(fn, 'options', options, [
+    'header',
+    'delimiter',
+    'labelColumn',
+    'classes',
+    ...extra,
+  ]);
+  const o = options as ParseCsvOptions & Partial<CsvLabelOptions>;
+  const header = assertBoolean(fn, 'header', o.header ?? false);
+  const delimiter = o.delimiter ?? ',';
   if (
     typeof delimiter !== 'string' ||
     delimiter.length !== 1 ||
@@ -63,114 +152,400 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): number[][
     delimiter === '"'
   ) {
     throw new ValueError(
-      `parseCsv: delimiter must be one character other than a newline or quote, got ${show(delimiter)}`,
+      `${fn}: delimiter must be one character other than a newline or quote, got ${show(delimiter)}`,
     );
   }
+  const { labelColumn, classes } = o;
+  if (
+    labelColumn !== undefined &&
+    typeof labelColumn !== 'string' &&
+    !(typeof labelColumn === 'number' && Number.isInteger(labelColumn))
+  ) {
+    throw new ValueError(
+      `${fn}: labelColumn must be a column name or an integer index, got ${show(labelColumn)}`,
+    );
+  }
+  if (typeof labelColumn === 'string' && !header) {
+    throw new ValueError(
+      `${fn}: labelColumn ${show(labelColumn)} is a column name, which needs header: true (or give the column's index)`,
+    );
+  }
+  if (classes !== undefined) {
+    if (labelColumn === undefined)
+      throw new ValueError(`${fn}: classes needs labelColumn, the column they are read from`);
+    if (
+      !Array.isArray(classes) ||
+      classes.length === 0 ||
+      !classes.every((c) => typeof c === 'string')
+    ) {
+      throw new ValueError(
+        `${fn}: classes must be a non-empty array of class names (strings), got ${show(classes)}`,
+      );
+    }
+    const seen = new Set<string>();
+    for (const c of classes) {
+      if (seen.has(c)) throw new ValueError(`${fn}: classes lists ${show(c)} twice`);
+      seen.add(c);
+    }
+  }
+  return { header, delimiter, labelColumn, classes };
+}
+
+// "line 3, column 2" or, with a header, `line 3, column 2 ("age")`.
+function at(line: number, column: number, names: readonly string[] | null): string {
+  const name = names?.[column];
+  return `line ${line}, column ${column + 1}${name === undefined ? '' : ` (${show(name)})`}`;
+}
+
+/** A one-line string with no delimiter that looks like a file name, path or URL. */
+function looksLikePath(text: string, delimiter: string): boolean {
+  const s = text.trim();
+  if (s === '' || s.includes('\n') || s.includes(delimiter)) return false;
+  return (
+    /^(?:[a-z][a-z0-9+.-]*:\/\/|\.{0,2}[/\\]|~[/\\]|[a-z]:[/\\])/i.test(s) ||
+    /\.(?:csv|tsv|txt|dat|data|gz)$/i.test(s)
+  );
+}
+
+function pathError(fn: string, text: string): ValueError {
+  return new ValueError(
+    `${fn}: ${show(text)} looks like a file path or URL, but a string is read as the CSV text itself; pass the file's bytes (readFileSync(path) in Node) or a Response (await fetch(url))`,
+  );
+}
+
+/** Parses `text` with checked settings: numbers only, or features + labels. */
+function parse(fn: string, text: string, s: Settings): number[][] | LabeledCsv {
+  if (looksLikePath(text, s.delimiter)) throw pathError(fn, text);
   const rows: number[][] = [];
+  const labelTexts: string[] = [];
+  const labelLines: number[] = [];
+  let names: string[] | null = null;
   let width = -1;
   let widthLine = 0;
-  let skipHeader = header;
+  let label = -1; // index of the label column once known
+  let missing = 0;
+  let firstMissing = '';
+  const missingColumns = new Set<number>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (lineText.trim() === '') continue;
-    if (skipHeader) {
-      skipHeader = false;
-      continue;
-    }
-    const cells = lineText.split(delimiter);
     const lineNo = i + 1;
+    const cells = splitLine(fn, lineText, s.delimiter, lineNo);
     if (width === -1) {
       width = cells.length;
       widthLine = lineNo;
+      if (s.header) names = cells.map((c) => c.trim());
+      if (s.labelColumn !== undefined) label = labelIndex(fn, s.labelColumn, names, width);
+      if (s.header) continue;
     } else if (cells.length !== width) {
       throw new ValueError(
-        `parseCsv: line ${lineNo} has ${cells.length} columns, expected ${width} (as line ${widthLine})`,
+        `${fn}: line ${lineNo} has ${cells.length} columns, expected ${width} (as line ${widthLine})`,
       );
     }
-    const row = new Array<number>(cells.length);
-    for (let c = 0; c < cells.length; c++) row[c] = parseCell(cells[c]!, lineNo, c + 1);
+    const row = new Array<number>(label === -1 ? width : width - 1);
+    let j = 0;
+    for (let c = 0; c < width; c++) {
+      const cell = cells[c]!.trim();
+      if (MISSING.has(cell)) {
+        if (missing === 0) {
+          firstMissing = `${at(lineNo, c, names)}: missing value (${cell === '' ? 'an empty cell' : show(cell)})`;
+        }
+        missing++;
+        missingColumns.add(c);
+        if (c !== label) row[j++] = NaN;
+        continue;
+      }
+      if (c === label) {
+        labelTexts.push(cell);
+        labelLines.push(lineNo);
+        continue;
+      }
+      const v = parseNumber(cell);
+      if (v === null) {
+        const hint =
+          label === -1
+            ? `; for a column of class names pass { labelColumn: ${names === null ? c : show(names[c])} }`
+            : ' (only the labelColumn may hold text)';
+        throw new ValueError(
+          `${fn}: ${at(lineNo, c, names)}: ${show(cell)} is not a number${hint}`,
+        );
+      }
+      row[j++] = v;
+    }
     rows.push(row);
   }
-  return rows;
+  if (missing > 0) {
+    const more =
+      missing === 1
+        ? ''
+        : `; ${missing} missing values in all, in column${missingColumns.size === 1 ? '' : 's'} ${[
+            ...missingColumns,
+          ]
+            .slice(0, 6)
+            .map((c) => `${c + 1}${names?.[c] === undefined ? '' : ` (${show(names[c])})`}`)
+            .join(', ')}${missingColumns.size > 6 ? ', ...' : ''}`;
+    throw new ValueError(`${fn}: ${firstMissing}${more}`);
+  }
+  if (s.labelColumn === undefined) return rows;
+  const classes = s.classes === undefined ? sortedClasses(labelTexts) : [...s.classes];
+  const index = new Map(classes.map((c, k) => [c, k]));
+  const labels = new Int32Array(labelTexts.length);
+  for (let r = 0; r < labelTexts.length; r++) {
+    const k = index.get(labelTexts[r]!);
+    if (k === undefined) {
+      throw new ValueError(
+        `${fn}: ${at(labelLines[r]!, label, names)}: class ${show(labelTexts[r])} is not one of classes ${show(classes)}`,
+      );
+    }
+    labels[r] = k;
+  }
+  const columns = names === null ? [] : names.filter((_, c) => c !== label);
+  return { columns, features: rows, labels, classes };
+}
+
+function labelIndex(
+  fn: string,
+  labelColumn: string | number,
+  names: readonly string[] | null,
+  width: number,
+): number {
+  if (typeof labelColumn === 'string') {
+    const found = names!.flatMap((n, c) => (n === labelColumn ? [c] : []));
+    if (found.length === 0) {
+      throw new ValueError(
+        `${fn}: labelColumn ${show(labelColumn)} is not in the header; its columns are ${show(names)}`,
+      );
+    }
+    if (found.length > 1) {
+      throw new ValueError(
+        `${fn}: labelColumn ${show(labelColumn)} names ${found.length} columns of the header (${found.map((c) => c + 1).join(', ')}); give the index instead`,
+      );
+    }
+    return found[0]!;
+  }
+  if (labelColumn < -width || labelColumn >= width) {
+    throw new ValueError(
+      `${fn}: labelColumn must be a column index in [${-width}, ${width - 1}] (the data has ${width} column${width === 1 ? '' : 's'}), got ${labelColumn}`,
+    );
+  }
+  return labelColumn < 0 ? labelColumn + width : labelColumn;
+}
+
+function sortedClasses(texts: readonly string[]): string[] {
+  const distinct = [...new Set(texts)];
+  if (distinct.every((t) => NUMBER.test(t))) {
+    return distinct.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
+  }
+  return distinct.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Parses CSV text into rows of numbers, or, with `labelColumn`, into numeric
+ * features and integer class labels.
+ *
+ * Blank lines are skipped, `\r\n` and `\n` both end a line, and every row
+ * must have as many cells as the first. A cell may be quoted (`"..."`, with
+ * `""` for a quote, as RFC 4180) so that it can hold the delimiter; a quoted
+ * cell must end on its line. Every cell outside the label column must be a
+ * number (`NaN` and `±Infinity` included).
+ *
+ * Errors name the line and column (both counted from 1, with the column's
+ * name when there is a header): a cell that is not a number, a row of
+ * another width, and missing values (an empty cell, `NA`, `N/A`, `null` or
+ * `?`), of which the first is named along with how many there are in all.
+ *
+ * @returns One array of numbers per data row.
+ * @example
+ * ```ts
+ * import { parseCsv } from 'myelin';
+ * parseCsv('a,b\n1,2\n3,4.5\n', { header: true }); // [[1, 2], [3, 4.5]]
+ * parseCsv('1;2', { delimiter: ';' });             // [[1, 2]]
+ *
+ * const iris = 'petal,width,species\n1.4,0.2,setosa\n4.7,1.4,versicolor\n1.3,0.2,setosa\n';
+ * const { features, labels, classes } = parseCsv(iris, { header: true, labelColumn: 'species' });
+ * // features [[1.4, 0.2], [4.7, 1.4], [1.3, 0.2]], labels Int32Array [0, 1, 0],
+ * // classes ['setosa', 'versicolor'] (labels index classes)
+ * parseCsv('5.1,versicolor\n', { labelColumn: -1, classes }).labels; // Int32Array [1]
+ * ```
+ */
+export function parseCsv(text: string, options: ParseCsvOptions & CsvLabelOptions): LabeledCsv;
+export function parseCsv(text: string, options?: ParseCsvOptions): number[][];
+export function parseCsv(
+  text: string,
+  options: ParseCsvOptions | (ParseCsvOptions & CsvLabelOptions) = {},
+): number[][] | LabeledCsv {
+  if (typeof text !== 'string')
+    throw new ValueError(`parseCsv: text must be a string, got ${show(text)}`);
+  return parse('parseCsv', text, readSettings('parseCsv', options));
 }
 
 function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+/**
+ * Reads a byte stream to its end, stopping (and cancelling the stream) as
+ * soon as it passes `maxBytes`: a huge download or a gzip bomb never gets
+ * further into memory than the limit.
+ */
+async function readCapped(
+  fn: string,
+  stream: ReadableStream<Uint8Array>,
+  what: string,
+  onError: (e: unknown) => Error,
+): Promise<Uint8Array> {
+  const max = getLimits().maxBytes;
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await reader.read();
+    } catch (e) {
+      throw onError(e);
+    }
+    if (step.done) break;
+    total += step.value.length;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new ValueError(tooManyBytes(fn, what));
+    }
+    chunks.push(step.value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+async function gunzip(fn: string, bytes: Uint8Array): Promise<Uint8Array> {
   if (typeof DecompressionStream !== 'function') {
     throw new ValueError(
-      'readCsv: this platform has no DecompressionStream to gunzip with (Node >= 18 and current browsers have it)',
+      `${fn}: this platform has no DecompressionStream to gunzip with (Node >= 18 and current browsers have it)`,
     );
   }
   // A copy into a fresh ArrayBuffer: the Blob constructor wants an
   // ArrayBuffer-backed view, and the caller's bytes may be a view on a larger
   // (or shared) buffer.
   const stream = new Blob([bytes.slice()]).stream().pipeThrough(new DecompressionStream('gzip'));
-  try {
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch (e) {
-    throw new ValueError(
-      `readCsv: the data is not valid gzip (${e instanceof Error ? e.message : String(e)})`,
-    );
-  }
+  return readCapped(
+    fn,
+    stream,
+    `the gunzipped data (from ${bytes.length} bytes of gzip)`,
+    (e) =>
+      new ValueError(
+        `${fn}: the data is not valid gzip (${e instanceof Error ? e.message : String(e)})`,
+      ),
+  );
 }
 
 /**
- * Reads numeric CSV from text, bytes or a fetch `Response`, gunzipping it
- * first when it is gzip-compressed (detected by its magic bytes unless
- * `gzip` says otherwise), through the platform's `DecompressionStream`, so
- * it works the same in Node and browsers. Then parses with {@link parseCsv}.
- * A string is taken as the CSV text itself; to read a URL pass
- * `await fetch(url)`, and in Node pass the bytes of `fs.readFileSync(path)`.
+ * Reads CSV from text, bytes or a fetch `Response`, gunzipping it first when
+ * it is gzip-compressed (detected by its magic bytes unless `gzip` says
+ * otherwise), through the platform's `DecompressionStream`, so it works the
+ * same in Node and browsers. Then parses it as {@link parseCsv} does, with
+ * the same options: numbers only, or features and integer class labels with
+ * `labelColumn`.
+ *
+ * A string is taken as the CSV text itself (one that looks like a file path
+ * or URL is an error that says so); to read a URL pass `await fetch(url)`,
+ * and in Node pass the bytes of `fs.readFileSync(path)`.
+ *
+ * The bytes read (from a `Response`) and the bytes gunzipped are each
+ * limited to `maxBytes` (256 MiB unless changed with `setLimits`): past it
+ * reading stops with a ValueError, so a 600 KB gzip bomb costs no more than
+ * the limit.
  *
  * @example
  * ```ts
  * import { readCsv } from 'myelin';
  * await readCsv('x,y\n1,2\n3,4\n', { header: true }); // [[1, 2], [3, 4]]
  * await readCsv(new Response('1,2\n')); // [[1, 2]]; the same with await fetch(url)
+ * const { labels, classes } = await readCsv(new Response('0.5,cat\n0.7,dog\n'), { labelColumn: 1 });
+ * // labels Int32Array [0, 1], classes ['cat', 'dog']
  * // Node: await readCsv(readFileSync('examples/data/digits.csv.gz')) (gunzipped on the fly)
  * ```
  */
 export async function readCsv(
   source: string | ArrayBuffer | Uint8Array | Response,
-  options: ReadCsvOptions = {},
-): Promise<number[][]> {
-  assertKnownKeys('readCsv', 'options', options, ['header', 'delimiter', 'gzip']);
-  const { gzip = 'auto', ...parseOptions } = options;
+  options: ReadCsvOptions & CsvLabelOptions,
+): Promise<LabeledCsv>;
+export async function readCsv(
+  source: string | ArrayBuffer | Uint8Array | Response,
+  options?: ReadCsvOptions,
+): Promise<number[][]>;
+export async function readCsv(
+  source: string | ArrayBuffer | Uint8Array | Response,
+  options: ReadCsvOptions | (ReadCsvOptions & CsvLabelOptions) = {},
+): Promise<number[][] | LabeledCsv> {
+  const fn = 'readCsv';
+  const settings = readSettings(fn, options, ['gzip']);
+  const gzip = options.gzip ?? 'auto';
   if (gzip !== 'auto' && typeof gzip !== 'boolean')
-    throw new ValueError(`readCsv: gzip must be true, false or "auto", got ${show(gzip)}`);
+    throw new ValueError(`${fn}: gzip must be true, false or "auto", got ${show(gzip)}`);
   if (typeof source === 'string') {
+    if (looksLikePath(source, settings.delimiter)) throw pathError(fn, source);
     if (gzip === true)
-      throw new ValueError(
-        'readCsv: gzip is true but source is a string; pass the compressed bytes',
-      );
-    return parseCsv(source, parseOptions);
+      throw new ValueError(`${fn}: gzip is true but source is a string; pass the compressed bytes`);
+    return parse(fn, source, settings);
   }
+  const max = getLimits().maxBytes;
   let bytes: Uint8Array;
   if (source instanceof Uint8Array) bytes = source;
   else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
   else if (typeof Response === 'function' && source instanceof Response) {
     if (!source.ok)
       throw new ValueError(
-        `readCsv: the response failed with status ${source.status} ${source.statusText}`.trimEnd(),
+        `${fn}: the response failed with status ${source.status} ${source.statusText}`.trimEnd(),
       );
-    bytes = new Uint8Array(await source.arrayBuffer());
+    // A declared length over the limit fails before a byte is read.
+    const declared = Number(source.headers.get('content-length') ?? NaN);
+    if (declared > max) {
+      await source.body?.cancel().catch(() => undefined);
+      throw new ValueError(tooManyBytes(fn, `the response (${declared} bytes)`));
+    }
+    bytes =
+      source.body === null
+        ? new Uint8Array(0)
+        : await readCapped(fn, source.body, 'the response', (e) =>
+            e instanceof Error
+              ? e
+              : new ValueError(`${fn}: reading the response failed: ${show(e)}`),
+          );
+  } else if (typeof URL === 'function' && source instanceof URL) {
+    throw new ValueError(
+      `${fn}: source is a URL; pass await fetch(url) (or, in Node, readFileSync(url) for a file: URL)`,
+    );
   } else {
     throw new ValueError(
-      `readCsv: source must be a string, ArrayBuffer, Uint8Array or Response, got ${show(source)}`,
+      `${fn}: source must be a string, ArrayBuffer, Uint8Array or Response, got ${show(source)}`,
     );
   }
+  if (bytes.length > max)
+    throw new ValueError(tooManyBytes(fn, `the data (${bytes.length} bytes)`));
   // fetch already decodes a gzip Content-Encoding; a .csv.gz served as a file still arrives compressed.
   if (gzip === true || (gzip === 'auto' && isGzip(bytes))) {
     if (!isGzip(bytes))
       throw new ValueError(
-        'readCsv: gzip is true but the data does not start with the gzip magic bytes 1f 8b',
+        `${fn}: gzip is true but the data does not start with the gzip magic bytes 1f 8b`,
       );
-    bytes = await gunzip(bytes);
+    bytes = await gunzip(fn, bytes);
   }
-  return parseCsv(new TextDecoder('utf-8').decode(bytes), parseOptions);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8').decode(bytes);
+  } catch (e) {
+    // Past about 2^29 characters (with a raised maxBytes) V8 cannot make the string.
+    throw new ValueError(
+      `${fn}: ${bytes.length} bytes of CSV are too many to decode as one string (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+  return parse(fn, text, settings);
 }

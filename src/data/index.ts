@@ -1,3 +1,9 @@
+/**
+ * Data preparation: batches, train/test splits, k-fold, one-hot labels, scaling and CSV reading.
+ * Import from `myelin` or `myelin/data`.
+ *
+ * @module data
+ */
 export { oneHot } from './onehot.js';
 export type { OneHotOptions } from './onehot.js';
 export { takeRows } from './rows.js';
@@ -16,7 +22,7 @@ export type {
   MinMaxScalerJSON,
 } from './scale.js';
 export { parseCsv, readCsv } from './csv.js';
-export type { ParseCsvOptions, ReadCsvOptions } from './csv.js';
+export type { ParseCsvOptions, ReadCsvOptions, CsvLabelOptions, LabeledCsv } from './csv.js';
 export { kFold, stratifiedKFold } from './kfold.js';
 export type { Fold, KFoldOptions } from './kfold.js';
 export { computeClassWeight, computeSampleWeight, reweighing } from './weights.js';

@@ -1,5 +1,6 @@
 import { assertPositiveInt, fail } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
+import { checkElements } from '../_lib/limits.js';
 import { allocate, type DType } from '../_lib/typed.js';
 import { Tensor } from '../tensor/tensor.js';
 import { toLabels } from './_labels.js';
@@ -39,6 +40,11 @@ export function oneHot(
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64')
     fail('oneHot', 'dtype', '"float32" or "float64"', dtype);
+  checkElements(
+    'oneHot',
+    `the result of shape [${ids.length},${numClasses}]`,
+    ids.length * numClasses,
+  );
   const data = allocate(dtype, ids.length * numClasses);
   for (let i = 0; i < ids.length; i++) {
     const c = ids[i]!;

@@ -1,3 +1,9 @@
+/**
+ * Weight initializers: Glorot, He, LeCun, constant, uniform and normal. Import from `myelin` or
+ * `myelin/init`.
+ *
+ * @module init
+ */
 export { computeFans, TRUNCATED_NORMAL_STD } from './initializer.js';
 export type { Initializer, InitializerConfig, InitContext } from './initializer.js';
 export { zerosInitializer, onesInitializer, constant, uniform, normal } from './constant.js';

@@ -1,3 +1,9 @@
+/**
+ * Saving and loading models and optimizers as JSON documents (`toJSON`, `fromJSON`). Import from
+ * `myelin` or `myelin/io`.
+ *
+ * @module io
+ */
 export { toJSON } from './to-json.js';
 export type { ToJSONOptions } from './to-json.js';
 export { fromJSON, optimizerFromJSON } from './from-json.js';
@@ -19,5 +25,7 @@ export type {
   OptimizerJSON,
   RegularizerJSON,
   SequentialJSON,
+  GraphJSON,
+  ValueRefJSON,
   TensorJSON,
 } from './format.js';

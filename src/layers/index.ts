@@ -1,3 +1,9 @@
+/**
+ * Layers: `dense`, `dropout`, `flatten` and `activation`. Import from `myelin` or
+ * `myelin/layers`.
+ *
+ * @module layers
+ */
 export type { Layer, ForwardContext, LayerRegularizers } from './layer.js';
 export type { KindConfig } from './_util.js';
 export { dense } from './dense.js';

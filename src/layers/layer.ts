@@ -75,7 +75,9 @@ export interface LayerBackwardIO extends LayerIO {
  * declared (`compile`) and that can be applied to symbolic tensors (`apply`).
  */
 export type BuiltinLayer<K extends string = string, C extends object = object> = Layer<K, C> & {
+  /** The layer's math for per-sample input shapes (one per input) in a float dtype. */
   compile(inShapes: readonly (readonly number[])[], dtype: FloatDType): CompiledLayer;
+  /** Applies the layer to symbolic inputs while building a graph model. */
   apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
 };
 
@@ -109,7 +111,9 @@ export interface CompiledLayer {
   readonly savedPerRow?: number;
   /** Elements per batch row of scratch space (default 0). */
   readonly scratchPerRow?: number;
+  /** Writes every output from the inputs (and, in training, `saved` for the backward pass). */
   forward(io: LayerIO): void;
+  /** Writes the gradients asked for (non-null `gradInputs` and `gradParams`) from `gradOutputs`. */
   backward(io: LayerBackwardIO): void;
   /**
    * The output's step mask from the inputs' masks (default: the first

@@ -42,6 +42,8 @@ const BCE_LOGITS = {
  * import { binaryCrossEntropy, tensor } from 'myelin';
  * binaryCrossEntropy(tensor([0.8, 0.4]), tensor([1, 0])).item(); // −(log 0.8 + log 0.6)/2 ≈ 0.3670
  * ```
+ *
+ * @group Losses
  */
 export const binaryCrossEntropy: Loss = /* @__PURE__ */ defineElementwiseLoss(
   'binaryCrossEntropy',
@@ -61,6 +63,8 @@ export const binaryCrossEntropy: Loss = /* @__PURE__ */ defineElementwiseLoss(
  * binaryCrossEntropyWithLogits(tensor([0]), tensor([1])).item(); // log 2 ≈ 0.6931
  * binaryCrossEntropyWithLogits(tensor([-1000]), tensor([1])).item(); // 1000 (no overflow)
  * ```
+ *
+ * @group Losses
  */
 export const binaryCrossEntropyWithLogits: Loss = /* @__PURE__ */ defineElementwiseLoss(
   'binaryCrossEntropyWithLogits',

@@ -253,6 +253,8 @@ const kernel: LossKernel = {
  * crossEntropy(logits, [0, 1]).item();                 // (log(1 + e⁻²) + log 2)/2 ≈ 0.4100
  * crossEntropy(logits, tensor([[1, 0], [0, 1]])).item(); // the same, one-hot targets
  * ```
+ *
+ * @group Losses
  */
 export const crossEntropy: CrossEntropyLoss = /* @__PURE__ */ defineLoss(
   FN,

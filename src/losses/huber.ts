@@ -20,6 +20,8 @@ export interface HuberOptions extends LossOptions {
  * import { huber, tensor } from 'myelin';
  * huber(tensor([0.5, 3]), tensor([0, 0])).item(); // (0.125 + 2.5)/2 = 1.3125
  * ```
+ *
+ * @group Losses
  */
 export const huber: Loss<HuberOptions> = /* @__PURE__ */ defineElementwiseLoss<HuberOptions>(
   'huber',

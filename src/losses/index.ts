@@ -1,3 +1,9 @@
+/**
+ * Loss functions for `fit` and custom training loops: `mse`, `mae`, `huber`,
+ * `binaryCrossEntropy`, `crossEntropy`. Import from `myelin` or `myelin/losses`.
+ *
+ * @module losses
+ */
 export type { Loss, LossKernel, LossOptions, Reduction } from './loss.js';
 export { mse } from './mse.js';
 export { mae } from './mae.js';

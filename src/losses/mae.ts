@@ -19,5 +19,7 @@ const MAE = {
  * import { mae, tensor } from 'myelin';
  * mae(tensor([1, 2]), tensor([0, 4])).item(); // (1 + 2)/2 = 1.5
  * ```
+ *
+ * @group Losses
  */
 export const mae: Loss = /* @__PURE__ */ defineElementwiseLoss('mae', () => MAE);

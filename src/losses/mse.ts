@@ -19,5 +19,7 @@ const MSE = {
  * mse(tensor([1, 2]), tensor([0, 4])).item();                      // (1 + 4)/2 = 2.5
  * mse(tensor([1, 2]), tensor([0, 4]), { reduction: 'sum' }).item(); // 5
  * ```
+ *
+ * @group Losses
  */
 export const mse: Loss = /* @__PURE__ */ defineElementwiseLoss('mse', () => MSE);

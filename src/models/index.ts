@@ -1,3 +1,9 @@
+/**
+ * Models: `sequential`, `predict`, `summary` and access to their parameters. Import from `myelin`
+ * or `myelin/models`.
+ *
+ * @module models
+ */
 export type { Sequential, Model } from './model.js';
 export { sequential } from './sequential.js';
 export { predict } from './predict.js';

@@ -1,3 +1,9 @@
+/**
+ * Node-only helpers: saving and loading model files, checkpoints, and a terminal progress bar.
+ * Import from `myelin/node` (not re-exported by `myelin`).
+ *
+ * @module node
+ */
 export { terminalProgress } from './progress.js';
 export type { TerminalProgressOptions, ProgressStream } from './progress.js';
 export {

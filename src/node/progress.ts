@@ -38,11 +38,15 @@ function bar(done: number, total: number, width: number): string {
   return `[${'='.repeat(filled)}>${' '.repeat(width - filled - 1)}]`;
 }
 
+// Validation results are named as the callbacks and history name them:
+// 'val' + the capitalized name (valLoss, valAccuracy), one camelCase style.
+const valName = (k: string): string => `val${k.charAt(0).toUpperCase()}${k.slice(1)}`;
+
 function extras(p: FitProgress): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(p.metrics)) parts.push(`${k} ${fmt(v)}`);
   if (p.valLoss !== undefined) parts.push(`valLoss ${fmt(p.valLoss)}`);
-  for (const [k, v] of Object.entries(p.valMetrics ?? {})) parts.push(`val ${k} ${fmt(v)}`);
+  for (const [k, v] of Object.entries(p.valMetrics ?? {})) parts.push(`${valName(k)} ${fmt(v)}`);
   return parts.length === 0 ? '' : ` ${parts.join(' ')}`;
 }
 

@@ -20,6 +20,7 @@ export function binaryOp(
 ): Tensor {
   const [ta, tb] = operands(name, a, b);
   const shape = outShapeOf(name, ta, tb);
+  // outShapeOf has checked the result's size against the element limit.
   const data = allocFloat(
     ta.dtype,
     shape.reduce((p, d) => p * d, 1),

@@ -1,11 +1,10 @@
-import { ValueError } from '../_lib/errors.js';
-import { fmtShape, shapeSize } from '../_lib/shape.js';
+import { shapeSize } from '../_lib/shape.js';
 import { asFloat, allocFloat } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { broadcastCopy } from '../kernels/js/binary.js';
 import { reduceSlot } from '../kernels/reduce.js';
 import { Tensor } from '../tensor/tensor.js';
-import { reduceArgs } from './_reduce.js';
+import { assertNonEmptyAxes, reduceArgs } from './_reduce.js';
 
 /**
  * Shared body of `max` and `min` over axes. Backward: the gradient of each
@@ -15,13 +14,7 @@ import { reduceArgs } from './_reduce.js';
  */
 export function extremum(fn: 'max' | 'min', x: unknown, options: unknown): Tensor {
   const { t, axes, kept, dropped, keepDims } = reduceArgs(fn, x, options);
-  for (const a of axes) {
-    if (t.shape[a] === 0) {
-      throw new ValueError(
-        `${fn}: cannot reduce over axis ${a} of size 0 in shape ${fmtShape(t.shape)} (the ${fn} of no elements is undefined)`,
-      );
-    }
-  }
+  assertNonEmptyAxes(fn, t, axes);
   const data = allocFloat(t.dtype, shapeSize(dropped));
   reduceSlot.impl(fn, asFloat(t.data), t.shape, axes, data);
   const out = new Tensor(data, keepDims ? kept : dropped);

@@ -1,6 +1,6 @@
 import { assertKnownKeys, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
-import { normalizeAxes } from '../_lib/shape.js';
+import { fmtShape, normalizeAxes } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { floatArg } from './_util.js';
 
@@ -45,4 +45,19 @@ export function reduceArgs(
   const kept = t.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const dropped = t.shape.filter((_, i) => !axes.includes(i));
   return { t, axes, kept, dropped, keepDims: keepDims === true };
+}
+
+/**
+ * Throws when a reduction that needs at least one element (max, min, mean,
+ * variance, std) is asked to reduce over an axis of size 0: the result would
+ * be undefined (NaN, or ±Infinity) and would poison everything after it.
+ */
+export function assertNonEmptyAxes(fn: string, t: Tensor, axes: readonly number[]): void {
+  for (const a of axes) {
+    if (t.shape[a] === 0) {
+      throw new ValueError(
+        `${fn}: cannot reduce over axis ${a} of size 0 in shape ${fmtShape(t.shape)} (the ${fn} of no elements is undefined)`,
+      );
+    }
+  }
 }

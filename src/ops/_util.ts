@@ -1,6 +1,7 @@
 import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
-import { broadcastShapes, sameShape, type Shape } from '../_lib/shape.js';
+import { checkElements } from '../_lib/limits.js';
+import { broadcastShapes, fmtShape, sameShape, shapeSize, type Shape } from '../_lib/shape.js';
 import { allocate, allocFloat, asFloat, type DType } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { reduceSlot } from '../kernels/reduce.js';
@@ -73,8 +74,24 @@ export function castTo(x: Tensor, dtype: DType): Tensor {
   return record('cast', new Tensor(data, x.shape), [x], (g) => [castTo(g, x.dtype)]);
 }
 
+/**
+ * The broadcast shape of a binary op's result, checked against the element
+ * limit before anything is allocated (a [40000,1] + [1,40000] result would
+ * need 6.4 GB of float32).
+ */
 export function outShapeOf(fn: string, a: Tensor, b: Tensor): number[] {
-  return broadcastShapes(fn, a.shape, b.shape);
+  const shape = broadcastShapes(fn, a.shape, b.shape);
+  checkResultSize(fn, shape, a.shape, b.shape);
+  return shape;
+}
+
+/** Checks the size of a result broadcast from `operands` against the element limit. */
+export function checkResultSize(fn: string, shape: Shape, ...operands: Shape[]): void {
+  checkElements(
+    fn,
+    `the result of shape ${fmtShape(shape)} (broadcast from ${operands.map(fmtShape).join(', ')})`,
+    shapeSize(shape),
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { broadcastCopy } from '../kernels/js/binary.js';
 import { Tensor } from '../tensor/tensor.js';
-import { tensorArg, unbroadcast } from './_util.js';
+import { checkResultSize, tensorArg, unbroadcast } from './_util.js';
 
 /**
  * Repeats `x` along broadcast dimensions to exactly `shape`, by the
@@ -28,6 +28,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
     throw new ShapeError(
       `broadcastTo: cannot broadcast shape ${fmtShape(t.shape)} to ${fmtShape(s)}`,
     );
+  checkResultSize('broadcastTo', s, t.shape);
   const data = allocate(t.dtype, shapeSize(s));
   broadcastCopy(t.data, t.shape, data, s);
   return record('broadcastTo', new Tensor(data, s), [t], (g) => [unbroadcast(g, t.shape)]);

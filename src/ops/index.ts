@@ -1,3 +1,9 @@
+/**
+ * Differentiable tensor operations with NumPy broadcasting (arithmetic, reductions, shapes,
+ * `matmul`), plus comparisons and `where`. Import from `myelin` or `myelin/ops`.
+ *
+ * @module ops
+ */
 export { add } from './add.js';
 export { sub } from './sub.js';
 export { mul } from './mul.js';

@@ -5,6 +5,7 @@ import { record } from '../autograd/graph.js';
 import { matmulSlot } from '../kernels/matmul.js';
 import { broadcastStrides } from '../kernels/js/broadcast.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkElements } from '../_lib/limits.js';
 import { operands, unbroadcast } from './_util.js';
 
 /**
@@ -99,6 +100,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       `matmul: batch dimensions do not broadcast: ${fmtShape(ta.shape)} x ${fmtShape(tb.shape)}`,
     );
   }
+  const outShape = [...batch, ...(ta.rank === 1 ? [] : [m]), ...(tb.rank === 1 ? [] : [n])];
+  checkElements(
+    'matmul',
+    `the result of shape ${fmtShape(outShape)} (${fmtShape(ta.shape)} x ${fmtShape(tb.shape)})`,
+    shapeSize(batch) * m * n,
+  );
   const data = batched(
     asFloat(ta.data),
     aBatch,
@@ -113,7 +120,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     false,
     false,
   );
-  const outShape = [...batch, ...(ta.rank === 1 ? [] : [m]), ...(tb.rank === 1 ? [] : [n])];
   const out = new Tensor(data, outShape);
   return record('matmul', out, [ta, tb], (g) => {
     // g as [...batch, m, n]

@@ -5,7 +5,7 @@ import { mean } from './mean.js';
 import { square } from './square.js';
 import { sub } from './sub.js';
 import { sum, type ReduceOptions } from './sum.js';
-import { reduceArgs } from './_reduce.js';
+import { assertNonEmptyAxes, reduceArgs } from './_reduce.js';
 
 /** Options of {@link variance} and {@link std}. */
 export interface VarianceOptions extends ReduceOptions {
@@ -21,6 +21,7 @@ export interface VarianceOptions extends ReduceOptions {
 /** Shared by variance and std so each error names the function called. */
 export function varianceOf(fn: string, x: unknown, options: VarianceOptions): Tensor {
   const { t, axes, keepDims } = reduceArgs(fn, x, options, ['correction']);
+  assertNonEmptyAxes(fn, t, axes);
   const correction =
     options.correction === undefined
       ? 1
@@ -38,8 +39,9 @@ export function varianceOf(fn: string, x: unknown, options: VarianceOptions): Te
  * Variance over axes (all by default): Σ(x − x̄)² / (N − correction), as
  * `torch.var(x, dim, correction=1, keepdim)`. The default correction 1 is
  * PyTorch's unbiased estimator; pass `{ correction: 0 }` for NumPy/TF.js's
- * population variance. With N ≤ correction the result is NaN or Infinity,
- * as in PyTorch.
+ * population variance. With 0 < N ≤ correction the result is NaN or
+ * Infinity, as in PyTorch; reducing over an axis of size 0 is an error, as
+ * for `mean`.
  *
  * Gradient: 2(x − x̄)·g / (N − correction).
  *

@@ -7,7 +7,7 @@ import { tensor } from '../tensor/create.js';
 import { Tensor, type NestedArray } from '../tensor/tensor.js';
 import { expandData } from './_elementwise.js';
 import { indexTensor } from './_indices.js';
-import { operands, unbroadcast, type Scalar } from './_util.js';
+import { checkResultSize, operands, unbroadcast, type Scalar } from './_util.js';
 
 /** Nested arrays of booleans, as a JS predicate over nested data produces. */
 export type NestedBoolean = boolean | readonly NestedBoolean[];
@@ -97,6 +97,7 @@ export function where(cond: Tensor | NestedBoolean, a?: Scalar, b?: Scalar): Ten
       `where: shapes of cond ${fmtShape(c.shape)}, a ${fmtShape(ta.shape)} and b ${fmtShape(tb.shape)} do not broadcast together`,
     );
   }
+  checkResultSize('where', shape, c.shape, ta.shape, tb.shape);
   const C = expandData(c, shape),
     A = expandData(ta, shape),
     B = expandData(tb, shape);

@@ -1,3 +1,9 @@
+/**
+ * Optimizers (`sgd`, `adam`, `adamw`, `rmsprop`, `adagrad`) and learning-rate schedules. Import
+ * from `myelin` or `myelin/optimizers`.
+ *
+ * @module optimizers
+ */
 export type { Optimizer, OptimizerState, CommonOptimizerOptions } from './optimizer.js';
 export type { Schedule, LearningRate } from './schedule.js';
 export type { CommonOptimizerConfig, LearningRateConfig } from './_base.js';

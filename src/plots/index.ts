@@ -1,3 +1,9 @@
+/**
+ * Dependency-free SVG charts: line charts, training curves and confusion matrices. Import from
+ * `myelin` or `myelin/plots`.
+ *
+ * @module plots
+ */
 export { lineChart } from './line-chart.js';
 export type { LineChartOptions, LineSeries } from './line-chart.js';
 export { trainingCurves } from './training-curves.js';

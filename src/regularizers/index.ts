@@ -1,3 +1,8 @@
+/**
+ * Weight penalties: `l1` and `l2`. Import from `myelin` or `myelin/regularizers`.
+ *
+ * @module regularizers
+ */
 export type { Regularizer, RegularizerKernel } from './regularizer.js';
 export { l1 } from './l1.js';
 export type { L1 } from './l1.js';

@@ -1,5 +1,14 @@
-import { assertAnyDtype, assertInteger, fail, show } from '../_lib/assert.js';
+import {
+  assertAnyDtype,
+  assertBoolean,
+  assertInteger,
+  assertKnownKeys,
+  assertOptions,
+  fail,
+  show,
+} from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
+import { checkElements } from '../_lib/limits.js';
 import { checkShape, fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
 import { allocate, dtypeOf, type DType, type TensorData } from '../_lib/typed.js';
 import { defaultRng, type Rng } from '../random/rng.js';
@@ -27,13 +36,41 @@ function checkInt32(v: number, path: string): void {
     );
 }
 
-function inferShape(values: NestedArray, path: string): number[] {
-  if (typeof values === 'number') return [];
-  if (!Array.isArray(values)) {
-    throw new ValueError(`tensor: values${path} must be a number or an array, got ${show(values)}`);
+/**
+ * Deepest nesting `tensor()` follows. NumPy allows 64 dimensions; 32 is far
+ * beyond any model's needs and stops a circular array (`a[0] = a`) or a
+ * 100,000-deep one with a clear error long before the stack runs out.
+ */
+const MAX_NESTING = 32;
+
+function inferShape(values: NestedArray): number[] {
+  // A loop down the first elements, not recursion: depth is checked as it goes.
+  const shape: number[] = [];
+  let v: unknown = values;
+  let path = '';
+  while (typeof v !== 'number') {
+    if (!Array.isArray(v)) {
+      throw new ValueError(`tensor: values${path} must be a number or an array, got ${show(v)}`);
+    }
+    if (shape.length === MAX_NESTING) {
+      throw new ValueError(
+        `tensor: values is nested more than ${MAX_NESTING} arrays deep (a circular array?); a tensor has at most ${MAX_NESTING} dimensions here`,
+      );
+    }
+    shape.push(v.length);
+    if (v.length === 0) break;
+    v = (v as readonly unknown[])[0];
+    path += '[0]';
   }
-  if (values.length === 0) return [0];
-  return [values.length, ...inferShape(values[0]!, `${path}[0]`)];
+  return shape;
+}
+
+function readTensorOptions(options: unknown): TensorOptions {
+  assertOptions('tensor', options);
+  assertKnownKeys('tensor', 'options', options, ['dtype', 'shape', 'requiresGrad']);
+  const o = options as TensorOptions;
+  if (o.requiresGrad !== undefined) assertBoolean('tensor', 'requiresGrad', o.requiresGrad);
+  return o;
 }
 
 function fillFrom(
@@ -88,6 +125,7 @@ function fillFrom(
  * ```
  */
 export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor {
+  readTensorOptions(options);
   const requiresGrad = options.requiresGrad ?? false;
   const isTensor = values instanceof Tensor;
   if (
@@ -105,6 +143,7 @@ export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor 
           ? values.shape
           : [src.length]
         : reshapeCheck(src.length, options.shape);
+    checkElements('tensor', `data of shape ${fmtShape(shape)}`, src.length);
     const data = allocate(dtype, src.length);
     if (data instanceof Int32Array && !(src instanceof Int32Array)) {
       for (let i = 0; i < src.length; i++) checkInt32(src[i]!, `[${i}]`);
@@ -122,7 +161,8 @@ export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor 
   }
   const dtype = options.dtype === undefined ? 'float32' : checkDtype('tensor', options.dtype);
   const nested = values as NestedArray;
-  const inferred = inferShape(nested, '');
+  const inferred = inferShape(nested);
+  checkElements('tensor', `nested arrays of shape ${fmtShape(inferred)}`, shapeSize(inferred));
   const data = allocate(dtype, shapeSize(inferred));
   fillFrom(nested, inferred, 0, data, 0, '');
   return new Tensor(
@@ -150,6 +190,20 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
+const CREATE_KEYS = ['dtype', 'requiresGrad'] as const;
+
+/** Checks a creation function's options object: an object with only `allowed` keys. */
+function createOptions(
+  fn: string,
+  options: unknown,
+  allowed: readonly string[] = CREATE_KEYS,
+): void {
+  assertOptions(fn, options);
+  assertKnownKeys(fn, 'options', options, allowed);
+  const r = (options as CreateOptions).requiresGrad;
+  if (r !== undefined) assertBoolean(fn, 'requiresGrad', r);
+}
+
 /** A new tensor of a validated shape and dtype, filled by `fill` (zeros otherwise). */
 export function make(
   fn: string,
@@ -159,6 +213,7 @@ export function make(
 ): Tensor {
   const s = checkShape(fn, 'shape', shape);
   const dtype = options.dtype === undefined ? 'float32' : checkDtype(fn, options.dtype);
+  checkElements(fn, `shape ${fmtShape(s)}`, shapeSize(s));
   const data = allocate(dtype, shapeSize(s));
   fill?.(data);
   return new Tensor(data, s, options.requiresGrad ?? false);
@@ -174,6 +229,7 @@ export function make(
  * ```
  */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  createOptions('zeros', options);
   return make('zeros', shape, options);
 }
 
@@ -187,6 +243,7 @@ export function zeros(shape: readonly number[], options: CreateOptions = {}): Te
  * ```
  */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  createOptions('ones', options);
   return make('ones', shape, options, (d) => d.fill(1));
 }
 
@@ -201,6 +258,7 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
  */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   if (typeof value !== 'number') fail('full', 'value', 'a number', value);
+  createOptions('full', options);
   return make('full', shape, options, (d) => d.fill(value));
 }
 
@@ -220,6 +278,7 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
  */
 export function eye(n: number, m?: number | CreateOptions, options: CreateOptions = {}): Tensor {
   if (typeof m === 'object') return eye(n, n, m);
+  createOptions('eye', options);
   assertInteger('eye', 'n', n);
   const cols = m ?? n;
   assertInteger('eye', 'm', cols);
@@ -238,6 +297,7 @@ export function eye(n: number, m?: number | CreateOptions, options: CreateOption
  * ```
  */
 export function zerosLike(t: Tensor): Tensor {
+  if (!(t instanceof Tensor)) fail('zerosLike', 't', 'a Tensor', t);
   return make('zerosLike', t.shape, { dtype: t.dtype });
 }
 
@@ -251,6 +311,7 @@ export function zerosLike(t: Tensor): Tensor {
  * ```
  */
 export function onesLike(t: Tensor): Tensor {
+  if (!(t instanceof Tensor)) fail('onesLike', 't', 'a Tensor', t);
   return make('onesLike', t.shape, { dtype: t.dtype }, (d) => d.fill(1));
 }
 
@@ -275,6 +336,7 @@ export function randomUniform(
   shape: readonly number[],
   options: RandomUniformOptions = {},
 ): Tensor {
+  createOptions('randomUniform', options, [...CREATE_KEYS, 'low', 'high', 'rng']);
   const { low = 0, high = 1, rng = defaultRng() } = options;
   if (!Number.isFinite(low) || !Number.isFinite(high) || high < low) {
     fail('randomUniform', 'low/high', 'finite numbers with low <= high', [low, high]);
@@ -304,6 +366,7 @@ export interface RandomNormalOptions extends CreateOptions {
  * ```
  */
 export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  createOptions('randomNormal', options, [...CREATE_KEYS, 'mean', 'std', 'rng']);
   const { mean = 0, std = 1, rng = defaultRng() } = options;
   if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
     fail('randomNormal', 'mean/std', 'finite numbers with std >= 0', [mean, std]);

@@ -1,3 +1,9 @@
+/**
+ * Tensors: the `Tensor` type and the functions that create one (`tensor`, `zeros`,
+ * `randomNormal`, ...). Import from `myelin` or `myelin/tensor`.
+ *
+ * @module tensor
+ */
 export { Tensor, isTensor } from './tensor.js';
 export type { NestedArray, GradNode } from './tensor.js';
 export {
@@ -23,4 +29,4 @@ export type {
   RandomUniformOptions,
   RandomNormalOptions,
 } from './create.js';
-export type { DType, FloatArray } from '../_lib/typed.js';
+export type { DType, FloatDType, FloatArray, TensorData } from '../_lib/typed.js';

@@ -46,16 +46,20 @@ function isModel(v: unknown): v is Model {
   return (
     typeof v === 'object' &&
     v !== null &&
-    (v as { kind?: unknown }).kind === 'sequential' &&
+    ((v as { kind?: unknown }).kind === 'sequential' ||
+      (v as { kind?: unknown }).kind === 'graph') &&
     Array.isArray((v as { layers?: unknown }).layers)
   );
 }
 
-const SUBJECT = 'a model made by sequential() or a function of tensors';
+const SUBJECT = 'a model made by sequential() or graph(), or a function of tensors';
 
 /** Runs the subject and returns its outputs as a list, checking what a function returns. */
 function run(fn: string, subject: Model | FixtureFunction, inputs: readonly Tensor[]): Tensor[] {
-  if (isModel(subject)) return [predict(subject, inputs[0]!)];
+  if (isModel(subject)) {
+    const out = predict(subject, subject.inputs.length === 1 ? inputs[0]! : inputs);
+    return out instanceof Tensor ? [out] : (out as Tensor[]);
+  }
   const out: unknown = subject(...inputs);
   const list = out instanceof Tensor ? [out] : out;
   if (!Array.isArray(list) || list.length === 0 || !list.every((t) => t instanceof Tensor)) {

@@ -1,7 +1,11 @@
-// myelin/testing: helpers for test suites that pin what a model, a layer, a
-// loss or a custom op computes. Browser-safe (no Node built-ins; reading and
-// writing fixture files is in myelin/node) and never re-exported from the
-// main entry, so it adds nothing to an application bundle.
+/**
+ * Helpers for test suites that pin what a model, a layer, a loss or a custom
+ * op computes: `assertClose`, vitest matchers, gradient checks and fixtures.
+ * Browser-safe (reading and writing fixture files is in `myelin/node`) and
+ * never part of the main entry. Import from `myelin/testing`.
+ *
+ * @module testing
+ */
 export { AssertionError } from './errors.js';
 export { assertClose, isClose, allClose, DEFAULT_TOLERANCES } from './close.js';
 export type {

@@ -588,6 +588,8 @@ const suffix = (average: string | undefined): string =>
  * });
  * console.log(Object.keys(history.metrics)); // ['precision', 'recall', 'f1ScoreWeighted']
  * ```
+ *
+ * @group Metrics
  */
 export const precisionMetric: ConfigurableMetric<{ average?: Average }> =
   /* @__PURE__ */ configurable<{ average?: Average }>(
@@ -606,6 +608,8 @@ export const precisionMetric: ConfigurableMetric<{ average?: Average }> =
  * import { recallMetric, tensor } from 'myelin';
  * recallMetric.compute(tensor([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]), tensor([0, 1, 1])); // (1 + 0.5) / 2 = 0.75
  * ```
+ *
+ * @group Metrics
  */
 export const recallMetric: ConfigurableMetric<{ average?: Average }> =
   /* @__PURE__ */ configurable<{ average?: Average }>(
@@ -625,6 +629,8 @@ export const recallMetric: ConfigurableMetric<{ average?: Average }> =
  * // await fit(model, x, y, { loss, optimizer, metrics: [f1Metric.with({ average: 'weighted' })] });
  * console.log(f1Metric.name); // 'f1Score'
  * ```
+ *
+ * @group Metrics
  */
 export const f1Metric: ConfigurableMetric<{ average?: Average }> = /* @__PURE__ */ configurable<{
   average?: Average;
@@ -645,6 +651,8 @@ export const f1Metric: ConfigurableMetric<{ average?: Average }> = /* @__PURE__ 
  * import { topKAccuracyMetric } from 'myelin';
  * const top3 = topKAccuracyMetric.with({ k: 3 }); // use in fit({ metrics: [top3] })
  * ```
+ *
+ * @group Metrics
  */
 export const topKAccuracyMetric: ConfigurableMetric<{ k?: number }> = /* @__PURE__ */ configurable<{
   k?: number;
@@ -664,6 +672,8 @@ export const topKAccuracyMetric: ConfigurableMetric<{ k?: number }> = /* @__PURE
  * import { meanSquaredErrorMetric, tensor } from 'myelin';
  * meanSquaredErrorMetric.compute(tensor([[1], [3]]), tensor([[0], [1]])); // (1 + 4) / 2 = 2.5
  * ```
+ *
+ * @group Metrics
  */
 export const meanSquaredErrorMetric: Metric = {
   name: 'meanSquaredError',
@@ -678,6 +688,8 @@ export const meanSquaredErrorMetric: Metric = {
  * import { meanAbsoluteErrorMetric, tensor } from 'myelin';
  * meanAbsoluteErrorMetric.compute(tensor([[1], [3]]), tensor([[0], [1]])); // (1 + 2) / 2 = 1.5
  * ```
+ *
+ * @group Metrics
  */
 export const meanAbsoluteErrorMetric: Metric = {
   name: 'meanAbsoluteError',
@@ -692,6 +704,8 @@ export const meanAbsoluteErrorMetric: Metric = {
  * import { r2Metric, tensor } from 'myelin';
  * r2Metric.compute(tensor([[1], [2], [3]]), tensor([[1], [2], [3]])); // 1 (a perfect fit)
  * ```
+ *
+ * @group Metrics
  */
 export const r2Metric: Metric = {
   name: 'r2Score',

@@ -1,3 +1,9 @@
+/**
+ * Training and evaluation: `fit`, `evaluate`, callbacks, early stopping, metrics and cross-
+ * validation. Import from `myelin` or `myelin/training`.
+ *
+ * @module training
+ */
 export { fit } from './fit.js';
 export { evaluate } from './evaluate.js';
 export {

@@ -91,6 +91,8 @@ function thresholdAccuracy(fn: string, p: Tensor, t: Tensor, threshold: number):
  * accuracy.compute(tensor([[0.1, 0.9], [0.8, 0.2]]), tensor([1, 1])); // 0.5
  * accuracy.compute(tensor([[0.7], [0.2]]), tensor([[1], [0]]));      // 1
  * ```
+ *
+ * @group Metrics
  */
 export const accuracy: Metric = {
   name: 'accuracy',
@@ -140,6 +142,8 @@ function makeBinaryAccuracy(threshold: number): BinaryAccuracy {
  * binaryAccuracy.compute(tensor([[0.9, 0.4], [0.2, 0.6]]), tensor([[1, 0], [1, 1]])); // 0.75
  * binaryAccuracy.with({ threshold: 0 }).compute(tensor([2.5, -1]), tensor([1, 0]));      // 1
  * ```
+ *
+ * @group Metrics
  */
 export const binaryAccuracy: BinaryAccuracy = /* @__PURE__ */ makeBinaryAccuracy(0.5);
 

@@ -141,7 +141,7 @@ describe('names and configs', () => {
   it('every activation rejects a non-tensor input, naming itself', () => {
     for (const [key, f] of exported) {
       expect(() => f({} as never), key).toThrow(
-        new ValueError(`${STABLE_NAMES[key]!}: x must be a Tensor, got [object Object]`),
+        new ValueError(`${STABLE_NAMES[key]!}: x must be a Tensor, got {}`),
       );
     }
   });

@@ -20,7 +20,9 @@ describe('parseCsv', () => {
 
   it('names the line and column of a bad cell', () => {
     expect(() => parseCsv('1,2\n3,x\n')).toThrow('parseCsv: line 2, column 2: "x" is not a number');
-    expect(() => parseCsv('1,2\n3,\n')).toThrow('parseCsv: line 2, column 2: empty cell');
+    expect(() => parseCsv('1,2\n3,\n')).toThrow(
+      new ValueError('parseCsv: line 2, column 2: missing value (an empty cell)'),
+    );
     expect(() => parseCsv('1,2\n\n0x1f,2')).toThrow(/line 3, column 1/);
     expect(() => parseCsv('a,b\n1,2\n3')).toThrow(ValueError);
   });

@@ -41,9 +41,15 @@ describe('terminalProgress', () => {
     show(step(12));
     // 12/45 of 10 cells: 2 full cells, then the head
     expect(chunks[0]).toBe('\repoch 3/10 [==>       ] 12/45 loss 0.2314 1,234 samples/s');
-    show(step(45, 'epoch', { metrics: { accuracy: 0.95 }, valLoss: 0.3 }));
+    show(
+      step(45, 'epoch', {
+        metrics: { accuracy: 0.95 },
+        valLoss: 0.3,
+        valMetrics: { accuracy: 0.9 },
+      }),
+    );
     expect(chunks[1]).toBe(
-      '\repoch 3/10 [==========] 45/45 loss 0.2314 accuracy 0.9500 valLoss 0.3000 1,234 samples/s\n',
+      '\repoch 3/10 [==========] 45/45 loss 0.2314 accuracy 0.9500 valLoss 0.3000 valAccuracy 0.9000 1,234 samples/s\n',
     );
   });
 
@@ -61,9 +67,9 @@ describe('terminalProgress', () => {
     const { chunks, stream } = sink(false);
     const show = terminalProgress({ stream });
     show(step(1));
-    show(step(45, 'epoch', { valLoss: 0.5, valMetrics: { accuracy: 0.9 } }));
+    show(step(45, 'epoch', { valLoss: 0.5, valMetrics: { accuracy: 0.9, topK: 0.125 } }));
     expect(chunks).toEqual([
-      'epoch 3/10 loss 0.2314 valLoss 0.5000 val accuracy 0.9000 1,234 samples/s\n',
+      'epoch 3/10 loss 0.2314 valLoss 0.5000 valAccuracy 0.9000 valTopK 0.1250 1,234 samples/s\n',
     ]);
   });
 

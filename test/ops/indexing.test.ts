@@ -697,7 +697,7 @@ describe('index (NumPy-style)', () => {
       'index: the integer arrays do not broadcast together: shapes [2], [3]',
     );
     expect(() => index(m(), {} as never)).toThrow(
-      'index: indices[0] must be an integer, a slice string, null, an integer array or a boolean mask, got [object Object]',
+      'index: indices[0] must be an integer, a slice string, null, an integer array or a boolean mask, got {}',
     );
     expect(() => index(m(), tensor([0, 2]))).toThrow(
       "index: indices[0] is a float32 Tensor, read as a 0/1 mask, but holds other values; pass integer positions as an int32 Tensor (cast(t, 'int32')) or an array, got Tensor([2], float32)",

@@ -20,10 +20,17 @@ describe('sum / mean', () => {
     expect(mean(x).item()).toBe(3.75);
     expect(mean(x, { axis: 1 }).toArray()).toEqual([3, 4.5]);
   });
-  it('empty: the sum of nothing is 0, the mean is NaN (PyTorch)', () => {
+  it('empty: the sum of nothing is 0, the mean of nothing an error (as max)', () => {
     expect(sum(zeros([0])).item()).toBe(0);
     expect(sum(zeros([2, 0]), { axis: 1 }).toArray()).toEqual([0, 0]);
-    expect(Number.isNaN(mean(zeros([0])).item())).toBe(true);
+    expect(() => mean(zeros([0]))).toThrow(
+      new ValueError(
+        'mean: cannot reduce over axis 0 of size 0 in shape [0] (the mean of no elements is undefined)',
+      ),
+    );
+    expect(() => mean(zeros([2, 0]), { axis: 1 })).toThrow(/axis 1 of size 0 in shape \[2,0\]/);
+    // Reducing a non-empty axis of an empty tensor is fine: no mean is undefined.
+    expect(mean(zeros([0, 3]), { axis: 1 }).shape).toEqual([0]);
   });
   it('gradients: ones, and 1/N', () => {
     const [g] = grad((t: Tensor) => sum(mul(sum(t, { axis: 0 }), tensor([1, 2]))))(x);
@@ -101,11 +108,12 @@ describe('variance / std', () => {
     expect(variance(x, { axis: 1 }).toArray()).toEqual([8, 12.5]);
     expect(variance(x, { axis: 1, keepDims: true }).shape).toEqual([2, 1]);
   });
-  it('is NaN/Infinity when N <= correction and NaN when empty, as PyTorch', () => {
+  it('is NaN/Infinity when N <= correction, as PyTorch, and an error when empty', () => {
     // one element: Σ dev² = 0, divided by max(0, 1−1) = 0 → 0/0 = NaN
     expect(Number.isNaN(variance(f64([3])).item())).toBe(true);
     expect(variance(f64([3]), { correction: 0 }).item()).toBe(0);
-    expect(Number.isNaN(variance(zeros([0])).item())).toBe(true);
+    expect(() => variance(zeros([0]))).toThrow(/^variance: cannot reduce over axis 0 of size 0/);
+    expect(() => std(zeros([3, 0]), { axis: 1 })).toThrow(/^std: cannot reduce over axis 1/);
   });
   it('gradients: 2(x − x̄)/(N − c) and (x − x̄)/((N − c)·std)', () => {
     // x = [1,2,3,4], c = 1: 2(x − 2.5)/3 = [−1, −1/3, 1/3, 1]

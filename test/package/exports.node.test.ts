@@ -4,7 +4,7 @@
 // declarations nobody can import. Both are written by hand, so check them.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { publicEntries } from '../../tsup.config.js';
+import config, { publicEntries } from '../../tsup.config.js';
 
 interface Conditions {
   types: string;
@@ -25,6 +25,12 @@ const subpaths = Object.entries(pkg.exports).filter(
 
 // Where a subpath's files live when it is not src/<name>/index.ts.
 const moved: Record<string, string> = { './wasm': 'kernels/wasm' };
+
+describe('the build', () => {
+  it('is quiet: tsup prints errors, not a line for each of about 430 output files', () => {
+    expect(config).toMatchObject({ silent: true });
+  });
+});
 
 describe('package exports', () => {
   it('has a tsup entry for every subpath and a subpath for every tsup entry', () => {

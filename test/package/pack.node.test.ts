@@ -2,17 +2,21 @@
 // The package as a user gets it: `npm pack`, install the tarball into a fresh
 // project (offline: myelin has no dependencies), then use it from Node ESM,
 // from require() (Node >= 20.19 loads ESM synchronously), from strict
-// TypeScript with NodeNext resolution, and through an esbuild browser bundle.
+// TypeScript with NodeNext resolution, and through an esbuild browser bundle;
+// and run the README's quick start in a new `npm init -y` project exactly as
+// the README says.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectXorLearned, quickStart } from '../helpers/readme.js';
 import { ensureDist, root } from './dist.js';
 
 let dir = '';
 let app = '';
+let tarball = '';
 let packedFiles: string[] = [];
 
 function run(cmd: string, args: string[], cwd: string): string {
@@ -48,6 +52,7 @@ describe('the packed package', () => {
     const first = packed[0];
     if (!first) throw new Error('npm pack reported no package');
     packedFiles = first.files.map((f) => f.path);
+    tarball = join(dir, first.filename);
     app = join(dir, 'app');
     mkdirSync(app);
     write('package.json', JSON.stringify({ name: 'app', private: true, type: 'module' }));
@@ -69,14 +74,89 @@ describe('the packed package', () => {
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ships dist/ and the manifest, not sources or tests', () => {
+  it('ships dist/, the sources its maps name, and the documents the README links, not tests', () => {
     const outside = packedFiles.filter(
-      (f) => !f.startsWith('dist/') && !/^(package\.json|README\.md|LICENSE)$/i.test(f),
+      (f) =>
+        !f.startsWith('dist/') &&
+        !f.startsWith('src/') &&
+        !/^(package\.json|README\.md|LICENSE|docs\/[\w-]+\.(?:md|png)|bench\/README\.md)$/i.test(f),
     );
     expect(outside).toEqual([]);
     expect(packedFiles).toContain('dist/index.js');
     expect(packedFiles).toContain('dist/index.d.ts');
+    expect(packedFiles).toContain('src/index.ts');
+    expect(packedFiles.filter((f) => /(^|\/)test\//.test(f))).toEqual([]);
   });
+
+  it('resolves every relative link of the README inside the package', () => {
+    const readme = readFileSync(join(app, 'node_modules/myelin/README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+    const relative = links.filter((l) => !/^(?:[a-z]+:|#)/i.test(l)).map((l) => l.split('#')[0]!);
+    expect(relative).toContain('docs/model-format.md');
+    expect(relative.filter((l) => !packedFiles.includes(posix.normalize(l)))).toEqual([]);
+  });
+
+  it('names in its source maps only sources that it ships', () => {
+    const maps = packedFiles.filter((f) => f.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(100);
+    const missing: string[] = [];
+    for (const map of maps) {
+      const json = JSON.parse(readFileSync(join(app, 'node_modules/myelin', map), 'utf8')) as {
+        sources: string[];
+        sourcesContent?: unknown;
+      };
+      // The sources ship as files, so the maps need not carry a second copy.
+      expect(json.sourcesContent, map).toBeUndefined();
+      for (const source of json.sources) {
+        const path = posix.normalize(posix.join(dirname(map), source));
+        if (!packedFiles.includes(path)) missing.push(`${map}: ${source}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('names its repository', () => {
+    const manifest = JSON.parse(
+      readFileSync(join(app, 'node_modules/myelin/package.json'), 'utf8'),
+    ) as { repository?: { type?: string; url?: string } };
+    expect(manifest.repository?.type).toBe('git');
+    expect(manifest.repository?.url).toMatch(/^git\+https:\/\/.+\.git$/);
+  });
+
+  it('runs the README quick start in a new `npm init -y` project, as the README says', () => {
+    const project = join(dir, 'newproject');
+    mkdirSync(project);
+    run('npm', ['init', '-y'], project);
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', tarball],
+      project,
+    );
+    const code = quickStart();
+    const node = (file: string): string => {
+      writeFileSync(join(project, file), code);
+      return run('node', [file], project);
+    };
+    // npm init -y makes a CommonJS project: there, a .mjs file is an ES module.
+    const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
+      type?: string;
+    };
+    expect(manifest.type ?? 'commonjs').toBe('commonjs');
+    expectXorLearned(node('quickstart.mjs'));
+    // What the README warns of: a .js file of a CommonJS project cannot run it.
+    // (Node >= 20.19 detects ES module syntax only where package.json has no
+    // "type" at all; npm init -y writes "commonjs".)
+    if (manifest.type === 'commonjs') {
+      expect(() => node('quickstart.js')).toThrow(/Cannot use import statement outside a module/);
+    }
+    // With "type": "module" (npm pkg set type=module), as .js and as TypeScript through tsx.
+    run('npm', ['pkg', 'set', 'type=module'], project);
+    expectXorLearned(node('quickstart.js'));
+    writeFileSync(join(project, 'quickstart.ts'), code);
+    expectXorLearned(
+      run('node', [join(root, 'node_modules/tsx/dist/cli.mjs'), 'quickstart.ts'], project),
+    );
+  }, 120_000);
 
   it('works from Node ESM, including subpaths', () => {
     write(

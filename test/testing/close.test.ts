@@ -347,7 +347,7 @@ describe('assertClose: bad arguments', () => {
     expect(() => {
       assertClose(tensor([1]), { 0: 1 } as never);
     }).toThrow(
-      'assertClose: expected must be a Tensor, nested arrays of numbers or a numeric typed array, got [object Object]',
+      'assertClose: expected must be a Tensor, nested arrays of numbers or a numeric typed array, got {0: 1}',
     );
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ModelFormatError, ShapeError, ValueError } from '../../src/_lib/errors.js';
 import { sigmoid } from '../../src/activations/sigmoid.js';
 import { dense } from '../../src/layers/dense.js';
-import type { Model } from '../../src/models/model.js';
+import type { Sequential } from '../../src/models/model.js';
 import { predict } from '../../src/models/predict.js';
 import { sequential } from '../../src/models/sequential.js';
 import { add } from '../../src/ops/add.js';
@@ -22,7 +22,7 @@ import { readFixture } from '../../src/io/fixture.js';
 import { bytesOf, viaText } from '../io/_helpers.js';
 
 /** A linear float64 layer with known weights: y = x·K + b, K = [[1, 2], [3, 4], [5, 6]], b = [0.5, -0.5]. */
-function linear(): Model {
+function linear(): Sequential {
   return sequential([
     dense(3, 2, {
       kernel: [
@@ -307,7 +307,7 @@ describe('fixtures as untrusted input', () => {
 
   it('rejects bad subjects and options', () => {
     expect(() => checkFixture({} as never, good())).toThrow(
-      'checkFixture: subject must be a model made by sequential() or a function of tensors, got [object Object]',
+      'checkFixture: subject must be a model made by sequential() or graph(), or a function of tensors, got {}',
     );
     expect(() => checkFixture(model, good(), { atol: -1 })).toThrow(
       'checkFixture: atol must be a finite number >= 0, got -1',
@@ -319,13 +319,13 @@ describe('fixtures as untrusted input', () => {
       'recordFixture: description must be a string, got 3',
     );
     expect(() => recordFixture((a: Tensor) => a, tensor([1]) as never)).toThrow(
-      'recordFixture: inputs must be an array of inputs, one per argument of the function, got [object Object]',
+      'recordFixture: inputs must be an array of inputs, one per argument of the function, got a float32 Tensor of shape [1]',
     );
     expect(() => recordFixture((() => 3) as never, [[1]])).toThrow(
       'recordFixture: the function must return a Tensor or a non-empty array of tensors, got 3',
     );
     expect(() => recordFixture('model' as never, [[1]])).toThrow(
-      'recordFixture: subject must be a model made by sequential() or a function of tensors, got "model"',
+      'recordFixture: subject must be a model made by sequential() or graph(), or a function of tensors, got "model"',
     );
   });
 });

@@ -205,7 +205,7 @@ describe('checkGradients: bad arguments', () => {
       'checkGradients: unknown option "tolerance" in options',
     );
     expect(() => checkGradients(f, tensor([1]) as never)).toThrow(
-      'checkGradients: inputs must be an array of inputs, one per argument of the function, got [object Object]',
+      'checkGradients: inputs must be an array of inputs, one per argument of the function, got a float32 Tensor of shape [1]',
     );
     expect(() => checkGradients(f, [['a']] as never)).toThrow(
       'checkGradients: inputs[0][0] must be a number, got "a"',

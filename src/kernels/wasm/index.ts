@@ -1,3 +1,9 @@
+/**
+ * WebAssembly SIMD kernels, opt-in: `await useWasm()` installs them where the platform supports
+ * them. Import from `myelin/wasm` (not re-exported by `myelin`).
+ *
+ * @module wasm
+ */
 // myelin/wasm: opt-in WebAssembly SIMD kernels. Importing this module does
 // nothing by itself; `useWasm()` compiles the embedded module and fills the
 // kernel slots it implements, `useJs()` puts the portable kernels back.
