@@ -50,10 +50,11 @@ export function batches(
     order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
   }
-  return iterate(order, batchSize, dropLast);
+  return sliceBatches(order, batchSize, dropLast);
 }
 
-function* iterate(
+/** Consecutive slices of `order` of `batchSize` (the last shorter, or dropped with `dropLast`). */
+export function* sliceBatches(
   order: Int32Array,
   batchSize: number,
   dropLast: boolean,

@@ -25,3 +25,25 @@ export { parseCsv, readCsv } from './csv.js';
 export type { ParseCsvOptions, ReadCsvOptions, CsvLabelOptions, LabeledCsv } from './csv.js';
 export { kFold, stratifiedKFold } from './kfold.js';
 export type { Fold, KFoldOptions } from './kfold.js';
+export { computeClassWeight, computeSampleWeight, reweighing } from './weights.js';
+export type { GroupLabel } from './_groups.js';
+export type { ClassWeight, ClassWeightOptions } from './weights.js';
+export {
+  overSampleIndices,
+  underSampleIndices,
+  randomOverSample,
+  randomUnderSample,
+} from './resample.js';
+export type { ResampleOptions, Resampled } from './resample.js';
+export { balancedBatches } from './balanced-batches.js';
+export type { BalancedBatchesOptions } from './balanced-batches.js';
+export { checkDataset, formatDatasetReport } from './check-dataset.js';
+export type {
+  CheckDatasetOptions,
+  DatasetReport,
+  ClassBalance,
+  DuplicateRows,
+  Leakage,
+  ValueCounts,
+  NearConstantFeature,
+} from './check-dataset.js';

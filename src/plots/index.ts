@@ -12,3 +12,9 @@ export { confusionMatrixHeatmap } from './confusion-heatmap.js';
 export type { ConfusionMatrixHeatmapOptions } from './confusion-heatmap.js';
 export { niceTicks } from './ticks.js';
 export type { NiceTicks } from './ticks.js';
+export { reliabilityDiagram } from './reliability-diagram.js';
+export type {
+  ReliabilityBin,
+  ReliabilitySeries,
+  ReliabilityDiagramOptions,
+} from './reliability-diagram.js';

@@ -66,7 +66,7 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
  * probability of class 1, thresholded at 0.5 (class 1 when p > 0.5, as
  * Keras); a vector or array is taken as integer labels.
  */
-function predictedLabels(fn: string, pred: unknown): { labels: Int32Array; width: number } {
+export function predictedLabels(fn: string, pred: unknown): { labels: Int32Array; width: number } {
   if (pred instanceof Tensor && pred.rank === 2 && pred.shape[1] === 1) {
     const labels = new Int32Array(pred.shape[0]!);
     for (let i = 0; i < labels.length; i++) labels[i] = pred.data[i]! > 0.5 ? 1 : 0;
@@ -78,7 +78,7 @@ function predictedLabels(fn: string, pred: unknown): { labels: Int32Array; width
   };
 }
 
-function targetLabels(fn: string, target: unknown): { labels: Int32Array; width: number } {
+export function targetLabels(fn: string, target: unknown): { labels: Int32Array; width: number } {
   const t = checkArg(fn, 'target', target);
   return {
     labels: toLabels(fn, 'target', t),

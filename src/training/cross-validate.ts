@@ -2,6 +2,7 @@ import { assertBoolean, assertKnownKeys, fail, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { kFold, stratifiedKFold, type Fold } from '../data/kfold.js';
 import { takeRows } from '../data/rows.js';
+import { checkSampleWeight } from '../data/weights.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -90,6 +91,10 @@ function isModel(v: unknown): v is Model {
  * an error. The optimizer is fresh per fold too: return `{ model, optimizer }`
  * from `buildModel`, or pass `optimizer` as a function.
  *
+ * `sampleWeight` (one weight per sample of x) weighs each fold's training
+ * rows; `classWeight: 'balanced'` is computed per fold on its training
+ * rows. The held-out scores are unweighted.
+ *
  * As scikit-learn's `cross_validate` with `KFold` / `StratifiedKFold`.
  *
  * @example
@@ -129,10 +134,14 @@ export async function crossValidate(
     optimizer,
     callbacks,
     onFold,
+    sampleWeight,
     ...fitRest
   } = options;
   const [tx, ty] = pairArguments(fn, 'x', 'y', x, y);
   const n = tx.shape[0]!;
+  // One weight per sample of x: each fold trains on its own rows' weights.
+  const weights =
+    sampleWeight === undefined ? null : checkSampleWeight(fn, 'sampleWeight', sampleWeight, n, 'x');
   assertBoolean(fn, 'stratified', stratified);
   if (optimizer !== undefined && typeof optimizer !== 'function') {
     throw new ValueError(
@@ -230,6 +239,7 @@ export async function crossValidate(
     const cbs = typeof callbacks === 'function' ? callbacks(k) : (callbacks ?? []);
     const fitOptions: FitOptions = {
       ...fitRest,
+      ...(weights === null ? {} : { sampleWeight: Array.from(train, (i) => weights[i]!) }),
       optimizer: opt,
       callbacks: cbs,
       rng: createRng(rng.nextUint32()),

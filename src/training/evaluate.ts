@@ -5,7 +5,7 @@ import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
 import { checkModel, inputTensors, planOf, runPlanned } from '../models/predict.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { lossesFor, sampleWeights, targetTensors } from './fit.js';
+import { lossWeights, lossesFor, sampleWeights, targetTensors } from './fit.js';
 import type { Metric } from './metrics.js';
 import { lossKernelOf } from './step.js';
 import type { EvaluateOptions, Evaluation } from './types.js';
@@ -46,6 +46,8 @@ export function evaluateTensors(
  * no gradient graph), as Keras's `model.evaluate`. Predictions are made in
  * chunks of `batchSize` rows, then the loss and every metric are computed
  * once over all of them, so the result does not depend on `batchSize`.
+ * `sampleWeight` and `classWeight` weigh each sample's loss as in `fit`
+ * (metrics stay unweighted).
  *
  * @example
  * ```ts
@@ -64,7 +66,13 @@ export function evaluate<In, Out>(
   checkModel(fn, model);
   if (options === null || typeof options !== 'object')
     fail(fn, 'options', 'an object with a loss', options);
-  assertKnownKeys(fn, 'options', options, ['loss', 'metrics', 'batchSize', 'sampleWeight']);
+  assertKnownKeys(fn, 'options', options, [
+    'loss',
+    'metrics',
+    'batchSize',
+    'sampleWeight',
+    'classWeight',
+  ]);
   const losses = lossesFor(fn, model, options.loss);
   const metrics = checkMetrics(fn, options.metrics);
   const batchSize = assertPositiveInt(fn, 'batchSize', options.batchSize ?? 32);
@@ -72,6 +80,11 @@ export function evaluate<In, Out>(
   const n = xs[0]!.shape[0]!;
   if (n === 0) throw new ValueError(`${fn}: x and y are empty (0 rows)`);
   const ys = targetTensors(fn, model, y, n);
-  const weights = sampleWeights(fn, options.sampleWeight, n);
+  let weights = sampleWeights(fn, options.sampleWeight, n);
+  if (options.classWeight !== undefined) {
+    const plan = planOf(model, xs);
+    const outShape = plan.values[plan.outputs[0]!]!.shape;
+    weights = lossWeights(fn, model, ys[0]!, outShape, weights, options.classWeight);
+  }
   return evaluateTensors(model, xs, ys, losses, metrics, batchSize, weights);
 }

@@ -9,6 +9,9 @@ import {
 } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { allocate } from '../_lib/typed.js';
+import { toLabels } from '../data/_labels.js';
+import { balancedOrder } from '../data/balanced-batches.js';
+import { checkSampleWeight, sampleWeightFromClasses } from '../data/weights.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
@@ -55,6 +58,8 @@ export const FIT_KEYS = [
   'verbose',
   'allowNonFinite',
   'sampleWeight',
+  'classWeight',
+  'balancedBatches',
 ] as const;
 
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
@@ -126,6 +131,7 @@ interface Plan {
   allowNonFinite: boolean;
   callbacks: readonly Callback[];
   metrics: ReturnType<typeof checkMetrics>;
+  balancedBatches: boolean;
 }
 
 function plan(options: unknown): Plan {
@@ -151,6 +157,11 @@ function plan(options: unknown): Plan {
   ) {
     fail('fit', 'validationData', 'a pair [x, y]', o.validationData);
   }
+  const balanced = assertBoolean('fit', 'balancedBatches', o.balancedBatches ?? false);
+  if (balanced && o.shuffle === false)
+    throw new ValueError(
+      'fit: balancedBatches draws a random class-balanced order every epoch; it cannot be combined with shuffle: false',
+    );
   return {
     opts: o,
     epochs: assertNonNegative('fit', 'epochs', o.epochs ?? 1),
@@ -162,6 +173,7 @@ function plan(options: unknown): Plan {
     allowNonFinite: assertBoolean('fit', 'allowNonFinite', o.allowNonFinite ?? false),
     callbacks: checkCallbacks(o.callbacks),
     metrics: checkMetrics('fit', o.metrics),
+    balancedBatches: balanced,
   };
 }
 
@@ -216,24 +228,58 @@ export function targetTensors(
   return list;
 }
 
-/** Per-sample weights, checked: finite, >= 0, one per row. */
+/** Per-sample weights, checked: finite, >= 0, one per row of x. */
 export function sampleWeights(fn: string, w: unknown, rows: number): Float64Array | null {
-  if (w === undefined) return null;
-  const ok = Array.isArray(w) || (ArrayBuffer.isView(w) && !(w instanceof DataView));
-  if (!ok) fail(fn, 'sampleWeight', `an array of ${rows} numbers`, w);
-  const a = w as unknown as ArrayLike<unknown>;
-  if (a.length !== rows)
+  return w === undefined ? null : checkSampleWeight(fn, 'sampleWeight', w, rows, 'x');
+}
+
+/** Class labels of the targets of a one-output model, with the number of classes its output predicts. */
+function classLabels(
+  fn: string,
+  option: string,
+  model: Model,
+  y: Tensor,
+  outShape: readonly number[],
+): { labels: Int32Array; classes: number } {
+  if (model.outputs.length !== 1)
     throw new ValueError(
-      `${fn}: sampleWeight must have one weight per sample (${rows}), got ${a.length}`,
+      `${fn}: ${option} needs a model with one output, got ${model.outputs.length}; pass sampleWeight instead`,
     );
-  const out = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const v = a[i];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-      fail(fn, `sampleWeight[${i}]`, 'a finite number >= 0', v);
-    out[i] = v;
-  }
-  return out;
+  if (outShape.length > 1)
+    throw new ValueError(
+      `${fn}: ${option} needs one prediction per sample, [n, classes] or [n, 1], got outputs of shape [n,${outShape.join(',')}]`,
+    );
+  // One output column is a binary classifier: classes 0 and 1.
+  const width = outShape[0] ?? 1;
+  const classes = width > 1 ? width : 2;
+  const labels = toLabels(fn, 'y', y);
+  labels.forEach((c, i) => {
+    if (c >= classes)
+      throw new ValueError(
+        `${fn}: y[${i}] is class ${c}, but the model predicts ${classes} classes; ${option} needs class labels in [0, ${classes})`,
+      );
+  });
+  return { labels, classes };
+}
+
+/**
+ * The loss weight of every sample: `sampleWeight` times `classWeight` of the
+ * sample's class (Keras multiplies the two the same way), or null when
+ * neither is given.
+ */
+export function lossWeights(
+  fn: string,
+  model: Model,
+  y: Tensor,
+  outShape: readonly number[],
+  sampleWeight: Float64Array | null,
+  classWeight: unknown,
+): Float64Array | null {
+  if (classWeight === undefined) return sampleWeight;
+  const { labels, classes } = classLabels(fn, 'classWeight', model, y, outShape);
+  const w = sampleWeightFromClasses(fn, 'classWeight', classWeight, labels, classes);
+  if (sampleWeight !== null) for (let i = 0; i < w.length; i++) w[i]! *= sampleWeight[i]!;
+  return w;
 }
 
 /** Rows [start, end) of each tensor. */
@@ -266,7 +312,15 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  *   checked before the first update, and a bad one is named by its row.
  * - `validationSplit` holds out the LAST fraction of the rows, before any
  *   shuffling (as Keras); `validationData` passes them explicitly.
- * - `sampleWeight` weighs each sample's loss (Keras's semantics).
+ * - `sampleWeight` weighs each sample's loss (Keras's semantics: the batch
+ *   loss is the weighted sum over the batch divided by its number of
+ *   samples); `classWeight` weighs it by the sample's class (`'balanced'`
+ *   for scikit-learn's n / (classes · count_c) over the training rows), and
+ *   multiplies `sampleWeight` when both are given. The validation loss is
+ *   unweighted.
+ * - `balancedBatches: true` replaces the shuffle by a class-balanced order
+ *   (see `balancedBatches` in data): every batch holds the classes in equal
+ *   numbers, rare classes' samples repeating within an epoch.
  * - Randomness (the shuffle order and dropout masks) comes from `rng` only,
  *   so the same seed gives bit-identical weights and history.
  * - fit lets the event loop run about every 16 ms of work (setImmediate in
@@ -350,6 +404,13 @@ export async function fit<In, Out>(
   });
 
   const nTrain = xTrain[0]!.shape[0]!;
+  // Class weights and balanced batches follow the training rows' labels
+  // ('balanced' counts them there, as Keras and scikit-learn fit on them).
+  const outShape = trainPlan.values[trainPlan.outputs[0]!]!.shape;
+  wTrain = lossWeights('fit', model, yTrain[0]!, outShape, wTrain, p.opts.classWeight);
+  const balance = p.balancedBatches
+    ? classLabels('fit', 'balancedBatches', model, yTrain[0]!, outShape)
+    : null;
   const batchesPerEpoch = Math.ceil(nTrain / p.batchSize);
   const history: History = {
     epoch: [],
@@ -415,9 +476,12 @@ export async function fit<In, Out>(
       ctx.epoch = epoch;
       ctx.batch = -1;
       await run('onEpochBegin');
-      const order = p.shuffle
-        ? p.rng.permutation(nTrain)
-        : Int32Array.from({ length: nTrain }, (_, i) => i);
+      const order =
+        balance !== null
+          ? balancedOrder(balance.labels, balance.classes, nTrain, p.batchSize, p.rng)
+          : p.shuffle
+            ? p.rng.permutation(nTrain)
+            : Int32Array.from({ length: nTrain }, (_, i) => i);
       const epochStart = now();
       let lossSum = 0,
         regSum = 0,

@@ -69,3 +69,25 @@ export type {
   ClassificationReportOptions,
   ConfigurableMetric,
 } from './classification.js';
+export {
+  groupMetrics,
+  demographicParityDifference,
+  demographicParityRatio,
+  equalizedOddsDifference,
+  equalOpportunityDifference,
+  formatGroupMetrics,
+} from './fairness.js';
+export type { GroupMetricsOptions, GroupScores, GroupStats, GroupMetrics } from './fairness.js';
+export {
+  calibrationCurve,
+  expectedCalibrationError,
+  fitTemperature,
+  applyTemperature,
+} from './calibration.js';
+export type {
+  CalibrationOptions,
+  CalibrationBin,
+  Calibration,
+  FitTemperatureOptions,
+  TemperatureScaling,
+} from './calibration.js';

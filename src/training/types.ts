@@ -1,7 +1,9 @@
+import type { ClassWeight } from '../data/weights.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Rng } from '../random/rng.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { Metric } from './metrics.js';
 
 /** Why training ended before the last epoch: the AbortSignal fired, or a callback asked to stop. */
@@ -156,9 +158,24 @@ export interface FitOptions {
   /**
    * A weight per training sample (Keras's `sample_weight`): each sample's
    * loss is multiplied by its weight and the batch loss is the sum divided
-   * by the number of samples. Finite and >= 0.
+   * by the number of samples. Finite and >= 0; an array or a Tensor [n].
    */
-  sampleWeight?: ArrayLike<number>;
+  sampleWeight?: ArrayLike<number> | Tensor;
+  /**
+   * A weight per class (Keras's `class_weight`): each sample's loss is
+   * multiplied by its class's weight. An array of one weight per class, an
+   * object `{ [class]: weight }` (classes it leaves out weigh 1), or
+   * `'balanced'`: scikit-learn's n / (classes · count_c) over the training
+   * rows (`computeClassWeight`). Needs class labels (or one-hot rows) as `y`
+   * and a model with one output; multiplies `sampleWeight` when both are given.
+   */
+  classWeight?: ClassWeight | 'balanced';
+  /**
+   * Draw every batch with the classes in equal numbers instead of shuffling
+   * (default false; see `balancedBatches` in data): rare classes' samples
+   * repeat within an epoch, common classes show a fresh subset each epoch.
+   */
+  balancedBatches?: boolean;
 }
 
 /** Options of `evaluate`. */
@@ -166,7 +183,9 @@ export interface EvaluateOptions {
   /** The loss (one per output for a model of several outputs). */
   loss: Loss | readonly Loss[];
   /** A weight per sample, as in `fit`. */
-  sampleWeight?: ArrayLike<number>;
+  sampleWeight?: ArrayLike<number> | Tensor;
+  /** A weight per class, as in `fit` (`'balanced'` counts the classes of `y`). */
+  classWeight?: ClassWeight | 'balanced';
   metrics?: readonly Metric[];
   /** Rows per forward pass (default 32, as Keras); results do not depend on it. */
   batchSize?: number;
