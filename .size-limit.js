@@ -19,11 +19,12 @@ export default [
     // loss and regularizer kernels driven by one planned executor with a
     // backward pass, graph models with merges and shared layers, int32 labels,
     // per-sample weights, the legacy-layer and custom-loss autograd adapters)
-    // and the input limits. Biggest parts (minified, before gzip): fit 8.4 KB,
+    // and the input limits, then 22 KB with fit's classWeight and balanced
+    // batches (1.2 KB; not tree-shakable as options of fit). Biggest parts (minified, before gzip): fit 8.4 KB,
     // the plan 5.4 KB, the optimizer base 4.2 KB, dense 4.1 KB, fit's step
-    // 3.8 KB, crossEntropy 3.5 KB. The budget holds the line at 21 KB while
+    // 3.8 KB, crossEntropy 3.5 KB. The budget holds the line at 22.5 KB while
     // the gap to 15 KB stays open work.
-    limit: '21 KB',
+    limit: '22.5 KB',
   },
   {
     // myelin/testing is for test suites, never the main entry (see
