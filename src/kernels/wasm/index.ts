@@ -7,20 +7,7 @@
 // myelin/wasm: opt-in WebAssembly SIMD kernels. Importing this module does
 // nothing by itself; `useWasm()` compiles the embedded module and fills the
 // kernel slots it implements, `useJs()` puts the portable kernels back.
-import { setBackendName } from '../backend.js';
-import { biasAddJs, biasAddSlot, colSumJs, colSumSlot } from '../bias.js';
-import { denseForwardJs, denseSlot } from '../dense.js';
-import { matmulJs, matmulSlot } from '../matmul.js';
-import { adamSlot, adamUpdateJs, sgdSlot, sgdUpdateJs } from '../optim.js';
-import { reluBackwardJs, reluBackwardSlot, reluJs, reluSlot } from '../relu.js';
-import { logSoftmaxJs, softmaxJs } from '../js/softmax.js';
-import { logSoftmaxSlot, softmaxSlot } from '../softmax.js';
-import {
-  softmaxXentBackwardJs,
-  softmaxXentBackwardSlot,
-  softmaxXentJs,
-  softmaxXentSlot,
-} from '../xent.js';
+import { installBackend } from '../backend-table.js';
 import {
   adamWasm,
   biasAddWasm,
@@ -97,19 +84,21 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     if (rt === null) return false;
     setRuntime(rt);
   }
-  matmulSlot.impl = matmulWasm;
-  denseSlot.impl = denseWasm;
-  biasAddSlot.impl = biasAddWasm;
-  colSumSlot.impl = colSumWasm;
-  reluSlot.impl = reluWasm;
-  reluBackwardSlot.impl = reluBackwardWasm;
-  softmaxXentSlot.impl = softmaxXentWasm;
-  softmaxXentBackwardSlot.impl = softmaxXentBackwardWasm;
-  sgdSlot.impl = sgdWasm;
-  adamSlot.impl = adamWasm;
-  softmaxSlot.impl = softmaxWasm;
-  logSoftmaxSlot.impl = logSoftmaxWasm;
-  setBackendName('wasm');
+  // What the module accelerates; every other kernel family stays on JS.
+  installBackend('wasm', {
+    matmul: matmulWasm,
+    dense: denseWasm,
+    biasAdd: biasAddWasm,
+    colSum: colSumWasm,
+    relu: reluWasm,
+    reluBackward: reluBackwardWasm,
+    softmaxXent: softmaxXentWasm,
+    softmaxXentBackward: softmaxXentBackwardWasm,
+    sgd: sgdWasm,
+    adam: adamWasm,
+    softmax: softmaxWasm,
+    logSoftmax: logSoftmaxWasm,
+  });
   return true;
 }
 
@@ -127,19 +116,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
  * ```
  */
 export function useJs(): void {
-  matmulSlot.impl = matmulJs;
-  denseSlot.impl = denseForwardJs;
-  biasAddSlot.impl = biasAddJs;
-  colSumSlot.impl = colSumJs;
-  reluSlot.impl = reluJs;
-  reluBackwardSlot.impl = reluBackwardJs;
-  softmaxXentSlot.impl = softmaxXentJs;
-  softmaxXentBackwardSlot.impl = softmaxXentBackwardJs;
-  sgdSlot.impl = sgdUpdateJs;
-  adamSlot.impl = adamUpdateJs;
-  softmaxSlot.impl = softmaxJs;
-  logSoftmaxSlot.impl = logSoftmaxJs;
-  setBackendName('js');
+  installBackend('js', {});
 }
 
 /**
