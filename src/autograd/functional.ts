@@ -27,7 +27,10 @@ function asLeaves(fn: string, args: readonly Tensor[]): Tensor[] {
  * Transforms `fn` into a function returning both its value and the gradient
  * of that value with respect to each argument (as `jax.value_and_grad` does,
  * for every argument). The value must have one element. `.grad` fields are
- * not touched, so this is safe inside custom training loops.
+ * not touched, so this is safe inside custom training loops. A value that
+ * depends on no argument at all (computed by `predict` or inside `noGrad`,
+ * which record nothing) is an error, as in PyTorch, rather than silently zero
+ * gradients; an argument the value ignores gets a zero gradient.
  *
  * Arguments that are parameters (`requiresGrad` leaves) are passed through as
  * they are; so `valueAndGrad(() => loss(model))(...params)` differentiates
@@ -56,11 +59,17 @@ export function valueAndGrad<A extends Tensor[]>(
         `valueAndGrad: fn must return a one-element tensor, got shape [${value.shape.join(',')}]`,
       );
     }
+    // PyTorch raises here too: a value that records no graph gives all-zero
+    // gradients, which silently trains nothing.
+    if (!value.requiresGrad)
+      throw new ValueError(
+        'valueAndGrad: the value does not depend on any argument, so every gradient would be zero. ' +
+          'It was computed without recording the graph: predict() and noGrad() do not record it; ' +
+          'inside a differentiated function run a model with model.forward(x, { training: true, rng })',
+      );
     const one = allocate(value.dtype, 1);
     one[0] = 1;
-    const grads = value.requiresGrad
-      ? gradients(value, new Tensor(one, value.shape))
-      : new Map<Tensor, Tensor>();
+    const grads = gradients(value, new Tensor(one, value.shape));
     return {
       value: new Tensor(value.data, value.shape),
       // An argument the value does not depend on has a zero gradient.

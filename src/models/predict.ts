@@ -83,8 +83,12 @@ export function inputTensors(fn: string, model: Model, x: unknown, argName = 'x'
       throw new ShapeError(
         `${fn}: ${name} must be batch first, shape [n, ...features], got a scalar`,
       );
-    const want = model.inputs[i]!.shape;
+    const want = model.inputs[i]!.shape ?? model.inputShape;
     const got = t.shape.slice(1);
+    if (t.rank === 1 && want !== null && want.length === 1 && want[0] === t.shape[0])
+      throw new ShapeError(
+        `${fn}: ${name} has shape ${fmtShape(t.shape)}: that is one sample without a batch dimension; wrap it as [[...]] (shape [1,${t.shape[0]}])`,
+      );
     if (
       model.kind === 'graph' &&
       want !== null &&

@@ -1,20 +1,42 @@
 import { fmtShape } from '../_lib/shape.js';
-import type { Model } from './model.js';
+import type { Activation } from '../activations/define.js';
+import type { Layer } from '../layers/layer.js';
+import { outputShapesOf } from '../layers/_run.js';
+import type { Model, ValueRef } from './model.js';
 import { checkModel } from './predict.js';
 
-function shapesAfterEach(model: Model): (readonly number[] | null)[] {
-  const out: (readonly number[] | null)[] = [];
-  let shape: readonly number[] | null = null;
-  for (const layer of model.layers) {
-    if (shape === null && layer.inputShape !== null) shape = layer.inputShape;
-    try {
-      shape = shape === null ? null : layer.outputShape(shape);
-    } catch {
-      shape = null;
+/** Per node, its per-sample output shape, or null where no input shape is known. */
+function nodeShapes(model: Model): (readonly number[] | null)[] {
+  const values: (readonly number[] | null)[][] = [];
+  const get = (r: ValueRef): readonly number[] | null =>
+    r.node === -1 ? (model.inputs[r.output]?.shape ?? null) : (values[r.node]?.[r.output] ?? null);
+  model.nodes.forEach((node, k) => {
+    let ins = node.inputs.map(get);
+    // A sequential model without a declared input starts at the first layer that declares one.
+    if (k === 0 || model.kind === 'sequential') ins = ins.map((s) => s ?? node.layer.inputShape);
+    let out: (readonly number[] | null)[] = [null];
+    if (ins.every((s) => s !== null)) {
+      try {
+        out = outputShapesOf(
+          node.layer,
+          ins,
+          model.inputs[0]?.dtype ?? 'float32',
+        );
+      } catch {
+        out = [null];
+      }
     }
-    out.push(shape);
-  }
-  return out;
+    values.push(out);
+  });
+  return values.map((v) => v[0] ?? null);
+}
+
+/** `dense (relu)`: the kind, with the activation a layer applies. */
+function describe(layer: Layer): string {
+  const act = (layer as { activation?: Partial<Activation> }).activation;
+  const name = typeof act?.activationName === 'string' ? act.activationName : null;
+  const kind = name === null || name === 'identity' ? layer.kind : `${layer.kind} (${name})`;
+  return layer.trainable ? kind : `${kind}, frozen`;
 }
 
 function group(n: number): string {
@@ -22,47 +44,66 @@ function group(n: number): string {
 }
 
 /**
- * A printable table of a model's layers, as Keras's `model.summary()`: per
- * layer its index, kind, per-sample output shape (batch dimension left out;
- * `?` where no layer before it declares an input shape) and parameter count,
- * then the total, trainable and frozen parameter counts.
+ * A printable table of a model, as Keras's `model.summary()`: per layer
+ * application its index, the layer's unique name, its kind with the
+ * activation it applies (`dense (relu)`; `, frozen` when not trainable), its
+ * per-sample output shape (batch dimension left out; `?` where no input shape
+ * is known), its parameter count (a shared layer's counted once) and, for
+ * graph models, where its inputs come from; then the total, trainable and
+ * frozen parameter counts.
  *
  * @example
  * ```ts
  * import { sequential, dense, relu, summary } from 'myelin';
  * console.log(summary(sequential([dense(64, 32, { activation: relu }), dense(32, 10)])));
- * // #  layer  output shape  params
- * // ------------------------------
- * // 0  dense  [32]           2,080
- * // 1  dense  [10]             330
- * // ------------------------------
+ * // #  name     layer         output shape  params
+ * // ----------------------------------------------
+ * // 0  dense    dense (relu)  [32]           2,080
+ * // 1  dense_1  dense         [10]             330
+ * // ----------------------------------------------
  * // total params: 2,410 (trainable 2,410, frozen 0)
  * ```
  */
 export function summary(model: Model): string {
   checkModel('summary', model);
-  const shapes = shapesAfterEach(model);
+  const shapes = nodeShapes(model);
+  const graph = model.kind === 'graph';
+  const counted = new Set<Layer>();
   let total = 0;
   let trainable = 0;
-  const rows = model.layers.map((layer, i) => {
+  const source = (r: ValueRef): string => {
+    if (r.node === -1) return model.inputs[r.output]?.name ?? `input ${r.output}`;
+    const n = model.nodes[r.node]!;
+    const name = model.layerNames[n.layerIndex]!;
+    return n.outputs > 1 ? `${name}[${r.output}]` : name;
+  };
+  const rows = model.nodes.map((node, i) => {
+    const layer = node.layer;
     let count = 0;
-    for (const t of Object.values(layer.params)) count += t.size;
-    total += count;
-    if (layer.trainable) trainable += count;
+    if (!counted.has(layer)) {
+      counted.add(layer);
+      for (const t of Object.values(layer.params)) count += t.size;
+      total += count;
+      if (layer.trainable) trainable += count;
+    }
     const shape = shapes[i];
-    return [
+    const row = [
       String(i),
-      layer.trainable ? layer.kind : `${layer.kind} (frozen)`,
+      model.layerNames[node.layerIndex]!,
+      describe(layer),
       shape === null || shape === undefined ? '?' : fmtShape(shape),
       group(count),
     ];
+    if (graph) row.push(node.inputs.map(source).join(', '));
+    return row;
   });
-  const head = ['#', 'layer', 'output shape', 'params'];
+  const head = ['#', 'name', 'layer', 'output shape', 'params'];
+  if (graph) head.push('inputs');
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   // Numbers right-aligned, text left-aligned.
   const fmt = (r: readonly string[]): string =>
     r
-      .map((cell, c) => (c === 0 || c === 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .map((cell, c) => (c === 0 || c === 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
       .join('  ')
       .trimEnd();
   const rule = '-'.repeat(widths.reduce((a, w) => a + w, 0) + 2 * (widths.length - 1));
