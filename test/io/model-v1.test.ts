@@ -40,10 +40,29 @@ function decode(t: Bytes): Tensor {
   return new Tensor(data, t.shape);
 }
 
+// The fixtures' outputs were computed by Node's V8. Math.exp, Math.tanh and
+// friends are approximations whose last bit the spec leaves to the engine, so
+// another engine (the browser project) is held to a few float32 ulps instead.
+const inNode =
+  (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !==
+  undefined;
+
+function expectSameOutputs(actual: Tensor, expected: Tensor): void {
+  if (inNode) {
+    expectBitEqual(actual, expected);
+    return;
+  }
+  expect(actual.shape).toEqual(expected.shape);
+  actual.data.forEach((v, i) => {
+    const e = expected.data[i]!;
+    expect(Math.abs(v - e)).toBeLessThanOrEqual(4e-7 * Math.max(1, Math.abs(e)));
+  });
+}
+
 describe('model files of format version 1', () => {
   it('loads a stack with every built-in activation and predicts bit for bit', () => {
     const model = fromJSON(activationsDoc.model);
-    expectBitEqual(predict(model, decode(activationsDoc.x)), decode(activationsDoc.y));
+    expectSameOutputs(predict(model, decode(activationsDoc.x)), decode(activationsDoc.y));
   });
 
   it('resumes training from a saved Adam state on the same trajectory', () => {
@@ -61,11 +80,12 @@ describe('model files of format version 1', () => {
       opt.step(params, vg.grads);
       losses.push(vg.value.data[0]!);
     }
-    expect(losses).toEqual(adamDoc.losses);
+    if (inNode) expect(losses).toEqual(adamDoc.losses);
+    else losses.forEach((l, i) => expect(l).toBeCloseTo(adamDoc.losses[i]!, 6));
     const after = fromJSON(adamDoc.after);
     const got = parameters(model);
     parameters(after).forEach((p, i) => {
-      expectBitEqual(got[i]!, p);
+      expectSameOutputs(got[i]!, p);
     });
     // And a version-1 file still saves (in the current version) and reloads the same.
     expectBitEqual(predict(fromJSON(toJSON(model)), x), predict(model, x));
@@ -89,6 +109,6 @@ describe('model files of format version 1', () => {
     };
     const model = fromJSON(customDoc.model, { layers: { scale }, activations: { mySwish } });
     expect(model.layers[1]!.trainable).toBe(false);
-    expectBitEqual(predict(model, decode(customDoc.x)), decode(customDoc.y));
+    expectSameOutputs(predict(model, decode(customDoc.x)), decode(customDoc.y));
   });
 });
