@@ -81,7 +81,10 @@ describe('model files of format version 1', () => {
       losses.push(vg.value.data[0]!);
     }
     if (inNode) expect(losses).toEqual(adamDoc.losses);
-    else losses.forEach((l, i) => expect(l).toBeCloseTo(adamDoc.losses[i]!, 6));
+    else
+      losses.forEach((l, i) => {
+        expect(l).toBeCloseTo(adamDoc.losses[i]!, 6);
+      });
     const after = fromJSON(adamDoc.after);
     const got = parameters(model);
     parameters(after).forEach((p, i) => {
