@@ -1,5 +1,5 @@
 import { assertKnownKeys, assertOptions, fail } from '../_lib/assert.js';
-import { ShapeError } from '../_lib/errors.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import { asFloat, allocate, type FloatArray, type TensorData } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
@@ -128,6 +128,10 @@ export function defineElementwiseLoss<O extends LossOptions>(
     const [p, t] = checkSameShape(name, prediction, target);
     const parts = partsFor(options);
     parts.check?.(p.data);
+    if (p.size === 0 && reduction === 'mean')
+      throw new ValueError(
+        `${name}: prediction is empty (shape ${fmtShape(p.shape)}); the mean of no elements is undefined (use reduction 'sum' for 0)`,
+      );
     return elementwiseLoss(name, p, t, reduction, parts.fwd, parts.dp, parts.dt);
   };
   const d = partsFor(undefined);
@@ -139,6 +143,10 @@ export function defineElementwiseLoss<O extends LossOptions>(
         );
       d.check?.(p);
       const n = p.length;
+      if (n === 0)
+        throw new ValueError(
+          `${name}: prediction is empty (shape ${fmtShape(pShape)}); the mean of no elements is undefined`,
+        );
       const per = pShape.length === 0 || pShape[0] === 0 ? 1 : n / pShape[0]!;
       // mean of nothing is NaN (0/0), as PyTorch.
       const value = weightedTotal(d.fwd, p, t, n, weights, per) / n;

@@ -299,3 +299,28 @@ describe('optimizer state in the model file', () => {
     );
   });
 });
+
+describe('toJSON with an optimizer that trained another model', () => {
+  it('refuses instead of silently dropping its state', async () => {
+    const {
+      sequential: seq,
+      dense: d,
+      adam: a,
+      fit: f,
+      toJSON: save,
+      createRng: rng,
+    } = await import('../../src/index.js');
+    const trained = seq([d(2, 1, { rng: rng(1) })]);
+    const other = seq([d(2, 1, { rng: rng(2) })]);
+    const opt = a();
+    await f(trained, [[1, 2]], [[3]], {
+      loss: (await import('../../src/index.js')).mse,
+      optimizer: opt,
+      epochs: 2,
+    });
+    expect(() => save(other, { optimizer: opt })).toThrow(
+      "toJSON: options.optimizer has taken 2 steps but holds no state for this model's parameters; it trained another model (save that model with it)",
+    );
+    expect(save(trained, { optimizer: opt }).optimizer?.state.iterations).toBe(2);
+  });
+});

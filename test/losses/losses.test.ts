@@ -51,9 +51,11 @@ describe('regression losses, hand-computed', () => {
     // delta 2: ½·1, ½·4 (|d| = 2 is still quadratic), ½·0.25, 2·(3 − 1) = 4 → 6.625
     expect(huber(p, t, { delta: 2, reduction: 'sum' }).item()).toBeCloseTo(6.625, 12);
   });
-  it('mean of zero elements is NaN, sum is 0 (as PyTorch)', () => {
+  it('refuses the mean of zero elements (max throws there too); sum is 0', () => {
     const e = tensor([], { dtype: 'float64' });
-    expect(Number.isNaN(mse(e, e).item())).toBe(true);
+    expect(() => mse(e, e)).toThrow(
+      "mse: prediction is empty (shape [0]); the mean of no elements is undefined (use reduction 'sum' for 0)",
+    );
     expect(mse(e, e, { reduction: 'sum' }).item()).toBe(0);
   });
   it('gradient of mse is 2(p − t)/N, also wrt a target that requires grad', () => {
