@@ -5,12 +5,11 @@
 // inference mode. Every case builds the same model three times from the same
 // seeds: one copy trains under autograd, one under fit, one predicts. See
 // _parity.ts for what is compared and how exactly.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { FloatDType } from '../../src/_lib/typed.js';
 import {
   addLayer,
   activation,
-  adam,
   averageLayer,
   binaryCrossEntropyWithLogits,
   concatenateLayer,
@@ -32,7 +31,6 @@ import {
   mae,
   mse,
   multiplyLayer,
-  namedParameters,
   relu,
   reshapeLayer,
   selu,
@@ -47,83 +45,10 @@ import {
   tanh,
   tensor,
   type Activation,
-  type Loss,
   type Merge,
   type Model,
-  type Optimizer,
-  type Tensor,
 } from '../../src/index.js';
-import {
-  autogradTrajectory,
-  changed,
-  expectSamePredictions,
-  expectSameTrajectory,
-  fitTrajectory,
-} from './_parity.js';
-
-/** One parity case: a model factory (deterministic), data, losses, batch size. */
-export interface ParityCase {
-  readonly name: string;
-  /** Builds the same model (same weights) on every call. */
-  readonly build: () => Model;
-  readonly x: Tensor | readonly Tensor[];
-  readonly y: Tensor | readonly Tensor[];
-  readonly loss: Loss | readonly Loss[];
-  readonly batchSize?: number;
-  readonly optimizer?: () => Optimizer;
-}
-
-/** Deterministic data in [-2, 2): a smooth function of the index, no rng needed. */
-function data(shape: readonly number[], dtype: FloatDType = 'float32', phase = 0): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const v = Array.from({ length: n }, (_, i) => 2 * Math.sin(1.37 * i + 0.4 + phase));
-  return tensor(v, { shape, dtype });
-}
-
-/** Class labels 0..classes-1 for n rows, as an int32 tensor. */
-function labels(n: number, classes: number): Tensor {
-  return tensor(
-    Array.from({ length: n }, (_, i) => (i * 7 + 3) % classes),
-    { dtype: 'int32' },
-  );
-}
-
-/** Runs one case on every path and compares. */
-export async function checkParity(c: ParityCase): Promise<void> {
-  const xs = Array.isArray(c.x) ? (c.x as Tensor[]) : [c.x as Tensor];
-  const ys = Array.isArray(c.y) ? (c.y as Tensor[]) : [c.y as Tensor];
-  const losses = Array.isArray(c.loss) ? (c.loss as Loss[]) : [c.loss as Loss];
-  const batch = c.batchSize ?? 4;
-  const opt = c.optimizer ?? (() => adam({ learningRate: 0.01 }));
-  const seed = 7;
-
-  const a = c.build();
-  const b = c.build();
-  const before = namedParameters(a).map((q) => q.tensor.data.slice());
-  const viaAutograd = autogradTrajectory(a, xs, ys, losses, opt(), batch, seed);
-  const viaFit = await fitTrajectory(
-    b,
-    xs.length === 1 ? xs[0] : xs,
-    ys.length === 1 ? ys[0] : ys,
-    losses.length === 1 ? losses[0]! : losses,
-    opt(),
-    batch,
-    seed,
-  );
-  expectSameTrajectory(viaFit, viaAutograd);
-  // The run trained something: a test where nothing moves proves nothing.
-  const trainable = namedParameters(a).map((q) => q.trainable);
-  const after = namedParameters(a).map((q) => q.tensor.data);
-  before.forEach((w, i) => {
-    expect(changed(w, after[i]!), `parameter ${i} ${trainable[i] ? 'trains' : 'is frozen'}`).toBe(
-      trainable[i],
-    );
-  });
-
-  // Predictions: after training (the trained copy) and before (a fresh one).
-  expectSamePredictions(a, xs.length === 1 ? xs[0]! : xs);
-  expectSamePredictions(c.build(), xs.length === 1 ? xs[0]! : xs);
-}
+import { checkParity, data, labels, type ParityCase } from './_parity.js';
 
 // ---------------------------------------------------------------------------
 // dense: every built-in activation, with and without bias, float32 and float64.
