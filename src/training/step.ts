@@ -33,7 +33,7 @@ import { Tensor } from '../tensor/tensor.js';
 // reused from batch to batch. It computes what the autograd path computes
 // (the same kernels in the same order), so on a given backend the loss,
 // gradients and updated weights are the same
-// (test/training/engine-parity.test.ts).
+// (test/engine/parity.test.ts).
 
 /** A loss's kernel, or one that runs the loss function under autograd. */
 export function lossKernelOf(loss: Loss): LossKernel {
