@@ -57,6 +57,7 @@ const wasm: TestProjectInlineConfiguration = {
       'test/models/**/*.test.ts',
       'test/training/**/*.test.ts',
       'test/e2e/**/*.test.ts',
+      'test/engine/**/*.test.ts',
     ],
     environment: 'node',
     setupFiles: ['test/setup/wasm-backend.ts'],

@@ -31,4 +31,5 @@ export type { Merge, MergeOptions, ConcatenateOptions, MergeConfig } from './mer
 export { reshapeLayer } from './reshape.js';
 export type { ReshapeLayer, ReshapeLayerOptions, ReshapeLayerConfig } from './reshape.js';
 export { input, applyLayer, SymbolicTensor } from './symbolic.js';
+export { layerForward } from './layer-forward.js';
 export type { InputOptions, LayerApplication } from './symbolic.js';

@@ -12,7 +12,7 @@ import { checkElements } from '../_lib/limits.js';
 import { checkShape, fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
 import { allocate, dtypeOf, type DType, type TensorData } from '../_lib/typed.js';
 import { defaultRng, type Rng } from '../random/rng.js';
-import { Tensor, type NestedArray } from './tensor.js';
+import { int32GradError, Tensor, type NestedArray } from './tensor.js';
 
 /** Anything `tensor()` accepts: a number, nested arrays, a typed array (with a shape) or a Tensor. */
 export type TensorLike = Tensor | NestedArray | TensorData | readonly number[];
@@ -144,6 +144,7 @@ export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor 
           : [src.length]
         : reshapeCheck(src.length, options.shape);
     checkElements('tensor', `data of shape ${fmtShape(shape)}`, src.length);
+    if (requiresGrad && dtype === 'int32') throw int32GradError('tensor');
     const data = allocate(dtype, src.length);
     if (data instanceof Int32Array && !(src instanceof Int32Array)) {
       for (let i = 0; i < src.length; i++) checkInt32(src[i]!, `[${i}]`);
@@ -160,6 +161,7 @@ export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor 
     );
   }
   const dtype = options.dtype === undefined ? 'float32' : checkDtype('tensor', options.dtype);
+  if (requiresGrad && dtype === 'int32') throw int32GradError('tensor');
   const nested = values as NestedArray;
   const inferred = inferShape(nested);
   checkElements('tensor', `nested arrays of shape ${fmtShape(inferred)}`, shapeSize(inferred));

@@ -398,10 +398,23 @@ export async function fit<In, Out>(
   const trainPlan = planOf(model, xTrain);
   // Targets checked against the outputs before anything trains: a bad label names its row in the data.
   const kernels = losses.map(lossKernelOf);
-  trainPlan.outputs.forEach((v, j) => {
-    const outShape = [n, ...trainPlan.values[v]!.shape];
-    kernels[j]!.checkTarget?.(yAll[j]!.data, yAll[j]!.shape, outShape);
-  });
+  const checkTargets = (ys: readonly Tensor[]): void => {
+    trainPlan.outputs.forEach((v, j) => {
+      const outShape = [ys[j]!.shape[0]!, ...trainPlan.values[v]!.shape];
+      kernels[j]!.checkTarget?.(ys[j]!.data, ys[j]!.shape, outShape);
+    });
+  };
+  checkTargets(yAll);
+  // Validation targets too: a bad one must stop fit before the first update, not after an epoch.
+  if (p.opts.validationData !== undefined && yVal !== null) {
+    try {
+      checkTargets(yVal);
+    } catch (e) {
+      if (e instanceof ShapeError) throw new ShapeError(`fit: validationData[1]: ${e.message}`);
+      if (e instanceof ValueError) throw new ValueError(`fit: validationData[1]: ${e.message}`);
+      throw e;
+    }
+  }
 
   const nTrain = xTrain[0]!.shape[0]!;
   // Class weights and balanced batches follow the training rows' labels

@@ -33,7 +33,7 @@ import { Tensor } from '../tensor/tensor.js';
 // reused from batch to batch. It computes what the autograd path computes
 // (the same kernels in the same order), so on a given backend the loss,
 // gradients and updated weights are the same
-// (test/training/engine-parity.test.ts).
+// (test/engine/parity.test.ts).
 
 /** A loss's kernel, or one that runs the loss function under autograd. */
 export function lossKernelOf(loss: Loss): LossKernel {
@@ -167,6 +167,17 @@ export function createStep(
       });
     }
   });
+  // Regularized parameters of layers applied more than once: where each
+  // application writes its gradient (node, parameter index), the last node first.
+  const sharedUses = new Map<Tensor, [number, number][]>();
+  for (const r of paramRegs) {
+    const uses: [number, number][] = [];
+    for (let k = plan.nodes.length - 1; k >= 0; k--)
+      plan.nodes[k]!.params.forEach((p, i) => {
+        if (p === r.tensor) uses.push([k, i]);
+      });
+    if (uses.length > 1) sharedUses.set(r.tensor, uses);
+  }
   const activityKernels = plan.nodes.map((node) => {
     const reg = node.layer.regularizers?.activity;
     return reg === undefined ? null : reg;
@@ -238,7 +249,9 @@ export function createStep(
 
       // Each output's loss and its gradient (the seed of the backward pass).
       seedOutputs(plan, buf);
+      // Σ losses as the autograd path adds the loss tensors: each rounded, then each sum.
       let dataLoss = 0;
+      let objDtype: FloatDType = 'float32';
       for (let j = 0; j < plan.outputs.length; j++) {
         const v = plan.outputs[j]!;
         const dtype = plan.values[v]!.dtype;
@@ -250,8 +263,33 @@ export function createStep(
           buf.grads[v]!,
           w,
         );
-        dataLoss += round(dtype, value);
+        if (dtype === 'float64') objDtype = 'float64';
+        dataLoss = j === 0 ? round(dtype, value) : round(objDtype, dataLoss + round(dtype, value));
       }
+
+      // Reverse mode reaches the penalties (later terms of the objective)
+      // before the layers, so autograd's gradient of a value read by several
+      // layers starts with its activity penalty's: seed those first, so the
+      // terms are summed in the same order (a value read once has two terms,
+      // whose order does not change the sum, and takes it in `before` below).
+      const seeded = (v: number): boolean => plan.consumers[v]! > 1;
+      if (hasActivity)
+        plan.nodes.forEach((node, k) => {
+          const reg = activityKernels[k];
+          if (reg === null || reg === undefined) return;
+          for (const v of node.outputs) {
+            if (!seeded(v)) continue;
+            const out = buf.values[v]!;
+            const kern = regularizerKernelOf(reg, [rows, ...plan.values[v]!.shape]);
+            const s = scratchOf(b, node.dtype, out.length);
+            s.fill(0);
+            kern.addGrad(out, s);
+            const g = buf.grads[v]!;
+            if (buf.written[v] === 1) for (let i = 0; i < g.length; i++) g[i] = s[i]! + g[i]!;
+            else g.set(s);
+            buf.written[v] = 1;
+          }
+        });
 
       // Backward, adding activity penalties' gradients to their layers' output gradients.
       runBackward(
@@ -262,6 +300,7 @@ export function createStep(
               const reg = activityKernels[k];
               if (reg === null || reg === undefined) return;
               node.outputs.forEach((v, o) => {
+                if (seeded(v)) return;
                 const out = buf.values[v]!;
                 const kern = regularizerKernelOf(reg, [rows, ...plan.values[v]!.shape]);
                 const s = scratchOf(b, node.dtype, out.length);
@@ -279,7 +318,6 @@ export function createStep(
       for (const q of trainable) needed.add(q.tensor);
       let penalty = 0;
       let objective = dataLoss;
-      const objDtype = plan.values[plan.outputs[0]!]!.dtype;
       for (const a of activity) {
         penalty += a;
         objective = round(objDtype === 'float64' ? 'float64' : objDtype, objective + a);
@@ -298,7 +336,17 @@ export function createStep(
         const s = scratchOf(b, r.tensor.dtype as FloatDType, g.length);
         s.fill(0);
         r.kernel.addGrad(data, s);
-        for (let i = 0; i < g.length; i++) g[i] = g[i]! + s[i]!;
+        const uses = sharedUses.get(r.tensor);
+        if (uses === undefined) for (let i = 0; i < g.length; i++) g[i] = g[i]! + s[i]!;
+        else {
+          // A shared layer's parameter: autograd starts from the penalty's
+          // gradient (reached first) and adds each application's, the last first.
+          for (const [k, p] of uses) {
+            const own = buf.nodeParamGrads[k]![p]!;
+            for (let i = 0; i < s.length; i++) s[i] = s[i]! + own[i]!;
+          }
+          g.set(s);
+        }
       }
 
       const grads: Tensor[] = [];
