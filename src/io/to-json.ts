@@ -150,7 +150,11 @@ function optimizerToJSON(fn: string, opt: Optimizer, params: readonly Tensor[]):
   const state = opt.getState(params);
   // An optimizer that has stepped but holds no state for any of this model's
   // parameters trained something else: saving it would silently drop that.
-  if (state.iterations > 0 && params.length > 0 && state.slots.every((s) => Object.keys(s).length === 0))
+  if (
+    state.iterations > 0 &&
+    params.length > 0 &&
+    state.slots.every((s) => Object.keys(s).length === 0)
+  )
     throw new ValueError(
       `${fn}: options.optimizer has taken ${state.iterations} steps but holds no state for this model's parameters; it trained another model (save that model with it)`,
     );

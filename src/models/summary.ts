@@ -17,11 +17,7 @@ function nodeShapes(model: Model): (readonly number[] | null)[] {
     let out: (readonly number[] | null)[] = [null];
     if (ins.every((s) => s !== null)) {
       try {
-        out = outputShapesOf(
-          node.layer,
-          ins,
-          model.inputs[0]?.dtype ?? 'float32',
-        );
+        out = outputShapesOf(node.layer, ins, model.inputs[0]?.dtype ?? 'float32');
       } catch {
         out = [null];
       }

@@ -657,7 +657,8 @@ export function epochLine(p: FitProgress): string {
   const parts = [`epoch ${p.epoch + 1}/${p.epochs}`, `loss ${fmt(p.loss)}`];
   for (const [k, v] of Object.entries(p.metrics)) parts.push(`${k} ${fmt(v)}`);
   if (p.valLoss !== undefined) parts.push(`valLoss ${fmt(p.valLoss)}`);
-  for (const [k, v] of Object.entries(p.valMetrics ?? {})) parts.push(`val${k.charAt(0).toUpperCase()}${k.slice(1)} ${fmt(v)}`);
+  for (const [k, v] of Object.entries(p.valMetrics ?? {}))
+    parts.push(`val${k.charAt(0).toUpperCase()}${k.slice(1)} ${fmt(v)}`);
   parts.push(`${groupDigits(p.samplesPerSecond)} samples/s`);
   return parts.join(' - ');
 }
