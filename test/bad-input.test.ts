@@ -8,6 +8,7 @@ import { setLimits } from '../src/_lib/limits.js';
 import { parseCsv, readCsv } from '../src/data/csv.js';
 import { kFold } from '../src/data/kfold.js';
 import { oneHot } from '../src/data/onehot.js';
+import { dense } from '../src/layers/dense.js';
 import {
   add,
   broadcastTo,
@@ -397,5 +398,13 @@ describe('bad input', () => {
     await withMaxBytes(10, () => Promise.resolve());
     expect(setLimits({})).toEqual(before);
     expect(before).toEqual({ maxElements: 2 ** 28, maxBytes: 2 ** 28 });
+  });
+});
+
+describe('dense refuses a kernel over the element limit before allocating', () => {
+  it('names the layer and the size', () => {
+    expect(() => dense(50000, 50000)).toThrow(
+      'dense: the kernel [50000,50000] has 2500000000 elements, more than the limit of 268435456 (raise it with setLimits({ maxElements }))',
+    );
   });
 });

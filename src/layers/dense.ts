@@ -1,5 +1,6 @@
 import { assertBoolean, assertKnownKeys, assertPositiveInt, fail } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
+import { checkElements } from '../_lib/limits.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocFloat, asFloat, type FloatDType } from '../_lib/typed.js';
 import { activationKernel, type Activation, type ActivationConfig } from '../activations/define.js';
@@ -298,6 +299,8 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
   if (typeof rng !== 'object' || typeof rng.uniform !== 'function')
     fail('dense', 'rng', 'an Rng', rng);
 
+  // The kernel's size is checked before anything is allocated (setLimits raises the cap).
+  checkElements('dense', `the kernel [${inputs},${units}]`, inputs * units);
   // Weights: given values are copied; otherwise drawn (kernel first, then bias, from one stream).
   const kernel =
     options.kernel !== undefined
