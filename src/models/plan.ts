@@ -483,6 +483,11 @@ export function copyRows(x: Tensor, r0: number, rows: number, out: FloatArray): 
   const src = x.data;
   const from = r0 * inner,
     n = rows * inner;
+  // A plain loop beats set() (and its subarray) for a few elements: one-sample predictions.
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) out[i] = src[from + i]!;
+    return;
+  }
   if (src.constructor === out.constructor && !(src instanceof Int32Array))
     out.set(from === 0 && n === src.length ? src : src.subarray(from, from + n));
   else for (let i = 0; i < n; i++) out[i] = src[from + i]!;

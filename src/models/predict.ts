@@ -198,6 +198,8 @@ export function predict<In, Out>(model: Model<In, Out>, x: In, options?: Predict
 /** The model's outputs for every row of `xs`, in chunks of at most `chunk` rows. */
 export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Tensor[] {
   const n = xs[0]!.shape[0]!;
+  if (plan.outputs.length === 1 && xs.length === 1 && n <= chunk && n > 0)
+    return [runOne(plan, xs[0]!, n)];
   const outData = plan.outputs.map((v) =>
     allocate(plan.values[v]!.dtype, n * plan.values[v]!.size),
   );
@@ -213,6 +215,30 @@ export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Te
     });
   }
   return plan.outputs.map((v, j) => new Tensor(outData[j]!, [n, ...plan.values[v]!.shape]));
+}
+
+// The frozen output shape of the last call, reused while plan and row count
+// repeat: a Tensor keeps a frozen shape as it is, so a tight loop of
+// one-sample predictions allocates the output data and nothing else of size.
+let shapePlan: Plan | null = null;
+let shapeRows = -1;
+let shapeOut: readonly number[] = [];
+
+/** One input, one output, one pass through the buffers: the common case, with nothing extra allocated. */
+function runOne(plan: Plan, x: Tensor, n: number): Tensor {
+  const b = buffersFor(plan, n);
+  copyRows(x, 0, n, b.values[plan.inputs[0]!]!);
+  runForward(plan, b, false, defaultRng());
+  const v = plan.outputs[0]!;
+  const value = plan.values[v]!;
+  const src = b.values[v]!;
+  const out = value.dtype === 'float64' ? new Float64Array(src) : new Float32Array(src);
+  if (shapePlan !== plan || shapeRows !== n) {
+    shapePlan = plan;
+    shapeRows = n;
+    shapeOut = Object.freeze([n, ...value.shape]);
+  }
+  return new Tensor(out, shapeOut);
 }
 
 /** Consecutive row slices of at most `size` rows, sharing no data with `t`. */

@@ -56,5 +56,23 @@ export function l2Kernel(factor: number): RegularizerKernel {
       const k = 2 * factor;
       for (let i = 0; i < w.length; i++) g[i] = g[i]! + k * w[i]!;
     },
+    valueAddGrad(w, g) {
+      const k = 2 * factor;
+      let s = 0;
+      if (g instanceof Float32Array) {
+        for (let i = 0; i < w.length; i++) {
+          const v = w[i]!;
+          s += v * v;
+          g[i] = g[i]! + Math.fround(k * v);
+        }
+      } else {
+        for (let i = 0; i < w.length; i++) {
+          const v = w[i]!;
+          s += v * v;
+          g[i] = g[i]! + k * v;
+        }
+      }
+      return factor * s;
+    },
   };
 }

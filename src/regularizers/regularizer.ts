@@ -11,6 +11,13 @@ export interface RegularizerKernel {
   value(w: FloatArray): number;
   /** Adds ∂penalty/∂w into g. */
   addGrad(w: FloatArray, g: FloatArray): void;
+  /**
+   * Optionally both in one pass: returns the penalty and adds its gradient
+   * into g, each gradient element rounded to g's precision before it is added
+   * (as adding a separately computed gradient buffer would), so the sums are
+   * those of `value` plus `addGrad` into zeros then added.
+   */
+  valueAddGrad?(w: FloatArray, g: FloatArray): number;
 }
 
 /**

@@ -324,15 +324,19 @@ export function createStep(
       }
       for (const r of paramRegs) {
         const data = r.tensor.data as FloatArray;
-        const pv = round(r.tensor.dtype as FloatDType, r.kernel.value(data));
+        const target = needed.has(r.tensor) ? buf.paramGrads.get(r.tensor) : undefined;
+        // One pass where the kernel offers it: the same value and the same rounded additions.
+        const fused =
+          target !== undefined && r.kernel.valueAddGrad !== undefined && !sharedUses.has(r.tensor);
+        const raw = fused ? r.kernel.valueAddGrad!(data, target) : r.kernel.value(data);
+        const pv = round(r.tensor.dtype as FloatDType, raw);
         penalty += pv;
         objective = round(
           objDtype === 'float64' || r.tensor.dtype === 'float64' ? 'float64' : 'float32',
           objective + pv,
         );
-        if (!needed.has(r.tensor)) continue;
-        const g = buf.paramGrads.get(r.tensor);
-        if (g === undefined) continue;
+        if (fused || target === undefined) continue;
+        const g = target;
         const s = scratchOf(b, r.tensor.dtype as FloatDType, g.length);
         s.fill(0);
         r.kernel.addGrad(data, s);
