@@ -1,11 +1,17 @@
 // node bench/profile.mjs <contender> <workload> [--quick] [--root=fit] [--top=25] [--interval=100]
+//                        [--callers=put,get] [--lines=train]
 // Runs one contender on one workload (bench/worker.mjs) under V8's sampling
 // profiler (node --cpu-prof) and prints where the time inside the timed call
 // goes: self time by function, counting only samples whose stack contains a
 // frame named --root (default `fit`), plus the garbage collector's samples
 // taken between the first and the last of those (V8 puts them outside any
 // stack). Loading the data is not in that window. The .cpuprofile file stays
-// in .tmp/profiles/ for Chrome DevTools or speedscope.
+// in .tmp/profiles/ for Chrome DevTools or speedscope. --callers lists, for
+// the named functions, their self time split by calling function; --lines,
+// the named functions' hottest source lines. V8 reports the self time of
+// functions it inlined under the caller, at the inlined function's own line
+// numbers (in its own file): a hot line that makes no sense in the caller's
+// file is inlined code (for example a small helper's loop).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -24,6 +30,8 @@ if (!contender || !workload) {
 const rootName = opt('root', 'fit');
 const top = Number(opt('top', '25'));
 const interval = Number(opt('interval', '100')); // microseconds between samples
+const callersOf = opt('callers', '').split(',').filter(Boolean);
+const linesOf = opt('lines', '').split(',').filter(Boolean);
 
 const dir = join(root, '.tmp', 'profiles');
 mkdirSync(dir, { recursive: true });
@@ -117,6 +125,13 @@ try {
 }
 
 const self = new Map();
+const byCaller = new Map();
+const label = (id) => {
+  const n = byId.get(id);
+  const name = wasmNames.get(n.callFrame.functionName) ?? n.callFrame.functionName;
+  const url = n.callFrame.url.replace(/^file:\/\//, '');
+  return `${name || '(anonymous)'}${url ? ` ${relative(root, url)}:${n.callFrame.lineNumber + 1}` : ''}`;
+};
 let total = 0;
 for (let i = first; i <= last; i++) {
   const n = byId.get(samples[i]);
@@ -128,6 +143,11 @@ for (let i = first; i <= last; i++) {
   const where = url ? `${relative(root, url)}:${n.callFrame.lineNumber + 1}` : '';
   const key = `${name || '(anonymous)'}\t${where}`;
   self.set(key, (self.get(key) ?? 0) + dt);
+  if (callersOf.includes(name)) {
+    const p = parent.get(samples[i]);
+    const k = `${name} <- ${p === undefined ? '(root)' : label(p)}`;
+    byCaller.set(k, (byCaller.get(k) ?? 0) + dt);
+  }
   total += dt;
 }
 const window = (times[last] - times[first]) / 1000;
@@ -139,4 +159,24 @@ console.log('|---:|---:|---|---|');
 for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) {
   const [name, where] = key.split('\t');
   console.log(`| ${ms.toFixed(0)} | ${((100 * ms) / total).toFixed(1)}% | ${name} | ${where} |`);
+}
+if (byCaller.size > 0) {
+  console.log('\n| self ms | share | function <- caller |\n|---:|---:|---|');
+  for (const [k, ms] of [...byCaller].sort((a, b) => b[1] - a[1]))
+    console.log(`| ${ms.toFixed(0)} | ${((100 * ms) / total).toFixed(1)}% | ${k} |`);
+}
+for (const fnName of linesOf) {
+  const ticks = new Map();
+  let sum = 0;
+  for (const n of prof.nodes) {
+    if (n.callFrame.functionName !== fnName || !isUnder(n.id)) continue;
+    for (const { line, ticks: k } of n.positionTicks ?? []) {
+      ticks.set(line, (ticks.get(line) ?? 0) + k);
+      sum += k;
+    }
+  }
+  if (sum === 0) continue;
+  console.log(`\n| ticks | share of ${fnName}'s self time | line |\n|---:|---:|---:|`);
+  for (const [line, k] of [...ticks].sort((a, b) => b[1] - a[1]).slice(0, 10))
+    console.log(`| ${k} | ${((100 * k) / sum).toFixed(1)}% | ${line} |`);
 }

@@ -155,6 +155,9 @@ lines.push(
   `myelin benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}${quick ? ' (quick)' : ''}`,
   '',
 );
+// Rows in the order of WORKLOADS (a --merge appends rows new to the file at the end).
+const order = (r) => WORKLOADS.indexOf(r.workload) * 1e6 + (r.n ?? 0);
+results.sort((a, b) => order(a) - order(b));
 const groups = new Map();
 for (const r of results) {
   const key = `${r.workload}${r.n ? ` n=${r.n}` : ''}`;
