@@ -66,10 +66,11 @@ const DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
 
 /**
  * Fashion-MNIST as float32 pixels in [0, 1] and integer labels; with `quick`,
- * the first 10,000 training and 2,000 test images. Falls back to synthetic
- * data of the same shape (and says so) when the IDX files are missing.
+ * the first 10,000 training and 2,000 test images; `train` and `test` set
+ * the counts (the first images of each file) outright. Falls back to
+ * synthetic data of the same shape (and says so) when the IDX files are missing.
  */
-export function loadFashionMnist({ dir = DEFAULT_DIR, quick = false } = {}) {
+export function loadFashionMnist({ dir = DEFAULT_DIR, quick = false, train, test } = {}) {
   const file = (stem) => [join(dir, `${stem}.gz`), join(dir, stem)].find(existsSync);
   const names = [
     'train-images-idx3-ubyte',
@@ -78,8 +79,8 @@ export function loadFashionMnist({ dir = DEFAULT_DIR, quick = false } = {}) {
     't10k-labels-idx1-ubyte',
   ];
   const paths = names.map(file);
-  const nTrain = quick ? 10000 : 60000;
-  const nTest = quick ? 2000 : 10000;
+  const nTrain = train ?? (quick ? 10000 : 60000);
+  const nTest = test ?? (quick ? 2000 : 10000);
   if (paths.some((p) => p === undefined)) {
     const xTrain = randomFloats(nTrain * 784, 7).map((v) => (v + 1) / 2);
     const xTest = randomFloats(nTest * 784, 8).map((v) => (v + 1) / 2);
@@ -104,8 +105,15 @@ export function loadFashionMnist({ dir = DEFAULT_DIR, quick = false } = {}) {
   };
 }
 
+/** The batch size of W2s (W2's per-batch overhead). */
+export const W2S_BATCH = 8;
+/** W2b's additions to W2: dropout after the hidden layer, an L2 penalty on its kernel. */
+export const W2B = { dropout: 0.2, l2: 1e-4 };
+/** W4's sizes: the first 10,000 training images (2,000 with --quick), width 256, two residual blocks. */
+export const W4_SIZES = { train: 10000, quickTrain: 2000, width: 256, blocks: 2 };
+
 /**
- * The W2 record of one contender: one timed epoch over `d.nTrain` samples
+ * The training record of one contender: one timed epoch over `d.nTrain` samples
  * (a single measurement, so median = min = max), its test accuracy and the
  * process's peak RSS.
  */

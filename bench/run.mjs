@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --data DIR] [-- --only W1,W3] [-- --n=128,256]
+// npm run bench [-- --quick] [-- --data DIR] [-- --only W1,W2s,W4] [-- --n=128,256]
 //               [-- --contenders=tfjs-wasm,myelin-wasm] [-- --merge]
 // --n and --contenders narrow the plan (to rerun rows that ran under load);
 // --merge replaces those rows in the existing bench/results/latest.json and
@@ -11,6 +11,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+// Every workload, in the order they run (bench/README.md defines each).
+const WORKLOADS = ['W1', 'W2', 'W2s', 'W2b', 'W3', 'W4'];
+// The training workloads, all on Fashion-MNIST.
+const FASHION = ['W2', 'W2s', 'W2b', 'W4'];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -25,7 +30,7 @@ const dataDir = dataArg?.includes('=')
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const only = onlyArg
   ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',')
-  : ['W1', 'W2', 'W3'];
+  : WORKLOADS;
 const listArg = (name) =>
   args
     .find((a) => a.startsWith(`--${name}=`))
@@ -34,6 +39,11 @@ const listArg = (name) =>
 const sizes = listArg('n')?.map(Number);
 const contenders = listArg('contenders');
 const merge = args.includes('--merge');
+const unknown = only.filter((w) => !WORKLOADS.includes(w));
+if (unknown.length > 0) {
+  console.error(`unknown workload ${unknown.join(', ')}: expected some of ${WORKLOADS.join(', ')}`);
+  process.exit(2);
+}
 
 if (!existsSync(join(here, 'node_modules', '@tensorflow', 'tfjs'))) {
   console.error('Installing the peers into bench/node_modules (once)...');
@@ -45,12 +55,12 @@ if (!existsSync(join(root, 'dist', 'index.js'))) {
 }
 const fashion = dataDir ?? '/usr/share/datasets/fashion-mnist';
 if (
-  only.includes('W2') &&
+  only.some((w) => FASHION.includes(w)) &&
   !existsSync(join(fashion, 'train-images-idx3-ubyte.gz')) &&
   !existsSync(join(fashion, 'train-images-idx3-ubyte'))
 ) {
   console.error(
-    `Fashion-MNIST not found in ${fashion} (apt-get install -y dataset-fashion-mnist, or pass --data DIR): W2 uses synthetic data of the same shape, so its accuracy means nothing.`,
+    `Fashion-MNIST not found in ${fashion} (apt-get install -y dataset-fashion-mnist, or pass --data DIR): the training workloads use synthetic data of the same shape, so their accuracy means nothing.`,
   );
 }
 
@@ -66,9 +76,16 @@ if (only.includes('W1')) {
 if (only.includes('W2'))
   for (const c of ['brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
     plan.push([c, 'W2']);
+// W2s (batch 8) and W2b (dropout + L2): the mini-batch trainers only; brain.js
+// trains per sample with neither dropout nor a kernel penalty.
+for (const w of ['W2s', 'W2b'])
+  if (only.includes(w))
+    for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, w]);
 if (only.includes('W3'))
   for (const c of ['plain-js', 'brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
     plan.push([c, 'W3']);
+if (only.includes('W4'))
+  for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W4']);
 
 const wanted = ([c, , ...extra]) =>
   (contenders === undefined || contenders.includes(c)) &&
@@ -138,6 +155,9 @@ lines.push(
   `myelin benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}${quick ? ' (quick)' : ''}`,
   '',
 );
+// Rows in the order of WORKLOADS (a --merge appends rows new to the file at the end).
+const order = (r) => WORKLOADS.indexOf(r.workload) * 1e6 + (r.n ?? 0);
+results.sort((a, b) => order(a) - order(b));
 const groups = new Map();
 for (const r of results) {
   const key = `${r.workload}${r.n ? ` n=${r.n}` : ''}`;
@@ -161,6 +181,22 @@ for (const [key, rs] of groups) {
     );
   }
 }
+// W2b's cost: its samples/s over plain W2's, contender by contender (same backend).
+const w2bLines = [];
+for (const r of results) {
+  if (r.workload !== 'W2b' || r.error) continue;
+  const plain = results.find((p) => p.workload === 'W2' && p.name === r.name && !p.error);
+  if (plain) w2bLines.push(`| ${r.name} | ${(r.median / plain.median).toFixed(2)} |`);
+}
+if (w2bLines.length > 0)
+  lines.push(
+    '',
+    'W2b (dropout + L2) samples/s over plain W2 samples/s, same contender:',
+    '',
+    '| contender | W2b / W2 |',
+    '|---|---|',
+    ...w2bLines,
+  );
 const table = lines.join('\n');
 console.log(table);
 mkdirSync(join(here, 'results'), { recursive: true });

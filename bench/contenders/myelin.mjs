@@ -9,6 +9,9 @@ import {
   accuracyOf,
   now,
   trainingResult,
+  W2S_BATCH,
+  W2B,
+  W4_SIZES,
 } from '../lib.mjs';
 
 export async function setup(backend) {
@@ -28,13 +31,24 @@ export const W1 = ({ n }) => {
   return { ...s, unit: 'GFLOPS' };
 };
 
-export const W2 = async ({ quick, dataDir }) => {
+// W2 and its variants: the 784-128-10 MLP, one epoch of Adam over the data.
+async function trainMlp({ quick, dataDir }, { batchSize = 64, regularized = false } = {}) {
   const d = loadFashionMnist({ quick, dir: dataDir });
   const rng = my.createRng(1);
-  const model = my.sequential([
-    my.dense(784, 128, { activation: my.relu, rng }),
-    my.dense(128, 10, { rng }),
-  ]);
+  const model = my.sequential(
+    regularized
+      ? [
+          my.dense(784, 128, { activation: my.relu, kernelRegularizer: my.l2(W2B.l2), rng }),
+          my.dropout(W2B.dropout),
+          my.dense(128, 10, { rng }),
+        ]
+      : [my.dense(784, 128, { activation: my.relu, rng }), my.dense(128, 10, { rng })],
+  );
+  return timeFit(d, model, batchSize, rng);
+}
+
+// One timed epoch of `fit` on `d`, then the test accuracy.
+async function timeFit(d, model, batchSize, rng) {
   // Wrap the loaded arrays (the Tensor constructor takes the data as is) rather
   // than copy them with tensor(): one copy of the data set in memory, not two.
   const x = new my.Tensor(d.xTrain, [d.nTrain, 784]);
@@ -44,7 +58,7 @@ export const W2 = async ({ quick, dataDir }) => {
     loss: my.crossEntropy,
     optimizer: my.adam({ learningRate: 1e-3 }),
     epochs: 1,
-    batchSize: 64,
+    batchSize,
     shuffle: true,
     rng,
   });
@@ -52,6 +66,30 @@ export const W2 = async ({ quick, dataDir }) => {
   const logits = my.predict(model, new my.Tensor(d.xTest, [d.nTest, 784]));
   const accuracy = accuracyOf(logits.data, d.yTest);
   return trainingResult(d, seconds, accuracy);
+}
+
+export const W2 = (opts) => trainMlp(opts);
+export const W2s = (opts) => trainMlp(opts, { batchSize: W2S_BATCH });
+export const W2b = (opts) => trainMlp(opts, { regularized: true });
+
+// The residual MLP through the functional API (bench/README.md, W4).
+export const W4 = async ({ quick, dataDir }) => {
+  const d = loadFashionMnist({
+    quick,
+    dir: dataDir,
+    train: quick ? W4_SIZES.quickTrain : W4_SIZES.train,
+  });
+  const rng = my.createRng(1);
+  const n = W4_SIZES.width;
+  const x = my.input([784]);
+  let h = my.dense(784, n, { activation: my.relu, rng }).apply(x);
+  for (let b = 0; b < W4_SIZES.blocks; b++) {
+    const f = my.dense(n, n, { activation: my.relu, rng }).apply(h);
+    const g = my.dense(n, n, { rng }).apply(f);
+    h = my.activation(my.relu).apply(my.addLayer().apply([g, h]));
+  }
+  const model = my.graph({ inputs: x, outputs: my.dense(n, 10, { rng }).apply(h) });
+  return timeFit(d, model, 64, rng);
 };
 
 export const W3 = () => {

@@ -10,6 +10,9 @@ import {
   accuracyOf,
   now,
   trainingResult,
+  W2S_BATCH,
+  W2B,
+  W4_SIZES,
 } from '../lib.mjs';
 
 export async function setup(backend) {
@@ -31,15 +34,25 @@ export const W1 = ({ n }) => {
   return { ...s, unit: 'GFLOPS' };
 };
 
-export const W2 = async ({ quick, dataDir }) => {
+// W2 and its variants: the 784-128-10 MLP, one epoch of Adam over the data.
+async function trainMlp({ quick, dataDir }, { batchSize = 64, regularized = false } = {}) {
   const d = loadFashionMnist({ quick, dir: dataDir });
   tf.util.seedrandom?.('1');
+  const hidden = { inputShape: [784], units: 128, activation: 'relu' };
   const model = tf.sequential({
-    layers: [
-      tf.layers.dense({ inputShape: [784], units: 128, activation: 'relu' }),
-      tf.layers.dense({ units: 10 }),
-    ],
+    layers: regularized
+      ? [
+          tf.layers.dense({ ...hidden, kernelRegularizer: tf.regularizers.l2({ l2: W2B.l2 }) }),
+          tf.layers.dropout({ rate: W2B.dropout }),
+          tf.layers.dense({ units: 10 }),
+        ]
+      : [tf.layers.dense(hidden), tf.layers.dense({ units: 10 })],
   });
+  return timeFit(d, model, batchSize);
+}
+
+// One timed epoch of `model.fit` on `d`, then the test accuracy.
+async function timeFit(d, model, batchSize) {
   model.compile({
     optimizer: tf.train.adam(1e-3),
     loss: (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
@@ -47,11 +60,35 @@ export const W2 = async ({ quick, dataDir }) => {
   const x = tf.tensor2d(d.xTrain, [d.nTrain, 784]);
   const y = tf.oneHot(tf.tensor1d(d.yTrain, 'int32'), 10).toFloat();
   const t0 = now();
-  await model.fit(x, y, { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 });
+  await model.fit(x, y, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
   const seconds = (now() - t0) / 1000;
   const logits = model.predict(tf.tensor2d(d.xTest, [d.nTest, 784]));
   const accuracy = accuracyOf(logits.dataSync(), d.yTest);
   return trainingResult(d, seconds, accuracy);
+}
+
+export const W2 = (opts) => trainMlp(opts);
+export const W2s = (opts) => trainMlp(opts, { batchSize: W2S_BATCH });
+export const W2b = (opts) => trainMlp(opts, { regularized: true });
+
+// The residual MLP through the functional API (bench/README.md, W4): tf.model with tf.layers.add.
+export const W4 = async ({ quick, dataDir }) => {
+  const d = loadFashionMnist({
+    quick,
+    dir: dataDir,
+    train: quick ? W4_SIZES.quickTrain : W4_SIZES.train,
+  });
+  tf.util.seedrandom?.('1');
+  const units = W4_SIZES.width;
+  const x = tf.input({ shape: [784] });
+  let h = tf.layers.dense({ units, activation: 'relu' }).apply(x);
+  for (let b = 0; b < W4_SIZES.blocks; b++) {
+    const f = tf.layers.dense({ units, activation: 'relu' }).apply(h);
+    const g = tf.layers.dense({ units }).apply(f);
+    h = tf.layers.activation({ activation: 'relu' }).apply(tf.layers.add().apply([g, h]));
+  }
+  const model = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 10 }).apply(h) });
+  return timeFit(d, model, 64);
 };
 
 export const W3 = () => {

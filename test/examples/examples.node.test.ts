@@ -35,4 +35,20 @@ describe('examples', () => {
     expect(out).toMatch(/1 xor 1 -> 0\.\d+ \(0\)/);
     expect(out).toContain('correct: 4/4');
   });
+
+  it('residual.ts trains a residual MLP built with the functional API', async () => {
+    const out = await example('residual.ts');
+    // Parameters: 64·32 + 32 = 2,080 for the first dense layer, 32·32 + 32 = 1,056 for each
+    // of the four in the blocks, 32·10 + 10 = 330 for the output: 2,080 + 4·1,056 + 330 = 6,634.
+    expect(out).toContain('total params: 6,634 (trainable 6,634, frozen 0)');
+    // Each block ends in an add layer then a relu activation layer.
+    expect(out.match(/^\d+\s+add\s+\[32\]\s+0$/gm)).toHaveLength(2);
+    expect(out.match(/^\d+\s+activation\s+\[32\]\s+0$/gm)).toHaveLength(2);
+    const losses = [...out.matchAll(/epoch \d+\/20 loss ([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(losses).toHaveLength(20);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! / 10);
+    const acc = /test accuracy: (\d\.\d{4}) \(loss [\d.]+, 360 images\)/.exec(out);
+    expect(acc, out).not.toBeNull();
+    expect(Number(acc![1])).toBeGreaterThanOrEqual(0.95); // 0.9806 (353 of 360) on the JS backend
+  });
 });
