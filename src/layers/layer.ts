@@ -6,7 +6,7 @@ import type { SymbolicTensor } from './symbolic.js';
 
 /**
  * What a layer's `forward` is told about the call: whether this is training
- * (dropout drops, batch norm uses batch statistics) and the random stream to
+ * (dropout drops; layers with running statistics update them) and the random stream to
  * draw from. During training `addLoss` collects extra loss terms (activity
  * regularization) that fit adds to the objective.
  */

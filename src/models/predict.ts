@@ -153,7 +153,7 @@ export function planOf(model: Model, xs: readonly Tensor[]): Plan {
 
 /**
  * Runs the model forward in inference mode (`training: false`: dropout off,
- * batch norm uses its running statistics) through its compiled plan: no
+ * layers with running statistics use them) through its compiled plan: no
  * autograd graph, buffers reused across calls, the weights read in place,
  * with the same numbers as running the layers (bit for bit on the JS
  * kernels). As Keras's `model.predict` / PyTorch's `model.eval()` under
