@@ -1,7 +1,7 @@
 import { assertKnownKeys, fail, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { allocFloat, asFloat, type FloatArray } from '../_lib/typed.js';
-import { gradients } from '../autograd/backward.js';
+import { gradientsFrom } from '../autograd/backward.js';
 import { enableGrad, noGrad, record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkInput } from './_check.js';
@@ -241,11 +241,7 @@ export function activationKernel(act: Activation): ActivationKernel {
       const xt = new Tensor(x.slice(), shape, true);
       const out = enableGrad(() => act(xt));
       checkAdapted(act, out, gx.length);
-      const seed = new Tensor(
-        out.dtype === 'float64' ? Float64Array.from(gy) : Float32Array.from(gy),
-        out.shape,
-      );
-      const g = out.requiresGrad ? gradients(out, seed).get(xt) : undefined;
+      const g = gradientsFrom(out, gy).get(xt);
       if (g === undefined) gx.fill(0);
       else gx.set(g.data);
     },

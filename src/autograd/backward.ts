@@ -73,6 +73,20 @@ export function gradients(root: Tensor, seed: Tensor): Map<Tensor, Tensor> {
   return grads;
 }
 
+/**
+ * The gradients reaching every tensor from `output`, seeded with `seed` (the
+ * gradient of the output, in its shape) or with ones when `seed` is null:
+ * what the engine's adapters run a function written with ops through. An
+ * output that records no graph reaches nothing (an empty map).
+ */
+export function gradientsFrom(output: Tensor, seed: ArrayLike<number> | null): Map<Tensor, Tensor> {
+  if (!output.requiresGrad) return new Map();
+  const data = allocate(output.dtype, output.size);
+  if (seed === null) data.fill(1);
+  else for (let i = 0; i < data.length; i++) data[i] = seed[i]!;
+  return gradients(output, new Tensor(data, output.shape));
+}
+
 function seedFor(fn: string, output: Tensor, gradOutput: Tensor | undefined): Tensor {
   if (gradOutput !== undefined) {
     if (!sameShape(gradOutput.shape, output.shape)) {

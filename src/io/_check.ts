@@ -183,3 +183,46 @@ export function readJSONObject(w: Where, value: unknown, depth = 0): JSONObject 
   }
   return out;
 }
+
+/** What {@link readVersioned} checks a document against. */
+export interface Envelope {
+  /** The `format` field's value. */
+  readonly format: string;
+  /** The highest version this build reads. */
+  readonly version: number;
+  /** What the document is, for the "must be an object" message (`a saved model, as toJSON returns`). */
+  readonly what: string;
+  /** How the newer-version message names it (`the file`, `the fixture`) and its versions (`format versions`). */
+  readonly noun: string;
+  readonly versions: string;
+}
+
+/**
+ * The top level of an untrusted versioned document (an object, or its JSON
+ * text): a plain object whose `format` and `version` are checked first, so a
+ * newer file says so rather than "unknown field". Returns it with its
+ * version; the caller checks its fields.
+ */
+export function readVersioned(
+  root: Where,
+  value: unknown,
+  e: Envelope,
+): { doc: Record<string, unknown>; version: number } {
+  let doc = value;
+  if (typeof doc === 'string') {
+    try {
+      doc = JSON.parse(doc) as unknown;
+    } catch (err) {
+      formatError(root, `is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  if (!isPlainObject(doc)) mustBe(root, `an object (${e.what})`, doc);
+  if (doc.format !== e.format) mustBe(at(root, 'format'), JSON.stringify(e.format), doc.format);
+  const version = readNumber(at(root, 'version'), doc.version, { integer: true, min: 1 });
+  if (version > e.version)
+    formatError(
+      at(root, 'version'),
+      `is ${version}: ${e.noun} was written by a newer myelin; this one reads ${e.versions} up to ${e.version}`,
+    );
+  return { doc, version };
+}

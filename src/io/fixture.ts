@@ -4,12 +4,10 @@ import {
   LIMITS,
   at,
   formatError,
-  isPlainObject,
-  mustBe,
   readArray,
-  readNumber,
   readObject,
   readString,
+  readVersioned,
   type Where,
 } from './_check.js';
 import type { TensorJSON } from './format.js';
@@ -76,26 +74,15 @@ export function encodeFixture(
  */
 export function readFixture(fn: string, value: unknown): DecodedFixture {
   const root: Where = { fn, path: '' };
-  let doc = value;
-  if (typeof doc === 'string') {
-    try {
-      doc = JSON.parse(doc) as unknown;
-    } catch (e) {
-      formatError(root, `is not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  if (!isPlainObject(doc)) mustBe(root, 'an object (a fixture, as recordFixture returns)', doc);
   // Format and version first, so a model file or a newer fixture says so
   // rather than "unknown field".
-  if (doc.format !== FIXTURE_FORMAT)
-    mustBe(at(root, 'format'), JSON.stringify(FIXTURE_FORMAT), doc.format);
-  const version = readNumber(at(root, 'version'), doc.version, { integer: true, min: 1 });
-  if (version > FIXTURE_FORMAT_VERSION) {
-    formatError(
-      at(root, 'version'),
-      `is ${version}: the fixture was written by a newer myelin; this one reads fixture versions up to ${FIXTURE_FORMAT_VERSION}`,
-    );
-  }
+  const { doc } = readVersioned(root, value, {
+    format: FIXTURE_FORMAT,
+    version: FIXTURE_FORMAT_VERSION,
+    what: 'a fixture, as recordFixture returns',
+    noun: 'the fixture',
+    versions: 'fixture versions',
+  });
   const obj = readObject(
     root,
     doc,

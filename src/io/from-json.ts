@@ -28,6 +28,7 @@ import {
   readOneOf,
   readRecord,
   readString,
+  readVersioned,
   type Where,
 } from './_check.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type JSONObject, type JSONValue } from './format.js';
@@ -70,24 +71,13 @@ function setup(fn: string, options: FromJSONOptions): Registry {
 /** The top level: format and version first (so a newer file says so rather than "unknown field"), then the fields. */
 function readEnvelope(fn: string, json: unknown): Record<string, unknown> {
   const root: Where = { fn, path: '' };
-  let doc = json;
-  if (typeof doc === 'string') {
-    try {
-      doc = JSON.parse(doc) as unknown;
-    } catch (e) {
-      formatError(root, `is not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  if (!isPlainObject(doc)) mustBe(root, 'an object (a saved model, as toJSON returns)', doc);
-  if (doc.format !== MODEL_FORMAT)
-    mustBe(at(root, 'format'), JSON.stringify(MODEL_FORMAT), doc.format);
-  const version = readNumber(at(root, 'version'), doc.version, { integer: true, min: 1 });
-  if (version > MODEL_FORMAT_VERSION) {
-    formatError(
-      at(root, 'version'),
-      `is ${version}: the file was written by a newer myelin; this one reads format versions up to ${MODEL_FORMAT_VERSION}`,
-    );
-  }
+  const { doc } = readVersioned(root, json, {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    what: 'a saved model, as toJSON returns',
+    noun: 'the file',
+    versions: 'format versions',
+  });
   return readObject(
     root,
     doc,

@@ -259,3 +259,15 @@ export function applyVia(
     );
   return (first as SymbolicTensor).applyLayer(layer, x);
 }
+
+/**
+ * Calls a layer's own `forward` with its inputs: the tensor itself for a
+ * layer of one input, the array for a layer of several (merges).
+ */
+export function callForward(layer: Layer, xs: readonly Tensor[], ctx: ForwardContext): unknown {
+  if ((layer.arity ?? 1) === 1) return layer.forward(xs[0]!, ctx);
+  const many = layer as unknown as {
+    forward(x: readonly Tensor[], c: ForwardContext): unknown;
+  };
+  return many.forward(xs, ctx);
+}

@@ -86,13 +86,3 @@ export function checkInputTensor(fn: string, x: unknown): Tensor {
   if (!(x instanceof Tensor)) fail(fn, 'x', 'a Tensor', x);
   return x;
 }
-
-export function checkCtx(fn: string, ctx: unknown): void {
-  if (
-    typeof ctx !== 'object' ||
-    ctx === null ||
-    typeof (ctx as { training?: unknown }).training !== 'boolean'
-  ) {
-    fail(fn, 'ctx', 'a ForwardContext { training, rng }', ctx);
-  }
-}

@@ -1,7 +1,7 @@
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fail } from '../_lib/assert.js';
 import type { ForwardContext, Layer } from '../layers/layer.js';
-import { runLayer } from '../layers/_run.js';
+import { callForward, runLayer } from '../layers/_run.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { ModelNode, ValueRef } from './model.js';
 
@@ -41,15 +41,7 @@ function applyNode(layer: Layer, ins: Tensor[], outputs: number, ctx: ForwardCon
       throw new ValueError(`${layer.kind}: a layer with several outputs must declare compile`);
     return runLayer(layer.kind, layer, ins, ctx);
   }
-  const arity = layer.arity ?? 1;
-  const out: unknown =
-    arity === 1
-      ? layer.forward(ins[0]!, ctx)
-      : (layer.forward as unknown as (xs: readonly Tensor[], c: ForwardContext) => Tensor).call(
-          layer,
-          ins,
-          ctx,
-        );
+  const out = callForward(layer, ins, ctx);
   if (!(out instanceof Tensor))
     throw new ShapeError(`${layer.kind}: forward returned ${String(out)}, not a Tensor`);
   return [out];

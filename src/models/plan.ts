@@ -1,10 +1,16 @@
-import { ShapeError, ValueError } from '../_lib/errors.js';
+import { ShapeError } from '../_lib/errors.js';
 import { fmtShape, shapeSize } from '../_lib/shape.js';
 import { allocFloat, type DType, type FloatArray, type FloatDType } from '../_lib/typed.js';
-import { gradients } from '../autograd/backward.js';
+import { gradientsFrom } from '../autograd/backward.js';
 import { enableGrad, noGrad } from '../autograd/graph.js';
 import type { CompiledLayer, Layer, LayerBackwardIO, LayerIO } from '../layers/layer.js';
-import { compiledFor, computeDtype, describeLayer, outputShapesOf } from '../layers/_run.js';
+import {
+  callForward,
+  compiledFor,
+  computeDtype,
+  describeLayer,
+  outputShapesOf,
+} from '../layers/_run.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Model, ValueRef } from './model.js';
@@ -106,7 +112,6 @@ function compileLegacy(
   const outShapes = outputShapesOf(layer, shapes, dtype);
   let xs: Tensor[] = [];
   let out: Tensor | null = null;
-  const arity = layer.arity ?? 1;
   return {
     outShapes,
     forward(io: LayerIO): void {
@@ -119,14 +124,7 @@ function compileLegacy(
           ),
       );
       const ctx = { training: io.training, rng: io.rng };
-      const run = (): unknown =>
-        arity === 1
-          ? layer.forward(xs[0]!, ctx)
-          : (layer.forward as unknown as (x: readonly Tensor[], c: typeof ctx) => Tensor).call(
-              layer,
-              xs,
-              ctx,
-            );
+      const run = (): unknown => callForward(layer, xs, ctx);
       const y = io.training ? enableGrad(run) : noGrad(run);
       if (!(y instanceof Tensor) || y.size !== io.outputs[0]!.length)
         throw new ShapeError(
@@ -138,17 +136,8 @@ function compileLegacy(
     backward(io: LayerBackwardIO): void {
       const y = out;
       const params = Object.entries(layer.params);
-      if (y === null || !y.requiresGrad) {
-        for (const g of io.gradInputs) g?.fill(0);
-        for (const [name] of params) io.gradParams[name]?.fill(0);
-        return;
-      }
-      const g = io.gradOutputs[0]!;
-      const seed = new Tensor(
-        y.dtype === 'float64' ? Float64Array.from(g) : Float32Array.from(g),
-        y.shape,
-      );
-      const grads = gradients(y, seed);
+      // An output that records no graph reaches nothing: every gradient is zero.
+      const grads = y === null ? new Map<Tensor, Tensor>() : gradientsFrom(y, io.gradOutputs[0]!);
       io.gradInputs.forEach((d, i) => {
         if (d === null) return;
         const gi = grads.get(xs[i]!);
@@ -244,10 +233,6 @@ export function planFor(
     byKey.set(key, plan);
   }
   return plan;
-}
-
-function view(buf: FloatArray, n: number): FloatArray {
-  return buf.length === n ? buf : buf.subarray(0, n);
 }
 
 /** The buffers of a plan for batches of `rows` (kept for the two most recent sizes). */
@@ -492,10 +477,3 @@ export function copyRows(x: Tensor, r0: number, rows: number, out: FloatArray): 
     out.set(from === 0 && n === src.length ? src : src.subarray(from, from + n));
   else for (let i = 0; i < n; i++) out[i] = src[from + i]!;
 }
-
-/** A ValueError for model inputs that do not match the declared count. */
-export function inputCountError(fn: string, want: number, got: number): ValueError {
-  return new ValueError(`${fn}: the model takes ${want} inputs, got ${got}`);
-}
-
-export { view };

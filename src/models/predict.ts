@@ -1,5 +1,5 @@
 import { assertKnownKeys, assertOptions, assertPositiveInt, fail } from '../_lib/assert.js';
-import { ShapeError, ValueError } from '../_lib/errors.js';
+import { ShapeError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
 import { defaultRng } from '../random/rng.js';
@@ -239,42 +239,4 @@ function runOne(plan: Plan, x: Tensor, n: number): Tensor {
     shapeOut = Object.freeze([n, ...value.shape]);
   }
   return new Tensor(out, shapeOut);
-}
-
-/** Consecutive row slices of at most `size` rows, sharing no data with `t`. */
-export function chunks(t: Tensor, size: number): Tensor[] {
-  const n = t.shape[0]!;
-  const inner = n === 0 ? 0 : t.size / n;
-  const out: Tensor[] = [];
-  for (let s = 0; s < n; s += size) {
-    const e = Math.min(n, s + size);
-    out.push(new Tensor(t.data.slice(s * inner, e * inner), [e - s, ...t.shape.slice(1)]));
-  }
-  return out;
-}
-
-/** Stacks tensors of equal trailing shape along the first axis. */
-export function concatRows(parts: readonly Tensor[]): Tensor {
-  const first = parts[0];
-  if (first === undefined) throw new ValueError('concatRows: nothing to concatenate');
-  const rest = first.shape.slice(1);
-  let rows = 0;
-  for (const p of parts) {
-    if (p.rank !== first.rank || p.shape.slice(1).some((d, i) => d !== rest[i])) {
-      throw new ShapeError(
-        `concatRows: shapes ${fmtShape(first.shape)} and ${fmtShape(p.shape)} differ after the first axis`,
-      );
-    }
-    rows += p.shape[0]!;
-  }
-  const data = allocate(
-    first.dtype,
-    parts.reduce((a, p) => a + p.size, 0),
-  );
-  let off = 0;
-  for (const p of parts) {
-    data.set(p.data, off);
-    off += p.size;
-  }
-  return new Tensor(data, [rows, ...rest]);
 }

@@ -8,7 +8,7 @@ import {
   type FloatDType,
   type TensorData,
 } from '../_lib/typed.js';
-import { gradients } from '../autograd/backward.js';
+import { gradientsFrom } from '../autograd/backward.js';
 import { enableGrad } from '../autograd/graph.js';
 import type { Loss, LossKernel } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
@@ -21,7 +21,8 @@ import {
   seedOutputs,
   type Plan,
   type PlanBuffers,
-  type PlanNode,
+  type AfterNode,
+  type BeforeBackward,
 } from '../models/plan.js';
 import type { Rng } from '../random/rng.js';
 import type { Regularizer, RegularizerKernel } from '../regularizers/regularizer.js';
@@ -52,9 +53,7 @@ export function lossKernelOf(loss: Loss): LossKernel {
           `fit: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${fmtShape(l.shape)}` : show(l)}`,
         );
       if (g !== null) {
-        const seed = allocFloat(l.dtype, 1);
-        seed[0] = 1;
-        const d = l.requiresGrad ? gradients(l, new Tensor(seed, l.shape)).get(P) : undefined;
+        const d = gradientsFrom(l, null).get(P);
         if (d === undefined) g.fill(0);
         else g.set(d.data);
       }
@@ -73,10 +72,7 @@ function regularizerKernelOf(reg: Regularizer, shape: readonly number[]): Regula
       throw new ShapeError(
         `fit: a regularization penalty must have one element, got ${p instanceof Tensor ? `shape ${fmtShape(p.shape)}` : show(p)}`,
       );
-    if (!want || !p.requiresGrad) return [p.data[0]!, null];
-    const seed = allocFloat(p.dtype, 1);
-    seed[0] = 1;
-    return [p.data[0]!, gradients(p, new Tensor(seed, p.shape)).get(W) ?? null];
+    return [p.data[0]!, want ? (gradientsFrom(p, null).get(W) ?? null) : null];
   };
   return {
     value: (w) => run(w, false)[0],
@@ -120,6 +116,12 @@ interface Batch {
   output: Tensor;
   /** Scratch for penalty gradients, per value size and per parameter. */
   scratch: Map<number, FloatArray>;
+  /** This batch's activity penalty values, in node order. */
+  penalties: number[];
+  /** The activity penalties' hooks into the forward and backward passes (when any layer has one). */
+  after: AfterNode | undefined;
+  before: BeforeBackward | undefined;
+  seedActivity: (() => void) | undefined;
 }
 
 /**
@@ -136,16 +138,9 @@ export function createStep(
   const kernels = losses.map(lossKernelOf);
   let batch: Batch | null = null;
   const gradTensors = new Map<Tensor, Tensor>();
-  const penaltyHolder = new Map<FloatDType, FloatArray>();
-  const round = (dtype: FloatDType, v: number): number => {
-    let h = penaltyHolder.get(dtype);
-    if (h === undefined) {
-      h = allocFloat(dtype, 1);
-      penaltyHolder.set(dtype, h);
-    }
-    h[0] = v;
-    return h[0];
-  };
+  // A value as a one-element tensor of `dtype` holds it (the autograd path's loss and penalties).
+  const round = (dtype: FloatDType, v: number): number =>
+    dtype === 'float32' ? Math.fround(v) : v;
 
   // Regularizers of the layers: parameter penalties in layer order, as the autograd path adds them.
   const paramRegs: { tensor: Tensor; kernel: RegularizerKernel; layer: number; name: string }[] =
@@ -178,10 +173,15 @@ export function createStep(
       });
     if (uses.length > 1) sharedUses.set(r.tensor, uses);
   }
-  const activityKernels = plan.nodes.map((node) => {
-    const reg = node.layer.regularizers?.activity;
-    return reg === undefined ? null : reg;
-  });
+  const activityRegs = plan.nodes.map((node) => node.layer.regularizers?.activity ?? null);
+  const hasActivity = activityRegs.some((r) => r !== null);
+  // Reverse mode reaches the penalties (later terms of the objective)
+  // before the layers, so autograd's gradient of a value read by several
+  // layers starts with its activity penalty's: those are seeded before the
+  // backward pass, so the terms are summed in the same order (a value read
+  // once has two terms, whose order does not change the sum, and takes its
+  // penalty's gradient just before its layer's backward).
+  const seeded = (v: number): boolean => plan.consumers[v]! > 1;
 
   const prepare = (rows: number): Batch => {
     const buffers = buffersFor(plan, rows);
@@ -189,7 +189,13 @@ export function createStep(
     const targetShapes = ys.map((y) => [rows, ...y.shape.slice(1)]);
     const outShapes = plan.outputs.map((v) => [rows, ...plan.values[v]!.shape]);
     const v0 = plan.outputs[0]!;
-    return {
+    // Each activity penalty's kernel per output, for this batch size.
+    const activity = plan.nodes.map((node, k) => {
+      const reg = activityRegs[k];
+      if (reg === null || reg === undefined) return null;
+      return node.outputs.map((v) => regularizerKernelOf(reg, [rows, ...plan.values[v]!.shape]));
+    });
+    const b: Batch = {
       buffers,
       targets,
       targetShapes,
@@ -197,7 +203,54 @@ export function createStep(
       weights: new Float64Array(rows),
       output: new Tensor(buffers.values[v0]!, outShapes[0]!),
       scratch: new Map(),
+      penalties: [],
+      after: undefined,
+      before: undefined,
+      seedActivity: undefined,
     };
+    if (hasActivity) {
+      // After a node's forward pass: its penalty values, in node order.
+      b.after = (node, outs, k) => {
+        const kerns = activity[k];
+        if (kerns === null || kerns === undefined) return;
+        for (let o = 0; o < outs.length; o++)
+          b.penalties.push(round(node.dtype, kerns[o]!.value(outs[o]!)));
+      };
+      // Before a node's backward pass: its penalty gradients into its output gradients.
+      b.before = (node, gradOutputs, k) => {
+        const kerns = activity[k];
+        if (kerns === null || kerns === undefined) return;
+        node.outputs.forEach((v, o) => {
+          if (seeded(v)) return;
+          const out = buffers.values[v]!;
+          const s = scratchOf(b, node.dtype, out.length);
+          s.fill(0);
+          kerns[o]!.addGrad(out, s);
+          const g = gradOutputs[o]!;
+          for (let i = 0; i < g.length; i++) g[i] = g[i]! + s[i]!;
+        });
+      };
+    }
+    b.seedActivity = hasActivity
+      ? () => {
+          plan.nodes.forEach((node, k) => {
+            const kerns = activity[k];
+            if (kerns === null || kerns === undefined) return;
+            node.outputs.forEach((v, o) => {
+              if (!seeded(v)) return;
+              const out = buffers.values[v]!;
+              const s = scratchOf(b, node.dtype, out.length);
+              s.fill(0);
+              kerns[o]!.addGrad(out, s);
+              const g = buffers.grads[v]!;
+              if (buffers.written[v] === 1) for (let i = 0; i < g.length; i++) g[i] = s[i]! + g[i]!;
+              else g.set(s);
+              buffers.written[v] = 1;
+            });
+          });
+        }
+      : undefined;
+    return b;
   };
   const scratchOf = (b: Batch, dtype: FloatDType, n: number): FloatArray => {
     const key = n * 2 + (dtype === 'float64' ? 1 : 0);
@@ -225,27 +278,8 @@ export function createStep(
       }
 
       // Forward; activity penalties on the outputs of layers that have them, in node order.
-      const activity: number[] = [];
-      const hasActivity = activityKernels.some((k) => k !== null);
-      runForward(
-        plan,
-        buf,
-        true,
-        rng,
-        hasActivity
-          ? (node: PlanNode, outs: readonly FloatArray[], k: number) => {
-              const reg = activityKernels[k];
-              if (reg === null || reg === undefined) return;
-              for (let o = 0; o < outs.length; o++) {
-                const kern = regularizerKernelOf(reg, [
-                  rows,
-                  ...plan.values[node.outputs[o]!]!.shape,
-                ]);
-                activity.push(round(node.dtype, kern.value(outs[o]!)));
-              }
-            }
-          : undefined,
-      );
+      b.penalties.length = 0;
+      runForward(plan, buf, true, rng, b.after);
 
       // Each output's loss and its gradient (the seed of the backward pass).
       seedOutputs(plan, buf);
@@ -267,58 +301,16 @@ export function createStep(
         dataLoss = j === 0 ? round(dtype, value) : round(objDtype, dataLoss + round(dtype, value));
       }
 
-      // Reverse mode reaches the penalties (later terms of the objective)
-      // before the layers, so autograd's gradient of a value read by several
-      // layers starts with its activity penalty's: seed those first, so the
-      // terms are summed in the same order (a value read once has two terms,
-      // whose order does not change the sum, and takes it in `before` below).
-      const seeded = (v: number): boolean => plan.consumers[v]! > 1;
-      if (hasActivity)
-        plan.nodes.forEach((node, k) => {
-          const reg = activityKernels[k];
-          if (reg === null || reg === undefined) return;
-          for (const v of node.outputs) {
-            if (!seeded(v)) continue;
-            const out = buf.values[v]!;
-            const kern = regularizerKernelOf(reg, [rows, ...plan.values[v]!.shape]);
-            const s = scratchOf(b, node.dtype, out.length);
-            s.fill(0);
-            kern.addGrad(out, s);
-            const g = buf.grads[v]!;
-            if (buf.written[v] === 1) for (let i = 0; i < g.length; i++) g[i] = s[i]! + g[i]!;
-            else g.set(s);
-            buf.written[v] = 1;
-          }
-        });
-
+      b.seedActivity?.();
       // Backward, adding activity penalties' gradients to their layers' output gradients.
-      runBackward(
-        plan,
-        buf,
-        hasActivity
-          ? (node: PlanNode, gradOutputs: readonly FloatArray[], k: number) => {
-              const reg = activityKernels[k];
-              if (reg === null || reg === undefined) return;
-              node.outputs.forEach((v, o) => {
-                if (seeded(v)) return;
-                const out = buf.values[v]!;
-                const kern = regularizerKernelOf(reg, [rows, ...plan.values[v]!.shape]);
-                const s = scratchOf(b, node.dtype, out.length);
-                s.fill(0);
-                kern.addGrad(out, s);
-                const g = gradOutputs[o]!;
-                for (let i = 0; i < g.length; i++) g[i] = g[i]! + s[i]!;
-              });
-            }
-          : undefined,
-      );
+      runBackward(plan, buf, b.before);
 
       // Parameter penalties: value of every one, gradient for trainable tensors.
       const needed = new Set<Tensor>();
       for (const q of trainable) needed.add(q.tensor);
       let penalty = 0;
       let objective = dataLoss;
-      for (const a of activity) {
+      for (const a of b.penalties) {
         penalty += a;
         objective = round(objDtype === 'float64' ? 'float64' : objDtype, objective + a);
       }
