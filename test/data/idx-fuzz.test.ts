@@ -130,7 +130,10 @@ describe('parseIdx fuzz', () => {
           const gz = await gzip(raw);
           // Either cut the stream short (keeping the magic bytes) or flip a byte after the gzip header.
           const bad = gz.slice(0, flip ? gz.length : 2 + (cut % (gz.length - 2)));
-          if (flip) bad[10 + (cut % (bad.length - 10))] ^= 0x5a;
+          if (flip) {
+            const k = 10 + (cut % (bad.length - 10));
+            bad[k] = bad[k]! ^ 0x5a;
+          }
           let f: IdxFile;
           try {
             f = await parseIdx(bad);
