@@ -29,3 +29,5 @@ export type {
   ValueRefJSON,
   TensorJSON,
 } from './format.js';
+export { fromTorchBatchNorm } from './layout-norm.js';
+export type { TorchBatchNorm, FromTorchBatchNormOptions } from './layout-norm.js';

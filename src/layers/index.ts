@@ -28,6 +28,10 @@ export type {
 } from './layer.js';
 export { addLayer, multiplyLayer, averageLayer, concatenateLayer } from './merge.js';
 export type { Merge, MergeOptions, ConcatenateOptions, MergeConfig } from './merge.js';
+export { batchNorm } from './batch-norm.js';
+export type { BatchNorm, BatchNormOptions, BatchNormConfig } from './batch-norm.js';
+export { layerNorm } from './layer-norm.js';
+export type { LayerNorm, LayerNormOptions, LayerNormConfig } from './layer-norm.js';
 export { reshapeLayer } from './reshape.js';
 export type { ReshapeLayer, ReshapeLayerOptions, ReshapeLayerConfig } from './reshape.js';
 export { input, applyLayer, SymbolicTensor } from './symbolic.js';
