@@ -243,6 +243,11 @@ function compileBatchNorm(layer: BatchNorm, inShape: readonly number[]): Compile
  * statistics and change nothing. A layer with `trainable` false always runs
  * in inference mode, as in Keras (for fine-tuning a pretrained network).
  *
+ * A training batch with one value per channel (one sample of `[batch, features]`)
+ * has zero variance, so the output is β: Keras computes it so, PyTorch refuses
+ * such a batch. Masks are not taken into account (padded steps count in the
+ * statistics).
+ *
  * Defaults follow Keras: momentum 0.99, epsilon 1e-3, gamma ones, beta zeros,
  * running mean zeros, running variance ones. Parameters are named `gamma` and
  * `beta` (absent when `scale` or `center` is false); state is
