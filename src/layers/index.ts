@@ -33,3 +33,15 @@ export type { ReshapeLayer, ReshapeLayerOptions, ReshapeLayerConfig } from './re
 export { input, applyLayer, SymbolicTensor } from './symbolic.js';
 export { layerForward } from './layer-forward.js';
 export type { InputOptions, LayerApplication } from './symbolic.js';
+export { maxPool2d, avgPool2d, maxPool1d, avgPool1d } from './pool.js';
+export type {
+  MaxPool2d,
+  AvgPool2d,
+  MaxPool1d,
+  AvgPool1d,
+  Pool2dOptions,
+  Pool2dConfig,
+  Pool1dOptions,
+  Pool1dConfig,
+  PoolPadding,
+} from './pool.js';
