@@ -215,3 +215,133 @@ export function avgPoolBackwardJs(
     }
   }
 }
+
+/**
+ * Global max pooling forward over `positions` pixels (or steps) of
+ * `channels` each: `y[r, c]` is the largest `x[r, p, c]`, `arg[r, c]` the
+ * first position `p` holding it (ties to the earliest; NaN propagates, as
+ * {@link maxPoolJs}).
+ *
+ * @example
+ * ```ts
+ * const y = new Float32Array(2), arg = new Float32Array(2);
+ * globalMaxPoolJs(new Float32Array([1, 9, 4, 2, 4, 3]), y, arg, 1, 3, 2); // y = [4, 9], arg = [1, 0]
+ * ```
+ */
+export function globalMaxPoolJs(
+  x: FloatArray,
+  y: FloatArray,
+  arg: FloatArray,
+  rows: number,
+  positions: number,
+  channels: number,
+): void {
+  const C = channels;
+  for (let r = 0; r < rows; r++) {
+    const xr = r * positions * C;
+    const o = r * C;
+    for (let c = 0; c < C; c++) {
+      y[o + c] = x[xr + c]!;
+      arg[o + c] = 0;
+    }
+    for (let p = 1; p < positions; p++) {
+      const i = xr + p * C;
+      for (let c = 0; c < C; c++) {
+        const v = x[i + c]!;
+        const best = y[o + c]!;
+        if (v > best || (v !== v && best === best)) {
+          y[o + c] = v;
+          arg[o + c] = p;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Global max pooling backward: `gx` is overwritten with zeros and each
+ * `gy[r, c]` lands on the position `arg[r, c]`.
+ *
+ * @example
+ * ```ts
+ * const gx = new Float32Array(6);
+ * globalMaxPoolBackwardJs(new Float32Array([5, 7]), new Float32Array([1, 0]), gx, 1, 3, 2);
+ * // gx = [0, 7, 5, 0, 0, 0]
+ * ```
+ */
+export function globalMaxPoolBackwardJs(
+  gy: FloatArray,
+  arg: FloatArray,
+  gx: FloatArray,
+  rows: number,
+  positions: number,
+  channels: number,
+): void {
+  const C = channels;
+  gx.fill(0, 0, rows * positions * C);
+  for (let r = 0; r < rows; r++) {
+    const xr = r * positions * C;
+    const o = r * C;
+    for (let c = 0; c < C; c++) gx[xr + arg[o + c]! * C + c] = gy[o + c]!;
+  }
+}
+
+/**
+ * Global average pooling forward: `y[r, c]` is the mean of `x[r, p, c]` over
+ * the `positions` pixels (or steps).
+ *
+ * @example
+ * ```ts
+ * const y = new Float32Array(2);
+ * globalAvgPoolJs(new Float32Array([1, 9, 4, 2, 4, 3]), y, 1, 3, 2); // y = [3, 14/3]
+ * ```
+ */
+export function globalAvgPoolJs(
+  x: FloatArray,
+  y: FloatArray,
+  rows: number,
+  positions: number,
+  channels: number,
+): void {
+  const C = channels;
+  const inv = 1 / positions;
+  for (let r = 0; r < rows; r++) {
+    const xr = r * positions * C;
+    const o = r * C;
+    for (let c = 0; c < C; c++) y[o + c] = 0;
+    for (let p = 0; p < positions; p++) {
+      const i = xr + p * C;
+      for (let c = 0; c < C; c++) y[o + c] = y[o + c]! + x[i + c]!;
+    }
+    for (let c = 0; c < C; c++) y[o + c] = y[o + c]! * inv;
+  }
+}
+
+/**
+ * Global average pooling backward: every position of channel `c` receives
+ * `gy[r, c] / positions` (`gx` is overwritten).
+ *
+ * @example
+ * ```ts
+ * const gx = new Float32Array(4);
+ * globalAvgPoolBackwardJs(new Float32Array([4, 8]), gx, 1, 2, 2); // gx = [2, 4, 2, 4]
+ * ```
+ */
+export function globalAvgPoolBackwardJs(
+  gy: FloatArray,
+  gx: FloatArray,
+  rows: number,
+  positions: number,
+  channels: number,
+): void {
+  const C = channels;
+  const inv = 1 / positions;
+  for (let r = 0; r < rows; r++) {
+    const xr = r * positions * C;
+    const o = r * C;
+    for (let p = 0; p < positions; p++) {
+      const i = xr + p * C;
+      for (let c = 0; c < C; c++) gx[i + c] = gy[o + c]! * inv;
+    }
+  }
+}
