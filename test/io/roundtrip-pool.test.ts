@@ -22,7 +22,8 @@ import type { Model } from '../../src/models/model.js';
 import { sequential } from '../../src/models/sequential.js';
 import { input } from '../../src/layers/symbolic.js';
 import { createRng } from '../../src/random/rng.js';
-import { tensor } from '../../src/tensor/create.js';
+import { tensor, type TensorLike } from '../../src/tensor/create.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { expectBitEqual, formatErrorOf, viaText } from './_helpers.js';
 
 function data(shape: number[], dtype: 'float32' | 'float64' = 'float32') {
@@ -34,7 +35,7 @@ function data(shape: number[], dtype: 'float32' | 'float64' = 'float32') {
 }
 
 /** A graph model applying `layers` in order to an input of per-sample `shape`. */
-function chain(shape: number[], layers: Layer[]): Model {
+function chain(shape: number[], layers: Layer[]): Model<TensorLike, Tensor> {
   const x = input(shape);
   let h = x;
   for (const l of layers) h = l.apply!(h);

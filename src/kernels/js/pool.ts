@@ -26,10 +26,12 @@ export interface PoolGeometry {
 /**
  * Max pooling forward. `y[r, oh, ow, c]` is the largest `x[r, h, w, c]` over
  * the window's real (unpadded) positions; `arg` receives, per output
- * element, the window-local position `kh·poolW + kw` of the FIRST maximal
- * element in row-major window order (ties go to the earliest; a NaN wins
- * over any number and the first NaN is kept, so NaN propagates as in
- * PyTorch). Windows always hold at least one real element.
+ * element, where the FIRST maximal element in row-major window order sits,
+ * as `(h − h0)·inW + (w − w0)` from the window's origin (h0, w0) (which may
+ * lie in the padding): small integers, exact in float32, that backward turns
+ * into an input index with one multiply-add. Ties go to the earliest; a NaN
+ * wins over any number and the first NaN is kept, so NaN propagates as in
+ * PyTorch. Windows always hold at least one real element.
  *
  * @example
  * ```ts
@@ -48,10 +50,10 @@ export function maxPoolJs(
 ): void {
   const { inH, inW, channels: C, poolH, poolW, strideH, strideW, padTop, padLeft, outH, outW } = g;
   const rowIn = inH * inW * C;
-  const rowOut = outH * outW * C;
+  const line = inW * C;
+  let o = 0;
   for (let r = 0; r < rows; r++) {
     const xr = r * rowIn;
-    let o = r * rowOut;
     for (let oh = 0; oh < outH; oh++) {
       const h0 = oh * strideH - padTop;
       const hs = h0 < 0 ? 0 : h0;
@@ -60,28 +62,52 @@ export function maxPoolJs(
         const w0 = ow * strideW - padLeft;
         const ws = w0 < 0 ? 0 : w0;
         const we = Math.min(inW, w0 + poolW);
-        // The first real element initialises every channel's maximum.
-        let i = xr + (hs * inW + ws) * C;
-        const first = (hs - h0) * poolW + (ws - w0);
-        for (let c = 0; c < C; c++) {
-          y[o + c] = x[i + c]!;
-          arg[o + c] = first;
+        const first = xr + hs * line + ws * C;
+        const k0 = (hs - h0) * inW + (ws - w0);
+        if (he - hs === 2 && we - ws === 2) {
+          // A whole 2x2 window (the common case): four reads, no inner loops.
+          for (let c = 0; c < C; c++) {
+            const i = first + c;
+            let best = x[i]!;
+            let k = k0;
+            const b = x[i + C]!;
+            if (b > best || (b !== b && best === best)) {
+              best = b;
+              k = k0 + 1;
+            }
+            const d = x[i + line]!;
+            if (d > best || (d !== d && best === best)) {
+              best = d;
+              k = k0 + inW;
+            }
+            const e = x[i + line + C]!;
+            if (e > best || (e !== e && best === best)) {
+              best = e;
+              k = k0 + inW + 1;
+            }
+            y[o + c] = best;
+            arg[o + c] = k;
+          }
+          continue;
         }
-        for (let h = hs; h < he; h++) {
-          for (let w = h === hs ? ws + 1 : ws; w < we; w++) {
-            i = xr + (h * inW + w) * C;
-            const k = (h - h0) * poolW + (w - w0);
-            for (let c = 0; c < C; c++) {
-              const v = x[i + c]!;
-              const best = y[o + c]!;
+        for (let c = 0; c < C; c++) {
+          let best = x[first + c]!;
+          let k = k0;
+          for (let h = hs; h < he; h++) {
+            const xh = xr + h * line + c;
+            const kh = (h - h0) * inW - w0;
+            for (let w = h === hs ? ws + 1 : ws; w < we; w++) {
+              const v = x[xh + w * C]!;
               // Strictly greater: a tie keeps the earlier element. A NaN
               // replaces a number (v !== v) and then stays (best !== best).
               if (v > best || (v !== v && best === best)) {
-                y[o + c] = v;
-                arg[o + c] = k;
+                best = v;
+                k = kh + w;
               }
             }
           }
+          y[o + c] = best;
+          arg[o + c] = k;
         }
       }
     }
@@ -108,7 +134,7 @@ export function maxPoolBackwardJs(
   rows: number,
   g: PoolGeometry,
 ): void {
-  const { inH, inW, channels: C, poolW, strideH, strideW, padTop, padLeft, outH, outW } = g;
+  const { inH, inW, channels: C, strideH, strideW, padTop, padLeft, outH, outW } = g;
   const rowIn = inH * inW * C;
   gx.fill(0, 0, rows * rowIn);
   let o = 0;
@@ -117,11 +143,12 @@ export function maxPoolBackwardJs(
     for (let oh = 0; oh < outH; oh++) {
       const h0 = oh * strideH - padTop;
       for (let ow = 0; ow < outW; ow++, o += C) {
-        const w0 = ow * strideW - padLeft;
+        // The window's origin (possibly in the padding) plus each arg lands
+        // on a real element.
+        const origin = xr + (h0 * inW + ow * strideW - padLeft) * C;
         for (let c = 0; c < C; c++) {
-          const k = arg[o + c]!;
-          const kh = Math.floor(k / poolW);
-          const i = xr + ((h0 + kh) * inW + (w0 + k - kh * poolW)) * C + c;
+          // `| 0`: an int32 index keeps the typed-array access on its fast path.
+          const i = origin + (arg[o + c]! | 0) * C + c;
           gx[i] = gx[i]! + gy[o + c]!;
         }
       }
@@ -145,10 +172,10 @@ export function maxPoolBackwardJs(
 export function avgPoolJs(x: FloatArray, y: FloatArray, rows: number, g: PoolGeometry): void {
   const { inH, inW, channels: C, poolH, poolW, strideH, strideW, padTop, padLeft, outH, outW } = g;
   const rowIn = inH * inW * C;
-  const rowOut = outH * outW * C;
+  const line = inW * C;
+  let o = 0;
   for (let r = 0; r < rows; r++) {
     const xr = r * rowIn;
-    let o = r * rowOut;
     for (let oh = 0; oh < outH; oh++) {
       const h0 = oh * strideH - padTop;
       const hs = h0 < 0 ? 0 : h0;
@@ -157,15 +184,16 @@ export function avgPoolJs(x: FloatArray, y: FloatArray, rows: number, g: PoolGeo
         const w0 = ow * strideW - padLeft;
         const ws = w0 < 0 ? 0 : w0;
         const we = Math.min(inW, w0 + poolW);
-        for (let c = 0; c < C; c++) y[o + c] = 0;
-        for (let h = hs; h < he; h++) {
-          for (let w = ws; w < we; w++) {
-            const i = xr + (h * inW + w) * C;
-            for (let c = 0; c < C; c++) y[o + c] = y[o + c]! + x[i + c]!;
-          }
-        }
         const inv = 1 / ((he - hs) * (we - ws));
-        for (let c = 0; c < C; c++) y[o + c] = y[o + c]! * inv;
+        for (let c = 0; c < C; c++) {
+          // Sum in row-major window order, then scale: the same order on every path.
+          let acc = 0;
+          for (let h = hs; h < he; h++) {
+            const xh = xr + h * line + c;
+            for (let w = ws; w < we; w++) acc += x[xh + w * C]!;
+          }
+          y[o + c] = acc * inv;
+        }
       }
     }
   }
