@@ -1,10 +1,9 @@
 import type { FloatArray } from '../../_lib/typed.js';
 
 // Pooling over channels-last images [rows, inH, inW, channels] (a sequence
-// [rows, steps, channels] is an image of height 1). Each output position
-// visits its window once, with the channel loop innermost: the channels of
-// one pixel are contiguous, so every read and write walks memory in order
-// and no per-window buffer is needed.
+// [rows, steps, channels] is an image of height 1). Each output keeps its
+// running maximum or sum in a local and is written once; nothing is
+// allocated per call or per window.
 
 /** The geometry of a 2-D pooling: sizes, strides and the padding before each axis. */
 export interface PoolGeometry {
