@@ -1,4 +1,6 @@
 import { assertKnownKeys, assertOneOf } from '../_lib/assert.js';
+import { checkElements } from '../_lib/limits.js';
+import { fmtShape } from '../_lib/shape.js';
 import {
   linearTaps,
   upSampleBilinearBackwardJs,
@@ -75,7 +77,10 @@ export function upSampling2d(
   const name = checkName(fn, options.name);
   const outShape = (shape: readonly number[]): number[] => {
     checkSpatialShape(fn, shape, 3);
-    return [shape[0]! * sh, shape[1]! * sw, shape[2]!];
+    const out = [shape[0]! * sh, shape[1]! * sw, shape[2]!];
+    // Factors read from a file may be huge: refuse before any buffer is sized from them.
+    checkElements(fn, `the up-sampled sample ${fmtShape(out)}`, out[0]! * out[1]! * out[2]!);
+    return out;
   };
   const layer: UpSampling2d = {
     kind: 'upSampling2d',

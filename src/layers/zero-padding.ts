@@ -1,4 +1,6 @@
 import { assertKnownKeys, fail } from '../_lib/assert.js';
+import { checkElements } from '../_lib/limits.js';
+import { fmtShape } from '../_lib/shape.js';
 import { zeroPad2dBackwardJs, zeroPad2dJs, type PadGeometry } from '../kernels/js/spatial.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type {
@@ -107,11 +109,12 @@ export function zeroPadding2d(
     checkSpatialShape(fn, shape, 3);
     return { inH: shape[0]!, inW: shape[1]!, channels: shape[2]!, top, bottom, left, right };
   };
-  const outShape = (g: PadGeometry): number[] => [
-    g.inH + top + bottom,
-    g.inW + left + right,
-    g.channels,
-  ];
+  const outShape = (g: PadGeometry): number[] => {
+    const out = [g.inH + top + bottom, g.inW + left + right, g.channels];
+    // A padding read from a file may be huge: refuse before any buffer is sized from it.
+    checkElements(fn, `the padded sample ${fmtShape(out)}`, out[0]! * out[1]! * out[2]!);
+    return out;
+  };
   const layer: ZeroPadding2d = {
     kind: 'zeroPadding2d',
     config: { padding: pad, ...(name === undefined ? {} : { name }) },

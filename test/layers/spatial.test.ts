@@ -301,3 +301,14 @@ describe('spatialDropout', () => {
     expect(spatialDropout2d(0.2, { seed: 5 }).config).toEqual({ rate: 0.2, seed: 5 });
   });
 });
+
+describe('sizes from a file are bounded', () => {
+  it('refuses outputs beyond the element limit before allocating', () => {
+    expect(() => zeroPadding2d(2 ** 20).outputShape([1, 1, 1])).toThrow(
+      /zeroPadding2d: the padded sample \[2097153,2097153,1\] has 4398050705409 elements, more than the limit/,
+    );
+    expect(() => upSampling2d(2 ** 15).forward(iota([1, 1, 1, 1]), infer)).toThrow(
+      /upSampling2d: the up-sampled sample \[32768,32768,1\] has 1073741824 elements, more than the limit/,
+    );
+  });
+});
