@@ -121,6 +121,30 @@ describe('toJSON / fromJSON: spatial layers', () => {
     );
   });
 
+  it('lists every kind of this family among the known kinds', () => {
+    const d = viaText(toJSON(sequential([maxPool2d(2)]))) as unknown as {
+      model: { layers: { kind: string }[] };
+    };
+    d.model.layers[0]!.kind = 'maxPool3d';
+    const msg = formatErrorOf(() => fromJSON(d as never));
+    expect(msg).toMatch(/^fromJSON: model\.layers\[0\]\.kind must be a known layer kind \(/);
+    for (const kind of [
+      'maxPool2d',
+      'avgPool2d',
+      'maxPool1d',
+      'avgPool1d',
+      'globalAvgPool2d',
+      'globalMaxPool2d',
+      'globalAvgPool1d',
+      'globalMaxPool1d',
+      'zeroPadding2d',
+      'upSampling2d',
+      'spatialDropout1d',
+      'spatialDropout2d',
+    ])
+      expect(msg).toMatch(new RegExp(`[(,] ?${kind}[,;]`));
+  });
+
   it('rejects corrupt configs, naming the field', () => {
     const doc = () =>
       viaText(
