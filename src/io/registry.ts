@@ -39,6 +39,7 @@ import {
   type LayerLoader,
 } from './layer-loaders.js';
 import { loadBatchNorm, loadLayerNorm } from './loaders-norm.js';
+import { poolLoaders } from './loaders-pool.js';
 
 // io is the one place that knows every layer, activation, initializer,
 // regularizer, schedule and optimizer by name. The tables are built per call
@@ -119,6 +120,7 @@ function builtinLayers(): Map<string, LayerLoader> {
     ['reshape', loadReshape],
     ['batchNorm', loadBatchNorm],
     ['layerNorm', loadLayerNorm],
+    ...poolLoaders(),
   ]);
 }
 
