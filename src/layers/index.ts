@@ -33,3 +33,14 @@ export type { ReshapeLayer, ReshapeLayerOptions, ReshapeLayerConfig } from './re
 export { input, applyLayer, SymbolicTensor } from './symbolic.js';
 export { layerForward } from './layer-forward.js';
 export type { InputOptions, LayerApplication } from './symbolic.js';
+export { embedding } from './embedding.js';
+export type { Embedding, EmbeddingOptions, EmbeddingConfig } from './embedding.js';
+export { masking, stepMask } from './masking.js';
+export type {
+  Masking,
+  MaskingOptions,
+  MaskingConfig,
+  StepMask,
+  StepMaskOptions,
+  StepMaskConfig,
+} from './masking.js';

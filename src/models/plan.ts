@@ -6,9 +6,11 @@ import { enableGrad, noGrad } from '../autograd/graph.js';
 import type { CompiledLayer, Layer, LayerBackwardIO, LayerIO } from '../layers/layer.js';
 import {
   callForward,
+  checkMasks,
   compiledFor,
   computeDtype,
   describeLayer,
+  outputMaskOf,
   outputShapesOf,
 } from '../layers/_run.js';
 import { defaultRng, type Rng } from '../random/rng.js';
@@ -50,6 +52,12 @@ export interface PlanBuffers {
   readonly values: readonly FloatArray[];
   /** Per value, its gradient (allocated for every value). */
   readonly grads: readonly FloatArray[];
+  /**
+   * Per value, its step mask in the last forward pass (rows × steps, 1 = a
+   * real step), or null. Model inputs carry none; a layer's `outputMask`
+   * (or the default rule) sets its outputs'.
+   */
+  readonly masks: (Uint8Array | null)[];
   /** Per node, the forward buffers. */
   readonly io: readonly MutableIO[];
   /** Per node input: a converted copy when the node computes in another dtype, else null. */
@@ -290,6 +298,7 @@ export function buffersFor(plan: Plan, rows: number): PlanBuffers {
     rows,
     values,
     grads,
+    masks: plan.values.map(() => null),
     io,
     converted,
     slotGrads,
@@ -329,7 +338,33 @@ export function runForward(
     }
     io.training = training;
     io.rng = rng;
-    node.compiled.forward(io);
+    let masked = false;
+    for (let i = 0; i < node.inputs.length; i++) {
+      const m = b.masks[node.inputs[i]!] ?? null;
+      io.masks[i] = m;
+      if (m !== null) masked = true;
+    }
+    const c = node.compiled;
+    if (masked)
+      checkMasks(
+        node.layer,
+        io.masks,
+        b.rows,
+        node.inputs.map((v) => plan.values[v]!.shape),
+      );
+    c.forward(io);
+    // Output masks: the layer's own, or the first input's passed on when it keeps its steps.
+    if (masked || c.outputMask !== undefined) {
+      const m = outputMaskOf(
+        c,
+        io,
+        node.inputs.map((v) => plan.values[v]!.shape),
+      );
+      for (const v of node.outputs) {
+        const s = plan.values[v]!.shape;
+        b.masks[v] = m !== null && s.length >= 1 && m.length === b.rows * s[0]! ? m : null;
+      }
+    } else for (const v of node.outputs) b.masks[v] = null;
     if (after !== undefined) after(node, io.outputs, k);
   }
 }

@@ -17,6 +17,7 @@ import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
 import { gatherRows } from '../models/plan.js';
 import { checkModel, inputTensors, planOf } from '../models/predict.js';
+import { withMask } from '../tensor/mask.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { evaluateTensors } from './evaluate.js';
@@ -502,6 +503,7 @@ export async function fit<In, Out>(
       // Training-mode predictions in visiting order, for the epoch's metrics.
       let predBuffer: Float64Array | null = null;
       let predShape: number[] = [];
+      let maskBuffer: Uint8Array | null = null;
 
       for (let b = 0; b < batchesPerEpoch; b++) {
         if (p.signal?.aborted === true) {
@@ -545,6 +547,11 @@ export async function fit<In, Out>(
             predBuffer = new Float64Array(nTrain * (out.size / rows));
           }
           predBuffer.set(out.data, seen * (out.size / rows));
+          const m = r.outputMask;
+          if (m !== null) {
+            maskBuffer ??= new Uint8Array(nTrain * (m.length / rows));
+            maskBuffer.set(m, seen * (m.length / rows));
+          }
         }
         seen += rows;
 
@@ -583,6 +590,8 @@ export async function fit<In, Out>(
           seen,
           ...predShape,
         ]);
+        if (maskBuffer !== null)
+          withMask(pred, maskBuffer.subarray(0, (maskBuffer.length / nTrain) * seen));
         const target = pickRows(yTrain[0]!, order.subarray(0, seen));
         for (const m of p.metrics) metrics[m.name] = m.compute(pred, target);
       }
