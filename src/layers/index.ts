@@ -44,3 +44,17 @@ export type {
   StepMaskOptions,
   StepMaskConfig,
 } from './masking.js';
+export { timeDistributed } from './time-distributed.js';
+export type {
+  TimeDistributed,
+  TimeDistributedOptions,
+  TimeDistributedConfig,
+  WrappedLayerConfig,
+} from './time-distributed.js';
+export { bidirectional } from './bidirectional.js';
+export type {
+  Bidirectional,
+  BidirectionalOptions,
+  BidirectionalConfig,
+  MergeMode,
+} from './bidirectional.js';
