@@ -33,3 +33,10 @@ export type { ReshapeLayer, ReshapeLayerOptions, ReshapeLayerConfig } from './re
 export { input, applyLayer, SymbolicTensor } from './symbolic.js';
 export { layerForward } from './layer-forward.js';
 export type { InputOptions, LayerApplication } from './symbolic.js';
+export { simpleRnn } from './simple-rnn.js';
+export type { SimpleRnn, SimpleRnnOptions } from './simple-rnn.js';
+export { lstm } from './lstm.js';
+export type { Lstm, LstmOptions } from './lstm.js';
+export { gru } from './gru.js';
+export type { Gru, GruOptions } from './gru.js';
+export type { RecurrentLayer, RecurrentOptions, RecurrentConfig } from './_recurrent.js';
