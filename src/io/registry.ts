@@ -5,6 +5,7 @@ import type { Activation, ActivationConfig } from '../activations/define.js';
 import { constant, normal, onesInitializer, uniform, zerosInitializer } from '../init/constant.js';
 import type { Initializer } from '../init/initializer.js';
 import { glorotNormal, glorotUniform, heNormal, heUniform, lecunNormal } from '../init/variance.js';
+import { orthogonal } from '../init/orthogonal.js';
 import type { Layer, LayerRegularizers } from '../layers/layer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Schedule } from '../optimizers/schedule.js';
@@ -147,6 +148,7 @@ function builtinInitializers(): Map<string, KindFactory<Initializer>> {
     ['heUniform', () => heUniform()],
     ['heNormal', () => heNormal()],
     ['lecunNormal', () => lecunNormal()],
+    ['orthogonal', (c) => orthogonal(asOptions(c))],
   ]);
 }
 

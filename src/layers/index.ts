@@ -58,3 +58,10 @@ export type {
   BidirectionalConfig,
   MergeMode,
 } from './bidirectional.js';
+export { simpleRnn } from './simple-rnn.js';
+export type { SimpleRnn, SimpleRnnOptions } from './simple-rnn.js';
+export { lstm } from './lstm.js';
+export type { Lstm, LstmOptions } from './lstm.js';
+export { gru } from './gru.js';
+export type { Gru, GruOptions } from './gru.js';
+export type { RecurrentLayer, RecurrentOptions, RecurrentConfig } from './_recurrent.js';
