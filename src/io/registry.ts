@@ -39,6 +39,13 @@ import {
   loadFlatten,
   type LayerLoader,
 } from './layer-loaders.js';
+import {
+  loadBidirectional,
+  loadEmbedding,
+  loadMasking,
+  loadStepMask,
+  loadTimeDistributed,
+} from './loaders-seq.js';
 
 // io is the one place that knows every layer, activation, initializer,
 // regularizer, schedule and optimizer by name. The tables are built per call
@@ -117,6 +124,11 @@ function builtinLayers(): Map<string, LayerLoader> {
     ['average', loadAverage],
     ['concatenate', loadConcatenate],
     ['reshape', loadReshape],
+    ['embedding', loadEmbedding],
+    ['masking', loadMasking],
+    ['stepMask', loadStepMask],
+    ['timeDistributed', loadTimeDistributed],
+    ['bidirectional', loadBidirectional],
   ]);
 }
 

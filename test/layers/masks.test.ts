@@ -15,6 +15,7 @@ import { sequential } from '../../src/models/sequential.js';
 import { createRng } from '../../src/random/rng.js';
 import { tensor, zeros } from '../../src/tensor/create.js';
 import { lengthsMask, maskOf, withMask } from '../../src/tensor/mask.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { evaluate } from '../../src/training/evaluate.js';
 import { accuracy } from '../../src/training/metrics.js';
 import { checkParity, data } from '../engine/_parity.js';
@@ -174,7 +175,7 @@ describe('masks', () => {
     };
     const x = data([6, 4, 2]);
     const m = lengthsMask([4, 3, 2, 1, 4, 2], 4);
-    const out = predict(build(), [x, m]);
+    const out = predict(build(), [x, m]) as Tensor;
     expect(Array.from(maskOf(out)!)).toEqual(Array.from(m.data));
     await checkParity({
       name: 'stepMask + lstm',
