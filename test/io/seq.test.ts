@@ -18,7 +18,7 @@ import type { Tensor } from '../../src/tensor/tensor.js';
 import { expectBitEqual, viaText } from './_helpers.js';
 
 function roundTrip(model: Model): Model {
-  return fromJSON(viaText(toJSON(model))) as Model;
+  return fromJSON<unknown, unknown>(viaText(toJSON(model)));
 }
 
 describe('sequence layers through toJSON / fromJSON', () => {
@@ -37,7 +37,7 @@ describe('sequence layers through toJSON / fromJSON', () => {
       ],
       { dtype: 'int32' },
     );
-    const b = predict(copy, x) as Tensor;
+    const b = predict<unknown, Tensor>(copy, x);
     expectBitEqual(b, predict(model, x) as Tensor);
     expect(Array.from(maskOf(b)!)).toEqual([1, 1, 0, 0, 1, 1, 1, 1]);
     expect(copy.layers.map((l) => l.kind)).toEqual([
@@ -66,7 +66,7 @@ describe('sequence layers through toJSON / fromJSON', () => {
         [0.25, 3],
       ],
     ]);
-    const b = predict(copy, x) as Tensor;
+    const b = predict<unknown, Tensor>(copy, x);
     expectBitEqual(b, predict(model, x) as Tensor);
     expect(Array.from(maskOf(b)!)).toEqual([1, 0, 1]);
   });
@@ -87,7 +87,7 @@ describe('sequence layers through toJSON / fromJSON', () => {
       ]),
       lengthsMask([2], 3),
     ];
-    const b = predict(copy, x) as Tensor;
+    const b = predict<unknown, Tensor>(copy, x);
     expectBitEqual(b, predict(model as Model, x) as Tensor);
     expect(Array.from(maskOf(b)!)).toEqual([1, 1, 0]);
   });
