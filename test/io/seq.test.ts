@@ -88,7 +88,7 @@ describe('sequence layers through toJSON / fromJSON', () => {
       lengthsMask([2], 3),
     ];
     const b = predict<unknown, Tensor>(copy, x);
-    expectBitEqual(b, predict<unknown, Tensor>(model as Model, x));
+    expectBitEqual(b, predict<unknown, Tensor>(model, x));
     expect(Array.from(maskOf(b)!)).toEqual([1, 1, 0]);
   });
 
