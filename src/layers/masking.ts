@@ -39,7 +39,9 @@ function who(kind: string, name: string | undefined): string {
  * `Masking`: a step whose features all equal `maskValue` is padding. The
  * output is the input with padded steps set to 0 (as Keras), and it carries a
  * step mask (`1` = a real step) that recurrent layers, the losses and the
- * metrics honour. Gradient: the output's, zero at padded steps.
+ * metrics honour. Gradient: the output's, zero at padded steps. The mask is
+ * computed from the input's values: a mask the input already carries is
+ * replaced, as Keras's `Masking` does.
  *
  * @example
  * ```ts
