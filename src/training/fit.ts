@@ -19,6 +19,7 @@ import { gatherRows } from '../models/plan.js';
 import { checkModel, inputTensors, planOf } from '../models/predict.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkClip, clipInPlace, type ClipOptions } from './clip.js';
 import { evaluateTensors } from './evaluate.js';
 import { allFinite, createStep, lossKernelOf } from './step.js';
 import type {
@@ -60,6 +61,8 @@ export const FIT_KEYS = [
   'sampleWeight',
   'classWeight',
   'balancedBatches',
+  'clipNorm',
+  'clipValue',
 ] as const;
 
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
@@ -132,6 +135,7 @@ interface Plan {
   callbacks: readonly Callback[];
   metrics: ReturnType<typeof checkMetrics>;
   balancedBatches: boolean;
+  clip: ClipOptions | null;
 }
 
 function plan(options: unknown): Plan {
@@ -174,6 +178,7 @@ function plan(options: unknown): Plan {
     callbacks: checkCallbacks(o.callbacks),
     metrics: checkMetrics('fit', o.metrics),
     balancedBatches: balanced,
+    clip: checkClip('fit', o),
   };
 }
 
@@ -533,6 +538,7 @@ export async function fit<In, Out>(
             }
           }
         }
+        if (p.clip !== null) clipInPlace(r.grads, p.clip);
         optimizer.step(paramTensors, r.grads);
         history.steps++;
 
