@@ -39,6 +39,7 @@ import {
   loadFlatten,
   type LayerLoader,
 } from './layer-loaders.js';
+import { loadGru, loadLstm, loadSimpleRnn } from './loaders-recurrent.js';
 
 // io is the one place that knows every layer, activation, initializer,
 // regularizer, schedule and optimizer by name. The tables are built per call
@@ -117,6 +118,9 @@ function builtinLayers(): Map<string, LayerLoader> {
     ['average', loadAverage],
     ['concatenate', loadConcatenate],
     ['reshape', loadReshape],
+    ['simpleRnn', loadSimpleRnn],
+    ['lstm', loadLstm],
+    ['gru', loadGru],
   ]);
 }
 
