@@ -80,7 +80,7 @@ describe('recurrent layers through toJSON / fromJSON', () => {
     );
     const model = graph({ inputs: [xi, h0], outputs: [outs[0]!, outs[1]!] });
     const back = fromJSON(viaText(toJSON(model)));
-    const ins = [
+    const ins: [Tensor, Tensor] = [
       x,
       tensor(
         Array.from({ length: 8 }, (_, i) => i / 10),
@@ -88,7 +88,7 @@ describe('recurrent layers through toJSON / fromJSON', () => {
       ),
     ];
     const a = predict(model, ins) as unknown as Tensor[];
-    const b = predict(back, ins) as unknown as Tensor[];
+    const b = predict(back as unknown as typeof model, ins) as unknown as Tensor[];
     expectBitEqual(b[0]!, a[0]!);
     expectBitEqual(b[1]!, a[1]!);
   });
