@@ -46,6 +46,7 @@ import {
   loadStepMask,
   loadTimeDistributed,
 } from './loaders-seq.js';
+import { loadGru, loadLstm, loadSimpleRnn } from './loaders-recurrent.js';
 
 // io is the one place that knows every layer, activation, initializer,
 // regularizer, schedule and optimizer by name. The tables are built per call
@@ -129,6 +130,9 @@ function builtinLayers(): Map<string, LayerLoader> {
     ['stepMask', loadStepMask],
     ['timeDistributed', loadTimeDistributed],
     ['bidirectional', loadBidirectional],
+    ['simpleRnn', loadSimpleRnn],
+    ['lstm', loadLstm],
+    ['gru', loadGru],
   ]);
 }
 

@@ -1,5 +1,4 @@
 import type { FloatArray } from '../_lib/typed.js';
-import type { Rng } from '../random/rng.js';
 import { recurrentBackwardJs, recurrentForwardJs } from './js/recurrent.js';
 
 /**
@@ -32,7 +31,8 @@ export interface RecurrentProblem {
   training: boolean;
   dropout: number;
   recurrentDropout: number;
-  rng: Rng | null;
+  /** Where dropout masks are drawn from (uniform in [0, 1)): the caller's random stream. */
+  rng: { uniform(): number } | null;
   x: FloatArray;
   w: FloatArray;
   u: FloatArray;

@@ -20,6 +20,7 @@ import { checkModel, inputTensors, planOf } from '../models/predict.js';
 import { withMask } from '../tensor/mask.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkClip, clipInPlace, type ClipOptions } from './clip.js';
 import { evaluateTensors } from './evaluate.js';
 import { allFinite, createStep, lossKernelOf } from './step.js';
 import type {
@@ -61,6 +62,8 @@ export const FIT_KEYS = [
   'sampleWeight',
   'classWeight',
   'balancedBatches',
+  'clipNorm',
+  'clipValue',
 ] as const;
 
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
@@ -133,6 +136,7 @@ interface Plan {
   callbacks: readonly Callback[];
   metrics: ReturnType<typeof checkMetrics>;
   balancedBatches: boolean;
+  clip: ClipOptions | null;
 }
 
 function plan(options: unknown): Plan {
@@ -175,6 +179,7 @@ function plan(options: unknown): Plan {
     callbacks: checkCallbacks(o.callbacks),
     metrics: checkMetrics('fit', o.metrics),
     balancedBatches: balanced,
+    clip: checkClip('fit', o),
   };
 }
 
@@ -535,6 +540,7 @@ export async function fit<In, Out>(
             }
           }
         }
+        if (p.clip !== null) clipInPlace(r.grads, p.clip);
         optimizer.step(paramTensors, r.grads);
         history.steps++;
 
