@@ -129,9 +129,11 @@ export function runLayer(
   const results = outs.map((d, j) => new Tensor(d, outShapes[j]!));
   // The output's mask is copied: a layer may reuse its mask buffer across calls.
   const outMask = outputMaskOf(compiled, io, shapes);
-  if (outMask !== null)
+  if (outMask !== null) {
+    checkOutputMask(layer, outMask, rows, compiled.outShapes[0]!);
     for (const r of results)
       if (r.rank >= 2 && outMask.length === rows * r.shape[1]!) withMask(r, outMask.slice());
+  }
 
   const paramNames = Object.keys(layer.params);
   const params = paramNames.map((k) => layer.params[k]!);
@@ -211,6 +213,23 @@ export function checkMasks(
         `${describeLayer(layer)}: the mask of input ${i} has ${m.length} entries; expected ${rows} rows × ${steps} steps = ${rows * steps} for input shape ${fmtShape([rows, ...s])}`,
       );
   });
+}
+
+/**
+ * A layer's output mask must have `rows × steps` entries for its first
+ * output (steps: that output's first per-sample axis); other outputs carry
+ * it when their shape has the same steps.
+ */
+export function checkOutputMask(
+  layer: Layer,
+  mask: Uint8Array,
+  rows: number,
+  outShape: readonly number[],
+): void {
+  if (outShape.length === 0 || mask.length !== rows * outShape[0]!)
+    throw new ShapeError(
+      `${describeLayer(layer)}: its output mask has ${mask.length} entries; expected ${rows} rows × ${outShape[0] ?? 1} steps for output shape ${fmtShape([rows, ...outShape])}`,
+    );
 }
 
 /** {@link runLayer} for a layer of one input and one output. */

@@ -7,6 +7,7 @@ import type { CompiledLayer, Layer, LayerBackwardIO, LayerIO } from '../layers/l
 import {
   callForward,
   checkMasks,
+  checkOutputMask,
   compiledFor,
   computeDtype,
   describeLayer,
@@ -360,6 +361,7 @@ export function runForward(
         io,
         node.inputs.map((v) => plan.values[v]!.shape),
       );
+      if (m !== null) checkOutputMask(node.layer, m, b.rows, plan.values[node.outputs[0]!]!.shape);
       for (const v of node.outputs) {
         const s = plan.values[v]!.shape;
         b.masks[v] = m !== null && s.length >= 1 && m.length === b.rows * s[0]! ? m : null;

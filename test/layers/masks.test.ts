@@ -7,6 +7,8 @@ import { lstm } from '../../src/layers/lstm.js';
 import { masking, stepMask } from '../../src/layers/masking.js';
 import { input } from '../../src/layers/symbolic.js';
 import { timeDistributed } from '../../src/layers/time-distributed.js';
+import type { Layer } from '../../src/layers/layer.js';
+import { runLayer1 } from '../../src/layers/_run.js';
 import { crossEntropy } from '../../src/losses/cross-entropy.js';
 import { mse } from '../../src/losses/mse.js';
 import { graph } from '../../src/models/graph.js';
@@ -254,5 +256,36 @@ describe('masks', () => {
       loss: mse,
       batchSize: 3,
     });
+  });
+
+  it('a layer whose output mask has the wrong size is an error naming it, on every path', () => {
+    // A layer of the contract written here: identity, declaring a mask of one entry per row.
+    const bad: Layer = {
+      kind: 'badMask',
+      name: 'm',
+      config: {},
+      params: {},
+      trainable: true,
+      inputShape: null,
+      outputShape: (s) => [...s],
+      compile: (shapes) => ({
+        outShapes: [shapes[0]!],
+        forward: (io) => {
+          io.outputs[0]!.set(io.inputs[0]!);
+        },
+        backward: () => undefined,
+        outputMask: (io) => new Uint8Array(io.rows),
+      }),
+      forward(x, c) {
+        return runLayer1('badMask', bad, x, c);
+      },
+    };
+    const x = zeros([2, 3, 1]);
+    expect(() => bad.forward(x, ctx)).toThrow(
+      /badMask "m": its output mask has 2 entries; expected 2 rows × 3 steps for output shape \[2,3,1\]/,
+    );
+    expect(() => predict(sequential([bad]), x)).toThrow(
+      /badMask "m": its output mask has 2 entries/,
+    );
   });
 });
