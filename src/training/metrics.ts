@@ -107,6 +107,9 @@ function maskedMean(mask: Uint8Array, count: number, hit: (i: number) => boolean
  *   (prediction > 0.5 counts as class 1) against 0/1 targets (binary
  *   accuracy). For a single logit use `binaryAccuracy.with({ threshold: 0 })`.
  *
+ * A prediction that carries a step mask (sequence outputs after an
+ * `embedding` with `maskZero` or a `masking` layer) counts its real steps only.
+ *
  * @example
  * ```ts
  * import { accuracy, tensor } from 'myelin';

@@ -20,6 +20,8 @@ import { lengthsMask, maskOf, withMask } from '../../src/tensor/mask.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { evaluate } from '../../src/training/evaluate.js';
 import { accuracy } from '../../src/training/metrics.js';
+import { fit } from '../../src/training/fit.js';
+import { sgd } from '../../src/optimizers/sgd.js';
 import { checkParity, data } from '../engine/_parity.js';
 
 const ctx = { training: false, rng: createRng(0) };
@@ -162,6 +164,45 @@ describe('masks', () => {
     const l1 = Math.log(1 + Math.exp(-1)),
       l2 = Math.log(1 + Math.exp(1));
     expect(r.loss).toBeCloseTo((2 * l1 + l2) / 3, 5);
+  });
+
+  it('fit’s training metrics count real steps only, as evaluate does', async () => {
+    const model = sequential([
+      embedding(4, 3, { maskZero: true, rng: createRng(12) }),
+      dense(3, 2, { rng: createRng(13) }),
+    ]);
+    const x = tensor(
+      [
+        [1, 2, 0],
+        [3, 0, 0],
+        [2, 2, 1],
+      ],
+      { dtype: 'int32' },
+    );
+    const y = tensor(
+      [
+        [0, 1, 1],
+        [1, 1, 1],
+        [0, 0, 1],
+      ],
+      { dtype: 'int32' },
+    );
+    const want = evaluate(model, x, y, { loss: crossEntropy, metrics: [accuracy] });
+    // A learning rate of 0 leaves the weights as they are: the same predictions as evaluate's.
+    const h = await fit(model, x, y, {
+      loss: crossEntropy,
+      optimizer: sgd({ learningRate: 0 }),
+      metrics: [accuracy],
+      epochs: 1,
+      batchSize: 2,
+      shuffle: false,
+      rng: createRng(0),
+    });
+    expect(h.metrics.accuracy![0]).toBe(want.metrics.accuracy);
+    // (The epoch loss is not compared: as Keras, fit averages batch losses weighted by rows,
+    // while each batch's loss is a mean over its own real steps.)
+    // 6 real steps, so accuracy is a multiple of 1/6 (9 steps would give multiples of 1/9).
+    expect((want.metrics.accuracy! * 6) % 1).toBeCloseTo(0, 10);
   });
 
   it('stepMask brings a mask from lengths into a graph model on every path', async () => {
