@@ -59,6 +59,12 @@ export interface PlanBuffers {
    * (or the default rule) sets its outputs'.
    */
   readonly masks: (Uint8Array | null)[];
+  /**
+   * Per value, the buffer its mask is copied into when a layer declares one
+   * (a layer may reuse its own buffer from call to call, and a layer applied
+   * twice would overwrite its first output's), allocated on first use.
+   */
+  readonly maskStore: (Uint8Array | null)[];
   /** Per node, the forward buffers. */
   readonly io: readonly MutableIO[];
   /** Per node input: a converted copy when the node computes in another dtype, else null. */
@@ -300,6 +306,7 @@ export function buffersFor(plan: Plan, rows: number): PlanBuffers {
     values,
     grads,
     masks: plan.values.map(() => null),
+    maskStore: plan.values.map(() => null),
     io,
     converted,
     slotGrads,
@@ -361,10 +368,23 @@ export function runForward(
         io,
         node.inputs.map((v) => plan.values[v]!.shape),
       );
-      if (m !== null) checkOutputMask(node.layer, m, b.rows, plan.values[node.outputs[0]!]!.shape);
+      let own = m;
+      if (m !== null) {
+        checkOutputMask(node.layer, m, b.rows, plan.values[node.outputs[0]!]!.shape);
+        if (c.outputMask !== undefined) {
+          const v0 = node.outputs[0]!;
+          let store = b.maskStore[v0] ?? null;
+          if (store === null || store.length !== m.length) {
+            store = new Uint8Array(m.length);
+            b.maskStore[v0] = store;
+          }
+          store.set(m);
+          own = store;
+        }
+      }
       for (const v of node.outputs) {
         const s = plan.values[v]!.shape;
-        b.masks[v] = m !== null && s.length >= 1 && m.length === b.rows * s[0]! ? m : null;
+        b.masks[v] = own !== null && s.length >= 1 && own.length === b.rows * s[0]! ? own : null;
       }
     } else for (const v of node.outputs) b.masks[v] = null;
     if (after !== undefined) after(node, io.outputs, k);

@@ -205,6 +205,21 @@ describe('masks', () => {
     expect((want.metrics.accuracy! * 6) % 1).toBeCloseTo(0, 10);
   });
 
+  it('a layer applied twice gives each application its own mask', () => {
+    const emb = embedding(5, 2, { maskZero: true, rng: createRng(14) });
+    const a = input([3]);
+    const b = input([3]);
+    const model = graph({ inputs: [a, b], outputs: [emb.apply(a), emb.apply(b)] });
+    const ia = tensor([[1, 0, 0]], { dtype: 'int32' });
+    const ib = tensor([[2, 3, 0]], { dtype: 'int32' });
+    const [ya, yb] = predict(model, [ia, ib]) as Tensor[];
+    expect(Array.from(maskOf(ya!)!)).toEqual([1, 0, 0]);
+    expect(Array.from(maskOf(yb!)!)).toEqual([1, 1, 0]);
+    const [fa, fb] = model.forwardAll([ia, ib], ctx);
+    expect(Array.from(maskOf(fa!)!)).toEqual([1, 0, 0]);
+    expect(Array.from(maskOf(fb!)!)).toEqual([1, 1, 0]);
+  });
+
   it('stepMask brings a mask from lengths into a graph model on every path', async () => {
     const build = (): ReturnType<typeof graph> => {
       const xi = input([4, 2]);
