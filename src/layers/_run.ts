@@ -10,7 +10,7 @@ import {
 } from '../_lib/typed.js';
 import { isGradEnabled, record } from '../autograd/graph.js';
 import { cast } from '../ops/cast.js';
-import { maskOf, withMask } from '../tensor/mask.js';
+import { maskOf, setMask } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { CompiledLayer, ForwardContext, Layer, LayerIO } from './layer.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -132,7 +132,7 @@ export function runLayer(
   if (outMask !== null) {
     checkOutputMask(layer, outMask, rows, compiled.outShapes[0]!);
     for (const r of results)
-      if (r.rank >= 2 && outMask.length === rows * r.shape[1]!) withMask(r, outMask.slice());
+      if (r.rank >= 2 && outMask.length === rows * r.shape[1]!) setMask(r, outMask.slice());
   }
 
   const paramNames = Object.keys(layer.params);

@@ -4,7 +4,7 @@ import { fmtShape } from '../_lib/shape.js';
 import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
 import { defaultRng } from '../random/rng.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { withMask } from '../tensor/mask.js';
+import { setMask } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Model } from './model.js';
 import { buffersFor, copyRows, planFor, runForward, type Plan } from './plan.js';
@@ -226,7 +226,7 @@ export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Te
   return plan.outputs.map((v, j) => {
     const t = new Tensor(outData[j]!, [n, ...plan.values[v]!.shape]);
     const m = outMasks[j];
-    return m === null || m === undefined ? t : withMask(t, m);
+    return m === null || m === undefined ? t : setMask(t, m);
   });
 }
 
@@ -253,5 +253,5 @@ function runOne(plan: Plan, x: Tensor, n: number): Tensor {
   }
   const t = new Tensor(out, shapeOut);
   const m = b.masks[v] ?? null;
-  return m === null ? t : withMask(t, m.slice());
+  return m === null ? t : setMask(t, m.slice());
 }

@@ -32,6 +32,15 @@ export function maskOf(x: Tensor): Uint8Array | null {
 }
 
 /**
+ * Attaches a checked mask (batch × steps entries) without copying or
+ * checking it: the engine's own path (layers, predict, fit). Internal.
+ */
+export function setMask(x: Tensor, mask: Uint8Array): Tensor {
+  masks.set(x, mask);
+  return x;
+}
+
+/**
  * Attaches a step mask to a tensor of shape [batch, steps, ...] and returns
  * the same tensor: `mask` is [batch, steps] of booleans or 0/1 numbers
  * (nested arrays, a Uint8Array of batch × steps entries, or a tensor), `1`

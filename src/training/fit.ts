@@ -17,7 +17,7 @@ import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
 import { gatherRows } from '../models/plan.js';
 import { checkModel, inputTensors, planOf } from '../models/predict.js';
-import { withMask } from '../tensor/mask.js';
+import { setMask } from '../tensor/mask.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkClip, clipInPlace, type ClipOptions } from './clip.js';
@@ -597,7 +597,7 @@ export async function fit<In, Out>(
           ...predShape,
         ]);
         if (maskBuffer !== null)
-          withMask(pred, maskBuffer.subarray(0, (maskBuffer.length / nTrain) * seen));
+          setMask(pred, maskBuffer.subarray(0, (maskBuffer.length / nTrain) * seen));
         const target = pickRows(yTrain[0]!, order.subarray(0, seen));
         for (const m of p.metrics) metrics[m.name] = m.compute(pred, target);
       }
