@@ -131,8 +131,7 @@ export interface ConvertOptions {
  *
  * @example
  * ```ts
- * import { simpleRnnFromPyTorch } from 'myelin/io';
- * import { simpleRnn } from 'myelin';
+ * import { simpleRnnFromPyTorch, simpleRnn } from 'myelin'; // also in myelin/io
  * const w = simpleRnnFromPyTorch({ weightIh: [[0.5], [1]], weightHh: [[0, 1], [1, 0]], biasIh: [0, 0], biasHh: [0.1, 0.2] });
  * const layer = simpleRnn(1, 2, w);
  * ```
@@ -154,8 +153,7 @@ export function simpleRnnFromPyTorch(
  *
  * @example
  * ```ts
- * import { lstmFromPyTorch } from 'myelin/io';
- * import { lstm } from 'myelin';
+ * import { lstmFromPyTorch, lstm } from 'myelin'; // also in myelin/io
  * const w = lstmFromPyTorch({ weightIh: [[0.1], [0.2], [0.3], [0.4]], weightHh: [[0], [0], [0], [0]] });
  * const layer = lstm(1, 1, w);
  * ```
@@ -183,8 +181,7 @@ export function lstmFromPyTorch(
  *
  * @example
  * ```ts
- * import { gruFromPyTorch } from 'myelin/io';
- * import { gru } from 'myelin';
+ * import { gruFromPyTorch, gru } from 'myelin'; // also in myelin/io
  * const w = gruFromPyTorch({ weightIh: [[0.1], [0.2], [0.3]], weightHh: [[0.5], [0.6], [0.7]] });
  * const layer = gru(1, 1, w); // resetAfter: true
  * ```
@@ -206,8 +203,7 @@ export function gruFromPyTorch(
  *
  * @example
  * ```ts
- * import { recurrentFromKeras } from 'myelin/io';
- * import { gru } from 'myelin';
+ * import { recurrentFromKeras, gru } from 'myelin'; // also in myelin/io
  * const w = recurrentFromKeras(3, { kernel: [[0.1, 0.2, 0.3]], recurrentKernel: [[0.5, 0.6, 0.7]], bias: [[0, 0, 0], [0, 0, 0]] });
  * const layer = gru(1, 1, { ...w, resetAfter: true });
  * ```
