@@ -10,6 +10,66 @@
 
 import { colSum, matmul } from './kernels';
 
+// e^x on 4 lanes, the same range reduction and series as the softmax kernels'
+// (asm/kernels.ts): x = n·ln2 + r, e^r to r^6, 2^n in the exponent bits,
+// clamped to [-87, 88]. Kept here because a function exported from the entry
+// file becomes a module export, and v128 cannot cross to JS.
+// @ts-ignore: decorator
+@inline function expv(x0: v128): v128 {
+  const x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.4426950408889634)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693145751953125)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(1.428606765330187e-6)));
+  let p = f32x4.add(f32x4.mul(r, f32x4.splat(1.0 / 720.0)), f32x4.splat(1.0 / 120.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return v128.andnot(f32x4.mul(p, e), f32x4.lt(x0, f32x4.splat(-87.0)));
+}
+
+// a·b + c: fused with relaxed SIMD, else mul then add.
+// @ts-ignore: decorator
+@inline function madd4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+// Below this many rows the per-step recurrent product skips packing (the
+// packed product would repack the recurrent kernel on every step).
+const SMALL_ROWS = 4;
+
+/**
+ * out[b, :] = Σ_k h[b, k]·m[k, :] for b < rows (m [K, N] row-major), without
+ * packing: each row of out stays in L1 while the rows of m stream past.
+ */
+function rowsTimes(h: usize, m: usize, out: usize, rows: i32, K: i32, N: i32): void {
+  const pitch = <usize>N << 2;
+  for (let b = 0; b < rows; b++) {
+    const orow = out + <usize>b * pitch;
+    memory.fill(orow, 0, pitch);
+    for (let k = 0; k < K; k++) {
+      const hk = ld(h, b * K + k);
+      const v = f32x4.splat(hk);
+      const mrow = m + <usize>k * pitch;
+      let j = 0;
+      for (; j + 4 <= N; j += 4) {
+        const o = <usize>j << 2;
+        v128.store(orow + o, madd4(v, v128.load(mrow + o), v128.load(orow + o)));
+      }
+      for (; j < N; j++) st(orow, j, ld(orow, j) + hk * ld(mrow, j));
+    }
+  }
+}
+
+/** The per-step product [rows, K]·[K, N]: unpacked for a few rows, packed otherwise. */
+function stepProduct(h: usize, m: usize, out: usize, rows: i32, K: i32, N: i32, ws: usize): void {
+  if (rows <= SMALL_ROWS) rowsTimes(h, m, out, rows, K, N);
+  else matmul(h, m, out, rows, K, N, 0, 0, ws);
+}
+
 const D_CELL = 0; // 0 rnn, 1 lstm, 2 gru
 const D_B = 1;
 const D_T = 2;
@@ -63,16 +123,33 @@ const D_WS = 34;
   store<f32>(p + (<usize>i << 2), v);
 }
 
+// The activations on 4 lanes: sigmoid z = 1 / (1 + e^−z); tanh z = 2·sigmoid(2z) − 1
+// (absolute error about 1e-7, as float32 rounding of the result).
+// @ts-ignore: decorator
+@inline function actv(code: i32, z: v128): v128 {
+  if (code == 0) {
+    const s = f32x4.div(f32x4.splat(2), f32x4.add(f32x4.splat(1), expv(f32x4.mul(z, f32x4.splat(-2)))));
+    return f32x4.sub(s, f32x4.splat(1));
+  }
+  if (code == 1) return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.neg(z))));
+  if (code == 2) return f32x4.max(z, f32x4.splat(0));
+  return z;
+}
+
+// One lane of actv: the tails of the vector loops give the same values.
 // @ts-ignore: decorator
 @inline function act(code: i32, z: f32): f32 {
-  if (code == 0) {
-    // tanh z = 1 − 2 / (e^{2z} + 1), with e^{2z} kept finite
-    const e = Mathf.exp(min<f32>(max<f32>(2 * z, -80), 80));
-    return 1 - 2 / (e + 1);
+  return f32x4.extract_lane(actv(code, f32x4.splat(z)), 0);
+}
+
+/** dst[i] = f(a[i] + b[i]) for i < n. */
+function actSum(code: i32, a: usize, b: usize, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, actv(code, f32x4.add(v128.load(a + o), v128.load(b + o))));
   }
-  if (code == 1) return 1 / (1 + Mathf.exp(min<f32>(max<f32>(-z, -80), 80)));
-  if (code == 2) return z > 0 ? z : 0;
-  return z;
+  for (; i < n; i++) st(dst, i, act(code, ld(a, i) + ld(b, i)));
 }
 
 // @ts-ignore: decorator
@@ -193,8 +270,8 @@ export function recurrentForward(desc: usize): void {
       for (let i = 0; i < BU; i++) st(hm, i, ld(hp, i) * ld(hMask, i));
       hp = hm;
     }
-    if (uzr != 0) matmul(hp, uzr, rec, B, U, 2 * U, 0, 0, ws);
-    else matmul(hp, uk, rec, B, U, GU, 0, 0, ws);
+    if (uzr != 0) stepProduct(hp, uzr, rec, B, U, 2 * U, ws);
+    else stepProduct(hp, uk, rec, B, U, GU, ws);
     const aRow = La + t * BU * G;
     for (let b = 0; b < B; b++) {
       const real = mask == 0 || load<u8>(mask + <usize>(b * T + t)) != 0;
@@ -210,30 +287,42 @@ export function recurrentForward(desc: usize): void {
         continue;
       }
       if (cell == 0) {
-        for (let k = 0; k < U; k++) {
-          const v = act(actC, ld(z, zr + k) + ld(rec, b * U + k));
-          st(H, ar + k, v);
-          st(H, hn0 + k, v);
-        }
+        actSum(actC, z + (<usize>zr << 2), rec + (<usize>(b * U) << 2), H + (<usize>ar << 2), U);
+        memory.copy(H + (<usize>hn0 << 2), H + (<usize>ar << 2), <usize>U << 2);
       } else if (cell == 1) {
         const cp0 = Lc + t * BU + b * U;
         const cn0 = cp0 + BU;
         const tc0 = Ltc + t * BU + b * U;
-        const rr = b * GU;
-        for (let k = 0; k < U; k++) {
-          const ig = act(recC, ld(z, zr + k) + ld(rec, rr + k));
-          const fg = act(recC, ld(z, zr + U + k) + ld(rec, rr + U + k));
-          const gg = act(actC, ld(z, zr + 2 * U + k) + ld(rec, rr + 2 * U + k));
-          const og = act(recC, ld(z, zr + 3 * U + k) + ld(rec, rr + 3 * U + k));
-          st(H, ar + k, ig);
-          st(H, ar + U + k, fg);
-          st(H, ar + 2 * U + k, gg);
-          st(H, ar + 3 * U + k, og);
-          const c = fg * ld(H, cp0 + k) + ig * gg;
-          st(H, cn0 + k, c);
+        const zp = z + (<usize>zr << 2);
+        const rp = rec + (<usize>(b * GU) << 2);
+        const ap = H + (<usize>ar << 2);
+        const u4 = <usize>U << 2;
+        actSum(recC, zp, rp, ap, U);
+        actSum(recC, zp + u4, rp + u4, ap + u4, U);
+        actSum(actC, zp + 2 * u4, rp + 2 * u4, ap + 2 * u4, U);
+        actSum(recC, zp + 3 * u4, rp + 3 * u4, ap + 3 * u4, U);
+        const cpp = H + (<usize>cp0 << 2);
+        const cnp = H + (<usize>cn0 << 2);
+        const tcp = H + (<usize>tc0 << 2);
+        const hnp = H + (<usize>hn0 << 2);
+        let k = 0;
+        for (; k + 4 <= U; k += 4) {
+          const o = <usize>k << 2;
+          const c = f32x4.add(
+            f32x4.mul(v128.load(ap + u4 + o), v128.load(cpp + o)),
+            f32x4.mul(v128.load(ap + o), v128.load(ap + 2 * u4 + o)),
+          );
+          v128.store(cnp + o, c);
+          const tc = actv(actC, c);
+          v128.store(tcp + o, tc);
+          v128.store(hnp + o, f32x4.mul(v128.load(ap + 3 * u4 + o), tc));
+        }
+        for (; k < U; k++) {
+          const c = ld(ap, U + k) * ld(cpp, k) + ld(ap, k) * ld(ap, 2 * U + k);
+          st(cnp, k, c);
           const tc = act(actC, c);
-          st(H, tc0 + k, tc);
-          st(H, hn0 + k, og * tc);
+          st(tcp, k, tc);
+          st(hnp, k, ld(ap, 3 * U + k) * tc);
         }
       } else if (after) {
         const rr = b * GU;
@@ -265,7 +354,7 @@ export function recurrentForward(desc: usize): void {
     }
     if (cell == 2 && !after) {
       const rhp = H + (<usize>(Lrh + t * BU) << 2);
-      matmul(rhp, uh, hp2, B, U, U, 0, 0, ws);
+      stepProduct(rhp, uh, hp2, B, U, U, ws);
       for (let b = 0; b < B; b++) {
         if (mask != 0 && load<u8>(mask + <usize>(b * T + t)) == 0) continue;
         const zr = (t * B + b) * GU;

@@ -29,3 +29,15 @@ export type {
   ValueRefJSON,
   TensorJSON,
 } from './format.js';
+export {
+  simpleRnnFromPyTorch,
+  lstmFromPyTorch,
+  gruFromPyTorch,
+  recurrentFromKeras,
+} from './layout-recurrent.js';
+export type {
+  RecurrentWeights,
+  PyTorchRecurrentWeights,
+  KerasRecurrentWeights,
+  ConvertOptions,
+} from './layout-recurrent.js';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FloatArray } from '../../src/_lib/typed.js';
 import { createRng } from '../../src/random/rng.js';
 import { gatesOf, savedLayout, scratchSize } from '../../src/kernels/js/recurrent.js';
 import {
@@ -84,7 +85,7 @@ function problem(c: Case, seed: number): RecurrentProblem {
   };
 }
 
-function expectNear(a: Float32Array | null, b: Float32Array | null, what: string): void {
+function expectNear(a: FloatArray | null, b: FloatArray | null, what: string): void {
   expect(a === null, what).toBe(b === null);
   if (a === null || b === null) return;
   expect(a.length, what).toBe(b.length);
@@ -132,7 +133,7 @@ describe('recurrent kernels: WebAssembly against JS', () => {
     recurrentBackwardJs(js);
     recurrentBackwardWasm(wa);
     for (const k of ['gx', 'gh0', 'gc0', 'gw', 'gu', 'gb', 'grb'] as const)
-      expectNear(wa[k] as Float32Array | null, js[k] as Float32Array | null, k);
+      expectNear(wa[k], js[k], k);
     // The run did something.
     expect(js.gw!.some((v) => v !== 0)).toBe(true);
   });

@@ -85,13 +85,17 @@ describe('fit with clipNorm and clipValue', () => {
     const clipped = await update({ clipNorm: 1 });
     expect(Math.hypot(...clipped)).toBeCloseTo(norm / (norm + 1e-6), 9);
     // Same direction: each element scaled by the same factor.
-    clipped.forEach((v, i) => { expect(v).toBeCloseTo((free[i]! * 1) / (norm + 1e-6), 9); });
+    clipped.forEach((v, i) => {
+      expect(v).toBeCloseTo((free[i]! * 1) / (norm + 1e-6), 9);
+    });
   });
 
   it('clipValue bounds every element of the update', async () => {
     const free = await update({});
     const clipped = await update({ clipValue: 0.5 });
-    free.forEach((v, i) => { expect(clipped[i]).toBeCloseTo(Math.max(-0.5, Math.min(0.5, v)), 12); });
+    free.forEach((v, i) => {
+      expect(clipped[i]).toBeCloseTo(Math.max(-0.5, Math.min(0.5, v)), 12);
+    });
     expect(free.some((v) => Math.abs(v) > 0.5)).toBe(true);
   });
 
