@@ -13,6 +13,11 @@ import {
   W2S_BATCH,
   W2B,
   W4_SIZES,
+  W6_SIZES,
+  w6Data,
+  mseOf,
+  timeW6Steps,
+  timeW6Predict,
 } from '../lib.mjs';
 
 export async function setup(backend) {
@@ -110,4 +115,55 @@ export const W3 = () => {
   };
   const s = stats(timePerCall(run).map((t) => 1 / t));
   return { ...s, unit: 'predictions/s' };
+};
+
+// W6 / W6g: tf.layers.lstm (or gru) 64 units, last output, then dense(1); MSE, Adam 1e-3, batch 32.
+async function trainW6(opts, cell) {
+  const { train, evaluation } = w6Data();
+  const { steps: T, features: F, units, batch } = W6_SIZES;
+  tf.util.seedrandom?.('1');
+  const rec = cell === 'gru' ? tf.layers.gru : tf.layers.lstm;
+  const model = tf.sequential({
+    layers: [rec({ units, inputShape: [T, F] }), tf.layers.dense({ units: 1 })],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
+  const xs = [];
+  const ys = [];
+  for (let b = 0; b < train.n / batch; b++) {
+    xs.push(
+      tf.tensor3d(train.x.subarray(b * batch * T * F, (b + 1) * batch * T * F), [batch, T, F]),
+    );
+    ys.push(tf.tensor2d(train.y.subarray(b * batch, (b + 1) * batch), [batch, 1]));
+  }
+  const xEval = tf.tensor3d(evaluation.x, [evaluation.n, T, F]);
+  const evalMse = () => {
+    const p = model.predict(xEval);
+    const v = mseOf(p.dataSync(), evaluation.y);
+    p.dispose();
+    return v;
+  };
+  const before = evalMse();
+  const step = (k) => model.trainOnBatch(xs[k % xs.length], ys[k % ys.length]);
+  const t = await timeW6Steps(step, opts);
+  return { ...t, unit: 'sequences/s', mseBefore: before, mseAfter: evalMse() };
+}
+
+export const W6 = (opts) => trainW6(opts, 'lstm');
+export const W6g = (opts) => trainW6(opts, 'gru');
+
+export const W6i = () => {
+  const { train } = w6Data();
+  const { steps: T, features: F, units } = W6_SIZES;
+  const model = tf.sequential({
+    layers: [tf.layers.lstm({ units, inputShape: [T, F] }), tf.layers.dense({ units: 1 })],
+  });
+  const x = tf.tensor3d(train.x.subarray(0, T * F), [1, T, F]);
+  let sink = 0;
+  const r = timeW6Predict(() => {
+    const p = model.predict(x);
+    sink += p.dataSync()[0];
+    p.dispose();
+  });
+  if (Number.isNaN(sink)) throw new Error('unreachable');
+  return r;
 };

@@ -7,6 +7,12 @@ import { denseForwardJs, denseSlot } from './dense.js';
 import { matmulJs, matmulSlot } from './matmul.js';
 import { adamSlot, adamUpdateJs, sgdSlot, sgdUpdateJs } from './optim.js';
 import { reduceSlot } from './reduce.js';
+import {
+  recurrentBackwardJs,
+  recurrentBackwardSlot,
+  recurrentForwardJs,
+  recurrentForwardSlot,
+} from './recurrent.js';
 import { reluBackwardJs, reluBackwardSlot, reluJs, reluSlot } from './relu.js';
 import { logSoftmaxJs, logSumExpJs, softmaxJs } from './js/softmax.js';
 import { logSoftmaxSlot, logSumExpSlot, softmaxSlot } from './softmax.js';
@@ -40,6 +46,8 @@ const SLOTS = {
   softmaxXentBackward: softmaxXentBackwardSlot,
   sgd: sgdSlot,
   adam: adamSlot,
+  recurrentForward: recurrentForwardSlot,
+  recurrentBackward: recurrentBackwardSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -62,6 +70,8 @@ export const jsBackend: Backend = {
   softmaxXentBackward: softmaxXentBackwardJs,
   sgd: sgdUpdateJs,
   adam: adamUpdateJs,
+  recurrentForward: recurrentForwardJs,
+  recurrentBackward: recurrentBackwardJs,
 };
 
 /**

@@ -79,3 +79,35 @@ export type {
   SpatialDropoutOptions,
   SpatialDropoutConfig,
 } from './spatial-dropout.js';
+export { embedding } from './embedding.js';
+export type { Embedding, EmbeddingOptions, EmbeddingConfig } from './embedding.js';
+export { masking, stepMask } from './masking.js';
+export type {
+  Masking,
+  MaskingOptions,
+  MaskingConfig,
+  StepMask,
+  StepMaskOptions,
+  StepMaskConfig,
+} from './masking.js';
+export { timeDistributed } from './time-distributed.js';
+export type {
+  TimeDistributed,
+  TimeDistributedOptions,
+  TimeDistributedConfig,
+  WrappedLayerConfig,
+} from './time-distributed.js';
+export { bidirectional } from './bidirectional.js';
+export type {
+  Bidirectional,
+  BidirectionalOptions,
+  BidirectionalConfig,
+  MergeMode,
+} from './bidirectional.js';
+export { simpleRnn } from './simple-rnn.js';
+export type { SimpleRnn, SimpleRnnOptions } from './simple-rnn.js';
+export { lstm } from './lstm.js';
+export type { Lstm, LstmOptions } from './lstm.js';
+export { gru } from './gru.js';
+export type { Gru, GruOptions } from './gru.js';
+export type { RecurrentLayer, RecurrentOptions, RecurrentConfig } from './_recurrent.js';

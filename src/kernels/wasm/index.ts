@@ -25,6 +25,7 @@ import {
   softmaxXentWasm,
 } from './kernels.js';
 import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
+import { recurrentBackwardWasm, recurrentForwardWasm } from './recurrent.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -98,6 +99,8 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     adam: adamWasm,
     softmax: softmaxWasm,
     logSoftmax: logSoftmaxWasm,
+    recurrentForward: recurrentForwardWasm,
+    recurrentBackward: recurrentBackwardWasm,
   });
   return true;
 }
