@@ -215,8 +215,8 @@ describe('fromJSON rejects tampered files, naming the field', () => {
     ],
     [
       'unknown initializer',
-      (j) => set(j, 'model.layers.0.config.kernelInitializer.kind', 'orthogonal'),
-      /config\.kernelInitializer\.kind must be a known initializer \(zeros, ones, constant, .*got "orthogonal"$/,
+      (j) => set(j, 'model.layers.0.config.kernelInitializer.kind', 'identityMatrix'),
+      /config\.kernelInitializer\.kind must be a known initializer \(zeros, ones, constant, .*got "identityMatrix"$/,
     ],
     [
       'initializer with a setting it does not have',
