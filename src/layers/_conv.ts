@@ -83,6 +83,13 @@ export interface ConvLayerCommonOptions {
   activityRegularizer?: Regularizer;
   /** Whether training updates this layer (default true). */
   trainable?: boolean;
+  /**
+   * The per-sample input shape, channels last ([height, width, inChannels] in
+   * 2-D, [steps, inChannels] in 1-D), as Keras's `input_shape`: the layer then
+   * accepts only that size, and `sequential` checks every later layer's shape
+   * when the model is built. Default: any size (checked when applied).
+   */
+  inputShape?: readonly number[];
 }
 
 /** The saved description shared by the convolution layers. */
@@ -99,6 +106,8 @@ export interface ConvLayerCommonConfig {
   readonly biasRegularizer: KindConfig | null;
   readonly activityRegularizer: KindConfig | null;
   readonly name?: string;
+  /** Present when the layer was given a fixed per-sample input shape. */
+  readonly inputShape?: readonly number[];
 }
 
 /** A convolution layer's parameters and activation. */
@@ -122,6 +131,7 @@ const COMMON = [
   'biasRegularizer',
   'activityRegularizer',
   'trainable',
+  'inputShape',
 ];
 
 /** What distinguishes the three layers. */
@@ -132,11 +142,7 @@ export interface ConvVariant {
 }
 
 function checkInitializer(fn: string, name: string, i: unknown): Initializer {
-  if (
-    typeof i !== 'object' ||
-    i === null ||
-    typeof (i as Partial<Initializer>).init !== 'function'
-  )
+  if (typeof i !== 'object' || i === null || typeof (i as Partial<Initializer>).init !== 'function')
     fail(fn, name, 'an initializer (such as glorotUniform())', i);
   return i as Initializer;
 }
@@ -293,7 +299,8 @@ export function buildConvLayer<K extends ConvVariant['kind'], C extends ConvLaye
   let outputPadding: readonly [number, number] | null = null;
   if (v.transposed) {
     const padding = options.padding ?? 'valid';
-    if (padding !== 'valid' && padding !== 'same') fail(fn, 'padding', `'valid' or 'same'`, padding);
+    if (padding !== 'valid' && padding !== 'same')
+      fail(fn, 'padding', `'valid' or 'same'`, padding);
     spec = {
       strides: readPair(fn, 'strides', options.strides ?? 1, v.dims),
       dilation: [1, 1],
@@ -311,7 +318,12 @@ export function buildConvLayer<K extends ConvVariant['kind'], C extends ConvLaye
       if (outputPadding[0] >= st[0] && !(v.dims === 1))
         fail(fn, 'outputPadding', `smaller than the strides [${st.join(', ')}]`, op);
       if (outputPadding[1] >= st[1])
-        fail(fn, 'outputPadding', `smaller than the strides ${v.dims === 1 ? st[1] : `[${st.join(', ')}]`}`, op);
+        fail(
+          fn,
+          'outputPadding',
+          `smaller than the strides ${v.dims === 1 ? st[1] : `[${st.join(', ')}]`}`,
+          op,
+        );
     }
   } else {
     spec = readConvSpec(fn, options as { strides?: unknown }, v.dims);
@@ -375,6 +387,25 @@ export function buildConvLayer<K extends ConvVariant['kind'], C extends ConvLaye
             true,
           );
 
+  let fixedShape: number[] | null = null;
+  if (options.inputShape !== undefined) {
+    const is: unknown = options.inputShape;
+    const want =
+      v.dims === 1
+        ? `[steps, ${inChannels}] (positive integers)`
+        : `[height, width, ${inChannels}] (positive integers, channels last)`;
+    if (
+      !Array.isArray(is) ||
+      is.length !== v.dims + 1 ||
+      !is.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1) ||
+      is[v.dims] !== inChannels
+    )
+      fail(fn, 'inputShape', want, is);
+    fixedShape = [...(is as number[])];
+    // The geometry of that size must work now, not at the first batch.
+    geometryFor(v, inChannels, filters, k, spec, outputPadding, fixedShape);
+  }
+
   const geometryConfig: Record<string, unknown> = {
     kernelSize: v.dims === 1 ? [k[1]] : [k[0], k[1]],
     strides: v.dims === 1 ? [spec.strides[1]] : [...spec.strides],
@@ -401,6 +432,7 @@ export function buildConvLayer<K extends ConvVariant['kind'], C extends ConvLaye
     biasRegularizer: biasReg === undefined ? null : kindConfig(biasReg),
     activityRegularizer: activityReg === undefined ? null : kindConfig(activityReg),
     ...(options.name === undefined ? {} : { name: options.name }),
+    ...(fixedShape === null ? {} : { inputShape: [...fixedShape] }),
   } as unknown as C;
 
   const paramRegs: Record<string, Regularizer> = {};
@@ -420,7 +452,7 @@ export function buildConvLayer<K extends ConvVariant['kind'], C extends ConvLaye
     config,
     params: bias === null ? { kernel } : { kernel, bias },
     trainable,
-    inputShape: null,
+    inputShape: fixedShape,
     dtype,
     ...(options.name === undefined ? {} : { name: options.name }),
     outputShape: (sh: readonly number[]): number[] =>

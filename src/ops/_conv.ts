@@ -11,7 +11,8 @@ import type { ConvGeometry } from '../kernels/js/conv.js';
  * output has ceil(size / stride) positions, the padding split with the extra
  * zero after, ONNX's SAME_UPPER), or explicit `[[top, bottom], [left, right]]`.
  */
-export type Conv2dPadding = 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]];
+export type Conv2dPadding =
+  'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]];
 
 /** Padding of a 1-D convolution: 'valid', 'same' or explicit `[left, right]`. */
 export type Conv1dPadding = 'valid' | 'same' | readonly [number, number];
@@ -161,13 +162,29 @@ export function convGeometry(
 ): ConvGeometry {
   const { groups } = spec;
   if (inC % groups !== 0)
-    throw new ShapeError(
-      `${fn}: input channels ${inC} are not divisible by groups ${groups}`,
-    );
+    throw new ShapeError(`${fn}: input channels ${inC} are not divisible by groups ${groups}`);
   if (outC % groups !== 0)
     throw new ShapeError(`${fn}: filters ${outC} are not divisible by groups ${groups}`);
-  const [outH, padTop] = axis(fn, 0, dims, inH, kH, spec.strides[0], spec.dilation[0], spec.padding);
-  const [outW, padLeft] = axis(fn, 1, dims, inW, kW, spec.strides[1], spec.dilation[1], spec.padding);
+  const [outH, padTop] = axis(
+    fn,
+    0,
+    dims,
+    inH,
+    kH,
+    spec.strides[0],
+    spec.dilation[0],
+    spec.padding,
+  );
+  const [outW, padLeft] = axis(
+    fn,
+    1,
+    dims,
+    inW,
+    kW,
+    spec.strides[1],
+    spec.dilation[1],
+    spec.padding,
+  );
   return {
     inH,
     inW,
