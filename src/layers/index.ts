@@ -44,3 +44,15 @@ export type {
   Conv2dTransposeConfig,
 } from './conv2d-transpose.js';
 export type { ConvLayerCommonOptions, ConvLayerCommonConfig, ConvLayerParts } from './_conv.js';
+export { maxPool2d, avgPool2d, maxPool1d, avgPool1d } from './pool.js';
+export type {
+  MaxPool2d,
+  AvgPool2d,
+  MaxPool1d,
+  AvgPool1d,
+  Pool2dOptions,
+  Pool2dConfig,
+  Pool1dOptions,
+  Pool1dConfig,
+  PoolPadding,
+} from './pool.js';
