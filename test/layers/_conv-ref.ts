@@ -7,9 +7,9 @@
  */
 export function refConv2d(
   x: ArrayLike<number>,
-  [n, h, w, c]: readonly number[],
+  xs: readonly number[],
   k: ArrayLike<number>,
-  [kh, kw, cg, f]: readonly number[],
+  ks: readonly number[],
   o: {
     s: [number, number];
     d: [number, number];
@@ -17,26 +17,28 @@ export function refConv2d(
     groups: number;
   },
 ): { y: number[]; oh: number; ow: number } {
+  const [n, h, w, c] = xs as [number, number, number, number];
+  const [kh, kw, cg, f] = ks as [number, number, number, number];
   const [pt, pb, pl, pr] = o.pad;
-  const oh = Math.floor((h + pt + pb - (kh! - 1) * o.d[0] - 1) / o.s[0]) + 1;
-  const ow = Math.floor((w + pl + pr - (kw! - 1) * o.d[1] - 1) / o.s[1]) + 1;
-  const fg = f! / o.groups;
+  const oh = Math.floor((h + pt + pb - (kh - 1) * o.d[0] - 1) / o.s[0]) + 1;
+  const ow = Math.floor((w + pl + pr - (kw - 1) * o.d[1] - 1) / o.s[1]) + 1;
+  const fg = f / o.groups;
   const y: number[] = [];
-  for (let b = 0; b < n!; b++)
+  for (let b = 0; b < n; b++)
     for (let p = 0; p < oh; p++)
       for (let q = 0; q < ow; q++)
-        for (let ff = 0; ff < f!; ff++) {
+        for (let ff = 0; ff < f; ff++) {
           const g = Math.floor(ff / fg);
           let s = 0;
-          for (let i = 0; i < kh!; i++)
-            for (let j = 0; j < kw!; j++)
-              for (let cc = 0; cc < cg!; cc++) {
+          for (let i = 0; i < kh; i++)
+            for (let j = 0; j < kw; j++)
+              for (let cc = 0; cc < cg; cc++) {
                 const ih = p * o.s[0] - pt + i * o.d[0];
                 const iw = q * o.s[1] - pl + j * o.d[1];
-                if (ih < 0 || ih >= h! || iw < 0 || iw >= w!) continue;
+                if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
                 s +=
-                  x[((b * h! + ih) * w! + iw) * c! + g * cg! + cc]! *
-                  k[((i * kw! + j) * cg! + cc) * f! + ff]!;
+                  x[((b * h + ih) * w + iw) * c + g * cg + cc]! *
+                  k[((i * kw + j) * cg + cc) * f + ff]!;
               }
           y.push(s);
         }
@@ -50,27 +52,29 @@ export function refConv2d(
  */
 export function refConv2dTranspose(
   x: ArrayLike<number>,
-  [n, h, w, c]: readonly number[],
+  xs: readonly number[],
   k: ArrayLike<number>,
-  [kh, kw, f]: readonly number[],
+  ks: readonly number[],
   s: [number, number],
   pad: [number, number],
   oh: number,
   ow: number,
 ): number[] {
-  const y = new Array<number>(n! * oh * ow * f!).fill(0);
-  for (let b = 0; b < n!; b++)
-    for (let p = 0; p < h!; p++)
-      for (let q = 0; q < w!; q++)
-        for (let i = 0; i < kh!; i++)
-          for (let j = 0; j < kw!; j++) {
+  const [n, h, w, c] = xs as [number, number, number, number];
+  const [kh, kw, f] = ks as [number, number, number];
+  const y = new Array<number>(n * oh * ow * f).fill(0);
+  for (let b = 0; b < n; b++)
+    for (let p = 0; p < h; p++)
+      for (let q = 0; q < w; q++)
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++) {
             const r = p * s[0] + i - pad[0];
             const t = q * s[1] + j - pad[1];
             if (r < 0 || r >= oh || t < 0 || t >= ow) continue;
-            for (let ff = 0; ff < f!; ff++)
-              for (let cc = 0; cc < c!; cc++)
-                y[((b * oh + r) * ow + t) * f! + ff]! +=
-                  x[((b * h! + p) * w! + q) * c! + cc]! * k[((i * kw! + j) * f! + ff) * c! + cc]!;
+            for (let ff = 0; ff < f; ff++)
+              for (let cc = 0; cc < c; cc++)
+                y[((b * oh + r) * ow + t) * f + ff]! +=
+                  x[((b * h + p) * w + q) * c + cc]! * k[((i * kw + j) * f + ff) * c + cc]!;
           }
   return y;
 }

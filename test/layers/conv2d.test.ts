@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError } from '../../src/_lib/errors.js';
 import { gradcheck } from '../../src/autograd/functional.js';
+import { constant } from '../../src/init/constant.js';
 import { relu } from '../../src/activations/relu.js';
 import { tanh } from '../../src/activations/tanh.js';
 import { conv1d } from '../../src/layers/conv1d.js';
@@ -152,7 +153,7 @@ describe('conv2dOp equals the naive loops for every setting', () => {
     { xs: [1, 6, 7, 5], ks: [4, 4, 5, 3], s: [3, 2], d: [1, 1], pad: 'same', groups: 1 },
   ];
   for (const c of cases) {
-    it(`x ${c.xs.join('x')}, kernel ${c.ks.join('x')}, strides ${c.s}, dilation ${c.d}, padding ${JSON.stringify(c.pad)}, groups ${c.groups}`, () => {
+    it(`x ${c.xs.join('x')}, kernel ${c.ks.join('x')}, strides ${c.s.join('x')}, dilation ${c.d.join('x')}, padding ${JSON.stringify(c.pad)}, groups ${c.groups}`, () => {
       const x = f32(wave(c.xs.reduce((a, b) => a * b)), c.xs);
       const k = f32(
         wave(
@@ -252,14 +253,7 @@ describe('conv layers', () => {
           activation: relu,
           dtype: 'float64',
           rng: createRng(5),
-          biasInitializer: {
-            kind: 'c',
-            config: {},
-            init: (s) => ({
-              data: new Float64Array(s.reduce((a, b) => a * b)).fill(0.1),
-              shape: s,
-            }),
-          } as never,
+          biasInitializer: constant(0.1),
         }),
       [1, 3, 2, 2],
     ],
@@ -268,7 +262,7 @@ describe('conv layers', () => {
       const layer = make();
       const x = f64(
         wave(
-          xs.reduce((a: number, b: number) => a * b),
+          (xs as readonly number[]).reduce((a, b) => a * b, 1),
           0.3,
         ),
         [...xs],
