@@ -163,3 +163,6 @@ export const SEED_NET = {
   b2: [-0.1, 0.2],
   input: [0.7, -1.5, 0.2],
 };
+
+/** W5/W5i (../shared/bench-workloads.md): 10,000 training images, 10,000 test images, batch 64; predict in batches of 256. */
+export const W5_SIZES = { train: 10000, quickTrain: 2000, test: 10000, batch: 64, predictBatch: 256 };

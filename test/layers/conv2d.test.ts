@@ -5,7 +5,7 @@
 // the wasm project, where the lowered products go through the SIMD kernels.
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError } from '../../src/_lib/errors.js';
-import { gradcheck } from '../../src/autograd/functional.js';
+import { grad, gradcheck } from '../../src/autograd/functional.js';
 import { constant } from '../../src/init/constant.js';
 import { relu } from '../../src/activations/relu.js';
 import { tanh } from '../../src/activations/tanh.js';
@@ -16,7 +16,14 @@ import { dense } from '../../src/layers/dense.js';
 import { flatten } from '../../src/layers/flatten.js';
 import { input } from '../../src/layers/symbolic.js';
 import { sequential } from '../../src/models/sequential.js';
-import { conv1dOp, conv2dOp, conv2dTransposeOp, mul, sum } from '../../src/ops/index.js';
+import {
+  conv1dOp,
+  conv2dOp,
+  conv2dTransposeOp,
+  mul,
+  sum,
+  type Conv2dOpOptions,
+} from '../../src/ops/index.js';
 import { createRng } from '../../src/random/rng.js';
 import { tensor } from '../../src/tensor/create.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -331,4 +338,50 @@ describe('conv layers', () => {
       /conv2d: input must have shape \[batch, height, width, 1\]/,
     );
   });
+});
+
+describe('float32 kernels (wasm direct or lowered) agree with float64', () => {
+  // In the wasm project float32 goes to the SIMD kernels (the direct kernel for
+  // small patches with filters a multiple of 4), float64 to the JS kernels.
+  const cases: [string, number[], number[], Conv2dOpOptions][] = [
+    ['3x3, one channel, 8 filters (W5)', [5, 28, 28, 1], [3, 3, 1, 8], {}],
+    [
+      'same, stride 2, 3 channels, 12 filters',
+      [3, 9, 8, 3],
+      [3, 3, 3, 12],
+      { strides: 2, padding: 'same' },
+    ],
+    [
+      'dilation 2, explicit padding, 4 filters',
+      [2, 7, 7, 2],
+      [2, 3, 2, 4],
+      {
+        dilation: 2,
+        padding: [
+          [1, 2],
+          [0, 1],
+        ],
+      },
+    ],
+  ];
+  for (const [label, xs, ks, opts] of cases) {
+    it(label, () => {
+      const nx = xs.reduce((a, b) => a * b, 1);
+      const nk = ks.reduce((a, b) => a * b, 1);
+      const run = (dtype: 'float32' | 'float64') => {
+        const x = tensor(wave(nx), { shape: xs, dtype, requiresGrad: true });
+        const k = tensor(wave(nk, 1), { shape: ks, dtype, requiresGrad: true });
+        const y = conv2dOp(x, k, opts);
+        const [gx, gk] = grad((a: Tensor, b: Tensor) =>
+          sum(mul(conv2dOp(a, b, opts), conv2dOp(a, b, opts))),
+        )(x, k);
+        return { y, gx: gx!, gk: gk! };
+      };
+      const a = run('float32');
+      const b = run('float64');
+      expectClose(a.y, b.y, { atol: 1e-4, rtol: 1e-4 });
+      expectClose(a.gk, b.gk, { atol: 1e-3, rtol: 1e-4 });
+      expectClose(a.gx, b.gx, { atol: 1e-3, rtol: 1e-4 });
+    });
+  }
 });

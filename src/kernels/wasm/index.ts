@@ -24,6 +24,7 @@ import {
   softmaxWasm,
   softmaxXentWasm,
 } from './kernels.js';
+import { convBackwardWasm, convForwardWasm } from './conv.js';
 import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
 
 export { getBackend, type BackendName } from '../backend.js';
@@ -98,6 +99,8 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     adam: adamWasm,
     softmax: softmaxWasm,
     logSoftmax: logSoftmaxWasm,
+    convForward: convForwardWasm,
+    convBackward: convBackwardWasm,
   });
   return true;
 }

@@ -1,0 +1,132 @@
+// Direct convolution kernels for small kernels over channels-last images
+// (float32, 128-bit SIMD), one group, filters a multiple of 4. A first layer
+// such as 3x3 over one channel has a patch of 9 values: lowered to a matrix
+// product it is a [pixels, 9] x [9, filters] product, too thin for the
+// register-tiled product kernel and dominated by building the patch matrix.
+// Here each output pixel keeps its filters in vector accumulators and every
+// input value is broadcast once per tap, with no patch matrix at all.
+//
+// Geometry (all i32): inH, inW, inC, outH, outW, F (filters), kH, kW, sH, sW,
+// dH, dW, padTop, padLeft; the kernel is [kH, kW, inC, F] (Keras layout).
+
+// @ts-ignore: decorator
+@inline function fma4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
+ * y[n, oh, ow, f] = Σ_{i, j, c} x[n, oh·sH − padTop + i·dH, ow·sW − padLeft + j·dW, c] · w[i, j, c, f]
+ * (+ bias[f] when bias != 0), then max(·, 0) when relu != 0. F % 4 == 0.
+ */
+export function convDirectForward(
+  x: usize, w: usize, bias: usize, y: usize, rows: i32,
+  inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, F: i32,
+  kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
+  relu: i32,
+): void {
+  const zero = f32x4.splat(0);
+  const fPitch = <usize>F << 2; // bytes per kernel row (one c)
+  const inPitch = <usize>inC << 2;
+  let yp = y;
+  for (let n = 0; n < rows; n++) {
+    const xn = x + <usize>n * <usize>inH * <usize>inW * inPitch;
+    for (let oh = 0; oh < outH; oh++) {
+      const ih0 = oh * sH - padTop;
+      for (let ow = 0; ow < outW; ow++) {
+        const iw0 = ow * sW - padLeft;
+        let fb = 0;
+        for (; fb + 8 <= F; fb += 8) {
+          const fo = <usize>fb << 2;
+          let a0 = bias ? v128.load(bias + fo) : zero;
+          let a1 = bias ? v128.load(bias + fo + 16) : zero;
+          for (let i = 0; i < kH; i++) {
+            const ih = ih0 + i * dH;
+            if (ih < 0 || ih >= inH) continue;
+            for (let j = 0; j < kW; j++) {
+              const iw = iw0 + j * dW;
+              if (iw < 0 || iw >= inW) continue;
+              const xp = xn + (<usize>ih * <usize>inW + <usize>iw) * inPitch;
+              let wp = w + <usize>((i * kW + j) * inC) * fPitch + fo;
+              for (let c = 0; c < inC; c++) {
+                const xv = f32x4.splat(load<f32>(xp + (<usize>c << 2)));
+                a0 = fma4(xv, v128.load(wp), a0);
+                a1 = fma4(xv, v128.load(wp + 16), a1);
+                wp += fPitch;
+              }
+            }
+          }
+          if (relu) {
+            a0 = f32x4.max(a0, zero);
+            a1 = f32x4.max(a1, zero);
+          }
+          v128.store(yp + fo, a0);
+          v128.store(yp + fo + 16, a1);
+        }
+        if (fb < F) {
+          const fo = <usize>fb << 2;
+          let a0 = bias ? v128.load(bias + fo) : zero;
+          for (let i = 0; i < kH; i++) {
+            const ih = ih0 + i * dH;
+            if (ih < 0 || ih >= inH) continue;
+            for (let j = 0; j < kW; j++) {
+              const iw = iw0 + j * dW;
+              if (iw < 0 || iw >= inW) continue;
+              const xp = xn + (<usize>ih * <usize>inW + <usize>iw) * inPitch;
+              let wp = w + <usize>((i * kW + j) * inC) * fPitch + fo;
+              for (let c = 0; c < inC; c++) {
+                a0 = fma4(f32x4.splat(load<f32>(xp + (<usize>c << 2))), v128.load(wp), a0);
+                wp += fPitch;
+              }
+            }
+          }
+          if (relu) a0 = f32x4.max(a0, zero);
+          v128.store(yp + fo, a0);
+        }
+        yp += fPitch;
+      }
+    }
+  }
+}
+
+/**
+ * The kernel gradient of {@link convDirectForward}, overwriting gw [kH, kW, inC, F]:
+ * gw[i, j, c, f] = Σ_{n, oh, ow} x[n, ih, iw, c] · gy[n, oh, ow, f] over in-bounds taps.
+ * The accumulators stay in gw (a few KB, in L1). F % 4 == 0.
+ */
+export function convDirectKernelGrad(
+  x: usize, gy: usize, gw: usize, rows: i32,
+  inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, F: i32,
+  kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
+): void {
+  const fPitch = <usize>F << 2;
+  const inPitch = <usize>inC << 2;
+  memory.fill(gw, 0, <usize>(kH * kW * inC) * fPitch);
+  let gp = gy;
+  for (let n = 0; n < rows; n++) {
+    const xn = x + <usize>n * <usize>inH * <usize>inW * inPitch;
+    for (let oh = 0; oh < outH; oh++) {
+      const ih0 = oh * sH - padTop;
+      for (let ow = 0; ow < outW; ow++) {
+        const iw0 = ow * sW - padLeft;
+        for (let i = 0; i < kH; i++) {
+          const ih = ih0 + i * dH;
+          if (ih < 0 || ih >= inH) continue;
+          for (let j = 0; j < kW; j++) {
+            const iw = iw0 + j * dW;
+            if (iw < 0 || iw >= inW) continue;
+            const xp = xn + (<usize>ih * <usize>inW + <usize>iw) * inPitch;
+            let wp = gw + <usize>((i * kW + j) * inC) * fPitch;
+            for (let c = 0; c < inC; c++) {
+              const xv = f32x4.splat(load<f32>(xp + (<usize>c << 2)));
+              for (let fo: usize = 0; fo < fPitch; fo += 16)
+                v128.store(wp + fo, fma4(xv, v128.load(gp + fo), v128.load(wp + fo)));
+              wp += fPitch;
+            }
+          }
+        }
+        gp += fPitch;
+      }
+    }
+  }
+}
