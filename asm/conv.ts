@@ -92,7 +92,9 @@ export function convDirectForward(
 /**
  * The kernel gradient of {@link convDirectForward}, overwriting gw [kH, kW, inC, F]:
  * gw[i, j, c, f] = Σ_{n, oh, ow} x[n, ih, iw, c] · gy[n, oh, ow, f] over in-bounds taps.
- * The accumulators stay in gw (a few KB, in L1). F % 4 == 0.
+ * Per sample, tap and block of 8 filters, the sum over the sample's output
+ * pixels runs in two vector accumulators (the sample's gy, a few KB, stays in
+ * L1), then is added to gw once. F % 4 == 0.
  */
 export function convDirectKernelGrad(
   x: usize, gy: usize, gw: usize, rows: i32,
@@ -101,31 +103,41 @@ export function convDirectKernelGrad(
 ): void {
   const fPitch = <usize>F << 2;
   const inPitch = <usize>inC << 2;
+  const zero = f32x4.splat(0);
   memory.fill(gw, 0, <usize>(kH * kW * inC) * fPitch);
-  let gp = gy;
   for (let n = 0; n < rows; n++) {
     const xn = x + <usize>n * <usize>inH * <usize>inW * inPitch;
-    for (let oh = 0; oh < outH; oh++) {
-      const ih0 = oh * sH - padTop;
-      for (let ow = 0; ow < outW; ow++) {
-        const iw0 = ow * sW - padLeft;
-        for (let i = 0; i < kH; i++) {
-          const ih = ih0 + i * dH;
-          if (ih < 0 || ih >= inH) continue;
-          for (let j = 0; j < kW; j++) {
-            const iw = iw0 + j * dW;
-            if (iw < 0 || iw >= inW) continue;
-            const xp = xn + (<usize>ih * <usize>inW + <usize>iw) * inPitch;
-            let wp = gw + <usize>((i * kW + j) * inC) * fPitch;
-            for (let c = 0; c < inC; c++) {
-              const xv = f32x4.splat(load<f32>(xp + (<usize>c << 2)));
-              for (let fo: usize = 0; fo < fPitch; fo += 16)
-                v128.store(wp + fo, fma4(xv, v128.load(gp + fo), v128.load(wp + fo)));
-              wp += fPitch;
+    const gn = gy + <usize>n * <usize>outH * <usize>outW * fPitch;
+    for (let i = 0; i < kH; i++) {
+      // Output rows whose tap i lands inside the image.
+      for (let j = 0; j < kW; j++) {
+        for (let c = 0; c < inC; c++) {
+          const wp = gw + <usize>((i * kW + j) * inC + c) * fPitch;
+          for (let fb = 0; fb < F; fb += 8) {
+            const fo = <usize>fb << 2;
+            const two = fb + 8 <= F;
+            let a0 = zero;
+            let a1 = zero;
+            for (let oh = 0; oh < outH; oh++) {
+              const ih = oh * sH - padTop + i * dH;
+              if (ih < 0 || ih >= inH) continue;
+              const xr = xn + <usize>ih * <usize>inW * inPitch + (<usize>c << 2);
+              let gp = gn + <usize>oh * <usize>outW * fPitch + fo;
+              let iw = j * dW - padLeft;
+              for (let ow = 0; ow < outW; ow++) {
+                if (iw >= 0 && iw < inW) {
+                  const xv = f32x4.splat(load<f32>(xr + <usize>iw * inPitch));
+                  a0 = fma4(xv, v128.load(gp), a0);
+                  if (two) a1 = fma4(xv, v128.load(gp + 16), a1);
+                }
+                iw += sW;
+                gp += fPitch;
+              }
             }
+            v128.store(wp + fo, f32x4.add(v128.load(wp + fo), a0));
+            if (two) v128.store(wp + fo + 16, f32x4.add(v128.load(wp + fo + 16), a1));
           }
         }
-        gp += fPitch;
       }
     }
   }

@@ -11,7 +11,7 @@ import { glorotUniform } from '../init/variance.js';
 import { biasAddSlot, colSumSlot } from '../kernels/bias.js';
 import { convBackwardSlot, convForwardSlot } from '../kernels/conv.js';
 import type { ConvGeometry } from '../kernels/js/conv.js';
-import { reluSlot } from '../kernels/relu.js';
+import { reluBackwardSlot, reluSlot } from '../kernels/relu.js';
 import {
   convGeometry,
   paddingJSON,
@@ -248,7 +248,8 @@ function compileConv(
       if (!linear) {
         gz = sub(io.scratch, n);
         const y = io.outputs[0]!;
-        if (fused) for (let i = 0; i < n; i++) gz[i] = y[i]! > 0 ? gy[i]! : 0;
+        // relu's rule: pass the gradient where the output is > 0.
+        if (fused) reluBackwardSlot.impl(sub(y, n), sub(gy, n), gz, n);
         else act.backward(sub(io.saved, n), y, gy, gz, shapeFor(rows));
       }
       const x = io.inputs[0]!;
