@@ -39,6 +39,7 @@ import {
   type LayerLoader,
 } from './layer-loaders.js';
 import { convLoaders } from './loaders-conv.js';
+import { poolLoaders } from './loaders-pool.js';
 
 // io is the one place that knows every layer, activation, initializer,
 // regularizer, schedule and optimizer by name. The tables are built per call
@@ -117,6 +118,7 @@ function builtinLayers(): Map<string, LayerLoader> {
     ['average', loadAverage],
     ['concatenate', loadConcatenate],
     ['reshape', loadReshape],
+    ...poolLoaders(),
     ...convLoaders(),
   ]);
 }

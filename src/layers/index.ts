@@ -56,3 +56,33 @@ export type {
   Pool1dConfig,
   PoolPadding,
 } from './pool.js';
+export {
+  globalAvgPool2d,
+  globalMaxPool2d,
+  globalAvgPool1d,
+  globalMaxPool1d,
+} from './global-pool.js';
+export type {
+  GlobalAvgPool2d,
+  GlobalMaxPool2d,
+  GlobalAvgPool1d,
+  GlobalMaxPool1d,
+  GlobalPoolOptions,
+  GlobalPoolConfig,
+} from './global-pool.js';
+export { zeroPadding2d } from './zero-padding.js';
+export type {
+  ZeroPadding2d,
+  ZeroPadding2dOptions,
+  ZeroPadding2dConfig,
+  ZeroPadding2dSpec,
+} from './zero-padding.js';
+export { upSampling2d } from './up-sampling.js';
+export type { UpSampling2d, UpSampling2dOptions, UpSampling2dConfig } from './up-sampling.js';
+export { spatialDropout1d, spatialDropout2d } from './spatial-dropout.js';
+export type {
+  SpatialDropout1d,
+  SpatialDropout2d,
+  SpatialDropoutOptions,
+  SpatialDropoutConfig,
+} from './spatial-dropout.js';
