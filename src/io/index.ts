@@ -29,3 +29,10 @@ export type {
   ValueRefJSON,
   TensorJSON,
 } from './format.js';
+export {
+  fromTorchConvKernel,
+  fromTorchConvTransposeKernel,
+  fromTorchDenseAfterFlatten,
+  nchwToNhwc,
+  nhwcToNchw,
+} from './layout-image.js';
