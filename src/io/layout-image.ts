@@ -136,7 +136,10 @@ export function fromTorchDenseAfterFlatten(
     !chw.every((d) => Number.isInteger(d) && d >= 1)
   )
     fail(fn, 'chw', '[C, H, W] or [C, L] (positive integers)', chw);
-  const [c, h, wd] = chw.length === 3 ? (chw as [number, number, number]) : [chw[0]!, 1, chw[1]!];
+  const dims: readonly number[] = chw;
+  const c = dims[0]!;
+  const h = dims.length === 3 ? dims[1]! : 1;
+  const wd = dims[dims.length - 1]!;
   const inputs = c * h * wd;
   if (w.rank !== 2 || w.shape[1] !== inputs)
     throw new ShapeError(

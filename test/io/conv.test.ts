@@ -22,6 +22,7 @@ import {
   tanh,
   tensor,
   type Model,
+  type Tensor,
 } from '../../src/index.js';
 import { expectBitEqual, formatErrorOf, viaText } from './_helpers.js';
 
@@ -34,10 +35,7 @@ function roundTrip(model: Model, x: ReturnType<typeof tensor>): void {
   const json = viaText(toJSON(model));
   const copy = fromJSON(json);
   expect(viaText(toJSON(copy))).toEqual(json);
-  expectBitEqual(
-    predict(copy, x) as ReturnType<typeof tensor>,
-    predict(model, x) as ReturnType<typeof tensor>,
-  );
+  expectBitEqual(predict(copy, x) as Tensor, predict(model, x) as Tensor);
 }
 
 describe('conv layers: toJSON/fromJSON', () => {

@@ -62,7 +62,6 @@ function torchConv2d(
               }
           y.push(acc);
         }
-  void cin;
   return { y, oh, ow };
 }
 
