@@ -35,7 +35,9 @@ function roundTrip(model: Model, x: ReturnType<typeof tensor>): void {
   const json = viaText(toJSON(model));
   const copy = fromJSON(json);
   expect(viaText(toJSON(copy))).toEqual(json);
-  expectBitEqual(predict(copy, x) as Tensor, predict(model, x) as Tensor);
+  const before: unknown = predict(model, x);
+  const after: unknown = predict(copy, x);
+  expectBitEqual(after as Tensor, before as Tensor);
 }
 
 describe('conv layers: toJSON/fromJSON', () => {
