@@ -90,7 +90,8 @@ if (only.includes('W3'))
 if (only.includes('W4'))
   for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W4']);
 // W5: TF.js's wasm backend cannot train the CNN (no Conv2DBackpropFilter kernel), so no row.
-if (only.includes('W5')) for (const c of ['tfjs-cpu', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W5']);
+if (only.includes('W5'))
+  for (const c of ['tfjs-cpu', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W5']);
 if (only.includes('W5i'))
   for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W5i']);
 

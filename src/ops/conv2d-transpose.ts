@@ -55,8 +55,7 @@ export function conv2dTransposeOp(
   assertKnownKeys(fn, 'options', options, KNOWN);
   const strides = readPair(fn, 'strides', options.strides ?? 1, 2);
   const padding = options.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same')
-    fail(fn, 'padding', `'valid' or 'same'`, padding);
+  if (padding !== 'valid' && padding !== 'same') fail(fn, 'padding', `'valid' or 'same'`, padding);
   const outputPadding = readOutputPadding(fn, options.outputPadding);
   const [tx, tk] = convOperands(
     fn,
