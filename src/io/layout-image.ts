@@ -30,8 +30,7 @@ function detached(t: Tensor): Tensor {
  *
  * @example
  * ```ts
- * import { fromTorchConvKernel } from 'myelin/io';
- * import { zeros } from 'myelin';
+ * import { fromTorchConvKernel, zeros } from 'myelin';
  * fromTorchConvKernel(zeros([8, 1, 3, 3])).shape; // [3, 3, 1, 8]
  * fromTorchConvKernel(zeros([4, 2, 5])).shape;    // [5, 2, 4]
  * ```
@@ -52,8 +51,7 @@ export function fromTorchConvKernel(weight: Tensor | TensorLike): Tensor {
  *
  * @example
  * ```ts
- * import { fromTorchConvTransposeKernel } from 'myelin/io';
- * import { zeros } from 'myelin';
+ * import { fromTorchConvTransposeKernel, zeros } from 'myelin';
  * fromTorchConvTransposeKernel(zeros([8, 4, 3, 3])).shape; // [3, 3, 4, 8]
  * ```
  */
@@ -71,8 +69,7 @@ export function fromTorchConvTransposeKernel(weight: Tensor | TensorLike): Tenso
  *
  * @example
  * ```ts
- * import { nchwToNhwc } from 'myelin/io';
- * import { tensor } from 'myelin';
+ * import { nchwToNhwc, tensor } from 'myelin';
  * // two channels of a 1x2 image: red [1, 2], green [3, 4]
  * nchwToNhwc(tensor([[[[1, 2]], [[3, 4]]]])).toArray(); // [[[[1, 3], [2, 4]]]]
  * ```
@@ -91,8 +88,7 @@ export function nchwToNhwc(x: Tensor | TensorLike): Tensor {
  *
  * @example
  * ```ts
- * import { nhwcToNchw } from 'myelin/io';
- * import { zeros } from 'myelin';
+ * import { nhwcToNchw, zeros } from 'myelin';
  * nhwcToNchw(zeros([2, 28, 28, 3])).shape; // [2, 3, 28, 28]
  * ```
  */
@@ -118,8 +114,7 @@ export function nhwcToNchw(x: Tensor | TensorLike): Tensor {
  *
  * @example
  * ```ts
- * import { fromTorchDenseAfterFlatten } from 'myelin/io';
- * import { zeros } from 'myelin';
+ * import { fromTorchDenseAfterFlatten, zeros } from 'myelin';
  * // nn.Linear(8 * 13 * 13, 10) after Conv2d(1, 8, 3) and MaxPool2d(2) on 28x28 images
  * fromTorchDenseAfterFlatten(zeros([10, 8 * 13 * 13]), [8, 13, 13]).shape; // [1352, 10]
  * ```
