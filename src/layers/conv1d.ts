@@ -38,7 +38,7 @@ const EXTRA = ['strides', 'padding', 'dilation', 'groups'];
  * sequences with channels last: [batch, steps, inChannels] → [batch, steps',
  * filters], as Keras `Conv1D`. The kernel is [k, inChannels/groups, filters]
  * (Keras layout; PyTorch's `Conv1d` weight is [out, in/groups, k]). See
- * {@link conv1dOp} for the formula; options and defaults as {@link conv2d}.
+ * `conv1dOp` for the formula; options and defaults as {@link conv2d}.
  *
  * @param inChannels Features per step.
  * @param filters Output channels.

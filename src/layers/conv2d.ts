@@ -49,7 +49,7 @@ const EXTRA = ['strides', 'padding', 'dilation', 'groups'];
  * [batch, height', width', filters], as Keras `Conv2D` and TF.js. The kernel
  * is [kH, kW, inChannels/groups, filters] (Keras layout; a PyTorch weight
  * [out, in/groups, kH, kW] converts with `fromTorchConvKernel` in myelin/io).
- * See {@link conv2dOp} for the formula and output sizes. Any image size is
+ * See `conv2dOp` for the formula and output sizes. Any image size is
  * accepted (the channel count must match); the model checks sizes when it is
  * built. Defaults as Keras: glorotUniform kernel (fanIn = kH·kW·inChannels/groups,
  * fanOut = kH·kW·filters), zero bias, no activation; relu is fused into the kernel.
