@@ -385,3 +385,38 @@ describe('float32 kernels (wasm direct or lowered) agree with float64', () => {
     });
   }
 });
+
+describe('chunked lowering', () => {
+  // kH·kW·C/groups = 5·5·8/2 = 100 values per patch, 36·36 pixels per sample:
+  // 129,600 patch values per sample, so the 2^19-element patch buffer holds 4
+  // samples and a batch of 5 runs in two chunks. The batch result must equal
+  // the samples run one at a time (outputs stacked, kernel gradients summed).
+  it('a batch spanning several chunks equals its samples one by one (groups 2)', () => {
+    const xs = [5, 40, 40, 8];
+    const per = 40 * 40 * 8;
+    const xd = wave(5 * per);
+    const kd = wave(5 * 5 * 4 * 6, 2);
+    const opts: Conv2dOpOptions = { groups: 2 };
+    const run = (data: number[], n: number) => {
+      const x = tensor(data, { shape: [n, ...xs.slice(1)], dtype: 'float64', requiresGrad: true });
+      const k = tensor(kd, { shape: [5, 5, 4, 6], dtype: 'float64', requiresGrad: true });
+      const r = grad((a: Tensor, b: Tensor) =>
+        sum(mul(conv2dOp(a, b, opts), conv2dOp(a, b, opts))),
+      )(x, k);
+      return { y: conv2dOp(x, k, opts), gx: r[0]!, gk: r[1]! };
+    };
+    const whole = run(xd, 5);
+    const ys: number[] = [];
+    const gxs: number[] = [];
+    const gk = new Array<number>(5 * 5 * 4 * 6).fill(0);
+    for (let s = 0; s < 5; s++) {
+      const one = run(xd.slice(s * per, (s + 1) * per), 1);
+      ys.push(...one.y.data);
+      gxs.push(...one.gx.data);
+      one.gk.data.forEach((v, i) => (gk[i]! += v));
+    }
+    expectClose(whole.y, ys, { atol: 1e-9 });
+    expectClose(whole.gx, gxs, { atol: 1e-9 });
+    expectClose(whole.gk, gk, { atol: 1e-8, rtol: 1e-12 });
+  });
+});
