@@ -37,9 +37,7 @@ const KNOWN = ['strides', 'padding', 'dilation', 'groups'];
  */
 export function conv1dOp(x: Tensor, kernel: Tensor, options: Conv1dOpOptions = {}): Tensor {
   const fn = 'conv1dOp';
-  assertOptions(fn, options);
-  assertKnownKeys(fn, 'options', options, KNOWN);
-  const spec = readConvSpec(fn, options, 1);
+  // The operands first: a bad x is reported before anything about options.
   const [tx, tk] = convOperands(
     fn,
     x,
@@ -48,6 +46,9 @@ export function conv1dOp(x: Tensor, kernel: Tensor, options: Conv1dOpOptions = {
     '[batch, steps, channels]',
     '[k, channels/groups, filters]',
   );
+  assertOptions(fn, options);
+  assertKnownKeys(fn, 'options', options, KNOWN);
+  const spec = readConvSpec(fn, options, 1);
   const [n, steps, c] = tx.shape as [number, number, number];
   const [k, kc, f] = tk.shape as [number, number, number];
   if (kc * spec.groups !== c)

@@ -51,12 +51,7 @@ export function conv2dTransposeOp(
   options: Conv2dTransposeOpOptions = {},
 ): Tensor {
   const fn = 'conv2dTransposeOp';
-  assertOptions(fn, options);
-  assertKnownKeys(fn, 'options', options, KNOWN);
-  const strides = readPair(fn, 'strides', options.strides ?? 1, 2);
-  const padding = options.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same') fail(fn, 'padding', `'valid' or 'same'`, padding);
-  const outputPadding = readOutputPadding(fn, options.outputPadding);
+  // The operands first: a bad x is reported before anything about options.
   const [tx, tk] = convOperands(
     fn,
     x,
@@ -65,6 +60,12 @@ export function conv2dTransposeOp(
     '[batch, height, width, channels]',
     '[kH, kW, filters, channels]',
   );
+  assertOptions(fn, options);
+  assertKnownKeys(fn, 'options', options, KNOWN);
+  const strides = readPair(fn, 'strides', options.strides ?? 1, 2);
+  const padding = options.padding ?? 'valid';
+  if (padding !== 'valid' && padding !== 'same') fail(fn, 'padding', `'valid' or 'same'`, padding);
+  const outputPadding = readOutputPadding(fn, options.outputPadding);
   const [n, h, w, c] = tx.shape as [number, number, number, number];
   const [kh, kw, f, kc] = tk.shape as [number, number, number, number];
   if (kc !== c)

@@ -47,9 +47,7 @@ const KNOWN = ['strides', 'padding', 'dilation', 'groups'];
  */
 export function conv2dOp(x: Tensor, kernel: Tensor, options: Conv2dOpOptions = {}): Tensor {
   const fn = 'conv2dOp';
-  assertOptions(fn, options);
-  assertKnownKeys(fn, 'options', options, KNOWN);
-  const spec = readConvSpec(fn, options, 2);
+  // The operands first: a bad x is reported before anything about options.
   const [tx, tk] = convOperands(
     fn,
     x,
@@ -58,6 +56,9 @@ export function conv2dOp(x: Tensor, kernel: Tensor, options: Conv2dOpOptions = {
     '[batch, height, width, channels]',
     '[kH, kW, channels/groups, filters]',
   );
+  assertOptions(fn, options);
+  assertKnownKeys(fn, 'options', options, KNOWN);
+  const spec = readConvSpec(fn, options, 2);
   const [n, h, w, c] = tx.shape as [number, number, number, number];
   const [kh, kw, kc, f] = tk.shape as [number, number, number, number];
   if (kc * spec.groups !== c)
