@@ -345,6 +345,25 @@ describe('float32 kernels (wasm direct or lowered) agree with float64', () => {
   // small patches with filters a multiple of 4), float64 to the JS kernels.
   const cases: [string, number[], number[], Conv2dOpOptions][] = [
     ['3x3, one channel, 8 filters (W5)', [5, 28, 28, 1], [3, 3, 1, 8], {}],
+    // Filters a multiple of 8 take the two-pixel path; padding puts pixel pairs half outside.
+    [
+      'paired pixels, same, strides [1, 2], 16 filters',
+      [2, 9, 11, 2],
+      [3, 3, 2, 16],
+      { strides: [1, 2], padding: 'same' },
+    ],
+    [
+      'paired pixels, explicit padding, odd width, dilation',
+      [2, 6, 7, 1],
+      [2, 3, 1, 8],
+      {
+        padding: [
+          [1, 1],
+          [2, 3],
+        ],
+        dilation: [1, 2],
+      },
+    ],
     [
       'same, stride 2, 3 channels, 12 filters',
       [3, 9, 8, 3],
