@@ -254,3 +254,11 @@ export function timeW6Predict(run) {
   const c = process.cpuUsage(c0);
   return { ...s, cpuMedian: (c.user + c.system) / n, unit: 'µs/prediction' };
 }
+/** W5/W5i (../shared/bench-workloads.md): 10,000 training images, 10,000 test images, batch 64; predict in batches of 256. */
+export const W5_SIZES = {
+  train: 10000,
+  quickTrain: 2000,
+  test: 10000,
+  batch: 64,
+  predictBatch: 256,
+};

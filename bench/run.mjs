@@ -16,6 +16,9 @@ import { fileURLToPath } from 'node:url';
 const WORKLOADS = ['W1', 'W2', 'W2s', 'W2b', 'W3', 'W4', 'W6', 'W6i', 'W6g'];
 // The training workloads, all on Fashion-MNIST.
 const FASHION = ['W2', 'W2s', 'W2b', 'W4'];
+// The CNN workloads (W5 training; W5i inference, where TF.js's wasm backend runs too).
+WORKLOADS.push('W5', 'W5i');
+FASHION.push('W5', 'W5i');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -86,6 +89,11 @@ if (only.includes('W3'))
     plan.push([c, 'W3']);
 if (only.includes('W4'))
   for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W4']);
+// W5: TF.js's wasm backend cannot train the CNN (no Conv2DBackpropFilter kernel), so no row.
+if (only.includes('W5'))
+  for (const c of ['tfjs-cpu', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W5']);
+if (only.includes('W5i'))
+  for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W5i']);
 
 // W6 (LSTM training), W6i (one-sequence predict), W6g (W6 with a GRU; brain.js's GRUTimeStep is not run).
 for (const w of ['W6', 'W6i', 'W6g'])

@@ -9,6 +9,7 @@ import {
   accuracyOf,
   now,
   trainingResult,
+  peakRssMb,
   W2S_BATCH,
   W2B,
   W4_SIZES,
@@ -17,6 +18,7 @@ import {
   mseOf,
   timeW6Steps,
   timeW6Predict,
+  W5_SIZES,
 } from '../lib.mjs';
 
 export async function setup(backend) {
@@ -159,4 +161,51 @@ export const W6i = () => {
   });
   if (Number.isNaN(sink)) throw new Error('unreachable');
   return r;
+};
+
+// W5: conv2d(8, 3x3, relu) -> maxPool(2) -> flatten -> dense(10), one epoch of Adam, batch 64.
+function cnn(rng) {
+  return my.sequential([
+    my.conv2d(1, 8, 3, { activation: my.relu, rng, inputShape: [28, 28, 1] }),
+    my.maxPool2d(2),
+    my.flatten(),
+    my.dense(13 * 13 * 8, 10, { rng }),
+  ]);
+}
+
+export const W5 = async ({ quick, dataDir }) => {
+  const d = loadFashionMnist({
+    quick,
+    dir: dataDir,
+    train: quick ? W5_SIZES.quickTrain : W5_SIZES.train,
+    test: W5_SIZES.test,
+  });
+  const rng = my.createRng(1);
+  const model = cnn(rng);
+  const x = new my.Tensor(d.xTrain, [d.nTrain, 28, 28, 1]);
+  const y = new my.Tensor(Float32Array.from(d.yTrain), [d.nTrain]);
+  const t0 = now();
+  await my.fit(model, x, y, {
+    loss: my.crossEntropy,
+    optimizer: my.adam({ learningRate: 1e-3 }),
+    epochs: 1,
+    batchSize: W5_SIZES.batch,
+    shuffle: true,
+    rng,
+  });
+  const seconds = (now() - t0) / 1000;
+  const logits = my.predict(model, new my.Tensor(d.xTest, [d.nTest, 28, 28, 1]), {
+    batchSize: W5_SIZES.predictBatch,
+  });
+  return trainingResult(d, seconds, accuracyOf(logits.data, d.yTest));
+};
+
+// W5i: predict on the 10,000 test images in batches of 256 (the weights do not change the time).
+export const W5i = ({ quick, dataDir }) => {
+  const d = loadFashionMnist({ quick, dir: dataDir, train: 1, test: W5_SIZES.test });
+  const model = cnn(my.createRng(1));
+  const x = new my.Tensor(d.xTest, [d.nTest, 28, 28, 1]);
+  const run = () => my.predict(model, x, { batchSize: W5_SIZES.predictBatch });
+  const s = stats(timePerCall(run, { warmup: 2, samples: 5, minMs: 0 }).map((t) => d.nTest / t));
+  return { ...s, unit: 'images/s', peakRssMb: peakRssMb() };
 };

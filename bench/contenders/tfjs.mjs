@@ -18,6 +18,8 @@ import {
   mseOf,
   timeW6Steps,
   timeW6Predict,
+  W5_SIZES,
+  peakRssMb,
 } from '../lib.mjs';
 
 export async function setup(backend) {
@@ -166,4 +168,55 @@ export const W6i = () => {
   });
   if (Number.isNaN(sink)) throw new Error('unreachable');
   return r;
+};
+
+// W5: the same CNN with tf.layers (Glorot uniform kernels and zero biases are its defaults).
+function cnn() {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 10 }),
+    ],
+  });
+}
+
+// TF.js's wasm backend has no Conv2DBackpropFilter kernel: it cannot train this model.
+export const W5 = async ({ quick, dataDir }) => {
+  const d = loadFashionMnist({
+    quick,
+    dir: dataDir,
+    train: quick ? W5_SIZES.quickTrain : W5_SIZES.train,
+    test: W5_SIZES.test,
+  });
+  tf.util.seedrandom?.('1');
+  const model = cnn();
+  model.compile({
+    optimizer: tf.train.adam(1e-3),
+    loss: (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+  });
+  const x = tf.tensor4d(d.xTrain, [d.nTrain, 28, 28, 1]);
+  const y = tf.oneHot(tf.tensor1d(d.yTrain, 'int32'), 10).toFloat();
+  const t0 = now();
+  await model.fit(x, y, { epochs: 1, batchSize: W5_SIZES.batch, shuffle: true, verbose: 0 });
+  const seconds = (now() - t0) / 1000;
+  const logits = model.predict(tf.tensor4d(d.xTest, [d.nTest, 28, 28, 1]), {
+    batchSize: W5_SIZES.predictBatch,
+  });
+  return trainingResult(d, seconds, accuracyOf(logits.dataSync(), d.yTest));
+};
+
+// W5i: model.predict on the 10,000 test images in batches of 256, the result read back.
+export const W5i = ({ quick, dataDir }) => {
+  const d = loadFashionMnist({ quick, dir: dataDir, train: 1, test: W5_SIZES.test });
+  const model = cnn();
+  const x = tf.tensor4d(d.xTest, [d.nTest, 28, 28, 1]);
+  const run = () => {
+    const out = model.predict(x, { batchSize: W5_SIZES.predictBatch });
+    out.dataSync();
+    out.dispose();
+  };
+  const s = stats(timePerCall(run, { warmup: 2, samples: 5, minMs: 0 }).map((t) => d.nTest / t));
+  return { ...s, unit: 'images/s', peakRssMb: peakRssMb() };
 };

@@ -43,3 +43,10 @@ export type {
   KerasRecurrentWeights,
   ConvertOptions,
 } from './layout-recurrent.js';
+export {
+  fromTorchConvKernel,
+  fromTorchConvTransposeKernel,
+  fromTorchDenseAfterFlatten,
+  nchwToNhwc,
+  nhwcToNchw,
+} from './layout-image.js';

@@ -40,6 +40,7 @@ import {
   type LayerLoader,
 } from './layer-loaders.js';
 import { loadBatchNorm, loadLayerNorm } from './loaders-norm.js';
+import { convLoaders } from './loaders-conv.js';
 import { poolLoaders } from './loaders-pool.js';
 import {
   loadBidirectional,
@@ -138,6 +139,7 @@ function builtinLayers(): Map<string, LayerLoader> {
     ['simpleRnn', loadSimpleRnn],
     ['lstm', loadLstm],
     ['gru', loadGru],
+    ...convLoaders(),
   ]);
 }
 

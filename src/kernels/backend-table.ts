@@ -5,6 +5,12 @@ import { arithJs } from './js/binary.js';
 import { reduceAxes } from './js/reduce.js';
 import { denseForwardJs, denseSlot } from './dense.js';
 import { matmulJs, matmulSlot } from './matmul.js';
+import {
+  convBackwardLowered,
+  convBackwardSlot,
+  convForwardLowered,
+  convForwardSlot,
+} from './conv.js';
 import { adamSlot, adamUpdateJs, sgdSlot, sgdUpdateJs } from './optim.js';
 import { reduceSlot } from './reduce.js';
 import {
@@ -48,6 +54,8 @@ const SLOTS = {
   adam: adamSlot,
   recurrentForward: recurrentForwardSlot,
   recurrentBackward: recurrentBackwardSlot,
+  convForward: convForwardSlot,
+  convBackward: convBackwardSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -72,6 +80,8 @@ export const jsBackend: Backend = {
   adam: adamUpdateJs,
   recurrentForward: recurrentForwardJs,
   recurrentBackward: recurrentBackwardJs,
+  convForward: convForwardLowered,
+  convBackward: convBackwardLowered,
 };
 
 /**

@@ -37,6 +37,17 @@ export type { ReshapeLayer, ReshapeLayerOptions, ReshapeLayerConfig } from './re
 export { input, applyLayer, SymbolicTensor } from './symbolic.js';
 export { layerForward } from './layer-forward.js';
 export type { InputOptions, LayerApplication } from './symbolic.js';
+export { conv1d } from './conv1d.js';
+export type { Conv1d, Conv1dOptions, Conv1dConfig } from './conv1d.js';
+export { conv2d } from './conv2d.js';
+export type { Conv2d, Conv2dOptions, Conv2dConfig } from './conv2d.js';
+export { conv2dTranspose } from './conv2d-transpose.js';
+export type {
+  Conv2dTranspose,
+  Conv2dTransposeOptions,
+  Conv2dTransposeConfig,
+} from './conv2d-transpose.js';
+export type { ConvLayerCommonOptions, ConvLayerCommonConfig, ConvLayerParts } from './_conv.js';
 export { maxPool2d, avgPool2d, maxPool1d, avgPool1d } from './pool.js';
 export type {
   MaxPool2d,

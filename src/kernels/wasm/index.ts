@@ -24,6 +24,7 @@ import {
   softmaxWasm,
   softmaxXentWasm,
 } from './kernels.js';
+import { convBackwardWasm, convForwardWasm } from './conv.js';
 import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
 import { recurrentBackwardWasm, recurrentForwardWasm } from './recurrent.js';
 
@@ -101,6 +102,8 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     logSoftmax: logSoftmaxWasm,
     recurrentForward: recurrentForwardWasm,
     recurrentBackward: recurrentBackwardWasm,
+    convForward: convForwardWasm,
+    convBackward: convBackwardWasm,
   });
   return true;
 }
