@@ -44,11 +44,14 @@ export default [
     gzip: true,
     limit: '15 KB',
   },
+  // myelin/wasm embeds two builds of one module (plain SIMD and relaxed SIMD, about 31 KB each
+  // before base64) and grew from 20 KB with the convolution and recurrent kernels (40.45 KB
+  // measured). It is loaded only by code that calls useWasm(); the main entry never carries it.
   {
     name: 'myelin/wasm (kernels + embedded module bytes)',
     path: 'dist/kernels/wasm/index.js',
     import: '*',
     gzip: true,
-    limit: '20 KB',
+    limit: '42 KB',
   },
 ];
