@@ -8,9 +8,11 @@ import {
   show,
 } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
-import { allocate } from '../_lib/typed.js';
+import { sameShape } from '../_lib/shape.js';
+import { allocate, type TensorData } from '../_lib/typed.js';
 import { toLabels } from '../data/_labels.js';
 import { balancedOrder } from '../data/balanced-batches.js';
+import type { BatchTransform } from '../data/augment.js';
 import { checkSampleWeight, sampleWeightFromClasses } from '../data/weights.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
@@ -20,7 +22,7 @@ import { checkModel, inputTensors, planOf } from '../models/predict.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { evaluateTensors } from './evaluate.js';
-import { allFinite, createStep, lossKernelOf } from './step.js';
+import { allFinite, createStep, lossKernelOf, type GivenBatch } from './step.js';
 import type {
   Callback,
   FitOptions,
@@ -60,6 +62,7 @@ export const FIT_KEYS = [
   'sampleWeight',
   'classWeight',
   'balancedBatches',
+  'transform',
 ] as const;
 
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
@@ -132,6 +135,7 @@ interface Plan {
   callbacks: readonly Callback[];
   metrics: ReturnType<typeof checkMetrics>;
   balancedBatches: boolean;
+  transform: BatchTransform | null;
 }
 
 function plan(options: unknown): Plan {
@@ -162,6 +166,8 @@ function plan(options: unknown): Plan {
     throw new ValueError(
       'fit: balancedBatches draws a random class-balanced order every epoch; it cannot be combined with shuffle: false',
     );
+  if (o.transform !== undefined && typeof o.transform !== 'function')
+    fail('fit', 'transform', 'a function (x, y, rng) => ({ x, y })', o.transform);
   return {
     opts: o,
     epochs: assertNonNegative('fit', 'epochs', o.epochs ?? 1),
@@ -174,6 +180,7 @@ function plan(options: unknown): Plan {
     callbacks: checkCallbacks(o.callbacks),
     metrics: checkMetrics('fit', o.metrics),
     balancedBatches: balanced,
+    transform: o.transform ?? null,
   };
 }
 
@@ -321,7 +328,12 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  * - `balancedBatches: true` replaces the shuffle by a class-balanced order
  *   (see `balancedBatches` in data): every batch holds the classes in equal
  *   numbers, rare classes' samples repeating within an epoch.
- * - Randomness (the shuffle order and dropout masks) comes from `rng` only,
+ * - `transform` (a model of one input and one output) rewrites every
+ *   training batch before its step, never the validation data: data
+ *   augmentation (`compose([randomFlip(), randomShift()])` from data) or
+ *   `mixup`, without a second copy of the data set. It draws from `rng`,
+ *   after the epoch's shuffle and before the batch's dropout masks.
+ * - Randomness (the shuffle order, dropout masks and `transform`) comes from `rng` only,
  *   so the same seed gives bit-identical weights and history.
  * - fit lets the event loop run about every 16 ms of work (setImmediate in
  *   Node, a MessageChannel in browsers; never a timer), so pages stay
@@ -364,6 +376,10 @@ export async function fit<In, Out>(
   const n = xAll[0]!.shape[0]!;
   if (n === 0) throw new ValueError('fit: x and y are empty (0 rows)');
   const yAll = targetTensors('fit', model, y, n);
+  if (p.transform !== null && (model.inputs.length !== 1 || model.outputs.length !== 1))
+    throw new ValueError(
+      `fit: transform works on models of one input and one output, got ${model.inputs.length} inputs and ${model.outputs.length} outputs`,
+    );
   const weightsAll = sampleWeights('fit', p.opts.sampleWeight, n);
 
   let xTrain = xAll,
@@ -480,6 +496,44 @@ export async function fit<In, Out>(
     };
 
     const step = createStep(model, trainPlan, xTrain, yTrain, losses);
+    // Rows idx of the training data through the transform, checked against what the step needs.
+    const transformed = (idx: Int32Array, epoch: number, b: number): GivenBatch => {
+      const xb = pickRows(xTrain[0]!, idx);
+      const yb = pickRows(yTrain[0]!, idx);
+      const out: unknown = p.transform!(xb, yb, p.rng);
+      const where = `at epoch ${epoch + 1}, batch ${b + 1}`;
+      const o = out as { x?: unknown; y?: unknown } | null;
+      if (
+        o === null ||
+        typeof o !== 'object' ||
+        !(o.x instanceof Tensor) ||
+        !(o.y instanceof Tensor)
+      )
+        fail('fit', 'transform', 'a function returning { x: Tensor, y: Tensor }', out);
+      if (!sameShape(o.x.shape, xb.shape))
+        throw new ShapeError(
+          `fit: transform must return x of the batch's shape [${xb.shape.join(',')}], got [${o.x.shape.join(',')}] ${where}`,
+        );
+      if (o.x.dtype === 'int32')
+        throw new ValueError(`fit: transform must return float x, got int32 ${where}`);
+      if (o.y.rank === 0 || o.y.shape[0] !== idx.length)
+        throw new ShapeError(
+          `fit: transform must return y with the batch's ${idx.length} rows, got shape [${o.y.shape.join(',')}] ${where}`,
+        );
+      try {
+        kernels[0]!.checkTarget?.(o.y.data, o.y.shape, [
+          idx.length,
+          ...trainPlan.values[trainPlan.outputs[0]!]!.shape,
+        ]);
+      } catch (e) {
+        if (e instanceof ShapeError)
+          throw new ShapeError(`fit: transform's y ${where}: ${e.message}`);
+        if (e instanceof ValueError)
+          throw new ValueError(`fit: transform's y ${where}: ${e.message}`);
+        throw e;
+      }
+      return { xs: [o.x], ys: [o.y] };
+    };
     let stopped: StopReason | null = null;
     let lastYield = now();
     await run('onTrainBegin');
@@ -502,6 +556,9 @@ export async function fit<In, Out>(
       // Training-mode predictions in visiting order, for the epoch's metrics.
       let predBuffer: Float64Array | null = null;
       let predShape: number[] = [];
+      // The transformed targets in visiting order, when a transform gives them.
+      let targetBuffer: TensorData | null = null;
+      let targetShape: number[] = [];
 
       for (let b = 0; b < batchesPerEpoch; b++) {
         if (p.signal?.aborted === true) {
@@ -514,7 +571,8 @@ export async function fit<In, Out>(
         // Recomputed per batch: a callback may freeze or unfreeze layers between batches.
         const trainable = namedParameters(model).filter((q) => q.trainable);
         const paramTensors = trainable.map((q) => q.tensor);
-        const r = step.run(idx, trainable, p.rng, wTrain);
+        const given = p.transform === null ? undefined : transformed(idx, epoch, b);
+        const r = step.run(idx, trainable, p.rng, wTrain, given);
         if (!p.allowNonFinite) {
           if (!Number.isFinite(r.objective)) {
             throw new ValueError(
@@ -545,6 +603,17 @@ export async function fit<In, Out>(
             predBuffer = new Float64Array(nTrain * (out.size / rows));
           }
           predBuffer.set(out.data, seen * (out.size / rows));
+          if (given !== undefined) {
+            const yb = given.ys[0]!;
+            if (targetBuffer === null) {
+              targetShape = yb.shape.slice(1);
+              targetBuffer = allocate(yb.dtype, nTrain * (yb.size / rows));
+            } else if (yb.size / rows !== targetBuffer.length / nTrain)
+              throw new ShapeError(
+                `fit: transform returned y of shape [${yb.shape.join(',')}] at epoch ${epoch + 1}, batch ${b + 1}, but [n,${targetShape.join(',')}] before; its targets must keep one shape`,
+              );
+            targetBuffer.set(yb.data, seen * (yb.size / rows));
+          }
         }
         seen += rows;
 
@@ -583,7 +652,13 @@ export async function fit<In, Out>(
           seen,
           ...predShape,
         ]);
-        const target = pickRows(yTrain[0]!, order.subarray(0, seen));
+        const target =
+          targetBuffer === null
+            ? pickRows(yTrain[0]!, order.subarray(0, seen))
+            : new Tensor(targetBuffer.subarray(0, (targetBuffer.length / nTrain) * seen), [
+                seen,
+                ...targetShape,
+              ]);
         for (const m of p.metrics) metrics[m.name] = m.compute(pred, target);
       }
       let val: { loss: number; metrics: Record<string, number> } | null = null;

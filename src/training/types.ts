@@ -1,3 +1,4 @@
+import type { BatchTransform } from '../data/augment.js';
 import type { ClassWeight } from '../data/weights.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
@@ -176,6 +177,15 @@ export interface FitOptions {
    * repeat within an epoch, common classes show a fresh subset each epoch.
    */
   balancedBatches?: boolean;
+  /**
+   * Applied to every training batch, never to validation data: takes the
+   * batch's inputs and targets and fit's `rng`, returns new ones, e.g. an
+   * augmentation (`compose([randomFlip(), randomShift()])`) or mixup. The
+   * inputs it returns must keep their shape; the targets their row count
+   * (mixup may turn labels into one-hot rows). Training metrics are
+   * computed on the targets it returns. For models of one input and one output.
+   */
+  transform?: BatchTransform;
 }
 
 /** Options of `evaluate`. */
