@@ -122,7 +122,7 @@ export function compose(steps: readonly BatchTransform[]): BatchTransform {
     if (typeof s !== 'function')
       fail('compose', `steps[${i}]`, 'a transform (x, y, rng) => ({ x, y })', s);
   });
-  const list = [...steps];
+  const list: readonly BatchTransform[] = steps.slice();
   return (x, y, rng) => {
     let batch = { x, y };
     for (let i = 0; i < list.length; i++) {
@@ -597,7 +597,7 @@ export function randomCutout(options: RandomCutoutOptions = {}): ImageAugmentati
   const p = assertNumber(FN, 'probability', o['probability'] ?? 1, { min: 0, max: 1 });
   return augmentation(FN, { height: hf, width: wf, value, probability: p }, (x, out, rng) => {
     const [n, h, w, c] = x.shape as [number, number, number, number];
-    out.set(x.data as FloatArray);
+    out.set(x.data);
     if (h === 0 || w === 0) return;
     const ph = Math.ceil(hf * h);
     const pw = Math.ceil(wf * w);

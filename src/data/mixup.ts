@@ -52,7 +52,12 @@ function betaSymmetric(a: number, rng: Rng): number {
 }
 
 /** The targets as floats, with integer labels one-hot encoded when asked. */
-function targetsOf(y: Tensor, n: number, classes: number | undefined): [FloatArray, number[]] {
+function targetsOf(
+  y: Tensor,
+  n: number,
+  classes: number | undefined,
+  dtype: 'float32' | 'float64',
+): [FloatArray, number[]] {
   if (classes === undefined) {
     if (y.dtype === 'int32')
       throw new ValueError(
@@ -64,7 +69,7 @@ function targetsOf(y: Tensor, n: number, classes: number | undefined): [FloatArr
     throw new ShapeError(
       `mixup: with options.classes, y must be class labels of shape [n] or [n, 1], got shape ${fmtShape(y.shape)}`,
     );
-  const out = allocate(y.dtype === 'float64' ? 'float64' : 'float32', n * classes);
+  const out = allocate(dtype, n * classes);
   for (let i = 0; i < n; i++) {
     const l = y.data[i]!;
     if (!Number.isInteger(l) || l < 0 || l >= classes)
@@ -90,12 +95,12 @@ function targetsOf(y: Tensor, n: number, classes: number | undefined): [FloatArr
  *
  * As fit's `transform`: `transform: (x, y, rng) => mixup(x, y, 0.2, rng, { classes: 10 })`.
  *
- * @returns New tensors `{ x, y }`: x of x's shape and dtype, y float ([n, classes] for labels).
+ * @returns New tensors `{ x, y }`: x of x's shape and dtype; y of y's float dtype, or x's dtype and shape [n, classes] for labels.
  * @example
  * ```ts
  * import { mixup, createRng, tensor } from 'myelin';
  * const x = tensor([[0, 0], [1, 1]]);
- * const { x: xm, y: ym } = mixup(x, tensor([0, 1], 'int32'), 0.2, createRng(0), { classes: 2 });
+ * const { x: xm, y: ym } = mixup(x, tensor([0, 1], { dtype: 'int32' }), 0.2, createRng(0), { classes: 2 });
  * // each row of xm is λ·row + (1 − λ)·another row; ym holds the same mixes of the one-hot labels
  * console.log(ym.shape); // [2, 2]
  * ```
@@ -124,7 +129,7 @@ export function mixup(
     throw new ShapeError(
       `mixup: x and y must have the same number of rows, got ${n} and ${y.shape[0]}`,
     );
-  const [yData, yShape] = targetsOf(y, n, options.classes);
+  const [yData, yShape] = targetsOf(y, n, options.classes, x.dtype);
 
   const lambda = betaSymmetric(alpha, rng);
   const perm = rng.permutation(n);
@@ -141,7 +146,7 @@ export function mixup(
   };
   const yDtype = yData instanceof Float64Array ? 'float64' : 'float32';
   return {
-    x: new Tensor(mix(x.data as FloatArray, x.dtype as 'float32' | 'float64'), x.shape),
+    x: new Tensor(mix(x.data as FloatArray, x.dtype), x.shape),
     y: new Tensor(mix(yData, yDtype), yShape),
   };
 }
