@@ -1,5 +1,5 @@
 /**
- * Data preparation: batches, train/test splits, k-fold, one-hot labels, scaling and CSV reading.
+ * Data preparation: batches, train/test splits, k-fold, one-hot labels, scaling, CSV and IDX reading.
  * Import from `myelin` or `myelin/data`.
  *
  * @module data
@@ -75,3 +75,5 @@ export { mixup } from './mixup.js';
 export type { MixupOptions } from './mixup.js';
 export { fromImageData } from './image.js';
 export type { ImageDataLike, FromImageDataOptions } from './image.js';
+export { parseIdx, idxImages, idxLabels } from './idx.js';
+export type { IdxFile, IdxType, IdxData } from './idx.js';

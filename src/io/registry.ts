@@ -38,6 +38,7 @@ import {
   loadFlatten,
   type LayerLoader,
 } from './layer-loaders.js';
+import { poolLoaders } from './loaders-pool.js';
 
 // io is the one place that knows every layer, activation, initializer,
 // regularizer, schedule and optimizer by name. The tables are built per call
@@ -116,6 +117,7 @@ function builtinLayers(): Map<string, LayerLoader> {
     ['average', loadAverage],
     ['concatenate', loadConcatenate],
     ['reshape', loadReshape],
+    ...poolLoaders(),
   ]);
 }
 

@@ -5,6 +5,12 @@ import { arithJs } from './js/binary.js';
 import { reduceAxes } from './js/reduce.js';
 import { denseForwardJs, denseSlot } from './dense.js';
 import { matmulJs, matmulSlot } from './matmul.js';
+import {
+  convBackwardLowered,
+  convBackwardSlot,
+  convForwardLowered,
+  convForwardSlot,
+} from './conv.js';
 import { adamSlot, adamUpdateJs, sgdSlot, sgdUpdateJs } from './optim.js';
 import { reduceSlot } from './reduce.js';
 import { reluBackwardJs, reluBackwardSlot, reluJs, reluSlot } from './relu.js';
@@ -40,6 +46,8 @@ const SLOTS = {
   softmaxXentBackward: softmaxXentBackwardSlot,
   sgd: sgdSlot,
   adam: adamSlot,
+  convForward: convForwardSlot,
+  convBackward: convBackwardSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -62,6 +70,8 @@ export const jsBackend: Backend = {
   softmaxXentBackward: softmaxXentBackwardJs,
   sgd: sgdUpdateJs,
   adam: adamUpdateJs,
+  convForward: convForwardLowered,
+  convBackward: convBackwardLowered,
 };
 
 /**

@@ -110,7 +110,7 @@ describe('fromJSON rejects tampered files, naming the field', () => {
     [
       'unknown layer kind',
       (j) => set(j, 'model.layers.1.kind', 'conv9d'),
-      /^fromJSON: model\.layers\[1\]\.kind must be a known layer kind \(dense, dropout, flatten, activation, add, multiply, average, concatenate, reshape; register others with options\.layers\), got "conv9d"$/,
+      /^fromJSON: model\.layers\[1\]\.kind must be a known layer kind \(dense, dropout, flatten, activation, add, multiply, average, concatenate, reshape, maxPool2d, avgPool2d, maxPool1d, avgPool1d, globalAvgPool2d, globalMaxPool2d, globalAvgPool1d, globalMaxPool1d, zeroPadding2d, upSampling2d, spatialDropout1d, spatialDropout2d; register others with options\.layers\), got "conv9d"$/,
     ],
     [
       'trainable not boolean',
