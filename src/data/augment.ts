@@ -214,8 +214,8 @@ export interface RandomShiftOptions {
 /**
  * Translates each image by a whole number of pixels (Keras's
  * `RandomTranslation`, without interpolation so pixels keep their values):
- * per image, a row shift drawn uniformly from the integers in
- * [-⌊height·H⌋, ⌊height·H⌋], then a column shift likewise. A positive shift
+ * per image, a row shift drawn uniformly from the integers
+ * in [-⌊height·H⌋, ⌊height·H⌋], then a column shift likewise. A positive shift
  * moves the content down or right; the uncovered border is filled with
  * `value` or by repeating the nearest edge pixel.
  *
@@ -343,8 +343,8 @@ export interface RandomRotationOptions {
 }
 
 /**
- * Rotates each image about its centre by an angle drawn uniformly from
- * [-degrees, degrees] (positive is counter-clockwise on screen, rows running
+ * Rotates each image about its centre by an angle drawn uniformly
+ * from [-degrees, degrees] (positive is counter-clockwise on screen, rows running
  * down), with bilinear interpolation (Keras's `RandomRotation`, whose factor
  * is a fraction of a full turn rather than degrees). Output pixel p reads the
  * input at c + R(−θ)(p − c).
@@ -386,8 +386,8 @@ export interface RandomZoomOptions {
 }
 
 /**
- * Zooms each image about its centre by a factor s drawn uniformly from
- * [1 − factor, 1 + factor], the same for both axes, with bilinear
+ * Zooms each image about its centre by a factor s drawn uniformly
+ * from [1 − factor, 1 + factor], the same for both axes, with bilinear
  * interpolation: s > 1 magnifies (crops in), s < 1 shrinks and fills the
  * border. Output pixel p reads the input at c + (p − c)/s.
  *
@@ -442,8 +442,8 @@ export interface RandomBrightnessOptions {
 }
 
 /**
- * Brightens or darkens each image by adding one value drawn uniformly from
- * [-delta, delta] to all its pixels (TensorFlow's `random_brightness`),
+ * Brightens or darkens each image by adding one value drawn uniformly
+ * from [-delta, delta] to all its pixels (TensorFlow's `random_brightness`),
  * then clips to `clip` if given.
  *
  * @example
@@ -483,8 +483,8 @@ export interface RandomContrastOptions {
 }
 
 /**
- * Scales each image's contrast by a factor k drawn uniformly from
- * [1 − factor, 1 + factor]: every pixel moves away from (k > 1) or towards
+ * Scales each image's contrast by a factor k drawn uniformly
+ * from [1 − factor, 1 + factor]: every pixel moves away from (k > 1) or towards
  * (k < 1) its channel's mean over the image, x' = (x − m)·k + m, as
  * TensorFlow's `adjust_contrast` and Keras's `RandomContrast`; then clips to
  * `clip` if given.
