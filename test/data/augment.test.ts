@@ -276,7 +276,9 @@ describe('randomZoom', () => {
     const x = image([[0, 1, 2, 3, 4]]);
     const out = rowsOf(randomZoom({ factor: 0.5 }).apply(x, scripted([1])));
     const expected = [2 - 4 / 3, 2 - 2 / 3, 2, 2 + 2 / 3, 2 + 4 / 3];
-    out[0]!.forEach((v, j) => { expect(v).toBeCloseTo(expected[j]!, 5); });
+    out[0]!.forEach((v, j) => {
+      expect(v).toBeCloseTo(expected[j]!, 5);
+    });
   });
 
   it("shrinks with the border filled by the constant, or the edge with 'nearest'", () => {

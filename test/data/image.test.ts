@@ -29,9 +29,13 @@ describe('fromImageData', () => {
     expect(t.shape).toEqual([1, 2, 2, 1]);
     // white 255, red 0.299·255 = 76.245, green 0.587·255 = 149.685, blue 0.114·255 = 29.07.
     const want = [255, 76.245, 149.685, 29.07];
-    Array.from(t.data).forEach((v, i) => { expect(v).toBeCloseTo(want[i]!, 9); });
+    Array.from(t.data).forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i]!, 9);
+    });
     const inv = fromImageData(pixels, { grayscale: true, invert: true, dtype: 'float64' });
-    Array.from(inv.data).forEach((v, i) => { expect(v).toBeCloseTo((255 - want[i]!) / 255, 12); });
+    Array.from(inv.data).forEach((v, i) => {
+      expect(v).toBeCloseTo((255 - want[i]!) / 255, 12);
+    });
   });
 
   it('reads an ImageData-shaped object built from a plain array, and an empty image', () => {
