@@ -22,9 +22,11 @@ export default [
     // and the input limits, then 22 KB with fit's classWeight and balanced
     // batches (1.2 KB; not tree-shakable as options of fit). Biggest parts (minified, before gzip): fit 8.4 KB,
     // the plan 5.4 KB, the optimizer base 4.2 KB, dense 4.1 KB, fit's step
-    // 3.8 KB, crossEntropy 3.5 KB. The budget holds the line at 23 KB while
-    // the gap to 15 KB stays open work.
-    limit: '23 KB',
+    // 3.8 KB, crossEntropy 3.5 KB. Then 23.25 KB with fit's transform option
+    // (0.5 KB: the batch handed to the transform, its checks, and training
+    // metrics on the targets it returns; not tree-shakable as an option of fit).
+    // The budget holds the line at 23.5 KB while the gap to 15 KB stays open work.
+    limit: '23.5 KB',
   },
   {
     // myelin/testing is for test suites, never the main entry (see

@@ -499,40 +499,29 @@ export async function fit<In, Out>(
     // Rows idx of the training data through the transform, checked against what the step needs.
     const transformed = (idx: Int32Array, epoch: number, b: number): GivenBatch => {
       const xb = pickRows(xTrain[0]!, idx);
-      const yb = pickRows(yTrain[0]!, idx);
-      const out: unknown = p.transform!(xb, yb, p.rng);
-      const where = `at epoch ${epoch + 1}, batch ${b + 1}`;
-      const o = out as { x?: unknown; y?: unknown } | null;
+      const out = p.transform!(xb, pickRows(yTrain[0]!, idx), p.rng) as Partial<
+        Record<'x' | 'y', unknown>
+      > | null;
+      const where = `fit: transform at epoch ${epoch + 1}, batch ${b + 1}`;
+      const { x: xt, y: yt } = out ?? {};
       if (
-        o === null ||
-        typeof o !== 'object' ||
-        !(o.x instanceof Tensor) ||
-        !(o.y instanceof Tensor)
+        !(xt instanceof Tensor) ||
+        !(yt instanceof Tensor) ||
+        xt.dtype === 'int32' ||
+        !sameShape(xt.shape, xb.shape) ||
+        yt.shape[0] !== idx.length
       )
-        fail('fit', 'transform', 'a function returning { x: Tensor, y: Tensor }', out);
-      if (!sameShape(o.x.shape, xb.shape))
         throw new ShapeError(
-          `fit: transform must return x of the batch's shape [${xb.shape.join(',')}], got [${o.x.shape.join(',')}] ${where}`,
-        );
-      if (o.x.dtype === 'int32')
-        throw new ValueError(`fit: transform must return float x, got int32 ${where}`);
-      if (o.y.rank === 0 || o.y.shape[0] !== idx.length)
-        throw new ShapeError(
-          `fit: transform must return y with the batch's ${idx.length} rows, got shape [${o.y.shape.join(',')}] ${where}`,
+          `${where} must return { x, y }: float x of the batch's shape [${xb.shape.join(',')}] and y of its ${idx.length} rows, got ${show(out)}`,
         );
       try {
-        kernels[0]!.checkTarget?.(o.y.data, o.y.shape, [
-          idx.length,
-          ...trainPlan.values[trainPlan.outputs[0]!]!.shape,
-        ]);
+        kernels[0]!.checkTarget?.(yt.data, yt.shape, [idx.length, ...outShape]);
       } catch (e) {
-        if (e instanceof ShapeError)
-          throw new ShapeError(`fit: transform's y ${where}: ${e.message}`);
-        if (e instanceof ValueError)
-          throw new ValueError(`fit: transform's y ${where}: ${e.message}`);
+        // The loss's own error (a label out of range, a shape it cannot take), located.
+        if (e instanceof Error) e.message = `${where}: y: ${e.message}`;
         throw e;
       }
-      return { xs: [o.x], ys: [o.y] };
+      return { xs: [xt], ys: [yt] };
     };
     let stopped: StopReason | null = null;
     let lastYield = now();
