@@ -64,7 +64,7 @@ describe('CNN examples', () => {
       expect(out).toContain('3000 training and 1000 test images of [28, 28, 1]');
       expect(out).toMatch(/confusion matrix/);
       // Ten rows of ten counts, one per class, summing to the 1000 test images.
-      const rows = [...out.matchAll(/^\s*[A-Za-z/ -]+?((?:\s+\d+){10})$/gm)].map((m) =>
+      const rows = [...out.matchAll(/^\s*[A-Za-z][A-Za-z/ -]*?((?:\s+\d+){10})$/gm)].map((m) =>
         m[1]!.trim().split(/\s+/).map(Number),
       );
       expect(rows).toHaveLength(10);
