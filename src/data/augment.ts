@@ -36,7 +36,7 @@ export interface ImageAugmentation extends BatchTransform {
   /** The options with defaults filled in (JSON-able). */
   readonly config: Readonly<Record<string, unknown>>;
   /** Augments a batch of images `[batch, height, width, channels]`; a new tensor of the same shape and dtype. */
-  apply(x: Tensor, rng: Rng): Tensor;
+  readonly apply: (x: Tensor, rng: Rng) => Tensor;
 }
 
 /** How pixels that come from outside the image are filled. */
