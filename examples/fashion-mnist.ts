@@ -114,7 +114,7 @@ const history = await fit(model, xTrain, yTrain, {
   loss: crossEntropy,
   optimizer: adam({ learningRate: 0.001 }),
   epochs,
-  batchSize: 64,
+  batchSize: 32,
   metrics: [accuracy],
   // The test set as validation data, only to draw its curve; no choice is made on it.
   validationData: [xTest, yTest],
