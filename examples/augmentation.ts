@@ -44,7 +44,7 @@ function option(name: string, fallback: number): number {
   args.splice(i, 2);
   return v;
 }
-const epochs = option('epochs', 30);
+const epochs = option('epochs', 60);
 const trainSize = option('train', 1000);
 const testSize = option('test', 10000);
 const dataDir = args[0] ?? '/usr/share/datasets/fashion-mnist';

@@ -59,7 +59,7 @@ function option(name: string): string | undefined {
   args.splice(i, 2);
   return v;
 }
-const epochs = Number(option('epochs') ?? 6);
+const epochs = Number(option('epochs') ?? 10);
 const trainLimit = Number(option('train') ?? Infinity);
 const testLimit = Number(option('test') ?? Infinity);
 const svgPath =
