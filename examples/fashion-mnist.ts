@@ -3,6 +3,9 @@
 // 70,000 28x28 grayscale images of 10 kinds of clothing, 60,000 to train on
 // and 10,000 to test, read from the IDX files the data set ships as.
 //
+// The default run (8 epochs) reaches 0.9104 test accuracy in about 6 minutes of one core
+// (training runs in one thread); on a 2-core machine busy with other work it took 12.6 minutes.
+//
 // Get the data (Debian): apt-get install -y dataset-fashion-mnist
 // Run: npx tsx examples/fashion-mnist.ts [data-dir] [--epochs N] [--train N] [--test N] [--svg path]
 //   data-dir defaults to /usr/share/datasets/fashion-mnist; --train/--test use only the
@@ -16,6 +19,7 @@ import {
   adam,
   confusionMatrix,
   conv2d,
+  cosineAnnealing,
   createRng,
   crossEntropy,
   dense,
@@ -59,7 +63,7 @@ function option(name: string): string | undefined {
   args.splice(i, 2);
   return v;
 }
-const epochs = Number(option('epochs') ?? 10);
+const epochs = Number(option('epochs') ?? 8);
 const trainLimit = Number(option('train') ?? Infinity);
 const testLimit = Number(option('test') ?? Infinity);
 const svgPath =
@@ -112,7 +116,14 @@ console.log(summary(model));
 // ------------------------------------------------------------ training
 const history = await fit(model, xTrain, yTrain, {
   loss: crossEntropy,
-  optimizer: adam({ learningRate: 0.001 }),
+  // Adam, its learning rate falling from 0.002 to 0 along a half cosine over the whole run:
+  // large steps early, small ones at the end, so the last epoch's weights are steady.
+  optimizer: adam({
+    learningRate: cosineAnnealing({
+      initial: 0.002,
+      totalSteps: epochs * Math.ceil(xTrain.shape[0]! / 32),
+    }),
+  }),
   epochs,
   batchSize: 32,
   metrics: [accuracy],
