@@ -162,9 +162,9 @@ describe('parameter groups', () => {
     expect(Array.from(p1.data)).toEqual(
       before.map((v, i) => Math.fround(v - 0.2 * Math.fround([0.3, 0.7][i]!))),
     );
-    expect(() => a.setLearningRateScale([p1], -1)).toThrow(
-      'sgd: scale must be a finite number >= 0, got -1',
-    );
+    expect(() => {
+      a.setLearningRateScale([p1], -1);
+    }).toThrow('sgd: scale must be a finite number >= 0, got -1');
   });
 
   it('fine-tunes a base at a tenth of the head rate through fit', async () => {
