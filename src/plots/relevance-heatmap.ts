@@ -3,7 +3,7 @@ import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkObject, esc, optionalString, px, svgOpen, text } from './_svg.js';
+import { checkObject, esc, optionalString, px, svgOpen, text, textWidth } from './_svg.js';
 
 /** Options of {@link relevanceHeatmap}. */
 export interface RelevanceHeatmapOptions {
@@ -11,7 +11,7 @@ export interface RelevanceHeatmapOptions {
   image?: TensorLike;
   /** The range of the image's values (default [0, 1]). */
   imageRange?: readonly [number, number];
-  /** Opacity of the heatmap over the image (default 0.7 with an image, 1 without). */
+  /** Opacity of the heatmap (default 1); over an image each pixel is further as opaque as its relevance is strong. */
   opacity?: number;
   /** The value drawn at full colour, both signs (default the largest |relevance|). */
   scale?: number;
@@ -73,7 +73,8 @@ function grid(fn: string, name: string, v: unknown, mean: boolean): [number[], n
  * A relevance map (from `lrp`, `integratedGradients`, ...) as an SVG
  * heatmap: one square per pixel on a diverging colour map centred on zero
  * (red for evidence for the explained output, blue against, white for
- * none), optionally over the explained image in grey, with a colour bar.
+ * none), optionally over the explained image in grey (each pixel's colour
+ * then as opaque as its relevance is strong), with a colour bar.
  * Channels are summed (relevance is additive); a batch of one is accepted.
  * Returns a standalone SVG string.
  *
@@ -124,7 +125,7 @@ export function relevanceHeatmap(
       throw new ValueError(`${fn}: imageRange must be [low, high] with high > low, got ${show(r)}`);
     [lo, hi] = r as [number, number];
   }
-  const opacity = assertNumber(fn, 'opacity', o.opacity ?? (img === null ? 1 : 0.7), {
+  const opacity = assertNumber(fn, 'opacity', o.opacity ?? 1, {
     min: 0,
     max: 1,
   });
@@ -141,6 +142,7 @@ export function relevanceHeatmap(
   const width = Math.ceil(
     barX + barW + 8 + 7 * Math.max(label(scale).length, label(-scale).length) + 8,
   );
+  const width = Math.max(barWidth, title === undefined ? 0 : Math.ceil(textWidth(title, 15) + 16));
   const height = Math.ceil(top + Math.max(h * cell, 120) + 12);
   const out: string[] = [svgOpen(width, height, title)];
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
@@ -158,8 +160,12 @@ export function relevanceHeatmap(
   }
   out.push(`<g class="relevance" fill-opacity="${px(opacity)}">`);
   rel.forEach((v, p) => {
+    const t = scale > 0 ? Math.max(-1, Math.min(1, v / scale)) : 0;
+    // Over an image, each pixel's colour is as opaque as its relevance is
+    // strong: pixels of no relevance show the image, not a white veil.
+    const alpha = img === null ? '' : ` fill-opacity="${px(Math.abs(t))}"`;
     out.push(
-      `<rect class="pixel" x="${px(left + (p % w) * cell)}" y="${px(top + Math.floor(p / w) * cell)}" width="${cell}" height="${cell}" fill="${diverging(scale > 0 ? v / scale : 0)}"><title>${esc(`(${Math.floor(p / w)}, ${p % w}): ${label(v)}`)}</title></rect>`,
+      `<rect class="pixel" x="${px(left + (p % w) * cell)}" y="${px(top + Math.floor(p / w) * cell)}" width="${cell}" height="${cell}" fill="${diverging(t)}"${alpha}><title>${esc(`(${Math.floor(p / w)}, ${p % w}): ${label(v)}`)}</title></rect>`,
     );
   });
   out.push('</g>');

@@ -52,6 +52,13 @@ describe('relevanceHeatmap', () => {
     const image = findAll(findAll(root, 'g', 'image')[0]!, 'rect').map((r) => r.attrs.fill);
     expect(image).toEqual(['#000000', '#ffffff', '#808080', '#ffffff']);
     expect(findAll(root, 'g', 'relevance')[0]!.attrs['fill-opacity']).toBe('0.5');
+    // Over an image, each pixel is as opaque as |relevance| / scale: 0, 0.25, 0, 1.
+    expect(findAll(root, 'rect', 'pixel').map((r) => r.attrs['fill-opacity'])).toEqual([
+      '0',
+      '0.25',
+      '0',
+      '1',
+    ]);
   });
 
   it('draws all white for an all-zero map', () => {
