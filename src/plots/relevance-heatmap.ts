@@ -139,7 +139,7 @@ export function relevanceHeatmap(
   const barX = left + w * cell + 16;
   const barW = 12;
   const label = (v: number): string => String(Number(v.toPrecision(3)));
-  const width = Math.ceil(
+  const barWidth = Math.ceil(
     barX + barW + 8 + 7 * Math.max(label(scale).length, label(-scale).length) + 8,
   );
   const width = Math.max(barWidth, title === undefined ? 0 : Math.ceil(textWidth(title, 15) + 16));
