@@ -77,8 +77,7 @@ function scorer(fn: string, model: Model, xt: Tensor, options: TargetOptions): S
  *
  * @example
  * ```ts
- * import { sequential, dense } from 'myelin';
- * import { saliency } from 'myelin/explain';
+ * import { sequential, dense, saliency } from 'myelin';
  * const model = sequential([dense(2, 1, { kernel: [[2], [-3]], bias: [1] })]);
  * saliency(model, [[5, 7]]).toArray(); // [[2, -3]]: a linear model's gradient is its weights
  * ```
@@ -98,8 +97,7 @@ export function saliency(model: unknown, x: TensorLike, options: GradientOptions
  *
  * @example
  * ```ts
- * import { sequential, dense } from 'myelin';
- * import { gradientTimesInput } from 'myelin/explain';
+ * import { sequential, dense, gradientTimesInput } from 'myelin';
  * const model = sequential([dense(2, 1, { kernel: [[2], [-3]], useBias: false })]);
  * gradientTimesInput(model, [[5, 7]]).toArray(); // [[10, -21]]
  * ```
@@ -176,8 +174,7 @@ function baselineOf(fn: string, xt: Tensor, baseline: TensorLike | undefined): F
  *
  * @example
  * ```ts
- * import { sequential, dense, tanh } from 'myelin';
- * import { integratedGradients } from 'myelin/explain';
+ * import { sequential, dense, tanh, integratedGradients } from 'myelin';
  * const model = sequential([dense(2, 1, { activation: tanh, kernel: [[1], [2]], useBias: false })]);
  * const ig = integratedGradients(model, [[0.5, 0.25]], { steps: 32 });
  * ig.attributions.toArray(); // ≈ [[0.3808, 0.3808]]: tanh(1) − tanh(0) split in proportion to x·w
@@ -235,8 +232,7 @@ export interface SmoothGradOptions extends TargetOptions {
  *
  * @example
  * ```ts
- * import { sequential, dense, createRng } from 'myelin';
- * import { smoothGrad } from 'myelin/explain';
+ * import { sequential, dense, createRng, smoothGrad } from 'myelin';
  * const model = sequential([dense(2, 1, { kernel: [[2], [-3]] })]);
  * smoothGrad(model, [[5, 7]], { samples: 8, rng: createRng(0) }).toArray(); // [[2, -3]]: linear, so noise changes nothing
  * ```

@@ -98,8 +98,7 @@ function checkRule(fn: string, name: string, r: unknown): RelevanceRule {
  *
  * @example
  * ```ts
- * import { sequential, dense, relu } from 'myelin';
- * import { lrp, zeroRule } from 'myelin/explain';
+ * import { sequential, dense, relu, lrp, zeroRule } from 'myelin';
  * const model = sequential([
  *   dense(2, 2, { activation: relu, kernel: [[1, 0], [1, -1]], useBias: false }),
  *   dense(2, 1, { kernel: [[1], [1]], useBias: false }),

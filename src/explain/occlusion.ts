@@ -51,8 +51,7 @@ function sizes(fn: string, name: string, v: unknown, shape: readonly number[]): 
  *
  * @example
  * ```ts
- * import { sequential, dense } from 'myelin';
- * import { occlusion } from 'myelin/explain';
+ * import { sequential, dense, occlusion } from 'myelin';
  * const model = sequential([dense(4, 1, { kernel: [[0], [0], [1], [0]], useBias: false })]);
  * occlusion(model, [[1, 1, 1, 1]], { window: 2 }).toArray(); // [[0, 0, 1, 1]]: only x₂ matters
  * ```

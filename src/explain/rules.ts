@@ -35,8 +35,7 @@ function rule(name: string, config: Record<string, number>): RelevanceRule {
  *
  * @example
  * ```ts
- * import { sequential, dense } from 'myelin';
- * import { lrp, zeroRule } from 'myelin/explain';
+ * import { sequential, dense, lrp, zeroRule } from 'myelin';
  * const model = sequential([dense(2, 1, { kernel: [[1], [3]], useBias: false })]);
  * lrp(model, [[2, 1]], { rules: zeroRule() }).relevance.toArray(); // [[2, 3]]: z = 5 split 2:3
  * ```
@@ -54,8 +53,7 @@ export function zeroRule(): RelevanceRule {
  * @param epsilon ε ≥ 0 (default 1e-6).
  * @example
  * ```ts
- * import { sequential, dense } from 'myelin';
- * import { lrp, epsilonRule } from 'myelin/explain';
+ * import { sequential, dense, lrp, epsilonRule } from 'myelin';
  * const model = sequential([dense(2, 1, { kernel: [[1], [3]], useBias: false })]);
  * lrp(model, [[2, 1]], { rules: epsilonRule(1) }).relevance.toArray(); // [[5/3, 2.5]]: 5·(2, 3)/6
  * ```
@@ -75,8 +73,7 @@ export function epsilonRule(epsilon = 1e-6): RelevanceRule {
  * @param gamma γ ≥ 0 (default 0.25).
  * @example
  * ```ts
- * import { sequential, dense } from 'myelin';
- * import { lrp, gammaRule } from 'myelin/explain';
+ * import { sequential, dense, lrp, gammaRule } from 'myelin';
  * const model = sequential([dense(2, 1, { kernel: [[1], [-1]], useBias: false })]);
  * // z = 2 − 1 = 1; w' = (1.5, −1), z' = 3 − 1 = 2: R = 1·(3, −1)/2
  * lrp(model, [[2, 1]], { rules: gammaRule(0.5) }).relevance.toArray(); // [[1.5, -0.5]]
@@ -98,8 +95,7 @@ export function gammaRule(gamma = 0.25): RelevanceRule {
  * @param beta β = α − 1 (default 1).
  * @example
  * ```ts
- * import { sequential, dense } from 'myelin';
- * import { lrp, alphaBetaRule } from 'myelin/explain';
+ * import { sequential, dense, lrp, alphaBetaRule } from 'myelin';
  * const model = sequential([dense(2, 1, { kernel: [[1], [-1]], useBias: false })]);
  * // z = 2 − 1 = 1: positive part (2) gets α·1, negative part (−1) gets −β·1
  * lrp(model, [[2, 1]], { rules: alphaBetaRule(2, 1) }).relevance.toArray(); // [[2, -1]]
@@ -122,8 +118,7 @@ export function alphaBetaRule(alpha = 2, beta = 1): RelevanceRule {
  *
  * @example
  * ```ts
- * import { sequential, dense } from 'myelin';
- * import { lrp, zPlusRule } from 'myelin/explain';
+ * import { sequential, dense, lrp, zPlusRule } from 'myelin';
  * const model = sequential([dense(2, 1, { kernel: [[1], [-1]], useBias: false })]);
  * lrp(model, [[2, 1]], { rules: zPlusRule() }).relevance.toArray(); // [[1, 0]]
  * ```
@@ -144,8 +139,7 @@ export function zPlusRule(): RelevanceRule {
  * @param high Their upper bound (default 1), > low.
  * @example
  * ```ts
- * import { sequential, dense } from 'myelin';
- * import { lrp, zBRule } from 'myelin/explain';
+ * import { sequential, dense, lrp, zBRule } from 'myelin';
  * const model = sequential([dense(2, 1, { kernel: [[1], [-1]], useBias: false })]);
  * // output 0.5; contributions x·w − 0·w⁺ − 1·w⁻ = (0.5, 0 + 1), so R = 0.5·(0.5, 1)/1.5
  * lrp(model, [[0.5, 0]], { rules: zBRule(0, 1) }).relevance.toArray(); // [[1/6, 1/3]]
@@ -167,8 +161,7 @@ export function zBRule(low = 0, high = 1): RelevanceRule {
  * @param epsilon ε ≥ 0 (default 1e-6).
  * @example
  * ```ts
- * import { sequential, dense, relu } from 'myelin';
- * import { lrp, lrpEpsilon } from 'myelin/explain';
+ * import { sequential, dense, relu, lrp, lrpEpsilon } from 'myelin';
  * const model = sequential([dense(3, 4, { activation: relu }), dense(4, 2)]);
  * const { relevance } = lrp(model, [[1, 2, 3]], { rules: lrpEpsilon(0.01) });
  * relevance.shape; // [1, 3]
@@ -204,8 +197,7 @@ function compositeOptions(fn: string, options: CompositeOptions, keys: readonly 
  *
  * @example
  * ```ts
- * import { sequential, dense, relu } from 'myelin';
- * import { lrp, epsilonGammaBox } from 'myelin/explain';
+ * import { sequential, dense, relu, lrp, epsilonGammaBox } from 'myelin';
  * const model = sequential([dense(4, 8, { activation: relu }), dense(8, 3)]);
  * const r = lrp(model, [[0.1, 0.9, 0.4, 0]], { rules: epsilonGammaBox({ low: 0, high: 1 }) });
  * r.conservation.layers.map((l) => l.rule); // ['zB', 'epsilon']: input layer first
@@ -226,8 +218,7 @@ export function epsilonGammaBox(options: CompositeOptions = {}): RuleComposite {
  *
  * @example
  * ```ts
- * import { sequential, dense, relu } from 'myelin';
- * import { lrp, epsilonPlus } from 'myelin/explain';
+ * import { sequential, dense, relu, lrp, epsilonPlus } from 'myelin';
  * const model = sequential([dense(2, 2, { activation: relu }), dense(2, 1)]);
  * lrp(model, [[0.5, 0.5]], { rules: epsilonPlus() }).relevance.shape; // [1, 2]
  * ```

@@ -37,7 +37,7 @@ export interface FeatureExtractor {
  * @example
  * ```ts
  * import { sequential, dense, relu, graph, extractFeatures, freezeLayers } from 'myelin';
- * const trained = sequential([dense(4, 8, { activation: relu, name: 'hidden' }), dense(8, 3)], { inputShape: [4] });
+ * const trained = sequential([dense(4, 8, { activation: relu, name: 'hidden' }), dense(8, 3)]);
  * const base = extractFeatures(trained, 'hidden');
  * freezeLayers(base.model);
  * const model = graph({ inputs: base.input, outputs: dense(8, 2).apply(base.features) });
