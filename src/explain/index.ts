@@ -15,6 +15,8 @@ export {
   alphaBetaRule,
   zPlusRule,
   zBRule,
+  winnerTakeAllRule,
+  proportionalRule,
   lrpEpsilon,
   epsilonGammaBox,
   epsilonPlus,

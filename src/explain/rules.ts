@@ -154,6 +154,41 @@ export function zBRule(low = 0, high = 1): RelevanceRule {
 }
 
 /**
+ * A pooling rule: each max-pooling output's relevance goes whole to its
+ * window's maximum (the gradient's route, the usual LRP treatment of max
+ * pooling). Pooling layers also take LRP-ε, which for max pooling means the
+ * same.
+ *
+ * @example
+ * ```ts
+ * import { winnerTakeAllRule } from 'myelin';
+ * winnerTakeAllRule().name; // 'winnerTakeAll': give it to pooling layers by name through lrp's layerRules
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function winnerTakeAllRule(): RelevanceRule {
+  return rule('winnerTakeAll', {});
+}
+
+/**
+ * A pooling rule: each output's relevance split over its window in
+ * proportion to the inputs, R_i = x_i·R / (Σ_window x + ε·sign), the LRP-ε
+ * rule of the window's sum (for average pooling the same as LRP-ε).
+ *
+ * @param epsilon ε ≥ 0 (default 0).
+ * @example
+ * ```ts
+ * import { proportionalRule } from 'myelin';
+ * proportionalRule().config; // { epsilon: 0 }
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function proportionalRule(epsilon = 0): RelevanceRule {
+  assertNumber('proportionalRule', 'epsilon', epsilon, { min: 0 });
+  return rule('proportional', { epsilon });
+}
+
+/**
  * The composite of one rule for every layer: LRP-ε everywhere (with
  * ε = 0, LRP-0). Layers without parameters pass relevance on by their own
  * convention whatever the rule.

@@ -23,6 +23,8 @@ import {
   epsilonRule,
   gammaRule,
   lrpEpsilon,
+  proportionalRule,
+  winnerTakeAllRule,
   zBRule,
   zPlusRule,
   zeroRule,
@@ -327,6 +329,14 @@ describe('lrp bad input', () => {
     expect(() => alphaBetaRule(2, 0)).toThrow(ValueError);
     expect(() => alphaBetaRule(2, 0)).toThrow('alphaBetaRule: alpha - beta must be 1');
     expect(() => zBRule(1, 0)).toThrow('zBRule: high must be greater than low (1), got 0');
+    expect(() => proportionalRule(-1)).toThrow(
+      'proportionalRule: epsilon must be a finite number >= 0, got -1',
+    );
+    expect(winnerTakeAllRule()).toEqual({ name: 'winnerTakeAll', config: {} });
+    // A dense layer has no pooling rule: the error lists what it has.
+    expect(() => lrp(handNet(), X, { rules: winnerTakeAllRule() })).toThrow(
+      'lrp: layer "dense_1" (a dense layer) has no relevance rule "winnerTakeAll"; it supports zero, epsilon, gamma, alphaBeta, zB',
+    );
     expect(() => epsilonGammaBox({ gamma: -1 })).toThrow('gammaRule: gamma must be');
     expect(() => epsilonGammaBox({ eps: 1 } as never)).toThrow(
       'epsilonGammaBox: unknown option "eps"',
