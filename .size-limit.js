@@ -23,8 +23,11 @@ export default [
     // batches (1.2 KB; not tree-shakable as options of fit). Biggest parts (minified, before gzip): fit 8.4 KB,
     // the plan 5.4 KB, the optimizer base 4.2 KB, dense 4.1 KB, fit's step
     // 3.8 KB, crossEntropy 3.5 KB. The budget holds the line at 23 KB while
-    // the gap to 15 KB stays open work.
-    limit: '23 KB',
+    // the gap to 15 KB stays open work. Then 23.1 KB with dense's relevance
+    // rules (LRP-0, ε, γ, αβ, zB: 0.55 KB, part of the layer's declared math
+    // so that explanations need no switch on layer kinds) and per-parameter
+    // learning-rate scales in the optimizer base.
+    limit: '23.5 KB',
   },
   {
     // myelin/testing is for test suites, never the main entry (see

@@ -13,30 +13,45 @@ import type { RelevanceRule } from './layer.js';
 // not a training step, and rounding in float32 would blur the conservation
 // figures it is judged by.
 
-/** The rule names {@link linearRelevance} implements. */
-export const LINEAR_RULES: readonly string[] = ['zero', 'epsilon', 'gamma', 'alphaBeta', 'zB'];
+/** One sum of contributions: f(x_i, w_ij) over i plus g(b_j), weighed by `coef`. */
+type Pass = readonly [f: (x: number, w: number) => number, g: (b: number) => number, coef: number];
 
-/** A rule's setting, or its default when absent. */
-function setting(rule: RelevanceRule, key: string, fallback: number): number {
-  const v = rule.config[key];
-  return v === undefined ? fallback : v;
-}
+const pos = (v: number): number => (v > 0 ? v : 0);
+const neg = (v: number): number => (v < 0 ? v : 0);
+const id = (v: number): number => v;
+const times = (a: number, v: number): number => a * v;
+
+/** Each rule's sums of contributions, from its settings. */
+const PASSES: Readonly<Record<string, (c: Readonly<Record<string, number>>) => Pass[]>> = {
+  zero: () => [[times, id, 1]],
+  epsilon: () => [[times, id, 1]],
+  gamma: ({ gamma: y = 0 }) => [[(a, v) => a * (v + y * pos(v)), (v) => v + y * pos(v), 1]],
+  alphaBeta: ({ alpha = 1, beta = 0 }) => [
+    [(a, v) => pos(a * v), pos, alpha],
+    [(a, v) => neg(a * v), neg, -beta],
+  ],
+  zB: ({ low = 0, high = 1 }) => [[(a, v) => a * v - low * pos(v) - high * neg(v), () => 0, 1]],
+};
+
+/** The rule names {@link linearRelevance} implements. */
+export const LINEAR_RULES: readonly string[] = Object.keys(PASSES);
 
 /**
  * Relevance of the inputs of z = x·W + b from that of the outputs, for `rows`
  * rows of `inputs` → `units`: x is [rows, inputs], w [inputs, units], b
  * [units] or null, rel [rows, units]; `out` [rows, inputs] is overwritten.
  * Returns false for a rule name it does not implement (out untouched).
+ * Each rule is one or two sums of contributions f(x_i, w_ij) (and g(b_j)):
+ * R_i = Σ_pass coef·Σ_j f(x_i, w_ij)·R_j / (Σ_i' f(x_i', w_i'j) + g(b_j)).
  *
- * - zero (LRP-0): contributions z_ij, denominator z_j = Σ_i z_ij + b_j.
- * - epsilon (LRP-ε): the same with denominator z_j + ε·sign(z_j) (sign(0) = +1).
- * - gamma (LRP-γ): weights w + γ·w⁺ and bias b + γ·b⁺ in both (meant for
- *   non-negative inputs, as after a relu).
- * - alphaBeta (LRP-αβ): α·z_ij⁺ / z_j⁺ − β·z_ij⁻ / z_j⁻, where z_j⁺ sums the
- *   positive contributions and b_j⁺, z_j⁻ the negative ones and b_j⁻;
- *   α = 1, β = 0 is the z⁺ rule.
- * - zB (the bounded rule, for an input layer whose inputs lie in [low, high]):
- *   contributions x_i·w_ij − low·w_ij⁺ − high·w_ij⁻, no bias.
+ * - zero (LRP-0): f = x·w, g = b.
+ * - epsilon (LRP-ε): the same, the denominator moved by ε·sign (sign(0) = +1).
+ * - gamma (LRP-γ): f = x·(w + γ·w⁺), g = b + γ·b⁺ (meant for non-negative
+ *   inputs, as after a relu).
+ * - alphaBeta (LRP-αβ): α times the positive parts (x·w)⁺ and b⁺, minus β
+ *   times the negative ones; α = 1, β = 0 is the z⁺ rule.
+ * - zB (the bounded rule for an input layer whose inputs lie in
+ *   [low, high]): f = x·w − low·w⁺ − high·w⁻, no bias.
  */
 export function linearRelevance(
   x: FloatArray,
@@ -49,118 +64,31 @@ export function linearRelevance(
   units: number,
   rule: RelevanceRule,
 ): boolean {
-  const name = rule.name;
-  if (!LINEAR_RULES.includes(name)) return false;
-  const nw = inputs * units;
-  const wPos = new Float64Array(nw);
-  const wNeg = new Float64Array(nw);
-  for (let k = 0; k < nw; k++) {
-    const v = w[k]!;
-    if (v > 0) wPos[k] = v;
-    else wNeg[k] = v;
-  }
-  const xr = new Float64Array(inputs);
+  // Own keys only: a rule named 'toString' is not a rule.
+  const make = Object.hasOwn(PASSES, rule.name) ? PASSES[rule.name] : undefined;
+  if (make === undefined) return false;
+  const passes = make(rule.config);
+  const eps = rule.name === 'epsilon' ? (rule.config.epsilon ?? 0) : 0;
   const z = new Float64Array(units);
-  const s = new Float64Array(units);
-  // z = a·M (+ c) for a row a of `inputs` and a matrix M [inputs, units].
-  const forward = (a: Float64Array, m: ArrayLike<number>, acc: boolean): void => {
-    if (!acc) z.fill(0);
-    for (let i = 0; i < inputs; i++) {
-      const ai = a[i]!;
-      if (ai === 0) continue;
-      const o = i * units;
-      for (let j = 0; j < units; j++) z[j] = z[j]! + ai * m[o + j]!;
-    }
-  };
-  // (M·s)_i for a matrix M [inputs, units]: the relevance messages back to input i.
-  const back = (m: ArrayLike<number>, i: number): number => {
-    const o = i * units;
-    let t = 0;
-    for (let j = 0; j < units; j++) t += m[o + j]! * s[j]!;
-    return t;
-  };
-  const ratio = (r: number, d: number): number => (d === 0 ? 0 : r / d);
-
-  if (name === 'zero' || name === 'epsilon' || name === 'gamma') {
-    const eps = name === 'epsilon' ? setting(rule, 'epsilon', 0) : 0;
-    const gamma = name === 'gamma' ? setting(rule, 'gamma', 0) : 0;
-    let wm: ArrayLike<number> = w;
-    if (gamma !== 0) {
-      const g = new Float64Array(nw);
-      for (let k = 0; k < nw; k++) g[k] = w[k]! + gamma * wPos[k]!;
-      wm = g;
-    }
+  out.fill(0, 0, rows * inputs);
+  for (const [f, g, coef] of passes) {
+    if (coef === 0) continue;
     for (let r = 0; r < rows; r++) {
-      for (let i = 0; i < inputs; i++) xr[i] = x[r * inputs + i]!;
-      forward(xr, wm, false);
-      for (let j = 0; j < units; j++) {
-        let zj = z[j]!;
-        if (b !== null) {
-          const bj = b[j]!;
-          zj += bj + (bj > 0 ? gamma * bj : 0);
-        }
-        s[j] = ratio(rel[r * units + j]!, zj + eps * (zj >= 0 ? 1 : -1));
-      }
-      for (let i = 0; i < inputs; i++) out[r * inputs + i] = xr[i]! * back(wm, i);
-    }
-    return true;
-  }
-
-  if (name === 'alphaBeta') {
-    const alpha = setting(rule, 'alpha', 1);
-    const beta = setting(rule, 'beta', 0);
-    const xPos = new Float64Array(inputs);
-    const xNeg = new Float64Array(inputs);
-    const zPos = new Float64Array(units);
-    for (let r = 0; r < rows; r++) {
-      for (let i = 0; i < inputs; i++) {
-        const v = x[r * inputs + i]!;
-        xPos[i] = v > 0 ? v : 0;
-        xNeg[i] = v < 0 ? v : 0;
-      }
-      // Positive contributions: x⁺·w⁺ and x⁻·w⁻ (both ≥ 0), plus b⁺.
-      forward(xPos, wPos, false);
-      forward(xNeg, wNeg, true);
-      for (let j = 0; j < units; j++) {
-        const bj = b === null ? 0 : b[j]!;
-        zPos[j] = z[j]! + (bj > 0 ? bj : 0);
-      }
-      // Negative contributions: x⁺·w⁻ and x⁻·w⁺ (both ≤ 0), plus b⁻.
-      forward(xPos, wNeg, false);
-      forward(xNeg, wPos, true);
-      for (let j = 0; j < units; j++) {
-        const bj = b === null ? 0 : b[j]!;
-        z[j] = z[j]! + (bj < 0 ? bj : 0);
-      }
-      for (let j = 0; j < units; j++) s[j] = alpha * ratio(rel[r * units + j]!, zPos[j]!);
+      const xo = r * inputs;
+      for (let j = 0; j < units; j++) z[j] = b === null ? 0 : g(b[j]!);
       for (let i = 0; i < inputs; i++)
-        out[r * inputs + i] = xPos[i]! * back(wPos, i) + xNeg[i]! * back(wNeg, i);
-      if (beta !== 0) {
-        for (let j = 0; j < units; j++) s[j] = beta * ratio(rel[r * units + j]!, z[j]!);
-        for (let i = 0; i < inputs; i++)
-          out[r * inputs + i] =
-            out[r * inputs + i]! - (xPos[i]! * back(wNeg, i) + xNeg[i]! * back(wPos, i));
+        for (let j = 0; j < units; j++) z[j] = z[j]! + f(x[xo + i]!, w[i * units + j]!);
+      // z becomes each output's share per unit of contribution; a zero denominator passes nothing.
+      for (let j = 0; j < units; j++) {
+        const d = z[j]! + eps * (z[j]! >= 0 ? 1 : -1);
+        z[j] = d === 0 ? 0 : (coef * rel[r * units + j]!) / d;
+      }
+      for (let i = 0; i < inputs; i++) {
+        let t = 0;
+        for (let j = 0; j < units; j++) t += f(x[xo + i]!, w[i * units + j]!) * z[j]!;
+        out[xo + i] = out[xo + i]! + t;
       }
     }
-    return true;
-  }
-
-  // zB: z_j = Σ_i x_i·w_ij − low·w_ij⁺ − high·w_ij⁻.
-  const low = setting(rule, 'low', 0);
-  const high = setting(rule, 'high', 1);
-  const lows = new Float64Array(inputs).fill(low);
-  const highs = new Float64Array(inputs).fill(high);
-  const zb = new Float64Array(units);
-  forward(lows, wPos, false);
-  for (let j = 0; j < units; j++) zb[j] = z[j]!;
-  forward(highs, wNeg, false);
-  for (let j = 0; j < units; j++) zb[j] = zb[j]! + z[j]!;
-  for (let r = 0; r < rows; r++) {
-    for (let i = 0; i < inputs; i++) xr[i] = x[r * inputs + i]!;
-    forward(xr, w, false);
-    for (let j = 0; j < units; j++) s[j] = ratio(rel[r * units + j]!, z[j]! - zb[j]!);
-    for (let i = 0; i < inputs; i++)
-      out[r * inputs + i] = xr[i]! * back(w, i) - low * back(wPos, i) - high * back(wNeg, i);
   }
   return true;
 }

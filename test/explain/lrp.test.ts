@@ -315,6 +315,10 @@ describe('lrp bad input', () => {
       'lrp: layerRules names a layer "conv" the model does not have; its layers are dense, dense_1',
     ],
     [{ ruls: zeroRule() }, 'lrp: unknown option "ruls"'],
+    [
+      { rules: { name: 'toString', config: {} } },
+      'lrp: layer "dense_1" (a dense layer) has no relevance rule "toString"',
+    ],
   ])('%j', (options, message) => {
     expect(() => lrp(model, X, options as never)).toThrow(message);
   });
