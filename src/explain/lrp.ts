@@ -2,7 +2,6 @@ import { assertKnownKeys, assertOptions, fail, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import type { FloatArray } from '../_lib/typed.js';
 import type { RelevanceIO, RelevanceRule } from '../layers/layer.js';
-import { describeLayer } from '../layers/_run.js';
 import { buffersFor, copyRows, planFor, runForward } from '../models/plan.js';
 import { defaultRng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -187,7 +186,7 @@ export function lrp(model: unknown, x: TensorLike, options: LrpOptions = {}): Lr
         : rules);
     if (c.relevance === undefined)
       throw new ValueError(
-        `${fn}: layer "${name}" (${describeLayer(node.layer)}) does not implement relevance propagation, so no rule (${rule.name}) applies to it`,
+        `${fn}: layer "${name}" (${node.layer.kind}) does not implement relevance propagation, so no rule (${rule.name}) applies to it`,
       );
     const relIn: FloatArray[] = node.inputs.map(
       (v) => new Float64Array(rows * plan.values[v]!.size),
@@ -200,7 +199,7 @@ export function lrp(model: unknown, x: TensorLike, options: LrpOptions = {}): Lr
     if (!c.relevance(io, rule)) {
       const supported = c.relevanceRules;
       throw new ValueError(
-        `${fn}: layer "${name}" (${describeLayer(node.layer)}) has no relevance rule ${JSON.stringify(rule.name)}; ${
+        `${fn}: layer "${name}" (${node.layer.kind}) has no relevance rule ${JSON.stringify(rule.name)}; ${
           supported === undefined || supported.length === 0
             ? 'it supports none'
             : `it supports ${supported.join(', ')}`

@@ -289,7 +289,7 @@ describe('lrp identities', () => {
     const by = Object.fromEntries(r.conservation.layers.map((l) => [l.layer, l.output]));
     expect(by).toEqual({ one: 2, three: 6, add: 8 });
     expect(() => lrp(model, [[2]], { output: 1 })).toThrow(
-      'lrp: layer "multiply" (a multiply layer) has no relevance rule "epsilon"; it supports none',
+      'lrp: layer "multiply" (multiply) has no relevance rule "epsilon"; it supports none',
     );
   });
 });
@@ -308,7 +308,7 @@ describe('lrp bad input', () => {
     [{ rules: { name: 'lrp-9' } }, 'lrp: rules must be a relevance rule such as epsilonRule(0.01)'],
     [
       { rules: { name: 'gammaPlus', config: {} } },
-      'lrp: layer "dense_1" (a dense layer) has no relevance rule "gammaPlus"; it supports zero, epsilon, gamma, alphaBeta, zB',
+      'lrp: layer "dense_1" (dense) has no relevance rule "gammaPlus"; it supports zero, epsilon, gamma, alphaBeta, zB',
     ],
     [
       { layerRules: { conv: zeroRule() } },
@@ -317,7 +317,7 @@ describe('lrp bad input', () => {
     [{ ruls: zeroRule() }, 'lrp: unknown option "ruls"'],
     [
       { rules: { name: 'toString', config: {} } },
-      'lrp: layer "dense_1" (a dense layer) has no relevance rule "toString"',
+      'lrp: layer "dense_1" (dense) has no relevance rule "toString"',
     ],
   ])('%j', (options, message) => {
     expect(() => lrp(model, X, options as never)).toThrow(message);
@@ -339,7 +339,7 @@ describe('lrp bad input', () => {
     expect(winnerTakeAllRule()).toEqual({ name: 'winnerTakeAll', config: {} });
     // A dense layer has no pooling rule: the error lists what it has.
     expect(() => lrp(handNet(), X, { rules: winnerTakeAllRule() })).toThrow(
-      'lrp: layer "dense_1" (a dense layer) has no relevance rule "winnerTakeAll"; it supports zero, epsilon, gamma, alphaBeta, zB',
+      'lrp: layer "dense_1" (dense) has no relevance rule "winnerTakeAll"; it supports zero, epsilon, gamma, alphaBeta, zB',
     );
     expect(() => epsilonGammaBox({ gamma: -1 })).toThrow('gammaRule: gamma must be');
     expect(() => epsilonGammaBox({ eps: 1 } as never)).toThrow(
