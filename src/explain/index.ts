@@ -16,6 +16,7 @@ export {
   zPlusRule,
   zBRule,
   winnerTakeAllRule,
+  identityRule,
   proportionalRule,
   lrpEpsilon,
   epsilonGammaBox,

@@ -154,6 +154,23 @@ export function zBRule(low = 0, high = 1): RelevanceRule {
 }
 
 /**
+ * The identity rule: a layer that supports it hands its outputs' relevance
+ * to its inputs unchanged, as if it were folded into its neighbours (the
+ * composites give it to normalization layers, whose shift would otherwise
+ * take or give relevance at every element).
+ *
+ * @example
+ * ```ts
+ * import { identityRule } from 'myelin';
+ * identityRule().name; // 'identity'
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function identityRule(): RelevanceRule {
+  return rule('identity', {});
+}
+
+/**
  * A pooling rule: each max-pooling output's relevance goes whole to its
  * window's maximum (the gradient's route, the usual LRP treatment of max
  * pooling). Pooling layers also take LRP-ε, which for max pooling means the
@@ -228,7 +245,8 @@ function compositeOptions(fn: string, options: CompositeOptions, keys: readonly 
 /**
  * A composite of the practice recommended by Montavon et al. 2019: zB at
  * the input layer, LRP-γ for convolutions, LRP-ε for dense layers (and
- * LRP-ε for any other layer family with parameters).
+ * any other layer family but normalization layers, which pass relevance
+ * through by the identity rule).
  *
  * @example
  * ```ts
@@ -244,12 +262,20 @@ export function epsilonGammaBox(options: CompositeOptions = {}): RuleComposite {
   const eps = epsilonRule(options.epsilon ?? 1e-6);
   const gamma = gammaRule(options.gamma ?? 0.25);
   const box = zBRule(options.low ?? 0, options.high ?? 1);
-  return (l) => (l.atInput ? box : l.family === 'convolution' ? gamma : eps);
+  const pass = identityRule();
+  return (l) =>
+    l.atInput
+      ? box
+      : l.family === 'convolution'
+        ? gamma
+        : l.family === 'normalization'
+          ? pass
+          : eps;
 }
 
 /**
  * A composite that uses z⁺ for convolutions and LRP-ε elsewhere, with zB at
- * the input layer (Zennit's EpsilonPlus, with the box rule added first).
+ * the input layer and the identity rule for normalization layers.
  *
  * @example
  * ```ts
@@ -264,5 +290,7 @@ export function epsilonPlus(options: CompositeOptions = {}): RuleComposite {
   const eps = epsilonRule(options.epsilon ?? 1e-6);
   const plus = zPlusRule();
   const box = zBRule(options.low ?? 0, options.high ?? 1);
-  return (l) => (l.atInput ? box : l.family === 'convolution' ? plus : eps);
+  const pass = identityRule();
+  return (l) =>
+    l.atInput ? box : l.family === 'convolution' ? plus : l.family === 'normalization' ? pass : eps;
 }
