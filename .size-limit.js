@@ -23,11 +23,13 @@ export default [
     // batches (1.2 KB; not tree-shakable as options of fit). Biggest parts (minified, before gzip): fit 8.4 KB,
     // the plan 5.4 KB, the optimizer base 4.2 KB, dense 4.1 KB, fit's step
     // 3.8 KB, crossEntropy 3.5 KB. The budget holds the line at 23 KB while
-    // the gap to 15 KB stays open work. Then 23.1 KB with dense's relevance
-    // rules (LRP-0, ε, γ, αβ, zB: 0.55 KB, part of the layer's declared math
-    // so that explanations need no switch on layer kinds) and per-parameter
-    // learning-rate scales in the optimizer base.
-    limit: '23.5 KB',
+    // the gap to 15 KB stays open work. Step masks on every path (plan,
+    // predict, fit's step and metrics, the losses' masked mean) add 1.2 KB:
+    // 24.5 KB. Dense's relevance rules (LRP-0, ε, γ, αβ, zB: 0.55 KB, part of
+    // the layer's declared math so that explanations need no switch on layer
+    // kinds) and per-parameter learning-rate scales in the optimizer base:
+    // measured 24.49 KB, budget 25 KB.
+    limit: '25 KB',
   },
   {
     // myelin/testing is for test suites, never the main entry (see
@@ -45,11 +47,14 @@ export default [
     gzip: true,
     limit: '15 KB',
   },
+  // myelin/wasm embeds two builds of one module (plain SIMD and relaxed SIMD, about 31 KB each
+  // before base64) and grew from 20 KB with the convolution and recurrent kernels (40.45 KB
+  // measured). It is loaded only by code that calls useWasm(); the main entry never carries it.
   {
     name: 'myelin/wasm (kernels + embedded module bytes)',
     path: 'dist/kernels/wasm/index.js',
     import: '*',
     gzip: true,
-    limit: '20 KB',
+    limit: '42 KB',
   },
 ];

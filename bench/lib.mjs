@@ -163,3 +163,102 @@ export const SEED_NET = {
   b2: [-0.1, 0.2],
   input: [0.7, -1.5, 0.2],
 };
+
+// ---------------------------------------------------------------------------
+// W6: an LSTM (or GRU) on a synthetic sequence regression (bench/README.md).
+
+/** W6's sizes: sequences [32 steps, 16 features], 64 units, batch 32. */
+export const W6_SIZES = { steps: 32, features: 16, units: 64, batch: 32, pool: 2048, evalN: 256 };
+
+/** mulberry32: the 32-bit generator the W6 definition names. */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * W6's data: coefficients a[16] then b[16] from seed 7; the training pool
+ * (2,048 sequences, seed 6) and the evaluation set (256, seed 8), x ~ U(-1, 1)
+ * drawn in [n][t][f] order; y = (a · x[T-1]) / 4 + (Σ_t b · x[t]) / 16 in
+ * float64, stored as float32.
+ */
+export function w6Data() {
+  const { steps: T, features: F } = W6_SIZES;
+  const rc = mulberry32(7);
+  const a = Array.from({ length: F }, () => 2 * rc() - 1);
+  const b = Array.from({ length: F }, () => 2 * rc() - 1);
+  const make = (n, seed) => {
+    const r = mulberry32(seed);
+    const x = new Float32Array(n * T * F);
+    for (let i = 0; i < x.length; i++) x[i] = 2 * r() - 1;
+    const y = new Float32Array(n);
+    for (let s = 0; s < n; s++) {
+      let last = 0;
+      let sum = 0;
+      for (let t = 0; t < T; t++)
+        for (let f = 0; f < F; f++) {
+          const v = x[(s * T + t) * F + f];
+          sum += b[f] * v;
+          if (t === T - 1) last += a[f] * v;
+        }
+      y[s] = last / 4 + sum / 16;
+    }
+    return { x, y, n };
+  };
+  return { train: make(W6_SIZES.pool, 6), evaluation: make(W6_SIZES.evalN, 8) };
+}
+
+/** Mean squared error of predictions against targets. */
+export function mseOf(pred, y) {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
+  return s / y.length;
+}
+
+/**
+ * W6's timing: `step(k)` trains on pool batch k mod 64; 5 warm-up steps, then
+ * 5 repetitions of 50 timed steps (1 of 10 with --quick); sequences/s =
+ * 32 · steps / the repetition's wall time. Also the same from the process's
+ * CPU time (user + system), which a loaded machine disturbs less.
+ */
+export async function timeW6Steps(step, { quick }) {
+  const reps = quick ? 1 : 5;
+  const steps = quick ? 10 : 50;
+  let k = 0;
+  for (let i = 0; i < 5; i++) await step(k++);
+  const wall = [];
+  const cpu = [];
+  for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = now();
+    for (let i = 0; i < steps; i++) await step(k++);
+    const dt = (now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    wall.push((W6_SIZES.batch * steps) / dt);
+    cpu.push((W6_SIZES.batch * steps) / ((c.user + c.system) / 1e6));
+  }
+  return { ...stats(wall), cpuMedian: stats(cpu).median, steps: k };
+}
+
+/** W6i: microseconds per one-sequence prediction (wall and CPU time), output read back. */
+export function timeW6Predict(run) {
+  const s = stats(timePerCall(run, { warmup: 20, samples: 5, minMs: 300 }).map((t) => t * 1e6));
+  const c0 = process.cpuUsage();
+  const n = 200;
+  for (let i = 0; i < n; i++) run();
+  const c = process.cpuUsage(c0);
+  return { ...s, cpuMedian: (c.user + c.system) / n, unit: 'µs/prediction' };
+}
+/** W5/W5i (../shared/bench-workloads.md): 10,000 training images, 10,000 test images, batch 64; predict in batches of 256. */
+export const W5_SIZES = {
+  train: 10000,
+  quickTrain: 2000,
+  test: 10000,
+  batch: 64,
+  predictBatch: 256,
+};

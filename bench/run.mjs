@@ -13,9 +13,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Every workload, in the order they run (bench/README.md defines each).
-const WORKLOADS = ['W1', 'W2', 'W2s', 'W2b', 'W3', 'W4'];
+const WORKLOADS = ['W1', 'W2', 'W2s', 'W2b', 'W3', 'W4', 'W6', 'W6i', 'W6g'];
 // The training workloads, all on Fashion-MNIST.
 const FASHION = ['W2', 'W2s', 'W2b', 'W4'];
+// The CNN workloads (W5 training; W5i inference, where TF.js's wasm backend runs too).
+WORKLOADS.push('W5', 'W5i');
+FASHION.push('W5', 'W5i');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -86,6 +89,17 @@ if (only.includes('W3'))
     plan.push([c, 'W3']);
 if (only.includes('W4'))
   for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W4']);
+// W5: TF.js's wasm backend cannot train the CNN (no Conv2DBackpropFilter kernel), so no row.
+if (only.includes('W5'))
+  for (const c of ['tfjs-cpu', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W5']);
+if (only.includes('W5i'))
+  for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W5i']);
+
+// W6 (LSTM training), W6i (one-sequence predict), W6g (W6 with a GRU; brain.js's GRUTimeStep is not run).
+for (const w of ['W6', 'W6i', 'W6g'])
+  if (only.includes(w))
+    for (const c of ['brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
+      if (!(w === 'W6g' && c === 'brain.js')) plan.push([c, w]);
 
 const wanted = ([c, , ...extra]) =>
   (contenders === undefined || contenders.includes(c)) &&
@@ -120,7 +134,7 @@ for (const [contender, workload, ...extra] of plan) {
     }
     results.push({ ...res, load });
     process.stderr.write(
-      `${fmt(res.median)} ${res.unit}${res.accuracy !== undefined ? `, accuracy ${res.accuracy.toFixed(3)}` : ''}\n`,
+      `${fmt(res.median)} ${res.unit}${res.accuracy !== undefined ? `, accuracy ${res.accuracy.toFixed(3)}` : ''}${res.mseAfter !== undefined ? `, eval MSE ${res.mseBefore.toFixed(3)} -> ${res.mseAfter.toFixed(4)}` : ''}${res.cpuMedian !== undefined ? ` (by CPU time ${fmt(res.cpuMedian)})` : ''}\n`,
     );
   } catch {
     process.stderr.write(`failed\n${r.stderr.slice(-2000)}\n`);
@@ -177,7 +191,7 @@ for (const [key, rs] of groups) {
         ? `${(m.median / r.median).toFixed(2)}x`
         : '';
     lines.push(
-      `| ${key} | ${r.name} | ${r.error ? `error: ${r.error.slice(0, 60)}` : fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit ?? ''} | ${r.accuracy?.toFixed(3) ?? ''} | ${r.peakRssMb?.toFixed(0) ?? ''} | ${ratio(js)} | ${ratio(wasm)} |`,
+      `| ${key} | ${r.name} | ${r.error ? `error: ${r.error.slice(0, 60)}` : fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit ?? ''} | ${r.accuracy?.toFixed(3) ?? (r.mseAfter !== undefined ? `MSE ${r.mseBefore.toFixed(3)} -> ${r.mseAfter.toFixed(4)}` : '')} | ${r.peakRssMb?.toFixed(0) ?? ''} | ${ratio(js)} | ${ratio(wasm)} |`,
     );
   }
 }

@@ -9,9 +9,16 @@ import {
   accuracyOf,
   now,
   trainingResult,
+  peakRssMb,
   W2S_BATCH,
   W2B,
   W4_SIZES,
+  W6_SIZES,
+  w6Data,
+  mseOf,
+  timeW6Steps,
+  timeW6Predict,
+  W5_SIZES,
 } from '../lib.mjs';
 
 export async function setup(backend) {
@@ -107,4 +114,98 @@ export const W3 = () => {
   const s = stats(timePerCall(run).map((t) => 1 / t));
   if (Number.isNaN(sink)) throw new Error('unreachable');
   return { ...s, unit: 'predictions/s' };
+};
+
+// W6 / W6g: lstm (or gru) 64 units, last output, then dense(1); MSE, Adam 1e-3, batch 32.
+async function trainW6(opts, cell) {
+  const { train, evaluation } = w6Data();
+  const { steps: T, features: F, units, batch } = W6_SIZES;
+  const rng = my.createRng(1);
+  const rec = cell === 'gru' ? my.gru(F, units, { rng }) : my.lstm(F, units, { rng });
+  const model = my.sequential([rec, my.dense(units, 1, { rng })]);
+  const optimizer = my.adam({ learningRate: 1e-3 });
+  const xs = [];
+  const ys = [];
+  for (let b = 0; b < train.n / batch; b++) {
+    xs.push(
+      new my.Tensor(train.x.subarray(b * batch * T * F, (b + 1) * batch * T * F), [batch, T, F]),
+    );
+    ys.push(new my.Tensor(train.y.subarray(b * batch, (b + 1) * batch), [batch, 1]));
+  }
+  const xEval = new my.Tensor(evaluation.x, [evaluation.n, T, F]);
+  const evalMse = () => mseOf(my.predict(model, xEval).data, evaluation.y);
+  const before = evalMse();
+  const step = (k) =>
+    my.fit(model, xs[k % xs.length], ys[k % ys.length], {
+      loss: my.mse,
+      optimizer,
+      batchSize: batch,
+      shuffle: false,
+    });
+  const t = await timeW6Steps(step, opts);
+  return { ...t, unit: 'sequences/s', mseBefore: before, mseAfter: evalMse() };
+}
+
+export const W6 = (opts) => trainW6(opts, 'lstm');
+export const W6g = (opts) => trainW6(opts, 'gru');
+
+export const W6i = () => {
+  const { train } = w6Data();
+  const { steps: T, features: F, units } = W6_SIZES;
+  const rng = my.createRng(1);
+  const model = my.sequential([my.lstm(F, units, { rng }), my.dense(units, 1, { rng })]);
+  const x = new my.Tensor(train.x.subarray(0, T * F), [1, T, F]);
+  let sink = 0;
+  const r = timeW6Predict(() => {
+    sink += my.predict(model, x).data[0];
+  });
+  if (Number.isNaN(sink)) throw new Error('unreachable');
+  return r;
+};
+
+// W5: conv2d(8, 3x3, relu) -> maxPool(2) -> flatten -> dense(10), one epoch of Adam, batch 64.
+function cnn(rng) {
+  return my.sequential([
+    my.conv2d(1, 8, 3, { activation: my.relu, rng, inputShape: [28, 28, 1] }),
+    my.maxPool2d(2),
+    my.flatten(),
+    my.dense(13 * 13 * 8, 10, { rng }),
+  ]);
+}
+
+export const W5 = async ({ quick, dataDir }) => {
+  const d = loadFashionMnist({
+    quick,
+    dir: dataDir,
+    train: quick ? W5_SIZES.quickTrain : W5_SIZES.train,
+    test: W5_SIZES.test,
+  });
+  const rng = my.createRng(1);
+  const model = cnn(rng);
+  const x = new my.Tensor(d.xTrain, [d.nTrain, 28, 28, 1]);
+  const y = new my.Tensor(Float32Array.from(d.yTrain), [d.nTrain]);
+  const t0 = now();
+  await my.fit(model, x, y, {
+    loss: my.crossEntropy,
+    optimizer: my.adam({ learningRate: 1e-3 }),
+    epochs: 1,
+    batchSize: W5_SIZES.batch,
+    shuffle: true,
+    rng,
+  });
+  const seconds = (now() - t0) / 1000;
+  const logits = my.predict(model, new my.Tensor(d.xTest, [d.nTest, 28, 28, 1]), {
+    batchSize: W5_SIZES.predictBatch,
+  });
+  return trainingResult(d, seconds, accuracyOf(logits.data, d.yTest));
+};
+
+// W5i: predict on the 10,000 test images in batches of 256 (the weights do not change the time).
+export const W5i = ({ quick, dataDir }) => {
+  const d = loadFashionMnist({ quick, dir: dataDir, train: 1, test: W5_SIZES.test });
+  const model = cnn(my.createRng(1));
+  const x = new my.Tensor(d.xTest, [d.nTest, 28, 28, 1]);
+  const run = () => my.predict(model, x, { batchSize: W5_SIZES.predictBatch });
+  const s = stats(timePerCall(run, { warmup: 2, samples: 5, minMs: 0 }).map((t) => d.nTest / t));
+  return { ...s, unit: 'images/s', peakRssMb: peakRssMb() };
 };

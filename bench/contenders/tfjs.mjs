@@ -13,6 +13,13 @@ import {
   W2S_BATCH,
   W2B,
   W4_SIZES,
+  W6_SIZES,
+  w6Data,
+  mseOf,
+  timeW6Steps,
+  timeW6Predict,
+  W5_SIZES,
+  peakRssMb,
 } from '../lib.mjs';
 
 export async function setup(backend) {
@@ -110,4 +117,106 @@ export const W3 = () => {
   };
   const s = stats(timePerCall(run).map((t) => 1 / t));
   return { ...s, unit: 'predictions/s' };
+};
+
+// W6 / W6g: tf.layers.lstm (or gru) 64 units, last output, then dense(1); MSE, Adam 1e-3, batch 32.
+async function trainW6(opts, cell) {
+  const { train, evaluation } = w6Data();
+  const { steps: T, features: F, units, batch } = W6_SIZES;
+  tf.util.seedrandom?.('1');
+  const rec = cell === 'gru' ? tf.layers.gru : tf.layers.lstm;
+  const model = tf.sequential({
+    layers: [rec({ units, inputShape: [T, F] }), tf.layers.dense({ units: 1 })],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
+  const xs = [];
+  const ys = [];
+  for (let b = 0; b < train.n / batch; b++) {
+    xs.push(
+      tf.tensor3d(train.x.subarray(b * batch * T * F, (b + 1) * batch * T * F), [batch, T, F]),
+    );
+    ys.push(tf.tensor2d(train.y.subarray(b * batch, (b + 1) * batch), [batch, 1]));
+  }
+  const xEval = tf.tensor3d(evaluation.x, [evaluation.n, T, F]);
+  const evalMse = () => {
+    const p = model.predict(xEval);
+    const v = mseOf(p.dataSync(), evaluation.y);
+    p.dispose();
+    return v;
+  };
+  const before = evalMse();
+  const step = (k) => model.trainOnBatch(xs[k % xs.length], ys[k % ys.length]);
+  const t = await timeW6Steps(step, opts);
+  return { ...t, unit: 'sequences/s', mseBefore: before, mseAfter: evalMse() };
+}
+
+export const W6 = (opts) => trainW6(opts, 'lstm');
+export const W6g = (opts) => trainW6(opts, 'gru');
+
+export const W6i = () => {
+  const { train } = w6Data();
+  const { steps: T, features: F, units } = W6_SIZES;
+  const model = tf.sequential({
+    layers: [tf.layers.lstm({ units, inputShape: [T, F] }), tf.layers.dense({ units: 1 })],
+  });
+  const x = tf.tensor3d(train.x.subarray(0, T * F), [1, T, F]);
+  let sink = 0;
+  const r = timeW6Predict(() => {
+    const p = model.predict(x);
+    sink += p.dataSync()[0];
+    p.dispose();
+  });
+  if (Number.isNaN(sink)) throw new Error('unreachable');
+  return r;
+};
+
+// W5: the same CNN with tf.layers (Glorot uniform kernels and zero biases are its defaults).
+function cnn() {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 10 }),
+    ],
+  });
+}
+
+// TF.js's wasm backend has no Conv2DBackpropFilter kernel: it cannot train this model.
+export const W5 = async ({ quick, dataDir }) => {
+  const d = loadFashionMnist({
+    quick,
+    dir: dataDir,
+    train: quick ? W5_SIZES.quickTrain : W5_SIZES.train,
+    test: W5_SIZES.test,
+  });
+  tf.util.seedrandom?.('1');
+  const model = cnn();
+  model.compile({
+    optimizer: tf.train.adam(1e-3),
+    loss: (yTrue, yPred) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+  });
+  const x = tf.tensor4d(d.xTrain, [d.nTrain, 28, 28, 1]);
+  const y = tf.oneHot(tf.tensor1d(d.yTrain, 'int32'), 10).toFloat();
+  const t0 = now();
+  await model.fit(x, y, { epochs: 1, batchSize: W5_SIZES.batch, shuffle: true, verbose: 0 });
+  const seconds = (now() - t0) / 1000;
+  const logits = model.predict(tf.tensor4d(d.xTest, [d.nTest, 28, 28, 1]), {
+    batchSize: W5_SIZES.predictBatch,
+  });
+  return trainingResult(d, seconds, accuracyOf(logits.dataSync(), d.yTest));
+};
+
+// W5i: model.predict on the 10,000 test images in batches of 256, the result read back.
+export const W5i = ({ quick, dataDir }) => {
+  const d = loadFashionMnist({ quick, dir: dataDir, train: 1, test: W5_SIZES.test });
+  const model = cnn();
+  const x = tf.tensor4d(d.xTest, [d.nTest, 28, 28, 1]);
+  const run = () => {
+    const out = model.predict(x, { batchSize: W5_SIZES.predictBatch });
+    out.dataSync();
+    out.dispose();
+  };
+  const s = stats(timePerCall(run, { warmup: 2, samples: 5, minMs: 0 }).map((t) => d.nTest / t));
+  return { ...s, unit: 'images/s', peakRssMb: peakRssMb() };
 };

@@ -1,6 +1,7 @@
 import { assertBoolean, assertKnownKeys, assertOptions, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { getLimits, tooManyBytes } from '../_lib/limits.js';
+import { gunzip, isGzip, readCapped } from './_gzip.js';
 
 /** Options of {@link parseCsv}. */
 export interface ParseCsvOptions {
@@ -379,71 +380,6 @@ export function parseCsv(
   if (typeof text !== 'string')
     throw new ValueError(`parseCsv: text must be a string, got ${show(text)}`);
   return parse('parseCsv', text, readSettings('parseCsv', options));
-}
-
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-/**
- * Reads a byte stream to its end, stopping (and cancelling the stream) as
- * soon as it passes `maxBytes`: a huge download or a gzip bomb never gets
- * further into memory than the limit.
- */
-async function readCapped(
-  fn: string,
-  stream: ReadableStream<Uint8Array>,
-  what: string,
-  onError: (e: unknown) => Error,
-): Promise<Uint8Array> {
-  const max = getLimits().maxBytes;
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    let step: ReadableStreamReadResult<Uint8Array>;
-    try {
-      step = await reader.read();
-    } catch (e) {
-      throw onError(e);
-    }
-    if (step.done) break;
-    total += step.value.length;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new ValueError(tooManyBytes(fn, what));
-    }
-    chunks.push(step.value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}
-
-async function gunzip(fn: string, bytes: Uint8Array): Promise<Uint8Array> {
-  if (typeof DecompressionStream !== 'function') {
-    throw new ValueError(
-      `${fn}: this platform has no DecompressionStream to gunzip with (Node >= 18 and current browsers have it)`,
-    );
-  }
-  // A copy into a fresh ArrayBuffer: the Blob constructor wants an
-  // ArrayBuffer-backed view, and the caller's bytes may be a view on a larger
-  // (or shared) buffer.
-  const stream = new Blob([bytes.slice()]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return readCapped(
-    fn,
-    stream,
-    `the gunzipped data (from ${bytes.length} bytes of gzip)`,
-    (e) =>
-      new ValueError(
-        `${fn}: the data is not valid gzip (${e instanceof Error ? e.message : String(e)})`,
-      ),
-  );
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Data preparation: batches, train/test splits, k-fold, one-hot labels, scaling and CSV reading.
+ * Data preparation: batches, train/test splits, k-fold, one-hot labels, scaling, CSV and IDX reading.
  * Import from `myelin` or `myelin/data`.
  *
  * @module data
@@ -47,3 +47,5 @@ export type {
   ValueCounts,
   NearConstantFeature,
 } from './check-dataset.js';
+export { parseIdx, idxImages, idxLabels } from './idx.js';
+export type { IdxFile, IdxType, IdxData } from './idx.js';

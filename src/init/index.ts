@@ -10,3 +10,5 @@ export { zerosInitializer, onesInitializer, constant, uniform, normal } from './
 export type { UniformOptions, NormalOptions } from './constant.js';
 export { glorotUniform, glorotNormal, heUniform, heNormal, lecunNormal } from './variance.js';
 export type { NoConfig } from './variance.js';
+export { orthogonal } from './orthogonal.js';
+export type { OrthogonalConfig } from './orthogonal.js';

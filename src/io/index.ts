@@ -31,3 +31,24 @@ export type {
   ValueRefJSON,
   TensorJSON,
 } from './format.js';
+export { fromTorchBatchNorm } from './layout-norm.js';
+export type { TorchBatchNorm, FromTorchBatchNormOptions } from './layout-norm.js';
+export {
+  simpleRnnFromPyTorch,
+  lstmFromPyTorch,
+  gruFromPyTorch,
+  recurrentFromKeras,
+} from './layout-recurrent.js';
+export type {
+  RecurrentWeights,
+  PyTorchRecurrentWeights,
+  KerasRecurrentWeights,
+  ConvertOptions,
+} from './layout-recurrent.js';
+export {
+  fromTorchConvKernel,
+  fromTorchConvTransposeKernel,
+  fromTorchDenseAfterFlatten,
+  nchwToNhwc,
+  nhwcToNchw,
+} from './layout-image.js';

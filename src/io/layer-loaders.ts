@@ -54,12 +54,12 @@ export interface RawLayer {
 export type LayerLoader = (w: Where, raw: RawLayer, t: LoaderTables) => Layer;
 
 /** An integer size in [1, maxDimension]. */
-function readSize(w: Where, v: unknown): number {
+export function readSize(w: Where, v: unknown): number {
   return readNumber(w, v, { integer: true, min: 1, max: LIMITS.maxDimension });
 }
 
 /** The weights must be exactly `names`. */
-function checkWeightNames(
+export function checkWeightNames(
   w: Where,
   weights: ReadonlyMap<string, unknown>,
   names: readonly string[],
@@ -78,7 +78,11 @@ function checkWeightNames(
       formatError(at(w, 'weights'), `is missing the weight ${JSON.stringify(name)} ${why}`);
 }
 
-function readNullableRegularizer(w: Where, v: unknown, t: LoaderTables): Regularizer | undefined {
+export function readNullableRegularizer(
+  w: Where,
+  v: unknown,
+  t: LoaderTables,
+): Regularizer | undefined {
   return v === null ? undefined : readKind(w, v, t.regularizers, 'regularizer');
 }
 
@@ -185,7 +189,7 @@ export const loadDense: LayerLoader = (w, raw, t) => {
   );
 };
 
-function readName(w: Where, c: Record<string, unknown>): string | undefined {
+export function readName(w: Where, c: Record<string, unknown>): string | undefined {
   return 'name' in c ? readString(at(w, 'name'), c.name) : undefined;
 }
 

@@ -5,6 +5,7 @@ import type { Activation, ActivationConfig } from '../activations/define.js';
 import { constant, normal, onesInitializer, uniform, zerosInitializer } from '../init/constant.js';
 import type { Initializer } from '../init/initializer.js';
 import { glorotNormal, glorotUniform, heNormal, heUniform, lecunNormal } from '../init/variance.js';
+import { orthogonal } from '../init/orthogonal.js';
 import type { Layer, LayerRegularizers } from '../layers/layer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Schedule } from '../optimizers/schedule.js';
@@ -38,6 +39,17 @@ import {
   loadFlatten,
   type LayerLoader,
 } from './layer-loaders.js';
+import { loadBatchNorm, loadLayerNorm } from './loaders-norm.js';
+import { convLoaders } from './loaders-conv.js';
+import { poolLoaders } from './loaders-pool.js';
+import {
+  loadBidirectional,
+  loadEmbedding,
+  loadMasking,
+  loadStepMask,
+  loadTimeDistributed,
+} from './loaders-seq.js';
+import { loadGru, loadLstm, loadSimpleRnn } from './loaders-recurrent.js';
 
 // io is the one place that knows every layer, activation, initializer,
 // regularizer, schedule and optimizer by name. The tables are built per call
@@ -116,6 +128,18 @@ function builtinLayers(): Map<string, LayerLoader> {
     ['average', loadAverage],
     ['concatenate', loadConcatenate],
     ['reshape', loadReshape],
+    ['batchNorm', loadBatchNorm],
+    ['layerNorm', loadLayerNorm],
+    ...poolLoaders(),
+    ['embedding', loadEmbedding],
+    ['masking', loadMasking],
+    ['stepMask', loadStepMask],
+    ['timeDistributed', loadTimeDistributed],
+    ['bidirectional', loadBidirectional],
+    ['simpleRnn', loadSimpleRnn],
+    ['lstm', loadLstm],
+    ['gru', loadGru],
+    ...convLoaders(),
   ]);
 }
 
@@ -147,6 +171,7 @@ function builtinInitializers(): Map<string, KindFactory<Initializer>> {
     ['heUniform', () => heUniform()],
     ['heNormal', () => heNormal()],
     ['lecunNormal', () => lecunNormal()],
+    ['orthogonal', (c) => orthogonal(asOptions(c))],
   ]);
 }
 

@@ -5,8 +5,20 @@ import { arithJs } from './js/binary.js';
 import { reduceAxes } from './js/reduce.js';
 import { denseForwardJs, denseSlot } from './dense.js';
 import { matmulJs, matmulSlot } from './matmul.js';
+import {
+  convBackwardLowered,
+  convBackwardSlot,
+  convForwardLowered,
+  convForwardSlot,
+} from './conv.js';
 import { adamSlot, adamUpdateJs, sgdSlot, sgdUpdateJs } from './optim.js';
 import { reduceSlot } from './reduce.js';
+import {
+  recurrentBackwardJs,
+  recurrentBackwardSlot,
+  recurrentForwardJs,
+  recurrentForwardSlot,
+} from './recurrent.js';
 import { reluBackwardJs, reluBackwardSlot, reluJs, reluSlot } from './relu.js';
 import { logSoftmaxJs, logSumExpJs, softmaxJs } from './js/softmax.js';
 import { logSoftmaxSlot, logSumExpSlot, softmaxSlot } from './softmax.js';
@@ -40,6 +52,10 @@ const SLOTS = {
   softmaxXentBackward: softmaxXentBackwardSlot,
   sgd: sgdSlot,
   adam: adamSlot,
+  recurrentForward: recurrentForwardSlot,
+  recurrentBackward: recurrentBackwardSlot,
+  convForward: convForwardSlot,
+  convBackward: convBackwardSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -62,6 +78,10 @@ export const jsBackend: Backend = {
   softmaxXentBackward: softmaxXentBackwardJs,
   sgd: sgdUpdateJs,
   adam: adamUpdateJs,
+  recurrentForward: recurrentForwardJs,
+  recurrentBackward: recurrentBackwardJs,
+  convForward: convForwardLowered,
+  convBackward: convBackwardLowered,
 };
 
 /**

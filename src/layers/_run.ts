@@ -10,8 +10,9 @@ import {
 } from '../_lib/typed.js';
 import { isGradEnabled, record } from '../autograd/graph.js';
 import { cast } from '../ops/cast.js';
+import { maskOf, setMask } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { CompiledLayer, ForwardContext, Layer } from './layer.js';
+import type { CompiledLayer, ForwardContext, Layer, LayerIO } from './layer.js';
 import type { SymbolicTensor } from './symbolic.js';
 
 // The autograd driver of the layer contract: `layer.forward` of every
@@ -110,7 +111,9 @@ export function runLayer(
   const outs = compiled.outShapes.map((s) => allocFloat(dtype, rows * shapeSize(s)));
   const saved = allocFloat(dtype, rows * (compiled.savedPerRow ?? 0));
   const scratch = allocFloat(dtype, rows * (compiled.scratchPerRow ?? 0));
-  const masks = ins.map(() => null);
+  // Masks come with the caller's tensors (a cast copy carries none).
+  const masks = xs.map((x) => maskOf(x));
+  checkMasks(layer, masks, rows, shapes);
   const io = {
     rows,
     inputs: inData,
@@ -124,6 +127,13 @@ export function runLayer(
   compiled.forward(io);
   const outShapes = compiled.outShapes.map((s) => [rows, ...s]);
   const results = outs.map((d, j) => new Tensor(d, outShapes[j]!));
+  // The output's mask is copied: a layer may reuse its mask buffer across calls.
+  const outMask = outputMaskOf(compiled, io, shapes);
+  if (outMask !== null) {
+    checkOutputMask(layer, outMask, rows, compiled.outShapes[0]!);
+    for (const r of results)
+      if (r.rank >= 2 && outMask.length === rows * r.shape[1]!) setMask(r, outMask.slice());
+  }
 
   const paramNames = Object.keys(layer.params);
   const params = paramNames.map((k) => layer.params[k]!);
@@ -163,6 +173,63 @@ export function runLayer(
   if (activity !== undefined && ctx.training && ctx.addLoss !== undefined)
     for (const r of results) ctx.addLoss(activity.penalty(r));
   return results;
+}
+
+/**
+ * The step mask of a compiled layer's outputs for this call: its own
+ * `outputMask` when it declares one; otherwise the default rule, the first
+ * input's mask passed on when the layer keeps its steps (per-sample input
+ * and output of rank >= 2 with the same first axis), else none.
+ */
+export function outputMaskOf(
+  compiled: CompiledLayer,
+  io: LayerIO,
+  inShapes: readonly (readonly number[])[],
+): Uint8Array | null {
+  if (compiled.outputMask !== undefined) return compiled.outputMask(io);
+  const m = io.masks[0];
+  if (m === null || m === undefined) return null;
+  const inS = inShapes[0]!;
+  const outS = compiled.outShapes[0]!;
+  return inS.length >= 2 && outS.length >= 2 && inS[0] === outS[0] ? m : null;
+}
+
+/**
+ * Checks that each input's mask has `rows × steps` entries (steps: the first
+ * per-sample axis), with an error naming the layer.
+ */
+export function checkMasks(
+  layer: Layer,
+  masks: readonly (Uint8Array | null)[],
+  rows: number,
+  inShapes: readonly (readonly number[])[],
+): void {
+  masks.forEach((m, i) => {
+    if (m === null) return;
+    const s = inShapes[i]!;
+    const steps = s.length === 0 ? 1 : s[0]!;
+    if (s.length === 0 || m.length !== rows * steps)
+      throw new ShapeError(
+        `${describeLayer(layer)}: the mask of input ${i} has ${m.length} entries; expected ${rows} rows × ${steps} steps = ${rows * steps} for input shape ${fmtShape([rows, ...s])}`,
+      );
+  });
+}
+
+/**
+ * A layer's output mask must have `rows × steps` entries for its first
+ * output (steps: that output's first per-sample axis); other outputs carry
+ * it when their shape has the same steps.
+ */
+export function checkOutputMask(
+  layer: Layer,
+  mask: Uint8Array,
+  rows: number,
+  outShape: readonly number[],
+): void {
+  if (outShape.length === 0 || mask.length !== rows * outShape[0]!)
+    throw new ShapeError(
+      `${describeLayer(layer)}: its output mask has ${mask.length} entries; expected ${rows} rows × ${outShape[0] ?? 1} steps for output shape ${fmtShape([rows, ...outShape])}`,
+    );
 }
 
 /** {@link runLayer} for a layer of one input and one output. */

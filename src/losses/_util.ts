@@ -5,6 +5,7 @@ import { asFloat, allocate, type FloatArray, type TensorData } from '../_lib/typ
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Loss, LossKernel, LossOptions, Reduction } from './loss.js';
+import { maskedLoss, predictionMask } from './_mask.js';
 
 /** Validates the options object and returns the reduction (default 'mean'). */
 export function reductionOf(
@@ -178,10 +179,21 @@ export function defineLoss<
   f: F,
   kernel?: LossKernel,
 ): F & { readonly lossName: string; readonly kernel?: LossKernel } {
-  Object.defineProperty(f, 'name', { value: name });
-  Object.defineProperty(f, 'lossName', { value: name, enumerable: true });
-  if (kernel !== undefined) Object.defineProperty(f, 'kernel', { value: kernel });
-  return f as F & { readonly lossName: string; readonly kernel?: LossKernel };
+  // A prediction carrying a step mask takes the masked path (masked steps
+  // count for nothing, the mean is over real steps), through the kernel.
+  const g =
+    kernel === undefined
+      ? f
+      : (((prediction: Tensor, target: never, options?: never): Tensor => {
+          const mask = predictionMask(prediction);
+          return mask === null
+            ? f(prediction, target, options)
+            : maskedLoss(name, kernel, prediction, target, options, mask);
+        }) as unknown as F);
+  Object.defineProperty(g, 'name', { value: name });
+  Object.defineProperty(g, 'lossName', { value: name, enumerable: true });
+  if (kernel !== undefined) Object.defineProperty(g, 'kernel', { value: kernel });
+  return g as F & { readonly lossName: string; readonly kernel?: LossKernel };
 }
 
 export type { Loss };

@@ -6,9 +6,12 @@ import { enableGrad, noGrad } from '../autograd/graph.js';
 import type { CompiledLayer, Layer, LayerBackwardIO, LayerIO } from '../layers/layer.js';
 import {
   callForward,
+  checkMasks,
+  checkOutputMask,
   compiledFor,
   computeDtype,
   describeLayer,
+  outputMaskOf,
   outputShapesOf,
 } from '../layers/_run.js';
 import { defaultRng, type Rng } from '../random/rng.js';
@@ -50,6 +53,18 @@ export interface PlanBuffers {
   readonly values: readonly FloatArray[];
   /** Per value, its gradient (allocated for every value). */
   readonly grads: readonly FloatArray[];
+  /**
+   * Per value, its step mask in the last forward pass (rows × steps, 1 = a
+   * real step), or null. Model inputs carry none; a layer's `outputMask`
+   * (or the default rule) sets its outputs'.
+   */
+  readonly masks: (Uint8Array | null)[];
+  /**
+   * Per value, the buffer its mask is copied into when a layer declares one
+   * (a layer may reuse its own buffer from call to call, and a layer applied
+   * twice would overwrite its first output's), allocated on first use.
+   */
+  readonly maskStore: (Uint8Array | null)[];
   /** Per node, the forward buffers. */
   readonly io: readonly MutableIO[];
   /** Per node input: a converted copy when the node computes in another dtype, else null. */
@@ -290,6 +305,8 @@ export function buffersFor(plan: Plan, rows: number): PlanBuffers {
     rows,
     values,
     grads,
+    masks: plan.values.map(() => null),
+    maskStore: plan.values.map(() => null),
     io,
     converted,
     slotGrads,
@@ -329,7 +346,47 @@ export function runForward(
     }
     io.training = training;
     io.rng = rng;
-    node.compiled.forward(io);
+    let masked = false;
+    for (let i = 0; i < node.inputs.length; i++) {
+      const m = b.masks[node.inputs[i]!] ?? null;
+      io.masks[i] = m;
+      if (m !== null) masked = true;
+    }
+    const c = node.compiled;
+    if (masked)
+      checkMasks(
+        node.layer,
+        io.masks,
+        b.rows,
+        node.inputs.map((v) => plan.values[v]!.shape),
+      );
+    c.forward(io);
+    // Output masks: the layer's own, or the first input's passed on when it keeps its steps.
+    if (masked || c.outputMask !== undefined) {
+      const m = outputMaskOf(
+        c,
+        io,
+        node.inputs.map((v) => plan.values[v]!.shape),
+      );
+      let own = m;
+      if (m !== null) {
+        checkOutputMask(node.layer, m, b.rows, plan.values[node.outputs[0]!]!.shape);
+        if (c.outputMask !== undefined) {
+          const v0 = node.outputs[0]!;
+          let store = b.maskStore[v0] ?? null;
+          if (store === null || store.length !== m.length) {
+            store = new Uint8Array(m.length);
+            b.maskStore[v0] = store;
+          }
+          store.set(m);
+          own = store;
+        }
+      }
+      for (const v of node.outputs) {
+        const s = plan.values[v]!.shape;
+        b.masks[v] = own !== null && s.length >= 1 && own.length === b.rows * s[0]! ? own : null;
+      }
+    } else for (const v of node.outputs) b.masks[v] = null;
     if (after !== undefined) after(node, io.outputs, k);
   }
 }

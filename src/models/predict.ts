@@ -4,6 +4,7 @@ import { fmtShape } from '../_lib/shape.js';
 import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
 import { defaultRng } from '../random/rng.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
+import { setMask } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Model } from './model.js';
 import { buffersFor, copyRows, planFor, runForward, type Plan } from './plan.js';
@@ -204,6 +205,8 @@ export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Te
     allocate(plan.values[v]!.dtype, n * plan.values[v]!.size),
   );
   const rng = defaultRng();
+  // Output step masks, gathered chunk by chunk when the outputs carry one.
+  const outMasks: (Uint8Array | null)[] = plan.outputs.map(() => null);
   for (let r0 = 0; r0 < n; r0 += chunk) {
     const rows = Math.min(chunk, n - r0);
     const b = buffersFor(plan, rows);
@@ -212,9 +215,19 @@ export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Te
     plan.outputs.forEach((v, j) => {
       const size = plan.values[v]!.size;
       (outData[j] as FloatArray).set(b.values[v]!, r0 * size);
+      const m = b.masks[v] ?? null;
+      if (m !== null) {
+        const steps = m.length / rows;
+        outMasks[j] ??= new Uint8Array(n * steps);
+        outMasks[j].set(m, r0 * steps);
+      }
     });
   }
-  return plan.outputs.map((v, j) => new Tensor(outData[j]!, [n, ...plan.values[v]!.shape]));
+  return plan.outputs.map((v, j) => {
+    const t = new Tensor(outData[j]!, [n, ...plan.values[v]!.shape]);
+    const m = outMasks[j];
+    return m === null || m === undefined ? t : setMask(t, m);
+  });
 }
 
 // The frozen output shape of the last call, reused while plan and row count
@@ -238,5 +251,7 @@ function runOne(plan: Plan, x: Tensor, n: number): Tensor {
     shapeRows = n;
     shapeOut = Object.freeze([n, ...value.shape]);
   }
-  return new Tensor(out, shapeOut);
+  const t = new Tensor(out, shapeOut);
+  const m = b.masks[v] ?? null;
+  return m === null ? t : setMask(t, m.slice());
 }

@@ -1,5 +1,6 @@
 /**
- * Node-only helpers: saving and loading model files, checkpoints, and a terminal progress bar.
+ * Node-only helpers: saving and loading model files, checkpoints, reading IDX data files, and a
+ * terminal progress bar.
  * Import from `myelin/node` (not re-exported by `myelin`).
  *
  * @module node
@@ -19,3 +20,4 @@ export {
   type ModelCheckpointOptions,
 } from './checkpoint.js';
 export { saveFixture, loadFixture } from './fixtures.js';
+export { readIdxFile } from './idx.js';

@@ -30,3 +30,4 @@ export type {
   RandomNormalOptions,
 } from './create.js';
 export type { DType, FloatDType, FloatArray, TensorData } from '../_lib/typed.js';
+export { maskOf, withMask, lengthsMask } from './mask.js';

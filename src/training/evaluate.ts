@@ -2,6 +2,8 @@ import { assertKnownKeys, assertPositiveInt, fail } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { allocFloat, asFloat } from '../_lib/typed.js';
 import type { Loss } from '../losses/loss.js';
+import { computeWithMask } from '../losses/_mask.js';
+import { maskOf } from '../tensor/mask.js';
 import type { Model } from '../models/model.js';
 import { checkModel, inputTensors, planOf, runPlanned } from '../models/predict.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -31,7 +33,17 @@ export function evaluateTensors(
     const kernel = lossKernelOf(losses[j]!);
     const y = ys[j]!;
     kernel.checkTarget?.(y.data, y.shape, pred.shape);
-    const v = kernel.compute(asFloat(pred.data), pred.shape, y.data, y.shape, null, weights);
+    const v = computeWithMask(
+      losses[j]!.lossName,
+      kernel,
+      asFloat(pred.data),
+      pred.shape,
+      y.data,
+      y.shape,
+      null,
+      weights,
+      maskOf(pred),
+    );
     const r = allocFloat(pred.dtype, 1);
     r[0] = v;
     loss += r[0];

@@ -17,8 +17,10 @@ import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
 import { gatherRows } from '../models/plan.js';
 import { checkModel, inputTensors, planOf } from '../models/predict.js';
+import { setMask } from '../tensor/mask.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkClip, clipInPlace, type ClipOptions } from './clip.js';
 import { evaluateTensors } from './evaluate.js';
 import { allFinite, createStep, lossKernelOf } from './step.js';
 import type {
@@ -60,6 +62,8 @@ export const FIT_KEYS = [
   'sampleWeight',
   'classWeight',
   'balancedBatches',
+  'clipNorm',
+  'clipValue',
 ] as const;
 
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
@@ -132,6 +136,7 @@ interface Plan {
   callbacks: readonly Callback[];
   metrics: ReturnType<typeof checkMetrics>;
   balancedBatches: boolean;
+  clip: ClipOptions | null;
 }
 
 function plan(options: unknown): Plan {
@@ -174,6 +179,7 @@ function plan(options: unknown): Plan {
     callbacks: checkCallbacks(o.callbacks),
     metrics: checkMetrics('fit', o.metrics),
     balancedBatches: balanced,
+    clip: checkClip('fit', o),
   };
 }
 
@@ -502,6 +508,7 @@ export async function fit<In, Out>(
       // Training-mode predictions in visiting order, for the epoch's metrics.
       let predBuffer: Float64Array | null = null;
       let predShape: number[] = [];
+      let maskBuffer: Uint8Array | null = null;
 
       for (let b = 0; b < batchesPerEpoch; b++) {
         if (p.signal?.aborted === true) {
@@ -533,6 +540,7 @@ export async function fit<In, Out>(
             }
           }
         }
+        if (p.clip !== null) clipInPlace(r.grads, p.clip);
         optimizer.step(paramTensors, r.grads);
         history.steps++;
 
@@ -545,6 +553,11 @@ export async function fit<In, Out>(
             predBuffer = new Float64Array(nTrain * (out.size / rows));
           }
           predBuffer.set(out.data, seen * (out.size / rows));
+          const m = r.outputMask;
+          if (m !== null) {
+            maskBuffer ??= new Uint8Array(nTrain * (m.length / rows));
+            maskBuffer.set(m, seen * (m.length / rows));
+          }
         }
         seen += rows;
 
@@ -583,6 +596,8 @@ export async function fit<In, Out>(
           seen,
           ...predShape,
         ]);
+        if (maskBuffer !== null)
+          setMask(pred, maskBuffer.subarray(0, (maskBuffer.length / nTrain) * seen));
         const target = pickRows(yTrain[0]!, order.subarray(0, seen));
         for (const m of p.metrics) metrics[m.name] = m.compute(pred, target);
       }

@@ -5,6 +5,8 @@
  * @module training
  */
 export { fit } from './fit.js';
+export { clipGradients } from './clip.js';
+export type { ClipOptions } from './clip.js';
 export { evaluate } from './evaluate.js';
 export {
   earlyStopping,

@@ -2,6 +2,7 @@ import { assertNumber, assertPositiveInt, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import { argmaxRows } from '../data/_labels.js';
+import { maskOf } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -70,9 +71,30 @@ function thresholdAccuracy(fn: string, p: Tensor, t: Tensor, threshold: number):
     );
   }
   if (p.size === 0) return NaN;
+  const mask = maskOf(p);
+  if (mask !== null)
+    return maskedMean(mask, p.size, (i) => p.data[i]! > threshold === t.data[i]! > 0.5);
   let hits = 0;
   for (let i = 0; i < p.size; i++) if (p.data[i]! > threshold === t.data[i]! > 0.5) hits++;
   return hits / p.size;
+}
+
+/**
+ * The fraction of hits over the real steps of a prediction that carries a
+ * step mask (Keras's masked metrics): item i of `count` belongs to step
+ * ⌊i / (count / mask.length)⌋, and masked steps are left out. NaN when no
+ * step is real.
+ */
+function maskedMean(mask: Uint8Array, count: number, hit: (i: number) => boolean): number {
+  const per = count / mask.length;
+  let hits = 0,
+    total = 0;
+  for (let i = 0; i < count; i++) {
+    if (mask[Math.floor(i / per)] !== 1) continue;
+    total++;
+    if (hit(i)) hits++;
+  }
+  return total === 0 ? NaN : hits / total;
 }
 
 /**
@@ -84,6 +106,9 @@ function thresholdAccuracy(fn: string, p: Tensor, t: Tensor, threshold: number):
  * - one output per sample ([n] or [n, 1]): a probability thresholded at 0.5
  *   (prediction > 0.5 counts as class 1) against 0/1 targets (binary
  *   accuracy). For a single logit use `binaryAccuracy.with({ threshold: 0 })`.
+ *
+ * A prediction that carries a step mask (sequence outputs after an
+ * `embedding` with `maskZero` or a `masking` layer) counts its real steps only.
  *
  * @example
  * ```ts
@@ -103,6 +128,8 @@ export const accuracy: Metric = {
     if (p.rank === 1 || p.shape[p.rank - 1] === 1) return thresholdAccuracy('accuracy', p, t, 0.5);
     const { predicted, actual } = classPairs('accuracy', p, t);
     if (predicted.length === 0) return NaN;
+    const mask = maskOf(p);
+    if (mask !== null) return maskedMean(mask, predicted.length, (i) => predicted[i] === actual[i]);
     let hits = 0;
     for (let i = 0; i < predicted.length; i++) if (predicted[i] === actual[i]) hits++;
     return hits / predicted.length;

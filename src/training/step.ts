@@ -11,6 +11,7 @@ import {
 import { gradientsFrom } from '../autograd/backward.js';
 import { enableGrad } from '../autograd/graph.js';
 import type { Loss, LossKernel } from '../losses/loss.js';
+import { computeWithMask } from '../losses/_mask.js';
 import type { Model } from '../models/model.js';
 import type { NamedParameter } from '../models/parameters.js';
 import {
@@ -95,6 +96,8 @@ export interface StepResult {
   readonly grads: readonly Tensor[];
   /** The first output for the batch (training mode), wrapping a reused buffer. */
   readonly output: Tensor;
+  /** The first output's step mask for the batch (a reused buffer), or null. */
+  readonly outputMask: Uint8Array | null;
 }
 
 /** fit's step bound to one model, its plan, the training targets and losses. */
@@ -289,13 +292,16 @@ export function createStep(
       for (let j = 0; j < plan.outputs.length; j++) {
         const v = plan.outputs[j]!;
         const dtype = plan.values[v]!.dtype;
-        const value = kernels[j]!.compute(
+        const value = computeWithMask(
+          losses[j]!.lossName,
+          kernels[j]!,
           buf.values[v]!,
           b.outShapes[j]!,
           b.targets[j]!,
           b.targetShapes[j]!,
           buf.grads[v]!,
           w,
+          buf.masks[v] ?? null,
         );
         if (dtype === 'float64') objDtype = 'float64';
         dataLoss = j === 0 ? round(dtype, value) : round(objDtype, dataLoss + round(dtype, value));
@@ -359,7 +365,14 @@ export function createStep(
         }
         grads.push(t);
       }
-      return { loss: dataLoss, penalty, objective, grads, output: b.output };
+      return {
+        loss: dataLoss,
+        penalty,
+        objective,
+        grads,
+        output: b.output,
+        outputMask: buf.masks[plan.outputs[0]!] ?? null,
+      };
     },
   };
 }

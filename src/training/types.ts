@@ -176,6 +176,14 @@ export interface FitOptions {
    * repeat within an epoch, common classes show a fresh subset each epoch.
    */
   balancedBatches?: boolean;
+  /**
+   * Clip the gradients by their global norm before each update (as
+   * PyTorch's `clip_grad_norm_`; see `clipGradients`), e.g. 1 or 5 for
+   * recurrent networks.
+   */
+  clipNorm?: number;
+  /** Clamp every gradient element to [−clipValue, clipValue] before each update (after clipNorm). */
+  clipValue?: number;
 }
 
 /** Options of `evaluate`. */

@@ -92,6 +92,7 @@ import {
   variance,
   where,
 } from '../../src/ops/index.js';
+import { conv1dOp, conv2dOp, conv2dTransposeOp } from '../../src/ops/index.js';
 
 export interface OpRow {
   /** The exported op name (a row may cover it under several settings: `name` is the key, `label` the case). */
@@ -102,6 +103,15 @@ export interface OpRow {
 }
 
 const f64 = (v: Parameters<typeof tensor>[0]): Tensor => tensor(v, { dtype: 'float64' });
+
+/** A float64 tensor of `shape` holding tie-free values sin(1.37·i + phase). */
+const wave = (shape: number[], phase = 0): Tensor => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tensor(
+    Array.from({ length: n }, (_, i) => Math.sin(1.37 * i + 0.4 + phase)),
+    { shape, dtype: 'float64' },
+  );
+};
 
 // A fixed, tie-free 2x3 matrix and friends.
 const m23 = (): Tensor =>
@@ -566,6 +576,50 @@ export const opTable: OpRow[] = [
         ],
       ]),
     ],
+  },
+  // Convolutions: each setting (stride, padding, dilation, groups) in one row.
+  {
+    name: 'conv2dOp',
+    label: 'stride 2, same padding',
+    fn: (x, k) => conv2dOp(x, k, { strides: 2, padding: 'same' }),
+    inputs: () => [wave([2, 5, 4, 2]), wave([3, 2, 2, 3], 1)],
+  },
+  {
+    name: 'conv2dOp',
+    label: 'dilation 2, explicit padding',
+    fn: (x, k) =>
+      conv2dOp(x, k, {
+        dilation: [2, 1],
+        padding: [
+          [1, 0],
+          [0, 2],
+        ],
+      }),
+    inputs: () => [wave([1, 5, 4, 2]), wave([2, 3, 2, 2], 2)],
+  },
+  {
+    name: 'conv2dOp',
+    label: 'groups 2',
+    fn: (x, k) => conv2dOp(x, k, { groups: 2 }),
+    inputs: () => [wave([2, 3, 3, 4]), wave([2, 2, 2, 4], 3)],
+  },
+  {
+    name: 'conv1dOp',
+    label: 'stride 2, same, depthwise',
+    fn: (x, k) => conv1dOp(x, k, { strides: 2, padding: 'same', groups: 2 }),
+    inputs: () => [wave([2, 7, 2]), wave([3, 1, 4], 4)],
+  },
+  {
+    name: 'conv2dTransposeOp',
+    label: 'stride 2, same',
+    fn: (x, k) => conv2dTransposeOp(x, k, { strides: 2, padding: 'same' }),
+    inputs: () => [wave([2, 3, 2, 2]), wave([3, 3, 3, 2], 5)],
+  },
+  {
+    name: 'conv2dTransposeOp',
+    label: 'valid, outputPadding',
+    fn: (x, k) => conv2dTransposeOp(x, k, { strides: [2, 3], outputPadding: [1, 2] }),
+    inputs: () => [wave([1, 2, 2, 1]), wave([2, 2, 2, 1], 6)],
   },
 ];
 

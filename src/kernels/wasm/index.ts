@@ -24,7 +24,9 @@ import {
   softmaxWasm,
   softmaxXentWasm,
 } from './kernels.js';
+import { convBackwardWasm, convForwardWasm } from './conv.js';
 import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
+import { recurrentBackwardWasm, recurrentForwardWasm } from './recurrent.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -98,6 +100,10 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     adam: adamWasm,
     softmax: softmaxWasm,
     logSoftmax: logSoftmaxWasm,
+    recurrentForward: recurrentForwardWasm,
+    recurrentBackward: recurrentBackwardWasm,
+    convForward: convForwardWasm,
+    convBackward: convBackwardWasm,
   });
   return true;
 }

@@ -32,6 +32,8 @@ export interface WasmExports {
     scale: number,
   ): void;
   softmaxRows(x: number, out: number, rows: number, cols: number, log: number): void;
+  recurrentForward(desc: number): void;
+  recurrentBackward(desc: number): void;
   sgd(
     p: number,
     g: number,

@@ -1,0 +1,205 @@
+// Direct convolution kernels for small kernels over channels-last images
+// (float32, 128-bit SIMD), one group, filters a multiple of 4. A first layer
+// such as 3x3 over one channel has a patch of 9 values: lowered to a matrix
+// product it is a [pixels, 9] x [9, filters] product, too thin for the
+// register-tiled product kernel and dominated by building the patch matrix.
+// Here each output pixel keeps its filters in vector accumulators and every
+// input value is broadcast once per tap, with no patch matrix at all.
+//
+// Geometry (all i32): inH, inW, inC, outH, outW, F (filters), kH, kW, sH, sW,
+// dH, dW, padTop, padLeft; the kernel is [kH, kW, inC, F] (Keras layout).
+
+// @ts-ignore: decorator
+@inline function fma4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+// One output pixel, all filters: accumulators start at the bias (or 0) and
+// take x·w over the in-bounds taps, 8 filters at a time (4 for a tail).
+// @ts-ignore: decorator
+@inline function pixel1(
+  xn: usize, w: usize, bias: usize, yp: usize, ih0: i32, iw0: i32,
+  inH: i32, inW: i32, inC: i32, F: i32, kH: i32, kW: i32, dH: i32, dW: i32, relu: i32,
+): void {
+  const zero = f32x4.splat(0);
+  const fPitch = <usize>F << 2;
+  const inPitch = <usize>inC << 2;
+  for (let fb = 0; fb < F; fb += 8) {
+    const fo = <usize>fb << 2;
+    const two = fb + 8 <= F;
+    let a0 = bias ? v128.load(bias + fo) : zero;
+    let a1 = bias && two ? v128.load(bias + fo + 16) : zero;
+    for (let i = 0; i < kH; i++) {
+      const ih = ih0 + i * dH;
+      if (ih < 0 || ih >= inH) continue;
+      for (let j = 0; j < kW; j++) {
+        const iw = iw0 + j * dW;
+        if (iw < 0 || iw >= inW) continue;
+        const xp = xn + (<usize>ih * <usize>inW + <usize>iw) * inPitch;
+        let wp = w + <usize>((i * kW + j) * inC) * fPitch + fo;
+        for (let c = 0; c < inC; c++) {
+          const xv = f32x4.splat(load<f32>(xp + (<usize>c << 2)));
+          a0 = fma4(xv, v128.load(wp), a0);
+          if (two) a1 = fma4(xv, v128.load(wp + 16), a1);
+          wp += fPitch;
+        }
+      }
+    }
+    if (relu) {
+      a0 = f32x4.max(a0, zero);
+      a1 = f32x4.max(a1, zero);
+    }
+    v128.store(yp + fo, a0);
+    if (two) v128.store(yp + fo + 16, a1);
+  }
+}
+
+/**
+ * y[n, oh, ow, f] = Σ_{i, j, c} x[n, oh·sH − padTop + i·dH, ow·sW − padLeft + j·dW, c] · w[i, j, c, f]
+ * (+ bias[f] when bias != 0), then max(·, 0) when relu != 0. F % 4 == 0.
+ * With F % 8 == 0, two neighbouring output pixels are computed together so
+ * that each pair of kernel vectors loaded serves both (4 accumulators).
+ */
+export function convDirectForward(
+  x: usize, w: usize, bias: usize, y: usize, rows: i32,
+  inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, F: i32,
+  kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
+  relu: i32,
+): void {
+  const zero = f32x4.splat(0);
+  const fPitch = <usize>F << 2;
+  const inPitch = <usize>inC << 2;
+  const paired = (F & 7) == 0;
+  const step = <usize>sW * inPitch; // from pixel A's input to pixel B's
+  let yp = y;
+  for (let n = 0; n < rows; n++) {
+    const xn = x + <usize>n * <usize>inH * <usize>inW * inPitch;
+    for (let oh = 0; oh < outH; oh++) {
+      const ih0 = oh * sH - padTop;
+      let ow = 0;
+      if (paired) {
+        for (; ow + 2 <= outW; ow += 2) {
+          const iw0 = ow * sW - padLeft;
+          for (let fb = 0; fb < F; fb += 8) {
+            const fo = <usize>fb << 2;
+            let a0 = bias ? v128.load(bias + fo) : zero;
+            let a1 = bias ? v128.load(bias + fo + 16) : zero;
+            let b0 = a0;
+            let b1 = a1;
+            for (let i = 0; i < kH; i++) {
+              const ih = ih0 + i * dH;
+              if (ih < 0 || ih >= inH) continue;
+              for (let j = 0; j < kW; j++) {
+                const iw = iw0 + j * dW;
+                const inA = iw >= 0 && iw < inW;
+                const inB = iw + sW >= 0 && iw + sW < inW;
+                if (!inA && !inB) continue;
+                // Pixel A's address even when A is outside (then only B reads, at +step).
+                const xp = xn + <usize>ih * <usize>inW * inPitch + <usize>(iw * inC) * 4;
+                let wp = w + <usize>((i * kW + j) * inC) * fPitch + fo;
+                if (inA && inB) {
+                  for (let c = 0; c < inC; c++) {
+                    const o = <usize>c << 2;
+                    const w0 = v128.load(wp);
+                    const w1 = v128.load(wp + 16);
+                    const xa = f32x4.splat(load<f32>(xp + o));
+                    const xb = f32x4.splat(load<f32>(xp + step + o));
+                    a0 = fma4(xa, w0, a0);
+                    a1 = fma4(xa, w1, a1);
+                    b0 = fma4(xb, w0, b0);
+                    b1 = fma4(xb, w1, b1);
+                    wp += fPitch;
+                  }
+                } else if (inA) {
+                  for (let c = 0; c < inC; c++) {
+                    const xa = f32x4.splat(load<f32>(xp + (<usize>c << 2)));
+                    a0 = fma4(xa, v128.load(wp), a0);
+                    a1 = fma4(xa, v128.load(wp + 16), a1);
+                    wp += fPitch;
+                  }
+                } else {
+                  for (let c = 0; c < inC; c++) {
+                    const xb = f32x4.splat(load<f32>(xp + step + (<usize>c << 2)));
+                    b0 = fma4(xb, v128.load(wp), b0);
+                    b1 = fma4(xb, v128.load(wp + 16), b1);
+                    wp += fPitch;
+                  }
+                }
+              }
+            }
+            if (relu) {
+              a0 = f32x4.max(a0, zero);
+              a1 = f32x4.max(a1, zero);
+              b0 = f32x4.max(b0, zero);
+              b1 = f32x4.max(b1, zero);
+            }
+            v128.store(yp + fo, a0);
+            v128.store(yp + fo + 16, a1);
+            v128.store(yp + fPitch + fo, b0);
+            v128.store(yp + fPitch + fo + 16, b1);
+          }
+          yp += fPitch << 1;
+        }
+      }
+      for (; ow < outW; ow++) {
+        pixel1(xn, w, bias, yp, ih0, ow * sW - padLeft, inH, inW, inC, F, kH, kW, dH, dW, relu);
+        yp += fPitch;
+      }
+    }
+  }
+}
+
+/**
+ * The kernel gradient of {@link convDirectForward}, overwriting gw [kH, kW, inC, F]:
+ * gw[i, j, c, f] = Σ_{n, oh, ow} x[n, ih, iw, c] · gy[n, oh, ow, f] over in-bounds taps.
+ * Per sample, tap and block of 8 filters, the sum over the sample's output
+ * pixels runs in two vector accumulators (the sample's gy, a few KB, stays in
+ * L1), then is added to gw once. F % 4 == 0.
+ */
+export function convDirectKernelGrad(
+  x: usize, gy: usize, gw: usize, rows: i32,
+  inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, F: i32,
+  kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
+): void {
+  const fPitch = <usize>F << 2;
+  const inPitch = <usize>inC << 2;
+  const zero = f32x4.splat(0);
+  memory.fill(gw, 0, <usize>(kH * kW * inC) * fPitch);
+  for (let n = 0; n < rows; n++) {
+    const xn = x + <usize>n * <usize>inH * <usize>inW * inPitch;
+    const gn = gy + <usize>n * <usize>outH * <usize>outW * fPitch;
+    for (let i = 0; i < kH; i++) {
+      // Output rows whose tap i lands inside the image.
+      for (let j = 0; j < kW; j++) {
+        for (let c = 0; c < inC; c++) {
+          const wp = gw + <usize>((i * kW + j) * inC + c) * fPitch;
+          for (let fb = 0; fb < F; fb += 8) {
+            const fo = <usize>fb << 2;
+            const two = fb + 8 <= F;
+            let a0 = zero;
+            let a1 = zero;
+            for (let oh = 0; oh < outH; oh++) {
+              const ih = oh * sH - padTop + i * dH;
+              if (ih < 0 || ih >= inH) continue;
+              const xr = xn + <usize>ih * <usize>inW * inPitch + (<usize>c << 2);
+              let gp = gn + <usize>oh * <usize>outW * fPitch + fo;
+              let iw = j * dW - padLeft;
+              for (let ow = 0; ow < outW; ow++) {
+                if (iw >= 0 && iw < inW) {
+                  const xv = f32x4.splat(load<f32>(xr + <usize>iw * inPitch));
+                  a0 = fma4(xv, v128.load(gp), a0);
+                  if (two) a1 = fma4(xv, v128.load(gp + 16), a1);
+                }
+                iw += sW;
+                gp += fPitch;
+              }
+            }
+            v128.store(wp + fo, f32x4.add(v128.load(wp + fo), a0));
+            if (two) v128.store(wp + fo + 16, f32x4.add(v128.load(wp + fo + 16), a1));
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,241 @@
+import type { FloatArray } from '../../_lib/typed.js';
+import {
+  gatesOf,
+  recurrentBackwardJs,
+  recurrentForwardJs,
+  savedLayout,
+  scratchSize,
+} from '../js/recurrent.js';
+import type { RecurrentProblem } from '../recurrent.js';
+import { getRuntime } from './kernels.js';
+import { align, reserve, type WasmRuntime } from './loader.js';
+
+// Wrappers of the whole-sequence recurrent kernels (asm/recurrent.ts). One call
+// copies the operands into the module's memory once, runs every step there
+// and copies the results out: per step nothing crosses between JS and
+// WebAssembly. The descriptor (addresses and sizes, u32 words) follows the
+// D_ constants of asm/recurrent.ts. float64 and anything else the module
+// cannot take goes to the JS kernel.
+
+const WORDS = 35;
+
+function allF32(p: RecurrentProblem): boolean {
+  const arrays: (FloatArray | null)[] = [
+    p.x,
+    p.w,
+    p.u,
+    p.bias,
+    p.recurrentBias,
+    p.h0,
+    p.c0,
+    p.y,
+    p.hOut,
+    p.cOut,
+    p.saved,
+    p.gy,
+    p.ghOut,
+    p.gcOut,
+    p.gx,
+    p.gh0,
+    p.gc0,
+    p.gw,
+    p.gu,
+    p.gb,
+    p.grb,
+  ];
+  return arrays.every((a) => a === null || a instanceof Float32Array);
+}
+
+/** Lays out the regions of one call from `rt.base`; returns null when memory cannot grow. */
+function plan(
+  rt: WasmRuntime,
+  p: RecurrentProblem,
+  backward: boolean,
+): Record<string, number> | null {
+  const { batch: B, steps: T, features: F, units: U } = p;
+  const GU = gatesOf(p.cell) * U;
+  const BU = B * U;
+  const sizes: [string, number][] = [
+    ['desc', WORDS],
+    ['x', B * T * F],
+    ['w', F * GU],
+    ['u', U * GU],
+    ['bias', p.bias === null ? 0 : GU],
+    ['rbias', p.recurrentBias === null ? 0 : GU],
+    ['h0', p.h0 === null ? 0 : BU],
+    ['c0', p.c0 === null ? 0 : BU],
+    ['mask', p.mask === null ? 0 : Math.ceil((B * T) / 4)],
+    ['saved', savedLayout(p.cell, B, T, F, U).total],
+    ['scratch', scratchSize(p.cell, B, T, F, U)],
+  ];
+  if (!backward)
+    sizes.push(
+      ['y', p.y.length],
+      ['hOut', p.hOut === null ? 0 : BU],
+      ['cOut', p.cOut === null ? 0 : BU],
+    );
+  else
+    sizes.push(
+      ['gy', p.gy === null ? 0 : p.gy.length],
+      ['ghOut', p.ghOut === null ? 0 : BU],
+      ['gcOut', p.gcOut === null ? 0 : BU],
+      ['gx', p.gx === null ? 0 : B * T * F],
+      ['gh0', p.gh0 === null ? 0 : BU],
+      ['gc0', p.gc0 === null ? 0 : BU],
+      ['gw', p.gw === null ? 0 : F * GU],
+      ['gu', p.gu === null ? 0 : U * GU],
+      ['gb', p.gb === null ? 0 : GU],
+      ['grb', p.grb === null ? 0 : GU],
+    );
+  const at: Record<string, number> = {};
+  let o = rt.base;
+  for (const [name, n] of sizes) {
+    at[name] = n === 0 ? 0 : o;
+    o += align(n * 4);
+  }
+  at.ws = o;
+  if (!reserve(rt, o + rt.workspace)) return null;
+  return at;
+}
+
+function put(rt: WasmRuntime, src: FloatArray | null, at: number): void {
+  if (src !== null && at !== 0) rt.f32.set(src, at >>> 2);
+}
+
+function get(rt: WasmRuntime, dst: FloatArray | null, at: number): void {
+  if (dst === null || at === 0) return;
+  const o = at >>> 2;
+  dst.set(rt.f32.subarray(o, o + dst.length));
+}
+
+function descriptor(rt: WasmRuntime, p: RecurrentProblem, at: Record<string, number>): void {
+  const words = [
+    p.cell === 'lstm' ? 1 : p.cell === 'gru' ? 2 : 0,
+    p.batch,
+    p.steps,
+    p.features,
+    p.units,
+    p.resetAfter ? 1 : 0,
+    p.returnSequences ? 1 : 0,
+    p.activation,
+    p.recurrentActivation,
+    p.training && p.dropout > 0 ? 1 : 0,
+    p.training && p.recurrentDropout > 0 ? 1 : 0,
+    at.x!,
+    at.w!,
+    at.u!,
+    at.bias!,
+    at.rbias!,
+    at.h0!,
+    at.c0!,
+    at.mask!,
+    at.y ?? 0,
+    at.hOut ?? 0,
+    at.cOut ?? 0,
+    at.saved!,
+    at.scratch!,
+    at.gy ?? 0,
+    at.ghOut ?? 0,
+    at.gcOut ?? 0,
+    at.gx ?? 0,
+    at.gh0 ?? 0,
+    at.gc0 ?? 0,
+    at.gw ?? 0,
+    at.gu ?? 0,
+    at.gb ?? 0,
+    at.grb ?? 0,
+    at.ws!,
+  ];
+  rt.i32.set(words, at.desc! >>> 2);
+}
+
+function common(rt: WasmRuntime, p: RecurrentProblem, at: Record<string, number>): void {
+  descriptor(rt, p, at);
+  put(rt, p.x, at.x!);
+  put(rt, p.w, at.w!);
+  put(rt, p.u, at.u!);
+  put(rt, p.bias, at.bias!);
+  put(rt, p.recurrentBias, at.rbias!);
+  put(rt, p.h0, at.h0!);
+  put(rt, p.c0, at.c0!);
+  if (p.mask !== null) new Uint8Array(rt.f32.buffer).set(p.mask, at.mask);
+}
+
+/**
+ * The whole-sequence recurrent forward on WebAssembly, same contract as the JS
+ * kernel (dropout masks drawn in the same order from the same stream).
+ *
+ * @example
+ * ```ts
+ * await useWasm(); // installs it in the recurrent forward slot
+ * ```
+ */
+export function recurrentForwardWasm(p: RecurrentProblem): void {
+  const rt = getRuntime();
+  if (rt === null || !allF32(p)) {
+    recurrentForwardJs(p);
+    return;
+  }
+  const at = plan(rt, p, false);
+  if (at === null) {
+    recurrentForwardJs(p);
+    return;
+  }
+  const L = savedLayout(p.cell, p.batch, p.steps, p.features, p.units);
+  const useX = p.training && p.dropout > 0;
+  const useH = p.training && p.recurrentDropout > 0;
+  // Dropout masks from the caller's stream, in the JS kernel's order.
+  if (useX) {
+    const keep = 1 - p.dropout;
+    for (let i = 0; i < p.batch * p.features; i++)
+      p.saved[L.xMask + i] = p.rng!.uniform() < keep ? 1 / keep : 0;
+  }
+  if (useH) {
+    const keep = 1 - p.recurrentDropout;
+    for (let i = 0; i < p.batch * p.units; i++)
+      p.saved[L.hMask + i] = p.rng!.uniform() < keep ? 1 / keep : 0;
+  }
+  common(rt, p, at);
+  if (useX || useH) rt.f32.set(p.saved.subarray(L.xMask, L.total), (at.saved! >>> 2) + L.xMask);
+  rt.ex.recurrentForward(at.desc!);
+  get(rt, p.y, at.y!);
+  get(rt, p.hOut, at.hOut!);
+  get(rt, p.cOut, at.cOut!);
+  const o = at.saved! >>> 2;
+  p.saved.set(rt.f32.subarray(o, o + L.total));
+}
+
+/**
+ * Backward through time on WebAssembly, same contract as the JS kernel.
+ *
+ * @example
+ * ```ts
+ * await useWasm(); // installs it in the recurrent backward slot
+ * ```
+ */
+export function recurrentBackwardWasm(p: RecurrentProblem): void {
+  const rt = getRuntime();
+  if (rt === null || !allF32(p)) {
+    recurrentBackwardJs(p);
+    return;
+  }
+  const at = plan(rt, p, true);
+  if (at === null) {
+    recurrentBackwardJs(p);
+    return;
+  }
+  const L = savedLayout(p.cell, p.batch, p.steps, p.features, p.units);
+  common(rt, p, at);
+  rt.f32.set(p.saved.subarray(0, L.total), at.saved! >>> 2);
+  put(rt, p.gy, at.gy!);
+  put(rt, p.ghOut, at.ghOut!);
+  put(rt, p.gcOut, at.gcOut!);
+  rt.ex.recurrentBackward(at.desc!);
+  get(rt, p.gx, at.gx!);
+  get(rt, p.gh0, at.gh0!);
+  get(rt, p.gc0, at.gc0!);
+  get(rt, p.gw, at.gw!);
+  get(rt, p.gu, at.gu!);
+  get(rt, p.gb, at.gb!);
+  get(rt, p.grb, at.grb!);
+}

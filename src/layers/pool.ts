@@ -1,0 +1,407 @@
+import { assertKnownKeys, assertOneOf } from '../_lib/assert.js';
+import { ShapeError } from '../_lib/errors.js';
+import {
+  avgPoolBackwardJs,
+  avgPoolJs,
+  maxPoolBackwardJs,
+  maxPoolJs,
+  type PoolGeometry,
+} from '../kernels/js/pool.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type {
+  BuiltinLayer,
+  CompiledLayer,
+  ForwardContext,
+  LayerBackwardIO,
+  LayerIO,
+  RelevanceIO,
+  RelevanceRule,
+} from './layer.js';
+import { applyVia, runLayer1 } from './_run.js';
+import { checkName, checkSpatialShape, positivePair, positiveSize } from './_spatial.js';
+import type { SymbolicTensor } from './symbolic.js';
+import { checkOptions } from './_util.js';
+
+/**
+ * How a pooling window meets the border: 'valid' keeps only windows inside
+ * the input; 'same' pads so that the output has ⌈size / stride⌉ positions,
+ * with the odd padding element after (TensorFlow's SAME, ONNX's SAME_UPPER).
+ */
+export type PoolPadding = 'valid' | 'same';
+
+/** Options of {@link maxPool2d} and {@link avgPool2d}. */
+export interface Pool2dOptions {
+  /** Step between windows, `[height, width]` or one number for both (default: the pool size, as Keras). */
+  strides?: number | readonly [number, number];
+  /** 'valid' (default) or 'same'. */
+  padding?: PoolPadding;
+  /** Optional name, kept in the config. */
+  name?: string;
+}
+
+/** The JSON-able description of a 2-D pooling layer. */
+export interface Pool2dConfig {
+  readonly poolSize: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly padding: PoolPadding;
+  readonly name?: string;
+}
+
+/** Options of {@link maxPool1d} and {@link avgPool1d}. */
+export interface Pool1dOptions {
+  /** Step between windows (default: the pool size, as Keras). */
+  strides?: number;
+  /** 'valid' (default) or 'same'. */
+  padding?: PoolPadding;
+  /** Optional name, kept in the config. */
+  name?: string;
+}
+
+/** The JSON-able description of a 1-D pooling layer. */
+export interface Pool1dConfig {
+  readonly poolSize: number;
+  readonly strides: number;
+  readonly padding: PoolPadding;
+  readonly name?: string;
+}
+
+/** 2-D max pooling over [batch, height, width, channels]. No params. */
+export type MaxPool2d = BuiltinLayer<'maxPool2d', Pool2dConfig>;
+/** 2-D average pooling over [batch, height, width, channels]. No params. */
+export type AvgPool2d = BuiltinLayer<'avgPool2d', Pool2dConfig>;
+/** 1-D max pooling over [batch, steps, channels]. No params. */
+export type MaxPool1d = BuiltinLayer<'maxPool1d', Pool1dConfig>;
+/** 1-D average pooling over [batch, steps, channels]. No params. */
+export type AvgPool1d = BuiltinLayer<'avgPool1d', Pool1dConfig>;
+
+/** Output size and leading padding along one axis. */
+function axis(
+  fn: string,
+  what: string,
+  size: number,
+  pool: number,
+  stride: number,
+  padding: PoolPadding,
+): { out: number; before: number } {
+  if (padding === 'valid') {
+    if (pool > size)
+      throw new ShapeError(
+        `${fn}: poolSize ${pool} is larger than the input's ${what} ${size} (padding 'valid'); use a smaller pool or padding 'same'`,
+      );
+    return { out: Math.floor((size - pool) / stride) + 1, before: 0 };
+  }
+  // SAME: ⌈size / stride⌉ outputs; the total padding is split with the odd
+  // element after. It is always less than the pool, so every window holds at
+  // least one real element.
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + pool - size, 0);
+  return { out, before: Math.floor(total / 2) };
+}
+
+interface PoolSpec {
+  readonly fn: string;
+  readonly mode: 'max' | 'avg';
+  /** 1 for sequences [steps, channels], 2 for images [height, width, channels]. */
+  readonly dims: 1 | 2;
+  readonly pool: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly padding: PoolPadding;
+}
+
+/** The pooling geometry for a per-sample input shape, checked. */
+function geometry(s: PoolSpec, shape: readonly number[]): PoolGeometry {
+  checkSpatialShape(s.fn, shape, s.dims + 1);
+  const inH = s.dims === 2 ? shape[0]! : 1;
+  const inW = shape[s.dims - 1]!;
+  const channels = shape[s.dims]!;
+  const h =
+    s.dims === 2
+      ? axis(s.fn, 'height', inH, s.pool[0], s.strides[0], s.padding)
+      : { out: 1, before: 0 };
+  const w = axis(s.fn, s.dims === 2 ? 'width' : 'steps', inW, s.pool[1], s.strides[1], s.padding);
+  return {
+    inH,
+    inW,
+    channels,
+    poolH: s.pool[0],
+    poolW: s.pool[1],
+    strideH: s.strides[0],
+    strideW: s.strides[1],
+    padTop: h.before,
+    padLeft: w.before,
+    outH: h.out,
+    outW: w.out,
+  };
+}
+
+function outShapeOf(s: PoolSpec, g: PoolGeometry): number[] {
+  return s.dims === 2 ? [g.outH, g.outW, g.channels] : [g.outW, g.channels];
+}
+
+/**
+ * Relevance through a pooling window: each output's relevance split over
+ * its window's real inputs in proportion to x_i / (Σ_window x + ε·sign), the
+ * LRP-ε rule for a sum (and, the 1/count factor cancelling, an average);
+ * a zero denominator passes nothing.
+ */
+function proportional(io: RelevanceIO, g: PoolGeometry, eps: number): void {
+  const { inH, inW, channels: C, poolH, poolW, strideH, strideW, padTop, padLeft, outH, outW } = g;
+  const x = io.inputs[0]!;
+  const rel = io.relevanceOutputs[0]!;
+  const out = io.relevanceInputs[0]!;
+  const rowIn = inH * inW * C;
+  out.fill(0, 0, io.rows * rowIn);
+  let o = 0;
+  for (let r = 0; r < io.rows; r++) {
+    const xr = r * rowIn;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = oh * strideH - padTop;
+      const hs = Math.max(h0, 0);
+      const he = Math.min(inH, h0 + poolH);
+      for (let ow = 0; ow < outW; ow++, o += C) {
+        const w0 = ow * strideW - padLeft;
+        const ws = Math.max(w0, 0);
+        const we = Math.min(inW, w0 + poolW);
+        for (let c = 0; c < C; c++) {
+          let z = 0;
+          for (let h = hs; h < he; h++)
+            for (let w = ws; w < we; w++) z += x[xr + (h * inW + w) * C + c]!;
+          const d = z + eps * (z >= 0 ? 1 : -1);
+          const share = d === 0 ? 0 : rel[o + c]! / d;
+          for (let h = hs; h < he; h++)
+            for (let w = ws; w < we; w++) {
+              const i = xr + (h * inW + w) * C + c;
+              out[i] = out[i]! + x[i]! * share;
+            }
+        }
+      }
+    }
+  }
+}
+
+function compilePool(s: PoolSpec, inShapes: readonly (readonly number[])[]): CompiledLayer {
+  const g = geometry(s, inShapes[0]!);
+  const outShape = outShapeOf(s, g);
+  const outSize = g.outH * g.outW * g.channels;
+  if (s.mode === 'max') {
+    return {
+      outShapes: [outShape],
+      // The window-local position of each output's maximum: small integers,
+      // exact in float32, from which backward finds the input element.
+      savedPerRow: outSize,
+      forward(io: LayerIO): void {
+        maxPoolJs(io.inputs[0]!, io.outputs[0]!, io.saved, io.rows, g);
+      },
+      backward(io: LayerBackwardIO): void {
+        const gx = io.gradInputs[0];
+        if (gx === null || gx === undefined) return;
+        maxPoolBackwardJs(io.gradOutputs[0]!, io.saved, gx, io.rows, g);
+      },
+      /**
+       * 'winnerTakeAll' and 'epsilon' send each output's relevance to its
+       * window's maximum (the gradient's route, the usual LRP treatment of
+       * max pooling); 'proportional' splits it over the window as for a sum.
+       */
+      relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
+        if (rule.name === 'winnerTakeAll' || rule.name === 'epsilon') {
+          maxPoolBackwardJs(io.relevanceOutputs[0]!, io.saved, io.relevanceInputs[0]!, io.rows, g);
+          return true;
+        }
+        if (rule.name === 'proportional') {
+          proportional(io, g, rule.config.epsilon ?? 0);
+          return true;
+        }
+        return false;
+      },
+    };
+  }
+  return {
+    outShapes: [outShape],
+    forward(io: LayerIO): void {
+      avgPoolJs(io.inputs[0]!, io.outputs[0]!, io.rows, g);
+    },
+    backward(io: LayerBackwardIO): void {
+      const gx = io.gradInputs[0];
+      if (gx === null || gx === undefined) return;
+      avgPoolBackwardJs(io.gradOutputs[0]!, gx, io.rows, g);
+    },
+    /** 'epsilon' and 'proportional': LRP-ε through the average (a linear map). */
+    relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
+      if (rule.name !== 'epsilon' && rule.name !== 'proportional') return false;
+      proportional(io, g, rule.config.epsilon ?? 0);
+      return true;
+    },
+  };
+}
+
+function makePool<K extends string, C extends object>(
+  kind: K,
+  spec: PoolSpec,
+  config: C,
+  name: string | undefined,
+): BuiltinLayer<K, C> {
+  const layer: BuiltinLayer<K, C> = {
+    kind,
+    config,
+    params: {},
+    trainable: true,
+    ...(name === undefined ? {} : { name }),
+    inputShape: null,
+    outputShape: (shape) => outShapeOf(spec, geometry(spec, shape)),
+    compile: (inShapes) => compilePool(spec, inShapes),
+    forward(x: Tensor, ctx: ForwardContext): Tensor {
+      return runLayer1(spec.fn, layer, x, ctx);
+    },
+    apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+      return applyVia(layer, x);
+    },
+  };
+  return layer;
+}
+
+function pool2d<K extends 'maxPool2d' | 'avgPool2d'>(
+  kind: K,
+  poolSize: unknown,
+  options: Pool2dOptions,
+): BuiltinLayer<K, Pool2dConfig> {
+  const fn = kind;
+  const pool = positivePair(fn, 'poolSize', poolSize);
+  checkOptions(fn, options);
+  assertKnownKeys(fn, 'options', options, ['strides', 'padding', 'name']);
+  const strides =
+    options.strides === undefined ? pool : positivePair(fn, 'strides', options.strides);
+  const padding = assertOneOf(fn, 'padding', options.padding ?? 'valid', ['valid', 'same']);
+  const name = checkName(fn, options.name);
+  const config: Pool2dConfig = {
+    poolSize: pool,
+    strides,
+    padding,
+    ...(name === undefined ? {} : { name }),
+  };
+  const mode = kind === 'maxPool2d' ? 'max' : 'avg';
+  return makePool(kind, { fn, mode, dims: 2, pool, strides, padding }, config, name);
+}
+
+function pool1d<K extends 'maxPool1d' | 'avgPool1d'>(
+  kind: K,
+  poolSize: unknown,
+  options: Pool1dOptions,
+): BuiltinLayer<K, Pool1dConfig> {
+  const fn = kind;
+  const pool = positiveSize(fn, 'poolSize', poolSize);
+  checkOptions(fn, options);
+  assertKnownKeys(fn, 'options', options, ['strides', 'padding', 'name']);
+  const stride =
+    options.strides === undefined ? pool : positiveSize(fn, 'strides', options.strides);
+  const padding = assertOneOf(fn, 'padding', options.padding ?? 'valid', ['valid', 'same']);
+  const name = checkName(fn, options.name);
+  const config: Pool1dConfig = {
+    poolSize: pool,
+    strides: stride,
+    padding,
+    ...(name === undefined ? {} : { name }),
+  };
+  const mode = kind === 'maxPool1d' ? 'max' : 'avg';
+  return makePool(
+    kind,
+    { fn, mode, dims: 1, pool: [1, pool], strides: [1, stride], padding },
+    config,
+    name,
+  );
+}
+
+/**
+ * 2-D max pooling over channels-last images, [batch, height, width, channels]
+ * → [batch, outH, outW, channels], as Keras `MaxPooling2D` and TF.js
+ * `maxPooling2d`: each output is the largest input of its window, per
+ * channel. With padding 'valid', outH = ⌊(height − poolH) / strideH⌋ + 1;
+ * with 'same', outH = ⌈height / strideH⌉ and padded positions never win.
+ *
+ * Gradient: each output's gradient goes to the FIRST maximal element of its
+ * window in row-major order (a tie goes to the upper-left one; PyTorch picks
+ * the same element, whereas TensorFlow's gradient may pick another among equal
+ * values); overlapping windows add up.
+ *
+ * @param poolSize Window `[height, width]`, or one number for both (default 2).
+ * @example
+ * ```ts
+ * import { maxPool2d, tensor, createRng } from 'myelin';
+ * // One 2x4 single-channel image: windows [1,2 | 5,6] and [3,4 | 7,8].
+ * const x = tensor([1, 2, 3, 4, 5, 6, 7, 8], { shape: [1, 2, 4, 1] });
+ * const y = maxPool2d(2).forward(x, { training: false, rng: createRng(0) });
+ * console.log(y.shape, Array.from(y.data)); // [1, 1, 2, 1] [6, 8]
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function maxPool2d(
+  poolSize: number | readonly [number, number] = 2,
+  options: Pool2dOptions = {},
+): MaxPool2d {
+  return pool2d('maxPool2d', poolSize, options);
+}
+
+/**
+ * 2-D average pooling over channels-last images, [batch, height, width,
+ * channels] → [batch, outH, outW, channels], as Keras `AveragePooling2D`:
+ * each output is the mean of its window, per channel. With padding 'same'
+ * the mean is over the window's real inputs only (padding is not counted, as
+ * TensorFlow and Keras; PyTorch's `count_include_pad=False`). Output sizes
+ * as {@link maxPool2d}. Gradient: each output's gradient divided equally
+ * among its window's real inputs.
+ *
+ * @param poolSize Window `[height, width]`, or one number for both (default 2).
+ * @example
+ * ```ts
+ * import { avgPool2d, tensor, createRng } from 'myelin';
+ * const x = tensor([1, 2, 3, 4, 5, 6, 7, 8], { shape: [1, 2, 4, 1] });
+ * const y = avgPool2d(2).forward(x, { training: false, rng: createRng(0) });
+ * console.log(Array.from(y.data)); // [3.5, 5.5]: (1+2+5+6)/4 and (3+4+7+8)/4
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function avgPool2d(
+  poolSize: number | readonly [number, number] = 2,
+  options: Pool2dOptions = {},
+): AvgPool2d {
+  return pool2d('avgPool2d', poolSize, options);
+}
+
+/**
+ * 1-D max pooling over sequences, [batch, steps, channels] → [batch, outSteps,
+ * channels], as Keras `MaxPooling1D`: the largest input of each window of
+ * `poolSize` steps, per channel. Padding and gradient as {@link maxPool2d}
+ * (ties go to the earliest step).
+ *
+ * @param poolSize Window length in steps (default 2).
+ * @example
+ * ```ts
+ * import { maxPool1d, tensor, createRng } from 'myelin';
+ * const x = tensor([[[1], [3], [2], [5], [4]]]); // [1, 5, 1]
+ * const y = maxPool1d(2, { padding: 'same' }).forward(x, { training: false, rng: createRng(0) });
+ * console.log(Array.from(y.data)); // [3, 5, 4]: windows [1,3], [2,5], [4]
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function maxPool1d(poolSize = 2, options: Pool1dOptions = {}): MaxPool1d {
+  return pool1d('maxPool1d', poolSize, options);
+}
+
+/**
+ * 1-D average pooling over sequences, [batch, steps, channels] → [batch,
+ * outSteps, channels], as Keras `AveragePooling1D`: the mean of each window
+ * of `poolSize` steps, per channel; with padding 'same' the mean is over the
+ * real steps only (as {@link avgPool2d}).
+ *
+ * @param poolSize Window length in steps (default 2).
+ * @example
+ * ```ts
+ * import { avgPool1d, tensor, createRng } from 'myelin';
+ * const x = tensor([[[1], [3], [2], [5], [4]]]); // [1, 5, 1]
+ * const y = avgPool1d(2, { padding: 'same' }).forward(x, { training: false, rng: createRng(0) });
+ * console.log(Array.from(y.data)); // [2, 3.5, 4]: the last window holds only 4
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function avgPool1d(poolSize = 2, options: Pool1dOptions = {}): AvgPool1d {
+  return pool1d('avgPool1d', poolSize, options);
+}

@@ -1,0 +1,86 @@
+import { assertKnownKeys, assertNumber, assertOptions, fail } from '../_lib/assert.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** Options of {@link clipGradients} (and the `clipNorm`/`clipValue` options of `fit`). */
+export interface ClipOptions {
+  /**
+   * Largest global norm: when ‖g‖ = sqrt(Σ over every gradient of g²)
+   * exceeds it, every gradient is scaled by clipNorm / (‖g‖ + 1e-6), as
+   * PyTorch's `clip_grad_norm_` (Keras's `global_clipnorm`).
+   */
+  clipNorm?: number;
+  /** Largest magnitude of one element: each is clamped to [−clipValue, clipValue] (Keras `clipvalue`). */
+  clipValue?: number;
+}
+
+/** Checked clipping settings, or null when there is nothing to clip. @internal */
+export function checkClip(fn: string, o: ClipOptions): ClipOptions | null {
+  const out: ClipOptions = {};
+  if (o.clipNorm !== undefined)
+    out.clipNorm = assertNumber(fn, 'clipNorm', o.clipNorm, { min: 0, minExclusive: true });
+  if (o.clipValue !== undefined)
+    out.clipValue = assertNumber(fn, 'clipValue', o.clipValue, { min: 0, minExclusive: true });
+  return out.clipNorm === undefined && out.clipValue === undefined ? null : out;
+}
+
+/** {@link clipGradients} on checked settings. @internal */
+export function clipInPlace(grads: readonly (Tensor | null)[], o: ClipOptions): number {
+  // The norm in float64 over every element, in order, whatever the gradients' dtype.
+  let sq = 0;
+  for (const g of grads) {
+    if (g === null) continue;
+    const d = g.data;
+    for (let i = 0; i < d.length; i++) sq += d[i]! * d[i]!;
+  }
+  const norm = Math.sqrt(sq);
+  if (o.clipNorm !== undefined) {
+    const coef = o.clipNorm / (norm + 1e-6);
+    if (coef < 1)
+      for (const g of grads) {
+        if (g === null) continue;
+        const d = g.data;
+        for (let i = 0; i < d.length; i++) d[i] = d[i]! * coef;
+      }
+  }
+  if (o.clipValue !== undefined) {
+    const c = o.clipValue;
+    for (const g of grads) {
+      if (g === null) continue;
+      const d = g.data;
+      for (let i = 0; i < d.length; i++) {
+        const v = d[i]!;
+        if (v > c) d[i] = c;
+        else if (v < -c) d[i] = -c;
+      }
+    }
+  }
+  return norm;
+}
+
+/**
+ * Clips gradients in place, for custom training loops (`fit` does the same
+ * with its `clipNorm` and `clipValue` options): first by global norm, then
+ * by value. Returns the global norm before clipping (as PyTorch's
+ * `clip_grad_norm_`), handy for logging. Null entries (no gradient) are
+ * skipped. Pascanu et al. 2013, "On the difficulty of training recurrent
+ * neural networks", arXiv:1211.5063.
+ *
+ * @example
+ * ```ts
+ * import { clipGradients, tensor } from 'myelin';
+ * const g = [tensor([3, 0]), tensor([0, 4])]; // global norm 5
+ * const norm = clipGradients(g, { clipNorm: 1 });
+ * console.log(norm, g[0]!.data[0]); // 5, about 0.6
+ * ```
+ */
+export function clipGradients(grads: readonly (Tensor | null)[], options: ClipOptions): number {
+  if (!Array.isArray(grads)) fail('clipGradients', 'grads', 'an array of tensors', grads);
+  (grads as unknown[]).forEach((g, i) => {
+    if (g !== null && !(g instanceof Tensor))
+      fail('clipGradients', `grads[${i}]`, 'a Tensor or null', g);
+  });
+  assertOptions('clipGradients', options);
+  assertKnownKeys('clipGradients', 'options', options, ['clipNorm', 'clipValue']);
+  const o = checkClip('clipGradients', options);
+  return clipInPlace(grads, o ?? {});
+}
