@@ -35,17 +35,29 @@ describe('explanation and transfer examples', () => {
         '--images',
         '2',
       ]);
-      expect(out).toMatch(/test accuracy: 0\.9\d{3} after 8 epochs/);
-      // Two layers, each with its rule and the relevance it received and passed on.
-      expect(out).toMatch(/dense\s+rule zB\s+in [\d.]+\s+out [\d.]+\s+kept [\d.]+%/);
-      expect(out).toMatch(/dense_1\s+rule epsilon\s+in [\d.]+\s+out [\d.]+\s+kept [\d.]+%/);
+      const acc = /test accuracy: (0\.\d{4}) after 8 epochs/.exec(out);
+      expect(acc, out).not.toBeNull();
+      expect(Number(acc![1])).toBeGreaterThan(0.85);
+      // Every layer with its rule and the relevance it received and passed on: zB at the pixels,
+      // max pooling and flatten passing it on whole (kept 100%), LRP-ε in the dense layer.
+      const kept = (layer: string, rule: string): number => {
+        const m = new RegExp(
+          `${layer}\\s+rule ${rule}\\s+in [-\\d.]+\\s+out [-\\d.]+\\s+kept ([-\\d.]+)%`,
+        ).exec(out);
+        expect(m, `${layer} in:\n${out}`).not.toBeNull();
+        return Number(m![1]);
+      };
+      expect(kept('conv', 'zB')).toBeCloseTo(100, 0);
+      expect(kept('pool', 'epsilon')).toBe(100);
+      expect(kept('flatten', 'epsilon')).toBe(100);
+      expect(Math.abs(kept('logits', 'epsilon') - 100)).toBeLessThan(5);
       const gaps = [
         ...out.matchAll(
-          /^\s+\d+\s+\d+\s+\d+\s+[\d.]+\s+[-\d.]+\s+[-\d.]+\s+[-\d.]+\s+([\d.e+-]+)$/gm,
+          /^\s+\d+\s+\d+\s+\d+\s+[-\d.]+\s+[-\d.]+\s+[-\d.]+\s+[-\d.]+\s+([\d.e+-]+)$/gm,
         ),
       ].map((m) => Number(m[1]));
       expect(gaps).toHaveLength(2);
-      for (const g of gaps) expect(g).toBeLessThan(0.05); // 64 steps: the path integral is close
+      for (const g of gaps) expect(g).toBeLessThan(0.1); // 64 steps: the path integral is close (about 0.01)
       const files = readdirSync(dir).sort();
       expect(files).toEqual([
         'digit-0-ig.svg',
@@ -64,7 +76,7 @@ describe('explanation and transfer examples', () => {
     'transfer.ts compares scratch, frozen and fine-tuned models (short run)',
     async () => {
       const out = await example(['examples/transfer.ts', '--quick']);
-      expect(out).toMatch(/pretrained on classes 0-4 \(30000 images, 1 epochs/);
+      expect(out).toMatch(/pretrained on classes 0-4 \(6000 images, 1 epochs/);
       for (const name of ['from scratch', 'frozen base', 'then fine-tuned', 'linear on pixels']) {
         const m = new RegExp(`${name}\\s+(\\d+\\.\\d)%`).exec(out);
         expect(m, `${name} in:\n${out}`).not.toBeNull();
