@@ -68,6 +68,7 @@ describe('the API reference', () => {
       'models',
       'optimizers',
       'training',
+      'explain',
       'data',
       'io',
       'plots',

@@ -8,6 +8,8 @@ export { toJSON } from './to-json.js';
 export type { ToJSONOptions } from './to-json.js';
 export { fromJSON, optimizerFromJSON } from './from-json.js';
 export type { FromJSONOptions } from './from-json.js';
+export { loadWeights } from './load-weights.js';
+export type { LoadWeightsOptions, LoadWeightsReport, WeightMismatch } from './load-weights.js';
 export type {
   CustomLayerBuilder,
   LayerBuildContext,

@@ -14,3 +14,5 @@ export { summary } from './summary.js';
 export { graph } from './graph.js';
 export type { GraphModel, GraphSpec, InputsOf, OutputsOf } from './graph.js';
 export type { ModelInput, ModelNode, ValueRef } from './model.js';
+export { extractFeatures, freezeLayers, unfreezeLayers } from './transfer.js';
+export type { ExtractFeaturesOptions, FeatureExtractor, LayerSelection } from './transfer.js';
