@@ -29,8 +29,9 @@ export default [
     // checks, training metrics on the targets it returns), gradient clipping,
     // dense's relevance rules (LRP-0, ε, γ, αβ, zB: 0.55 KB, part of the
     // layer's declared math so that explanations need no switch on layer
-    // kinds) and per-parameter learning-rate scales in the optimizer base.
-    limit: '25 KB',
+    // kinds) and per-parameter learning-rate scales in the optimizer base:
+    // measured 25.0 KB.
+    limit: '25.5 KB',
   },
   {
     // myelin/testing is for test suites, never the main entry (see
