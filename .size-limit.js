@@ -52,11 +52,12 @@ export default [
   // myelin/wasm embeds two builds of one module (plain SIMD and relaxed SIMD, about 31 KB each
   // before base64) and grew from 20 KB with the convolution and recurrent kernels (40.45 KB
   // measured). It is loaded only by code that calls useWasm(); the main entry never carries it.
+  // Max pooling in the module added 0.5 KB (42.93 KB measured).
   {
     name: 'myelin/wasm (kernels + embedded module bytes)',
     path: 'dist/kernels/wasm/index.js',
     import: '*',
     gzip: true,
-    limit: '42 KB',
+    limit: '43.5 KB',
   },
 ];

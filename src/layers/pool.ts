@@ -1,12 +1,7 @@
 import { assertKnownKeys, assertOneOf } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
-import {
-  avgPoolBackwardJs,
-  avgPoolJs,
-  maxPoolBackwardJs,
-  maxPoolJs,
-  type PoolGeometry,
-} from '../kernels/js/pool.js';
+import { avgPoolBackwardJs, avgPoolJs, type PoolGeometry } from '../kernels/js/pool.js';
+import { maxPoolBackwardSlot, maxPoolSlot } from '../kernels/pool.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type {
   BuiltinLayer,
@@ -202,12 +197,12 @@ function compilePool(s: PoolSpec, inShapes: readonly (readonly number[])[]): Com
       // exact in float32, from which backward finds the input element.
       savedPerRow: outSize,
       forward(io: LayerIO): void {
-        maxPoolJs(io.inputs[0]!, io.outputs[0]!, io.saved, io.rows, g);
+        maxPoolSlot.impl(io.inputs[0]!, io.outputs[0]!, io.saved, io.rows, g);
       },
       backward(io: LayerBackwardIO): void {
         const gx = io.gradInputs[0];
         if (gx === null || gx === undefined) return;
-        maxPoolBackwardJs(io.gradOutputs[0]!, io.saved, gx, io.rows, g);
+        maxPoolBackwardSlot.impl(io.gradOutputs[0]!, io.saved, gx, io.rows, g);
       },
       relevanceFamily: 'pooling',
       relevanceRules: MAX_POOL_RULES,
@@ -220,7 +215,13 @@ function compilePool(s: PoolSpec, inShapes: readonly (readonly number[])[]): Com
        */
       relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
         if (MAX_POOL_RULES.includes(rule.name) && rule.name !== 'proportional') {
-          maxPoolBackwardJs(io.relevanceOutputs[0]!, io.saved, io.relevanceInputs[0]!, io.rows, g);
+          maxPoolBackwardSlot.impl(
+            io.relevanceOutputs[0]!,
+            io.saved,
+            io.relevanceInputs[0]!,
+            io.rows,
+            g,
+          );
           return true;
         }
         if (rule.name === 'proportional') {
