@@ -58,3 +58,5 @@ export type {
 } from './safetensors.js';
 export { loadSafetensorsWeights, saveSafetensorsWeights } from './safetensors-weights.js';
 export type { LoadSafetensorsOptions, SafetensorsMapping } from './safetensors-weights.js';
+export { fromTfjs } from './tfjs.js';
+export type { FromTfjsOptions } from './tfjs.js';
