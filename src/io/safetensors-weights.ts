@@ -172,8 +172,7 @@ function myelinFills(layer: Layer, i: number): Fill[] {
  *
  * @example
  * ```ts
- * import { loadSafetensorsWeights, writeSafetensors } from 'myelin/io';
- * import { sequential, dense, tensor, predict } from 'myelin';
+ * import { loadSafetensorsWeights, writeSafetensors, sequential, dense, tensor, predict } from 'myelin'; // also in myelin/io
  * // A PyTorch nn.Linear(2, 1) state_dict: weight [1, 2], bias [1].
  * const file = writeSafetensors({ '0.weight': tensor([[2, 3]]), '0.bias': tensor([1]) });
  * const model = sequential([dense(2, 1)]);
@@ -272,8 +271,7 @@ export function loadSafetensorsWeights(
  *
  * @example
  * ```ts
- * import { saveSafetensorsWeights, loadSafetensorsWeights } from 'myelin/io';
- * import { sequential, dense } from 'myelin';
+ * import { saveSafetensorsWeights, loadSafetensorsWeights, sequential, dense } from 'myelin'; // also in myelin/io
  * const a = sequential([dense(3, 2)]);
  * const b = sequential([dense(3, 2)]);
  * loadSafetensorsWeights(b, saveSafetensorsWeights(a)); // b now computes what a does

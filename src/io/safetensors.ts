@@ -106,8 +106,7 @@ function decodeData(bytes: Uint8Array, dtype: string, n: number, w: Where): Tens
  *
  * @example
  * ```ts
- * import { readSafetensors, writeSafetensors } from 'myelin/io';
- * import { tensor } from 'myelin';
+ * import { readSafetensors, writeSafetensors, tensor } from 'myelin'; // also in myelin/io
  * const bytes = writeSafetensors({ w: tensor([[1, 2], [3, 4]]) });
  * const { tensors } = readSafetensors(bytes);
  * tensors.get('w')!.shape; // [2, 2]
@@ -228,8 +227,7 @@ const WRITE_DTYPE = { float32: 'F32', float64: 'F64', int32: 'I32' } as const;
  *
  * @example
  * ```ts
- * import { writeSafetensors } from 'myelin/io';
- * import { tensor } from 'myelin';
+ * import { writeSafetensors, tensor } from 'myelin'; // also in myelin/io
  * const bytes = writeSafetensors({ bias: tensor([0.5, -1]) });
  * bytes.length; // 8 + header (a multiple of 8) + 8 data bytes
  * ```

@@ -596,8 +596,7 @@ function inputShape(path: string, c: Record<string, unknown>): number[] {
  *
  * @example
  * ```ts
- * import { fromTfjs } from 'myelin/io';
- * import { predict } from 'myelin';
+ * import { fromTfjs, predict } from 'myelin'; // also in myelin/io
  * const modelJson = {
  *   modelTopology: { class_name: 'Sequential', config: { layers: [
  *     { class_name: 'Dense', config: { units: 1, activation: 'linear', batch_input_shape: [null, 2], name: 'd' } },
