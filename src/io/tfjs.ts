@@ -116,27 +116,28 @@ function ints(path: string, v: unknown, min = 1): number[] {
   return v.map((d, i) => int(`${path}[${i}]`, d, min));
 }
 
-const ACTIVATIONS = new Map<string, Activation>([
-  ['linear', identity],
-  ['relu', relu],
-  ['sigmoid', sigmoid],
-  ['tanh', tanh],
-  ['softmax', softmax],
-  ['elu', elu],
-  ['selu', selu],
-  ['softplus', softplus],
-  ['softsign', softsign],
-  ['swish', silu],
-  ['gelu', gelu],
-]);
+// Plain literals, not Map/Set: module-level constructor calls would count as side effects for bundlers.
+const ACTIVATIONS: Readonly<Record<string, Activation>> = {
+  linear: identity,
+  relu: relu,
+  sigmoid: sigmoid,
+  tanh: tanh,
+  softmax: softmax,
+  elu: elu,
+  selu: selu,
+  softplus: softplus,
+  softsign: softsign,
+  swish: silu,
+  gelu: gelu,
+};
 
 function act(path: string, v: unknown, fallback: string): Activation {
   const name = v === undefined || v === null ? fallback : str(path, v);
-  const a = ACTIVATIONS.get(name);
+  const a = Object.hasOwn(ACTIVATIONS, name) ? ACTIVATIONS[name] : undefined;
   if (a === undefined)
     bad(
       path,
-      `is ${JSON.stringify(name)}, an activation myelin does not have (supported: ${[...ACTIVATIONS.keys()].join(', ')})`,
+      `is ${JSON.stringify(name)}, an activation myelin does not have (supported: ${Object.keys(ACTIVATIONS).join(', ')})`,
     );
   return a;
 }
@@ -442,7 +443,7 @@ function buildLayer(
 }
 
 /** Layer classes this import knows. */
-const SUPPORTED: ReadonlySet<string> = new Set([
+const SUPPORTED: readonly string[] = [
   'InputLayer',
   'Dense',
   'Activation',
@@ -474,7 +475,7 @@ const SUPPORTED: ReadonlySet<string> = new Set([
   'Multiply',
   'Average',
   'Concatenate',
-]);
+];
 
 /** Reads the manifest and the shards into weights by full name, checking sizes before copying. */
 function readWeights(
@@ -644,10 +645,10 @@ export function fromTfjs<In = TensorLike, Out = Tensor>(
     }
     return [s.cls];
   };
-  const unsupported = [...new Set(specs.flatMap(classes).filter((k) => !SUPPORTED.has(k)))];
+  const unsupported = [...new Set(specs.flatMap(classes).filter((k) => !SUPPORTED.includes(k)))];
   if (unsupported.length > 0)
     throw new ModelFormatError(
-      `${FN}: unsupported layer class${unsupported.length > 1 ? 'es' : ''} ${unsupported.join(', ')} (supported: ${[...SUPPORTED].join(', ')})`,
+      `${FN}: unsupported layer class${unsupported.length > 1 ? 'es' : ''} ${unsupported.join(', ')} (supported: ${SUPPORTED.join(', ')})`,
     );
   const all = readWeights(doc.weightsManifest, weights, options.maxElements ?? LIMITS.maxElements);
   const used = new Set<string>();
