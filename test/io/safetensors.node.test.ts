@@ -323,16 +323,18 @@ describe('PyTorch state_dicts (fixtures from make.py)', () => {
   it('refuses a GRU without resetAfter and a wrong module count, naming them', () => {
     const g = sequential([gru(3, 5, { rng, resetAfter: false })]);
     expect(
-      errorOf(() =>
-        loadSafetensorsWeights(g, fixture('gru'), { mapping: 'pytorch', modules: ['rnn'] }),
-      ),
+      errorOf(() => {
+        loadSafetensorsWeights(g, fixture('gru'), { mapping: 'pytorch', modules: ['rnn'] });
+      }),
     ).toMatch(/rnn is a PyTorch GRU.*resetAfter: false/);
     const m = sequential([dense(4, 8, { rng }), dense(8, 3, { rng })]);
-    expect(() =>
-      loadSafetensorsWeights(m, fixture('mlp'), { mapping: 'pytorch', modules: ['0'] }),
-    ).toThrow(/modules must be a module name for each/);
+    expect(() => {
+      loadSafetensorsWeights(m, fixture('mlp'), { mapping: 'pytorch', modules: ['0'] });
+    }).toThrow(/modules must be a module name for each/);
     expect(
-      errorOf(() => loadSafetensorsWeights(m, fixture('mlp'), { mapping: 'pytorch' })),
+      errorOf(() => {
+        loadSafetensorsWeights(m, fixture('mlp'), { mapping: 'pytorch' });
+      }),
     ).toMatch(/no tensor "1\.weight"/);
   });
 });
