@@ -52,3 +52,13 @@ export {
   nchwToNhwc,
   nhwcToNchw,
 } from './layout-image.js';
+export { readSafetensors, writeSafetensors } from './safetensors.js';
+export type {
+  Safetensors,
+  ReadSafetensorsOptions,
+  WriteSafetensorsOptions,
+} from './safetensors.js';
+export { loadSafetensorsWeights, saveSafetensorsWeights } from './safetensors-weights.js';
+export type { LoadSafetensorsOptions, SafetensorsMapping } from './safetensors-weights.js';
+export { fromTfjs } from './tfjs.js';
+export type { FromTfjsOptions } from './tfjs.js';
