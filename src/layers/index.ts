@@ -122,3 +122,10 @@ export type { Lstm, LstmOptions } from './lstm.js';
 export { gru } from './gru.js';
 export type { Gru, GruOptions } from './gru.js';
 export type { RecurrentLayer, RecurrentOptions, RecurrentConfig } from './_recurrent.js';
+export { multiHeadAttention } from './multi-head-attention.js';
+export type {
+  AttentionParamName,
+  MultiHeadAttention,
+  MultiHeadAttentionConfig,
+  MultiHeadAttentionOptions,
+} from './multi-head-attention.js';
