@@ -129,3 +129,14 @@ export type {
   MultiHeadAttentionConfig,
   MultiHeadAttentionOptions,
 } from './multi-head-attention.js';
+export { positionEmbedding, sinusoidalPositionEmbedding } from './positional.js';
+export type {
+  PositionEmbedding,
+  PositionEmbeddingConfig,
+  PositionEmbeddingOptions,
+  SinusoidalPositionEmbedding,
+  SinusoidalPositionEmbeddingConfig,
+  SinusoidalPositionEmbeddingOptions,
+} from './positional.js';
+export { transformerEncoderBlock } from './transformer.js';
+export type { TransformerEncoderBlockOptions } from './transformer.js';
