@@ -50,3 +50,10 @@ export {
   nchwToNhwc,
   nhwcToNchw,
 } from './layout-image.js';
+export { fromKerasMultiHeadAttention, fromTorchMultiheadAttention } from './layout-attention.js';
+export type {
+  FromAttentionOptions,
+  KerasEinsumDense,
+  KerasMultiHeadAttention,
+  TorchMultiheadAttention,
+} from './layout-attention.js';

@@ -49,7 +49,7 @@ describe('toJSON/fromJSON of the attention layers', () => {
       rng,
     }).apply([h, kv, kv]);
     const m = graph({ inputs: [x, kv], outputs: dense(20, 1, { rng }).apply(flatten().apply(a)) });
-    const xs = [data([5, 4, 6]), data([5, 3, 2], 1)];
+    const xs = [data([5, 4, 6]), data([5, 3, 2], 1)] as const;
     await fit(m, xs, data([5, 1], 2), {
       loss: mse,
       optimizer: adam({ learningRate: 0.01 }),
@@ -58,7 +58,7 @@ describe('toJSON/fromJSON of the attention layers', () => {
       rng: createRng(2),
     });
     const copy = fromJSON(viaText(toJSON(m)));
-    expectBitEqual(predict(copy, xs), predict(m, xs));
+    expectBitEqual(predict(copy as typeof m, xs), predict(m, xs));
     expect(copy.layers.map((l) => l.kind)).toEqual(m.layers.map((l) => l.kind));
   });
 
