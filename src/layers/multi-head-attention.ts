@@ -7,8 +7,9 @@ import {
 } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { checkElements } from '../_lib/limits.js';
-import { fmtShape } from '../_lib/shape.js';
-import { asFloat, type FloatArray, type FloatDType } from '../_lib/typed.js';
+import { fmtShape, shapeSize } from '../_lib/shape.js';
+import { maskOf } from '../tensor/mask.js';
+import { allocFloat, asFloat, type FloatArray, type FloatDType } from '../_lib/typed.js';
 import { zerosInitializer } from '../init/constant.js';
 import type { Initializer } from '../init/initializer.js';
 import { glorotUniform } from '../init/variance.js';
@@ -116,6 +117,11 @@ export interface MultiHeadAttention extends BuiltinLayer<
   /** The output and, with `returnAttentionScores`, the weights [batch, numHeads, q, k]. */
   forwardWithScores(xs: readonly Tensor[], ctx: ForwardContext): [Tensor, Tensor];
   apply(xs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+  /**
+   * The attention weights [batch, numHeads, q, k] for `[query, key, value]`
+   * in inference mode (whatever `returnAttentionScores` says); no gradient.
+   */
+  attentionScores(xs: readonly Tensor[]): Tensor;
   /** In a graph: the output and, with `returnAttentionScores`, the weights. */
   applyWithScores(xs: readonly SymbolicTensor[]): [SymbolicTensor, SymbolicTensor];
 }
@@ -509,6 +515,36 @@ export function multiHeadAttention(
         );
       const out = runLayer(fn, layer, inputsOf(fn, xs, 3), ctx);
       return [out[0]!, out[1]!];
+    },
+    attentionScores(xs: readonly Tensor[]): Tensor {
+      const ins = inputsOf(fn, xs, 3);
+      const rows = ins[0]!.shape[0]!;
+      const shapes = ins.map((t) => t.shape.slice(1));
+      const compiled = compileAttention(layer, shapes);
+      const inputs = ins.map((t) =>
+        t.dtype === dtype ? asFloat(t.data) : allocFloat(dtype, t.size).map((_, i) => t.data[i]!),
+      );
+      const out = compiled.outShapes.map((sh) => allocFloat(dtype, rows * shapeSize(sh)));
+      const saved = allocFloat(dtype, rows * compiled.savedPerRow!);
+      const masks = ins.map((t) => maskOf(t));
+      compiled.forward({
+        rows,
+        inputs,
+        outputs: out,
+        saved,
+        scratch: allocFloat(dtype, 0),
+        training: false,
+        rng: defaultRng(),
+        masks,
+      });
+      const per = numHeads * shapes[0]![0]! * shapes[1]![0]!;
+      const at = rows * (compiled.savedPerRow! - per * (rate > 0 ? 2 : 1));
+      return new Tensor(saved.slice(at, at + rows * per), [
+        rows,
+        numHeads,
+        shapes[0]![0]!,
+        shapes[1]![0]!,
+      ]);
     },
     apply(xs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
       return applyVia(layer, xs);

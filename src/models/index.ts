@@ -14,3 +14,5 @@ export { summary } from './summary.js';
 export { graph } from './graph.js';
 export type { GraphModel, GraphSpec, InputsOf, OutputsOf } from './graph.js';
 export type { ModelInput, ModelNode, ValueRef } from './model.js';
+export { attentionMaps, attentionRollout } from './attention-maps.js';
+export type { AttentionMap, AttentionRolloutOptions } from './attention-maps.js';

@@ -18,3 +18,5 @@ export type {
   ReliabilitySeries,
   ReliabilityDiagramOptions,
 } from './reliability-diagram.js';
+export { attentionHeatmap } from './attention-heatmap.js';
+export type { AttentionHeatmapOptions } from './attention-heatmap.js';
