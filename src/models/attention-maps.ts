@@ -51,8 +51,8 @@ function scores(layer: Layer): layer is ScoringLayer {
  */
 export function attentionMaps(model: Model, x: Tensor | readonly Tensor[]): AttentionMap[] {
   const fn = 'attentionMaps';
-  if (typeof model !== 'object' || model === null || !Array.isArray(model.nodes))
-    fail(fn, 'model', 'a model (sequential or graph)', model);
+  const nodes: unknown = typeof model === 'object' && model !== null ? model.nodes : undefined;
+  if (!Array.isArray(nodes)) fail(fn, 'model', 'a model (sequential or graph)', model);
   const picks = model.nodes
     .map((node, k) => ({ node, k }))
     .filter(({ node }) => scores(node.layer));
@@ -120,7 +120,7 @@ export function attentionRollout(
     ? assertNumber(fn, 'residualWeight', options.residualWeight ?? 0.5, { min: 0, max: 1 })
     : 0;
   const ts = maps.map((m, i) => {
-    const t = m instanceof Tensor ? m : (m as Partial<AttentionMap>).weights;
+    const t: unknown = m instanceof Tensor ? m : (m as Partial<AttentionMap>).weights;
     if (!(t instanceof Tensor)) fail(fn, `maps[${i}]`, 'a Tensor or an AttentionMap', m);
     return t;
   });
@@ -149,7 +149,7 @@ export function attentionRollout(
         for (let i = 0; i < T * T; i++) a[i]! += t.data[o + i]! / H;
       }
       for (let i = 0; i < T; i++) {
-        a[i * T + i]! = (1 - alpha) * a[i * T + i]! + alpha;
+        a[i * T + i] = (1 - alpha) * a[i * T + i]! + alpha;
         let s = 0;
         for (let j = 0; j < T; j++) {
           if (j !== i) a[i * T + j]! *= 1 - alpha;

@@ -29,7 +29,7 @@ function labels(fn: string, name: string, v: unknown, n: number): string[] | und
     throw new ValueError(`${fn}: ${name} must be an array of strings, got ${show(v)}`);
   if (v.length !== n)
     throw new ValueError(`${fn}: ${name} has ${v.length} labels but the map has ${n} steps there`);
-  return v as string[];
+  return v;
 }
 
 /**
@@ -68,7 +68,7 @@ export function attentionHeatmap(
     weights.length > 0 &&
     weights.every((r) => Array.isArray(r))
   ) {
-    rows = weights.map((r) => [...r]);
+    rows = (weights as readonly (readonly number[])[]).map((r) => [...r]);
   } else
     throw new ValueError(
       `${fn}: weights must be a non-empty 2-D array or Tensor, got ${show(weights)}`,
@@ -101,17 +101,17 @@ export function attentionHeatmap(
   if (title !== undefined)
     out.push(text(width / 2, 22, title, 'text-anchor="middle" font-size="15" font-weight="600"'));
   out.push('<g class="cells">');
-  rows.forEach((r, i) =>
+  rows.forEach((r, i) => {
     r.forEach((v, j) => {
       out.push(
         `<rect class="cell" x="${px(left + j * cell)}" y="${px(top + i * cell)}" width="${cell}" height="${cell}" fill="${colorAt(max > 0 ? v / max : 0)}" stroke="#eeeeee"><title>${esc(`${qt[i]!} → ${kt[j]!}: ${Math.round(v * 1000) / 1000}`)}</title></rect>`,
       );
-    }),
-  );
+    });
+  });
   out.push('</g><g class="tokens" fill="#333333">');
-  qt.forEach((s, i) =>
-    out.push(text(left - 6, top + i * cell + cell / 2 + 4, s, 'text-anchor="end"')),
-  );
+  qt.forEach((s, i) => {
+    out.push(text(left - 6, top + i * cell + cell / 2 + 4, s, 'text-anchor="end"'));
+  });
   kt.forEach((s, j) => {
     const x = left + j * cell + cell / 2,
       y = top - 6;
