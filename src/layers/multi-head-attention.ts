@@ -345,7 +345,7 @@ function compileAttention(
  * `MultiHeadAttention`: a layer of three inputs, `[query, key, value]`, of
  * per-sample shapes [q, modelDim], [k, keyInputDim] and [k, valueInputDim].
  * Each of `numHeads` heads projects them to width keyDim (query, key) and
- * valueDim (value), attends with {@link scaledDotProductAttention}'s math
+ * valueDim (value), attends with `scaledDotProductAttention`'s math
  * (scale 1/√keyDim), and the heads' outputs, side by side, go through an
  * output projection to [q, outputDim]. For self-attention pass one tensor
  * three times.

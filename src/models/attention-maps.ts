@@ -96,7 +96,7 @@ export interface AttentionRolloutOptions {
  * @param maps The layers' weights in order (first layer first), each
  *   [batch, heads, T, T] with one T, as {@link attentionMaps} returns them (or
  *   the maps themselves).
- * @returns [batch, T, T]: row i is what output step i draws from each input step.
+ * @returns A tensor of shape `[batch, T, T]`: row i is what output step i draws from each input step.
  * @example
  * ```ts
  * import { attentionRollout, tensor } from 'myelin';

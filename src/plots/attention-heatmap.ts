@@ -39,7 +39,7 @@ function labels(fn: string, name: string, v: unknown, n: number): string[] | und
  * string; labels are XML-escaped.
  *
  * @param weights [query steps, key steps] of weights in [0, 1], nested arrays or a Tensor
- *   (one head of {@link attentionMaps}, or a rollout).
+ *   (one head of an `attentionMaps` result, or a rollout).
  * @example
  * ```ts
  * import { attentionHeatmap } from 'myelin';
