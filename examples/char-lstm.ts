@@ -5,9 +5,11 @@
 //
 // The text, examples/data/alice-ch1.txt (about 6 KB), is the opening of
 // chapter 1, "Down the Rabbit-Hole", of Lewis Carroll's "Alice's Adventures
-// in Wonderland" (1865), as in Project Gutenberg eBook #11. The book is in the
-// public domain (its author died in 1898); the excerpt was written out into
-// the repository, nothing is fetched at run time.
+// in Wonderland" (1865; the text of Project Gutenberg eBook #11, with double
+// quotes and without the edition's capitalized emphasis, so it is not a
+// byte-exact copy of any one edition). The book is in the public domain (its
+// author died in 1898); the excerpt is stored in the repository, nothing is
+// fetched at run time.
 //
 // The model is judged on the last 10% of the text, which it never trains on,
 // in bits per character (cross-entropy / ln 2) against the unigram baseline:

@@ -1,21 +1,27 @@
-// The live demo: train a 64-32-10 classifier on the UCI optical digits in the
-// page, plot loss and held-out accuracy per epoch, then classify what the
-// visitor draws. Built and served by scripts/demo.mjs (`npm run demo`), which
+// The live demo: train a 64-32-10 classifier (or a small CNN on the 8x8
+// images) on the UCI optical digits in the page, plot loss and held-out
+// accuracy per epoch, then classify what the visitor draws. Built and served by scripts/demo.mjs (`npm run demo`), which
 // resolves 'myelin' to src/index.ts.
 import {
   accuracy,
   adam,
+  conv2d,
   createRng,
   crossEntropy,
   dense,
   fit,
+  flatten,
+  fromImageData,
+  maxPool2d,
   predict,
   readCsv,
   relu,
   sequential,
   softmax,
+  tensor,
   type FitProgress,
   type Sequential,
+  type Tensor,
 } from 'myelin';
 
 const SEED = 7;
@@ -29,7 +35,10 @@ interface EpochPoint {
   valAccuracy: number;
 }
 
+type Network = 'dense' | 'cnn';
+
 interface Prediction {
+  network: Network;
   label: number;
   probabilities: number[];
   features: number[];
@@ -55,6 +64,7 @@ function el<T extends Element>(id: string, type: new () => T): T {
 const trainButton = el('train', HTMLButtonElement);
 const stopButton = el('stop', HTMLButtonElement);
 const epochsInput = el('epochs', HTMLInputElement);
+const networkSelect = el('network', HTMLSelectElement);
 const statusLine = el('status', HTMLDivElement);
 const chart = el('chart', SVGSVGElement);
 const pad = el('pad', HTMLCanvasElement);
@@ -66,6 +76,7 @@ function setState(s: State, message?: string): void {
   demo.state = s;
   document.body.dataset['state'] = s;
   trainButton.disabled = s === 'loading' || s === 'training' || s === 'error';
+  networkSelect.disabled = s === 'training';
   stopButton.disabled = s !== 'training';
   if (message !== undefined) statusLine.textContent = message;
 }
@@ -186,6 +197,27 @@ function drawChart(points: readonly EpochPoint[], totalEpochs: number): void {
 
 let data: Data | null = null;
 let model: Sequential | null = null;
+let modelKind: Network = 'dense';
+
+/** A network's input: rows of 64 values for the dense one, [n, 8, 8, 1] images for the CNN. */
+function inputs(rows: readonly (readonly number[])[], kind: Network): number[][] | Tensor {
+  if (kind === 'dense') return rows.map((r) => [...r]);
+  // The 64 values of a row are the image row by row: the same numbers, shaped [n, 8, 8, 1].
+  return tensor(rows.flat(), { shape: [rows.length, 8, 8, 1] });
+}
+
+function build(kind: Network, rng: ReturnType<typeof createRng>): Sequential {
+  // 64 inputs -> 32 ReLU units -> 10 logits; crossEntropy applies the softmax.
+  if (kind === 'dense')
+    return sequential([dense(64, 32, { activation: relu, rng }), dense(32, 10, { rng })]);
+  // 8x8x1 -> 16 filters of 3x3 ('same' keeps 8x8) -> max pool 2x2 -> 4x4x16 -> flatten (256) -> 10 logits.
+  return sequential([
+    conv2d(1, 16, 3, { activation: relu, padding: 'same', rng }),
+    maxPool2d(2),
+    flatten(),
+    dense(4 * 4 * 16, 10, { rng }),
+  ]);
+}
 let controller: AbortController | null = null;
 
 function showEpoch(p: FitProgress): void {
@@ -202,20 +234,21 @@ async function train(): Promise<void> {
   if (data === null) return;
   const epochs = Math.min(1000, Math.max(1, Math.round(Number(epochsInput.value)) || 30));
   const rng = createRng(SEED);
-  // 64 inputs -> 32 ReLU units -> 10 logits; crossEntropy applies the softmax.
-  const net = sequential([dense(64, 32, { activation: relu, rng }), dense(32, 10, { rng })]);
+  const kind: Network = networkSelect.value === 'cnn' ? 'cnn' : 'dense';
+  const net = build(kind, rng);
   model = net;
+  modelKind = kind;
   demo.epochs = [];
   drawChart([], epochs);
   controller = new AbortController();
   setState('training', 'Training…');
   const started = performance.now();
-  const history = await fit(net, data.xTrain, data.yTrain, {
+  const history = await fit(net, inputs(data.xTrain, kind), data.yTrain, {
     loss: crossEntropy,
     optimizer: adam({ learningRate: 0.01 }),
     epochs,
     batchSize: 32,
-    validationData: [data.xTest, data.yTest],
+    validationData: [inputs(data.xTest, kind), data.yTest],
     metrics: [accuracy],
     rng,
     signal: controller.signal,
@@ -342,12 +375,13 @@ function features(): number[] | null {
   ctx.strokeStyle = '#000';
   ctx.lineWidth = pen;
   strokePath(ctx, (p) => [p.x * scale + ox, p.y * scale + oy]);
-  const px = ctx.getImageData(0, 0, 32, 32).data;
+  // The canvas pixels as ink in [0, 1] (dark on light inverted), one channel: [1, 32, 32, 1].
+  const ink = fromImageData(ctx.getImageData(0, 0, 32, 32), { grayscale: true, invert: true }).data;
   const counts = new Array<number>(64).fill(0);
   for (let y = 0; y < 32; y++) {
     for (let x = 0; x < 32; x++) {
       // A pixel is "on" when it is more than half inked.
-      if (px[(y * 32 + x) * 4]! < 128) counts[(y >> 2) * 8 + (x >> 2)]! += 1;
+      if (ink[y * 32 + x]! > 0.5) counts[(y >> 2) * 8 + (x >> 2)]! += 1;
     }
   }
   return counts;
@@ -392,11 +426,11 @@ function classify(): void {
     statusLine.textContent = 'Train the network first, then it can read your digit.';
     return;
   }
-  // One row of 64 inputs, scaled as in training; softmax turns logits into probabilities.
-  const logits = predict(model, [counts.map((c) => c / 16)]);
+  // One row of 64 inputs (or one 8x8 image), scaled as in training; softmax turns logits into probabilities.
+  const logits = predict(model, inputs([counts.map((c) => c / 16)], modelKind));
   const probabilities = Array.from(softmax(logits).data);
   const label = probabilities.indexOf(Math.max(...probabilities));
-  demo.prediction = { label, probabilities, features: counts };
+  demo.prediction = { network: modelKind, label, probabilities, features: counts };
   guess.textContent = String(label);
   guess.dataset['label'] = String(label);
   drawBars(probabilities);

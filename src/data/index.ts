@@ -47,5 +47,33 @@ export type {
   ValueCounts,
   NearConstantFeature,
 } from './check-dataset.js';
+export {
+  compose,
+  randomFlip,
+  randomShift,
+  randomRotation,
+  randomZoom,
+  randomBrightness,
+  randomContrast,
+  randomNoise,
+  randomCutout,
+} from './augment.js';
+export type {
+  BatchTransform,
+  ImageAugmentation,
+  FillMode,
+  RandomFlipOptions,
+  RandomShiftOptions,
+  RandomRotationOptions,
+  RandomZoomOptions,
+  RandomBrightnessOptions,
+  RandomContrastOptions,
+  RandomNoiseOptions,
+  RandomCutoutOptions,
+} from './augment.js';
+export { mixup } from './mixup.js';
+export type { MixupOptions } from './mixup.js';
+export { fromImageData } from './image.js';
+export type { ImageDataLike, FromImageDataOptions } from './image.js';
 export { parseIdx, idxImages, idxLabels } from './idx.js';
 export type { IdxFile, IdxType, IdxData } from './idx.js';

@@ -8,9 +8,11 @@ import {
   show,
 } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
-import { allocate } from '../_lib/typed.js';
+import { sameShape } from '../_lib/shape.js';
+import { allocate, type TensorData } from '../_lib/typed.js';
 import { toLabels } from '../data/_labels.js';
 import { balancedOrder } from '../data/balanced-batches.js';
+import type { BatchTransform } from '../data/augment.js';
 import { checkSampleWeight, sampleWeightFromClasses } from '../data/weights.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
@@ -22,7 +24,7 @@ import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkClip, clipInPlace, type ClipOptions } from './clip.js';
 import { evaluateTensors } from './evaluate.js';
-import { allFinite, createStep, lossKernelOf } from './step.js';
+import { allFinite, createStep, lossKernelOf, type GivenBatch } from './step.js';
 import type {
   Callback,
   FitOptions,
@@ -64,6 +66,7 @@ export const FIT_KEYS = [
   'balancedBatches',
   'clipNorm',
   'clipValue',
+  'transform',
 ] as const;
 
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
@@ -137,6 +140,7 @@ interface Plan {
   metrics: ReturnType<typeof checkMetrics>;
   balancedBatches: boolean;
   clip: ClipOptions | null;
+  transform: BatchTransform | null;
 }
 
 function plan(options: unknown): Plan {
@@ -167,6 +171,8 @@ function plan(options: unknown): Plan {
     throw new ValueError(
       'fit: balancedBatches draws a random class-balanced order every epoch; it cannot be combined with shuffle: false',
     );
+  if (o.transform !== undefined && typeof o.transform !== 'function')
+    fail('fit', 'transform', 'a function (x, y, rng) => ({ x, y })', o.transform);
   return {
     opts: o,
     epochs: assertNonNegative('fit', 'epochs', o.epochs ?? 1),
@@ -180,6 +186,7 @@ function plan(options: unknown): Plan {
     metrics: checkMetrics('fit', o.metrics),
     balancedBatches: balanced,
     clip: checkClip('fit', o),
+    transform: o.transform ?? null,
   };
 }
 
@@ -327,7 +334,12 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  * - `balancedBatches: true` replaces the shuffle by a class-balanced order
  *   (see `balancedBatches` in data): every batch holds the classes in equal
  *   numbers, rare classes' samples repeating within an epoch.
- * - Randomness (the shuffle order and dropout masks) comes from `rng` only,
+ * - `transform` (a model of one input and one output) rewrites every
+ *   training batch before its step, never the validation data: data
+ *   augmentation (`compose([randomFlip(), randomShift()])` from data) or
+ *   `mixup`, without a second copy of the data set. It draws from `rng`,
+ *   after the epoch's shuffle and before the batch's dropout masks.
+ * - Randomness (the shuffle order, dropout masks and `transform`) comes from `rng` only,
  *   so the same seed gives bit-identical weights and history.
  * - fit lets the event loop run about every 16 ms of work (setImmediate in
  *   Node, a MessageChannel in browsers; never a timer), so pages stay
@@ -370,6 +382,10 @@ export async function fit<In, Out>(
   const n = xAll[0]!.shape[0]!;
   if (n === 0) throw new ValueError('fit: x and y are empty (0 rows)');
   const yAll = targetTensors('fit', model, y, n);
+  if (p.transform !== null && (model.inputs.length !== 1 || model.outputs.length !== 1))
+    throw new ValueError(
+      `fit: transform works on models of one input and one output, got ${model.inputs.length} inputs and ${model.outputs.length} outputs`,
+    );
   const weightsAll = sampleWeights('fit', p.opts.sampleWeight, n);
 
   let xTrain = xAll,
@@ -486,6 +502,33 @@ export async function fit<In, Out>(
     };
 
     const step = createStep(model, trainPlan, xTrain, yTrain, losses);
+    // Rows idx of the training data through the transform, checked against what the step needs.
+    const transformed = (idx: Int32Array, epoch: number, b: number): GivenBatch => {
+      const xb = pickRows(xTrain[0]!, idx);
+      const out = p.transform!(xb, pickRows(yTrain[0]!, idx), p.rng) as Partial<
+        Record<'x' | 'y', unknown>
+      > | null;
+      const where = `fit: transform at epoch ${epoch + 1}, batch ${b + 1}`;
+      const { x: xt, y: yt } = out ?? {};
+      if (
+        !(xt instanceof Tensor) ||
+        !(yt instanceof Tensor) ||
+        xt.dtype === 'int32' ||
+        !sameShape(xt.shape, xb.shape) ||
+        yt.shape[0] !== idx.length
+      )
+        throw new ShapeError(
+          `${where} must return { x, y }: float x of the batch's shape [${xb.shape.join(',')}] and y of its ${idx.length} rows, got ${show(out)}`,
+        );
+      try {
+        kernels[0]!.checkTarget?.(yt.data, yt.shape, [idx.length, ...outShape]);
+      } catch (e) {
+        // The loss's own error (a label out of range, a shape it cannot take), located.
+        if (e instanceof Error) e.message = `${where}: y: ${e.message}`;
+        throw e;
+      }
+      return { xs: [xt], ys: [yt] };
+    };
     let stopped: StopReason | null = null;
     let lastYield = now();
     await run('onTrainBegin');
@@ -509,6 +552,9 @@ export async function fit<In, Out>(
       let predBuffer: Float64Array | null = null;
       let predShape: number[] = [];
       let maskBuffer: Uint8Array | null = null;
+      // The transformed targets in visiting order, when a transform gives them.
+      let targetBuffer: TensorData | null = null;
+      let targetShape: number[] = [];
 
       for (let b = 0; b < batchesPerEpoch; b++) {
         if (p.signal?.aborted === true) {
@@ -521,7 +567,8 @@ export async function fit<In, Out>(
         // Recomputed per batch: a callback may freeze or unfreeze layers between batches.
         const trainable = namedParameters(model).filter((q) => q.trainable);
         const paramTensors = trainable.map((q) => q.tensor);
-        const r = step.run(idx, trainable, p.rng, wTrain);
+        const given = p.transform === null ? undefined : transformed(idx, epoch, b);
+        const r = step.run(idx, trainable, p.rng, wTrain, given);
         if (!p.allowNonFinite) {
           if (!Number.isFinite(r.objective)) {
             throw new ValueError(
@@ -557,6 +604,17 @@ export async function fit<In, Out>(
           if (m !== null) {
             maskBuffer ??= new Uint8Array(nTrain * (m.length / rows));
             maskBuffer.set(m, seen * (m.length / rows));
+          }
+          if (given !== undefined) {
+            const yb = given.ys[0]!;
+            if (targetBuffer === null) {
+              targetShape = yb.shape.slice(1);
+              targetBuffer = allocate(yb.dtype, nTrain * (yb.size / rows));
+            } else if (yb.size / rows !== targetBuffer.length / nTrain)
+              throw new ShapeError(
+                `fit: transform returned y of shape [${yb.shape.join(',')}] at epoch ${epoch + 1}, batch ${b + 1}, but [n,${targetShape.join(',')}] before; its targets must keep one shape`,
+              );
+            targetBuffer.set(yb.data, seen * (yb.size / rows));
           }
         }
         seen += rows;
@@ -598,7 +656,13 @@ export async function fit<In, Out>(
         ]);
         if (maskBuffer !== null)
           setMask(pred, maskBuffer.subarray(0, (maskBuffer.length / nTrain) * seen));
-        const target = pickRows(yTrain[0]!, order.subarray(0, seen));
+        const target =
+          targetBuffer === null
+            ? pickRows(yTrain[0]!, order.subarray(0, seen))
+            : new Tensor(targetBuffer.subarray(0, (targetBuffer.length / nTrain) * seen), [
+                seen,
+                ...targetShape,
+              ]);
         for (const m of p.metrics) metrics[m.name] = m.compute(pred, target);
       }
       let val: { loss: number; metrics: Record<string, number> } | null = null;

@@ -107,7 +107,18 @@ export interface TrainStep {
     trainable: readonly NamedParameter[],
     rng: Rng,
     weights: ArrayLike<number> | null,
+    given?: GivenBatch,
   ): StepResult;
+}
+
+/**
+ * A batch supplied in place of rows `idx` of the training data (fit's
+ * `transform`): inputs of the same shapes as those rows, targets of the same
+ * row count (their other dimensions may differ, e.g. one-hot rows for labels).
+ */
+export interface GivenBatch {
+  readonly xs: readonly Tensor[];
+  readonly ys: readonly Tensor[];
 }
 
 interface Batch {
@@ -266,14 +277,23 @@ export function createStep(
   };
 
   return {
-    run(idx, trainable, rng, sampleWeights) {
+    run(idx, trainable, rng, sampleWeights, given) {
       const rows = idx.length;
       if (batch === null || batch.buffers.rows !== rows || !plan.buffers.has(rows))
         batch = prepare(rows);
       const b = batch;
       const buf = b.buffers;
-      for (let i = 0; i < xs.length; i++) gatherRows(xs[i]!, idx, buf.values[plan.inputs[i]!]!);
-      for (let j = 0; j < ys.length; j++) gatherRows(ys[j]!, idx, b.targets[j]!);
+      let targets: readonly TensorData[] = b.targets;
+      let targetShapes: readonly (readonly number[])[] = b.targetShapes;
+      if (given === undefined) {
+        for (let i = 0; i < xs.length; i++) gatherRows(xs[i]!, idx, buf.values[plan.inputs[i]!]!);
+        for (let j = 0; j < ys.length; j++) gatherRows(ys[j]!, idx, b.targets[j]!);
+      } else {
+        // The losses only read their targets: the given tensors serve as they are.
+        for (let i = 0; i < xs.length; i++) buf.values[plan.inputs[i]!]!.set(given.xs[i]!.data);
+        targets = given.ys.map((t) => t.data);
+        targetShapes = given.ys.map((t) => t.shape);
+      }
       let w: Float64Array | null = null;
       if (sampleWeights !== null) {
         w = b.weights;
@@ -297,8 +317,8 @@ export function createStep(
           kernels[j]!,
           buf.values[v]!,
           b.outShapes[j]!,
-          b.targets[j]!,
-          b.targetShapes[j]!,
+          targets[j]!,
+          targetShapes[j]!,
           buf.grads[v]!,
           w,
           buf.masks[v] ?? null,

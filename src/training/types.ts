@@ -1,3 +1,4 @@
+import type { BatchTransform } from '../data/augment.js';
 import type { ClassWeight } from '../data/weights.js';
 import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
@@ -184,6 +185,15 @@ export interface FitOptions {
   clipNorm?: number;
   /** Clamp every gradient element to [−clipValue, clipValue] before each update (after clipNorm). */
   clipValue?: number;
+  /**
+   * Applied to every training batch, never to validation data: takes the
+   * batch's inputs and targets and fit's `rng`, returns new ones, e.g. an
+   * augmentation (`compose([randomFlip(), randomShift()])`) or mixup. The
+   * inputs it returns must keep their shape; the targets their row count
+   * (mixup may turn labels into one-hot rows). Training metrics are
+   * computed on the targets it returns. For models of one input and one output.
+   */
+  transform?: BatchTransform;
 }
 
 /** Options of `evaluate`. */

@@ -29,7 +29,12 @@ const flags = [
 interface DemoHandle {
   state: string;
   epochs: { epoch: number; loss: number; valAccuracy: number }[];
-  prediction: { label: number; probabilities: number[]; features: number[] } | null;
+  prediction: {
+    network: string;
+    label: number;
+    probabilities: number[];
+    features: number[];
+  } | null;
   error: string | null;
 }
 
@@ -156,9 +161,26 @@ describe.skipIf(!browserAvailable)('the live demo page', () => {
     expect(prediction.label).toBe(1);
     expect(await p.textContent('#guess')).toBe('1');
     expect(await p.locator('#bars .bar').count()).toBe(10);
+    expect(prediction.network).toBe('dense');
+
+    // The CNN option: the same data as [n, 8, 8, 1] images, and the same drawing
+    // (read through fromImageData) classified by the CNN once it is trained.
+    await p.selectOption('#network', 'cnn');
+    await p.fill('#epochs', '15');
+    await p.click('#train');
+    await p.waitForSelector('body[data-state="trained"]', { timeout: 180_000 });
+    const cnn = await handle(p);
+    expect(cnn.error).toBeNull();
+    expect(cnn.epochs).toHaveLength(15);
+    expect(cnn.epochs.at(-1)?.valAccuracy).toBeGreaterThanOrEqual(0.9);
+    if (cnn.prediction === null) throw new Error('no CNN prediction of the drawing');
+    expect(cnn.prediction.network).toBe('cnn');
+    expect(cnn.prediction.features).toEqual(prediction.features);
+    expect(cnn.prediction.probabilities.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
+    expect(cnn.prediction.label).toBe(1);
     expect(errors).toEqual([]);
 
     mkdirSync(join(root, 'test-results'), { recursive: true });
     await p.screenshot({ path: join(root, 'test-results/demo.png'), fullPage: true });
-  }, 240_000);
+  }, 420_000);
 });
