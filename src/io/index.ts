@@ -62,3 +62,10 @@ export { loadSafetensorsWeights, saveSafetensorsWeights } from './safetensors-we
 export type { LoadSafetensorsOptions, SafetensorsMapping } from './safetensors-weights.js';
 export { fromTfjs } from './tfjs.js';
 export type { FromTfjsOptions } from './tfjs.js';
+export { fromKerasMultiHeadAttention, fromTorchMultiheadAttention } from './layout-attention.js';
+export type {
+  FromAttentionOptions,
+  KerasEinsumDense,
+  KerasMultiHeadAttention,
+  TorchMultiheadAttention,
+} from './layout-attention.js';

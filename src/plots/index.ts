@@ -20,3 +20,5 @@ export type {
 } from './reliability-diagram.js';
 export { relevanceHeatmap } from './relevance-heatmap.js';
 export type { RelevanceHeatmapOptions } from './relevance-heatmap.js';
+export { attentionHeatmap } from './attention-heatmap.js';
+export type { AttentionHeatmapOptions } from './attention-heatmap.js';
