@@ -1,0 +1,343 @@
+import { assertKnownKeys, fail } from '../_lib/assert.js';
+import { ValueError } from '../_lib/errors.js';
+import type { Layer } from '../layers/layer.js';
+import type { Model } from '../models/model.js';
+import { encodeModel, FLOAT, INT64, type OnnxAttr, type OnnxNode, type OnnxTensor } from './_model.js';
+
+/** Options of {@link toOnnx}. */
+export interface ToOnnxOptions {
+  /**
+   * Layout of image and sequence inputs in the exported file: 'channelsLast'
+   * (default, myelin's own: [N, H, W, C]) or 'channelsFirst' ([N, C, H, W], as
+   * PyTorch; a Transpose to channels-last is inserted after each such input).
+   */
+  inputLayout?: 'channelsLast' | 'channelsFirst';
+  /** Name written as the file's producer (default 'myelin'). */
+  producer?: string;
+}
+
+/**
+ * Layer kinds that {@link toOnnx} cannot write yet, with the reason. A kind
+ * that is neither exported nor listed here is a gap the tests catch.
+ */
+export const ONNX_EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = Object.freeze({
+  conv2dTranspose: 'not written yet (ConvTranspose with output padding)',
+  zeroPadding2d: 'not written yet (Pad)',
+  upSampling2d: 'not written yet (Resize)',
+  layerNorm: 'not written yet (LayerNormalization)',
+  embedding: 'not written yet (Gather)',
+  simpleRnn: 'not written yet (RNN)',
+  lstm: 'not written yet (LSTM with gate reordering)',
+  gru: 'not written yet (GRU with gate reordering)',
+  bidirectional: 'not written yet (direction=bidirectional)',
+  timeDistributed: 'has no ONNX counterpart for an arbitrary inner layer',
+  masking: 'masks have no ONNX counterpart',
+  stepMask: 'masks have no ONNX counterpart',
+  spatialDropout1d: 'not written yet (identity at inference)',
+  spatialDropout2d: 'not written yet (identity at inference)',
+});
+
+/** Context of one export: emitted nodes, initializers and fresh names. */
+class Emitter {
+  readonly nodes: OnnxNode[] = [];
+  readonly initializers: OnnxTensor[] = [];
+  private count = 0;
+
+  fresh(base: string): string {
+    return `${base}_${this.count++}`;
+  }
+
+  node(op: string, inputs: string[], attrs: Record<string, OnnxAttr> = {}, out?: string): string {
+    const o = out ?? this.fresh(op.toLowerCase());
+    this.nodes.push({
+      op,
+      domain: '',
+      name: this.fresh(`n_${op}`),
+      inputs,
+      outputs: [o],
+      attrs: new Map(Object.entries(attrs)),
+    });
+    return o;
+  }
+
+  floats(base: string, dims: number[], data: ArrayLike<number>): string {
+    const name = this.fresh(base);
+    this.initializers.push({ name, dims, data: Float32Array.from(data), dataType: FLOAT });
+    return name;
+  }
+
+  ints(base: string, values: number[]): string {
+    const name = this.fresh(base);
+    this.initializers.push({ name, dims: [values.length], data: Float64Array.from(values), dataType: INT64 });
+    return name;
+  }
+}
+
+const ints = (value: number[]): OnnxAttr => ({ kind: 'ints', value });
+const int = (value: number): OnnxAttr => ({ kind: 'int', value });
+const float = (value: number): OnnxAttr => ({ kind: 'float', value });
+
+/** Channels-last to channels-first permutation of a rank-r tensor, and back. */
+const toFirst = (r: number): number[] => [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)];
+const toLast = (r: number): number[] => [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
+
+function activationNodes(e: Emitter, x: string, name: string, config: Readonly<Record<string, unknown>>, where: string): string {
+  const num = (k: string, d: number): number => (typeof config[k] === 'number' ? config[k] : d);
+  switch (name) {
+    case 'identity':
+    case 'linear':
+      return x;
+    case 'relu':
+      return e.node('Relu', [x]);
+    case 'sigmoid':
+      return e.node('Sigmoid', [x]);
+    case 'tanh':
+      return e.node('Tanh', [x]);
+    case 'softplus':
+      return e.node('Softplus', [x]);
+    case 'softsign':
+      return e.node('Softsign', [x]);
+    case 'softmax':
+      return e.node('Softmax', [x], { axis: int(num('axis', -1)) });
+    case 'elu':
+      return e.node('Elu', [x], { alpha: float(num('alpha', 1)) });
+    case 'leakyRelu':
+      return e.node('LeakyRelu', [x], { alpha: float(num('alpha', 0.01)) });
+    case 'selu':
+      return e.node('Selu', [x]);
+    case 'silu':
+      return e.node('Mul', [x, e.node('Sigmoid', [x])]);
+    case 'gelu': {
+      if (config['approximate'] === 'tanh') {
+        // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+        const x3 = e.node('Mul', [x, e.node('Mul', [x, x])]);
+        const inner = e.node('Add', [x, e.node('Mul', [x3, e.floats('c', [], [0.044715])])]);
+        const t = e.node('Tanh', [e.node('Mul', [inner, e.floats('c', [], [Math.sqrt(2 / Math.PI)])])]);
+        const half = e.node('Mul', [x, e.floats('c', [], [0.5])]);
+        return e.node('Mul', [half, e.node('Add', [t, e.floats('c', [], [1])])]);
+      }
+      // 0.5·x·(1 + erf(x/√2))
+      const erf = e.node('Erf', [e.node('Mul', [x, e.floats('c', [], [Math.SQRT1_2])])]);
+      const half = e.node('Mul', [x, e.floats('c', [], [0.5])]);
+      return e.node('Mul', [half, e.node('Add', [erf, e.floats('c', [], [1])])]);
+    }
+    default:
+      throw new ValueError(`toOnnx: ${where} uses the activation '${name}', which has no ONNX export`);
+  }
+}
+
+/** Permutes a Keras-layout conv kernel [k..., in, out] to ONNX's [out, in, k...]. */
+function convKernel(k: Layer['params'][string]): { dims: number[]; data: Float32Array } {
+  const s = k.shape;
+  const r = s.length;
+  const spatial = s.slice(0, r - 2);
+  const cin = s[r - 2]!;
+  const cout = s[r - 1]!;
+  const area = spatial.reduce((a, b) => a * b, 1);
+  const src = k.data;
+  const out = new Float32Array(src.length);
+  for (let p = 0; p < area; p++)
+    for (let c = 0; c < cin; c++)
+      for (let f = 0; f < cout; f++) out[(f * cin + c) * area + p] = src[(p * cin + c) * cout + f]!;
+  return { dims: [cout, cin, ...spatial], data: out };
+}
+
+function spatialAttrs(c: Record<string, unknown>, kernel: readonly number[], strides: readonly number[], dilation?: readonly number[]): Record<string, OnnxAttr> {
+  const attrs: Record<string, OnnxAttr> = { kernel_shape: ints([...kernel]), strides: ints([...strides]) };
+  if (dilation !== undefined) attrs['dilations'] = ints([...dilation]);
+  // Keras 'same' puts the odd padding element after (bottom/right): SAME_UPPER.
+  if (c['padding'] === 'same') attrs['auto_pad'] = { kind: 'string', value: 'SAME_UPPER' };
+  else attrs['pads'] = ints(new Array<number>(kernel.length * 2).fill(0));
+  return attrs;
+}
+
+/** Emits one layer application; returns the output value name. */
+function emitLayer(e: Emitter, layer: Layer, where: string, xs: string[], inShapes: (readonly number[])[]): string {
+  const c = layer.config as Record<string, unknown>;
+  const x = xs[0]!;
+  const rank = (inShapes[0]?.length ?? 0) + 1;
+  const act = (y: string): string =>
+    typeof c['activation'] === 'string'
+      ? activationNodes(e, y, c['activation'], (c['activationConfig'] ?? {}) as Record<string, unknown>, where)
+      : y;
+  switch (layer.kind) {
+    case 'dense': {
+      const w = layer.params['kernel']!;
+      let y = e.node('MatMul', [x, e.floats('kernel', [...w.shape], w.data)]);
+      const b = layer.params['bias'];
+      if (b !== undefined) y = e.node('Add', [y, e.floats('bias', [...b.shape], b.data)]);
+      return act(y);
+    }
+    case 'activation':
+      return act(x);
+    case 'dropout':
+      return e.node('Identity', [x]);
+    case 'flatten':
+      return e.node('Flatten', [x], { axis: int(1) });
+    case 'reshape': {
+      const out = layer.outputShape(inShapes[0]!);
+      return e.node('Reshape', [x, e.ints('shape', [-1, ...out])]);
+    }
+    case 'add':
+      return xs.slice(1).reduce((a, b) => e.node('Add', [a, b]), x);
+    case 'multiply':
+      return xs.slice(1).reduce((a, b) => e.node('Mul', [a, b]), x);
+    case 'average':
+      return e.node('Mean', xs);
+    case 'concatenate': {
+      const axis = typeof c['axis'] === 'number' ? c['axis'] : -1;
+      return e.node('Concat', xs, { axis: int(axis < 0 ? axis : axis + 1) });
+    }
+    case 'conv1d':
+    case 'conv2d': {
+      const w = convKernel(layer.params['kernel']!);
+      const inputs = [e.node('Transpose', [x], { perm: ints(toFirst(rank)) }), e.floats('kernel', w.dims, w.data)];
+      const b = layer.params['bias'];
+      if (b !== undefined) inputs.push(e.floats('bias', [...b.shape], b.data));
+      const attrs = spatialAttrs(c, c['kernelSize'] as number[], c['strides'] as number[], c['dilation'] as number[]);
+      attrs['group'] = int(c['groups'] as number);
+      const y = e.node('Conv', inputs, attrs);
+      return act(e.node('Transpose', [y], { perm: ints(toLast(rank)) }));
+    }
+    case 'maxPool1d':
+    case 'avgPool1d':
+    case 'maxPool2d':
+    case 'avgPool2d': {
+      const d1 = layer.kind.endsWith('1d');
+      const k = d1 ? [c['poolSize'] as number] : (c['poolSize'] as number[]);
+      const s = d1 ? [c['strides'] as number] : (c['strides'] as number[]);
+      const attrs = spatialAttrs(c, k, s);
+      const op = layer.kind.startsWith('max') ? 'MaxPool' : 'AveragePool';
+      // Padded positions are left out of an average (Keras), ONNX's default count_include_pad=0.
+      const y = e.node(op, [e.node('Transpose', [x], { perm: ints(toFirst(rank)) })], attrs);
+      return e.node('Transpose', [y], { perm: ints(toLast(rank)) });
+    }
+    case 'globalAvgPool1d':
+    case 'globalAvgPool2d':
+    case 'globalMaxPool1d':
+    case 'globalMaxPool2d': {
+      const axes = layer.kind.endsWith('1d') ? [1] : [1, 2];
+      const op = layer.kind.startsWith('globalMax') ? 'ReduceMax' : 'ReduceMean';
+      return e.node(op, [x], { axes: ints(axes), keepdims: int(0) });
+    }
+    case 'batchNorm': {
+      const n = c['features'] as number;
+      const p = layer.params;
+      const st = layer.state!;
+      const gamma = p['gamma']?.data ?? new Float32Array(n).fill(1);
+      const beta = p['beta']?.data ?? new Float32Array(n);
+      const inputs = [
+        rank > 2 ? e.node('Transpose', [x], { perm: ints(toFirst(rank)) }) : x,
+        e.floats('gamma', [n], gamma),
+        e.floats('beta', [n], beta),
+        e.floats('mean', [n], st['movingMean']!.data),
+        e.floats('var', [n], st['movingVariance']!.data),
+      ];
+      const y = e.node('BatchNormalization', inputs, { epsilon: float(c['epsilon'] as number) });
+      return rank > 2 ? e.node('Transpose', [y], { perm: ints(toLast(rank)) }) : y;
+    }
+    default: {
+      const why = ONNX_EXPORT_EXCLUSIONS[layer.kind];
+      throw new ValueError(
+        `toOnnx: ${where} (kind '${layer.kind}') cannot be exported to ONNX${why === undefined ? '' : `: ${why}`}`,
+      );
+    }
+  }
+}
+
+/**
+ * Writes a model (sequential or graph) as an ONNX file: opset 17, float32,
+ * weights as initializers, a symbolic batch dimension `N`. Returns the bytes
+ * of the `.onnx` file, ready for onnxruntime (`InferenceSession.create(bytes)`)
+ * or {@link fromOnnx}.
+ *
+ * Models are channels-last, as in myelin: convolutions and pools are wrapped
+ * in Transpose nodes around ONNX's channels-first operators. With
+ * `inputLayout: 'channelsFirst'` the file's image inputs are [N, C, H, W]
+ * instead (a Transpose follows each). Dense is MatMul + Add, dropout is
+ * Identity, batch normalization uses the running statistics (inference).
+ * A layer kind with no ONNX form throws a ValueError naming the layer.
+ *
+ * @example
+ * ```ts
+ * import { sequential, dense, relu, createRng } from 'myelin';
+ * import { toOnnx } from 'myelin/onnx';
+ * const rng = createRng(0);
+ * const model = sequential([dense(3, 4, { activation: relu, rng }), dense(4, 2, { rng })]);
+ * const bytes = toOnnx(model); // Uint8Array: write it to model.onnx
+ * bytes.length > 0; // true
+ * ```
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
+  const fn = 'toOnnx';
+  if (typeof model !== 'object' || model === null || !Array.isArray(model.nodes))
+    fail(fn, 'model', 'a sequential or graph model', model);
+  if (typeof options !== 'object' || options === null) fail(fn, 'options', 'an object', options);
+  assertKnownKeys(fn, 'options', options, ['inputLayout', 'producer']);
+  const layout = options.inputLayout ?? 'channelsLast';
+  if (layout !== 'channelsLast' && layout !== 'channelsFirst')
+    fail(fn, 'options.inputLayout', `'channelsLast' or 'channelsFirst'`, layout);
+  const producer = options.producer ?? 'myelin';
+  if (typeof producer !== 'string') fail(fn, 'options.producer', 'a string', producer);
+
+  const e = new Emitter();
+  const inputInfos = model.inputs.map((inp, i) => {
+    if (inp.shape === null)
+      throw new ValueError(
+        `${fn}: model input ${i} has no known shape; give the first layer an inputShape`,
+      );
+    if (inp.dtype !== 'float32' && inp.dtype !== 'float64')
+      throw new ValueError(`${fn}: model input ${i} has dtype ${inp.dtype}; only float inputs are exported`);
+    const shape = [...inp.shape];
+    const first = layout === 'channelsFirst' && shape.length >= 2;
+    const fileShape = first ? [shape[shape.length - 1]!, ...shape.slice(0, -1)] : shape;
+    return { name: inp.name || `input_${i}`, shape, fileShape, first };
+  });
+  const values: string[][] = [];
+  const shapes: (readonly number[])[][] = [];
+  const inputValue = inputInfos.map((inp) =>
+    inp.first ? e.node('Transpose', [inp.name], { perm: ints(toLast(inp.shape.length + 1)) }) : inp.name,
+  );
+  const ref = (r: { node: number; output: number }): [string, readonly number[]] =>
+    r.node === -1
+      ? [inputValue[r.output]!, inputInfos[r.output]!.shape]
+      : [values[r.node]![r.output]!, shapes[r.node]![r.output]!];
+
+  model.nodes.forEach((n, i) => {
+    const name = model.layerNames[n.layerIndex] ?? `layer ${n.layerIndex}`;
+    const where = `layer '${name}'`;
+    const ins = n.inputs.map(ref);
+    const inShapes = ins.map(([, s]) => s);
+    if (n.outputs !== 1)
+      throw new ValueError(`${fn}: ${where} (kind '${n.layer.kind}') has ${n.outputs} outputs; only single-output layers are exported`);
+    const out = emitLayer(e, n.layer, where, ins.map(([v]) => v), inShapes);
+    const outShape =
+      n.layer.outputShapes !== undefined
+        ? n.layer.outputShapes(inShapes)[0]!
+        : n.layer.outputShape(inShapes[0]!);
+    values[i] = [out];
+    shapes[i] = [outShape];
+  });
+
+  // Every graph output gets a name of its own (an output may be an input or be listed twice).
+  const outputs = model.outputs.map((r, k) => {
+    const [v, s] = ref(r);
+    const name = `output_${k}`;
+    e.node('Identity', [v], {}, name);
+    return { name, elemType: FLOAT, shape: ['N', ...s] };
+  });
+  const bytes = encodeModel(
+    {
+      opset: 17,
+      graph: {
+        nodes: e.nodes,
+        initializers: e.initializers,
+        inputs: inputInfos.map((i) => ({ name: i.name, elemType: FLOAT, shape: ['N', ...i.fileShape] })),
+        outputs,
+      },
+    },
+    producer,
+  );
+  return bytes;
+}

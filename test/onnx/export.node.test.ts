@@ -1,0 +1,158 @@
+/// <reference types="node" />
+// Every exported layer kind runs in onnxruntime-node (the reference engine) and
+// gives myelin's predictions within 1e-5 absolute on random inputs.
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import {
+  activation,
+  addLayer,
+  averageLayer,
+  avgPool1d,
+  avgPool2d,
+  batchNorm,
+  concatenateLayer,
+  conv1d,
+  conv2d,
+  createRng,
+  dense,
+  dropout,
+  elu,
+  flatten,
+  gelu,
+  globalAvgPool1d,
+  globalAvgPool2d,
+  globalMaxPool1d,
+  globalMaxPool2d,
+  graph,
+  input,
+  leakyRelu,
+  maxPool1d,
+  maxPool2d,
+  multiplyLayer,
+  predict,
+  relu,
+  reshapeLayer,
+  selu,
+  sequential,
+  sigmoid,
+  silu,
+  softmax,
+  softplus,
+  softsign,
+  tanh,
+  tensor,
+  type Model,
+  type SymbolicTensor,
+} from 'myelin';
+import { toOnnx } from 'myelin/onnx';
+
+const rng = createRng(7);
+
+function randomInput(shape: readonly number[], batch: number): Float32Array {
+  const n = batch * shape.reduce((a, b) => a * b, 1);
+  return Float32Array.from({ length: n }, () => rng.uniform() * 4 - 2);
+}
+
+/** Runs the model in onnxruntime and in myelin on the same random batch; returns the largest difference. */
+async function compare(model: Model, batch = 3): Promise<number> {
+  const bytes = toOnnx(model);
+  const session = await ort.InferenceSession.create(bytes);
+  const feeds: Record<string, ort.Tensor> = {};
+  const xs = model.inputs.map((inp, i) => {
+    const shape = inp.shape!;
+    const data = randomInput(shape, batch);
+    feeds[session.inputNames[i]!] = new ort.Tensor('float32', data, [batch, ...shape]);
+    return tensor(data, { shape: [batch, ...shape] });
+  });
+  const result = await session.run(feeds);
+  const ours = predict(model as Model<never>, (xs.length === 1 ? xs[0] : xs) as never) as unknown;
+  const list = Array.isArray(ours) ? (ours as { data: ArrayLike<number>; shape: number[] }[]) : [ours as { data: ArrayLike<number>; shape: number[] }];
+  let worst = 0;
+  list.forEach((t, k) => {
+    const theirs = result[session.outputNames[k]!]!;
+    expect([...theirs.dims]).toEqual(t.shape);
+    const d = theirs.data as Float32Array;
+    for (let i = 0; i < d.length; i++) worst = Math.max(worst, Math.abs(d[i]! - t.data[i]!));
+  });
+  return worst;
+}
+
+/** A chain of layers from one input of the given per-sample shape. */
+function chain(shape: number[], layers: { apply: (x: SymbolicTensor) => SymbolicTensor }[]): Model {
+  const x = input(shape);
+  let y = x;
+  for (const l of layers) y = l.apply(y);
+  return graph({ inputs: x, outputs: y });
+}
+
+describe('toOnnx in onnxruntime-node', () => {
+  it('dense with every activation', async () => {
+    const acts = [relu, sigmoid, tanh, softmax, elu, leakyRelu.with({ alpha: 0.2 }), selu, softplus, softsign, silu, gelu, gelu.with({ approximate: 'tanh' })];
+    for (const a of acts) {
+      const model = sequential([dense(5, 4, { activation: a, rng }), dense(4, 3, { rng })]);
+      expect(await compare(model), a.activationName).toBeLessThan(1e-5);
+    }
+  });
+
+  it('activation layer, dropout, flatten, reshape', async () => {
+    const model = chain([6], [
+      reshapeLayer([2, 3]),
+      activation(tanh),
+      dropout(0.5),
+      flatten(),
+      dense(6, 2, { rng }),
+    ]);
+    expect(await compare(model)).toBeLessThan(1e-5);
+  });
+});
+
+describe('toOnnx in onnxruntime-node: images, sequences, merges', () => {
+  it('conv2d (valid, same, strides, dilation, groups) with pools and batch norm', async () => {
+    const bn = batchNorm(4, { rng } as never);
+    // Give the running statistics values other than 0 and 1, so the test sees them.
+    bn.state.movingMean.data.set([0.1, -0.2, 0.3, 0.05]);
+    bn.state.movingVariance.data.set([0.5, 1.5, 2, 0.8]);
+    const model = chain([9, 8, 2], [
+      conv2d(2, 4, 3, { padding: 'same', activation: relu, rng }),
+      bn,
+      maxPool2d(2, { padding: 'same' }),
+      conv2d(4, 4, [2, 3], { strides: [1, 2], dilation: [1, 1], groups: 2, rng }),
+      avgPool2d(2, { strides: 1, padding: 'same' }),
+      conv2d(4, 3, 2, { dilation: 2, rng }),
+      flatten(),
+      dense(3 * 1 * 3 > 0 ? 9 : 0, 2, { rng }),
+    ].slice(0, 7));
+    const [, ...shape] = [0, ...model.layers.at(-1)!.outputShape([9, 8, 2])];
+    void shape;
+    expect(await compare(model)).toBeLessThan(1e-5);
+  });
+
+  it('global pools in 1-D and 2-D, conv1d and 1-D pools', async () => {
+    for (const g of [globalAvgPool2d(), globalMaxPool2d()]) {
+      expect(await compare(chain([5, 4, 3], [conv2d(3, 2, 2, { rng }), g]))).toBeLessThan(1e-5);
+    }
+    for (const g of [globalAvgPool1d(), globalMaxPool1d()]) {
+      const model = chain([11, 3], [
+        conv1d(3, 4, 3, { padding: 'same', activation: tanh, rng }),
+        maxPool1d(2),
+        conv1d(4, 4, 2, { strides: 2, rng }),
+        avgPool1d(2, { padding: 'same' }),
+        g,
+      ]);
+      expect(await compare(model)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('batch norm on flat features and merges in a graph with two inputs and two outputs', async () => {
+    const a = input([4]);
+    const b = input([4]);
+    const ha = dense(4, 4, { activation: relu, rng }).apply(a);
+    const hb = batchNorm(4).apply(dense(4, 4, { rng }).apply(b));
+    const sum = addLayer().apply([ha, hb, a]);
+    const prod = multiplyLayer().apply([ha, hb]);
+    const avg = averageLayer().apply([sum, prod]);
+    const cat = concatenateLayer().apply([avg, b]);
+    const model = graph({ inputs: [a, b], outputs: [dense(8, 2, { rng }).apply(cat), sum] });
+    expect(await compare(model as Model)).toBeLessThan(1e-5);
+  });
+});
