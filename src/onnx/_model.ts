@@ -185,15 +185,27 @@ function decodeTensor(bytes: Uint8Array, where: string, limits: DecodeLimits): O
     if (d < 0) fail(`${label} has a negative dimension ${d}`);
     count *= d;
     if (count > limits.maxElements)
-      fail(`${label} declares shape [${dims.join(',')}], more than the ${limits.maxElements} elements allowed`);
+      fail(
+        `${label} declares shape [${dims.join(',')}], more than the ${limits.maxElements} elements allowed`,
+      );
   }
-  const size = dataType === FLOAT || dataType === INT32 ? 4 : dataType === INT64 || dataType === DOUBLE ? 8 : 0;
-  if (size === 0) fail(`${label} has data type ${dataType}; supported: 1 (float), 6 (int32), 7 (int64), 11 (double)`);
+  const size =
+    dataType === FLOAT || dataType === INT32
+      ? 4
+      : dataType === INT64 || dataType === DOUBLE
+        ? 8
+        : 0;
+  if (size === 0)
+    fail(
+      `${label} has data type ${dataType}; supported: 1 (float), 6 (int32), 7 (int64), 11 (double)`,
+    );
   const r = raw as Uint8Array | null;
   const floatOut = dataType === FLOAT || dataType === DOUBLE;
   if (r !== null) {
     if (r.length !== count * size)
-      fail(`${label}: raw_data holds ${r.length} bytes, the shape [${dims.join(',')}] needs ${count * size}`);
+      fail(
+        `${label}: raw_data holds ${r.length} bytes, the shape [${dims.join(',')}] needs ${count * size}`,
+      );
     const dv = new DataView(r.buffer, r.byteOffset, r.byteLength);
     const data = floatOut ? new Float32Array(count) : new Float64Array(count);
     for (let i = 0; i < count; i++) {
@@ -219,7 +231,8 @@ function decodeTensor(bytes: Uint8Array, where: string, limits: DecodeLimits): O
   if (dataType === FLOAT) {
     let k = 0;
     for (const b of floats) {
-      if (b.length % 4 !== 0) fail(`${label}: float_data is ${b.length} bytes, not a multiple of 4`);
+      if (b.length % 4 !== 0)
+        fail(`${label}: float_data is ${b.length} bytes, not a multiple of 4`);
       const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
       for (let i = 0; i < b.length; i += 4) data[k++] = dv.getFloat32(i, true);
     }
@@ -227,7 +240,8 @@ function decodeTensor(bytes: Uint8Array, where: string, limits: DecodeLimits): O
   } else if (dataType === DOUBLE) {
     let k = 0;
     for (const b of doubles) {
-      if (b.length % 8 !== 0) fail(`${label}: double_data is ${b.length} bytes, not a multiple of 8`);
+      if (b.length % 8 !== 0)
+        fail(`${label}: double_data is ${b.length} bytes, not a multiple of 8`);
       const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
       for (let i = 0; i < b.length; i += 8) data[k++] = dv.getFloat64(i, true);
     }
@@ -266,7 +280,8 @@ function decodeAttr(bytes: Uint8Array, where: string, limits: DecodeLimits): [st
     }
   });
   const at = `${where} '${name}'`;
-  const need = <T>(v: T | null, what: string): T => v ?? fail(`${at} has type ${what} but no value`);
+  const need = <T>(v: T | null, what: string): T =>
+    v ?? fail(`${at} has type ${what} but no value`);
   switch (type) {
     case 1:
       return [name, { kind: 'float', value: need(f, 'FLOAT') }];
@@ -364,9 +379,13 @@ export function decodeModel(bytes: Uint8Array, limits: DecodeLimits): OnnxModel 
   new ProtoReader(graphBytes, 'the graph').forEach((k, v) => {
     if (k === 1) nodes.push(decodeNode(bytesOf(v, 'a node'), `node ${nodes.length}`, limits));
     else if (k === 5)
-      initializers.push(decodeTensor(bytesOf(v, 'an initializer'), `initializer ${initializers.length}`, limits));
-    else if (k === 11) inputs.push(decodeValueInfo(bytesOf(v, 'an input'), `graph input ${inputs.length}`));
-    else if (k === 12) outputs.push(decodeValueInfo(bytesOf(v, 'an output'), `graph output ${outputs.length}`));
+      initializers.push(
+        decodeTensor(bytesOf(v, 'an initializer'), `initializer ${initializers.length}`, limits),
+      );
+    else if (k === 11)
+      inputs.push(decodeValueInfo(bytesOf(v, 'an input'), `graph input ${inputs.length}`));
+    else if (k === 12)
+      outputs.push(decodeValueInfo(bytesOf(v, 'an output'), `graph output ${outputs.length}`));
   });
   if (opset < 0) fail('the model declares no ai.onnx opset');
   return { opset, graph: { nodes, initializers, inputs, outputs } };

@@ -151,16 +151,20 @@ export class ProtoReader {
       else if (wire === 2) {
         const n = this.varint();
         if (n > BigInt(this.bytes.length - this.pos))
-          this.fail(`is truncated (field ${field} declares ${n} bytes, ${this.bytes.length - this.pos} left)`);
+          this.fail(
+            `is truncated (field ${field} declares ${n} bytes, ${this.bytes.length - this.pos} left)`,
+          );
         const start = this.pos;
         this.pos += Number(n);
         each(field, { wire: 2, value: this.bytes.subarray(start, this.pos) });
       } else if (wire === 5) {
-        if (this.pos + 4 > this.bytes.length) this.fail('is truncated (a 32-bit field runs past the end)');
+        if (this.pos + 4 > this.bytes.length)
+          this.fail('is truncated (a 32-bit field runs past the end)');
         each(field, { wire: 5, value: this.view.getUint32(this.pos, true) });
         this.pos += 4;
       } else if (wire === 1) {
-        if (this.pos + 8 > this.bytes.length) this.fail('is truncated (a 64-bit field runs past the end)');
+        if (this.pos + 8 > this.bytes.length)
+          this.fail('is truncated (a 64-bit field runs past the end)');
         this.pos += 8;
       } else this.fail(`holds field ${field} with wire type ${wire}, which ONNX files do not use`);
     }
@@ -208,5 +212,6 @@ export function pushInts(v: ProtoValue, what: string, out: number[], limit: numb
     const r = new ProtoReader(bytesOf(v, what), what);
     r.forEachVarint((n) => out.push(n), what);
   }
-  if (out.length > limit) throw new ModelFormatError(`fromOnnx: ${what} has more than ${limit} entries`);
+  if (out.length > limit)
+    throw new ModelFormatError(`fromOnnx: ${what} has more than ${limit} entries`);
 }

@@ -2,7 +2,14 @@ import { assertKnownKeys, fail } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
-import { encodeModel, FLOAT, INT64, type OnnxAttr, type OnnxNode, type OnnxTensor } from './_model.js';
+import {
+  encodeModel,
+  FLOAT,
+  INT64,
+  type OnnxAttr,
+  type OnnxNode,
+  type OnnxTensor,
+} from './_model.js';
 
 /** Options of {@link toOnnx}. */
 export interface ToOnnxOptions {
@@ -68,7 +75,12 @@ class Emitter {
 
   ints(base: string, values: number[]): string {
     const name = this.fresh(base);
-    this.initializers.push({ name, dims: [values.length], data: Float64Array.from(values), dataType: INT64 });
+    this.initializers.push({
+      name,
+      dims: [values.length],
+      data: Float64Array.from(values),
+      dataType: INT64,
+    });
     return name;
   }
 }
@@ -78,10 +90,20 @@ const int = (value: number): OnnxAttr => ({ kind: 'int', value });
 const float = (value: number): OnnxAttr => ({ kind: 'float', value });
 
 /** Channels-last to channels-first permutation of a rank-r tensor, and back. */
-const toFirst = (r: number): number[] => [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)];
+const toFirst = (r: number): number[] => [
+  0,
+  r - 1,
+  ...Array.from({ length: r - 2 }, (_, i) => i + 1),
+];
 const toLast = (r: number): number[] => [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
 
-function activationNodes(e: Emitter, x: string, name: string, config: Readonly<Record<string, unknown>>, where: string): string {
+function activationNodes(
+  e: Emitter,
+  x: string,
+  name: string,
+  config: Readonly<Record<string, unknown>>,
+  where: string,
+): string {
   const num = (k: string, d: number): number => (typeof config[k] === 'number' ? config[k] : d);
   switch (name) {
     case 'identity':
@@ -112,7 +134,9 @@ function activationNodes(e: Emitter, x: string, name: string, config: Readonly<R
         // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
         const x3 = e.node('Mul', [x, e.node('Mul', [x, x])]);
         const inner = e.node('Add', [x, e.node('Mul', [x3, e.floats('c', [], [0.044715])])]);
-        const t = e.node('Tanh', [e.node('Mul', [inner, e.floats('c', [], [Math.sqrt(2 / Math.PI)])])]);
+        const t = e.node('Tanh', [
+          e.node('Mul', [inner, e.floats('c', [], [Math.sqrt(2 / Math.PI)])]),
+        ]);
         const half = e.node('Mul', [x, e.floats('c', [], [0.5])]);
         return e.node('Mul', [half, e.node('Add', [t, e.floats('c', [], [1])])]);
       }
@@ -122,7 +146,9 @@ function activationNodes(e: Emitter, x: string, name: string, config: Readonly<R
       return e.node('Mul', [half, e.node('Add', [erf, e.floats('c', [], [1])])]);
     }
     default:
-      throw new ValueError(`toOnnx: ${where} uses the activation '${name}', which has no ONNX export`);
+      throw new ValueError(
+        `toOnnx: ${where} uses the activation '${name}', which has no ONNX export`,
+      );
   }
 }
 
@@ -142,8 +168,16 @@ function convKernel(k: Layer['params'][string]): { dims: number[]; data: Float32
   return { dims: [cout, cin, ...spatial], data: out };
 }
 
-function spatialAttrs(c: Record<string, unknown>, kernel: readonly number[], strides: readonly number[], dilation?: readonly number[]): Record<string, OnnxAttr> {
-  const attrs: Record<string, OnnxAttr> = { kernel_shape: ints([...kernel]), strides: ints([...strides]) };
+function spatialAttrs(
+  c: Record<string, unknown>,
+  kernel: readonly number[],
+  strides: readonly number[],
+  dilation?: readonly number[],
+): Record<string, OnnxAttr> {
+  const attrs: Record<string, OnnxAttr> = {
+    kernel_shape: ints([...kernel]),
+    strides: ints([...strides]),
+  };
   if (dilation !== undefined) attrs['dilations'] = ints([...dilation]);
   // Keras 'same' puts the odd padding element after (bottom/right): SAME_UPPER.
   if (c['padding'] === 'same') attrs['auto_pad'] = { kind: 'string', value: 'SAME_UPPER' };
@@ -152,13 +186,25 @@ function spatialAttrs(c: Record<string, unknown>, kernel: readonly number[], str
 }
 
 /** Emits one layer application; returns the output value name. */
-function emitLayer(e: Emitter, layer: Layer, where: string, xs: string[], inShapes: (readonly number[])[]): string {
+function emitLayer(
+  e: Emitter,
+  layer: Layer,
+  where: string,
+  xs: string[],
+  inShapes: (readonly number[])[],
+): string {
   const c = layer.config as Record<string, unknown>;
   const x = xs[0]!;
   const rank = (inShapes[0]?.length ?? 0) + 1;
   const act = (y: string): string =>
     typeof c['activation'] === 'string'
-      ? activationNodes(e, y, c['activation'], (c['activationConfig'] ?? {}) as Record<string, unknown>, where)
+      ? activationNodes(
+          e,
+          y,
+          c['activation'],
+          (c['activationConfig'] ?? {}) as Record<string, unknown>,
+          where,
+        )
       : y;
   switch (layer.kind) {
     case 'dense': {
@@ -191,10 +237,18 @@ function emitLayer(e: Emitter, layer: Layer, where: string, xs: string[], inShap
     case 'conv1d':
     case 'conv2d': {
       const w = convKernel(layer.params['kernel']!);
-      const inputs = [e.node('Transpose', [x], { perm: ints(toFirst(rank)) }), e.floats('kernel', w.dims, w.data)];
+      const inputs = [
+        e.node('Transpose', [x], { perm: ints(toFirst(rank)) }),
+        e.floats('kernel', w.dims, w.data),
+      ];
       const b = layer.params['bias'];
       if (b !== undefined) inputs.push(e.floats('bias', [...b.shape], b.data));
-      const attrs = spatialAttrs(c, c['kernelSize'] as number[], c['strides'] as number[], c['dilation'] as number[]);
+      const attrs = spatialAttrs(
+        c,
+        c['kernelSize'] as number[],
+        c['strides'] as number[],
+        c['dilation'] as number[],
+      );
       attrs['group'] = int(c['groups'] as number);
       const y = e.node('Conv', inputs, attrs);
       return act(e.node('Transpose', [y], { perm: ints(toLast(rank)) }));
@@ -288,7 +342,9 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
         `${fn}: model input ${i} has no known shape; give the first layer an inputShape`,
       );
     if (inp.dtype !== 'float32' && inp.dtype !== 'float64')
-      throw new ValueError(`${fn}: model input ${i} has dtype ${inp.dtype}; only float inputs are exported`);
+      throw new ValueError(
+        `${fn}: model input ${i} has dtype ${inp.dtype}; only float inputs are exported`,
+      );
     const shape = [...inp.shape];
     const first = layout === 'channelsFirst' && shape.length >= 2;
     const fileShape = first ? [shape[shape.length - 1]!, ...shape.slice(0, -1)] : shape;
@@ -297,7 +353,9 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
   const values: string[][] = [];
   const shapes: (readonly number[])[][] = [];
   const inputValue = inputInfos.map((inp) =>
-    inp.first ? e.node('Transpose', [inp.name], { perm: ints(toLast(inp.shape.length + 1)) }) : inp.name,
+    inp.first
+      ? e.node('Transpose', [inp.name], { perm: ints(toLast(inp.shape.length + 1)) })
+      : inp.name,
   );
   const ref = (r: { node: number; output: number }): [string, readonly number[]] =>
     r.node === -1
@@ -310,11 +368,19 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
     const ins = n.inputs.map(ref);
     const inShapes = ins.map(([, s]) => s);
     if (n.outputs !== 1)
-      throw new ValueError(`${fn}: ${where} (kind '${n.layer.kind}') has ${n.outputs} outputs; only single-output layers are exported`);
-    const out = emitLayer(e, n.layer, where, ins.map(([v]) => v), inShapes);
+      throw new ValueError(
+        `${fn}: ${where} (kind '${n.layer.kind}') has ${n.outputs} outputs; only single-output layers are exported`,
+      );
+    const out = emitLayer(
+      e,
+      n.layer,
+      where,
+      ins.map(([v]) => v),
+      inShapes,
+    );
     const outShape =
       n.layer.outputShapes !== undefined
-        ? n.layer.outputShapes(inShapes)[0]!
+        ? n.layer.outputShapes(inShapes)
         : n.layer.outputShape(inShapes[0]!);
     values[i] = [out];
     shapes[i] = [outShape];
@@ -333,7 +399,11 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
       graph: {
         nodes: e.nodes,
         initializers: e.initializers,
-        inputs: inputInfos.map((i) => ({ name: i.name, elemType: FLOAT, shape: ['N', ...i.fileShape] })),
+        inputs: inputInfos.map((i) => ({
+          name: i.name,
+          elemType: FLOAT,
+          shape: ['N', ...i.fileShape],
+        })),
         outputs,
       },
     },
