@@ -252,10 +252,10 @@ function decodeTensor(bytes: Uint8Array, where: string, limits: DecodeLimits): O
 function decodeAttr(bytes: Uint8Array, where: string, limits: DecodeLimits): [string, OnnxAttr] {
   let name = '';
   let type = 0;
-  let i: number | null = null;
-  let f: number | null = null;
-  let s: string | null = null;
-  let t: OnnxTensor | null = null;
+  let i = null as number | null;
+  let f = null as number | null;
+  let s = null as string | null;
+  let t = null as OnnxTensor | null;
   const ints: number[] = [];
   const floats: number[] = [];
   new ProtoReader(bytes, where).forEach((k, v) => {

@@ -6,3 +6,5 @@
  */
 export { toOnnx, ONNX_EXPORT_EXCLUSIONS } from './to-onnx.js';
 export type { ToOnnxOptions } from './to-onnx.js';
+export { fromOnnx } from './from-onnx.js';
+export type { FromOnnxOptions } from './from-onnx.js';

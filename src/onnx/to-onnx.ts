@@ -365,7 +365,7 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
   model.nodes.forEach((n, i) => {
     const name = model.layerNames[n.layerIndex] ?? `layer ${n.layerIndex}`;
     const where = `layer '${name}'`;
-    const ins = n.inputs.map(ref);
+    const ins: [string, readonly number[]][] = n.inputs.map(ref);
     const inShapes = ins.map(([, s]) => s);
     if (n.outputs !== 1)
       throw new ValueError(
