@@ -40,9 +40,33 @@ export const ONNX_EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = Object.f
   timeDistributed: 'has no ONNX counterpart for an arbitrary inner layer',
   masking: 'masks have no ONNX counterpart',
   stepMask: 'masks have no ONNX counterpart',
-  spatialDropout1d: 'not written yet (identity at inference)',
-  spatialDropout2d: 'not written yet (identity at inference)',
 });
+
+/** Layer kinds {@link toOnnx} writes (internal: the coverage test reads it). */
+export const ONNX_EXPORTED_KINDS: readonly string[] = [
+  'dense',
+  'activation',
+  'dropout',
+  'spatialDropout1d',
+  'spatialDropout2d',
+  'flatten',
+  'reshape',
+  'add',
+  'multiply',
+  'average',
+  'concatenate',
+  'conv1d',
+  'conv2d',
+  'maxPool1d',
+  'avgPool1d',
+  'maxPool2d',
+  'avgPool2d',
+  'globalAvgPool1d',
+  'globalAvgPool2d',
+  'globalMaxPool1d',
+  'globalMaxPool2d',
+  'batchNorm',
+];
 
 /** Context of one export: emitted nodes, initializers and fresh names. */
 class Emitter {
@@ -217,6 +241,8 @@ function emitLayer(
     case 'activation':
       return act(x);
     case 'dropout':
+    case 'spatialDropout1d':
+    case 'spatialDropout2d':
       return e.node('Identity', [x]);
     case 'flatten':
       return e.node('Flatten', [x], { axis: int(1) });
