@@ -1,5 +1,5 @@
 import { assertKnownKeys, fail } from '../_lib/assert.js';
-import { ModelFormatError, ValueError } from '../_lib/errors.js';
+import { ModelFormatError } from '../_lib/errors.js';
 import type { Activation } from '../activations/define.js';
 import { elu } from '../activations/elu.js';
 import { leakyRelu } from '../activations/leaky-relu.js';
@@ -115,6 +115,16 @@ const toFirst = (r: number): number[] => [
 const toLast = (r: number): number[] => [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
 const same = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Runs a factory, turning what it throws for bad settings into a ModelFormatError naming the node. */
+function build<T>(where: string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof Error && !(e instanceof ModelFormatError)) bad(`${where}: ${e.message}`);
+    throw e;
+  }
+}
 
 /** Reads one node's attributes with checks that name the node. */
 class Attrs {
@@ -241,7 +251,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
     ),
   ];
   if (unsupported.length > 0)
-    throw new ValueError(
+    throw new ModelFormatError(
       `${fn}: the model uses operators myelin cannot import: ${unsupported.join(', ')}`,
     );
 
@@ -269,7 +279,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       );
     const first = layout === 'channelsFirst' && dims.length >= 2;
     const shape = first ? [...dims.slice(1), dims[0]!] : dims;
-    const t = input(shape);
+    const t = build(where, () => input(shape));
     inputs.push(t);
     values.set(info.name, { kind: 'sym', t, layout: first ? 'first' : 'last' });
   }
@@ -304,14 +314,6 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
   ): SymbolicTensor => {
     try {
       return layer.apply!(x);
-    } catch (e) {
-      if (e instanceof Error && !(e instanceof ModelFormatError)) bad(`${where}: ${e.message}`);
-      throw e;
-    }
-  };
-  const build = <T>(where: string, make: () => T): T => {
-    try {
-      return make();
     } catch (e) {
       if (e instanceof Error && !(e instanceof ModelFormatError)) bad(`${where}: ${e.message}`);
       throw e;
@@ -409,7 +411,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         )
           set(x);
         else
-          throw new ValueError(
+          throw new ModelFormatError(
             `${fn}: ${where} with perm [${perm.join(',')}] is not supported (only channel moves)`,
           );
         break;
@@ -436,7 +438,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         ) {
           // Non-default constants have no myelin counterpart.
           if (n.attrs.has('alpha') || n.attrs.has('gamma'))
-            throw new ValueError(
+            throw new ModelFormatError(
               `${fn}: ${where} with non-default alpha or gamma is not supported`,
             );
         }
@@ -471,7 +473,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         let transB = false;
         if (n.op === 'Gemm') {
           if (a.int('transA', 0) !== 0)
-            throw new ValueError(`${fn}: ${where} with transA=1 is not supported`);
+            throw new ModelFormatError(`${fn}: ${where} with transA=1 is not supported`);
           transB = a.int('transB', 0) === 1;
           alpha = a.float('alpha', 1);
           beta = a.float('beta', 1);
@@ -545,7 +547,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           );
         const dims = rankOf(x) - 2;
         if (dims !== 1 && dims !== 2)
-          throw new ValueError(`${fn}: ${where}: only 1-D and 2-D ${n.op} are supported`);
+          throw new ModelFormatError(`${fn}: ${where}: only 1-D and 2-D ${n.op} are supported`);
         const w = n.op === 'Conv' ? constant(n.inputs[1], where, 'weight') : null;
         const kernel =
           a.ints('kernel_shape', null) ??
@@ -573,16 +575,16 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         )
           padding = 'same'; // symmetric padding that keeps the size: Keras 'same' at stride 1
         else
-          throw new ValueError(
+          throw new ModelFormatError(
             `${fn}: ${where} with auto_pad ${autoPad} and pads [${pads.join(',')}] is not supported`,
           );
         if (n.op !== 'Conv') {
           if (a.int('ceil_mode', 0) !== 0)
-            throw new ValueError(`${fn}: ${where} with ceil_mode=1 is not supported`);
+            throw new ModelFormatError(`${fn}: ${where} with ceil_mode=1 is not supported`);
           if (dil.some((d) => d !== 1))
-            throw new ValueError(`${fn}: ${where} with dilations is not supported`);
+            throw new ModelFormatError(`${fn}: ${where} with dilations is not supported`);
           if (n.op === 'AveragePool' && padding === 'same' && a.int('count_include_pad', 0) !== 0)
-            throw new ValueError(`${fn}: ${where} with count_include_pad=1 is not supported`);
+            throw new ModelFormatError(`${fn}: ${where} with count_include_pad=1 is not supported`);
           const max = n.op === 'MaxPool';
           const layer = build(where, () =>
             dims === 1
@@ -646,7 +648,9 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         if (x.layout !== 'first') bad(`${where}: the input must be channels-first`);
         const r = rankOf(x);
         if (r !== 3 && r !== 4)
-          throw new ValueError(`${fn}: ${where}: only 1-D and 2-D global pools are supported`);
+          throw new ModelFormatError(
+            `${fn}: ${where}: only 1-D and 2-D global pools are supported`,
+          );
         const max = n.op === 'GlobalMaxPool';
         const layer =
           r === 3
@@ -675,7 +679,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           (r !== 3 && r !== 4) ||
           !same([...axes].sort(), spatial)
         )
-          throw new ValueError(
+          throw new ModelFormatError(
             `${fn}: ${where} is supported only as a global pool over the spatial axes`,
           );
         const max = n.op === 'ReduceMax';
@@ -689,7 +693,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
               : globalAvgPool2d();
         const keep = a.int('keepdims', 1) !== 0;
         if (keep && x.layout === 'last')
-          throw new ValueError(
+          throw new ModelFormatError(
             `${fn}: ${where} with keepdims=1 on channels-last data is not supported`,
           );
         set({ kind: 'sym', t: apply(layer, x.t, where), layout: keep ? 'pooled' : 'last' });
@@ -727,7 +731,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         let axis = a.int('axis', 1);
         if (axis < 0) axis += r;
         if (axis !== 1)
-          throw new ValueError(`${fn}: ${where} with axis ${axis} is not supported (only 1)`);
+          throw new ModelFormatError(`${fn}: ${where} with axis ${axis} is not supported (only 1)`);
         flattenInto(x, where);
         break;
       }
@@ -736,7 +740,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         const shapeT = constant(n.inputs[1], where, 'shape');
         const target = Array.from(shapeT.data);
         if (target.length < 1 || (target[0] !== 0 && target[0] !== -1 && !(target[0] === -1)))
-          throw new ValueError(
+          throw new ModelFormatError(
             `${fn}: ${where} must keep the batch axis (shape starting with 0 or -1), got [${target.join(',')}]`,
           );
         const per = x.t.shape.reduce((p, d) => p * d, 1);
@@ -745,7 +749,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           break;
         }
         if (x.layout !== 'last')
-          throw new ValueError(
+          throw new ModelFormatError(
             `${fn}: ${where}: reshaping a channels-first tensor is not supported`,
           );
         const rest = target
@@ -762,7 +766,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         break;
       }
       default:
-        throw new ValueError(`${fn}: the operator ${n.op} is not supported`);
+        throw new ModelFormatError(`${fn}: the operator ${n.op} is not supported`);
     }
 
     function flattenInto(x: SymValue, where2: string): void {
@@ -785,20 +789,23 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
 
   const outputs = g.outputs.map((o) => {
     const v = values.get(o.name) ?? bad(`graph output '${o.name}' is not computed by any node`);
-    if (v.kind !== 'sym') throw new ValueError(`${fn}: graph output '${o.name}' is a constant`);
+    if (v.kind !== 'sym')
+      throw new ModelFormatError(`${fn}: graph output '${o.name}' is a constant`);
     if (v.layout === 'first' && v.t.shape.length >= 2)
-      throw new ValueError(
+      throw new ModelFormatError(
         `${fn}: graph output '${o.name}' is channels-first; myelin outputs are channels-last`,
       );
     if (v.layout === 'pooled')
-      throw new ValueError(
+      throw new ModelFormatError(
         `${fn}: graph output '${o.name}' keeps unit spatial axes; flatten it in the model`,
       );
     return v.t;
   });
   if (outputs.length === 0) bad('the graph has no outputs');
-  return graph({
-    inputs: inputs.length === 1 ? inputs[0]! : inputs,
-    outputs: outputs.length === 1 ? outputs[0]! : outputs,
-  }) as GraphModel;
+  return build('the graph', () =>
+    graph({
+      inputs: inputs.length === 1 ? inputs[0]! : inputs,
+      outputs: outputs.length === 1 ? outputs[0]! : outputs,
+    }),
+  ) as GraphModel;
 }
