@@ -36,6 +36,7 @@ export type OnnxAttr =
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'ints'; readonly value: readonly number[] }
   | { readonly kind: 'floats'; readonly value: readonly number[] }
+  | { readonly kind: 'strings'; readonly value: readonly string[] }
   | { readonly kind: 'tensor'; readonly value: OnnxTensor }
   | { readonly kind: 'other' };
 
@@ -100,6 +101,9 @@ function encodeAttr(name: string, a: OnnxAttr): ProtoWriter {
       return w.int(20, 6);
     case 'tensor':
       return w.message(5, encodeTensor(a.value)).int(20, 4);
+    case 'strings':
+      for (const v of a.value) w.string(9, v);
+      return w.int(20, 8);
     case 'other':
       throw new Error(`encodeAttr: ${name} cannot be written`);
   }
@@ -258,7 +262,12 @@ function decodeAttr(bytes: Uint8Array, where: string, limits: DecodeLimits): [st
   let t = null as OnnxTensor | null;
   const ints: number[] = [];
   const floats: number[] = [];
+  const strings: string[] = [];
   new ProtoReader(bytes, where).forEach((k, v) => {
+    if (k === 9) {
+      strings.push(stringOf(v, `${where} strings`));
+      if (strings.length > MAX_LIST) fail(`${where} strings has more than ${MAX_LIST} entries`);
+    }
     if (k === 1) name = stringOf(v, `${where} name`);
     else if (k === 20) type = int64Of(v, `${where} type`);
     else if (k === 3) i = int64Of(v, `${where} i`);
@@ -295,6 +304,8 @@ function decodeAttr(bytes: Uint8Array, where: string, limits: DecodeLimits): [st
       return [name, { kind: 'floats', value: floats }];
     case 7:
       return [name, { kind: 'ints', value: ints }];
+    case 8:
+      return [name, { kind: 'strings', value: strings }];
     default:
       return [name, { kind: 'other' }];
   }

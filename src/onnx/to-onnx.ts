@@ -2,6 +2,7 @@ import { assertKnownKeys, fail } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
+import { RECURRENT_OPS, recurrentSpec, toOnnxWeights } from './_recurrent.js';
 import {
   encodeModel,
   FLOAT,
@@ -33,10 +34,6 @@ export const ONNX_EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = Object.f
   upSampling2d: 'not written yet (Resize)',
   layerNorm: 'not written yet (LayerNormalization)',
   embedding: 'not written yet (Gather)',
-  simpleRnn: 'not written yet (RNN)',
-  lstm: 'not written yet (LSTM with gate reordering)',
-  gru: 'not written yet (GRU with gate reordering)',
-  bidirectional: 'not written yet (direction=bidirectional)',
   timeDistributed: 'has no ONNX counterpart for an arbitrary inner layer',
   masking: 'masks have no ONNX counterpart',
   stepMask: 'masks have no ONNX counterpart',
@@ -66,6 +63,10 @@ export const ONNX_EXPORTED_KINDS: readonly string[] = [
   'globalMaxPool1d',
   'globalMaxPool2d',
   'batchNorm',
+  'simpleRnn',
+  'lstm',
+  'gru',
+  'bidirectional',
 ];
 
 /** Context of one export: emitted nodes, initializers and fresh names. */
@@ -316,6 +317,33 @@ function emitLayer(
       const y = e.node('BatchNormalization', inputs, { epsilon: float(c['epsilon'] as number) });
       return rank > 2 ? e.node('Transpose', [y], { perm: ints(toLast(rank)) }) : y;
     }
+    case 'simpleRnn':
+    case 'lstm':
+    case 'gru':
+      return emitRecurrent(e, [layer], where, x);
+    case 'bidirectional': {
+      const bi = layer as Layer & { forwardLayer: Layer; backwardLayer: Layer; mergeMode: string };
+      const f = bi.forwardLayer;
+      const b = bi.backwardLayer;
+      if (bi.mergeMode !== 'concat' || RECURRENT_OPS[f.kind] === undefined || f.kind !== b.kind)
+        throw new ValueError(
+          `toOnnx: ${where} (kind 'bidirectional') is exported only around two recurrent layers of one kind with mergeMode 'concat'`,
+        );
+      const fc = f.config as Record<string, unknown>;
+      const bc = b.config as Record<string, unknown>;
+      for (const k of [
+        'units',
+        'returnSequences',
+        'activation',
+        'recurrentActivation',
+        'resetAfter',
+      ])
+        if (fc[k] !== bc[k])
+          throw new ValueError(
+            `toOnnx: ${where} (kind 'bidirectional'): the two directions differ in ${k}`,
+          );
+      return emitRecurrent(e, [f, b], where, x);
+    }
     default: {
       const why = ONNX_EXPORT_EXCLUSIONS[layer.kind];
       throw new ValueError(
@@ -323,6 +351,59 @@ function emitLayer(
       );
     }
   }
+}
+
+/** An ONNX RNN/LSTM/GRU node (layout=1, batch first) for one or two directions, reshaped to myelin's output. */
+function emitRecurrent(e: Emitter, layers: Layer[], where: string, x: string): string {
+  const specs = layers.map((l) => recurrentSpec(l, where));
+  const s = specs[0]!;
+  const G = s.op === 'LSTM' ? 4 : s.op === 'GRU' ? 3 : 1;
+  const ws = layers.map((l) => toOnnxWeights(l, s.op, s.units, s.features));
+  const cat = (k: 'W' | 'R' | 'B'): Float32Array => {
+    const out = new Float32Array(ws.reduce((n, w) => n + w[k].length, 0));
+    let o = 0;
+    for (const w of ws) {
+      out.set(w[k], o);
+      o += w[k].length;
+    }
+    return out;
+  };
+  const d = layers.length;
+  // onnxruntime runs only layout=0 (time first): transpose in and out.
+  const inputs = [
+    e.node('Transpose', [x], { perm: ints([1, 0, 2]) }),
+    e.floats('W', [d, G * s.units, s.features], cat('W')),
+    e.floats('R', [d, G * s.units, s.units], cat('R')),
+    e.floats('B', [d, 2 * G * s.units], cat('B')),
+  ];
+  const attrs: Record<string, OnnxAttr> = {
+    hidden_size: int(s.units),
+    direction: { kind: 'string', value: d === 2 ? 'bidirectional' : 'forward' },
+    activations: { kind: 'strings', value: specs.flatMap((p) => p.activations) },
+  };
+  if (s.op === 'GRU') attrs['linear_before_reset'] = int(s.linearBeforeReset);
+  const y = e.fresh('y');
+  const yh = e.fresh('y_h');
+  e.nodes.push({
+    op: s.op,
+    domain: '',
+    name: e.fresh(`n_${s.op}`),
+    inputs,
+    outputs: [y, yh],
+    attrs: new Map(Object.entries(attrs)),
+  });
+  // Y is [steps, directions, N, units] and Y_h [directions, N, units]; batch
+  // first, joining the directions' axes is Keras's concat merge (forward first).
+  const sequences = (layers[0]!.config as Record<string, unknown>)['returnSequences'] === true;
+  return sequences
+    ? e.node('Reshape', [
+        e.node('Transpose', [y], { perm: ints([2, 0, 1, 3]) }),
+        e.ints('shape', [0, 0, -1]),
+      ])
+    : e.node('Reshape', [
+        e.node('Transpose', [yh], { perm: ints([1, 0, 2]) }),
+        e.ints('shape', [0, -1]),
+      ]);
 }
 
 /**

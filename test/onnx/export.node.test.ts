@@ -41,6 +41,11 @@ import {
   softsign,
   tanh,
   tensor,
+  simpleRnn,
+  lstm,
+  gru,
+  bidirectional,
+  uniform,
   type Model,
   type SymbolicTensor,
 } from 'myelin';
@@ -172,5 +177,25 @@ describe('toOnnx in onnxruntime-node: images, sequences, merges', () => {
     const cat = concatenateLayer().apply([avg, b]);
     const model = graph({ inputs: [a, b], outputs: [dense(8, 2, { rng }).apply(cat), sum] });
     expect(await compare(model as Model)).toBeLessThan(1e-5);
+  });
+});
+
+describe('toOnnx in onnxruntime-node: recurrent layers', () => {
+  it('simpleRnn, lstm and gru (both GRU cells), last state and sequences, and bidirectional', async () => {
+    const bias = { biasInitializer: uniform({ low: -0.5, high: 0.5 }) };
+    const cases = [
+      simpleRnn(3, 4, { rng, ...bias }),
+      simpleRnn(3, 4, { rng, activation: relu, returnSequences: true, ...bias }),
+      lstm(3, 4, { rng, ...bias }),
+      lstm(3, 4, { rng, returnSequences: true, ...bias }),
+      gru(3, 4, { rng, ...bias }),
+      gru(3, 4, { rng, resetAfter: false, returnSequences: true, ...bias }),
+      bidirectional(() => lstm(3, 4, { rng, ...bias })),
+      bidirectional(() => gru(3, 4, { rng, returnSequences: true, ...bias })),
+    ];
+    for (const layer of cases) {
+      const d = await compare(chain([5, 3], [layer]));
+      expect(d, layer.kind).toBeLessThan(1e-5);
+    }
   });
 });
