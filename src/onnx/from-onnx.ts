@@ -29,6 +29,7 @@ import { reshapeLayer } from '../layers/reshape.js';
 import { input, type SymbolicTensor } from '../layers/symbolic.js';
 import { graph, type GraphModel } from '../models/graph.js';
 import { Tensor } from '../tensor/tensor.js';
+import { recurrentFromOnnx } from './_recurrent.js';
 import { decodeModel, type OnnxAttr, type OnnxNode, type OnnxTensor } from './_model.js';
 
 /** Options of {@link fromOnnx}. */
@@ -43,6 +44,8 @@ export interface FromOnnxOptions {
   /** Largest number of elements accepted for one tensor (default 2^28); larger declarations are rejected before allocating. */
   maxElements?: number;
 }
+
+const RECURRENT = new Set(['RNN', 'LSTM', 'GRU']);
 
 /** Operators {@link fromOnnx} reads. */
 const SUPPORTED = new Set([
@@ -76,6 +79,11 @@ const SUPPORTED = new Set([
   'Selu',
   'Softplus',
   'Softsign',
+  'RNN',
+  'LSTM',
+  'GRU',
+  'Squeeze',
+  'Gather',
 ]);
 
 /**
@@ -85,13 +93,22 @@ const SUPPORTED = new Set([
  * spatial axes after it (GlobalAveragePool's [N, C, 1, 1]); 'flatFirst' it is
  * the flattening of a channels-first tensor whose channels-last form flattens
  * to `t` (`dims` its per-sample channels-last shape): a dense layer reading it
- * permutes its kernel rows (PyTorch's flatten order).
+ * permutes its kernel rows (PyTorch's flatten order). 'seqFirst' is a
+ * sequence `t` [N, steps, F] as [steps, N, F]; 'rnnY0'/'rnnY1' and
+ * 'rnnH0'/'rnnH1' are the Y and Y_h outputs of an ONNX RNN, LSTM or GRU
+ * (layout 0 or 1) whose batch-first, directions-joined form is `t`.
  */
 type Value =
   | {
       readonly kind: 'sym';
       readonly t: SymbolicTensor;
-      readonly layout: 'last' | 'first' | 'pooled';
+      readonly layout: 'last' | 'first' | 'pooled' | 'seqFirst';
+    }
+  | {
+      readonly kind: 'sym';
+      readonly t: SymbolicTensor;
+      readonly layout: 'rnnY0' | 'rnnY1' | 'rnnH0' | 'rnnH1';
+      readonly dirs: number;
     }
   | {
       readonly kind: 'sym';
@@ -375,8 +392,9 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
     if (folded.has(n)) continue;
     const where = `node '${n.name || n.outputs[0] || n.op}' (${n.op})`;
     const a = new Attrs(n, where);
-    const out = n.outputs[0];
-    if (out === undefined || out === '') bad(`${where} has no output`);
+    const out = n.outputs[0] ?? '';
+    // A recurrent node may leave Y unnamed and give only Y_h.
+    if (out === '' && !RECURRENT.has(n.op)) bad(`${where} has no output`);
     const set = (v: Value): void => {
       values.set(out, v);
     };
@@ -401,7 +419,13 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         const x = x0();
         const r = rankOf(x);
         const perm = a.ints('perm', null) ?? bad(`${where} has no perm`);
-        if (x.layout === 'last' && r >= 3 && same(perm, toFirst(r))) set({ ...x, layout: 'first' });
+        const swap = same(perm, [1, 0, 2]);
+        if (x.layout === 'last' && r === 3 && swap) set({ ...x, layout: 'seqFirst' });
+        else if (x.layout === 'seqFirst' && swap) set({ ...x, layout: 'last' });
+        else if (x.layout === 'rnnY0' && same(perm, [2, 0, 1, 3])) set({ ...x, layout: 'rnnY1' });
+        else if (x.layout === 'rnnH0' && swap) set({ ...x, layout: 'rnnH1' });
+        else if (x.layout === 'last' && r >= 3 && same(perm, toFirst(r)))
+          set({ ...x, layout: 'first' });
         else if (x.layout === 'first' && same(perm, toLast(r))) set({ ...x, layout: 'last' });
         else if (
           same(
@@ -739,6 +763,20 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         const x = x0();
         const shapeT = constant(n.inputs[1], where, 'shape');
         const target = Array.from(shapeT.data);
+        if (x.layout === 'rnnY1' || x.layout === 'rnnH1') {
+          // [N, steps, dirs, u] to [N, steps, dirs·u]; [N, dirs, u] to [N, dirs·u].
+          const want = x.layout === 'rnnY1' ? [0, 0, -1] : [0, -1];
+          const last = x.t.shape[x.t.shape.length - 1]!;
+          const ok =
+            target.length === want.length &&
+            target.every((d, i) => d === want[i] || (i === want.length - 1 && d === last));
+          if (!ok)
+            throw new ModelFormatError(
+              `${fn}: ${where}: this reshape of a recurrent output is not supported`,
+            );
+          set({ kind: 'sym', t: x.t, layout: 'last' });
+          break;
+        }
         if (target.length < 1 || (target[0] !== 0 && target[0] !== -1 && !(target[0] === -1)))
           throw new ModelFormatError(
             `${fn}: ${where} must keep the batch axis (shape starting with 0 or -1), got [${target.join(',')}]`,
@@ -763,6 +801,98 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           where,
         );
         set({ kind: 'sym', t, layout: 'last' });
+        break;
+      }
+      case 'Squeeze':
+      case 'Gather': {
+        const x = x0();
+        let axes: readonly number[];
+        if (n.op === 'Squeeze') {
+          const ax =
+            n.inputs[1] !== undefined && n.inputs[1] !== ''
+              ? Array.from(constant(n.inputs[1], where, 'axes').data)
+              : a.ints('axes', null);
+          axes = ax ?? bad(`${where} needs explicit axes`);
+        } else {
+          // Gather of one direction: only the single direction there is.
+          const idx = constant(n.inputs[1], where, 'indices');
+          if (idx.dims.length !== 0 || (idx.data[0] !== 0 && idx.data[0] !== -1))
+            throw new ModelFormatError(
+              `${fn}: ${where} is supported only as picking the one direction of a recurrent state`,
+            );
+          axes = [a.int('axis', 0)];
+        }
+        const one = 'dirs' in x && x.dirs === 1;
+        const pick =
+          x.layout === 'rnnY0' && same(axes, [1]) && one
+            ? 'seqFirst'
+            : (x.layout === 'rnnH0' && same(axes, [0]) && one) ||
+                (x.layout === 'rnnH1' && same(axes, [1]) && one) ||
+                (x.layout === 'rnnY1' && same(axes, [2]) && one)
+              ? 'last'
+              : null;
+        if (n.op === 'Gather' && x.layout !== 'rnnH0')
+          throw new ModelFormatError(`${fn}: ${where} is supported only on a recurrent state`);
+        if (pick === null)
+          throw new ModelFormatError(
+            `${fn}: ${where} over axes [${axes.join(',')}] is supported only on a one-direction recurrent output`,
+          );
+        set({ kind: 'sym', t: x.t, layout: pick });
+        break;
+      }
+      case 'RNN':
+      case 'LSTM':
+      case 'GRU': {
+        const x = x0();
+        const lay = a.int('layout', 0);
+        if (
+          (lay === 0 && x.layout !== 'seqFirst') ||
+          (lay === 1 && x.layout !== 'last') ||
+          (lay !== 0 && lay !== 1) ||
+          rankOf(x) !== 3
+        )
+          throw new ModelFormatError(
+            `${fn}: ${where}: the input must be a sequence ${lay === 0 ? 'transposed to time first' : 'batch first'}`,
+          );
+        for (const [i, what] of [
+          [4, 'sequence_lens'],
+          [5, 'initial_h'],
+          [6, 'initial_c'],
+          [7, 'P (peepholes)'],
+        ] as const)
+          if (n.inputs[i] !== undefined && n.inputs[i] !== '')
+            throw new ModelFormatError(`${fn}: ${where} with ${what} is not supported`);
+        const used = (k: number): boolean => {
+          const o = n.outputs[k];
+          return o !== undefined && o !== '' && (uses.get(o) ?? 0) > 0;
+        };
+        if (used(2))
+          throw new ModelFormatError(`${fn}: ${where}: the cell state output Y_c is not supported`);
+        if (used(0) && used(1))
+          throw new ModelFormatError(`${fn}: ${where}: reading both Y and Y_h is not supported`);
+        const w = constant(n.inputs[1], where, 'W');
+        const rw = constant(n.inputs[2], where, 'R');
+        const b =
+          n.inputs[3] !== undefined && n.inputs[3] !== ''
+            ? constant(n.inputs[3], where, 'B')
+            : null;
+        const acts = n.attrs.get('activations');
+        const layer = recurrentFromOnnx(n.op, where, w, rw, b, {
+          hidden: a.int('hidden_size', rw.dims[2] ?? 0),
+          direction: a.string('direction', 'forward'),
+          activations: acts?.kind === 'strings' ? acts.value : null,
+          linearBeforeReset: a.int('linear_before_reset', 0),
+          clip: n.attrs.has('clip'),
+          returnSequences: used(0),
+        });
+        const dirs = layer.kind === 'bidirectional' ? 2 : 1;
+        const t = apply(layer, x.t, where);
+        const yName = n.outputs[0];
+        const hName = n.outputs[1];
+        if (yName !== undefined && yName !== '')
+          values.set(yName, { kind: 'sym', t, layout: lay === 0 ? 'rnnY0' : 'rnnY1', dirs });
+        if (hName !== undefined && hName !== '')
+          values.set(hName, { kind: 'sym', t, layout: lay === 0 ? 'rnnH0' : 'rnnH1', dirs });
         break;
       }
       default:

@@ -36,6 +36,11 @@ import {
   softsign,
   tanh,
   tensor,
+  simpleRnn,
+  lstm,
+  gru,
+  bidirectional,
+  uniform,
   type Model,
   type SymbolicTensor,
 } from 'myelin';
@@ -156,5 +161,28 @@ describe('ONNX round trip', () => {
     const copy = fromOnnx(toOnnx(model));
     expect(copy.layers.map((l) => l.kind)).toEqual(['dense', 'activation', 'dense']);
     expect(copy.layers.every((l) => l.trainable)).toBe(true);
+  });
+});
+
+describe('ONNX round trip: recurrent layers', () => {
+  it('simpleRnn, lstm, gru (both cells), sequences or last state, bidirectional', () => {
+    const bias = { biasInitializer: uniform({ low: -0.5, high: 0.5 }) };
+    const cases = [
+      simpleRnn(3, 4, { rng, ...bias }),
+      simpleRnn(3, 4, { rng, activation: relu, returnSequences: true, ...bias }),
+      lstm(3, 4, { rng, ...bias }),
+      lstm(3, 4, { rng, returnSequences: true, ...bias }),
+      gru(3, 4, { rng, ...bias }),
+      gru(3, 4, { rng, resetAfter: false, returnSequences: true, ...bias }),
+      bidirectional(() => lstm(3, 4, { rng, ...bias })),
+      bidirectional(() => gru(3, 4, { rng, returnSequences: true, ...bias })),
+    ];
+    for (const layer of cases) {
+      const model = chain([5, 3], [layer]);
+      const [ours, theirs] = both(model);
+      expect(theirs, layer.kind).toEqual(ours);
+      const copy = fromOnnx(toOnnx(model));
+      expect(copy.layers.map((l) => l.kind)).toEqual([layer.kind]);
+    }
   });
 });
