@@ -84,6 +84,10 @@ const SUPPORTED = new Set([
   'GRU',
   'Squeeze',
   'Gather',
+  'Shape',
+  'Unsqueeze',
+  'ConstantOfShape',
+  'Pad',
 ]);
 
 /**
@@ -116,7 +120,12 @@ type Value =
       readonly layout: 'flatFirst';
       readonly dims: readonly number[];
     }
-  | { readonly kind: 'const'; readonly c: OnnxTensor };
+  | { readonly kind: 'const'; readonly c: OnnxTensor }
+  // Computed from the batch size only (Shape, Gather, Unsqueeze, Concat of
+  // it), and a tensor of zeros of such a shape: how PyTorch builds a
+  // recurrent layer's zero initial state.
+  | { readonly kind: 'shape' }
+  | { readonly kind: 'zeros' };
 
 type SymValue = Extract<Value, { kind: 'sym' }>;
 
@@ -403,7 +412,40 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       const x = x0();
       set({ ...x, t: apply(activation(f), x.t, where) } as SymValue);
     };
+    const shapeOps = ['Gather', 'Unsqueeze', 'Concat', 'Squeeze'];
+    if (
+      n.op === 'Shape' ||
+      (shapeOps.includes(n.op) && n.inputs.some((i) => values.get(i)?.kind === 'shape'))
+    ) {
+      set({ kind: 'shape' });
+      continue;
+    }
     switch (n.op) {
+      case 'ConstantOfShape': {
+        const v = n.attrs.get('value');
+        const zero =
+          v === undefined ||
+          (v.kind === 'tensor' && Array.from(v.value.data).every((d) => d === 0));
+        if (!zero)
+          throw new ModelFormatError(`${fn}: ${where} with a nonzero value is not supported`);
+        set({ kind: 'zeros' });
+        break;
+      }
+      case 'Pad': {
+        const x = x0();
+        const pads = constant(n.inputs[1], where, 'pads');
+        if (
+          a.string('mode', 'constant') !== 'constant' ||
+          !Array.from(pads.data).every((p) => p === 0)
+        )
+          throw new ModelFormatError(
+            `${fn}: ${where}: only a Pad of zero widths (a no-op) is supported`,
+          );
+        set(x);
+        break;
+      }
+      case 'Unsqueeze':
+        throw new ModelFormatError(`${fn}: ${where} is supported only in shape computations`);
       case 'Identity':
       case 'Dropout':
         set(getValue(n.inputs[0] ?? bad(`${where} has no input`), where));
@@ -860,7 +902,12 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           [6, 'initial_c'],
           [7, 'P (peepholes)'],
         ] as const)
-          if (n.inputs[i] !== undefined && n.inputs[i] !== '')
+          if (
+            n.inputs[i] !== undefined &&
+            n.inputs[i] !== '' &&
+            // zero initial states are myelin's default
+            !(i !== 4 && i !== 7 && values.get(n.inputs[i])?.kind === 'zeros')
+          )
             throw new ModelFormatError(`${fn}: ${where} with ${what} is not supported`);
         const used = (k: number): boolean => {
           const o = n.outputs[k];
