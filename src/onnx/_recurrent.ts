@@ -228,7 +228,7 @@ export function recurrentFromOnnx(
   };
   if (dirs === 1) return make(0);
   try {
-    return bidirectional(make(0) as never, { backwardLayer: make(1), mergeMode: 'concat' });
+    return bidirectional(make(0), { backwardLayer: make(1), mergeMode: 'concat' });
   } catch (e) {
     if (e instanceof Error && !(e instanceof ModelFormatError)) bad(e.message);
     throw e;

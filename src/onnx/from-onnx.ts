@@ -410,7 +410,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
     const x0 = (): SymValue => sym(n.inputs[0] ?? bad(`${where} has no input`), where);
     const act = (f: Activation): void => {
       const x = x0();
-      set({ ...x, t: apply(activation(f), x.t, where) } as SymValue);
+      set({ ...x, t: apply(activation(f), x.t, where) });
     };
     const shapeOps = ['Gather', 'Unsqueeze', 'Concat', 'Squeeze'];
     if (
@@ -526,7 +526,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         if (axis < 1 || axis >= r)
           bad(`${where}: axis ${a.int('axis', -1)} is out of range for rank ${r}`);
         const f = axis === r - 1 ? softmax : softmax.with({ axis: axis - 1 });
-        set({ ...x, t: apply(activation(f), x.t, where) } as SymValue);
+        set({ ...x, t: apply(activation(f), x.t, where) });
         break;
       }
       case 'MatMul':
@@ -654,7 +654,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           const max = n.op === 'MaxPool';
           const layer = build(where, () =>
             dims === 1
-              ? (max ? maxPool1d : avgPool1d)(kernel[0]!, { strides: strides[0]!, padding })
+              ? (max ? maxPool1d : avgPool1d)(kernel[0], { strides: strides[0]!, padding })
               : (max ? maxPool2d : avgPool2d)([kernel[0]!, kernel[1]!], {
                   strides: [strides[0]!, strides[1]!],
                   padding,
@@ -788,7 +788,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
             movingVariance: f32(variance!.data),
           }),
         );
-        set({ ...x, t: apply(layer, x.t, where) } as SymValue);
+        set({ ...x, t: apply(layer, x.t, where) });
         break;
       }
       case 'Flatten': {

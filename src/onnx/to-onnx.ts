@@ -432,7 +432,11 @@ function emitRecurrent(e: Emitter, layers: Layer[], where: string, x: string): s
 /* @__NO_SIDE_EFFECTS__ */
 export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
   const fn = 'toOnnx';
-  if (typeof model !== 'object' || model === null || !Array.isArray(model.nodes))
+  if (
+    typeof model !== 'object' ||
+    model === null ||
+    !Array.isArray((model as { nodes?: unknown }).nodes)
+  )
     fail(fn, 'model', 'a sequential or graph model', model);
   if (typeof options !== 'object' || options === null) fail(fn, 'options', 'an object', options);
   assertKnownKeys(fn, 'options', options, ['inputLayout', 'producer']);

@@ -70,7 +70,7 @@ async function compare(model: Model, batch = 3): Promise<number> {
     return tensor(data, { shape: [batch, ...shape] });
   });
   const result = await session.run(feeds);
-  const ours = predict(model as Model<never>, (xs.length === 1 ? xs[0] : xs) as never) as unknown;
+  const ours: unknown = predict(model as Model<never>, (xs.length === 1 ? xs[0] : xs) as never);
   const list = Array.isArray(ours)
     ? (ours as { data: ArrayLike<number>; shape: number[] }[])
     : [ours as { data: ArrayLike<number>; shape: number[] }];
@@ -125,7 +125,7 @@ describe('toOnnx in onnxruntime-node', () => {
 
 describe('toOnnx in onnxruntime-node: images, sequences, merges', () => {
   it('conv2d (valid, same, strides, dilation, groups) with pools and batch norm', async () => {
-    const bn = batchNorm(4, { rng } as never);
+    const bn = batchNorm(4, { rng });
     // Give the running statistics values other than 0 and 1, so the test sees them.
     bn.state.movingMean.data.set([0.1, -0.2, 0.3, 0.05]);
     bn.state.movingVariance.data.set([0.5, 1.5, 2, 0.8]);

@@ -152,7 +152,7 @@ describe('ONNX round trip', () => {
     const avg = averageLayer().apply([sum, prod]);
     const cat = concatenateLayer().apply([avg, b]);
     const model = graph({ inputs: [a, b], outputs: [dense(8, 2, { rng }).apply(cat), sum] });
-    const [ours, theirs] = both(model as Model);
+    const [ours, theirs] = both(model);
     expect(theirs).toEqual(ours);
   });
 
