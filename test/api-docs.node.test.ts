@@ -70,6 +70,7 @@ describe('the API reference', () => {
       'training',
       'data',
       'io',
+      'onnx',
       'plots',
       'node',
       'wasm',

@@ -27,6 +27,12 @@ export interface ToOnnxOptions {
 /**
  * Layer kinds that {@link toOnnx} cannot write yet, with the reason. A kind
  * that is neither exported nor listed here is a gap the tests catch.
+ *
+ * @example
+ * ```ts
+ * import { ONNX_EXPORT_EXCLUSIONS } from 'myelin/onnx';
+ * ONNX_EXPORT_EXCLUSIONS.masking; // 'masks have no ONNX counterpart'
+ * ```
  */
 export const ONNX_EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = Object.freeze({
   conv2dTranspose: 'not written yet (ConvTranspose with output padding)',
