@@ -6,6 +6,7 @@ import { RECURRENT_OPS, recurrentSpec, toOnnxWeights } from './_recurrent.js';
 import {
   encodeModel,
   FLOAT,
+  INT32,
   INT64,
   type OnnxAttr,
   type OnnxNode,
@@ -35,11 +36,6 @@ export interface ToOnnxOptions {
  * ```
  */
 export const ONNX_EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = Object.freeze({
-  conv2dTranspose: 'not written yet (ConvTranspose with output padding)',
-  zeroPadding2d: 'not written yet (Pad)',
-  upSampling2d: 'not written yet (Resize)',
-  layerNorm: 'not written yet (LayerNormalization)',
-  embedding: 'not written yet (Gather)',
   timeDistributed: 'has no ONNX counterpart for an arbitrary inner layer',
   masking: 'masks have no ONNX counterpart',
   stepMask: 'masks have no ONNX counterpart',
@@ -69,6 +65,11 @@ export const ONNX_EXPORTED_KINDS: readonly string[] = [
   'globalMaxPool1d',
   'globalMaxPool2d',
   'batchNorm',
+  'layerNorm',
+  'embedding',
+  'zeroPadding2d',
+  'upSampling2d',
+  'conv2dTranspose',
   'simpleRnn',
   'lstm',
   'gru',
@@ -323,6 +324,76 @@ function emitLayer(
       const y = e.node('BatchNormalization', inputs, { epsilon: float(c['epsilon'] as number) });
       return rank > 2 ? e.node('Transpose', [y], { perm: ints(toLast(rank)) }) : y;
     }
+    case 'layerNorm': {
+      const n = c['features'] as number;
+      const gamma = layer.params['gamma']?.data ?? new Float32Array(n).fill(1);
+      const beta = layer.params['beta']?.data ?? new Float32Array(n);
+      return e.node(
+        'LayerNormalization',
+        [x, e.floats('gamma', [n], gamma), e.floats('beta', [n], beta)],
+        {
+          axis: int(-1),
+          epsilon: float(c['epsilon'] as number),
+        },
+      );
+    }
+    case 'embedding': {
+      if (c['maskZero'] === true)
+        throw new ValueError(
+          `toOnnx: ${where} (kind 'embedding') uses maskZero; masks have no ONNX counterpart`,
+        );
+      const w = layer.params['embeddings']!;
+      return e.node('Gather', [e.floats('embeddings', [...w.shape], w.data), x], { axis: int(0) });
+    }
+    case 'zeroPadding2d': {
+      const [[t, b], [l, r]] = c['padding'] as [[number, number], [number, number]];
+      return e.node('Pad', [x, e.ints('pads', [0, t, l, 0, 0, b, r, 0])]);
+    }
+    case 'upSampling2d': {
+      const [sh, sw] = c['size'] as [number, number];
+      // Keras: nearest repeats each pixel (source index floor(i / s)); bilinear
+      // samples at half-pixel centres (tf.image.resize).
+      const nearest = c['interpolation'] === 'nearest';
+      return e.node('Resize', [x, '', e.floats('scales', [4], [1, sh, sw, 1])], {
+        mode: { kind: 'string', value: nearest ? 'nearest' : 'linear' },
+        coordinate_transformation_mode: {
+          kind: 'string',
+          value: nearest ? 'asymmetric' : 'half_pixel',
+        },
+        ...(nearest ? { nearest_mode: { kind: 'string', value: 'floor' } } : {}),
+      });
+    }
+    case 'conv2dTranspose': {
+      // myelin's [kH, kW, F, C] permutes to ONNX ConvTranspose's [C, F, kH, kW] as a conv kernel does.
+      const w = convKernel(layer.params['kernel']!);
+      const inputs = [
+        e.node('Transpose', [x], { perm: ints(toFirst(rank)) }),
+        e.floats('kernel', w.dims, w.data),
+      ];
+      const b = layer.params['bias'];
+      if (b !== undefined) inputs.push(e.floats('bias', [...b.shape], b.data));
+      const k = c['kernelSize'] as [number, number];
+      const st = c['strides'] as [number, number];
+      const inShape = inShapes[0]!;
+      const outShape = layer.outputShape(inShape);
+      // Explicit pads from the sizes: total = (in − 1)·s + k + outputPadding − out,
+      // the smaller half first (as Keras's 'same').
+      const outPad = (c['outputPadding'] as [number, number] | null) ?? [0, 0];
+      const tot = [0, 1].map((i) => (inShape[i]! - 1) * st[i]! + k[i]! + outPad[i]! - outShape[i]!);
+      const attrs: Record<string, OnnxAttr> = {
+        kernel_shape: ints([...k]),
+        strides: ints([...st]),
+        pads: ints([
+          Math.floor(tot[0]! / 2),
+          Math.floor(tot[1]! / 2),
+          tot[0]! - Math.floor(tot[0]! / 2),
+          tot[1]! - Math.floor(tot[1]! / 2),
+        ]),
+        output_padding: ints([...outPad]),
+      };
+      const y = e.node('ConvTranspose', inputs, attrs);
+      return act(e.node('Transpose', [y], { perm: ints(toLast(rank)) }));
+    }
     case 'simpleRnn':
     case 'lstm':
     case 'gru':
@@ -458,14 +529,17 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
       throw new ValueError(
         `${fn}: model input ${i} has no known shape; give the first layer an inputShape`,
       );
-    if (inp.dtype !== 'float32' && inp.dtype !== 'float64')
-      throw new ValueError(
-        `${fn}: model input ${i} has dtype ${inp.dtype}; only float inputs are exported`,
-      );
+    // int32 inputs are token ids (embedding); the rest float32.
     const shape = [...inp.shape];
     const first = layout === 'channelsFirst' && shape.length >= 2;
     const fileShape = first ? [shape[shape.length - 1]!, ...shape.slice(0, -1)] : shape;
-    return { name: inp.name || `input_${i}`, shape, fileShape, first };
+    return {
+      name: inp.name || `input_${i}`,
+      shape,
+      fileShape,
+      first,
+      elemType: inp.dtype === 'int32' ? INT32 : FLOAT,
+    };
   });
   const values: string[][] = [];
   const shapes: (readonly number[])[][] = [];
@@ -518,7 +592,7 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
         initializers: e.initializers,
         inputs: inputInfos.map((i) => ({
           name: i.name,
-          elemType: FLOAT,
+          elemType: i.elemType,
           shape: ['N', ...i.fileShape],
         })),
         outputs,

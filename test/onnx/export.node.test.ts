@@ -46,6 +46,11 @@ import {
   gru,
   bidirectional,
   uniform,
+  layerNorm,
+  zeroPadding2d,
+  upSampling2d,
+  conv2dTranspose,
+  embedding,
   type Model,
   type SymbolicTensor,
 } from 'myelin';
@@ -59,12 +64,20 @@ function randomInput(shape: readonly number[], batch: number): Float32Array {
 }
 
 /** Runs the model in onnxruntime and in myelin on the same random batch; returns the largest difference. */
-async function compare(model: Model, batch = 3): Promise<number> {
+async function compare(model: Model, batch = 3, vocab = 0): Promise<number> {
   const bytes = toOnnx(model);
   const session = await ort.InferenceSession.create(bytes);
   const feeds: Record<string, ort.Tensor> = {};
   const xs = model.inputs.map((inp, i) => {
     const shape = inp.shape!;
+    if (inp.dtype === 'int32') {
+      // Token ids below the vocabulary size given to the test.
+      const ids = Int32Array.from({ length: batch * shape.reduce((a, b) => a * b, 1) }, () =>
+        Math.floor(rng.uniform() * vocab),
+      );
+      feeds[session.inputNames[i]!] = new ort.Tensor('int32', ids, [batch, ...shape]);
+      return tensor(ids, { shape: [batch, ...shape] });
+    }
     const data = randomInput(shape, batch);
     feeds[session.inputNames[i]!] = new ort.Tensor('float32', data, [batch, ...shape]);
     return tensor(data, { shape: [batch, ...shape] });
@@ -197,5 +210,44 @@ describe('toOnnx in onnxruntime-node: recurrent layers', () => {
       const d = await compare(chain([5, 3], [layer]));
       expect(d, layer.kind).toBeLessThan(1e-5);
     }
+  });
+});
+
+describe('toOnnx in onnxruntime-node: normalization, embedding, padding, resizing, transposed convolution', () => {
+  it('layerNorm, zeroPadding2d, upSampling2d (nearest, bilinear), conv2dTranspose (valid, same, output padding)', async () => {
+    const ln = chain(
+      [3, 5],
+      [
+        layerNorm(5, {
+          gammaInitializer: uniform({ low: 0.5, high: 1.5 }),
+          betaInitializer: uniform({ low: -0.5, high: 0.5 }),
+        }),
+      ],
+    );
+    expect(await compare(ln)).toBeLessThan(1e-5);
+    const img = [
+      [
+        zeroPadding2d([
+          [1, 0],
+          [2, 1],
+        ]),
+        conv2d(2, 2, 2, { rng }),
+      ],
+      [upSampling2d(2)],
+      [upSampling2d([2, 3], { interpolation: 'bilinear' })],
+      [conv2dTranspose(2, 3, 3, { rng, activation: relu })],
+      [conv2dTranspose(2, 3, 3, { strides: 2, padding: 'same', rng })],
+      [conv2dTranspose(2, 3, [3, 2], { strides: [2, 3], outputPadding: [1, 2], rng })],
+    ];
+    for (const layers of img) {
+      const d = await compare(chain([4, 5, 2], layers));
+      expect(d, layers.map((l) => l.kind).join('+')).toBeLessThan(1e-5);
+    }
+  });
+
+  it('embedding (Gather of int32 ids) into an LSTM', async () => {
+    const ids = input([6], { dtype: 'int32' });
+    const h = lstm(4, 3, { rng }).apply(embedding(10, 4, { rng }).apply(ids));
+    expect(await compare(graph({ inputs: ids, outputs: h }), 3, 10)).toBeLessThan(1e-5);
   });
 });
