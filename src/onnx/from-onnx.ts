@@ -26,6 +26,11 @@ import type { Layer } from '../layers/layer.js';
 import { addLayer, averageLayer, concatenateLayer, multiplyLayer } from '../layers/merge.js';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../layers/pool.js';
 import { reshapeLayer } from '../layers/reshape.js';
+import { layerNorm } from '../layers/layer-norm.js';
+import { embedding } from '../layers/embedding.js';
+import { zeroPadding2d } from '../layers/zero-padding.js';
+import { upSampling2d } from '../layers/up-sampling.js';
+import { conv2dTranspose } from '../layers/conv2d-transpose.js';
 import { input, type SymbolicTensor } from '../layers/symbolic.js';
 import { graph, type GraphModel } from '../models/graph.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -88,6 +93,9 @@ const SUPPORTED = new Set([
   'Unsqueeze',
   'ConstantOfShape',
   'Pad',
+  'LayerNormalization',
+  'Resize',
+  'ConvTranspose',
 ]);
 
 /**
@@ -290,8 +298,8 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
   for (const info of g.inputs) {
     if (values.has(info.name)) continue; // an initializer listed as an input (older exporters)
     const where = `graph input '${info.name}'`;
-    if (info.elemType !== 1)
-      bad(`${where} has element type ${info.elemType}; only float (1) inputs are read`);
+    if (info.elemType !== 1 && info.elemType !== 6 && info.elemType !== 7)
+      bad(`${where} has element type ${info.elemType}; float (1) and integer ids (6, 7) are read`);
     if (info.shape === null || info.shape.length < 2)
       bad(`${where} needs a known shape of rank 2 or more (batch first)`);
     const dims = info.shape
@@ -305,7 +313,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       );
     const first = layout === 'channelsFirst' && dims.length >= 2;
     const shape = first ? [...dims.slice(1), dims[0]!] : dims;
-    const t = build(where, () => input(shape));
+    const t = build(where, () => input(shape, info.elemType === 1 ? {} : { dtype: 'int32' }));
     inputs.push(t);
     values.set(info.name, { kind: 'sym', t, layout: first ? 'first' : 'last' });
   }
@@ -434,6 +442,26 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       case 'Pad': {
         const x = x0();
         const pads = constant(n.inputs[1], where, 'pads');
+        const p = Array.from(pads.data);
+        if (
+          x.layout === 'last' &&
+          rankOf(x) === 4 &&
+          a.string('mode', 'constant') === 'constant' &&
+          p.length === 8 &&
+          [0, 3, 4, 7].every((i) => p[i] === 0) &&
+          p.every((v) => v >= 0) &&
+          p.some((v) => v !== 0)
+        ) {
+          // [0, top, left, 0, 0, bottom, right, 0] on channels-last images.
+          const layer = build(where, () =>
+            zeroPadding2d([
+              [p[1]!, p[5]!],
+              [p[2]!, p[6]!],
+            ]),
+          );
+          set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'last' });
+          break;
+        }
         if (
           a.string('mode', 'constant') !== 'constant' ||
           !Array.from(pads.data).every((p) => p === 0)
@@ -845,8 +873,146 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         set({ kind: 'sym', t, layout: 'last' });
         break;
       }
+      case 'LayerNormalization': {
+        const x = x0();
+        const r = rankOf(x);
+        const axis = a.int('axis', -1);
+        if (x.layout !== 'last' || (axis !== -1 && axis !== r - 1))
+          throw new ModelFormatError(
+            `${fn}: ${where} is supported only over the last axis of channels-last data`,
+          );
+        const C = x.t.shape[x.t.shape.length - 1]!;
+        const gamma = constant(n.inputs[1], where, 'scale');
+        const beta =
+          n.inputs[2] !== undefined && n.inputs[2] !== ''
+            ? constant(n.inputs[2], where, 'bias')
+            : null;
+        if (gamma.data.length !== C || (beta !== null && beta.data.length !== C))
+          bad(`${where}: scale and bias must have ${C} values`);
+        const layer = build(where, () =>
+          layerNorm(C, {
+            epsilon: a.float('epsilon', 1e-5),
+            gamma: f32(gamma.data),
+            ...(beta === null ? { center: false } : { beta: f32(beta.data) }),
+          }),
+        );
+        set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'last' });
+        break;
+      }
+      case 'Resize': {
+        const x = x0();
+        const scales = constant(n.inputs[2], where, 'scales');
+        const sc = Array.from(scales.data);
+        const mode = a.string('mode', 'nearest');
+        const ctm = a.string('coordinate_transformation_mode', 'half_pixel');
+        const nearest =
+          mode === 'nearest' &&
+          ctm === 'asymmetric' &&
+          a.string('nearest_mode', 'round_prefer_floor') === 'floor';
+        const bilinear = mode === 'linear' && ctm === 'half_pixel';
+        if (
+          x.layout !== 'last' ||
+          rankOf(x) !== 4 ||
+          sc.length !== 4 ||
+          sc[0] !== 1 ||
+          sc[3] !== 1 ||
+          !sc.every((v) => Number.isInteger(v) && v >= 1) ||
+          !(nearest || bilinear)
+        )
+          throw new ModelFormatError(
+            `${fn}: ${where} is supported only as an integer upsampling of channels-last images (nearest/asymmetric/floor or linear/half_pixel)`,
+          );
+        const layer = build(where, () =>
+          upSampling2d([sc[1]!, sc[2]!], { interpolation: nearest ? 'nearest' : 'bilinear' }),
+        );
+        set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'last' });
+        break;
+      }
+      case 'ConvTranspose': {
+        const x = x0();
+        if (x.layout !== 'first' || rankOf(x) !== 4)
+          throw new ModelFormatError(
+            `${fn}: ${where}: only 2-D ConvTranspose of channels-first data is supported`,
+          );
+        const w = constant(n.inputs[1], where, 'weight');
+        if (w.dims.length !== 4) bad(`${where}: the weight must have rank 4`);
+        const [C, F, kh, kw] = w.dims as [number, number, number, number];
+        if (x.t.shape[2] !== C)
+          bad(`${where}: the weight expects ${C} input channels, the input has ${x.t.shape[2]}`);
+        if (a.int('group', 1) !== 1 || (a.ints('dilations', null) ?? [1, 1]).some((d) => d !== 1))
+          throw new ModelFormatError(`${fn}: ${where} with groups or dilations is not supported`);
+        if (a.string('auto_pad', 'NOTSET') !== 'NOTSET' || a.ints('output_shape', null) !== null)
+          throw new ModelFormatError(`${fn}: ${where}: only explicit pads are supported`);
+        const st = a.ints('strides', null) ?? [1, 1];
+        const pads = a.ints('pads', null) ?? [0, 0, 0, 0];
+        const op = a.ints('output_padding', null) ?? [0, 0];
+        // ONNX [C, F, kH, kW] to myelin's [kH, kW, F, C].
+        const k = new Float32Array(w.data.length);
+        for (let c = 0; c < C; c++)
+          for (let f = 0; f < F; f++)
+            for (let p = 0; p < kh * kw; p++)
+              k[(p * F + f) * C + c] = w.data[(c * F + f) * kh * kw + p]!;
+        const bias =
+          n.inputs[2] !== undefined && n.inputs[2] !== ''
+            ? constant(n.inputs[2], where, 'bias')
+            : null;
+        if (bias !== null && bias.data.length !== F)
+          bad(`${where}: the bias has ${bias.data.length} values, ${F} expected`);
+        const inShape = x.t.shape;
+        // Which myelin padding gives these pads: total = (in − 1)·s + k + outputPadding − out, smaller half first.
+        let chosen: 'valid' | 'same' | null = null;
+        for (const padding of ['valid', 'same'] as const) {
+          const out = [0, 1].map(
+            (i) =>
+              (padding === 'valid'
+                ? (inShape[i]! - 1) * st[i]! + [kh, kw][i]!
+                : inShape[i]! * st[i]!) + op[i]!,
+          );
+          const tot = [0, 1].map(
+            (i) => (inShape[i]! - 1) * st[i]! + [kh, kw][i]! + op[i]! - out[i]!,
+          );
+          const want = [
+            Math.floor(tot[0]! / 2),
+            Math.floor(tot[1]! / 2),
+            tot[0]! - Math.floor(tot[0]! / 2),
+            tot[1]! - Math.floor(tot[1]! / 2),
+          ];
+          if (same(want, pads)) chosen = padding;
+        }
+        if (chosen === null)
+          throw new ModelFormatError(
+            `${fn}: ${where} with pads [${pads.join(',')}] matches neither 'valid' nor 'same'`,
+          );
+        const padding = chosen;
+        const layer = build(where, () =>
+          conv2dTranspose(C, F, [kh, kw], {
+            kernel: new Tensor(k, [kh, kw, F, C]),
+            ...(bias === null ? { useBias: false } : { bias: f32(bias.data) }),
+            strides: [st[0]!, st[1]!],
+            padding,
+            ...(op.some((v) => v !== 0) ? { outputPadding: [op[0]!, op[1]!] as const } : {}),
+          }),
+        );
+        set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'first' });
+        break;
+      }
       case 'Squeeze':
       case 'Gather': {
+        if (n.op === 'Gather' && values.get(n.inputs[0] ?? '')?.kind === 'const') {
+          // Gather of rows of a constant table by computed ids: an embedding.
+          const table = constant(n.inputs[0], where, 'table');
+          const ids = sym(n.inputs[1] ?? bad(`${where} has no indices`), where);
+          if (table.dims.length !== 2 || a.int('axis', 0) !== 0 || ids.layout !== 'last')
+            throw new ModelFormatError(
+              `${fn}: ${where} is supported only as an embedding (rows of a 2-D table)`,
+            );
+          const [vocab, dim] = table.dims as [number, number];
+          const layer = build(where, () =>
+            embedding(vocab, dim, { embeddings: new Tensor(f32(table.data), [vocab, dim]) }),
+          );
+          set({ kind: 'sym', t: apply(layer, ids.t, where), layout: 'last' });
+          break;
+        }
         const x = x0();
         let axes: readonly number[];
         if (n.op === 'Squeeze') {

@@ -41,6 +41,11 @@ import {
   gru,
   bidirectional,
   uniform,
+  layerNorm,
+  zeroPadding2d,
+  upSampling2d,
+  conv2dTranspose,
+  embedding,
   type Model,
   type SymbolicTensor,
 } from 'myelin';
@@ -184,5 +189,56 @@ describe('ONNX round trip: recurrent layers', () => {
       const copy = fromOnnx(toOnnx(model));
       expect(copy.layers.map((l) => l.kind)).toEqual([layer.kind]);
     }
+  });
+});
+
+describe('ONNX round trip: normalization, embedding, padding, resizing, transposed convolution', () => {
+  it('layerNorm, zeroPadding2d, upSampling2d, conv2dTranspose', () => {
+    const cases: [number[], { apply: (x: SymbolicTensor) => SymbolicTensor; kind: string }[]][] = [
+      [
+        [3, 5],
+        [
+          layerNorm(5, {
+            gammaInitializer: uniform({ low: 0.5, high: 1.5 }),
+            betaInitializer: uniform({ low: -0.5, high: 0.5 }),
+          }),
+        ],
+      ],
+      [
+        [4, 5, 2],
+        [
+          zeroPadding2d([
+            [1, 0],
+            [2, 1],
+          ]),
+          conv2d(2, 2, 2, { rng }),
+        ],
+      ],
+      [[4, 5, 2], [upSampling2d(2)]],
+      [[4, 5, 2], [upSampling2d([2, 3], { interpolation: 'bilinear' })]],
+      [[4, 5, 2], [conv2dTranspose(2, 3, 3, { rng, activation: relu })]],
+      [[4, 5, 2], [conv2dTranspose(2, 3, 3, { strides: 2, padding: 'same', rng })]],
+      [[4, 5, 2], [conv2dTranspose(2, 3, [3, 2], { strides: [2, 3], outputPadding: [1, 2], rng })]],
+    ];
+    for (const [shape, layers] of cases) {
+      const model = chain(shape, layers);
+      const [ours, theirs] = both(model);
+      expect(theirs, layers.map((l) => l.kind).join('+')).toEqual(ours);
+      const kinds = fromOnnx(toOnnx(model)).layers.map((l) => l.kind);
+      for (const l of layers) expect(kinds).toContain(l.kind);
+    }
+  });
+
+  it('embedding into an LSTM', () => {
+    const ids = input([6], { dtype: 'int32' });
+    const h = lstm(4, 3, { rng }).apply(embedding(10, 4, { rng }).apply(ids));
+    const model = graph({ inputs: ids, outputs: h });
+    const x = tensor(
+      Int32Array.from({ length: 18 }, (_, i) => (i * 7) % 10),
+      { shape: [3, 6] },
+    );
+    const copy = fromOnnx(toOnnx(model));
+    expect(copy.layers.map((l) => l.kind)).toEqual(['embedding', 'lstm']);
+    expect(Array.from(predict(copy, x).data)).toEqual(Array.from(predict(model, x).data));
   });
 });
