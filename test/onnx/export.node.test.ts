@@ -251,3 +251,31 @@ describe('toOnnx in onnxruntime-node: normalization, embedding, padding, resizin
     expect(await compare(graph({ inputs: ids, outputs: h }), 3, 10)).toBeLessThan(1e-5);
   });
 });
+
+describe('toOnnx options', () => {
+  it("inputLayout 'channelsFirst' takes [N, C, H, W] and gives the same predictions", async () => {
+    const model = chain([5, 4, 3], [conv2d(3, 2, 2, { rng }), flatten(), dense(24, 2, { rng })]);
+    const session = await ort.InferenceSession.create(
+      toOnnx(model, { inputLayout: 'channelsFirst' }),
+    );
+    const nhwc = randomInput([5, 4, 3], 2);
+    // [n, h, w, c] -> [n, c, h, w]
+    const nchw = new Float32Array(nhwc.length);
+    for (let n = 0; n < 2; n++)
+      for (let h = 0; h < 5; h++)
+        for (let w = 0; w < 4; w++)
+          for (let c = 0; c < 3; c++)
+            nchw[((n * 3 + c) * 5 + h) * 4 + w] = nhwc[((n * 5 + h) * 4 + w) * 3 + c]!;
+    const out = await session.run({
+      [session.inputNames[0]!]: new ort.Tensor('float32', nchw, [2, 3, 5, 4]),
+    });
+    const theirs = out[session.outputNames[0]!]!.data as Float32Array;
+    const ours = predict(
+      model as Model<never>,
+      tensor(nhwc, { shape: [2, 5, 4, 3] }) as never,
+    ) as unknown as { data: Float32Array };
+    expect(Math.max(...Array.from(theirs, (v, i) => Math.abs(v - ours.data[i]!)))).toBeLessThan(
+      1e-5,
+    );
+  });
+});
