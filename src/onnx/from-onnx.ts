@@ -525,19 +525,20 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       case 'Softsign':
         act(softsign);
         break;
-      case 'Selu':
+      case 'Selu': {
+        // Only the standard constants (ONNX's defaults, stored as float32) are myelin's selu.
+        const alpha = a.float('alpha', Math.fround(1.6732632423543772));
+        const gamma = a.float('gamma', Math.fround(1.0507009873554805));
         if (
-          a.float('alpha', 1.6732632) !== Math.fround(1.6732632423543772) ||
-          a.float('gamma', 1.0507009873554805) !== Math.fround(1.0507009873554805)
-        ) {
-          // Non-default constants have no myelin counterpart.
-          if (n.attrs.has('alpha') || n.attrs.has('gamma'))
-            throw new ModelFormatError(
-              `${fn}: ${where} with non-default alpha or gamma is not supported`,
-            );
-        }
+          Math.abs(alpha - 1.6732632423543772) > 1e-6 ||
+          Math.abs(gamma - 1.0507009873554805) > 1e-6
+        )
+          throw new ModelFormatError(
+            `${fn}: ${where} with alpha ${alpha} and gamma ${gamma} is not supported (only the standard selu)`,
+          );
         act(selu);
         break;
+      }
       case 'Elu':
         act(elu.with({ alpha: a.float('alpha', 1) }));
         break;
@@ -847,7 +848,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           set({ kind: 'sym', t: x.t, layout: 'last' });
           break;
         }
-        if (target.length < 1 || (target[0] !== 0 && target[0] !== -1 && !(target[0] === -1)))
+        if (target.length < 1 || (target[0] !== 0 && target[0] !== -1))
           throw new ModelFormatError(
             `${fn}: ${where} must keep the batch axis (shape starting with 0 or -1), got [${target.join(',')}]`,
           );
