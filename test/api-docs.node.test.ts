@@ -71,6 +71,7 @@ describe('the API reference', () => {
       'explain',
       'data',
       'io',
+      'onnx',
       'plots',
       'node',
       'wasm',

@@ -34,3 +34,7 @@ export type {
 } from './gradients.js';
 export { occlusion } from './occlusion.js';
 export type { OcclusionOptions } from './occlusion.js';
+// Attention maps and rollout live beside the attention layer's model helpers;
+// they are explanations too, so myelin/explain offers them as well.
+export { attentionMaps, attentionRollout } from '../models/attention-maps.js';
+export type { AttentionMap, AttentionRolloutOptions } from '../models/attention-maps.js';
