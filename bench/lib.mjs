@@ -262,3 +262,32 @@ export const W5_SIZES = {
   batch: 64,
   predictBatch: 256,
 };
+
+// W7: one transformer encoder block on a synthetic sequence regression (bench/README.md).
+
+/** W7's sizes: sequences [32 steps, width 64], 4 heads, feed-forward 128, batch 32. */
+export const W7_SIZES = { steps: 32, width: 64, heads: 4, ff: 128, batch: 32, pool: 2048 };
+
+/**
+ * W7's data: x ~ U(-1, 1) [2,048][32][64] from mulberry32 seed 9 in [n][t][d]
+ * order; c[64] = 2r − 1 from seed 10; y = mean over t of tanh(c · x[t]).
+ */
+export function w7Data() {
+  const { steps: T, width: D, pool: n } = W7_SIZES;
+  const r = mulberry32(9);
+  const x = new Float32Array(n * T * D);
+  for (let i = 0; i < x.length; i++) x[i] = 2 * r() - 1;
+  const rc = mulberry32(10);
+  const c = Array.from({ length: D }, () => 2 * rc() - 1);
+  const y = new Float32Array(n);
+  for (let s = 0; s < n; s++) {
+    let m = 0;
+    for (let t = 0; t < T; t++) {
+      let dot = 0;
+      for (let d = 0; d < D; d++) dot += c[d] * x[(s * T + t) * D + d];
+      m += Math.tanh(dot);
+    }
+    y[s] = m / T;
+  }
+  return { x, y, n };
+}

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Every workload, in the order they run (bench/README.md defines each).
-const WORKLOADS = ['W1', 'W2', 'W2s', 'W2b', 'W3', 'W4', 'W6', 'W6i', 'W6g'];
+const WORKLOADS = ['W1', 'W2', 'W2s', 'W2b', 'W3', 'W4', 'W6', 'W6i', 'W6g', 'W7', 'W7i'];
 // The training workloads, all on Fashion-MNIST.
 const FASHION = ['W2', 'W2s', 'W2b', 'W4'];
 // The CNN workloads (W5 training; W5i inference, where TF.js's wasm backend runs too).
@@ -100,6 +100,10 @@ for (const w of ['W6', 'W6i', 'W6g'])
   if (only.includes(w))
     for (const c of ['brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
       if (!(w === 'W6g' && c === 'brain.js')) plan.push([c, w]);
+
+// W7 (transformer encoder block training), W7i (one-sequence predict): myelin only (TF.js has no attention layer).
+for (const w of ['W7', 'W7i'])
+  if (only.includes(w)) for (const c of ['myelin-js', 'myelin-wasm']) plan.push([c, w]);
 
 const wanted = ([c, , ...extra]) =>
   (contenders === undefined || contenders.includes(c)) &&

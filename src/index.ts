@@ -17,6 +17,7 @@ export * from './optimizers/index.js';
 export * from './data/index.js';
 export * from './models/index.js';
 export * from './training/index.js';
+export * from './explain/index.js';
 export * from './plots/index.js';
 export * from './io/index.js';
 export * from './network/index.js';

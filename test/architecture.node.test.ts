@@ -29,6 +29,7 @@ const TIERS: Record<string, number> = {
   training: 8,
   explain: 8,
   io: 8,
+  onnx: 8,
   plots: 8,
   network: 9,
   node: 9,

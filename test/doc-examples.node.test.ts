@@ -91,6 +91,7 @@ describe('JSDoc @example code', () => {
             myelin: ['../../src/index.ts'],
             'myelin/node': ['../../src/node/index.ts'],
             'myelin/testing': ['../../src/testing/index.ts'],
+            'myelin/onnx': ['../../src/onnx/index.ts'],
             'myelin/wasm': ['../../src/kernels/wasm/index.ts'],
           },
         },

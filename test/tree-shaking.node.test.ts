@@ -129,6 +129,24 @@ describe('tree-shaking', () => {
     expect(code).toContain('values are not close');
   });
 
+  it('keeps myelin/onnx out of the main entry: import { relu } does not grow', async () => {
+    const relu = await bundle("export { relu } from 'myelin';", false, false);
+    const withOnnx = await bundle(
+      "export { relu } from 'myelin'; import 'myelin/onnx';",
+      false,
+      false,
+    );
+    expect(withOnnx.code).toBe(relu.code);
+    // Words of the ONNX reader and writer (error messages survive minification).
+    const words = ['fromOnnx', 'toOnnx', 'linear_before_reset'];
+    const all = await bundle("export * from 'myelin';", false);
+    for (const word of words)
+      expect(all.code.includes(word), `main bundle contains "${word}"`).toBe(false);
+    // Sanity: the subpath holds them, so the checks above can fail.
+    const onnx = await bundle("export * from 'myelin/onnx';", false);
+    for (const word of words) expect(onnx.code).toContain(word);
+  });
+
   it('ships the WebAssembly bytes in myelin/wasm', async () => {
     const { code } = await bundle("export * from 'myelin/wasm';", false);
     expect(code).toContain('AGFzbQ');

@@ -19,6 +19,8 @@ import {
   timeW6Steps,
   timeW6Predict,
   W5_SIZES,
+  W7_SIZES,
+  w7Data,
 } from '../lib.mjs';
 
 export async function setup(backend) {
@@ -208,4 +210,50 @@ export const W5i = ({ quick, dataDir }) => {
   const run = () => my.predict(model, x, { batchSize: W5_SIZES.predictBatch });
   const s = stats(timePerCall(run, { warmup: 2, samples: 5, minMs: 0 }).map((t) => d.nTest / t));
   return { ...s, unit: 'images/s', peakRssMb: peakRssMb() };
+};
+
+// W7: one transformerEncoderBlock (width 64, 4 heads, ff 128, post-norm, no
+// dropout), mean over time, dense(1); MSE, Adam 1e-3, batch 32; timed like W6.
+function w7Model() {
+  const { steps: T, width: D, heads, ff } = W7_SIZES;
+  const rng = my.createRng(1);
+  const x = my.input([T, D]);
+  const h = my.transformerEncoderBlock(x, { numHeads: heads, ffDim: ff, rng });
+  const out = my.dense(D, 1, { rng }).apply(my.globalAvgPool1d().apply(h));
+  return my.graph({ inputs: x, outputs: out });
+}
+
+export const W7 = async (opts) => {
+  const d = w7Data();
+  const { steps: T, width: D, batch } = W7_SIZES;
+  const model = w7Model();
+  const optimizer = my.adam({ learningRate: 1e-3 });
+  const xs = [];
+  const ys = [];
+  for (let b = 0; b < d.n / batch; b++) {
+    xs.push(new my.Tensor(d.x.subarray(b * batch * T * D, (b + 1) * batch * T * D), [batch, T, D]));
+    ys.push(new my.Tensor(d.y.subarray(b * batch, (b + 1) * batch), [batch, 1]));
+  }
+  const step = (k) =>
+    my.fit(model, xs[k % xs.length], ys[k % ys.length], {
+      loss: my.mse,
+      optimizer,
+      batchSize: batch,
+      shuffle: false,
+    });
+  const t = await timeW6Steps(step, opts);
+  return { ...t, unit: 'sequences/s' };
+};
+
+export const W7i = () => {
+  const d = w7Data();
+  const { steps: T, width: D } = W7_SIZES;
+  const model = w7Model();
+  const x = new my.Tensor(d.x.subarray(0, T * D), [1, T, D]);
+  let sink = 0;
+  const r = timeW6Predict(() => {
+    sink += my.predict(model, x).data[0];
+  });
+  if (Number.isNaN(sink)) throw new Error('unreachable');
+  return r;
 };

@@ -8,6 +8,8 @@ export { toJSON } from './to-json.js';
 export type { ToJSONOptions } from './to-json.js';
 export { fromJSON, optimizerFromJSON } from './from-json.js';
 export type { FromJSONOptions } from './from-json.js';
+export { loadWeights } from './load-weights.js';
+export type { LoadWeightsOptions, LoadWeightsReport, WeightMismatch } from './load-weights.js';
 export type {
   CustomLayerBuilder,
   LayerBuildContext,
@@ -50,3 +52,20 @@ export {
   nchwToNhwc,
   nhwcToNchw,
 } from './layout-image.js';
+export { readSafetensors, writeSafetensors } from './safetensors.js';
+export type {
+  Safetensors,
+  ReadSafetensorsOptions,
+  WriteSafetensorsOptions,
+} from './safetensors.js';
+export { loadSafetensorsWeights, saveSafetensorsWeights } from './safetensors-weights.js';
+export type { LoadSafetensorsOptions, SafetensorsMapping } from './safetensors-weights.js';
+export { fromTfjs } from './tfjs.js';
+export type { FromTfjsOptions } from './tfjs.js';
+export { fromKerasMultiHeadAttention, fromTorchMultiheadAttention } from './layout-attention.js';
+export type {
+  FromAttentionOptions,
+  KerasEinsumDense,
+  KerasMultiHeadAttention,
+  TorchMultiheadAttention,
+} from './layout-attention.js';

@@ -50,6 +50,11 @@ import {
   loadTimeDistributed,
 } from './loaders-seq.js';
 import { loadGru, loadLstm, loadSimpleRnn } from './loaders-recurrent.js';
+import {
+  loadMultiHeadAttention,
+  loadPositionEmbedding,
+  loadSinusoidalPositionEmbedding,
+} from './loaders-attention.js';
 
 // io is the one place that knows every layer, activation, initializer,
 // regularizer, schedule and optimizer by name. The tables are built per call
@@ -140,6 +145,9 @@ function builtinLayers(): Map<string, LayerLoader> {
     ['lstm', loadLstm],
     ['gru', loadGru],
     ...convLoaders(),
+    ['multiHeadAttention', loadMultiHeadAttention],
+    ['sinusoidalPositionEmbedding', loadSinusoidalPositionEmbedding],
+    ['positionEmbedding', loadPositionEmbedding],
   ]);
 }
 

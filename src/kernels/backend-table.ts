@@ -28,6 +28,7 @@ import {
   softmaxXentJs,
   softmaxXentSlot,
 } from './xent.js';
+import { maxPoolBackwardJs, maxPoolBackwardSlot, maxPoolJs, maxPoolSlot } from './pool.js';
 
 // The typed backend: every kernel family, once. `Backend` is derived from
 // this table, the JS backend must implement all of it (the type checker
@@ -56,6 +57,8 @@ const SLOTS = {
   recurrentBackward: recurrentBackwardSlot,
   convForward: convForwardSlot,
   convBackward: convBackwardSlot,
+  maxPool: maxPoolSlot,
+  maxPoolBackward: maxPoolBackwardSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -82,6 +85,8 @@ export const jsBackend: Backend = {
   recurrentBackward: recurrentBackwardJs,
   convForward: convForwardLowered,
   convBackward: convBackwardLowered,
+  maxPool: maxPoolJs,
+  maxPoolBackward: maxPoolBackwardJs,
 };
 
 /**

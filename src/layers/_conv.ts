@@ -33,8 +33,11 @@ import type {
   LayerBackwardIO,
   LayerIO,
   LayerRegularizers,
+  RelevanceIO,
+  RelevanceRule,
 } from './layer.js';
 import { applyVia, runLayer1 } from './_run.js';
+import { CONV_RULES, convRelevance } from './_conv-relevance.js';
 import type { SymbolicTensor } from './symbolic.js';
 import {
   activationConfigOf,
@@ -239,6 +242,12 @@ function compileConv(
         convForwardSlot.impl(x, w, b, z, rows, g, fused);
       }
       if (separate) act.forward(z, io.outputs[0]!, shapeFor(rows));
+    },
+    // Relevance: the linear rules over the lowered product (none for the transposed form).
+    relevanceFamily: 'convolution',
+    relevanceRules: v.transposed ? [] : CONV_RULES,
+    relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
+      return !v.transposed && convRelevance(io, rule, g, kernel, bias);
     },
     backward(io: LayerBackwardIO): void {
       const rows = io.rows;

@@ -27,6 +27,8 @@ import type {
   ForwardContext,
   LayerBackwardIO,
   LayerIO,
+  RelevanceIO,
+  RelevanceRule,
 } from './layer.js';
 import { applyVia, runLayer1 } from './_run.js';
 import { channelVector, checkInitializer, normRegularizers } from './_norm.js';
@@ -199,6 +201,41 @@ function compileBatchNorm(layer: BatchNorm, inShape: readonly number[]): Compile
       }
       io.saved.set(invStd, m * c);
       io.saved[m * c + c] = batchStats ? 1 : 0;
+    },
+    relevanceFamily: 'normalization',
+    relevanceRules: ['identity', 'zero', 'epsilon'],
+    /**
+     * In inference batch norm is y = a·x + s per channel, a = γ/√(σ² + ε),
+     * s = β − a·μ (the running statistics). 'identity' passes relevance
+     * through unchanged (as if folded into the layer before it); 'zero' and
+     * 'epsilon' treat it as that element-wise linear map:
+     * R_in = a·x / (a·x + s + ε·sign)·R, where the shift s takes its share.
+     */
+    relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
+      const m = io.rows * lead;
+      const rel = io.relevanceOutputs[0]!;
+      const out = io.relevanceInputs[0]!;
+      if (rule.name === 'identity') {
+        out.set(rel.subarray(0, m * c));
+        return true;
+      }
+      if (rule.name !== 'zero' && rule.name !== 'epsilon') return false;
+      const eps = rule.name === 'epsilon' ? (rule.config.epsilon ?? 0) : 0;
+      const x = io.inputs[0]!;
+      const gamma = layer.gamma === null ? null : asFloat(layer.gamma.data);
+      const beta = layer.beta === null ? null : asFloat(layer.beta.data);
+      const runMean = asFloat(layer.movingMean.data);
+      const runVar = asFloat(layer.movingVariance.data);
+      for (let j = 0; j < c; j++) {
+        const a = (gamma === null ? 1 : gamma[j]!) / Math.sqrt(runVar[j]! + epsilon);
+        const s = (beta === null ? 0 : beta[j]!) - a * runMean[j]!;
+        for (let i = j; i < m * c; i += c) {
+          const ax = a * x[i]!;
+          const d = ax + s + eps * (ax + s >= 0 ? 1 : -1);
+          out[i] = d === 0 ? 0 : (ax / d) * rel[i]!;
+        }
+      }
+      return true;
     },
     backward(io: LayerBackwardIO): void {
       const m = io.rows * lead;

@@ -2,7 +2,7 @@ import { assertBoolean, assertKnownKeys, assertPositiveInt, fail } from '../_lib
 import { ShapeError } from '../_lib/errors.js';
 import { checkElements } from '../_lib/limits.js';
 import { fmtShape } from '../_lib/shape.js';
-import { allocFloat, asFloat, type FloatDType } from '../_lib/typed.js';
+import { asFloat, type FloatDType } from '../_lib/typed.js';
 import { activationKernel, type Activation, type ActivationConfig } from '../activations/define.js';
 import { identity } from '../activations/identity.js';
 import { glorotUniform } from '../init/variance.js';
@@ -26,6 +26,7 @@ import type {
   RelevanceRule,
 } from './layer.js';
 import { applyVia, runLayer1 } from './_run.js';
+import { LINEAR_RULES, linearRelevance } from './_relevance.js';
 import type { SymbolicTensor } from './symbolic.js';
 import {
   activationConfigOf,
@@ -218,29 +219,27 @@ function compileDense(
       if (gx !== null && gx !== undefined)
         matmulSlot.impl(gz, asFloat(kernel.data), gx, r, units, inputs, false, true);
     },
+    relevanceFamily: 'dense',
+    relevanceRules: LINEAR_RULES,
     /**
-     * LRP-ε (ε = 0 is LRP-0) through x·W + b, the activation passed through
-     * as the rules prescribe: R_in = x ⊙ ((R / (z + ε·sign z))·Wᵀ), with
-     * z = x·W + b and sign(0) taken as +1 (a zero denominator gives 0).
-     * Bach et al. 2015, https://doi.org/10.1371/journal.pone.0130140.
+     * Relevance propagation through x·W + b by the linear rules (LRP-0, LRP-ε,
+     * LRP-γ, LRP-αβ, zB; see `linearRelevance`), the activation passed
+     * through as the rules prescribe. Bach et al. 2015,
+     * https://doi.org/10.1371/journal.pone.0130140.
      */
     relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
-      if (rule.name !== 'epsilon') return false;
-      const eps = rule.config.epsilon ?? 0;
       const r = io.rows * lead;
-      const x = io.inputs[0]!;
-      const w = asFloat(kernel.data);
-      const s = allocFloat(kernel.dtype, r * units);
-      denseSlot.impl(x, w, bias === null ? null : asFloat(bias.data), s, r, inputs, units, false);
-      const rel = io.relevanceOutputs[0]!;
-      for (let i = 0; i < s.length; i++) {
-        const d = s[i]! + eps * (s[i]! >= 0 ? 1 : -1);
-        s[i] = d === 0 ? 0 : rel[i]! / d;
-      }
-      const out = io.relevanceInputs[0]!;
-      matmulSlot.impl(s, w, out, r, units, inputs, false, true);
-      for (let i = 0; i < r * inputs; i++) out[i] = out[i]! * x[i]!;
-      return true;
+      return linearRelevance(
+        io.inputs[0]!,
+        asFloat(kernel.data),
+        bias === null ? null : asFloat(bias.data),
+        io.relevanceOutputs[0]!,
+        io.relevanceInputs[0]!,
+        r,
+        inputs,
+        units,
+        rule,
+      );
     },
   };
 }

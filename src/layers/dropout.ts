@@ -8,6 +8,7 @@ import type {
   BuiltinLayer,
   LayerBackwardIO,
   LayerIO,
+  RelevanceIO,
 } from './layer.js';
 import { applyVia, checkContext, runLayer1 } from './_run.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -116,6 +117,12 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
           }
           const mask = io.saved;
           for (let i = 0, n = io.rows * width; i < n; i++) gx[i] = gy[i]! * mask[i]!;
+        },
+        // Explanations run in inference mode, where dropout is the identity:
+        // relevance passes through unchanged.
+        relevance(io: RelevanceIO): boolean {
+          io.relevanceInputs[0]!.set(io.relevanceOutputs[0]!);
+          return true;
         },
       };
     },

@@ -18,6 +18,7 @@ import type {
 import { applyVia, runLayer1 } from './_run.js';
 import { checkName, checkSpatialShape } from './_spatial.js';
 import type { SymbolicTensor } from './symbolic.js';
+import { AVG_POOL_RULES, MAX_POOL_RULES } from './pool.js';
 import { checkOptions } from './_util.js';
 
 /** Options of the global pooling layers. */
@@ -84,9 +85,11 @@ function compileGlobal(
         if (gx === null || gx === undefined) return;
         globalMaxPoolBackwardJs(io.gradOutputs[0]!, io.saved, gx, io.rows, positions, C);
       },
-      /** As maxPool2d: 'winnerTakeAll' and 'epsilon' to the maximum, 'proportional' split. */
+      relevanceFamily: 'pooling',
+      relevanceRules: MAX_POOL_RULES,
+      /** As maxPool2d: 'proportional' split, every other rule to the maximum. */
       relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
-        if (rule.name === 'winnerTakeAll' || rule.name === 'epsilon') {
+        if (MAX_POOL_RULES.includes(rule.name) && rule.name !== 'proportional') {
           globalMaxPoolBackwardJs(
             io.relevanceOutputs[0]!,
             io.saved,
@@ -113,8 +116,10 @@ function compileGlobal(
       if (gx === null || gx === undefined) return;
       globalAvgPoolBackwardJs(io.gradOutputs[0]!, gx, io.rows, positions, C);
     },
+    relevanceFamily: 'pooling',
+    relevanceRules: AVG_POOL_RULES,
     relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
-      if (rule.name !== 'epsilon' && rule.name !== 'proportional') return false;
+      if (!AVG_POOL_RULES.includes(rule.name)) return false;
       proportional(io, positions, C, rule.config.epsilon ?? 0);
       return true;
     },

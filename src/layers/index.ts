@@ -122,3 +122,21 @@ export type { Lstm, LstmOptions } from './lstm.js';
 export { gru } from './gru.js';
 export type { Gru, GruOptions } from './gru.js';
 export type { RecurrentLayer, RecurrentOptions, RecurrentConfig } from './_recurrent.js';
+export { multiHeadAttention } from './multi-head-attention.js';
+export type {
+  AttentionParamName,
+  MultiHeadAttention,
+  MultiHeadAttentionConfig,
+  MultiHeadAttentionOptions,
+} from './multi-head-attention.js';
+export { positionEmbedding, sinusoidalPositionEmbedding } from './positional.js';
+export type {
+  PositionEmbedding,
+  PositionEmbeddingConfig,
+  PositionEmbeddingOptions,
+  SinusoidalPositionEmbedding,
+  SinusoidalPositionEmbeddingConfig,
+  SinusoidalPositionEmbeddingOptions,
+} from './positional.js';
+export { transformerEncoderBlock } from './transformer.js';
+export type { TransformerEncoderBlockOptions } from './transformer.js';

@@ -126,6 +126,20 @@ export interface CompiledLayer {
    * The explanation module calls only this hook; it never looks at kinds.
    */
   relevance?(io: RelevanceIO, rule: RelevanceRule): boolean;
+  /**
+   * The rule names `relevance` implements (for error messages and rule
+   * composites); absent when the hook takes any rule (a layer that passes
+   * relevance through unchanged or splits it by a fixed convention).
+   */
+  readonly relevanceRules?: readonly string[];
+  /**
+   * What the layer is for relevance composites, which assign rules by it
+   * rather than by kind: 'dense', 'convolution', 'pooling',
+   * 'normalization', 'passthrough' (activations, reshapes, dropout) or
+   * 'merge'. Default 'passthrough' when the layer has no parameters, else
+   * its kind.
+   */
+  readonly relevanceFamily?: string;
 }
 
 /**

@@ -124,6 +124,9 @@ function elementwise(fn: string, kind: ElementwiseKind, options: MergeOptions): 
             }
           });
         },
+        relevanceFamily: 'merge',
+        // A product has no relevance rule here: it declares none.
+        ...(kind === 'multiply' ? { relevanceRules: [] } : {}),
         relevance(io: RelevanceIO): boolean {
           if (kind === 'multiply') return false;
           const m = io.rows * width;
@@ -288,6 +291,7 @@ export function concatenateLayer(options: ConcatenateOptions = {}): Merge<'conca
         backward(io: LayerBackwardIO): void {
           copy(io, false, io.gradInputs, io.gradOutputs[0]!);
         },
+        relevanceFamily: 'merge',
         relevance(io: RelevanceIO): boolean {
           copy(io, false, io.relevanceInputs, io.relevanceOutputs[0]!);
           return true;

@@ -1,12 +1,7 @@
 import { assertKnownKeys, assertOneOf } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
-import {
-  avgPoolBackwardJs,
-  avgPoolJs,
-  maxPoolBackwardJs,
-  maxPoolJs,
-  type PoolGeometry,
-} from '../kernels/js/pool.js';
+import { avgPoolBackwardJs, avgPoolJs, type PoolGeometry } from '../kernels/js/pool.js';
+import { maxPoolBackwardSlot, maxPoolSlot } from '../kernels/pool.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type {
   BuiltinLayer,
@@ -179,6 +174,18 @@ function proportional(io: RelevanceIO, g: PoolGeometry, eps: number): void {
   }
 }
 
+/** The relevance rules of max pooling: every one but 'proportional' is winner-take-all. */
+export const MAX_POOL_RULES: readonly string[] = [
+  'winnerTakeAll',
+  'proportional',
+  'zero',
+  'epsilon',
+  'gamma',
+  'alphaBeta',
+];
+/** The relevance rules of average pooling: each a proportional split (LRP-ε with its ε, else 0). */
+export const AVG_POOL_RULES: readonly string[] = ['proportional', 'zero', 'epsilon', 'gamma'];
+
 function compilePool(s: PoolSpec, inShapes: readonly (readonly number[])[]): CompiledLayer {
   const g = geometry(s, inShapes[0]!);
   const outShape = outShapeOf(s, g);
@@ -190,21 +197,31 @@ function compilePool(s: PoolSpec, inShapes: readonly (readonly number[])[]): Com
       // exact in float32, from which backward finds the input element.
       savedPerRow: outSize,
       forward(io: LayerIO): void {
-        maxPoolJs(io.inputs[0]!, io.outputs[0]!, io.saved, io.rows, g);
+        maxPoolSlot.impl(io.inputs[0]!, io.outputs[0]!, io.saved, io.rows, g);
       },
       backward(io: LayerBackwardIO): void {
         const gx = io.gradInputs[0];
         if (gx === null || gx === undefined) return;
-        maxPoolBackwardJs(io.gradOutputs[0]!, io.saved, gx, io.rows, g);
+        maxPoolBackwardSlot.impl(io.gradOutputs[0]!, io.saved, gx, io.rows, g);
       },
+      relevanceFamily: 'pooling',
+      relevanceRules: MAX_POOL_RULES,
       /**
-       * 'winnerTakeAll' and 'epsilon' send each output's relevance to its
-       * window's maximum (the gradient's route, the usual LRP treatment of
-       * max pooling); 'proportional' splits it over the window as for a sum.
+       * 'winnerTakeAll' (and the linear rules 'zero', 'epsilon', 'gamma',
+       * 'alphaBeta', for composites that give one rule everywhere) send each
+       * output's relevance to its window's maximum (the gradient's route, the
+       * usual LRP treatment of max pooling); 'proportional' splits it over the
+       * window as for a sum.
        */
       relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
-        if (rule.name === 'winnerTakeAll' || rule.name === 'epsilon') {
-          maxPoolBackwardJs(io.relevanceOutputs[0]!, io.saved, io.relevanceInputs[0]!, io.rows, g);
+        if (MAX_POOL_RULES.includes(rule.name) && rule.name !== 'proportional') {
+          maxPoolBackwardSlot.impl(
+            io.relevanceOutputs[0]!,
+            io.saved,
+            io.relevanceInputs[0]!,
+            io.rows,
+            g,
+          );
           return true;
         }
         if (rule.name === 'proportional') {
@@ -225,9 +242,11 @@ function compilePool(s: PoolSpec, inShapes: readonly (readonly number[])[]): Com
       if (gx === null || gx === undefined) return;
       avgPoolBackwardJs(io.gradOutputs[0]!, gx, io.rows, g);
     },
-    /** 'epsilon' and 'proportional': LRP-ε through the average (a linear map). */
+    relevanceFamily: 'pooling',
+    relevanceRules: AVG_POOL_RULES,
+    /** 'epsilon' and 'proportional' (and 'zero', 'gamma': positive weights): LRP-ε through the average (a linear map). */
     relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
-      if (rule.name !== 'epsilon' && rule.name !== 'proportional') return false;
+      if (!AVG_POOL_RULES.includes(rule.name)) return false;
       proportional(io, g, rule.config.epsilon ?? 0);
       return true;
     },

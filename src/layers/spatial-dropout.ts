@@ -7,6 +7,7 @@ import type {
   ForwardContext,
   LayerBackwardIO,
   LayerIO,
+  RelevanceIO,
 } from './layer.js';
 import { applyVia, checkContext, runLayer1 } from './_run.js';
 import { checkName, checkSpatialShape } from './_spatial.js';
@@ -98,6 +99,11 @@ function spatialDropout<K extends 'spatialDropout1d' | 'spatialDropout2d'>(
             for (let p = 0, i = r * width; p < positions; p++)
               for (let c = 0; c < C; c++, i++) y[i] = x[i]! * mask[r * C + c]!;
           }
+        },
+        // Explanations run in inference mode, where this is the identity.
+        relevance(io: RelevanceIO): boolean {
+          io.relevanceInputs[0]!.set(io.relevanceOutputs[0]!.subarray(0, io.rows * width));
+          return true;
         },
         backward(io: LayerBackwardIO): void {
           const gx = io.gradInputs[0];

@@ -16,6 +16,7 @@ import type {
   ForwardContext,
   LayerBackwardIO,
   LayerIO,
+  RelevanceIO,
 } from './layer.js';
 import { applyVia, runLayer1 } from './_run.js';
 import { checkName, checkSpatialShape, positivePair } from './_spatial.js';
@@ -104,6 +105,20 @@ export function upSampling2d(
             const gx = io.gradInputs[0];
             if (gx !== null && gx !== undefined)
               upSampleNearestBackwardJs(io.gradOutputs[0]!, gx, io.rows, inH, inW, C, sh, sw);
+          },
+          // Each output copies one input: the input's relevance is the sum of its copies'.
+          relevance(io: RelevanceIO): boolean {
+            upSampleNearestBackwardJs(
+              io.relevanceOutputs[0]!,
+              io.relevanceInputs[0]!,
+              io.rows,
+              inH,
+              inW,
+              C,
+              sh,
+              sw,
+            );
+            return true;
           },
         };
       }

@@ -14,3 +14,7 @@ export { summary } from './summary.js';
 export { graph } from './graph.js';
 export type { GraphModel, GraphSpec, InputsOf, OutputsOf } from './graph.js';
 export type { ModelInput, ModelNode, ValueRef } from './model.js';
+export { extractFeatures, freezeLayers, unfreezeLayers } from './transfer.js';
+export type { ExtractFeaturesOptions, FeatureExtractor, LayerSelection } from './transfer.js';
+export { attentionMaps, attentionRollout } from './attention-maps.js';
+export type { AttentionMap, AttentionRolloutOptions } from './attention-maps.js';

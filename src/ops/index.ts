@@ -129,3 +129,5 @@ export type { Conv2dOpOptions } from './conv2d.js';
 export { conv2dTransposeOp } from './conv2d-transpose.js';
 export type { Conv2dTransposeOpOptions } from './conv2d-transpose.js';
 export type { Conv1dPadding, Conv2dPadding } from './_conv.js';
+export { scaledDotProductAttention } from './attention.js';
+export type { AttentionResult, ScaledDotProductAttentionOptions } from './attention.js';

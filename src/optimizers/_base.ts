@@ -131,6 +131,8 @@ export function createOptimizer<K extends string, C extends object>(
   let learningRate: LearningRate = spec.common.learningRate;
   let iterations = 0;
   const states = new WeakMap<Tensor, ParamState>();
+  // Per-parameter learning-rate factors (parameter groups); absent means 1.
+  const scales = new WeakMap<Tensor, number>();
   const config = {
     learningRate: lrConfig(learningRate),
     ...spec.own,
@@ -243,9 +245,17 @@ export function createOptimizer<K extends string, C extends object>(
       for (const [p, g] of pairs) {
         const s = stateFor(p);
         s.step += 1;
-        update(asFloat(p.data), g, s.slots, lr, s.step);
+        update(asFloat(p.data), g, s.slots, lr * (scales.get(p) ?? 1), s.step);
       }
       iterations += 1;
+    },
+    setLearningRateScale(params: readonly Tensor[], scale: number): void {
+      const ps = checkParams('params', params);
+      assertNumber(fn, 'scale', scale, { min: 0 });
+      for (const p of ps) {
+        if (scale === 1) scales.delete(p);
+        else scales.set(p, scale);
+      }
     },
     zeroGrad(params: readonly Tensor[]): void {
       for (const p of checkParams('params', params)) p.grad = null;

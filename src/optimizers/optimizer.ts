@@ -43,4 +43,12 @@ export interface Optimizer<K extends string = string, C extends object = object>
   getState(params: readonly Tensor[]): OptimizerState;
   /** Restores state saved by `getState` for the same params in the same order. */
   setState(params: readonly Tensor[], state: OptimizerState): void;
+  /**
+   * Parameter groups: `params` step with the learning rate times `scale`
+   * from now on (1 restores the common rate), as PyTorch's per-group `lr`;
+   * fine-tuning a transferred base at a tenth of the head's rate is
+   * `setLearningRateScale(parameters(base), 0.1)`. Not saved with the
+   * optimizer's state.
+   */
+  setLearningRateScale(params: readonly Tensor[], scale: number): void;
 }

@@ -1,5 +1,5 @@
 /**
- * Dependency-free SVG charts: line charts, training curves and confusion matrices. Import from
+ * Dependency-free SVG charts: line charts, training curves, confusion matrices and relevance heatmaps. Import from
  * `myelin` or `myelin/plots`.
  *
  * @module plots
@@ -18,3 +18,7 @@ export type {
   ReliabilitySeries,
   ReliabilityDiagramOptions,
 } from './reliability-diagram.js';
+export { relevanceHeatmap } from './relevance-heatmap.js';
+export type { RelevanceHeatmapOptions } from './relevance-heatmap.js';
+export { attentionHeatmap } from './attention-heatmap.js';
+export type { AttentionHeatmapOptions } from './attention-heatmap.js';

@@ -71,7 +71,12 @@ describe('pooling relevance', () => {
       expect(e1[i]).toBeCloseTo(v, 12);
     });
     expect(relevance(avgPool2d(2), [2, 2, 1], x, [10], wta)).toBeNull();
-    expect(relevance(maxPool2d(2), [2, 2, 1], x, [10], { name: 'gamma', config: {} })).toBeNull();
+    // Max pooling takes the linear rules (zero, epsilon, gamma, alphaBeta) as winner-take-all, so
+    // one rule can be given to a whole network; the bounded input rule zB it declines.
+    expect(relevance(maxPool2d(2), [2, 2, 1], x, [10], { name: 'gamma', config: {} })).toEqual([
+      0, 10, 0, 0,
+    ]);
+    expect(relevance(maxPool2d(2), [2, 2, 1], x, [10], { name: 'zB', config: {} })).toBeNull();
   });
 
   it('overlapping windows with padding conserve the total relevance (ε = 0, positive inputs)', () => {

@@ -93,6 +93,7 @@ import {
   where,
 } from '../../src/ops/index.js';
 import { conv1dOp, conv2dOp, conv2dTransposeOp } from '../../src/ops/index.js';
+import { scaledDotProductAttention } from '../../src/ops/index.js';
 
 export interface OpRow {
   /** The exported op name (a row may cover it under several settings: `name` is the key, `label` the case). */
@@ -620,6 +621,34 @@ export const opTable: OpRow[] = [
     label: 'valid, outputPadding',
     fn: (x, k) => conv2dTransposeOp(x, k, { strides: [2, 3], outputPadding: [1, 2] }),
     inputs: () => [wave([1, 2, 2, 1]), wave([2, 2, 2, 1], 6)],
+  },
+  {
+    name: 'scaledDotProductAttention',
+    label: '2 heads, q 3 steps, k 4 steps',
+    fn: (q, k, v) => scaledDotProductAttention(q, k, v),
+    inputs: () => [wave([2, 2, 3, 4]), wave([2, 2, 4, 4], 1), wave([2, 2, 4, 3], 2)],
+  },
+  {
+    name: 'scaledDotProductAttention',
+    label: 'causal, padding mask, scale 0.7',
+    fn: (q, k, v) =>
+      scaledDotProductAttention(q, k, v, {
+        causal: true,
+        scale: 0.7,
+        mask: [
+          [
+            [true, true, true],
+            [true, true, false],
+            [true, false, true],
+          ],
+          [
+            [true, true, true],
+            [true, true, true],
+            [false, true, true],
+          ],
+        ],
+      }),
+    inputs: () => [wave([2, 2, 3, 2]), wave([2, 2, 3, 2], 3), wave([2, 2, 3, 5], 4)],
   },
 ];
 

@@ -27,6 +27,7 @@ import {
 import { convBackwardWasm, convForwardWasm } from './conv.js';
 import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
 import { recurrentBackwardWasm, recurrentForwardWasm } from './recurrent.js';
+import { maxPoolBackwardWasm, maxPoolWasm } from './pool.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -104,6 +105,8 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     recurrentBackward: recurrentBackwardWasm,
     convForward: convForwardWasm,
     convBackward: convBackwardWasm,
+    maxPool: maxPoolWasm,
+    maxPoolBackward: maxPoolBackwardWasm,
   });
   return true;
 }

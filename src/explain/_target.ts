@@ -1,0 +1,136 @@
+import { assertInteger, fail } from '../_lib/assert.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
+import { fmtShape } from '../_lib/shape.js';
+import type { FloatArray, FloatDType } from '../_lib/typed.js';
+import type { Model } from '../models/model.js';
+import { checkModel, inputTensors } from '../models/predict.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** Which output an explanation is about: shared by every explanation function. */
+export interface TargetOptions {
+  /**
+   * The class (index into each sample's flattened output) to explain: one
+   * for every row, or one per row. Default: each row's highest output.
+   */
+  target?: number | readonly number[];
+  /**
+   * Instead of a class, a weighting of the outputs ([outputs] for every
+   * row, or [rows, outputs]): the explained score is Σ_k w_k·y_k.
+   */
+  outputWeights?: TensorLike;
+  /** Which model output to explain, for a model of several (default 0). */
+  output?: number;
+}
+
+export const TARGET_KEYS = ['target', 'outputWeights', 'output'] as const;
+
+/** The model (checked) and its one input as a float tensor, batch first, at least one row. */
+export function explainInput(fn: string, model: unknown, x: unknown): [Model, Tensor] {
+  const m = checkModel(fn, model);
+  if (m.inputs.length !== 1)
+    throw new ValueError(
+      `${fn}: explanations need a model of one input, got one of ${m.inputs.length} inputs`,
+    );
+  let t = inputTensors(fn, m, x)[0]!;
+  if (t.dtype === 'int32')
+    throw new ValueError(
+      `${fn}: x must hold float values (relevance and gradients of integer inputs such as token ids are undefined), got an int32 tensor`,
+    );
+  if (t.shape[0] === 0) fail(fn, 'x', 'a batch of at least one row', fmtShape(t.shape));
+  if (t.requiresGrad || t.node !== null) t = new Tensor(t.data, t.shape);
+  return [m, t];
+}
+
+/** The index of the model output to explain. */
+export function outputIndex(fn: string, model: Model, output: unknown): number {
+  const n = model.outputs.length;
+  if (output === undefined) return 0;
+  if (typeof output !== 'number' || !Number.isInteger(output) || output < 0 || output >= n)
+    fail(fn, 'output', `an output index in [0, ${n - 1}] (the model has ${n} outputs)`, output);
+  return output;
+}
+
+/**
+ * The weighting w [rows × size] of the explained score Σ w·y, from the
+ * options, for outputs `y` of `size` elements per row.
+ */
+export function outputWeighting(
+  fn: string,
+  options: TargetOptions,
+  y: ArrayLike<number>,
+  rows: number,
+  size: number,
+): Float64Array {
+  const w = new Float64Array(rows * size);
+  const { target, outputWeights } = options;
+  if (target !== undefined && outputWeights !== undefined)
+    fail(fn, 'options', 'either target or outputWeights, not both', 'both');
+  if (outputWeights !== undefined) {
+    let t: Tensor;
+    try {
+      t = asTensor(outputWeights);
+    } catch {
+      fail(fn, 'outputWeights', 'a tensor or nested array of numbers', outputWeights);
+    }
+    if (t.size === size && (t.rank <= 1 || (t.rank === 2 && t.shape[0] === 1 && rows !== 1))) {
+      for (let r = 0; r < rows; r++) for (let k = 0; k < size; k++) w[r * size + k] = t.data[k]!;
+    } else if (t.size === rows * size && t.shape[0] === rows) {
+      for (let i = 0; i < w.length; i++) w[i] = t.data[i]!;
+    } else
+      throw new ShapeError(
+        `${fn}: outputWeights must have shape [${size}] or [${rows},${size}] (outputs per row: ${size}), got ${fmtShape(t.shape)}`,
+      );
+    for (let i = 0; i < w.length; i++)
+      if (!Number.isFinite(w[i])) fail(fn, 'outputWeights', 'finite numbers', w[i]);
+    return w;
+  }
+  const checkClass = (name: string, c: unknown): number => {
+    assertInteger(fn, name, c);
+    if ((c as number) >= size)
+      fail(fn, name, `a class index in [0, ${size - 1}] (each row has ${size} outputs)`, c);
+    return c as number;
+  };
+  if (target === undefined) {
+    // Each row's highest output (the predicted class).
+    for (let r = 0; r < rows; r++) {
+      let best = 0;
+      for (let k = 1; k < size; k++) if (y[r * size + k]! > y[r * size + best]!) best = k;
+      w[r * size + best] = 1;
+    }
+  } else if (typeof target === 'number') {
+    const c = checkClass('target', target);
+    for (let r = 0; r < rows; r++) w[r * size + c] = 1;
+  } else if (Array.isArray(target)) {
+    if (target.length !== rows)
+      fail(fn, 'target', `one class per row (${rows} rows)`, `an array of ${target.length}`);
+    target.forEach((c, r) => {
+      w[r * size + checkClass(`target[${r}]`, c)] = 1;
+    });
+  } else fail(fn, 'target', 'a class index or an array of one per row', target);
+  return w;
+}
+
+/** Σ over a buffer in float64. */
+export function total(a: ArrayLike<number>, from = 0, to = a.length): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += a[i]!;
+  return s;
+}
+
+/** Row sums of a buffer of `rows` rows. */
+export function rowSums(a: ArrayLike<number>, rows: number): number[] {
+  const per = rows === 0 ? 0 : a.length / rows;
+  return Array.from({ length: rows }, (_, r) => total(a, r * per, (r + 1) * per));
+}
+
+/** A tensor of `shape` from float64 values, in the dtype of `like` (a tensor or a dtype). */
+export function tensorOf(
+  values: FloatArray,
+  shape: readonly number[],
+  like: Tensor | FloatDType,
+): Tensor {
+  const dtype = typeof like === 'string' ? like : like.dtype;
+  const data = dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
+  return new Tensor(data, [...shape]);
+}

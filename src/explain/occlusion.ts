@@ -1,0 +1,157 @@
+import { assertKnownKeys, assertNumber, assertOptions, fail } from '../_lib/assert.js';
+import { ShapeError } from '../_lib/errors.js';
+import { fmtShape } from '../_lib/shape.js';
+import type { Model } from '../models/model.js';
+import { predict } from '../models/predict.js';
+import type { TensorLike } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
+import {
+  TARGET_KEYS,
+  explainInput,
+  outputIndex,
+  outputWeighting,
+  tensorOf,
+  type TargetOptions,
+} from './_target.js';
+
+/** Options of {@link occlusion}. */
+export interface OcclusionOptions extends TargetOptions {
+  /**
+   * The occluded patch: sizes along the leading per-sample axes (the axes
+   * after them are covered whole), or one number for every axis but the
+   * last (channels) of an input of rank ≥ 3, every axis otherwise.
+   */
+  window: number | readonly number[];
+  /** Step between patches along each window axis (default: the window, patches side by side). */
+  stride?: number | readonly number[];
+  /** Value written into the patch (default 0). */
+  fill?: number;
+  /** Occluded copies per forward pass (default 256). */
+  batchSize?: number;
+}
+
+function sizes(fn: string, name: string, v: unknown, shape: readonly number[]): number[] {
+  const axes = typeof v === 'number' ? (shape.length >= 3 ? shape.length - 1 : shape.length) : -1;
+  const list = typeof v === 'number' ? new Array<number>(axes).fill(v) : v;
+  if (!Array.isArray(list) || list.length === 0 || list.length > shape.length)
+    fail(fn, name, `a positive integer or an array of 1 to ${shape.length} of them`, v);
+  (list as unknown[]).forEach((d, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1)
+      fail(fn, `${name}[${i}]`, 'a positive integer', d);
+  });
+  return list as number[];
+}
+
+/**
+ * Occlusion sensitivity (Zeiler and Fergus 2014, arXiv:1311.2901): slides
+ * a patch of `fill` values over each input and records how much the
+ * explained score drops, score(x) − score(x with the patch covered); each
+ * element gets the mean drop over the patches that cover it (0 when none
+ * does). It needs no gradients, only `predict`, so it works on any model.
+ *
+ * @example
+ * ```ts
+ * import { sequential, dense, occlusion } from 'myelin';
+ * const model = sequential([dense(4, 1, { kernel: [[0], [0], [1], [0]], useBias: false })]);
+ * occlusion(model, [[1, 1, 1, 1]], { window: 2 }).toArray(); // [[0, 0, 1, 1]]: only x₂ matters
+ * ```
+ */
+export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptions): Tensor {
+  const fn = 'occlusion';
+  assertOptions(fn, options, 'an object with at least window');
+  assertKnownKeys(fn, 'options', options, [
+    ...TARGET_KEYS,
+    'window',
+    'stride',
+    'fill',
+    'batchSize',
+  ]);
+  const [m, xt] = explainInput(fn, model, x);
+  const shape = xt.shape.slice(1);
+  if (options.window === undefined) fail(fn, 'window', 'a patch size', undefined);
+  const win = sizes(fn, 'window', options.window, shape);
+  const stride =
+    options.stride === undefined
+      ? win
+      : sizes(fn, 'stride', options.stride, shape.slice(0, win.length));
+  if (stride.length !== win.length)
+    fail(fn, 'stride', `one step per window axis (${win.length})`, options.stride);
+  win.forEach((d, i) => {
+    if (d > shape[i]!)
+      throw new ShapeError(
+        `${fn}: window ${fmtShape(win)} is larger than the input's per-sample shape ${fmtShape(shape)} (axis ${i}: ${d} > ${shape[i]})`,
+      );
+  });
+  const fill = assertNumber(fn, 'fill', options.fill ?? 0);
+  const batchSize = options.batchSize ?? 256;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    fail(fn, 'batchSize', 'a positive integer', batchSize);
+  const outIdx = outputIndex(fn, m, options.output);
+
+  // Patch origins: every combination of start positions along the window axes.
+  const starts = win.map((d, i) => {
+    const list: number[] = [];
+    for (let s = 0; s + d <= shape[i]!; s += stride[i]!) list.push(s);
+    return list;
+  });
+  const patches: number[][] = [[]];
+  for (const axis of starts) {
+    const next: number[][] = [];
+    for (const p of patches) for (const s of axis) next.push([...p, s]);
+    patches.splice(0, patches.length, ...next);
+  }
+  // Element strides of the per-sample shape (row-major).
+  const per = shape.reduce((a, b) => a * b, 1);
+  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  // Elements per index of the last window axis (the axes after it are covered whole).
+  const inner = strides[win.length - 1]!;
+  const covered = (p: readonly number[], visit: (e: number) => void): void => {
+    const rec = (axis: number, base: number): void => {
+      if (axis === win.length) {
+        for (let e = 0; e < inner; e++) visit(base + e);
+        return;
+      }
+      for (let o = 0; o < win[axis]!; o++) rec(axis + 1, base + (p[axis]! + o) * strides[axis]!);
+    };
+    rec(0, 0);
+  };
+
+  const rows = xt.shape[0]!;
+  const mm = m as Model<Tensor, Tensor | Tensor[]>;
+  const scoreOf = (out: Tensor | Tensor[]): Tensor => (Array.isArray(out) ? out[outIdx]! : out);
+  const y0 = scoreOf(predict(mm, xt));
+  const size = y0.size / rows;
+  const w = outputWeighting(fn, options, y0.data, rows, size);
+  const rowScore = (y: ArrayLike<number>, r: number, wr: number): number => {
+    let s = 0;
+    for (let k = 0; k < size; k++) s += y[r * size + k]! * w[wr * size + k]!;
+    return s;
+  };
+  const sums = new Float64Array(xt.size);
+  const counts = new Float64Array(xt.size);
+  const jobs: [number, number][] = [];
+  for (let r = 0; r < rows; r++) for (let q = 0; q < patches.length; q++) jobs.push([r, q]);
+  for (let j0 = 0; j0 < jobs.length; j0 += batchSize) {
+    const chunk = jobs.slice(j0, j0 + batchSize);
+    const data =
+      xt.dtype === 'float64'
+        ? new Float64Array(chunk.length * per)
+        : new Float32Array(chunk.length * per);
+    chunk.forEach(([r, q], c) => {
+      data.set(xt.data.subarray(r * per, (r + 1) * per), c * per);
+      covered(patches[q]!, (e) => {
+        data[c * per + e] = fill;
+      });
+    });
+    const y = scoreOf(predict(mm, new Tensor(data, [chunk.length, ...shape])));
+    chunk.forEach(([r, q], c) => {
+      const drop = rowScore(y0.data, r, r) - rowScore(y.data, c, r);
+      covered(patches[q]!, (e) => {
+        sums[r * per + e] = sums[r * per + e]! + drop;
+        counts[r * per + e] = counts[r * per + e]! + 1;
+      });
+    });
+  }
+  for (let i = 0; i < sums.length; i++) sums[i] = counts[i] === 0 ? 0 : sums[i]! / counts[i]!;
+  return tensorOf(sums, xt.shape, xt);
+}

@@ -1,0 +1,134 @@
+import type { FloatArray } from '../../_lib/typed.js';
+import { maxPoolBackwardJs, maxPoolJs, type PoolGeometry } from '../js/pool.js';
+import { getRuntime, limits } from './kernels.js';
+import { align, reserve, type WasmRuntime } from './loader.js';
+
+// Wrappers of the max pooling kernels (asm/pool.ts), with the JS kernels'
+// signatures: float32 operands are copied into the module's memory, pooled
+// with SIMD over channels, and copied back. Anything else (float64, work too
+// small to pay for the copies, memory that cannot grow) runs the JS kernel.
+
+type PoolFn = (
+  a: number,
+  b: number,
+  c: number,
+  rows: number,
+  inH: number,
+  inW: number,
+  C: number,
+  poolH: number,
+  poolW: number,
+  sH: number,
+  sW: number,
+  padTop: number,
+  padLeft: number,
+  outH: number,
+  outW: number,
+) => void;
+
+interface PoolExports {
+  maxPoolForward: PoolFn;
+  maxPoolBackward: PoolFn;
+}
+
+function ex(r: WasmRuntime): PoolExports {
+  return r.ex as unknown as PoolExports;
+}
+
+function call(f: PoolFn, a: number, b: number, c: number, rows: number, g: PoolGeometry): void {
+  f(
+    a,
+    b,
+    c,
+    rows,
+    g.inH,
+    g.inW,
+    g.channels,
+    g.poolH,
+    g.poolW,
+    g.strideH,
+    g.strideW,
+    g.padTop,
+    g.padLeft,
+    g.outH,
+    g.outW,
+  );
+}
+
+/**
+ * Max pooling forward on WebAssembly SIMD, same contract as `maxPoolJs`.
+ *
+ * @example
+ * ```ts
+ * maxPoolWasm(x, y, arg, rows, geometry);
+ * ```
+ */
+export function maxPoolWasm(
+  x: FloatArray,
+  y: FloatArray,
+  arg: FloatArray,
+  rows: number,
+  g: PoolGeometry,
+): void {
+  const r = getRuntime();
+  const nx = rows * g.inH * g.inW * g.channels;
+  const ny = rows * g.outH * g.outW * g.channels;
+  const px = r === null ? 0 : r.base;
+  const py = px + align(nx * 4);
+  const pa = py + align(ny * 4);
+  if (
+    r === null ||
+    !(x instanceof Float32Array) ||
+    !(y instanceof Float32Array) ||
+    !(arg instanceof Float32Array) ||
+    nx < limits.elements ||
+    !reserve(r, pa + ny * 4)
+  ) {
+    maxPoolJs(x, y, arg, rows, g);
+    return;
+  }
+  const f = r.f32;
+  f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
+  call(ex(r).maxPoolForward, px, py, pa, rows, g);
+  y.set(f.subarray(py >>> 2, (py >>> 2) + ny));
+  arg.set(f.subarray(pa >>> 2, (pa >>> 2) + ny));
+}
+
+/**
+ * Max pooling backward on WebAssembly SIMD, same contract as `maxPoolBackwardJs`.
+ *
+ * @example
+ * ```ts
+ * maxPoolBackwardWasm(gy, arg, gx, rows, geometry);
+ * ```
+ */
+export function maxPoolBackwardWasm(
+  gy: FloatArray,
+  arg: FloatArray,
+  gx: FloatArray,
+  rows: number,
+  g: PoolGeometry,
+): void {
+  const r = getRuntime();
+  const nx = rows * g.inH * g.inW * g.channels;
+  const ny = rows * g.outH * g.outW * g.channels;
+  const pg = r === null ? 0 : r.base;
+  const pa = pg + align(ny * 4);
+  const px = pa + align(ny * 4);
+  if (
+    r === null ||
+    !(gy instanceof Float32Array) ||
+    !(arg instanceof Float32Array) ||
+    !(gx instanceof Float32Array) ||
+    nx < limits.elements ||
+    !reserve(r, px + nx * 4)
+  ) {
+    maxPoolBackwardJs(gy, arg, gx, rows, g);
+    return;
+  }
+  const f = r.f32;
+  f.set(gy.length === ny ? gy : gy.subarray(0, ny), pg >>> 2);
+  f.set(arg.length === ny ? arg : arg.subarray(0, ny), pa >>> 2);
+  call(ex(r).maxPoolBackward, pg, pa, px, rows, g);
+  gx.set(f.subarray(px >>> 2, (px >>> 2) + nx));
+}

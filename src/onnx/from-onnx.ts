@@ -1,0 +1,1155 @@
+import { assertKnownKeys, fail } from '../_lib/assert.js';
+import { ModelFormatError } from '../_lib/errors.js';
+import type { Activation } from '../activations/define.js';
+import { elu } from '../activations/elu.js';
+import { leakyRelu } from '../activations/leaky-relu.js';
+import { relu } from '../activations/relu.js';
+import { selu } from '../activations/selu.js';
+import { sigmoid } from '../activations/sigmoid.js';
+import { softmax } from '../activations/softmax.js';
+import { softplus } from '../activations/softplus.js';
+import { softsign } from '../activations/softsign.js';
+import { tanh } from '../activations/tanh.js';
+import { activation } from '../layers/activation.js';
+import { batchNorm } from '../layers/batch-norm.js';
+import { conv1d } from '../layers/conv1d.js';
+import { conv2d } from '../layers/conv2d.js';
+import { dense } from '../layers/dense.js';
+import { flatten } from '../layers/flatten.js';
+import {
+  globalAvgPool1d,
+  globalAvgPool2d,
+  globalMaxPool1d,
+  globalMaxPool2d,
+} from '../layers/global-pool.js';
+import type { Layer } from '../layers/layer.js';
+import { addLayer, averageLayer, concatenateLayer, multiplyLayer } from '../layers/merge.js';
+import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../layers/pool.js';
+import { reshapeLayer } from '../layers/reshape.js';
+import { layerNorm } from '../layers/layer-norm.js';
+import { embedding } from '../layers/embedding.js';
+import { zeroPadding2d } from '../layers/zero-padding.js';
+import { upSampling2d } from '../layers/up-sampling.js';
+import { conv2dTranspose } from '../layers/conv2d-transpose.js';
+import { input, type SymbolicTensor } from '../layers/symbolic.js';
+import { graph, type GraphModel } from '../models/graph.js';
+import { Tensor } from '../tensor/tensor.js';
+import { recurrentFromOnnx } from './_recurrent.js';
+import { decodeModel, type OnnxAttr, type OnnxNode, type OnnxTensor } from './_model.js';
+
+/** Options of {@link fromOnnx}. */
+export interface FromOnnxOptions {
+  /**
+   * Layout of the file's image and sequence inputs (rank 3 or more with the
+   * batch): 'channelsLast' (default, as {@link toOnnx} writes) or
+   * 'channelsFirst' ([N, C, H, W], as PyTorch exports). The imported model
+   * always takes channels-last inputs ([N, H, W, C]), as every myelin model.
+   */
+  inputLayout?: 'channelsLast' | 'channelsFirst';
+  /** Largest number of elements accepted for one tensor (default 2^28); larger declarations are rejected before allocating. */
+  maxElements?: number;
+}
+
+const RECURRENT = new Set(['RNN', 'LSTM', 'GRU']);
+
+/** Operators {@link fromOnnx} reads. */
+const SUPPORTED = new Set([
+  'Identity',
+  'Dropout',
+  'Constant',
+  'Transpose',
+  'MatMul',
+  'Gemm',
+  'Add',
+  'Sum',
+  'Mul',
+  'Mean',
+  'Concat',
+  'Conv',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'ReduceMean',
+  'ReduceMax',
+  'BatchNormalization',
+  'Flatten',
+  'Reshape',
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Softmax',
+  'Elu',
+  'LeakyRelu',
+  'Selu',
+  'Softplus',
+  'Softsign',
+  'RNN',
+  'LSTM',
+  'GRU',
+  'Squeeze',
+  'Gather',
+  'Shape',
+  'Unsqueeze',
+  'ConstantOfShape',
+  'Pad',
+  'LayerNormalization',
+  'Resize',
+  'ConvTranspose',
+]);
+
+/**
+ * How an ONNX value relates to a myelin symbolic tensor `t` (which is always
+ * channels-last): 'last' it is `t`; 'first' it is `t` with the channel axis
+ * moved to position 1 (ONNX's NCHW); 'pooled' it is `t` ([N, C]) with unit
+ * spatial axes after it (GlobalAveragePool's [N, C, 1, 1]); 'flatFirst' it is
+ * the flattening of a channels-first tensor whose channels-last form flattens
+ * to `t` (`dims` its per-sample channels-last shape): a dense layer reading it
+ * permutes its kernel rows (PyTorch's flatten order). 'seqFirst' is a
+ * sequence `t` [N, steps, F] as [steps, N, F]; 'rnnY0'/'rnnY1' and
+ * 'rnnH0'/'rnnH1' are the Y and Y_h outputs of an ONNX RNN, LSTM or GRU
+ * (layout 0 or 1) whose batch-first, directions-joined form is `t`.
+ */
+type Value =
+  | {
+      readonly kind: 'sym';
+      readonly t: SymbolicTensor;
+      readonly layout: 'last' | 'first' | 'pooled' | 'seqFirst';
+    }
+  | {
+      readonly kind: 'sym';
+      readonly t: SymbolicTensor;
+      readonly layout: 'rnnY0' | 'rnnY1' | 'rnnH0' | 'rnnH1';
+      readonly dirs: number;
+    }
+  | {
+      readonly kind: 'sym';
+      readonly t: SymbolicTensor;
+      readonly layout: 'flatFirst';
+      readonly dims: readonly number[];
+    }
+  | { readonly kind: 'const'; readonly c: OnnxTensor }
+  // Computed from the batch size only (Shape, Gather, Unsqueeze, Concat of
+  // it), and a tensor of zeros of such a shape: how PyTorch builds a
+  // recurrent layer's zero initial state.
+  | { readonly kind: 'shape' }
+  | { readonly kind: 'zeros' };
+
+type SymValue = Extract<Value, { kind: 'sym' }>;
+
+function bad(message: string): never {
+  throw new ModelFormatError(`fromOnnx: ${message}`);
+}
+
+const toFirst = (r: number): number[] => [
+  0,
+  r - 1,
+  ...Array.from({ length: r - 2 }, (_, i) => i + 1),
+];
+const toLast = (r: number): number[] => [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
+const same = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Runs a factory, turning what it throws for bad settings into a ModelFormatError naming the node. */
+function build<T>(where: string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof Error && !(e instanceof ModelFormatError)) bad(`${where}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Reads one node's attributes with checks that name the node. */
+class Attrs {
+  constructor(
+    private readonly n: OnnxNode,
+    private readonly where: string,
+  ) {}
+  private get(name: string): OnnxAttr | undefined {
+    return this.n.attrs.get(name);
+  }
+  int(name: string, d: number): number {
+    const a = this.get(name);
+    if (a === undefined) return d;
+    if (a.kind !== 'int') bad(`${this.where}: attribute ${name} must be an integer`);
+    return a.value;
+  }
+  float(name: string, d: number): number {
+    const a = this.get(name);
+    if (a === undefined) return d;
+    if (a.kind !== 'float') bad(`${this.where}: attribute ${name} must be a float`);
+    return a.value;
+  }
+  string(name: string, d: string): string {
+    const a = this.get(name);
+    if (a === undefined) return d;
+    if (a.kind !== 'string') bad(`${this.where}: attribute ${name} must be a string`);
+    return a.value;
+  }
+  ints(name: string, d: readonly number[] | null): readonly number[] | null {
+    const a = this.get(name);
+    if (a === undefined) return d;
+    if (a.kind !== 'ints') bad(`${this.where}: attribute ${name} must be a list of integers`);
+    return a.value;
+  }
+}
+
+/** Orders nodes so that every node comes after the producers of its inputs; rejects cycles and dangling inputs. */
+function topoSort(nodes: readonly OnnxNode[], known: ReadonlySet<string>): OnnxNode[] {
+  const producer = new Map<string, number>();
+  nodes.forEach((n, i) => {
+    for (const o of n.outputs) {
+      if (o === '') continue;
+      if (producer.has(o) || known.has(o))
+        bad(`value '${o}' is produced twice (node ${i}, ${n.op})`);
+      producer.set(o, i);
+    }
+  });
+  const waiting = nodes.map(() => 0);
+  const users: number[][] = nodes.map(() => []);
+  nodes.forEach((n, i) => {
+    for (const name of n.inputs) {
+      if (name === '' || known.has(name)) continue;
+      const p = producer.get(name);
+      if (p === undefined)
+        bad(
+          `node ${i} (${n.op}) reads '${name}', which no node, initializer or graph input provides (a missing initializer?)`,
+        );
+      waiting[i]!++;
+      users[p]!.push(i);
+    }
+  });
+  const ready = nodes.map((_, i) => i).filter((i) => waiting[i] === 0);
+  const order: OnnxNode[] = [];
+  while (ready.length > 0) {
+    const i = ready.shift()!;
+    order.push(nodes[i]!);
+    for (const u of users[i]!) if (--waiting[u]! === 0) ready.push(u);
+  }
+  if (order.length !== nodes.length) {
+    const stuck = nodes.map((n, i) => `${i} (${n.op})`).filter((_, i) => waiting[i]! > 0);
+    bad(`the graph has a cycle through nodes ${stuck.slice(0, 5).join(', ')}`);
+  }
+  return order;
+}
+
+/** The weights as a myelin tensor-like array for a factory option. */
+const f32 = (data: ArrayLike<number>): Float32Array => Float32Array.from(data);
+
+/**
+ * Reads an ONNX file into a trainable myelin graph model: the operators
+ * {@link toOnnx} writes, and PyTorch's common patterns (`torch.onnx.export`
+ * of Linear, Conv1d/Conv2d, BatchNorm, pools, Flatten, the activations):
+ * Gemm or MatMul + Add become dense layers, Conv becomes conv1d/conv2d,
+ * BatchNormalization becomes batchNorm (its running statistics as state),
+ * and so on. The model takes channels-last inputs; with
+ * `inputLayout: 'channelsFirst'` the file's [N, C, H, W] inputs are read as
+ * channels-first and the layers are converted (convolution kernels permuted,
+ * the first dense layer after a Flatten reordered to channels-last order).
+ *
+ * The bytes are untrusted: truncated or corrupt bytes, sizes that disagree,
+ * enormous declared tensors, unknown data types, cycles and missing values
+ * fail with a ModelFormatError naming what is wrong, before anything large
+ * is allocated; unsupported operators are listed in the error.
+ *
+ * @example
+ * ```ts
+ * import { sequential, dense, relu, predict, createRng } from 'myelin';
+ * import { toOnnx, fromOnnx } from 'myelin/onnx';
+ * const rng = createRng(0);
+ * const model = sequential([dense(3, 4, { activation: relu, rng }), dense(4, 2, { rng })]);
+ * const copy = fromOnnx(toOnnx(model));
+ * predict(copy, [[1, 2, 3]]).toArray(); // the same numbers as predict(model, [[1, 2, 3]])
+ * ```
+ */
+export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): GraphModel {
+  const fn = 'fromOnnx';
+  if (!(bytes instanceof Uint8Array)) fail(fn, 'bytes', 'a Uint8Array', bytes);
+  if (typeof options !== 'object' || options === null) fail(fn, 'options', 'an object', options);
+  assertKnownKeys(fn, 'options', options, ['inputLayout', 'maxElements']);
+  const layout = options.inputLayout ?? 'channelsLast';
+  if (layout !== 'channelsLast' && layout !== 'channelsFirst')
+    fail(fn, 'options.inputLayout', `'channelsLast' or 'channelsFirst'`, layout);
+  const maxElements = options.maxElements ?? 2 ** 28;
+  if (!Number.isSafeInteger(maxElements) || maxElements < 1)
+    fail(fn, 'options.maxElements', 'a positive integer', maxElements);
+
+  const m = decodeModel(bytes, { maxElements });
+  const g = m.graph;
+  const unsupported = [
+    ...new Set(
+      g.nodes
+        .filter((n) => (n.domain !== '' && n.domain !== 'ai.onnx') || !SUPPORTED.has(n.op))
+        .map((n) => (n.domain === '' ? n.op : `${n.domain}.${n.op}`)),
+    ),
+  ];
+  if (unsupported.length > 0)
+    throw new ModelFormatError(
+      `${fn}: the model uses operators myelin cannot import: ${unsupported.join(', ')}`,
+    );
+
+  const values = new Map<string, Value>();
+  for (const t of g.initializers) {
+    if (t.name === '') bad('an initializer has no name');
+    values.set(t.name, { kind: 'const', c: t });
+  }
+  const inputs: SymbolicTensor[] = [];
+  for (const info of g.inputs) {
+    if (values.has(info.name)) continue; // an initializer listed as an input (older exporters)
+    const where = `graph input '${info.name}'`;
+    if (info.elemType !== 1 && info.elemType !== 6 && info.elemType !== 7)
+      bad(`${where} has element type ${info.elemType}; float (1) and integer ids (6, 7) are read`);
+    if (info.shape === null || info.shape.length < 2)
+      bad(`${where} needs a known shape of rank 2 or more (batch first)`);
+    const dims = info.shape
+      .slice(1)
+      .map((d) =>
+        typeof d === 'number' && d > 0
+          ? d
+          : bad(
+              `${where} has a per-sample dimension ${String(d)}; it must be a fixed positive size`,
+            ),
+      );
+    const first = layout === 'channelsFirst' && dims.length >= 2;
+    const shape = first ? [...dims.slice(1), dims[0]!] : dims;
+    const t = build(where, () => input(shape, info.elemType === 1 ? {} : { dtype: 'int32' }));
+    inputs.push(t);
+    values.set(info.name, { kind: 'sym', t, layout: first ? 'first' : 'last' });
+  }
+  if (inputs.length === 0) bad('the graph has no inputs');
+
+  const order = topoSort(g.nodes, new Set(values.keys()));
+  const uses = new Map<string, number>();
+  for (const n of order) for (const i of n.inputs) uses.set(i, (uses.get(i) ?? 0) + 1);
+  for (const o of g.outputs) uses.set(o.name, (uses.get(o.name) ?? 0) + 1);
+  // Add nodes folded into the MatMul before them, by output name -> the MatMul's result.
+  const folded = new Set<OnnxNode>();
+
+  const getValue = (name: string, where: string): Value =>
+    values.get(name) ?? bad(`${where} reads '${name}', which is not defined before it`);
+  const sym = (name: string, where: string): SymValue => {
+    const v = getValue(name, where);
+    if (v.kind !== 'sym')
+      bad(`${where}: input '${name}' is a constant where a computed tensor is expected`);
+    return v;
+  };
+  const constant = (name: string | undefined, where: string, what: string): OnnxTensor => {
+    if (name === undefined || name === '') bad(`${where} has no ${what}`);
+    const v = getValue(name, where);
+    if (v.kind !== 'const')
+      bad(`${where}: the ${what} '${name}' must be a constant (an initializer)`);
+    return v.c;
+  };
+  const apply = (
+    layer: Layer,
+    x: SymbolicTensor | SymbolicTensor[],
+    where: string,
+  ): SymbolicTensor => {
+    try {
+      return layer.apply!(x);
+    } catch (e) {
+      if (e instanceof Error && !(e instanceof ModelFormatError)) bad(`${where}: ${e.message}`);
+      throw e;
+    }
+  };
+  const rankOf = (v: SymValue): number => v.t.shape.length + 1;
+
+  const denseFrom = (
+    x: SymValue,
+    w: OnnxTensor,
+    transB: boolean,
+    alpha: number,
+    bias: OnnxTensor | null,
+    beta: number,
+    where: string,
+  ): SymValue => {
+    if (w.dims.length !== 2) bad(`${where}: the weight must be 2-D, got [${w.dims.join(',')}]`);
+    const [r, c] = w.dims as [number, number];
+    const inputs = transB ? c : r;
+    const units = transB ? r : c;
+    const kernel = new Float32Array(inputs * units);
+    for (let i = 0; i < inputs; i++)
+      for (let j = 0; j < units; j++)
+        kernel[i * units + j] = alpha * w.data[transB ? j * inputs + i : i * units + j]!;
+    let t = x.t;
+    if (x.layout === 'flatFirst') {
+      // The ONNX kernel's rows follow channels-first flattening (C, then spatial);
+      // myelin flattens channels-last (spatial, then C): move each row.
+      const C = x.dims[x.dims.length - 1]!;
+      const area = inputs / C;
+      const moved = new Float32Array(kernel.length);
+      for (let ch = 0; ch < C; ch++)
+        for (let p = 0; p < area; p++)
+          moved.set(
+            kernel.subarray((ch * area + p) * units, (ch * area + p + 1) * units),
+            (p * C + ch) * units,
+          );
+      kernel.set(moved);
+    } else if (x.layout !== 'last')
+      bad(`${where}: a matrix product of a channels-first tensor is not supported`);
+    if (t.shape[t.shape.length - 1] !== inputs)
+      bad(
+        `${where}: the weight has ${inputs} input rows, the input has ${t.shape[t.shape.length - 1]} features`,
+      );
+    if (bias !== null && bias.data.length !== units)
+      bad(`${where}: the bias has ${bias.data.length} values, ${units} expected`);
+    const b = bias === null ? null : f32(Array.from(bias.data, (v) => v * beta));
+    const shaped = build(where, () =>
+      dense(inputs, units, {
+        kernel: new Tensor(kernel, [inputs, units]),
+        ...(b === null ? { useBias: false } : { bias: b }),
+      }),
+    );
+    t = apply(shaped, t, where);
+    return { kind: 'sym', t, layout: 'last' };
+  };
+
+  for (const n of order) {
+    if (folded.has(n)) continue;
+    const where = `node '${n.name || n.outputs[0] || n.op}' (${n.op})`;
+    const a = new Attrs(n, where);
+    const out = n.outputs[0] ?? '';
+    // A recurrent node may leave Y unnamed and give only Y_h.
+    if (out === '' && !RECURRENT.has(n.op)) bad(`${where} has no output`);
+    const set = (v: Value): void => {
+      values.set(out, v);
+    };
+    const x0 = (): SymValue => sym(n.inputs[0] ?? bad(`${where} has no input`), where);
+    const act = (f: Activation): void => {
+      const x = x0();
+      set({ ...x, t: apply(activation(f), x.t, where) });
+    };
+    const shapeOps = ['Gather', 'Unsqueeze', 'Concat', 'Squeeze'];
+    if (
+      n.op === 'Shape' ||
+      (shapeOps.includes(n.op) && n.inputs.some((i) => values.get(i)?.kind === 'shape'))
+    ) {
+      set({ kind: 'shape' });
+      continue;
+    }
+    switch (n.op) {
+      case 'ConstantOfShape': {
+        const v = n.attrs.get('value');
+        const zero =
+          v === undefined ||
+          (v.kind === 'tensor' && Array.from(v.value.data).every((d) => d === 0));
+        if (!zero)
+          throw new ModelFormatError(`${fn}: ${where} with a nonzero value is not supported`);
+        set({ kind: 'zeros' });
+        break;
+      }
+      case 'Pad': {
+        const x = x0();
+        const pads = constant(n.inputs[1], where, 'pads');
+        const p = Array.from(pads.data);
+        if (
+          x.layout === 'last' &&
+          rankOf(x) === 4 &&
+          a.string('mode', 'constant') === 'constant' &&
+          p.length === 8 &&
+          [0, 3, 4, 7].every((i) => p[i] === 0) &&
+          p.every((v) => v >= 0) &&
+          p.some((v) => v !== 0)
+        ) {
+          // [0, top, left, 0, 0, bottom, right, 0] on channels-last images.
+          const layer = build(where, () =>
+            zeroPadding2d([
+              [p[1]!, p[5]!],
+              [p[2]!, p[6]!],
+            ]),
+          );
+          set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'last' });
+          break;
+        }
+        if (
+          a.string('mode', 'constant') !== 'constant' ||
+          !Array.from(pads.data).every((p) => p === 0)
+        )
+          throw new ModelFormatError(
+            `${fn}: ${where}: only a Pad of zero widths (a no-op) is supported`,
+          );
+        set(x);
+        break;
+      }
+      case 'Unsqueeze':
+        throw new ModelFormatError(`${fn}: ${where} is supported only in shape computations`);
+      case 'Identity':
+      case 'Dropout':
+        set(getValue(n.inputs[0] ?? bad(`${where} has no input`), where));
+        break;
+      case 'Constant': {
+        const v = n.attrs.get('value');
+        if (v === undefined || v.kind !== 'tensor')
+          bad(`${where}: only a tensor 'value' is supported`);
+        set({ kind: 'const', c: v.value });
+        break;
+      }
+      case 'Transpose': {
+        const x = x0();
+        const r = rankOf(x);
+        const perm = a.ints('perm', null) ?? bad(`${where} has no perm`);
+        const swap = same(perm, [1, 0, 2]);
+        if (x.layout === 'last' && r === 3 && swap) set({ ...x, layout: 'seqFirst' });
+        else if (x.layout === 'seqFirst' && swap) set({ ...x, layout: 'last' });
+        else if (x.layout === 'rnnY0' && same(perm, [2, 0, 1, 3])) set({ ...x, layout: 'rnnY1' });
+        else if (x.layout === 'rnnH0' && swap) set({ ...x, layout: 'rnnH1' });
+        else if (x.layout === 'last' && r >= 3 && same(perm, toFirst(r)))
+          set({ ...x, layout: 'first' });
+        else if (x.layout === 'first' && same(perm, toLast(r))) set({ ...x, layout: 'last' });
+        else if (
+          same(
+            perm,
+            Array.from({ length: r }, (_, i) => i),
+          )
+        )
+          set(x);
+        else
+          throw new ModelFormatError(
+            `${fn}: ${where} with perm [${perm.join(',')}] is not supported (only channel moves)`,
+          );
+        break;
+      }
+      case 'Relu':
+        act(relu);
+        break;
+      case 'Sigmoid':
+        act(sigmoid);
+        break;
+      case 'Tanh':
+        act(tanh);
+        break;
+      case 'Softplus':
+        act(softplus);
+        break;
+      case 'Softsign':
+        act(softsign);
+        break;
+      case 'Selu': {
+        // Only the standard constants (ONNX's defaults, stored as float32) are myelin's selu.
+        const alpha = a.float('alpha', Math.fround(1.6732632423543772));
+        const gamma = a.float('gamma', Math.fround(1.0507009873554805));
+        if (
+          Math.abs(alpha - 1.6732632423543772) > 1e-6 ||
+          Math.abs(gamma - 1.0507009873554805) > 1e-6
+        )
+          throw new ModelFormatError(
+            `${fn}: ${where} with alpha ${alpha} and gamma ${gamma} is not supported (only the standard selu)`,
+          );
+        act(selu);
+        break;
+      }
+      case 'Elu':
+        act(elu.with({ alpha: a.float('alpha', 1) }));
+        break;
+      case 'LeakyRelu':
+        act(leakyRelu.with({ alpha: a.float('alpha', 0.01) }));
+        break;
+      case 'Softmax': {
+        const x = x0();
+        const r = rankOf(x);
+        let axis = a.int('axis', -1);
+        if (axis < 0) axis += r;
+        if (x.layout === 'first') axis = axis === 1 ? r - 1 : axis === 0 ? 0 : axis - 1;
+        else if (x.layout !== 'last') bad(`${where}: softmax of this layout is not supported`);
+        if (axis < 1 || axis >= r)
+          bad(`${where}: axis ${a.int('axis', -1)} is out of range for rank ${r}`);
+        const f = axis === r - 1 ? softmax : softmax.with({ axis: axis - 1 });
+        set({ ...x, t: apply(activation(f), x.t, where) });
+        break;
+      }
+      case 'MatMul':
+      case 'Gemm': {
+        const x = x0();
+        const w = constant(n.inputs[1], where, 'weight');
+        let bias: OnnxTensor | null = null;
+        let alpha = 1;
+        let beta = 1;
+        let transB = false;
+        if (n.op === 'Gemm') {
+          if (a.int('transA', 0) !== 0)
+            throw new ModelFormatError(`${fn}: ${where} with transA=1 is not supported`);
+          transB = a.int('transB', 0) === 1;
+          alpha = a.float('alpha', 1);
+          beta = a.float('beta', 1);
+          if (n.inputs[2] !== undefined && n.inputs[2] !== '')
+            bias = constant(n.inputs[2], where, 'bias');
+        } else if (uses.get(out) === 1) {
+          // MatMul + Add(bias): one dense layer.
+          const next = order.find((m2) => m2.op === 'Add' && m2.inputs.includes(out));
+          const other = next?.inputs.find((i) => i !== out);
+          const ov = other === undefined ? undefined : values.get(other);
+          if (
+            next !== undefined &&
+            ov?.kind === 'const' &&
+            ov.c.dims.length <= 2 &&
+            next.outputs[0] !== undefined
+          ) {
+            bias = ov.c;
+            folded.add(next);
+            values.set(next.outputs[0], denseFrom(x, w, false, 1, bias, 1, where));
+            // The MatMul's own output is read by nobody else.
+            break;
+          }
+        }
+        set(denseFrom(x, w, transB, alpha, bias, beta, where));
+        break;
+      }
+      case 'Add':
+      case 'Sum':
+      case 'Mul':
+      case 'Mean': {
+        const xs = n.inputs.map((i) => sym(i, where));
+        if (xs.length < 2) {
+          set(xs[0] ?? bad(`${where} has no inputs`));
+          break;
+        }
+        const lay = xs[0]!.layout;
+        if (xs.some((v) => v.layout !== lay) || lay === 'flatFirst')
+          bad(`${where}: inputs in different layouts cannot be merged`);
+        const make = n.op === 'Mul' ? multiplyLayer : n.op === 'Mean' ? averageLayer : addLayer;
+        const t = apply(
+          build(where, () => make({ inputs: xs.length })),
+          xs.map((v) => v.t),
+          where,
+        );
+        set({ kind: 'sym', t, layout: lay as 'last' });
+        break;
+      }
+      case 'Concat': {
+        const xs = n.inputs.map((i) => sym(i, where));
+        if (xs.some((v) => v.layout !== 'last'))
+          bad(`${where}: only channels-last inputs can be concatenated`);
+        const r = rankOf(xs[0]!);
+        let axis = a.int('axis', 1);
+        if (axis < 0) axis += r;
+        if (axis < 1 || axis >= r) bad(`${where}: axis ${axis} is not a per-sample axis`);
+        const t = apply(
+          build(where, () => concatenateLayer({ inputs: xs.length, axis: axis - 1 })),
+          xs.map((v) => v.t),
+          where,
+        );
+        set({ kind: 'sym', t, layout: 'last' });
+        break;
+      }
+      case 'Conv':
+      case 'MaxPool':
+      case 'AveragePool': {
+        const x = x0();
+        if (x.layout !== 'first')
+          bad(
+            `${where}: the input must be channels-first (a Transpose or a channels-first graph input)`,
+          );
+        const dims = rankOf(x) - 2;
+        if (dims !== 1 && dims !== 2)
+          throw new ModelFormatError(`${fn}: ${where}: only 1-D and 2-D ${n.op} are supported`);
+        const w = n.op === 'Conv' ? constant(n.inputs[1], where, 'weight') : null;
+        const kernel =
+          a.ints('kernel_shape', null) ??
+          (w === null ? bad(`${where} has no kernel_shape`) : w.dims.slice(2));
+        const strides = a.ints('strides', null) ?? kernel.map(() => 1);
+        const dil = a.ints('dilations', null) ?? kernel.map(() => 1);
+        if (kernel.length !== dims || strides.length !== dims || dil.length !== dims)
+          bad(`${where}: kernel_shape, strides and dilations must have ${dims} entries`);
+        const autoPad = a.string('auto_pad', 'NOTSET');
+        const pads = a.ints('pads', null) ?? kernel.map(() => 0).concat(kernel.map(() => 0));
+        let padding: 'valid' | 'same';
+        if (autoPad === 'SAME_UPPER') padding = 'same';
+        else if (autoPad === 'VALID' || (autoPad === 'NOTSET' && pads.every((p) => p === 0)))
+          padding = 'valid';
+        else if (
+          autoPad === 'NOTSET' &&
+          n.op === 'Conv' &&
+          strides.every((s) => s === 1) &&
+          kernel.every(
+            (k, i) =>
+              ((k - 1) * dil[i]!) % 2 === 0 &&
+              pads[i] === ((k - 1) * dil[i]!) / 2 &&
+              pads[i + dims] === pads[i],
+          )
+        )
+          padding = 'same'; // symmetric padding that keeps the size: Keras 'same' at stride 1
+        else
+          throw new ModelFormatError(
+            `${fn}: ${where} with auto_pad ${autoPad} and pads [${pads.join(',')}] is not supported`,
+          );
+        if (n.op !== 'Conv') {
+          if (a.int('ceil_mode', 0) !== 0)
+            throw new ModelFormatError(`${fn}: ${where} with ceil_mode=1 is not supported`);
+          if (dil.some((d) => d !== 1))
+            throw new ModelFormatError(`${fn}: ${where} with dilations is not supported`);
+          if (n.op === 'AveragePool' && padding === 'same' && a.int('count_include_pad', 0) !== 0)
+            throw new ModelFormatError(`${fn}: ${where} with count_include_pad=1 is not supported`);
+          const max = n.op === 'MaxPool';
+          const layer = build(where, () =>
+            dims === 1
+              ? (max ? maxPool1d : avgPool1d)(kernel[0], { strides: strides[0]!, padding })
+              : (max ? maxPool2d : avgPool2d)([kernel[0]!, kernel[1]!], {
+                  strides: [strides[0]!, strides[1]!],
+                  padding,
+                }),
+          );
+          set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'first' });
+          break;
+        }
+        const wt = w!;
+        if (wt.dims.length !== dims + 2)
+          bad(`${where}: the weight must have rank ${dims + 2}, got [${wt.dims.join(',')}]`);
+        const groups = a.int('group', 1);
+        const F = wt.dims[0]!;
+        const Cg = wt.dims[1]!;
+        const area = kernel.reduce((p, k) => p * k, 1);
+        if (!same(wt.dims.slice(2), kernel))
+          bad(
+            `${where}: the weight [${wt.dims.join(',')}] disagrees with kernel_shape [${kernel.join(',')}]`,
+          );
+        const C = x.t.shape[x.t.shape.length - 1]!;
+        if (Cg * groups !== C)
+          bad(`${where}: the weight expects ${Cg * groups} input channels, the input has ${C}`);
+        // ONNX [F, C/g, k...] to myelin's Keras layout [k..., C/g, F].
+        const k = new Float32Array(wt.data.length);
+        for (let f = 0; f < F; f++)
+          for (let c = 0; c < Cg; c++)
+            for (let p = 0; p < area; p++)
+              k[(p * Cg + c) * F + f] = wt.data[(f * Cg + c) * area + p]!;
+        const bias =
+          n.inputs[2] !== undefined && n.inputs[2] !== ''
+            ? constant(n.inputs[2], where, 'bias')
+            : null;
+        if (bias !== null && bias.data.length !== F)
+          bad(`${where}: the bias has ${bias.data.length} values, ${F} expected`);
+        const kShape = [...kernel, Cg, F];
+        const common = {
+          kernel: new Tensor(k, kShape),
+          ...(bias === null ? { useBias: false } : { bias: f32(bias.data) }),
+          padding,
+          groups,
+        };
+        const layer = build(where, () =>
+          dims === 1
+            ? conv1d(C, F, kernel[0]!, { ...common, strides: strides[0]!, dilation: dil[0]! })
+            : conv2d(C, F, [kernel[0]!, kernel[1]!], {
+                ...common,
+                strides: [strides[0]!, strides[1]!],
+                dilation: [dil[0]!, dil[1]!],
+              }),
+        );
+        set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'first' });
+        break;
+      }
+      case 'GlobalAveragePool':
+      case 'GlobalMaxPool': {
+        const x = x0();
+        if (x.layout !== 'first') bad(`${where}: the input must be channels-first`);
+        const r = rankOf(x);
+        if (r !== 3 && r !== 4)
+          throw new ModelFormatError(
+            `${fn}: ${where}: only 1-D and 2-D global pools are supported`,
+          );
+        const max = n.op === 'GlobalMaxPool';
+        const layer =
+          r === 3
+            ? max
+              ? globalMaxPool1d()
+              : globalAvgPool1d()
+            : max
+              ? globalMaxPool2d()
+              : globalAvgPool2d();
+        set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'pooled' });
+        break;
+      }
+      case 'ReduceMean':
+      case 'ReduceMax': {
+        const x = x0();
+        const r = rankOf(x);
+        const axes = (a.ints('axes', null) ?? bad(`${where} has no axes attribute`)).map((v) =>
+          v < 0 ? v + r : v,
+        );
+        const spatial =
+          x.layout === 'last'
+            ? Array.from({ length: r - 2 }, (_, i) => i + 1)
+            : Array.from({ length: r - 2 }, (_, i) => i + 2);
+        if (
+          (x.layout !== 'last' && x.layout !== 'first') ||
+          (r !== 3 && r !== 4) ||
+          !same([...axes].sort(), spatial)
+        )
+          throw new ModelFormatError(
+            `${fn}: ${where} is supported only as a global pool over the spatial axes`,
+          );
+        const max = n.op === 'ReduceMax';
+        const layer =
+          r === 3
+            ? max
+              ? globalMaxPool1d()
+              : globalAvgPool1d()
+            : max
+              ? globalMaxPool2d()
+              : globalAvgPool2d();
+        const keep = a.int('keepdims', 1) !== 0;
+        if (keep && x.layout === 'last')
+          throw new ModelFormatError(
+            `${fn}: ${where} with keepdims=1 on channels-last data is not supported`,
+          );
+        set({ kind: 'sym', t: apply(layer, x.t, where), layout: keep ? 'pooled' : 'last' });
+        break;
+      }
+      case 'BatchNormalization': {
+        const x = x0();
+        if (!(x.layout === 'first' || (x.layout === 'last' && rankOf(x) === 2)))
+          bad(`${where}: the input must be channels-first or [N, C]`);
+        const names = ['scale', 'bias', 'mean', 'variance'];
+        const [gamma, beta, mean, variance] = names.map((what, i) =>
+          constant(n.inputs[i + 1], where, what),
+        );
+        const C = x.t.shape[x.t.shape.length - 1]!;
+        for (const [i, c] of [gamma!, beta!, mean!, variance!].entries())
+          if (c.data.length !== C)
+            bad(`${where}: ${names[i]} has ${c.data.length} values, the input has ${C} channels`);
+        const momentum = 1 - a.float('momentum', 0.9); // ONNX: running = running·momentum + batch·(1 − momentum)
+        const layer = build(where, () =>
+          batchNorm(C, {
+            epsilon: a.float('epsilon', 1e-5),
+            momentum: Math.min(Math.max(momentum, 0), 1),
+            gamma: f32(gamma!.data),
+            beta: f32(beta!.data),
+            movingMean: f32(mean!.data),
+            movingVariance: f32(variance!.data),
+          }),
+        );
+        set({ ...x, t: apply(layer, x.t, where) });
+        break;
+      }
+      case 'Flatten': {
+        const x = x0();
+        const r = rankOf(x);
+        let axis = a.int('axis', 1);
+        if (axis < 0) axis += r;
+        if (axis !== 1)
+          throw new ModelFormatError(`${fn}: ${where} with axis ${axis} is not supported (only 1)`);
+        flattenInto(x, where);
+        break;
+      }
+      case 'Reshape': {
+        const x = x0();
+        const shapeT = constant(n.inputs[1], where, 'shape');
+        const target = Array.from(shapeT.data);
+        if (x.layout === 'rnnY1' || x.layout === 'rnnH1') {
+          // [N, steps, dirs, u] to [N, steps, dirs·u]; [N, dirs, u] to [N, dirs·u].
+          const want = x.layout === 'rnnY1' ? [0, 0, -1] : [0, -1];
+          const last = x.t.shape[x.t.shape.length - 1]!;
+          const ok =
+            target.length === want.length &&
+            target.every((d, i) => d === want[i] || (i === want.length - 1 && d === last));
+          if (!ok)
+            throw new ModelFormatError(
+              `${fn}: ${where}: this reshape of a recurrent output is not supported`,
+            );
+          set({ kind: 'sym', t: x.t, layout: 'last' });
+          break;
+        }
+        if (target.length < 1 || (target[0] !== 0 && target[0] !== -1))
+          throw new ModelFormatError(
+            `${fn}: ${where} must keep the batch axis (shape starting with 0 or -1), got [${target.join(',')}]`,
+          );
+        const per = x.t.shape.reduce((p, d) => p * d, 1);
+        if (target.length === 2 && (target[1] === -1 || target[1] === per)) {
+          flattenInto(x, where);
+          break;
+        }
+        if (x.layout !== 'last')
+          throw new ModelFormatError(
+            `${fn}: ${where}: reshaping a channels-first tensor is not supported`,
+          );
+        const rest = target
+          .slice(1)
+          .map((d, i) =>
+            d === 0 ? (x.t.shape[i] ?? bad(`${where}: 0 copies a missing axis`)) : d,
+          );
+        const t = apply(
+          build(where, () => reshapeLayer(rest)),
+          x.t,
+          where,
+        );
+        set({ kind: 'sym', t, layout: 'last' });
+        break;
+      }
+      case 'LayerNormalization': {
+        const x = x0();
+        const r = rankOf(x);
+        const axis = a.int('axis', -1);
+        if (x.layout !== 'last' || (axis !== -1 && axis !== r - 1))
+          throw new ModelFormatError(
+            `${fn}: ${where} is supported only over the last axis of channels-last data`,
+          );
+        const C = x.t.shape[x.t.shape.length - 1]!;
+        const gamma = constant(n.inputs[1], where, 'scale');
+        const beta =
+          n.inputs[2] !== undefined && n.inputs[2] !== ''
+            ? constant(n.inputs[2], where, 'bias')
+            : null;
+        if (gamma.data.length !== C || (beta !== null && beta.data.length !== C))
+          bad(`${where}: scale and bias must have ${C} values`);
+        const layer = build(where, () =>
+          layerNorm(C, {
+            epsilon: a.float('epsilon', 1e-5),
+            gamma: f32(gamma.data),
+            ...(beta === null ? { center: false } : { beta: f32(beta.data) }),
+          }),
+        );
+        set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'last' });
+        break;
+      }
+      case 'Resize': {
+        const x = x0();
+        const scales = constant(n.inputs[2], where, 'scales');
+        const sc = Array.from(scales.data);
+        const mode = a.string('mode', 'nearest');
+        const ctm = a.string('coordinate_transformation_mode', 'half_pixel');
+        const nearest =
+          mode === 'nearest' &&
+          ctm === 'asymmetric' &&
+          a.string('nearest_mode', 'round_prefer_floor') === 'floor';
+        const bilinear = mode === 'linear' && ctm === 'half_pixel';
+        if (
+          x.layout !== 'last' ||
+          rankOf(x) !== 4 ||
+          sc.length !== 4 ||
+          sc[0] !== 1 ||
+          sc[3] !== 1 ||
+          !sc.every((v) => Number.isInteger(v) && v >= 1) ||
+          !(nearest || bilinear)
+        )
+          throw new ModelFormatError(
+            `${fn}: ${where} is supported only as an integer upsampling of channels-last images (nearest/asymmetric/floor or linear/half_pixel)`,
+          );
+        const layer = build(where, () =>
+          upSampling2d([sc[1]!, sc[2]!], { interpolation: nearest ? 'nearest' : 'bilinear' }),
+        );
+        set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'last' });
+        break;
+      }
+      case 'ConvTranspose': {
+        const x = x0();
+        if (x.layout !== 'first' || rankOf(x) !== 4)
+          throw new ModelFormatError(
+            `${fn}: ${where}: only 2-D ConvTranspose of channels-first data is supported`,
+          );
+        const w = constant(n.inputs[1], where, 'weight');
+        if (w.dims.length !== 4) bad(`${where}: the weight must have rank 4`);
+        const [C, F, kh, kw] = w.dims as [number, number, number, number];
+        if (x.t.shape[2] !== C)
+          bad(`${where}: the weight expects ${C} input channels, the input has ${x.t.shape[2]}`);
+        if (a.int('group', 1) !== 1 || (a.ints('dilations', null) ?? [1, 1]).some((d) => d !== 1))
+          throw new ModelFormatError(`${fn}: ${where} with groups or dilations is not supported`);
+        if (a.string('auto_pad', 'NOTSET') !== 'NOTSET' || a.ints('output_shape', null) !== null)
+          throw new ModelFormatError(`${fn}: ${where}: only explicit pads are supported`);
+        const st = a.ints('strides', null) ?? [1, 1];
+        const pads = a.ints('pads', null) ?? [0, 0, 0, 0];
+        const op = a.ints('output_padding', null) ?? [0, 0];
+        // ONNX [C, F, kH, kW] to myelin's [kH, kW, F, C].
+        const k = new Float32Array(w.data.length);
+        for (let c = 0; c < C; c++)
+          for (let f = 0; f < F; f++)
+            for (let p = 0; p < kh * kw; p++)
+              k[(p * F + f) * C + c] = w.data[(c * F + f) * kh * kw + p]!;
+        const bias =
+          n.inputs[2] !== undefined && n.inputs[2] !== ''
+            ? constant(n.inputs[2], where, 'bias')
+            : null;
+        if (bias !== null && bias.data.length !== F)
+          bad(`${where}: the bias has ${bias.data.length} values, ${F} expected`);
+        const inShape = x.t.shape;
+        // Which myelin padding gives these pads: total = (in − 1)·s + k + outputPadding − out, smaller half first.
+        let chosen: 'valid' | 'same' | null = null;
+        for (const padding of ['valid', 'same'] as const) {
+          const out = [0, 1].map(
+            (i) =>
+              (padding === 'valid'
+                ? (inShape[i]! - 1) * st[i]! + [kh, kw][i]!
+                : inShape[i]! * st[i]!) + op[i]!,
+          );
+          const tot = [0, 1].map(
+            (i) => (inShape[i]! - 1) * st[i]! + [kh, kw][i]! + op[i]! - out[i]!,
+          );
+          const want = [
+            Math.floor(tot[0]! / 2),
+            Math.floor(tot[1]! / 2),
+            tot[0]! - Math.floor(tot[0]! / 2),
+            tot[1]! - Math.floor(tot[1]! / 2),
+          ];
+          if (same(want, pads)) chosen = padding;
+        }
+        if (chosen === null)
+          throw new ModelFormatError(
+            `${fn}: ${where} with pads [${pads.join(',')}] matches neither 'valid' nor 'same'`,
+          );
+        const padding = chosen;
+        const layer = build(where, () =>
+          conv2dTranspose(C, F, [kh, kw], {
+            kernel: new Tensor(k, [kh, kw, F, C]),
+            ...(bias === null ? { useBias: false } : { bias: f32(bias.data) }),
+            strides: [st[0]!, st[1]!],
+            padding,
+            ...(op.some((v) => v !== 0) ? { outputPadding: [op[0]!, op[1]!] as const } : {}),
+          }),
+        );
+        set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'first' });
+        break;
+      }
+      case 'Squeeze':
+      case 'Gather': {
+        if (n.op === 'Gather' && values.get(n.inputs[0] ?? '')?.kind === 'const') {
+          // Gather of rows of a constant table by computed ids: an embedding.
+          const table = constant(n.inputs[0], where, 'table');
+          const ids = sym(n.inputs[1] ?? bad(`${where} has no indices`), where);
+          if (table.dims.length !== 2 || a.int('axis', 0) !== 0 || ids.layout !== 'last')
+            throw new ModelFormatError(
+              `${fn}: ${where} is supported only as an embedding (rows of a 2-D table)`,
+            );
+          const [vocab, dim] = table.dims as [number, number];
+          const layer = build(where, () =>
+            embedding(vocab, dim, { embeddings: new Tensor(f32(table.data), [vocab, dim]) }),
+          );
+          set({ kind: 'sym', t: apply(layer, ids.t, where), layout: 'last' });
+          break;
+        }
+        const x = x0();
+        let axes: readonly number[];
+        if (n.op === 'Squeeze') {
+          const ax =
+            n.inputs[1] !== undefined && n.inputs[1] !== ''
+              ? Array.from(constant(n.inputs[1], where, 'axes').data)
+              : a.ints('axes', null);
+          axes = ax ?? bad(`${where} needs explicit axes`);
+        } else {
+          // Gather of one direction: only the single direction there is.
+          const idx = constant(n.inputs[1], where, 'indices');
+          if (idx.dims.length !== 0 || (idx.data[0] !== 0 && idx.data[0] !== -1))
+            throw new ModelFormatError(
+              `${fn}: ${where} is supported only as picking the one direction of a recurrent state`,
+            );
+          axes = [a.int('axis', 0)];
+        }
+        const one = 'dirs' in x && x.dirs === 1;
+        const pick =
+          x.layout === 'rnnY0' && same(axes, [1]) && one
+            ? 'seqFirst'
+            : (x.layout === 'rnnH0' && same(axes, [0]) && one) ||
+                (x.layout === 'rnnH1' && same(axes, [1]) && one) ||
+                (x.layout === 'rnnY1' && same(axes, [2]) && one)
+              ? 'last'
+              : null;
+        if (n.op === 'Gather' && x.layout !== 'rnnH0')
+          throw new ModelFormatError(`${fn}: ${where} is supported only on a recurrent state`);
+        if (pick === null)
+          throw new ModelFormatError(
+            `${fn}: ${where} over axes [${axes.join(',')}] is supported only on a one-direction recurrent output`,
+          );
+        set({ kind: 'sym', t: x.t, layout: pick });
+        break;
+      }
+      case 'RNN':
+      case 'LSTM':
+      case 'GRU': {
+        const x = x0();
+        const lay = a.int('layout', 0);
+        if (
+          (lay === 0 && x.layout !== 'seqFirst') ||
+          (lay === 1 && x.layout !== 'last') ||
+          (lay !== 0 && lay !== 1) ||
+          rankOf(x) !== 3
+        )
+          throw new ModelFormatError(
+            `${fn}: ${where}: the input must be a sequence ${lay === 0 ? 'transposed to time first' : 'batch first'}`,
+          );
+        for (const [i, what] of [
+          [4, 'sequence_lens'],
+          [5, 'initial_h'],
+          [6, 'initial_c'],
+          [7, 'P (peepholes)'],
+        ] as const)
+          if (
+            n.inputs[i] !== undefined &&
+            n.inputs[i] !== '' &&
+            // zero initial states are myelin's default
+            !(i !== 4 && i !== 7 && values.get(n.inputs[i])?.kind === 'zeros')
+          )
+            throw new ModelFormatError(`${fn}: ${where} with ${what} is not supported`);
+        const used = (k: number): boolean => {
+          const o = n.outputs[k];
+          return o !== undefined && o !== '' && (uses.get(o) ?? 0) > 0;
+        };
+        if (used(2))
+          throw new ModelFormatError(`${fn}: ${where}: the cell state output Y_c is not supported`);
+        if (used(0) && used(1))
+          throw new ModelFormatError(`${fn}: ${where}: reading both Y and Y_h is not supported`);
+        const w = constant(n.inputs[1], where, 'W');
+        const rw = constant(n.inputs[2], where, 'R');
+        const b =
+          n.inputs[3] !== undefined && n.inputs[3] !== ''
+            ? constant(n.inputs[3], where, 'B')
+            : null;
+        const acts = n.attrs.get('activations');
+        const layer = recurrentFromOnnx(n.op, where, w, rw, b, {
+          hidden: a.int('hidden_size', rw.dims[2] ?? 0),
+          direction: a.string('direction', 'forward'),
+          activations: acts?.kind === 'strings' ? acts.value : null,
+          linearBeforeReset: a.int('linear_before_reset', 0),
+          clip: n.attrs.has('clip'),
+          returnSequences: used(0),
+        });
+        const dirs = layer.kind === 'bidirectional' ? 2 : 1;
+        const t = apply(layer, x.t, where);
+        const yName = n.outputs[0];
+        const hName = n.outputs[1];
+        if (yName !== undefined && yName !== '')
+          values.set(yName, { kind: 'sym', t, layout: lay === 0 ? 'rnnY0' : 'rnnY1', dirs });
+        if (hName !== undefined && hName !== '')
+          values.set(hName, { kind: 'sym', t, layout: lay === 0 ? 'rnnH0' : 'rnnH1', dirs });
+        break;
+      }
+      default:
+        throw new ModelFormatError(`${fn}: the operator ${n.op} is not supported`);
+    }
+
+    function flattenInto(x: SymValue, where2: string): void {
+      const r = rankOf(x);
+      if (x.layout === 'pooled' || r === 2) {
+        if (x.layout === 'flatFirst') set(x);
+        else set({ kind: 'sym', t: x.t, layout: 'last' });
+      } else if (x.layout === 'first') {
+        set({
+          kind: 'sym',
+          t: apply(flatten(), x.t, where2),
+          layout: 'flatFirst',
+          dims: [...x.t.shape],
+        });
+      } else if (x.layout === 'last') {
+        set({ kind: 'sym', t: apply(flatten(), x.t, where2), layout: 'last' });
+      } else set(x);
+    }
+  }
+
+  const outputs = g.outputs.map((o) => {
+    const v = values.get(o.name) ?? bad(`graph output '${o.name}' is not computed by any node`);
+    if (v.kind !== 'sym')
+      throw new ModelFormatError(`${fn}: graph output '${o.name}' is a constant`);
+    if (v.layout === 'first' && v.t.shape.length >= 2)
+      throw new ModelFormatError(
+        `${fn}: graph output '${o.name}' is channels-first; myelin outputs are channels-last`,
+      );
+    if (v.layout === 'pooled')
+      throw new ModelFormatError(
+        `${fn}: graph output '${o.name}' keeps unit spatial axes; flatten it in the model`,
+      );
+    return v.t;
+  });
+  if (outputs.length === 0) bad('the graph has no outputs');
+  return build('the graph', () =>
+    graph({
+      inputs: inputs.length === 1 ? inputs[0]! : inputs,
+      outputs: outputs.length === 1 ? outputs[0]! : outputs,
+    }),
+  ) as GraphModel;
+}

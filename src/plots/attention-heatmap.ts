@@ -1,0 +1,129 @@
+import { assertInteger, assertKnownKeys, show } from '../_lib/assert.js';
+import { ValueError } from '../_lib/errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { checkObject, esc, optionalString, px, svgOpen, text, textWidth } from './_svg.js';
+
+/** Options of {@link attentionHeatmap}. */
+export interface AttentionHeatmapOptions {
+  /** Labels of the query steps (rows), default 0, 1, ... */
+  queryTokens?: readonly string[];
+  /** Labels of the key steps (columns), default the query labels when the map is square. */
+  keyTokens?: readonly string[];
+  /** Chart title. */
+  title?: string;
+  /** Side of a cell in pixels (default 32). */
+  cellSize?: number;
+}
+
+const LOW = [0xff, 0xff, 0xff];
+const HIGH = [0xb3, 0x1b, 0x1b];
+
+function colorAt(t: number): string {
+  const c = LOW.map((lo, i) => Math.round(lo + (HIGH[i]! - lo) * t));
+  return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+function labels(fn: string, name: string, v: unknown, n: number): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw new ValueError(`${fn}: ${name} must be an array of strings, got ${show(v)}`);
+  if (v.length !== n)
+    throw new ValueError(`${fn}: ${name} has ${v.length} labels but the map has ${n} steps there`);
+  return v;
+}
+
+/**
+ * An attention map (tokens against tokens) as an SVG heatmap: row i is a
+ * query step, column j a key step, each cell shaded white (0) to red (the
+ * largest weight) with its weight in a tooltip. Returns a standalone SVG
+ * string; labels are XML-escaped.
+ *
+ * @param weights [query steps, key steps] of weights in [0, 1], nested arrays or a Tensor
+ *   (one head of an `attentionMaps` result, or a rollout).
+ * @example
+ * ```ts
+ * import { attentionHeatmap } from 'myelin';
+ * const svg = attentionHeatmap([[0.9, 0.1], [0.3, 0.7]], { queryTokens: ['a', 'b'], title: 'head 0' });
+ * ```
+ */
+export function attentionHeatmap(
+  weights: readonly (readonly number[])[] | Tensor,
+  options: AttentionHeatmapOptions = {},
+): string {
+  const fn = 'attentionHeatmap';
+  const o = checkObject(fn, 'options', options);
+  assertKnownKeys(fn, 'options', o, ['queryTokens', 'keyTokens', 'title', 'cellSize']);
+  let rows: number[][];
+  if (weights instanceof Tensor) {
+    if (weights.rank !== 2)
+      throw new ValueError(
+        `${fn}: weights must be [query steps, key steps], got shape [${weights.shape.join(', ')}]`,
+      );
+    const [q, k] = weights.shape as [number, number];
+    rows = Array.from({ length: q }, (_, i) =>
+      Array.from(weights.data.subarray(i * k, (i + 1) * k)),
+    );
+  } else if (
+    Array.isArray(weights) &&
+    weights.length > 0 &&
+    weights.every((r) => Array.isArray(r))
+  ) {
+    rows = (weights as readonly (readonly number[])[]).map((r) => [...r]);
+  } else
+    throw new ValueError(
+      `${fn}: weights must be a non-empty 2-D array or Tensor, got ${show(weights)}`,
+    );
+  const q = rows.length;
+  const k = rows[0]!.length;
+  rows.forEach((r, i) => {
+    if (r.length !== k)
+      throw new ValueError(`${fn}: row ${i} has ${r.length} weights, row 0 has ${k}`);
+    r.forEach((v, j) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new ValueError(
+          `${fn}: weights[${i}][${j}] must be a finite number >= 0, got ${show(v)}`,
+        );
+    });
+  });
+  const title = optionalString(fn, 'title', o.title);
+  const cell = assertInteger(fn, 'cellSize', o.cellSize ?? 32, 4);
+  const qt = labels(fn, 'queryTokens', o.queryTokens, q) ?? rows.map((_, i) => String(i));
+  const kt =
+    labels(fn, 'keyTokens', o.keyTokens, k) ??
+    (k === q ? qt : Array.from({ length: k }, (_, j) => String(j)));
+  const max = Math.max(...rows.flat());
+  const left = 16 + Math.max(...qt.map((s) => textWidth(s))) + 8;
+  const top = (title === undefined ? 8 : 36) + Math.max(...kt.map((s) => textWidth(s))) + 8;
+  const width = Math.ceil(left + k * cell + 16);
+  const height = Math.ceil(top + q * cell + 16);
+  const out: string[] = [svgOpen(width, height, title)];
+  out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
+  if (title !== undefined)
+    out.push(text(width / 2, 22, title, 'text-anchor="middle" font-size="15" font-weight="600"'));
+  out.push('<g class="cells">');
+  rows.forEach((r, i) => {
+    r.forEach((v, j) => {
+      out.push(
+        `<rect class="cell" x="${px(left + j * cell)}" y="${px(top + i * cell)}" width="${cell}" height="${cell}" fill="${colorAt(max > 0 ? v / max : 0)}" stroke="#eeeeee"><title>${esc(`${qt[i]!} → ${kt[j]!}: ${Math.round(v * 1000) / 1000}`)}</title></rect>`,
+      );
+    });
+  });
+  out.push('</g><g class="tokens" fill="#333333">');
+  qt.forEach((s, i) => {
+    out.push(text(left - 6, top + i * cell + cell / 2 + 4, s, 'text-anchor="end"'));
+  });
+  kt.forEach((s, j) => {
+    const x = left + j * cell + cell / 2,
+      y = top - 6;
+    out.push(
+      text(
+        x,
+        y,
+        s,
+        `text-anchor="start" transform="rotate(-90 ${px(x)} ${px(y)})" dominant-baseline="middle"`,
+      ),
+    );
+  });
+  out.push('</g></svg>');
+  return out.join('');
+}

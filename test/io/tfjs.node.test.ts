@@ -1,0 +1,368 @@
+import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ModelFormatError } from '../../src/_lib/errors.js';
+import { fromTfjs } from '../../src/io/index.js';
+import { predict } from '../../src/models/predict.js';
+import { tensor } from '../../src/tensor/create.js';
+import { expectClose } from '../helpers/expect-close.js';
+
+// Models built and saved with TF.js itself (through an in-memory save
+// handler: model.json's fields and the weight bytes), loaded into myelin and
+// compared on the same inputs.
+
+interface Saved {
+  modelJson: { modelTopology: unknown; weightsManifest: unknown };
+  weights: ArrayBuffer;
+}
+
+async function save(model: tf.LayersModel): Promise<Saved> {
+  let saved: Saved | undefined;
+  await model.save(
+    tf.io.withSaveHandler((a) => {
+      saved = {
+        modelJson: {
+          modelTopology: a.modelTopology,
+          weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+        },
+        weights: a.weightData as ArrayBuffer,
+      };
+      return Promise.resolve({
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
+      });
+    }),
+  );
+  return saved!;
+}
+
+/** Deterministic inputs in [-1, 1]. */
+function inputs(shape: number[], seed = 1): number[] {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) % 1);
+}
+
+async function check(model: tf.LayersModel, shapes: number[][], ints = 0): Promise<void> {
+  const { modelJson, weights } = await save(model);
+  const mine = fromTfjs<never>(JSON.parse(JSON.stringify(modelJson)), weights);
+  const xs = shapes.map((s, k) =>
+    ints > 0 ? inputs(s, k + 1).map((v) => Math.floor(Math.abs(v) * ints)) : inputs(s, k + 1),
+  );
+  const tfOut = model.predict(xs.map((x, k) => tf.tensor(x, shapes[k]))) as tf.Tensor;
+  const want = Array.from(await tfOut.data());
+  const got = predict(
+    mine,
+    shapes.length === 1
+      ? tensor(xs[0]!, { shape: shapes[0]! })
+      : (xs.map((x, k) => tensor(x, { shape: shapes[k]! })) as never),
+  );
+  expect(got.shape).toEqual(tfOut.shape);
+  expectClose(got, want, { atol: 1e-5 });
+}
+
+const L = tf.layers;
+const seq = (layers: tf.layers.Layer[]): tf.Sequential => tf.sequential({ layers });
+const rnd = { kernelInitializer: 'glorotUniform', biasInitializer: 'randomNormal' } as const;
+
+describe('fromTfjs: each layer class against TF.js', () => {
+  it.each<[string, () => tf.LayersModel, number[][], number?]>([
+    [
+      'Dense, Activation, Dropout',
+      () =>
+        seq([
+          L.dense({ units: 5, inputShape: [3], activation: 'relu', ...rnd }),
+          L.dropout({ rate: 0.3 }),
+          L.dense({ units: 4, ...rnd }),
+          L.activation({ activation: 'softmax' }),
+        ]),
+      [[2, 3]],
+    ],
+    [
+      'Flatten, Reshape',
+      () =>
+        seq([
+          L.reshape({ targetShape: [2, 3], inputShape: [6] }),
+          L.flatten(),
+          L.dense({ units: 2, activation: 'tanh', ...rnd }),
+        ]),
+      [[2, 6]],
+    ],
+    [
+      'Conv2D (same, strides), MaxPooling2D, Flatten',
+      () =>
+        seq([
+          L.conv2d({
+            inputShape: [7, 7, 2],
+            filters: 3,
+            kernelSize: 3,
+            strides: 2,
+            padding: 'same',
+            activation: 'elu',
+            ...rnd,
+          }),
+          L.maxPooling2d({ poolSize: 2 }),
+          L.flatten(),
+          L.dense({ units: 2, ...rnd }),
+        ]),
+      [[2, 7, 7, 2]],
+    ],
+    [
+      'Conv2D (valid, dilation), AveragePooling2D, GlobalAveragePooling2D',
+      () =>
+        seq([
+          L.conv2d({
+            inputShape: [8, 8, 2],
+            filters: 3,
+            kernelSize: [3, 2],
+            dilationRate: 2,
+            ...rnd,
+          }),
+          L.averagePooling2d({ poolSize: 2, strides: 1 }),
+          L.globalAveragePooling2d({}),
+        ]),
+      [[2, 8, 8, 2]],
+    ],
+    [
+      'Conv2DTranspose, GlobalMaxPooling2D',
+      () =>
+        seq([
+          L.conv2dTranspose({
+            inputShape: [3, 3, 2],
+            filters: 2,
+            kernelSize: 3,
+            strides: 2,
+            padding: 'same',
+            ...rnd,
+          }),
+          L.globalMaxPooling2d({}),
+        ]),
+      [[2, 3, 3, 2]],
+    ],
+    [
+      'Conv1D (same), MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D',
+      () =>
+        seq([
+          L.conv1d({ inputShape: [9, 2], filters: 3, kernelSize: 3, padding: 'same', ...rnd }),
+          L.maxPooling1d({ poolSize: 2 }),
+          L.averagePooling1d({ poolSize: 2 }),
+          L.globalAveragePooling1d({}),
+        ]),
+      [[2, 9, 2]],
+    ],
+    [
+      'GlobalMaxPooling1D',
+      () =>
+        seq([
+          L.conv1d({ inputShape: [5, 2], filters: 2, kernelSize: 2, ...rnd }),
+          L.globalMaxPooling1d({}),
+        ]),
+      [[2, 5, 2]],
+    ],
+    [
+      'ZeroPadding2D, UpSampling2D',
+      () =>
+        seq([
+          L.zeroPadding2d({
+            inputShape: [3, 3, 1],
+            padding: [
+              [1, 0],
+              [2, 1],
+            ],
+          }),
+          L.upSampling2d({ size: [2, 1] }),
+          L.flatten(),
+        ]),
+      [[2, 3, 3, 1]],
+    ],
+    [
+      'BatchNormalization (moving statistics), LayerNormalization',
+      () => {
+        const m = seq([
+          L.dense({ units: 4, inputShape: [3], ...rnd }),
+          L.batchNormalization({
+            movingMeanInitializer: 'randomNormal',
+            movingVarianceInitializer: 'ones',
+            gammaInitializer: 'randomUniform',
+            betaInitializer: 'randomNormal',
+          }),
+          L.layerNormalization({
+            betaInitializer: 'randomNormal',
+            gammaInitializer: 'randomUniform',
+          }),
+        ]);
+        return m;
+      },
+      [[3, 3]],
+    ],
+    [
+      'Embedding, SimpleRNN',
+      () =>
+        seq([
+          L.embedding({
+            inputDim: 7,
+            outputDim: 3,
+            inputLength: 4,
+            embeddingsInitializer: 'randomNormal',
+          }),
+          L.simpleRNN({ units: 4, ...rnd }),
+        ]),
+      [[2, 4]],
+      7,
+    ],
+    [
+      'LSTM (sequences), GRU',
+      () =>
+        seq([
+          L.lstm({
+            inputShape: [4, 3],
+            units: 3,
+            returnSequences: true,
+            recurrentActivation: 'sigmoid',
+            ...rnd,
+          }),
+          L.gru({ units: 2, recurrentActivation: 'sigmoid', ...rnd }),
+        ]),
+      [[2, 4, 3]],
+    ],
+    [
+      'Bidirectional(LSTM), TimeDistributed(Dense)',
+      () =>
+        seq([
+          L.bidirectional({
+            inputShape: [4, 3],
+            layer: L.lstm({
+              units: 2,
+              returnSequences: true,
+              recurrentActivation: 'sigmoid',
+              ...rnd,
+            }),
+            mergeMode: 'concat',
+          }),
+          L.timeDistributed({ layer: L.dense({ units: 2, ...rnd }) }),
+        ]),
+      [[2, 4, 3]],
+    ],
+    [
+      'Bidirectional(GRU, sum)',
+      () =>
+        seq([
+          L.bidirectional({
+            inputShape: [4, 3],
+            layer: L.gru({ units: 2, recurrentActivation: 'sigmoid', ...rnd }),
+            mergeMode: 'sum',
+          }),
+        ]),
+      [[2, 4, 3]],
+    ],
+    [
+      'functional: Add, Multiply, Average, Concatenate, two inputs',
+      () => {
+        const a = tf.input({ shape: [3] });
+        const b = tf.input({ shape: [3] });
+        const da = L.dense({ units: 4, ...rnd }).apply(a) as tf.SymbolicTensor;
+        const db = L.dense({ units: 4, ...rnd }).apply(b) as tf.SymbolicTensor;
+        const s = L.add().apply([da, db]) as tf.SymbolicTensor;
+        const m = L.multiply().apply([da, s]) as tf.SymbolicTensor;
+        const v = L.average().apply([m, db]) as tf.SymbolicTensor;
+        const c = L.concatenate().apply([v, s]) as tf.SymbolicTensor;
+        return tf.model({ inputs: [a, b], outputs: c });
+      },
+      [
+        [2, 3],
+        [2, 3],
+      ],
+    ],
+  ])('%s', async (_, make, shapes, ints) => {
+    await check(make(), shapes, ints);
+  });
+});
+
+describe('fromTfjs: bad input', () => {
+  const errorOf = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ModelFormatError);
+      return (e as Error).message;
+    }
+    throw new Error('expected a ModelFormatError');
+  };
+  const base = async (): Promise<Saved> =>
+    save(seq([L.dense({ units: 2, inputShape: [3], ...rnd }), L.dense({ units: 1, ...rnd })]));
+
+  it('lists unsupported layer classes', async () => {
+    const s = await save(
+      seq([
+        L.dense({ units: 2, inputShape: [3] }),
+        L.repeatVector({ n: 2 }),
+        L.permute({ dims: [2, 1] }),
+      ]),
+    );
+    expect(errorOf(() => fromTfjs(s.modelJson, s.weights))).toMatch(
+      /unsupported layer classes RepeatVector, Permute/,
+    );
+  });
+
+  it('refuses a manifest that disagrees with the shards', async () => {
+    const s = await base();
+    expect(errorOf(() => fromTfjs(s.modelJson, s.weights.slice(4)))).toMatch(
+      /holds 40 bytes, but the weights manifest describes 44/,
+    );
+    expect(errorOf(() => fromTfjs(s.modelJson, [s.weights, new ArrayBuffer(0)]))).toMatch(
+      /2 shards, but the weights manifest lists 1 paths/,
+    );
+    const j = JSON.parse(JSON.stringify(s.modelJson)) as {
+      weightsManifest: { weights: { shape: number[] }[] }[];
+    };
+    j.weightsManifest[0]!.weights[0]!.shape = [2 ** 20, 2 ** 20];
+    expect(errorOf(() => fromTfjs(j, s.weights))).toMatch(/more than the limit/);
+    j.weightsManifest[0]!.weights[0]!.shape = [2, 3];
+    expect(errorOf(() => fromTfjs(j, s.weights))).toMatch(/cannot be built.*kernel/);
+  });
+
+  it('loads shards given separately', async () => {
+    const s = await base();
+    const j = JSON.parse(JSON.stringify(s.modelJson)) as { weightsManifest: { paths: string[] }[] };
+    j.weightsManifest[0]!.paths = ['a.bin', 'b.bin'];
+    const m = fromTfjs(j, [s.weights.slice(0, 10), new Uint8Array(s.weights.slice(10))]);
+    expect(predict(m, [[1, 2, 3]]).shape).toEqual([1, 1]);
+  });
+
+  it('refuses __proto__ keys', async () => {
+    const s = await base();
+    const text = JSON.stringify(s.modelJson).replace(
+      '"units":2',
+      '"units":2,"__proto__":{"polluted":1}',
+    );
+    expect(errorOf(() => fromTfjs(JSON.parse(text), s.weights))).toMatch(
+      /forbidden key "__proto__"/,
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('fuzz: a tampered model.json gives a model or a ModelFormatError', async () => {
+    const s = await base();
+    const text = JSON.stringify(s.modelJson);
+    fc.assert(
+      fc.property(
+        fc.nat(text.length - 1),
+        fc.constantFrom('0', '-1', 'null', '"x"', '[]', '{}', '1e9', ''),
+        fc.nat(8),
+        (at, insert, cut) => {
+          const t = text.slice(0, at) + insert + text.slice(at + cut);
+          let j: unknown;
+          try {
+            j = JSON.parse(t);
+          } catch {
+            return;
+          }
+          try {
+            fromTfjs(j, s.weights);
+          } catch (e) {
+            if (!(e instanceof ModelFormatError)) throw e;
+          }
+        },
+      ),
+      { numRuns: 400, seed: 14 },
+    );
+  });
+});

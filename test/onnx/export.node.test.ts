@@ -1,0 +1,282 @@
+/// <reference types="node" />
+// Every exported layer kind runs in onnxruntime-node (the reference engine) and
+// gives myelin's predictions within 1e-5 absolute on random inputs.
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import {
+  activation,
+  addLayer,
+  averageLayer,
+  avgPool1d,
+  avgPool2d,
+  batchNorm,
+  concatenateLayer,
+  conv1d,
+  conv2d,
+  createRng,
+  dense,
+  dropout,
+  elu,
+  flatten,
+  gelu,
+  globalAvgPool1d,
+  globalAvgPool2d,
+  globalMaxPool1d,
+  globalMaxPool2d,
+  graph,
+  input,
+  leakyRelu,
+  maxPool1d,
+  maxPool2d,
+  multiplyLayer,
+  predict,
+  relu,
+  reshapeLayer,
+  selu,
+  sequential,
+  sigmoid,
+  silu,
+  softmax,
+  softplus,
+  softsign,
+  tanh,
+  tensor,
+  simpleRnn,
+  lstm,
+  gru,
+  bidirectional,
+  uniform,
+  layerNorm,
+  zeroPadding2d,
+  upSampling2d,
+  conv2dTranspose,
+  embedding,
+  type Model,
+  type Tensor,
+  type SymbolicTensor,
+} from 'myelin';
+import { toOnnx } from 'myelin/onnx';
+
+const rng = createRng(7);
+
+function randomInput(shape: readonly number[], batch: number): Float32Array {
+  const n = batch * shape.reduce((a, b) => a * b, 1);
+  return Float32Array.from({ length: n }, () => rng.uniform() * 4 - 2);
+}
+
+/** Runs the model in onnxruntime and in myelin on the same random batch; returns the largest difference. */
+async function compare(model: Model, batch = 3, vocab = 0): Promise<number> {
+  const bytes = toOnnx(model);
+  const session = await ort.InferenceSession.create(bytes);
+  const feeds: Record<string, ort.Tensor> = {};
+  const xs = model.inputs.map((inp, i) => {
+    const shape = inp.shape!;
+    if (inp.dtype === 'int32') {
+      // Token ids below the vocabulary size given to the test.
+      const ids = Int32Array.from({ length: batch * shape.reduce((a, b) => a * b, 1) }, () =>
+        Math.floor(rng.uniform() * vocab),
+      );
+      feeds[session.inputNames[i]!] = new ort.Tensor('int32', ids, [batch, ...shape]);
+      return tensor(ids, { shape: [batch, ...shape] });
+    }
+    const data = randomInput(shape, batch);
+    feeds[session.inputNames[i]!] = new ort.Tensor('float32', data, [batch, ...shape]);
+    return tensor(data, { shape: [batch, ...shape] });
+  });
+  const result = await session.run(feeds);
+  const ours: unknown = predict(model as Model<never>, (xs.length === 1 ? xs[0] : xs) as never);
+  const list = Array.isArray(ours)
+    ? (ours as { data: ArrayLike<number>; shape: number[] }[])
+    : [ours as { data: ArrayLike<number>; shape: number[] }];
+  let worst = 0;
+  list.forEach((t, k) => {
+    const theirs = result[session.outputNames[k]!]!;
+    expect([...theirs.dims]).toEqual(t.shape);
+    const d = theirs.data as Float32Array;
+    for (let i = 0; i < d.length; i++) worst = Math.max(worst, Math.abs(d[i]! - t.data[i]!));
+  });
+  return worst;
+}
+
+/** A chain of layers from one input of the given per-sample shape. */
+function chain(shape: number[], layers: { apply: (x: SymbolicTensor) => SymbolicTensor }[]): Model {
+  const x = input(shape);
+  let y = x;
+  for (const l of layers) y = l.apply(y);
+  return graph({ inputs: x, outputs: y });
+}
+
+describe('toOnnx in onnxruntime-node', () => {
+  it('dense with every activation', async () => {
+    const acts = [
+      relu,
+      sigmoid,
+      tanh,
+      softmax,
+      elu,
+      leakyRelu.with({ alpha: 0.2 }),
+      selu,
+      softplus,
+      softsign,
+      silu,
+      gelu,
+      gelu.with({ approximate: 'tanh' }),
+    ];
+    for (const a of acts) {
+      const model = sequential([dense(5, 4, { activation: a, rng }), dense(4, 3, { rng })]);
+      expect(await compare(model), a.activationName).toBeLessThan(1e-5);
+    }
+  });
+
+  it('activation layer, dropout, flatten, reshape', async () => {
+    const model = chain(
+      [6],
+      [reshapeLayer([2, 3]), activation(tanh), dropout(0.5), flatten(), dense(6, 2, { rng })],
+    );
+    expect(await compare(model)).toBeLessThan(1e-5);
+  });
+});
+
+describe('toOnnx in onnxruntime-node: images, sequences, merges', () => {
+  it('conv2d (valid, same, strides, dilation, groups) with pools and batch norm', async () => {
+    const bn = batchNorm(4, { rng });
+    // Give the running statistics values other than 0 and 1, so the test sees them.
+    bn.state.movingMean.data.set([0.1, -0.2, 0.3, 0.05]);
+    bn.state.movingVariance.data.set([0.5, 1.5, 2, 0.8]);
+    // [9,10,2] -same conv-> [9,10,4] -pool 2 same-> [5,5,4] -kernel [2,3], strides [2,1]-> [2,3,4]
+    // -avg pool same, stride 1-> [2,3,4] -kernel 2 dilated [1,2] (spans 2x3)-> [1,1,3]
+    const model = chain(
+      [9, 10, 2],
+      [
+        conv2d(2, 4, 3, { padding: 'same', activation: relu, rng }),
+        bn,
+        maxPool2d(2, { padding: 'same' }),
+        conv2d(4, 4, [2, 3], { strides: [2, 1], groups: 2, rng }),
+        avgPool2d(2, { strides: 1, padding: 'same' }),
+        conv2d(4, 3, 2, { dilation: [1, 2], rng }),
+        flatten(),
+        dense(3, 2, { rng }),
+      ],
+    );
+    expect(await compare(model)).toBeLessThan(1e-5);
+  });
+
+  it('global pools in 1-D and 2-D, conv1d and 1-D pools', async () => {
+    for (const g of [globalAvgPool2d(), globalMaxPool2d()]) {
+      expect(await compare(chain([5, 4, 3], [conv2d(3, 2, 2, { rng }), g]))).toBeLessThan(1e-5);
+    }
+    for (const g of [globalAvgPool1d(), globalMaxPool1d()]) {
+      const model = chain(
+        [11, 3],
+        [
+          conv1d(3, 4, 3, { padding: 'same', activation: tanh, rng }),
+          maxPool1d(2),
+          conv1d(4, 4, 2, { strides: 2, rng }),
+          avgPool1d(2, { padding: 'same' }),
+          g,
+        ],
+      );
+      expect(await compare(model)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('batch norm on flat features and merges in a graph with two inputs and two outputs', async () => {
+    const a = input([4]);
+    const b = input([4]);
+    const ha = dense(4, 4, { activation: relu, rng }).apply(a);
+    const hb = batchNorm(4).apply(dense(4, 4, { rng }).apply(b));
+    const sum = addLayer({ inputs: 3 }).apply([ha, hb, a]);
+    const prod = multiplyLayer().apply([ha, hb]);
+    const avg = averageLayer().apply([sum, prod]);
+    const cat = concatenateLayer().apply([avg, b]);
+    const model = graph({ inputs: [a, b], outputs: [dense(8, 2, { rng }).apply(cat), sum] });
+    expect(await compare(model as Model)).toBeLessThan(1e-5);
+  });
+});
+
+describe('toOnnx in onnxruntime-node: recurrent layers', () => {
+  it('simpleRnn, lstm and gru (both GRU cells), last state and sequences, and bidirectional', async () => {
+    const bias = { biasInitializer: uniform({ low: -0.5, high: 0.5 }) };
+    const cases = [
+      simpleRnn(3, 4, { rng, ...bias }),
+      simpleRnn(3, 4, { rng, activation: relu, returnSequences: true, ...bias }),
+      lstm(3, 4, { rng, ...bias }),
+      lstm(3, 4, { rng, returnSequences: true, ...bias }),
+      gru(3, 4, { rng, ...bias }),
+      gru(3, 4, { rng, resetAfter: false, returnSequences: true, ...bias }),
+      bidirectional(() => lstm(3, 4, { rng, ...bias })),
+      bidirectional(() => gru(3, 4, { rng, returnSequences: true, ...bias })),
+    ];
+    for (const layer of cases) {
+      const d = await compare(chain([5, 3], [layer]));
+      expect(d, layer.kind).toBeLessThan(1e-5);
+    }
+  });
+});
+
+describe('toOnnx in onnxruntime-node: normalization, embedding, padding, resizing, transposed convolution', () => {
+  it('layerNorm, zeroPadding2d, upSampling2d (nearest, bilinear), conv2dTranspose (valid, same, output padding)', async () => {
+    const ln = chain(
+      [3, 5],
+      [
+        layerNorm(5, {
+          gammaInitializer: uniform({ low: 0.5, high: 1.5 }),
+          betaInitializer: uniform({ low: -0.5, high: 0.5 }),
+        }),
+      ],
+    );
+    expect(await compare(ln)).toBeLessThan(1e-5);
+    const img = [
+      [
+        zeroPadding2d([
+          [1, 0],
+          [2, 1],
+        ]),
+        conv2d(2, 2, 2, { rng }),
+      ],
+      [upSampling2d(2)],
+      [upSampling2d([2, 3], { interpolation: 'bilinear' })],
+      [conv2dTranspose(2, 3, 3, { rng, activation: relu })],
+      [conv2dTranspose(2, 3, 3, { strides: 2, padding: 'same', rng })],
+      [conv2dTranspose(2, 3, [3, 2], { strides: [2, 3], outputPadding: [1, 2], rng })],
+    ];
+    for (const layers of img) {
+      const d = await compare(chain([4, 5, 2], layers));
+      expect(d, layers.map((l) => l.kind).join('+')).toBeLessThan(1e-5);
+    }
+  });
+
+  it('embedding (Gather of int32 ids) into an LSTM', async () => {
+    const ids = input([6], { dtype: 'int32' });
+    const h = lstm(4, 3, { rng }).apply(embedding(10, 4, { rng }).apply(ids));
+    expect(await compare(graph({ inputs: ids, outputs: h }), 3, 10)).toBeLessThan(1e-5);
+  });
+});
+
+describe('toOnnx options', () => {
+  it("inputLayout 'channelsFirst' takes [N, C, H, W] and gives the same predictions", async () => {
+    const model = chain([5, 4, 3], [conv2d(3, 2, 2, { rng }), flatten(), dense(24, 2, { rng })]);
+    const session = await ort.InferenceSession.create(
+      toOnnx(model, { inputLayout: 'channelsFirst' }),
+    );
+    const nhwc = randomInput([5, 4, 3], 2);
+    // [n, h, w, c] -> [n, c, h, w]
+    const nchw = new Float32Array(nhwc.length);
+    for (let n = 0; n < 2; n++)
+      for (let h = 0; h < 5; h++)
+        for (let w = 0; w < 4; w++)
+          for (let c = 0; c < 3; c++)
+            nchw[((n * 3 + c) * 5 + h) * 4 + w] = nhwc[((n * 5 + h) * 4 + w) * 3 + c]!;
+    const out = await session.run({
+      [session.inputNames[0]!]: new ort.Tensor('float32', nchw, [2, 3, 5, 4]),
+    });
+    const theirs = out[session.outputNames[0]!]!.data as Float32Array;
+    const ours = predict(
+      model as Model<never, Tensor>,
+      tensor(nhwc, { shape: [2, 5, 4, 3] }) as never,
+    );
+    expect(Math.max(...Array.from(theirs, (v, i) => Math.abs(v - ours.data[i]!)))).toBeLessThan(
+      1e-5,
+    );
+  });
+});

@@ -1,0 +1,95 @@
+/// <reference types="node" />
+// Models exported by PyTorch (torch.onnx.export, opset 17; written by
+// test/fixtures/onnx/make.py with Debian's python3-torch) load into myelin and
+// give PyTorch's outputs within 1e-5; an imported model trains.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { adam, createRng, fit, mse, predict, tensor, type Tensor } from 'myelin';
+import { fromOnnx } from 'myelin/onnx';
+
+interface Reference {
+  inputShape: number[];
+  input: number[];
+  outputShape: number[];
+  output: number[];
+}
+
+const dir = new URL('../fixtures/onnx/', import.meta.url);
+const load = (name: string): [Uint8Array, Reference] => [
+  new Uint8Array(readFileSync(new URL(`${name}.onnx`, dir))),
+  JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Reference,
+];
+
+/** NCHW data to NHWC (myelin's layout). */
+function toNhwc(data: number[], [n, c, h, w]: number[]): number[] {
+  const out = new Array<number>(data.length);
+  for (let b = 0; b < n!; b++)
+    for (let ch = 0; ch < c!; ch++)
+      for (let y = 0; y < h!; y++)
+        for (let x = 0; x < w!; x++)
+          out[((b * h! + y) * w! + x) * c! + ch] = data[((b * c! + ch) * h! + y) * w! + x]!;
+  return out;
+}
+
+function maxDiff(t: Tensor, ref: Reference): number {
+  expect(t.shape).toEqual(ref.outputShape);
+  return Math.max(...ref.output.map((v, i) => Math.abs(v - t.data[i]!)));
+}
+
+describe('PyTorch ONNX files', () => {
+  it('an MLP (Gemm, Relu, Tanh, Softmax)', () => {
+    const [bytes, ref] = load('mlp');
+    const model = fromOnnx(bytes);
+    expect(model.layers.map((l) => l.kind)).toEqual([
+      'dense',
+      'activation',
+      'dense',
+      'activation',
+      'dense',
+      'activation',
+    ]);
+    const y = predict(model, tensor(ref.input, { shape: ref.inputShape }));
+    expect(maxDiff(y, ref)).toBeLessThan(1e-5);
+  });
+
+  it('a CNN with batch norm, max and average pooling and the flatten-order permutation', () => {
+    const [bytes, ref] = load('cnn');
+    const model = fromOnnx(bytes, { inputLayout: 'channelsFirst' });
+    expect(model.layers.map((l) => l.kind)).toContain('batchNorm');
+    const [n, c, h, w] = ref.inputShape as [number, number, number, number];
+    const x = tensor(toNhwc(ref.input, ref.inputShape), { shape: [n, h, w, c] });
+    expect(maxDiff(predict(model, x), ref)).toBeLessThan(1e-5);
+  });
+
+  it('an LSTM (batch first, its last state into a Linear) and a GRU (its sequence)', () => {
+    for (const name of ['lstm', 'gru']) {
+      const [bytes, ref] = load(name);
+      const model = fromOnnx(bytes);
+      expect(model.layers[0]!.kind).toBe(name);
+      const y = predict(model, tensor(ref.input, { shape: ref.inputShape }));
+      expect(maxDiff(y, ref), name).toBeLessThan(1e-5);
+    }
+  });
+
+  it('an imported model trains: the loss goes down', async () => {
+    const [bytes] = load('cnn');
+    const model = fromOnnx(bytes, { inputLayout: 'channelsFirst' });
+    const rng = createRng(3);
+    const x = tensor(
+      Float32Array.from({ length: 16 * 10 * 8 * 2 }, () => rng.uniform() - 0.5),
+      { shape: [16, 10, 8, 2] },
+    );
+    const y = tensor(
+      Float32Array.from({ length: 16 * 3 }, () => rng.uniform()),
+      { shape: [16, 3] },
+    );
+    const history = await fit(model, x, y, {
+      loss: mse,
+      optimizer: adam({ learningRate: 1e-2 }),
+      epochs: 20,
+      batchSize: 8,
+      rng,
+    });
+    expect(history.loss.at(-1)!).toBeLessThan(history.loss[0]! * 0.7);
+  });
+});

@@ -1,0 +1,244 @@
+// myelin -> ONNX -> myelin gives bit-identical predictions, for every layer
+// kind the exporter writes (float32 weights are copied exactly both ways).
+import { describe, expect, it } from 'vitest';
+import {
+  activation,
+  addLayer,
+  averageLayer,
+  avgPool1d,
+  avgPool2d,
+  batchNorm,
+  concatenateLayer,
+  conv1d,
+  conv2d,
+  createRng,
+  dense,
+  dropout,
+  elu,
+  flatten,
+  globalAvgPool1d,
+  globalAvgPool2d,
+  globalMaxPool2d,
+  graph,
+  input,
+  leakyRelu,
+  maxPool1d,
+  maxPool2d,
+  multiplyLayer,
+  predict,
+  relu,
+  reshapeLayer,
+  selu,
+  sequential,
+  sigmoid,
+  softmax,
+  softplus,
+  softsign,
+  tanh,
+  tensor,
+  simpleRnn,
+  lstm,
+  gru,
+  bidirectional,
+  uniform,
+  layerNorm,
+  zeroPadding2d,
+  upSampling2d,
+  conv2dTranspose,
+  embedding,
+  type Model,
+  type SymbolicTensor,
+} from 'myelin';
+import { fromOnnx, toOnnx } from 'myelin/onnx';
+
+const rng = createRng(11);
+
+function chain(shape: number[], layers: { apply: (x: SymbolicTensor) => SymbolicTensor }[]): Model {
+  const x = input(shape);
+  let y = x;
+  for (const l of layers) y = l.apply(y);
+  return graph({ inputs: x, outputs: y });
+}
+
+function batchFor(shape: readonly number[], batch = 3) {
+  const n = batch * shape.reduce((a, b) => a * b, 1);
+  return tensor(
+    Float32Array.from({ length: n }, () => rng.uniform() * 4 - 2),
+    { shape: [batch, ...shape] },
+  );
+}
+
+/** Predictions of the model and of its ONNX round trip, as flat arrays per output. */
+function both(model: Model): [number[][], number[][]] {
+  const xs = model.inputs.map((i) => batchFor(i.shape!));
+  const arg = (xs.length === 1 ? xs[0] : xs) as never;
+  const flat = (r: unknown): number[][] =>
+    (Array.isArray(r) ? r : [r]).map((t: { data: ArrayLike<number> }) => Array.from(t.data));
+  const copy = fromOnnx(toOnnx(model));
+  return [flat(predict(model as Model<never>, arg)), flat(predict(copy as Model<never>, arg))];
+}
+
+describe('ONNX round trip', () => {
+  it('MLPs with each activation that has an ONNX operator', () => {
+    for (const a of [
+      relu,
+      sigmoid,
+      tanh,
+      softmax,
+      elu.with({ alpha: 0.5 }),
+      leakyRelu,
+      selu,
+      softplus,
+      softsign,
+    ]) {
+      const model = sequential([
+        dense(5, 4, { activation: a, rng }),
+        dense(4, 3, { rng, useBias: false }),
+      ]);
+      const [ours, theirs] = both(model);
+      expect(theirs, a.activationName).toEqual(ours);
+    }
+  });
+
+  it('reshape, activation layer, dropout, flatten', () => {
+    const [ours, theirs] = both(
+      chain(
+        [6],
+        [reshapeLayer([2, 3]), activation(tanh), dropout(0.3), flatten(), dense(6, 2, { rng })],
+      ),
+    );
+    expect(theirs).toEqual(ours);
+  });
+
+  it('a CNN with batch norm and pools, and a 1-D CNN', () => {
+    const bn = batchNorm(4);
+    bn.state.movingMean.data.set([0.1, -0.2, 0.3, 0.05]);
+    bn.state.movingVariance.data.set([0.5, 1.5, 2, 0.8]);
+    const cnn = chain(
+      [9, 10, 2],
+      [
+        conv2d(2, 4, 3, { padding: 'same', activation: relu, rng }),
+        bn,
+        maxPool2d(2, { padding: 'same' }),
+        conv2d(4, 4, [2, 3], { strides: [2, 1], groups: 2, rng }),
+        avgPool2d(2, { strides: 1, padding: 'same' }),
+        conv2d(4, 3, 2, { dilation: [1, 2], rng }),
+        flatten(),
+        dense(3, 2, { rng }),
+      ],
+    );
+    const [a, b] = both(cnn);
+    expect(b).toEqual(a);
+    for (const g of [globalAvgPool2d(), globalMaxPool2d()]) {
+      const [c, d] = both(chain([5, 4, 3], [conv2d(3, 2, 2, { rng }), g]));
+      expect(d).toEqual(c);
+    }
+    const seq = chain(
+      [11, 3],
+      [
+        conv1d(3, 4, 3, { padding: 'same', activation: tanh, rng }),
+        maxPool1d(2),
+        conv1d(4, 4, 2, { strides: 2, rng }),
+        avgPool1d(2, { padding: 'same' }),
+        globalAvgPool1d(),
+      ],
+    );
+    const [e, f] = both(seq);
+    expect(f).toEqual(e);
+  });
+
+  it('merges in a graph with two inputs and two outputs', () => {
+    const a = input([4]);
+    const b = input([4]);
+    const ha = dense(4, 4, { activation: relu, rng }).apply(a);
+    const hb = batchNorm(4).apply(dense(4, 4, { rng }).apply(b));
+    const sum = addLayer({ inputs: 3 }).apply([ha, hb, a]);
+    const prod = multiplyLayer().apply([ha, hb]);
+    const avg = averageLayer().apply([sum, prod]);
+    const cat = concatenateLayer().apply([avg, b]);
+    const model = graph({ inputs: [a, b], outputs: [dense(8, 2, { rng }).apply(cat), sum] });
+    const [ours, theirs] = both(model);
+    expect(theirs).toEqual(ours);
+  });
+
+  it('imports trainable layers with the same parameter count', () => {
+    const model = sequential([dense(5, 4, { activation: relu, rng }), dense(4, 3, { rng })]);
+    const copy = fromOnnx(toOnnx(model));
+    expect(copy.layers.map((l) => l.kind)).toEqual(['dense', 'activation', 'dense']);
+    expect(copy.layers.every((l) => l.trainable)).toBe(true);
+  });
+});
+
+describe('ONNX round trip: recurrent layers', () => {
+  it('simpleRnn, lstm, gru (both cells), sequences or last state, bidirectional', () => {
+    const bias = { biasInitializer: uniform({ low: -0.5, high: 0.5 }) };
+    const cases = [
+      simpleRnn(3, 4, { rng, ...bias }),
+      simpleRnn(3, 4, { rng, activation: relu, returnSequences: true, ...bias }),
+      lstm(3, 4, { rng, ...bias }),
+      lstm(3, 4, { rng, returnSequences: true, ...bias }),
+      gru(3, 4, { rng, ...bias }),
+      gru(3, 4, { rng, resetAfter: false, returnSequences: true, ...bias }),
+      bidirectional(() => lstm(3, 4, { rng, ...bias })),
+      bidirectional(() => gru(3, 4, { rng, returnSequences: true, ...bias })),
+    ];
+    for (const layer of cases) {
+      const model = chain([5, 3], [layer]);
+      const [ours, theirs] = both(model);
+      expect(theirs, layer.kind).toEqual(ours);
+      const copy = fromOnnx(toOnnx(model));
+      expect(copy.layers.map((l) => l.kind)).toEqual([layer.kind]);
+    }
+  });
+});
+
+describe('ONNX round trip: normalization, embedding, padding, resizing, transposed convolution', () => {
+  it('layerNorm, zeroPadding2d, upSampling2d, conv2dTranspose', () => {
+    const cases: [number[], { apply: (x: SymbolicTensor) => SymbolicTensor; kind: string }[]][] = [
+      [
+        [3, 5],
+        [
+          layerNorm(5, {
+            gammaInitializer: uniform({ low: 0.5, high: 1.5 }),
+            betaInitializer: uniform({ low: -0.5, high: 0.5 }),
+          }),
+        ],
+      ],
+      [
+        [4, 5, 2],
+        [
+          zeroPadding2d([
+            [1, 0],
+            [2, 1],
+          ]),
+          conv2d(2, 2, 2, { rng }),
+        ],
+      ],
+      [[4, 5, 2], [upSampling2d(2)]],
+      [[4, 5, 2], [upSampling2d([2, 3], { interpolation: 'bilinear' })]],
+      [[4, 5, 2], [conv2dTranspose(2, 3, 3, { rng, activation: relu })]],
+      [[4, 5, 2], [conv2dTranspose(2, 3, 3, { strides: 2, padding: 'same', rng })]],
+      [[4, 5, 2], [conv2dTranspose(2, 3, [3, 2], { strides: [2, 3], outputPadding: [1, 2], rng })]],
+    ];
+    for (const [shape, layers] of cases) {
+      const model = chain(shape, layers);
+      const [ours, theirs] = both(model);
+      expect(theirs, layers.map((l) => l.kind).join('+')).toEqual(ours);
+      const kinds = fromOnnx(toOnnx(model)).layers.map((l) => l.kind);
+      for (const l of layers) expect(kinds).toContain(l.kind);
+    }
+  });
+
+  it('embedding into an LSTM', () => {
+    const ids = input([6], { dtype: 'int32' });
+    const h = lstm(4, 3, { rng }).apply(embedding(10, 4, { rng }).apply(ids));
+    const model = graph({ inputs: ids, outputs: h });
+    const x = tensor(
+      Int32Array.from({ length: 18 }, (_, i) => (i * 7) % 10),
+      { shape: [3, 6] },
+    );
+    const copy = fromOnnx(toOnnx(model));
+    expect(copy.layers.map((l) => l.kind)).toEqual(['embedding', 'lstm']);
+    expect(Array.from(predict(copy, x).data)).toEqual(Array.from(predict(model, x).data));
+  });
+});
