@@ -1,18 +1,10 @@
-import {
-  assertBoolean,
-  assertKnownKeys,
-  assertNumber,
-  assertPositiveInt,
-  fail,
-} from '../_lib/assert.js';
+import { assertBoolean, assertKnownKeys, assertNumber, assertPositiveInt } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
-import { checkElements } from '../_lib/limits.js';
 import { fmtShape } from '../_lib/shape.js';
 import { asFloat, type FloatDType } from '../_lib/typed.js';
-import { onesInitializer, zerosInitializer } from '../init/constant.js';
 import type { Initializer } from '../init/initializer.js';
 import { layerNormForward, layerNormInputGrad, scaleShiftGrads } from '../kernels/js/norm.js';
-import { defaultRng, type Rng } from '../random/rng.js';
+import type { Rng } from '../random/rng.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -24,13 +16,12 @@ import type {
   LayerIO,
 } from './layer.js';
 import { applyVia, runLayer1 } from './_run.js';
-import { channelVector, checkInitializer, normRegularizers } from './_norm.js';
+import { affineParams, normRegularizers } from './_norm.js';
 import type { SymbolicTensor } from './symbolic.js';
 import {
   checkDtype,
   checkInputTensor,
   checkOptions,
-  checkRegularizer,
   kindConfig,
   type KindConfig,
 } from './_util.js';
@@ -186,42 +177,15 @@ export function layerNorm(features: number, options: LayerNormOptions = {}): Lay
   checkOptions(fn, options);
   assertKnownKeys(fn, 'options', options, KNOWN);
   const epsilon = assertNumber(fn, 'epsilon', options.epsilon ?? 1e-3, { min: 0 });
-  const center = assertBoolean(fn, 'center', options.center ?? true);
-  const scale = assertBoolean(fn, 'scale', options.scale ?? true);
   const trainable = assertBoolean(fn, 'trainable', options.trainable ?? true);
   const dtype = checkDtype(fn, options.dtype ?? 'float32');
-  const betaInit = checkInitializer(
+  const { center, scale, gammaInit, betaInit, gammaReg, betaReg, gamma, beta } = affineParams(
     fn,
-    'betaInitializer',
-    options.betaInitializer ?? zerosInitializer(),
+    options,
+    features,
+    dtype,
+    'feature',
   );
-  const gammaInit = checkInitializer(
-    fn,
-    'gammaInitializer',
-    options.gammaInitializer ?? onesInitializer(),
-  );
-  if (options.name !== undefined && typeof options.name !== 'string')
-    fail(fn, 'name', 'a string', options.name);
-  if (!scale && options.gamma !== undefined)
-    fail(fn, 'gamma', 'absent when scale is false', options.gamma);
-  if (!center && options.beta !== undefined)
-    fail(fn, 'beta', 'absent when center is false', options.beta);
-  const gammaReg = checkRegularizer(fn, 'gammaRegularizer', options.gammaRegularizer);
-  const betaReg = checkRegularizer(fn, 'betaRegularizer', options.betaRegularizer);
-  if (!scale && gammaReg !== undefined)
-    fail(fn, 'gammaRegularizer', 'absent when scale is false', gammaReg);
-  if (!center && betaReg !== undefined)
-    fail(fn, 'betaRegularizer', 'absent when center is false', betaReg);
-  const rng = options.rng ?? defaultRng();
-  if (typeof rng !== 'object' || typeof rng.uniform !== 'function') fail(fn, 'rng', 'an Rng', rng);
-
-  checkElements(fn, `the feature vectors [${features}]`, features);
-  const gamma = scale
-    ? channelVector(fn, 'gamma', options.gamma, gammaInit, features, dtype, rng, true)
-    : null;
-  const beta = center
-    ? channelVector(fn, 'beta', options.beta, betaInit, features, dtype, rng, true)
-    : null;
 
   const config: LayerNormConfig = {
     features,
