@@ -250,6 +250,12 @@ function readState(w: Where, value: unknown, layer: Layer, reg: Registry): void 
       dtype: target.dtype === 'float64' ? 'float64' : 'float32',
       dtypeWhy: `(the rebuilt layer's ${name})`,
     });
+    const problem = layer.checkState?.(name, t.data);
+    if (problem !== undefined)
+      formatError(
+        at(w, name),
+        `must hold ${problem} (the ${layer.kind} layer's ${name}), got ${fmtShape(Array.from(t.data.slice(0, 8)))}${t.data.length > 8 ? ' ...' : ''}`,
+      );
     target.data.set(t.data);
   }
 }

@@ -258,6 +258,18 @@ export function loadSafetensorsWeights(
         `${fn}: the file has tensors no layer reads: ${extra.slice(0, 10).join(', ')}${extra.length > 10 ? ', ...' : ''} (pass strict: false to ignore them)`,
       );
   }
+  // State the layer's math cannot use (a negative running variance) is refused before anything is written.
+  const owners = new Map<Tensor, [Layer, string]>();
+  for (const layer of model.layers)
+    for (const [name, t] of Object.entries(layer.state ?? {})) owners.set(t, [layer, name]);
+  fills.forEach((f, i) => {
+    const owner = owners.get(f.target);
+    const problem = owner?.[0].checkState?.(owner[1], values[i]!.data);
+    if (problem !== undefined)
+      throw new ModelFormatError(
+        `${fn}: ${f.sources.join(', ')} must hold ${problem} for ${f.where}`,
+      );
+  });
   fills.forEach((f, i) => {
     f.target.data.set(values[i]!.data);
   });

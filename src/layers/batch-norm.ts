@@ -352,9 +352,13 @@ export function batchNorm(features: number, options: BatchNormOptions = {}): Bat
     rng,
     false,
   );
-  for (const v of movingVariance.data)
-    if (!(v >= 0))
-      fail(fn, 'movingVariance', 'non-negative values', Array.from(movingVariance.data));
+  const stateProblem = (name: string, values: ArrayLike<number>): string | undefined => {
+    if (name !== 'movingVariance') return undefined;
+    for (let i = 0; i < values.length; i++) if (!(values[i]! >= 0)) return 'non-negative values';
+    return undefined;
+  };
+  const problem = stateProblem('movingVariance', movingVariance.data);
+  if (problem !== undefined) fail(fn, 'movingVariance', problem, Array.from(movingVariance.data));
 
   const config: BatchNormConfig = {
     features,
@@ -390,6 +394,7 @@ export function batchNorm(features: number, options: BatchNormOptions = {}): Bat
     beta,
     movingMean,
     movingVariance,
+    checkState: stateProblem,
     outputShape(sh: readonly number[]): number[] {
       if (sh.length === 0 || sh[sh.length - 1] !== features)
         throw shapeError(features, sh, 'per-sample shape');

@@ -177,6 +177,14 @@ export interface Layer<K extends string = string, C extends object = object> {
   outputShapes?(inputShapes: readonly (readonly number[])[]): number[];
   /** Regularization penalties, if any. */
   readonly regularizers?: LayerRegularizers;
+  /**
+   * Why `values` cannot become this layer's state tensor `name` (what is
+   * expected, such as `'non-negative values'`), or undefined when they can.
+   * Loaders ask before restoring saved state, so an untrusted file cannot
+   * install state the layer's math cannot use (a negative running variance).
+   * Default: any values.
+   */
+  checkState?(name: string, values: ArrayLike<number>): string | undefined;
   /** The layer's math for per-sample input shapes (one per input) in a float dtype. */
   compile?(inShapes: readonly (readonly number[])[], dtype: FloatDType): CompiledLayer;
   /**

@@ -89,6 +89,18 @@ describe('toJSON/fromJSON of the normalization layers', () => {
       }),
     ).toMatch(/state\.movingMean/);
     expect(bad('model.layers.0.config.scale', false)).toMatch(/unknown weight "gamma"/);
+    // A negative running variance would make every inference output NaN (sqrt of a
+    // negative); the layer's checkState refuses it before the state is written.
+    // 'AACAvwAAgD8=' is float32 [-1, 1], little-endian.
+    expect(
+      bad('model.layers.0.state.movingVariance', {
+        dtype: 'float32',
+        shape: [2],
+        data: 'AACAvwAAgD8=',
+      }),
+    ).toMatch(
+      /state\.movingVariance must hold non-negative values \(the batchNorm layer's movingVariance\), got \[-1,1\]/,
+    );
     const ln = viaText(toJSON(sequential([layerNorm(2), dense(2, 1)])));
     expect(formatErrorOf(() => fromJSON(set(ln, 'model.layers.0.config.epsilon', -1)))).toMatch(
       /config\.epsilon/,

@@ -281,6 +281,25 @@ describe('model weights', () => {
       }),
     ).toMatch(/no tensor "layers\.0\.kernel"/);
   });
+
+  it('refuses a negative running variance before changing anything', () => {
+    const m = sequential([batchNorm(2, { movingVariance: [1, 2] }), dense(2, 1)]);
+    const good = saveSafetensorsWeights(m);
+    const { tensors } = readSafetensors(good);
+    const bad = new Map(tensors);
+    bad.set('layers.0.movingVariance', tensor([0.5, -0.25]));
+    bad.set('layers.1.bias', tensor([7]));
+    const before = Array.from(m.layers[1]!.params.bias!.data);
+    expect(
+      errorOf(() => {
+        loadSafetensorsWeights(m, writeSafetensors(bad));
+      }),
+    ).toMatch(
+      /layers\.0\.movingVariance must hold non-negative values for layers\[0\]\.movingVariance/,
+    );
+    expect(Array.from(m.layers[0]!.state!.movingVariance!.data)).toEqual([1, 2]);
+    expect(Array.from(m.layers[1]!.params.bias!.data)).toEqual(before);
+  });
 });
 
 describe('PyTorch state_dicts (fixtures from make.py)', () => {
