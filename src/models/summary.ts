@@ -46,7 +46,9 @@ function group(n: number): string {
  * per-sample output shape (batch dimension left out; `?` where no input shape
  * is known), its parameter count (a shared layer's counted once) and, for
  * graph models, where its inputs come from; then the total, trainable and
- * frozen parameter counts.
+ * frozen parameter counts, and the number of state values the layers own
+ * (batch norm's running statistics, a stateful recurrent layer's carried
+ * state; Keras counts these as non-trainable params) when there are any.
  *
  * @example
  * ```ts
@@ -67,6 +69,7 @@ export function summary(model: Model): string {
   const counted = new Set<Layer>();
   let total = 0;
   let trainable = 0;
+  let state = 0;
   const source = (r: ValueRef): string => {
     if (r.node === -1) return model.inputs[r.output]?.name ?? `input ${r.output}`;
     const n = model.nodes[r.node]!;
@@ -79,6 +82,7 @@ export function summary(model: Model): string {
     if (!counted.has(layer)) {
       counted.add(layer);
       for (const t of Object.values(layer.params)) count += t.size;
+      for (const t of Object.values(layer.state ?? {})) state += t.size;
       total += count;
       if (layer.trainable) trainable += count;
     }
@@ -108,6 +112,7 @@ export function summary(model: Model): string {
     rule,
     ...rows.map(fmt),
     rule,
-    `total params: ${group(total)} (trainable ${group(trainable)}, frozen ${group(total - trainable)})`,
+    `total params: ${group(total)} (trainable ${group(trainable)}, frozen ${group(total - trainable)})` +
+      (state > 0 ? `; state: ${group(state)} values, never trained` : ''),
   ].join('\n');
 }

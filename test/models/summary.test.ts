@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { relu } from '../../src/activations/relu.js';
 import { sigmoid } from '../../src/activations/sigmoid.js';
+import { batchNorm } from '../../src/layers/batch-norm.js';
 import { dense } from '../../src/layers/dense.js';
 import { dropout } from '../../src/layers/dropout.js';
 import { flatten } from '../../src/layers/flatten.js';
@@ -22,6 +23,16 @@ describe('summary', () => {
     expect(lines[3]).toMatch(/^1\s+dropout\s+dropout\s+\[32\]\s+0$/);
     expect(lines[4]).toMatch(/^2\s+dense_1\s+dense, frozen\s+\[10\]\s+330$/);
     expect(lines.at(-1)).toBe('total params: 2,410 (trainable 2,080, frozen 330)');
+  });
+
+  it('counts the state values layers own (running statistics) apart from params', () => {
+    // batchNorm(8): gamma, beta = 16 params; movingMean, movingVariance = 16 state values.
+    // dense(8, 2): 8·2 + 2 = 18 params. Total 34 params, 16 state values.
+    const text = summary(sequential([batchNorm(8), dense(8, 2)]));
+    expect(text.split('\n')[2]).toMatch(/^0\s+batchNorm\s+batchNorm\s+\?\s+16$/);
+    expect(text.split('\n').at(-1)).toBe(
+      'total params: 34 (trainable 34, frozen 0); state: 16 values, never trained',
+    );
   });
 
   it('shows ? where shapes are unknown', () => {
