@@ -5,7 +5,8 @@
 // keeps the others, so the saved table stays complete.
 // Runs myelin (JS and WebAssembly kernels) and its peers side by side on the
 // same workloads, one process per contender, prints a markdown table with the
-// ratios myelin/peer, and writes bench/results/latest.json.
+// ratios myelin/peer, and writes bench/results/latest.json (a --quick run, or a
+// partial one without --merge, writes bench/results/last-run.json instead).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -218,9 +219,13 @@ if (w2bLines.length > 0)
 const table = lines.join('\n');
 console.log(table);
 mkdirSync(join(here, 'results'), { recursive: true });
+// The saved table (latest.*) stays complete and full-length: a quick run, or a
+// partial one without --merge, goes to last-run.* (not committed) instead.
+const partial = onlyArg !== undefined || sizes !== undefined || contenders !== undefined;
+const out = !quick && (merge || !partial) ? 'latest' : 'last-run';
 writeFileSync(
-  join(here, 'results', 'latest.json'),
+  join(here, 'results', `${out}.json`),
   JSON.stringify({ date: new Date().toISOString(), machine, quick, results }, null, 2) + '\n',
 );
-writeFileSync(join(here, 'results', 'latest.md'), table + '\n');
-console.error('\nwrote bench/results/latest.json and bench/results/latest.md');
+writeFileSync(join(here, 'results', `${out}.md`), table + '\n');
+console.error(`\nwrote bench/results/${out}.json and bench/results/${out}.md`);
