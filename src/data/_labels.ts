@@ -1,6 +1,7 @@
 import { show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
+import { tensor } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Row count of a tensor (its first dimension; 1 for a scalar). */
@@ -14,6 +15,9 @@ export function rowsOf(t: Tensor): number {
  * probabilities or logits) gives the index of the row maximum (first one on ties).
  */
 export function toLabels(fn: string, name: string, values: Tensor | ArrayLike<number>): Int32Array {
+  // Nested plain arrays read as a tensor would: [[0], [2]] is [n, 1], [[1, 0], [0, 1]] is [n, classes].
+  if (Array.isArray(values) && Array.isArray(values[0]))
+    values = tensor(values, { dtype: 'float64' });
   if (values instanceof Tensor) {
     if (values.rank === 2 && values.shape[1]! > 1)
       return argmaxRows(values.data, values.shape[0]!, values.shape[1]!);

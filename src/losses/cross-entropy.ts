@@ -4,13 +4,23 @@ import { fmtShape, sameShape } from '../_lib/shape.js';
 import { allocFloat, asFloat, type FloatArray, type TensorData } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { softmaxXentBackwardSlot, softmaxXentSlot } from '../kernels/xent.js';
+import { tensor } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Loss, LossKernel, LossOptions } from './loss.js';
 import { checkTensor, defineLoss, reductionOf, scalarOf } from './_util.js';
 
-/** Class labels for {@link crossEntropy}: a tensor of class indices, or a plain array of them. */
+/**
+ * Class labels for {@link crossEntropy}: a tensor of class indices, a plain
+ * array of them (`[n]`, or `[n, 1]` as one-element rows), or probability rows.
+ */
 export type ClassLabels =
-  Tensor | readonly number[] | Int32Array | Uint8Array | Uint16Array | Uint32Array;
+  | Tensor
+  | readonly number[]
+  | readonly (readonly number[])[]
+  | Int32Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array;
 
 /**
  * The cross-entropy loss: a {@link Loss} whose target may also be a plain
@@ -139,6 +149,9 @@ const kernel: LossKernel = {
 
 /** The target as data and shape: a tensor as it is, a plain array of labels as one label per row. */
 function targetOf(target: unknown, shape: readonly number[]): [TensorData, readonly number[]] {
+  // Nested plain arrays read as a tensor would: labels [n, 1] or probability rows [n, classes].
+  if (Array.isArray(target) && Array.isArray(target[0]))
+    target = tensor(target as number[][], { dtype: 'float64' });
   if (target instanceof Tensor) return [target.data, target.shape];
   if (
     Array.isArray(target) ||

@@ -1,7 +1,7 @@
 import { assertNumber, assertPositiveInt, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
-import { argmaxRows } from '../data/_labels.js';
+import { argmaxRows, toLabels } from '../data/_labels.js';
 import { maskOf } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -180,7 +180,8 @@ export const binaryAccuracy: BinaryAccuracy = /* @__PURE__ */ makeBinaryAccuracy
  * diagonal holds the correct ones. Predictions may be class scores
  * [n, classes] (argmax taken), a single probability column [n, 1] or [n]
  * (thresholded at 0.5 when not integers), or integer labels; targets
- * integer labels or one-hot rows.
+ * integer labels ([n] or [n, 1], as a tensor, a plain array or an
+ * Int32Array) or one-hot rows.
  *
  * @example
  * ```ts
@@ -192,14 +193,18 @@ export const binaryAccuracy: BinaryAccuracy = /* @__PURE__ */ makeBinaryAccuracy
  */
 export function confusionMatrix(
   prediction: Tensor,
-  target: Tensor,
+  target: Tensor | ArrayLike<number> | readonly (readonly number[])[],
   numClasses: number,
 ): number[][] {
   const fn = 'confusionMatrix';
-  const [p, t] = checkPair(fn, prediction, target);
+  if (!(prediction instanceof Tensor))
+    throw new ValueError(`${fn}: prediction must be a Tensor, got ${show(prediction)}`);
   assertPositiveInt(fn, 'numClasses', numClasses);
-  const predicted = labelsOf(fn, 'prediction', p, true);
-  const actual = labelsOf(fn, 'target', t, false);
+  const predicted = labelsOf(fn, 'prediction', prediction, true);
+  const actual =
+    target instanceof Tensor
+      ? labelsOf(fn, 'target', target, false)
+      : toLabels(fn, 'target', target as ArrayLike<number>);
   if (predicted.length !== actual.length)
     throw new ShapeError(
       `${fn}: prediction has ${predicted.length} samples but target has ${actual.length}`,

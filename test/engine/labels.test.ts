@@ -1,12 +1,15 @@
 // Class labels in every accepted form give the same numbers: crossEntropy
 // (value and gradient) and fit (the whole training trajectory) take labels
 // as [n] or [n, 1], as plain arrays, Int32Array, int32 tensors or float
-// tensors holding integers. A label outside [0, classes) is rejected before
+// tensors holding integers; the metrics (confusionMatrix, classificationReport)
+// read them all alike. A label outside [0, classes) is rejected before
 // any weight changes, naming the index (crossEntropy) or the row (fit).
 import { describe, expect, it } from 'vitest';
 import { ShapeError, ValueError } from '../../src/_lib/errors.js';
 import {
   adam,
+  classificationReport,
+  confusionMatrix,
   createRng,
   crossEntropy,
   dense,
@@ -39,8 +42,6 @@ const forms: [string, () => unknown][] = [
   ['float32 tensor of integers [n, 1]', () => tensor(classes, { shape: [n, 1] })],
   ['float64 tensor of integers [n, 1]', () => tensor(classes, { dtype: 'float64', shape: [n, 1] })],
 ];
-// crossEntropy's own argument: a tensor, or a flat array of labels (one per row).
-const lossForms = forms.filter(([name]) => name !== 'plain nested array [n, 1]');
 
 describe('crossEntropy takes labels in every form', () => {
   const logits = data([n, 3]);
@@ -68,7 +69,7 @@ describe('crossEntropy takes labels in every form', () => {
     return { value: value.data[0]!, grad: grads[0]! };
   };
 
-  it.each(lossForms)('%s: the same value and gradient', (_name, labels) => {
+  it.each(forms)('%s: the same value and gradient', (_name, labels) => {
     const ref = reference();
     const { value, grads } = valueAndGrad((p: Tensor) => crossEntropy(p, labels() as never))(
       logits,
@@ -103,6 +104,15 @@ describe('crossEntropy takes labels in every form', () => {
     expect(() => crossEntropy(two, tensor([[0, 1]]))).toThrow(
       /^crossEntropy: target must be class labels of shape \[2\].* or probabilities of shape \[2,3\], got shape \[1,2\]$/,
     );
+  });
+});
+
+describe('the metrics take labels in every form', () => {
+  const scores = data([n, 3]);
+  it.each(forms)('%s: the same confusion matrix and report', (_name, labels) => {
+    const ref = tensor(classes, { dtype: 'int32' });
+    expect(confusionMatrix(scores, labels() as never, 3)).toEqual(confusionMatrix(scores, ref, 3));
+    expect(classificationReport(scores, labels() as never)).toBe(classificationReport(scores, ref));
   });
 });
 
