@@ -126,7 +126,7 @@ export function graph<
         const s = state.get(child.node);
         if (s === 1)
           throw new ValueError(
-            `${fn}: the layers form a cycle through a ${child.node.layer.kind} layer`,
+            `${fn}: the layers form a cycle through the ${child.node.layer.kind} layer${child.node.layer.name === undefined ? '' : ` ${JSON.stringify(child.node.layer.name)}`} (a layer's input cannot depend on its own output)`,
           );
         if (s === undefined) {
           state.set(child.node, 1);

@@ -371,6 +371,21 @@ const rows: Row[] = [
     value: 'got {kind: "x"}',
   },
   {
+    name: 'symbolic tensors tampered into a cycle',
+    call: () => {
+      // Symbolic tensors cannot form a cycle through the API; rewiring one's
+      // recorded inputs at run time can, and graph must refuse it.
+      const x = input([3]);
+      const h = dense(3, 3, { name: 'first' }).apply(x);
+      const y = dense(3, 3, { name: 'second' }).apply(h);
+      (h.node as unknown as { inputs: unknown[] }).inputs[0] = y;
+      return graph({ inputs: x, outputs: y });
+    },
+    error: ValueError,
+    fn: 'graph',
+    value: 'the layers form a cycle through the dense layer "',
+  },
+  {
     name: 'a merge of one input',
     call: () => addLayer({ inputs: 1 }),
     error: ValueError,
