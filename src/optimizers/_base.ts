@@ -11,7 +11,7 @@ import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import { asFloat, allocate, type DType, type FloatArray } from '../_lib/typed.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { CommonOptimizerOptions, Optimizer, OptimizerState } from './optimizer.js';
+import type { BuiltinOptimizer, CommonOptimizerOptions, OptimizerState } from './optimizer.js';
 import type { LearningRate, Schedule } from './schedule.js';
 
 // The machinery every optimizer shares: option validation, the learning-rate
@@ -122,7 +122,7 @@ export interface OptimizerSpec<K extends string, C extends object> {
  */
 export function createOptimizer<K extends string, C extends object>(
   spec: OptimizerSpec<K, C>,
-): Optimizer<K, CommonOptimizerConfig & C> {
+): BuiltinOptimizer<K, CommonOptimizerConfig & C> {
   const { fn, slotNames, update } = spec;
   const active = spec.activeSlots ?? slotNames;
   const initial = spec.initial ?? (() => 0);
@@ -175,7 +175,7 @@ export function createOptimizer<K extends string, C extends object>(
     return params as Tensor[];
   };
 
-  const opt: Optimizer<K, CommonOptimizerConfig & C> = {
+  const opt: BuiltinOptimizer<K, CommonOptimizerConfig & C> = {
     kind: fn,
     config,
     get learningRate(): LearningRate {

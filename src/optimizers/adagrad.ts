@@ -6,7 +6,7 @@ import {
   createOptimizer,
   type CommonOptimizerConfig,
 } from './_base.js';
-import type { CommonOptimizerOptions, Optimizer } from './optimizer.js';
+import type { BuiltinOptimizer, CommonOptimizerOptions } from './optimizer.js';
 
 /** Options of {@link adagrad}. */
 export interface AdagradOptions extends CommonOptimizerOptions {
@@ -29,7 +29,7 @@ export interface AdagradConfig extends CommonOptimizerConfig {
 }
 
 /** Adagrad. State per parameter: `sum` and `step`. */
-export type Adagrad = Optimizer<'adagrad', AdagradConfig>;
+export type Adagrad = BuiltinOptimizer<'adagrad', AdagradConfig>;
 
 /**
  * Adagrad (Duchi, Hazan and Singer 2011,

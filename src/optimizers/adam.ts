@@ -10,7 +10,7 @@ import {
   createOptimizer,
   type CommonOptimizerConfig,
 } from './_base.js';
-import type { CommonOptimizerOptions, Optimizer } from './optimizer.js';
+import type { BuiltinOptimizer, CommonOptimizerOptions } from './optimizer.js';
 
 /** Options of {@link adam} and {@link adamw}. */
 export interface AdamOptions extends CommonOptimizerOptions {
@@ -36,15 +36,15 @@ export interface AdamConfig extends CommonOptimizerConfig {
 }
 
 /** Adam. State per parameter: `m`, `v`, (`vMax` with amsgrad) and `step`. */
-export type Adam = Optimizer<'adam', AdamConfig>;
+export type Adam = BuiltinOptimizer<'adam', AdamConfig>;
 /** AdamW. State per parameter: `m`, `v`, (`vMax` with amsgrad) and `step`. */
-export type AdamW = Optimizer<'adamw', AdamConfig>;
+export type AdamW = BuiltinOptimizer<'adamw', AdamConfig>;
 
 function build<K extends 'adam' | 'adamw'>(
   fn: K,
   options: AdamOptions,
   decoupled: boolean,
-): Optimizer<K, AdamConfig> {
+): BuiltinOptimizer<K, AdamConfig> {
   checkOptions(fn, options, ['beta1', 'beta2', 'epsilon', 'weightDecay', 'amsgrad']);
   const o = options;
   const learningRate = checkLearningRate(fn, o.learningRate ?? 1e-3);

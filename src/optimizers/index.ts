@@ -4,7 +4,12 @@
  *
  * @module optimizers
  */
-export type { Optimizer, OptimizerState, CommonOptimizerOptions } from './optimizer.js';
+export type {
+  BuiltinOptimizer,
+  Optimizer,
+  OptimizerState,
+  CommonOptimizerOptions,
+} from './optimizer.js';
 export type { Schedule, LearningRate } from './schedule.js';
 export type { CommonOptimizerConfig, LearningRateConfig } from './_base.js';
 export { sgd } from './sgd.js';

@@ -48,7 +48,27 @@ export interface Optimizer<K extends string = string, C extends object = object>
    * from now on (1 restores the common rate), as PyTorch's per-group `lr`;
    * fine-tuning a transferred base at a tenth of the head's rate is
    * `setLearningRateScale(parameters(base), 0.1)`. Not saved with the
-   * optimizer's state.
+   * optimizer's state. Every built-in optimizer has it; an optimizer written
+   * outside myelin may leave it out (it was added after the first release).
    */
-  setLearningRateScale(params: readonly Tensor[], scale: number): void;
+  setLearningRateScale?(params: readonly Tensor[], scale: number): void;
 }
+
+/**
+ * An optimizer built by myelin's own factories (`adam()`, `sgd()`, ...):
+ * an {@link Optimizer} whose `setLearningRateScale` is always there.
+ *
+ * @example
+ * ```ts
+ * import { adam, dense, parameters, sequential, type BuiltinOptimizer } from 'myelin';
+ * const model = sequential([dense(2, 2, { name: 'base' }), dense(2, 1)]);
+ * const opt: BuiltinOptimizer = adam();
+ * opt.setLearningRateScale(parameters(model).slice(0, 2), 0.1); // the base at a tenth of the rate
+ * ```
+ */
+export type BuiltinOptimizer<K extends string = string, C extends object = object> = Optimizer<
+  K,
+  C
+> & {
+  setLearningRateScale(params: readonly Tensor[], scale: number): void;
+};

@@ -7,7 +7,7 @@ import {
   createOptimizer,
   type CommonOptimizerConfig,
 } from './_base.js';
-import type { CommonOptimizerOptions, Optimizer } from './optimizer.js';
+import type { BuiltinOptimizer, CommonOptimizerOptions } from './optimizer.js';
 
 /** Options of {@link rmsprop}. */
 export interface RmsPropOptions extends CommonOptimizerOptions {
@@ -33,7 +33,7 @@ export interface RmsPropConfig extends CommonOptimizerConfig {
 }
 
 /** RMSprop. State per parameter: `squareAvg`, (`gradAvg` when centered), (`momentum` when μ > 0) and `step`. */
-export type RmsProp = Optimizer<'rmsprop', RmsPropConfig>;
+export type RmsProp = BuiltinOptimizer<'rmsprop', RmsPropConfig>;
 
 /**
  * RMSprop (Hinton, Coursera lecture 6e, 2012,

@@ -8,7 +8,7 @@ import {
   createOptimizer,
   type CommonOptimizerConfig,
 } from './_base.js';
-import type { CommonOptimizerOptions, Optimizer } from './optimizer.js';
+import type { BuiltinOptimizer, CommonOptimizerOptions } from './optimizer.js';
 
 /** Options of {@link sgd}. */
 export interface SgdOptions extends CommonOptimizerOptions {
@@ -31,7 +31,7 @@ export interface SgdConfig extends CommonOptimizerConfig {
 }
 
 /** Stochastic gradient descent. State per parameter: `momentum` (the buffer b, only when μ > 0) and `step`. */
-export type Sgd = Optimizer<'sgd', SgdConfig>;
+export type Sgd = BuiltinOptimizer<'sgd', SgdConfig>;
 
 /**
  * Stochastic gradient descent with optional momentum, Nesterov momentum and

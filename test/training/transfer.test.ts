@@ -12,6 +12,7 @@ import { predict } from '../../src/models/predict.js';
 import { sequential } from '../../src/models/sequential.js';
 import { extractFeatures, freezeLayers, unfreezeLayers } from '../../src/models/transfer.js';
 import { adam } from '../../src/optimizers/adam.js';
+import type { Optimizer } from '../../src/optimizers/optimizer.js';
 import { sgd } from '../../src/optimizers/sgd.js';
 import { createRng } from '../../src/random/rng.js';
 import { randomNormal, tensor } from '../../src/tensor/create.js';
@@ -190,6 +191,44 @@ describe('parameter groups', () => {
       rng: createRng(6),
     });
     expect(snapshot(parameters(base.model))).not.toEqual(before);
+  });
+
+  it('an optimizer written outside myelin needs no setLearningRateScale to train', async () => {
+    // Plain gradient descent, p ← p − 0.05·g, written against the Optimizer interface as it
+    // was before parameter groups: it must still type-check and train through fit.
+    let iterations = 0;
+    const plain: Optimizer = {
+      kind: 'plain',
+      config: {},
+      learningRate: 0.05,
+      get iterations() {
+        return iterations;
+      },
+      currentLearningRate: () => 0.05,
+      step(params, grads) {
+        params.forEach((p, i) => {
+          const g = grads?.[i] ?? p.grad;
+          if (g) for (let j = 0; j < p.size; j++) p.data[j] = p.data[j]! - 0.05 * g.data[j]!;
+        });
+        iterations++;
+      },
+      zeroGrad(params) {
+        for (const p of params) p.grad = null;
+      },
+      getState: () => ({ iterations, slots: [] }),
+      setState() {},
+    };
+    const { model } = withHead();
+    const before = snapshot(parameters(model));
+    await fit(model, X, Y, {
+      loss: mse,
+      optimizer: plain,
+      epochs: 1,
+      batchSize: 8,
+      rng: createRng(6),
+    });
+    expect(iterations).toBeGreaterThan(0);
+    expect(snapshot(parameters(model))).not.toEqual(before);
   });
 });
 
