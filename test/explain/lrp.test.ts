@@ -349,7 +349,7 @@ describe('lrp bad input', () => {
     );
   });
 
-  it('rejects a model that is not one, several inputs, and integer inputs', () => {
+  it('rejects a model that is not one, several inputs, and a wrong input shape', () => {
     expect(() => lrp({}, X)).toThrow('lrp: model must be a model made by sequential() or graph()');
     const a = input([1]);
     const b = input([1]);
