@@ -6,7 +6,8 @@ import type { Layer, RelevanceRule } from '../layers/layer.js';
  * What a rule composite is told about one layer application when the
  * explanation assigns it a rule. Composites choose by `family` (declared
  * by the layer: 'dense', 'convolution', 'pooling', 'normalization',
- * 'passthrough', 'merge') and by `atInput`, never by the layer's kind.
+ * 'passthrough', 'merge', 'embedding', 'recurrent') and by `atInput`,
+ * never by the layer's kind.
  */
 export interface LayerRuleContext {
   /** The layer's unique name in the model (`model.layerNames`). */
