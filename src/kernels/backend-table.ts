@@ -29,6 +29,8 @@ import {
   softmaxXentSlot,
 } from './xent.js';
 import { maxPoolBackwardJs, maxPoolBackwardSlot, maxPoolJs, maxPoolSlot } from './pool.js';
+import { allFiniteJs, finiteSlot } from './finite.js';
+import { stateSyncJs, stateSyncSlot } from './optim.js';
 
 // The typed backend: every kernel family, once. `Backend` is derived from
 // this table, the JS backend must implement all of it (the type checker
@@ -59,6 +61,8 @@ const SLOTS = {
   convBackward: convBackwardSlot,
   maxPool: maxPoolSlot,
   maxPoolBackward: maxPoolBackwardSlot,
+  allFinite: finiteSlot,
+  stateSync: stateSyncSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -87,6 +91,8 @@ export const jsBackend: Backend = {
   convBackward: convBackwardLowered,
   maxPool: maxPoolJs,
   maxPoolBackward: maxPoolBackwardJs,
+  allFinite: allFiniteJs,
+  stateSync: stateSyncJs,
 };
 
 /**
