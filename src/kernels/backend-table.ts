@@ -31,6 +31,7 @@ import {
 import { maxPoolBackwardJs, maxPoolBackwardSlot, maxPoolJs, maxPoolSlot } from './pool.js';
 import { allFiniteJs, finiteSlot } from './finite.js';
 import { stateSyncJs, stateSyncSlot } from './optim.js';
+import { l2AddGradJs, l2Slot } from './l2.js';
 
 // The typed backend: every kernel family, once. `Backend` is derived from
 // this table, the JS backend must implement all of it (the type checker
@@ -63,6 +64,7 @@ const SLOTS = {
   maxPoolBackward: maxPoolBackwardSlot,
   allFinite: finiteSlot,
   stateSync: stateSyncSlot,
+  l2: l2Slot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -93,6 +95,7 @@ export const jsBackend: Backend = {
   maxPoolBackward: maxPoolBackwardJs,
   allFinite: allFiniteJs,
   stateSync: stateSyncJs,
+  l2: l2AddGradJs,
 };
 
 /**

@@ -12,8 +12,10 @@ import {
   adamResident,
   allFiniteWasm,
   flushResident,
+  l2AddGradWasm,
   syncResident,
 } from '../../src/kernels/wasm/resident.js';
+import { l2AddGradJs, l2Slot } from '../../src/kernels/l2.js';
 import { expectClose } from '../helpers/expect-close.js';
 
 const rng = createRng(20261130);
@@ -236,5 +238,34 @@ describe("Adam's moments resident in WebAssembly memory", () => {
       atol: 1e-6,
       rtol: 1e-5,
     });
+  });
+});
+
+describe('the L2 penalty on WebAssembly', () => {
+  it('is installed by useWasm', async () => {
+    expect(await useWasm()).toBe(true);
+    expect(l2Slot.impl).toBe(l2AddGradWasm);
+  });
+
+  it("gives the JS kernel's gradient and value bit for bit, tails included", () => {
+    for (const n of [256, 257, 258, 259, 260, 1029, 4099]) {
+      // Weights over many binades, so that rounding k·w and the order of the sums both matter.
+      const w = Float32Array.from(rand32(n), (x, i) => x * 2 ** ((i % 40) - 20));
+      const g0 = rand32(n);
+      const k = 2 * 0.00123;
+      const [gJs, gWasm] = [g0.slice(), g0.slice()];
+      const vJs = l2AddGradJs(w, gJs, k);
+      const vWasm = l2AddGradWasm(w, gWasm, k);
+      expect(vWasm).toBe(vJs);
+      expect(gWasm).toEqual(gJs);
+    }
+  });
+
+  it('matches a float64 reference of the value', () => {
+    // Σ i² for i = 1..300 = 300·301·601/6 = 9,045,050, exact in float64 and in every order.
+    const w = Float32Array.from({ length: 300 }, (_, i) => i + 1);
+    const g = new Float32Array(300);
+    expect(l2AddGradWasm(w, g, 0.5)).toBe(9045050);
+    expect(g[299]).toBe(150); // 0.5 · 300
   });
 });

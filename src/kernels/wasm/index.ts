@@ -27,7 +27,13 @@ import { convBackwardWasm, convForwardWasm } from './conv.js';
 import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
 import { recurrentBackwardWasm, recurrentForwardWasm } from './recurrent.js';
 import { maxPoolBackwardWasm, maxPoolWasm } from './pool.js';
-import { adamResident, allFiniteWasm, flushResident, syncResident } from './resident.js';
+import {
+  adamResident,
+  allFiniteWasm,
+  flushResident,
+  l2AddGradWasm,
+  syncResident,
+} from './resident.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -109,6 +115,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     maxPoolBackward: maxPoolBackwardWasm,
     allFinite: allFiniteWasm,
     stateSync: syncResident,
+    l2: l2AddGradWasm,
   });
   return true;
 }

@@ -61,6 +61,7 @@ export interface WasmExports {
     invBc2Sqrt: number,
   ): void;
   firstNonFinite(x: number, length: number): number;
+  l2AddGrad(w: number, g: number, length: number, k: number): number;
 }
 
 /**

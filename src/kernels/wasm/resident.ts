@@ -1,5 +1,6 @@
 import type { FloatArray } from '../../_lib/typed.js';
 import { allFiniteJs } from '../js/finite.js';
+import { l2AddGradJs } from '../js/l2.js';
 import { adamFactors, adamUpdateJs, type AdamHyper } from '../js/optim.js';
 import { getRuntime, limits } from './kernels.js';
 import { align, reserve, type WasmRuntime } from './loader.js';
@@ -267,4 +268,28 @@ export function adamResident(
   p.set(r.f32.subarray(pp >>> 2, (pp >>> 2) + length));
   blocks.get(m)!.ahead = true;
   blocks.get(v)!.ahead = true;
+}
+
+/**
+ * `l2Slot` on WebAssembly SIMD, bit-identical to `l2AddGradJs` (see
+ * asm/optim-resident.ts): copies `w` and `g` in, `g` back out.
+ *
+ * @example
+ * ```ts
+ * const g = new Float32Array(512);
+ * l2AddGradWasm(new Float32Array(512).fill(1), g, 0.5); // 512; g is all 0.5
+ * ```
+ */
+export function l2AddGradWasm(w: Float32Array, g: Float32Array, k: number): number {
+  const r = getRuntime();
+  const n = w.length;
+  if (r === null || n < limits.elements || g.length !== n) return l2AddGradJs(w, g, k);
+  const pw = r.base;
+  const pg = pw + align(n * 4);
+  if (!reserve(r, pg + align(n * 4))) return l2AddGradJs(w, g, k);
+  r.f32.set(w, pw >>> 2);
+  r.f32.set(g, pg >>> 2);
+  const s = r.ex.l2AddGrad(pw, pg, n, k);
+  g.set(r.f32.subarray(pg >>> 2, (pg >>> 2) + n));
+  return s;
 }
