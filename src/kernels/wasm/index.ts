@@ -9,7 +9,6 @@
 // kernel slots it implements, `useJs()` puts the portable kernels back.
 import { installBackend } from '../backend-table.js';
 import {
-  adamWasm,
   biasAddWasm,
   colSumWasm,
   denseWasm,
@@ -28,6 +27,13 @@ import { convBackwardWasm, convForwardWasm } from './conv.js';
 import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
 import { recurrentBackwardWasm, recurrentForwardWasm } from './recurrent.js';
 import { maxPoolBackwardWasm, maxPoolWasm } from './pool.js';
+import {
+  adamResident,
+  allFiniteWasm,
+  flushResident,
+  l2AddGradWasm,
+  syncResident,
+} from './resident.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -98,7 +104,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     softmaxXent: softmaxXentWasm,
     softmaxXentBackward: softmaxXentBackwardWasm,
     sgd: sgdWasm,
-    adam: adamWasm,
+    adam: adamResident,
     softmax: softmaxWasm,
     logSoftmax: logSoftmaxWasm,
     recurrentForward: recurrentForwardWasm,
@@ -107,6 +113,9 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     convBackward: convBackwardWasm,
     maxPool: maxPoolWasm,
     maxPoolBackward: maxPoolBackwardWasm,
+    allFinite: allFiniteWasm,
+    stateSync: syncResident,
+    l2: l2AddGradWasm,
   });
   return true;
 }
@@ -125,6 +134,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
  * ```
  */
 export function useJs(): void {
+  flushResident();
   installBackend('js', {});
 }
 
