@@ -634,3 +634,4 @@ export function softmaxRows(x: usize, out: usize, rows: i32, cols: i32, log: i32
 export * from './recurrent';
 export * from './conv';
 export * from './pool';
+export * from './attention';

@@ -29,6 +29,12 @@ import {
   softmaxXentSlot,
 } from './xent.js';
 import { maxPoolBackwardJs, maxPoolBackwardSlot, maxPoolJs, maxPoolSlot } from './pool.js';
+import {
+  attentionBackwardJs,
+  attentionBackwardSlot,
+  attentionForwardJs,
+  attentionForwardSlot,
+} from './attention.js';
 
 // The typed backend: every kernel family, once. `Backend` is derived from
 // this table, the JS backend must implement all of it (the type checker
@@ -59,6 +65,8 @@ const SLOTS = {
   convBackward: convBackwardSlot,
   maxPool: maxPoolSlot,
   maxPoolBackward: maxPoolBackwardSlot,
+  attentionForward: attentionForwardSlot,
+  attentionBackward: attentionBackwardSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -87,6 +95,8 @@ export const jsBackend: Backend = {
   convBackward: convBackwardLowered,
   maxPool: maxPoolJs,
   maxPoolBackward: maxPoolBackwardJs,
+  attentionForward: attentionForwardJs,
+  attentionBackward: attentionBackwardJs,
 };
 
 /**

@@ -28,6 +28,7 @@ import { convBackwardWasm, convForwardWasm } from './conv.js';
 import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
 import { recurrentBackwardWasm, recurrentForwardWasm } from './recurrent.js';
 import { maxPoolBackwardWasm, maxPoolWasm } from './pool.js';
+import { attentionBackwardWasm, attentionForwardWasm } from './attention.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -62,7 +63,7 @@ export function isWasmSupported(): boolean {
  * Switches the float32 kernels to WebAssembly SIMD: the matrix product, the
  * fused dense forward, bias add, column sums, relu forward and backward,
  * softmax and log-softmax over the last axis, fused softmax + cross-entropy,
- * and the SGD and Adam updates. Float64 work,
+ * the SGD and Adam updates, and scaled dot-product attention. Float64 work,
  * and float32 work too small to pay for copying into WebAssembly memory,
  * still runs on the JS kernels. Returns false, leaving the JS kernels in
  * place, when WebAssembly SIMD is unavailable. Safe to call more than once.
@@ -107,6 +108,8 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     convBackward: convBackwardWasm,
     maxPool: maxPoolWasm,
     maxPoolBackward: maxPoolBackwardWasm,
+    attentionForward: attentionForwardWasm,
+    attentionBackward: attentionBackwardWasm,
   });
   return true;
 }
