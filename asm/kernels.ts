@@ -635,3 +635,4 @@ export * from './recurrent';
 export * from './conv';
 export * from './pool';
 export * from './attention';
+export * from './layer-norm';

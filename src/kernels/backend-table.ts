@@ -35,6 +35,12 @@ import {
   attentionForwardJs,
   attentionForwardSlot,
 } from './attention.js';
+import {
+  layerNormBackwardJs,
+  layerNormBackwardSlot,
+  layerNormForwardJs,
+  layerNormForwardSlot,
+} from './layer-norm.js';
 
 // The typed backend: every kernel family, once. `Backend` is derived from
 // this table, the JS backend must implement all of it (the type checker
@@ -67,6 +73,8 @@ const SLOTS = {
   maxPoolBackward: maxPoolBackwardSlot,
   attentionForward: attentionForwardSlot,
   attentionBackward: attentionBackwardSlot,
+  layerNormForward: layerNormForwardSlot,
+  layerNormBackward: layerNormBackwardSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -97,6 +105,8 @@ export const jsBackend: Backend = {
   maxPoolBackward: maxPoolBackwardJs,
   attentionForward: attentionForwardJs,
   attentionBackward: attentionBackwardJs,
+  layerNormForward: layerNormForwardJs,
+  layerNormBackward: layerNormBackwardJs,
 };
 
 /**
