@@ -67,6 +67,10 @@ const KNOWN = ['mask', 'causal', 'dropout', 'rng', 'scale', 'returnWeights'];
  * Memory: one [batch, heads, q, k] buffer of weights (kept for the backward
  * pass and returned with `returnWeights`), plus, with dropout, one byte per
  * weight for the keep mask; the backward pass adds k elements of scratch.
+ * On the WebAssembly kernels (`useWasm()`, float32) each call also copies its
+ * operands, the weights among them, into WebAssembly memory, and works one
+ * (sample, head) block at a time in scratch of about 2·q·k + (q + k)·(dk + dv)
+ * floats there.
  *
  * @category Neural network
  * @example
