@@ -635,3 +635,5 @@ export * from './recurrent';
 export * from './conv';
 export * from './pool';
 export * from './optim-resident';
+export * from './attention';
+export * from './layer-norm';

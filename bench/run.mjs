@@ -102,9 +102,10 @@ for (const w of ['W6', 'W6i', 'W6g'])
     for (const c of ['brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
       if (!(w === 'W6g' && c === 'brain.js')) plan.push([c, w]);
 
-// W7 (transformer encoder block training), W7i (one-sequence predict): myelin only (TF.js has no attention layer).
+// W7 (transformer encoder block training), W7i (one-sequence predict); TF.js's block is built by hand from tf ops (it has no attention layer).
 for (const w of ['W7', 'W7i'])
-  if (only.includes(w)) for (const c of ['myelin-js', 'myelin-wasm']) plan.push([c, w]);
+  if (only.includes(w))
+    for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, w]);
 
 const wanted = ([c, , ...extra]) =>
   (contenders === undefined || contenders.includes(c)) &&

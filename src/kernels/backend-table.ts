@@ -32,6 +32,18 @@ import { maxPoolBackwardJs, maxPoolBackwardSlot, maxPoolJs, maxPoolSlot } from '
 import { allFiniteJs, finiteSlot } from './finite.js';
 import { stateSyncJs, stateSyncSlot } from './optim.js';
 import { l2AddGradJs, l2Slot } from './l2.js';
+import {
+  attentionBackwardJs,
+  attentionBackwardSlot,
+  attentionForwardJs,
+  attentionForwardSlot,
+} from './attention.js';
+import {
+  layerNormBackwardJs,
+  layerNormBackwardSlot,
+  layerNormForwardJs,
+  layerNormForwardSlot,
+} from './layer-norm.js';
 
 // The typed backend: every kernel family, once. `Backend` is derived from
 // this table, the JS backend must implement all of it (the type checker
@@ -65,6 +77,10 @@ const SLOTS = {
   allFinite: finiteSlot,
   stateSync: stateSyncSlot,
   l2: l2Slot,
+  attentionForward: attentionForwardSlot,
+  attentionBackward: attentionBackwardSlot,
+  layerNormForward: layerNormForwardSlot,
+  layerNormBackward: layerNormBackwardSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -96,6 +112,10 @@ export const jsBackend: Backend = {
   allFinite: allFiniteJs,
   stateSync: stateSyncJs,
   l2: l2AddGradJs,
+  attentionForward: attentionForwardJs,
+  attentionBackward: attentionBackwardJs,
+  layerNormForward: layerNormForwardJs,
+  layerNormBackward: layerNormBackwardJs,
 };
 
 /**

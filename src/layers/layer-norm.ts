@@ -3,7 +3,7 @@ import { ShapeError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { asFloat, type FloatDType } from '../_lib/typed.js';
 import type { Initializer } from '../init/initializer.js';
-import { layerNormForward, layerNormInputGrad, scaleShiftGrads } from '../kernels/js/norm.js';
+import { layerNormBackwardSlot, layerNormForwardSlot } from '../kernels/layer-norm.js';
 import type { Rng } from '../random/rng.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -126,27 +126,36 @@ function compileLayerNorm(layer: LayerNorm, inShape: readonly number[]): Compile
       const beta = layer.beta === null ? null : asFloat(layer.beta.data);
       const xhat = io.saved.subarray(0, m * c);
       const inv = io.saved.subarray(m * c, m * c + m);
-      layerNormForward(io.inputs[0]!, m, c, epsilon, gamma, beta, io.outputs[0]!, xhat, inv);
+      layerNormForwardSlot.impl(
+        io.inputs[0]!,
+        m,
+        c,
+        epsilon,
+        gamma,
+        beta,
+        io.outputs[0]!,
+        xhat,
+        inv,
+      );
     },
     backward(io: LayerBackwardIO): void {
       const m = io.rows * lead;
       const gy = io.gradOutputs[0]!;
       const xhat = io.saved.subarray(0, m * c);
       const inv = io.saved.subarray(m * c, m * c + m);
-      scaleShiftGrads(
+      const gamma = layer.gamma === null ? null : asFloat(layer.gamma.data);
+      layerNormBackwardSlot.impl(
         gy,
         xhat,
         m,
         c,
-        sums,
+        inv,
+        gamma,
         io.gradParams.gamma ?? null,
         io.gradParams.beta ?? null,
+        io.gradInputs[0] ?? null,
+        sums,
       );
-      const gx = io.gradInputs[0] ?? null;
-      if (gx !== null) {
-        const gamma = layer.gamma === null ? null : asFloat(layer.gamma.data);
-        layerNormInputGrad(gy, xhat, m, c, inv, gamma, gx);
-      }
     },
     relevanceFamily: 'normalization',
     relevanceRules: ['identity', 'zero', 'epsilon'],

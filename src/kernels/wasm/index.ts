@@ -34,6 +34,8 @@ import {
   l2AddGradWasm,
   syncResident,
 } from './resident.js';
+import { attentionBackwardWasm, attentionForwardWasm } from './attention.js';
+import { layerNormBackwardWasm, layerNormForwardWasm } from './layer-norm.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -68,7 +70,8 @@ export function isWasmSupported(): boolean {
  * Switches the float32 kernels to WebAssembly SIMD: the matrix product, the
  * fused dense forward, bias add, column sums, relu forward and backward,
  * softmax and log-softmax over the last axis, fused softmax + cross-entropy,
- * and the SGD and Adam updates. Float64 work,
+ * the SGD and Adam updates, scaled dot-product attention, and layer
+ * normalization. Float64 work,
  * and float32 work too small to pay for copying into WebAssembly memory,
  * still runs on the JS kernels. Returns false, leaving the JS kernels in
  * place, when WebAssembly SIMD is unavailable. Safe to call more than once.
@@ -116,6 +119,10 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     allFinite: allFiniteWasm,
     stateSync: syncResident,
     l2: l2AddGradWasm,
+    attentionForward: attentionForwardWasm,
+    attentionBackward: attentionBackwardWasm,
+    layerNormForward: layerNormForwardWasm,
+    layerNormBackward: layerNormBackwardWasm,
   });
   return true;
 }
