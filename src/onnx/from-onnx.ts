@@ -2,6 +2,7 @@ import { assertKnownKeys, fail } from '../_lib/assert.js';
 import { ModelFormatError } from '../_lib/errors.js';
 import type { Activation } from '../activations/define.js';
 import { elu } from '../activations/elu.js';
+import { gelu } from '../activations/gelu.js';
 import { leakyRelu } from '../activations/leaky-relu.js';
 import { relu } from '../activations/relu.js';
 import { selu } from '../activations/selu.js';
@@ -96,6 +97,10 @@ const SUPPORTED = new Set([
   'LayerNormalization',
   'Resize',
   'ConvTranspose',
+  'Gelu',
+  // Only as x·½(1 + erf(x / √2)), the exact GELU as torch.onnx.export writes it.
+  'Div',
+  'Erf',
 ]);
 
 /**
@@ -234,6 +239,86 @@ function topoSort(nodes: readonly OnnxNode[], known: ReadonlySet<string>): OnnxN
   return order;
 }
 
+/**
+ * Finds torch.onnx.export's exact GELU, x·½(1 + erf(x / √2)) written as
+ * Div(x, √2) → Erf → Add(1) → Mul(x) → Mul(0.5) (or with x·0.5 multiplied
+ * in last), each intermediate read once. Every node of a match but the Div
+ * goes into `folded`; the result maps the Div to [x, the pattern's output].
+ */
+function findGelus(
+  order: readonly OnnxNode[],
+  values: ReadonlyMap<string, Value>,
+  uses: ReadonlyMap<string, number>,
+  folded: Set<OnnxNode>,
+): Map<OnnxNode, readonly [string, string]> {
+  const found = new Map<OnnxNode, readonly [string, string]>();
+  const producer = new Map<string, OnnxNode>();
+  const readers = new Map<string, OnnxNode[]>();
+  for (const n of order) {
+    for (const o of n.outputs) producer.set(o, n);
+    for (const i of n.inputs) readers.set(i, [...(readers.get(i) ?? []), n]);
+  }
+  // A scalar constant (an initializer or a Constant node) near `want`.
+  const near = (name: string | undefined, want: number): boolean => {
+    if (name === undefined) return false;
+    const v = values.get(name);
+    let c: OnnxTensor | undefined = v?.kind === 'const' ? v.c : undefined;
+    const p = producer.get(name);
+    if (c === undefined && p?.op === 'Constant') {
+      const attr = p.attrs.get('value');
+      if (attr?.kind === 'tensor') c = attr.value;
+    }
+    return c !== undefined && c.data.length === 1 && Math.abs(c.data[0]! - want) < 1e-6;
+  };
+  // The one node reading `name` (and nobody else, graph outputs included), if it is `op`.
+  const only = (name: string | undefined, op: string): OnnxNode | null => {
+    if (name === undefined) return null;
+    const r = readers.get(name);
+    return (uses.get(name) ?? 0) === 1 && r?.length === 1 && r[0]!.op === op ? r[0]! : null;
+  };
+  // The input of a two-input node beside `name`.
+  const other = (n: OnnxNode, name: string): string | undefined =>
+    n.inputs.length !== 2
+      ? undefined
+      : n.inputs[0] === name
+        ? n.inputs[1]
+        : n.inputs[1] === name
+          ? n.inputs[0]
+          : undefined;
+  for (const div of order) {
+    if (div.op !== 'Div' || div.inputs.length !== 2) continue;
+    const x = div.inputs[0]!;
+    if (!near(div.inputs[1], Math.SQRT2)) continue;
+    const erf = only(div.outputs[0], 'Erf');
+    const add = only(erf?.outputs[0], 'Add');
+    if (erf === null || add === null || !near(other(add, erf.outputs[0]!), 1)) continue;
+    const m1 = only(add.outputs[0], 'Mul');
+    if (m1 === null) continue;
+    const by = other(m1, add.outputs[0]!);
+    let last: OnnxNode | null = null;
+    let half: OnnxNode | null = null;
+    if (by === x) {
+      const m2 = only(m1.outputs[0], 'Mul');
+      if (m2 !== null && near(other(m2, m1.outputs[0]!), 0.5)) last = m2;
+    } else {
+      const h = by === undefined ? undefined : producer.get(by);
+      if (
+        h?.op === 'Mul' &&
+        (uses.get(by!) ?? 0) === 1 &&
+        h.inputs.includes(x) &&
+        near(other(h, x), 0.5)
+      ) {
+        last = m1;
+        half = h;
+      }
+    }
+    if (last === null) continue;
+    for (const n of [erf, add, m1, last, half]) if (n !== null) folded.add(n);
+    found.set(div, [x, last.outputs[0]!]);
+  }
+  return found;
+}
+
 /** The weights as a myelin tensor-like array for a factory option. */
 const f32 = (data: ArrayLike<number>): Float32Array => Float32Array.from(data);
 
@@ -325,6 +410,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
   for (const o of g.outputs) uses.set(o.name, (uses.get(o.name) ?? 0) + 1);
   // Add nodes folded into the MatMul before them, by output name -> the MatMul's result.
   const folded = new Set<OnnxNode>();
+  const gelus = findGelus(order, values, uses, folded);
 
   const getValue = (name: string, where: string): Value =>
     values.get(name) ?? bad(`${where} reads '${name}', which is not defined before it`);
@@ -463,6 +549,29 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           break;
         }
         if (
+          x.layout === 'first' &&
+          rankOf(x) === 4 &&
+          a.string('mode', 'constant') === 'constant' &&
+          (n.inputs[2] === undefined ||
+            n.inputs[2] === '' ||
+            constant(n.inputs[2], where, 'value').data.every((v) => v === 0)) &&
+          p.length === 8 &&
+          [0, 1, 4, 5].every((i) => p[i] === 0) &&
+          p.every((v) => v >= 0) &&
+          p.some((v) => v !== 0)
+        ) {
+          // [0, 0, top, left, 0, 0, bottom, right] on channels-first images (PyTorch's
+          // average pooling with count_include_pad=True pads so).
+          const layer = build(where, () =>
+            zeroPadding2d([
+              [p[2]!, p[6]!],
+              [p[3]!, p[7]!],
+            ]),
+          );
+          set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'first' });
+          break;
+        }
+        if (
           a.string('mode', 'constant') !== 'constant' ||
           !Array.from(pads.data).every((p) => p === 0)
         )
@@ -513,6 +622,27 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       case 'Relu':
         act(relu);
         break;
+      case 'Gelu': {
+        const approx = a.string('approximate', 'none');
+        if (approx !== 'none' && approx !== 'tanh')
+          bad(`${where}: approximate must be 'none' or 'tanh', got '${approx}'`);
+        act(approx === 'none' ? gelu : gelu.with({ approximate: approx }));
+        break;
+      }
+      case 'Div': {
+        const g2 = gelus.get(n);
+        if (g2 === undefined)
+          throw new ModelFormatError(
+            `${fn}: ${where} is supported only in the exact GELU pattern x·½(1 + erf(x / √2))`,
+          );
+        const x = sym(g2[0], where);
+        values.set(g2[1], { ...x, t: apply(activation(gelu), x.t, where) });
+        break;
+      }
+      case 'Erf':
+        throw new ModelFormatError(
+          `${fn}: ${where} is supported only in the exact GELU pattern x·½(1 + erf(x / √2))`,
+        );
       case 'Sigmoid':
         act(sigmoid);
         break;
@@ -653,43 +783,95 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           bad(`${where}: kernel_shape, strides and dilations must have ${dims} entries`);
         const autoPad = a.string('auto_pad', 'NOTSET');
         const pads = a.ints('pads', null) ?? kernel.map(() => 0).concat(kernel.map(() => 0));
+        if (pads.length !== 2 * dims || pads.some((p) => p < 0))
+          bad(`${where}: pads must have ${2 * dims} non-negative entries, got [${pads.join(',')}]`);
+        const ceil = n.op !== 'Conv' && a.int('ceil_mode', 0) !== 0;
+        const inSizes = x.t.shape.slice(0, dims);
+        const span = kernel.map((k, i) => (k - 1) * dil[i]! + 1);
+        // Per axis [before, after], explicit; null for 'valid' or 'same' (SAME_UPPER).
+        let explicit: [number, number][] | null = null;
         let padding: 'valid' | 'same';
         if (autoPad === 'SAME_UPPER') padding = 'same';
         else if (autoPad === 'VALID' || (autoPad === 'NOTSET' && pads.every((p) => p === 0)))
           padding = 'valid';
-        else if (
-          autoPad === 'NOTSET' &&
+        else if (autoPad === 'SAME_LOWER') {
+          // ⌈in / s⌉ outputs, the odd padding element before.
+          padding = 'valid';
+          explicit = inSizes.map((size, i) => {
+            const total = Math.max(
+              (Math.ceil(size / strides[i]!) - 1) * strides[i]! + span[i]! - size,
+              0,
+            );
+            return [Math.ceil(total / 2), Math.floor(total / 2)];
+          });
+        } else if (autoPad === 'NOTSET') {
+          padding = 'valid';
+          explicit = inSizes.map((_, i) => [pads[i]!, pads[i + dims]!]);
+        } else
+          throw new ModelFormatError(`${fn}: ${where} with auto_pad ${autoPad} is not supported`);
+        if (
           n.op === 'Conv' &&
-          strides.every((s) => s === 1) &&
-          kernel.every(
-            (k, i) =>
-              ((k - 1) * dil[i]!) % 2 === 0 &&
-              pads[i] === ((k - 1) * dil[i]!) / 2 &&
-              pads[i + dims] === pads[i],
+          explicit !== null &&
+          strides.every((s2) => s2 === 1) &&
+          explicit.every(
+            ([b, e2], i) => (span[i]! - 1) % 2 === 0 && b === (span[i]! - 1) / 2 && e2 === b,
           )
-        )
+        ) {
           padding = 'same'; // symmetric padding that keeps the size: Keras 'same' at stride 1
-        else
-          throw new ModelFormatError(
-            `${fn}: ${where} with auto_pad ${autoPad} and pads [${pads.join(',')}] is not supported`,
-          );
+          explicit = null;
+        }
         if (n.op !== 'Conv') {
-          if (a.int('ceil_mode', 0) !== 0)
-            throw new ModelFormatError(`${fn}: ${where} with ceil_mode=1 is not supported`);
           if (dil.some((d) => d !== 1))
             throw new ModelFormatError(`${fn}: ${where} with dilations is not supported`);
-          if (n.op === 'AveragePool' && padding === 'same' && a.int('count_include_pad', 0) !== 0)
+          const includePad = n.op === 'AveragePool' && a.int('count_include_pad', 0) !== 0;
+          if (includePad && padding === 'same')
             throw new ModelFormatError(`${fn}: ${where} with count_include_pad=1 is not supported`);
+          const before = explicit ?? inSizes.map((): [number, number] => [0, 0]);
+          if (before.some(([b, e2], i) => b >= kernel[i]! || e2 >= kernel[i]!))
+            bad(
+              `${where}: pads [${pads.join(',')}] must be smaller than the kernel [${kernel.join(',')}]`,
+            );
+          // ceil_mode: ⌈(in + pads − k) / s⌉ + 1 outputs, less one if the last window
+          // would start in the end padding (PyTorch's rule); the windows past the end
+          // become more end padding, which is never counted.
+          const extra = inSizes.map((size, i) => {
+            if (!ceil || padding === 'same') return 0;
+            const [b, e2] = before[i]!;
+            const s2 = strides[i]!;
+            let out = Math.ceil((size + b + e2 - kernel[i]!) / s2) + 1;
+            if ((out - 1) * s2 >= size + b) out--;
+            return Math.max((out - 1) * s2 + kernel[i]! - (size + b + e2), 0);
+          });
+          let src = x.t;
+          // Counted padding: zeros added by a layer of their own, then the pool pads no more.
+          const poolPads: [number, number][] = before.map(([b, e2], i) =>
+            includePad ? [0, extra[i]!] : [b, e2 + extra[i]!],
+          );
+          if (includePad && before.some(([b, e2]) => b > 0 || e2 > 0)) {
+            if (dims !== 2)
+              throw new ModelFormatError(
+                `${fn}: ${where}: a 1-D AveragePool with count_include_pad=1 and pads is not supported`,
+              );
+            src = apply(
+              build(where, () => zeroPadding2d([before[0]!, before[1]!])),
+              src,
+              where,
+            );
+          }
+          const pp = poolPads.some(([b, e2]) => b > 0 || e2 > 0) ? poolPads : null;
           const max = n.op === 'MaxPool';
           const layer = build(where, () =>
             dims === 1
-              ? (max ? maxPool1d : avgPool1d)(kernel[0], { strides: strides[0]!, padding })
+              ? (max ? maxPool1d : avgPool1d)(kernel[0], {
+                  strides: strides[0]!,
+                  padding: pp === null ? padding : pp[0]!,
+                })
               : (max ? maxPool2d : avgPool2d)([kernel[0]!, kernel[1]!], {
                   strides: [strides[0]!, strides[1]!],
-                  padding,
+                  padding: pp === null ? padding : [pp[0]!, pp[1]!],
                 }),
           );
-          set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'first' });
+          set({ kind: 'sym', t: apply(layer, src, where), layout: 'first' });
           break;
         }
         const wt = w!;
@@ -722,14 +904,20 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         const common = {
           kernel: new Tensor(k, kShape),
           ...(bias === null ? { useBias: false } : { bias: f32(bias.data) }),
-          padding,
           groups,
         };
+        const ex = explicit?.some(([b, e2]) => b > 0 || e2 > 0) === true ? explicit : null;
         const layer = build(where, () =>
           dims === 1
-            ? conv1d(C, F, kernel[0]!, { ...common, strides: strides[0]!, dilation: dil[0]! })
+            ? conv1d(C, F, kernel[0]!, {
+                ...common,
+                padding: ex === null ? padding : ex[0]!,
+                strides: strides[0]!,
+                dilation: dil[0]!,
+              })
             : conv2d(C, F, [kernel[0]!, kernel[1]!], {
                 ...common,
+                padding: ex === null ? padding : [ex[0]!, ex[1]!],
                 strides: [strides[0]!, strides[1]!],
                 dilation: [dil[0]!, dil[1]!],
               }),

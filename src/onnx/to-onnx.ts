@@ -216,8 +216,14 @@ function spatialAttrs(
   };
   if (dilation !== undefined) attrs['dilations'] = ints([...dilation]);
   // Keras 'same' puts the odd padding element after (bottom/right): SAME_UPPER.
-  if (c['padding'] === 'same') attrs['auto_pad'] = { kind: 'string', value: 'SAME_UPPER' };
-  else attrs['pads'] = ints(new Array<number>(kernel.length * 2).fill(0));
+  const p = c['padding'];
+  if (p === 'same') attrs['auto_pad'] = { kind: 'string', value: 'SAME_UPPER' };
+  else if (Array.isArray(p)) {
+    // Explicit [before, after] (1-D) or [[top, bottom], [left, right]]: ONNX lists
+    // every axis's start, then every axis's end.
+    const axes = (kernel.length === 1 ? [p] : p) as [number, number][];
+    attrs['pads'] = ints([...axes.map((a) => a[0]), ...axes.map((a) => a[1])]);
+  } else attrs['pads'] = ints(new Array<number>(kernel.length * 2).fill(0));
   return attrs;
 }
 

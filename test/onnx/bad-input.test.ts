@@ -149,11 +149,20 @@ describe('fromOnnx on bad input', () => {
       file({
         nodes: [
           node('MatMul', ['x', 'W'], ['h']),
-          node('Gelu', ['h'], ['g']),
+          node('Sin', ['h'], ['g']),
           node('Cos', ['g'], ['y']),
         ],
       }),
-      /operators myelin cannot import: Gelu, Cos/,
+      /operators myelin cannot import: Sin, Cos/,
+    );
+    // Div and Erf are read only as the exact GELU x·½(1 + erf(x / √2)).
+    rejects(
+      file({ nodes: [node('MatMul', ['x', 'W'], ['h']), node('Div', ['h', 'h'], ['y'])] }),
+      /Div\) is supported only in the exact GELU pattern/,
+    );
+    rejects(
+      file({ nodes: [node('MatMul', ['x', 'W'], ['h']), node('Erf', ['h'], ['y'])] }),
+      /Erf\) is supported only in the exact GELU pattern/,
     );
   });
 

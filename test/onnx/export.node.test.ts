@@ -161,6 +161,49 @@ describe('toOnnx in onnxruntime-node: images, sequences, merges', () => {
     expect(await compare(model)).toBeLessThan(1e-5);
   });
 
+  it('explicit padding of convolutions and pools (2-D and 1-D)', async () => {
+    // [7,9,2] -k3 s2 pads [[1,0],[2,1]]-> [3,5,3] -max 3 s2 pads [[1,1],[1,2]]-> [2,3,3]
+    // -avg 2 s1 pads [[0,1],[1,0]]-> [2,3,3]
+    const img = chain(
+      [7, 9, 2],
+      [
+        conv2d(2, 3, 3, {
+          strides: 2,
+          padding: [
+            [1, 0],
+            [2, 1],
+          ],
+          rng,
+        }),
+        maxPool2d(3, {
+          strides: 2,
+          padding: [
+            [1, 1],
+            [1, 2],
+          ],
+        }),
+        avgPool2d(2, {
+          strides: 1,
+          padding: [
+            [0, 1],
+            [1, 0],
+          ],
+        }),
+      ],
+    );
+    expect(await compare(img)).toBeLessThan(1e-5);
+    // [9,2] -k4 s2 pads [2,1]-> [5,3] -max 3 s2 pads [1,2]-> [4,3] -avg 2 s1 pads [1,1]-> [5,3]
+    const seq = chain(
+      [9, 2],
+      [
+        conv1d(2, 3, 4, { strides: 2, padding: [2, 1], rng }),
+        maxPool1d(3, { strides: 2, padding: [1, 2] }),
+        avgPool1d(2, { strides: 1, padding: [1, 1] }),
+      ],
+    );
+    expect(await compare(seq)).toBeLessThan(1e-5);
+  });
+
   it('global pools in 1-D and 2-D, conv1d and 1-D pools', async () => {
     for (const g of [globalAvgPool2d(), globalMaxPool2d()]) {
       expect(await compare(chain([5, 4, 3], [conv2d(3, 2, 2, { rng }), g]))).toBeLessThan(1e-5);

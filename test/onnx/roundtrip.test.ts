@@ -110,6 +110,48 @@ describe('ONNX round trip', () => {
     expect(theirs).toEqual(ours);
   });
 
+  it('explicit padding of convolutions and pools', () => {
+    const img = chain(
+      [7, 9, 2],
+      [
+        conv2d(2, 3, 3, {
+          strides: 2,
+          padding: [
+            [1, 0],
+            [2, 1],
+          ],
+          rng,
+        }),
+        maxPool2d(3, {
+          strides: 2,
+          padding: [
+            [1, 1],
+            [1, 2],
+          ],
+        }),
+        avgPool2d(2, {
+          strides: 1,
+          padding: [
+            [0, 1],
+            [1, 0],
+          ],
+        }),
+      ],
+    );
+    const [a, b] = both(img);
+    expect(b).toEqual(a);
+    const seq = chain(
+      [9, 2],
+      [
+        conv1d(2, 3, 4, { strides: 2, padding: [2, 1], rng }),
+        maxPool1d(3, { strides: 2, padding: [1, 2] }),
+        avgPool1d(2, { strides: 1, padding: [1, 1] }),
+      ],
+    );
+    const [c, d] = both(seq);
+    expect(d).toEqual(c);
+  });
+
   it('a CNN with batch norm and pools, and a 1-D CNN', () => {
     const bn = batchNorm(4);
     bn.state.movingMean.data.set([0.1, -0.2, 0.3, 0.05]);
