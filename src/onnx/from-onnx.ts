@@ -3,6 +3,7 @@ import { ModelFormatError } from '../_lib/errors.js';
 import type { Activation } from '../activations/define.js';
 import { elu } from '../activations/elu.js';
 import { gelu } from '../activations/gelu.js';
+import { hardSigmoid } from '../activations/hard-sigmoid.js';
 import { leakyRelu } from '../activations/leaky-relu.js';
 import { relu } from '../activations/relu.js';
 import { selu } from '../activations/selu.js';
@@ -98,6 +99,7 @@ const SUPPORTED = new Set([
   'Resize',
   'ConvTranspose',
   'Gelu',
+  'HardSigmoid',
   // Only as x·½(1 + erf(x / √2)), the exact GELU as torch.onnx.export writes it.
   'Div',
   'Erf',
@@ -240,10 +242,11 @@ function topoSort(nodes: readonly OnnxNode[], known: ReadonlySet<string>): OnnxN
 }
 
 /**
- * Finds torch.onnx.export's exact GELU, x·½(1 + erf(x / √2)) written as
- * Div(x, √2) → Erf → Add(1) → Mul(x) → Mul(0.5) (or with x·0.5 multiplied
- * in last), each intermediate read once. Every node of a match but the Div
- * goes into `folded`; the result maps the Div to [x, the pattern's output].
+ * Finds the exact GELU, x·½(1 + erf(x / √2)), as torch.onnx.export writes
+ * it, Div(x, √2) → Erf → Add(1) → Mul(x) → Mul(0.5), or as {@link toOnnx}
+ * does, Mul(x, 1/√2) → Erf → Add(1) → Mul(x·0.5); each intermediate read
+ * once. Every node of a match but the first goes into `folded`; the result
+ * maps the first node to [x, the pattern's output].
  */
 function findGelus(
   order: readonly OnnxNode[],
@@ -286,9 +289,12 @@ function findGelus(
           ? n.inputs[0]
           : undefined;
   for (const div of order) {
-    if (div.op !== 'Div' || div.inputs.length !== 2) continue;
-    const x = div.inputs[0]!;
-    if (!near(div.inputs[1], Math.SQRT2)) continue;
+    if (div.inputs.length !== 2) continue;
+    let x: string;
+    if (div.op === 'Div' && near(div.inputs[1], Math.SQRT2)) x = div.inputs[0]!;
+    else if (div.op === 'Mul' && near(div.inputs[1], Math.SQRT1_2)) x = div.inputs[0]!;
+    else if (div.op === 'Mul' && near(div.inputs[0], Math.SQRT1_2)) x = div.inputs[1]!;
+    else continue;
     const erf = only(div.outputs[0], 'Erf');
     const add = only(erf?.outputs[0], 'Add');
     if (erf === null || add === null || !near(other(add, erf.outputs[0]!), 1)) continue;
@@ -317,6 +323,19 @@ function findGelus(
     found.set(div, [x, last.outputs[0]!]);
   }
   return found;
+}
+
+/**
+ * The shortest decimal that rounds to the same float32 as `v` (a float
+ * attribute is stored as float32: 0.2 comes back as 0.20000000298023224), so
+ * a setting written by {@link toOnnx} reads back as the number it was.
+ */
+function shortFloat(v: number): number {
+  for (let p = 1; p < 10; p++) {
+    const c = Number(v.toPrecision(p));
+    if (Math.fround(c) === Math.fround(v)) return c;
+  }
+  return v;
 }
 
 /** The weights as a myelin tensor-like array for a factory option. */
@@ -514,6 +533,13 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       set({ kind: 'shape' });
       continue;
     }
+    const g2 = gelus.get(n);
+    if (g2 !== undefined) {
+      // The first node of an exact GELU pattern: the activation, set at the pattern's output.
+      const x = sym(g2[0], where);
+      values.set(g2[1], { ...x, t: apply(activation(gelu), x.t, where) });
+      continue;
+    }
     switch (n.op) {
       case 'ConstantOfShape': {
         const v = n.attrs.get('value');
@@ -622,6 +648,14 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       case 'Relu':
         act(relu);
         break;
+      case 'HardSigmoid':
+        act(
+          hardSigmoid.with({
+            alpha: shortFloat(a.float('alpha', 0.2)),
+            beta: shortFloat(a.float('beta', 0.5)),
+          }),
+        );
+        break;
       case 'Gelu': {
         const approx = a.string('approximate', 'none');
         if (approx !== 'none' && approx !== 'tanh')
@@ -629,16 +663,10 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         act(approx === 'none' ? gelu : gelu.with({ approximate: approx }));
         break;
       }
-      case 'Div': {
-        const g2 = gelus.get(n);
-        if (g2 === undefined)
-          throw new ModelFormatError(
-            `${fn}: ${where} is supported only in the exact GELU pattern x·½(1 + erf(x / √2))`,
-          );
-        const x = sym(g2[0], where);
-        values.set(g2[1], { ...x, t: apply(activation(gelu), x.t, where) });
-        break;
-      }
+      case 'Div':
+        throw new ModelFormatError(
+          `${fn}: ${where} is supported only in the exact GELU pattern x·½(1 + erf(x / √2))`,
+        );
       case 'Erf':
         throw new ModelFormatError(
           `${fn}: ${where} is supported only in the exact GELU pattern x·½(1 + erf(x / √2))`,
@@ -1279,6 +1307,20 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
             ? constant(n.inputs[3], where, 'B')
             : null;
         const acts = n.attrs.get('activations');
+        // Only HardSigmoid takes an alpha and a beta here; myelin's is ONNX's default form.
+        for (const [k, want] of [
+          ['activation_alpha', 0.2],
+          ['activation_beta', 0.5],
+        ] as const) {
+          const v = n.attrs.get(k);
+          if (
+            v !== undefined &&
+            (v.kind !== 'floats' || v.value.some((x) => Math.abs(x - want) > 1e-6))
+          )
+            throw new ModelFormatError(
+              `${fn}: ${where} with ${k} other than ${want} (HardSigmoid's default) is not supported`,
+            );
+        }
         const layer = recurrentFromOnnx(n.op, where, w, rw, b, {
           hidden: a.int('hidden_size', rw.dims[2] ?? 0),
           direction: a.string('direction', 'forward'),

@@ -163,6 +163,11 @@ function activationNodes(
       return e.node('LeakyRelu', [x], { alpha: float(num('alpha', 0.01)) });
     case 'selu':
       return e.node('Selu', [x]);
+    case 'hardSigmoid':
+      return e.node('HardSigmoid', [x], {
+        alpha: float(num('alpha', 0.2)),
+        beta: float(num('beta', 0.5)),
+      });
     case 'silu':
       return e.node('Mul', [x, e.node('Sigmoid', [x])]);
     case 'gelu': {

@@ -39,6 +39,7 @@ import {
   softmax,
   softplus,
   softsign,
+  hardSigmoid,
   tanh,
   tensor,
   simpleRnn,
@@ -121,6 +122,8 @@ describe('toOnnx in onnxruntime-node', () => {
       silu,
       gelu,
       gelu.with({ approximate: 'tanh' }),
+      hardSigmoid,
+      hardSigmoid.with({ alpha: 1 / 6 }),
     ];
     for (const a of acts) {
       const model = sequential([dense(5, 4, { activation: a, rng }), dense(4, 3, { rng })]);
@@ -245,6 +248,9 @@ describe('toOnnx in onnxruntime-node: recurrent layers', () => {
       simpleRnn(3, 4, { rng, activation: relu, returnSequences: true, ...bias }),
       lstm(3, 4, { rng, ...bias }),
       lstm(3, 4, { rng, returnSequences: true, ...bias }),
+      lstm(3, 4, { rng, recurrentActivation: hardSigmoid, ...bias }),
+      gru(3, 4, { rng, recurrentActivation: hardSigmoid, returnSequences: true, ...bias }),
+      bidirectional(() => lstm(3, 4, { rng, recurrentActivation: hardSigmoid, ...bias })),
       gru(3, 4, { rng, ...bias }),
       gru(3, 4, { rng, resetAfter: false, returnSequences: true, ...bias }),
       bidirectional(() => lstm(3, 4, { rng, ...bias })),

@@ -34,6 +34,8 @@ import {
   softmax,
   softplus,
   softsign,
+  hardSigmoid,
+  gelu,
   tanh,
   tensor,
   simpleRnn,
@@ -90,6 +92,9 @@ describe('ONNX round trip', () => {
       selu,
       softplus,
       softsign,
+      hardSigmoid,
+      hardSigmoid.with({ alpha: 1 / 6 }),
+      gelu,
     ]) {
       const model = sequential([
         dense(5, 4, { activation: a, rng }),
@@ -219,6 +224,8 @@ describe('ONNX round trip: recurrent layers', () => {
       simpleRnn(3, 4, { rng, activation: relu, returnSequences: true, ...bias }),
       lstm(3, 4, { rng, ...bias }),
       lstm(3, 4, { rng, returnSequences: true, ...bias }),
+      lstm(3, 4, { rng, recurrentActivation: hardSigmoid, ...bias }),
+      gru(3, 4, { rng, recurrentActivation: hardSigmoid, returnSequences: true, ...bias }),
       gru(3, 4, { rng, ...bias }),
       gru(3, 4, { rng, resetAfter: false, returnSequences: true, ...bias }),
       bidirectional(() => lstm(3, 4, { rng, ...bias })),
