@@ -3,6 +3,7 @@ import { ValueError } from '../_lib/errors.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { RECURRENT_OPS, recurrentSpec, toOnnxWeights } from './_recurrent.js';
+import { emitMultiHeadAttention, emitPositionEmbedding, emitSinusoidal } from './_attention.js';
 import {
   encodeModel,
   FLOAT,
@@ -39,10 +40,6 @@ export const ONNX_EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = Object.f
   timeDistributed: 'has no ONNX counterpart for an arbitrary inner layer',
   masking: 'masks have no ONNX counterpart',
   stepMask: 'masks have no ONNX counterpart',
-  multiHeadAttention:
-    'not written yet: opset 17 has no attention operator, so it needs a MatMul/Softmax subgraph',
-  sinusoidalPositionEmbedding: 'not written yet (it would be an Add of a constant table)',
-  positionEmbedding: 'not written yet (it would be a Gather of the table and an Add)',
 });
 
 /** Layer kinds {@link toOnnx} writes (internal: the coverage test reads it). */
@@ -78,6 +75,9 @@ export const ONNX_EXPORTED_KINDS: readonly string[] = [
   'lstm',
   'gru',
   'bidirectional',
+  'multiHeadAttention',
+  'sinusoidalPositionEmbedding',
+  'positionEmbedding',
 ];
 
 /** Context of one export: emitted nodes, initializers and fresh names. */
@@ -352,6 +352,12 @@ function emitLayer(
         },
       );
     }
+    case 'multiHeadAttention':
+      return emitMultiHeadAttention(e, layer, xs, inShapes, where);
+    case 'sinusoidalPositionEmbedding':
+      return emitSinusoidal(e, layer, x, inShapes[0]!);
+    case 'positionEmbedding':
+      return emitPositionEmbedding(e, layer, x, inShapes[0]!);
     case 'embedding': {
       if (c['maskZero'] === true)
         throw new ValueError(

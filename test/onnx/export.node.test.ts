@@ -52,6 +52,11 @@ import {
   upSampling2d,
   conv2dTranspose,
   embedding,
+  multiHeadAttention,
+  sinusoidalPositionEmbedding,
+  positionEmbedding,
+  transformerEncoderBlock,
+  globalAvgPool1d as gap1d,
   type Model,
   type Tensor,
   type SymbolicTensor,
@@ -327,5 +332,65 @@ describe('toOnnx options', () => {
     expect(Math.max(...Array.from(theirs, (v, i) => Math.abs(v - ours.data[i]!)))).toBeLessThan(
       1e-5,
     );
+  });
+});
+
+describe('toOnnx in onnxruntime-node: attention', () => {
+  const bias = { biasInitializer: uniform({ low: -0.5, high: 0.5 }) };
+
+  it('multiHeadAttention: self-attention, causal, cross-attention with other widths, no biases', async () => {
+    const self = (o: object): Model => {
+      const x = input([5, 8]);
+      const y = multiHeadAttention(8, 2, { rng, ...bias, ...o }).apply([x, x, x]);
+      return graph({ inputs: x, outputs: y });
+    };
+    expect(await compare(self({}))).toBeLessThan(1e-5);
+    expect(await compare(self({ causal: true }))).toBeLessThan(1e-5);
+    expect(await compare(self({ useBias: false, dropout: 0.3 }))).toBeLessThan(1e-5);
+    // Query [4, 6], key [7, 5], value [7, 3]; 3 heads of keyDim 2, valueDim 4, output 9.
+    const q = input([4, 6]);
+    const k = input([7, 5]);
+    const v = input([7, 3]);
+    const mha = multiHeadAttention(6, 3, {
+      keyDim: 2,
+      valueDim: 4,
+      keyInputDim: 5,
+      valueInputDim: 3,
+      outputDim: 9,
+      causal: true,
+      rng,
+      ...bias,
+    });
+    const cross = graph({ inputs: [q, k, v], outputs: mha.apply([q, k, v]) });
+    expect(await compare(cross as Model)).toBeLessThan(1e-5);
+  });
+
+  it('sinusoidal and learned position embeddings', async () => {
+    const sin = chain([5, 6], [sinusoidalPositionEmbedding(6), dense(6, 2, { rng })]);
+    expect(await compare(sin)).toBeLessThan(1e-5);
+    const odd = chain([4, 5], [sinusoidalPositionEmbedding(5, { base: 50 })]);
+    expect(await compare(odd)).toBeLessThan(1e-5);
+    // maxLength 9 > 5 steps: the first five rows are added.
+    const learned = chain([5, 6], [positionEmbedding(9, 6, { rng })]);
+    expect(await compare(learned)).toBeLessThan(1e-5);
+  });
+
+  it('transformer encoder models (post-norm and pre-norm, causal, gelu) on token ids', async () => {
+    for (const o of [{}, { normFirst: true, causal: true, activation: gelu }]) {
+      const ids = input([6], { dtype: 'int32' });
+      let h = embedding(11, 8, { rng }).apply(ids);
+      h = positionEmbedding(6, 8, { rng }).apply(h);
+      h = transformerEncoderBlock(h, { numHeads: 2, ffDim: 12, rng, ...o });
+      h = transformerEncoderBlock(h, { numHeads: 4, ffDim: 8, dropout: 0.1, rng, ...o });
+      const model = graph({ inputs: ids, outputs: dense(8, 3, { rng }).apply(gap1d().apply(h)) });
+      expect(await compare(model as Model, 3, 11)).toBeLessThan(1e-5);
+    }
+    const x = input([5, 8]);
+    const y = transformerEncoderBlock(sinusoidalPositionEmbedding(8).apply(x), {
+      numHeads: 2,
+      ffDim: 16,
+      rng,
+    });
+    expect(await compare(graph({ inputs: x, outputs: y }) as Model)).toBeLessThan(1e-5);
   });
 });
