@@ -37,6 +37,13 @@ import { input, type SymbolicTensor } from '../layers/symbolic.js';
 import { graph, type GraphModel } from '../models/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { recurrentFromOnnx } from './_recurrent.js';
+import { findAttentions, type FoundAttention } from './_attention-import.js';
+import { multiHeadAttention } from '../layers/multi-head-attention.js';
+import {
+  positionEmbedding,
+  sinusoidalPositionEmbedding,
+  sinusoidTable,
+} from '../layers/positional.js';
 import { decodeModel, type OnnxAttr, type OnnxNode, type OnnxTensor } from './_model.js';
 
 /** Options of {@link fromOnnx}. */
@@ -140,7 +147,10 @@ type Value =
   // it), and a tensor of zeros of such a shape: how PyTorch builds a
   // recurrent layer's zero initial state.
   | { readonly kind: 'shape' }
-  | { readonly kind: 'zeros' };
+  | { readonly kind: 'zeros' }
+  // Rows 0..count−1 of a constant table (a Gather by constant indices): the
+  // positions a learned position embedding adds.
+  | { readonly kind: 'rows'; readonly table: OnnxTensor; readonly count: number };
 
 type SymValue = Extract<Value, { kind: 'sym' }>;
 
@@ -326,6 +336,29 @@ function findGelus(
 }
 
 /**
+ * The base of the sinusoidal position code `data` [steps, dim] (as float32),
+ * or null when it is no such code. The base is read back from the wavelength
+ * of feature 2 (sin(1 / base^(2/dim)) at step 1) and accepted when the whole
+ * table matches; 10000 (the default) is tried first.
+ */
+function sinusoidBase(data: ArrayLike<number>, steps: number, dim: number): number | null {
+  const matches = (base: number): boolean => {
+    if (!(base >= 1) || !Number.isFinite(base)) return false;
+    const t = sinusoidTable(steps, dim, base);
+    for (let i = 0; i < t.length; i++) if (Math.fround(t[i]!) !== data[i]) return false;
+    return true;
+  };
+  if (matches(10000)) return 10000;
+  if (steps < 2 || dim < 3) return null;
+  const angle = Math.asin(Math.min(1, Math.max(-1, data[dim + 2]!)));
+  if (!(angle > 0)) return null;
+  const guess = Math.pow(1 / angle, dim / 2);
+  for (const b of [Math.round(guess), Number(guess.toPrecision(4)), Number(guess.toPrecision(6))])
+    if (matches(b)) return b;
+  return null;
+}
+
+/**
  * The shortest decimal that rounds to the same float32 as `v` (a float
  * attribute is stored as float32: 0.2 comes back as 0.20000000298023224), so
  * a setting written by {@link toOnnx} reads back as the number it was.
@@ -430,6 +463,17 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
   // Add nodes folded into the MatMul before them, by output name -> the MatMul's result.
   const folded = new Set<OnnxNode>();
   const gelus = findGelus(order, values, uses, folded);
+  const constNodes = new Map<string, OnnxTensor>();
+  for (const n of order) {
+    const v = n.attrs.get('value');
+    if (n.op === 'Constant' && v?.kind === 'tensor' && n.outputs[0] !== undefined)
+      constNodes.set(n.outputs[0], v.value);
+  }
+  const constOf = (name: string): OnnxTensor | undefined => {
+    const v = values.get(name);
+    return v?.kind === 'const' ? v.c : constNodes.get(name);
+  };
+  const attentions = findAttentions(order, constOf, uses, folded);
 
   const getValue = (name: string, where: string): Value =>
     values.get(name) ?? bad(`${where} reads '${name}', which is not defined before it`);
@@ -510,6 +554,84 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
     return { kind: 'sym', t, layout: 'last' };
   };
 
+  /** A multiHeadAttention layer from a found subgraph, applied to its inputs. */
+  const attentionFrom = (f: FoundAttention, where: string): SymValue => {
+    const xs = [f.query, f.key, f.value].map((name) => sym(name, where));
+    if (xs.some((v) => v.layout !== 'last' || rankOf(v) !== 3))
+      bad(`${where}: attention inputs must be channels-last sequences [N, steps, features]`);
+    const [wq, wk, wv, wo] = f.kernels;
+    const useBias = f.biases.some((b) => b !== null);
+    const names = ['query', 'key', 'value', 'output'] as const;
+    const weights: Record<string, Tensor> = {};
+    f.kernels.forEach((k, i) => {
+      weights[`${names[i]}Kernel`] = new Tensor(f32(k.data), [...k.dims]);
+      const b = f.biases[i] ?? null;
+      if (useBias)
+        weights[`${names[i]}Bias`] = new Tensor(
+          b === null ? new Float32Array(k.dims[1]!) : f32(b.data),
+          [k.dims[1]!],
+        );
+    });
+    const layer = build(where, () =>
+      multiHeadAttention(wq.dims[0]!, f.numHeads, {
+        keyDim: f.keyDim,
+        valueDim: f.valueDim,
+        keyInputDim: wk.dims[0]!,
+        valueInputDim: wv.dims[0]!,
+        outputDim: wo.dims[1]!,
+        useBias,
+        causal: f.causal,
+        weights,
+      }),
+    );
+    return {
+      kind: 'sym',
+      t: apply(
+        layer,
+        xs.map((v) => v.t),
+        where,
+      ),
+      layout: 'last',
+    };
+  };
+
+  /**
+   * Add(x, positions) of a sequence x [N, steps, dim] and a constant [steps,
+   * dim] or [1, steps, dim] (the sinusoidal code becomes
+   * sinusoidalPositionEmbedding, any other table a positionEmbedding of it), or
+   * the first rows of a table (a positionEmbedding of the whole table); null
+   * when the Add is not one of these.
+   */
+  const positionsFrom = (n: OnnxNode, where: string): SymValue | null => {
+    const vs = n.inputs.map((i) => values.get(i));
+    const k = vs.findIndex((v) => v?.kind === 'const' || v?.kind === 'rows');
+    const xv = vs[1 - k];
+    if (k === -1 || xv?.kind !== 'sym' || xv.layout !== 'last' || rankOf(xv) !== 3) return null;
+    const [steps, dim] = xv.t.shape as [number, number];
+    const pv = vs[k]!;
+    let layer: Layer;
+    if (pv.kind === 'rows') {
+      const { table, count } = pv;
+      if (count !== steps || table.dims[1] !== dim) return null;
+      layer = build(where, () =>
+        positionEmbedding(table.dims[0]!, dim, {
+          embeddings: new Tensor(f32(table.data), [table.dims[0]!, dim]),
+        }),
+      );
+    } else if (pv.kind === 'const') {
+      const c = pv.c;
+      const dims = c.dims.length === 3 && c.dims[0] === 1 ? c.dims.slice(1) : c.dims;
+      if (!same(dims, [steps, dim])) return null;
+      const base = sinusoidBase(c.data, steps, dim);
+      layer = build(where, () =>
+        base !== null
+          ? sinusoidalPositionEmbedding(dim, base === 10000 ? {} : { base })
+          : positionEmbedding(steps, dim, { embeddings: new Tensor(f32(c.data), [steps, dim]) }),
+      );
+    } else return null;
+    return { kind: 'sym', t: apply(layer, xv.t, where), layout: 'last' };
+  };
+
   for (const n of order) {
     if (folded.has(n)) continue;
     const where = `node '${n.name || n.outputs[0] || n.op}' (${n.op})`;
@@ -531,6 +653,11 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       (shapeOps.includes(n.op) && n.inputs.some((i) => values.get(i)?.kind === 'shape'))
     ) {
       set({ kind: 'shape' });
+      continue;
+    }
+    const att = attentions.get(n);
+    if (att !== undefined) {
+      set(attentionFrom(att, where));
       continue;
     }
     const g2 = gelus.get(n);
@@ -757,6 +884,11 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       case 'Sum':
       case 'Mul':
       case 'Mean': {
+        const pos = n.op === 'Add' && n.inputs.length === 2 ? positionsFrom(n, where) : null;
+        if (pos !== null) {
+          set(pos);
+          break;
+        }
         const xs = n.inputs.map((i) => sym(i, where));
         if (xs.length < 2) {
           set(xs[0] ?? bad(`${where} has no inputs`));
@@ -1215,6 +1347,29 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       }
       case 'Squeeze':
       case 'Gather': {
+        const idx = n.op === 'Gather' ? values.get(n.inputs[1] ?? '') : undefined;
+        if (
+          n.op === 'Gather' &&
+          values.get(n.inputs[0] ?? '')?.kind === 'const' &&
+          idx?.kind === 'const'
+        ) {
+          // Rows 0..n−1 of a constant table: the positions of a learned position embedding.
+          const table = constant(n.inputs[0], where, 'table');
+          const ids = Array.from(idx.c.data);
+          if (
+            table.dims.length !== 2 ||
+            a.int('axis', 0) !== 0 ||
+            idx.c.dims.length !== 1 ||
+            ids.length === 0 ||
+            ids.length > table.dims[0]! ||
+            ids.some((v, i) => v !== i)
+          )
+            throw new ModelFormatError(
+              `${fn}: ${where}: a Gather of constants is supported only as the first rows of a 2-D table (a position embedding)`,
+            );
+          set({ kind: 'rows', table, count: ids.length });
+          break;
+        }
         if (n.op === 'Gather' && values.get(n.inputs[0] ?? '')?.kind === 'const') {
           // Gather of rows of a constant table by computed ids: an embedding.
           const table = constant(n.inputs[0], where, 'table');

@@ -155,6 +155,11 @@ describe('fromOnnx on bad input', () => {
       }),
       /operators myelin cannot import: Sin, Cos/,
     );
+    // A Gather of two constants is read only as the first rows of a table (position embedding).
+    rejects(
+      file({ nodes: [node('Gather', ['W', 'W'], ['r']), node('Add', ['x', 'r'], ['y'])] }),
+      /Gather\): a Gather of constants is supported only as the first rows of a 2-D table/,
+    );
     // Div and Erf are read only as the exact GELU x·½(1 + erf(x / √2)).
     rejects(
       file({ nodes: [node('MatMul', ['x', 'W'], ['h']), node('Div', ['h', 'h'], ['y'])] }),
