@@ -15,6 +15,9 @@ import {
   ModelFormatError,
   relu,
   sequential,
+  multiHeadAttention,
+  positionEmbedding,
+  gelu,
 } from 'myelin';
 import { fromOnnx, toOnnx } from 'myelin/onnx';
 import { ProtoWriter } from '../../src/onnx/_proto.js';
@@ -28,6 +31,13 @@ const img = input([6, 6, 2]);
 const conv = conv2d(2, 2, 3, { padding: 'same' }).apply(img);
 const pooled = flatten().apply(maxPool2d(2).apply(batchNorm(2).apply(conv)));
 const cnn = toOnnx(graph({ inputs: img, outputs: dense(18, 2).apply(pooled) }));
+// Small weights, so that damage often lands in the structure the pattern readers check.
+const seq = input([3, 2]);
+const pos = positionEmbedding(4, 2, { rng: createRng(3) }).apply(seq);
+const att = multiHeadAttention(2, 2, { causal: true, rng: createRng(4) }).apply([pos, pos, pos]);
+const attention = toOnnx(
+  graph({ inputs: seq, outputs: dense(2, 2, { activation: gelu }).apply(att) }),
+);
 
 /** A value info [N, ...dims] of float32. */
 function valueInfo(name: string, dims: number[]): ProtoWriter {
@@ -197,9 +207,9 @@ describe('fromOnnx on bad input', () => {
           maxLength: 4,
         }),
         fc.option(fc.nat(), { nil: undefined }),
-        fc.boolean(),
+        fc.integer({ min: 0, max: 2 }),
         (edits, cut, which) => {
-          const src = which ? good : cnn;
+          const src = which === 0 ? good : which === 1 ? cnn : attention;
           const bytes = src.slice(0, cut === undefined ? src.length : cut % (src.length + 1));
           for (const { at, byte } of edits) if (bytes.length > 0) bytes[at % bytes.length] = byte;
           try {
@@ -210,7 +220,12 @@ describe('fromOnnx on bad input', () => {
           }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 800 },
     );
+  });
+
+  it('reads the undamaged attention file (so the fuzz above starts from a valid one)', () => {
+    const kinds = fromOnnx(attention).layers.map((l) => l.kind);
+    expect(kinds).toEqual(['positionEmbedding', 'multiHeadAttention', 'dense', 'activation']);
   });
 });
