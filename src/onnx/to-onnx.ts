@@ -37,7 +37,6 @@ export interface ToOnnxOptions {
  * ```
  */
 export const ONNX_EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = Object.freeze({
-  timeDistributed: 'has no ONNX counterpart for an arbitrary inner layer',
   masking: 'masks have no ONNX counterpart',
   stepMask: 'masks have no ONNX counterpart',
 });
@@ -78,6 +77,7 @@ export const ONNX_EXPORTED_KINDS: readonly string[] = [
   'multiHeadAttention',
   'sinusoidalPositionEmbedding',
   'positionEmbedding',
+  'timeDistributed',
 ];
 
 /** Context of one export: emitted nodes, initializers and fresh names. */
@@ -351,6 +351,20 @@ function emitLayer(
           epsilon: float(c['epsilon'] as number),
         },
       );
+    }
+    case 'timeDistributed': {
+      const inner = (layer as Layer & { layer: Layer }).layer;
+      const step = inShapes[0]!.slice(1);
+      const steps = inShapes[0]![0]!;
+      // Layers that act on the last axis only run on [N, steps, ...] as they are
+      // (MatMul broadcasts over the leading axes); others on the steps folded
+      // into the batch, [N·steps, ...], unfolded after.
+      if (['dense', 'activation', 'dropout'].includes(inner.kind))
+        return emitLayer(e, inner, where, [x], [inShapes[0]!]);
+      const folded = e.node('Reshape', [x, e.ints('shape', [-1, ...step])]);
+      const y = emitLayer(e, inner, where, [folded], [step]);
+      const out = inner.outputShape(step);
+      return e.node('Reshape', [y, e.ints('shape', [-1, steps, ...out])]);
     }
     case 'multiHeadAttention':
       return emitMultiHeadAttention(e, layer, xs, inShapes, where);

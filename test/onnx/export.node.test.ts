@@ -1,6 +1,7 @@
 /// <reference types="node" />
 // Every exported layer kind runs in onnxruntime-node (the reference engine) and
 // gives myelin's predictions within 1e-5 absolute on random inputs.
+import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
@@ -56,6 +57,12 @@ import {
   sinusoidalPositionEmbedding,
   positionEmbedding,
   transformerEncoderBlock,
+  timeDistributed,
+  fit,
+  mse,
+  adam,
+  fromJSON,
+  flatten as flattenLayer,
   globalAvgPool1d as gap1d,
   type Model,
   type Tensor,
@@ -392,5 +399,105 @@ describe('toOnnx in onnxruntime-node: attention', () => {
       rng,
     });
     expect(await compare(graph({ inputs: x, outputs: y }) as Model)).toBeLessThan(1e-5);
+  });
+});
+
+describe("toOnnx in onnxruntime-node: the examples' models, trained", () => {
+  /** A few epochs on random inputs and targets, so that every weight has moved from its initial value. */
+  async function trained(model: Model, vocab = 0): Promise<Model> {
+    const n = 16;
+    const xs = model.inputs.map((inp) => {
+      const shape = inp.shape!;
+      const size = n * shape.reduce((a, b) => a * b, 1);
+      return inp.dtype === 'int32'
+        ? tensor(
+            Int32Array.from({ length: size }, () => Math.floor(rng.uniform() * vocab)),
+            { shape: [n, ...shape] },
+          )
+        : tensor(randomInput(shape, n), { shape: [n, ...shape] });
+    });
+    const outShape = (predict(model as Model<never>, xs[0] as never) as Tensor).shape.slice(1);
+    const y = tensor(randomInput(outShape, n), { shape: [n, ...outShape] });
+    await fit(model as Model<never>, xs[0] as never, y as never, {
+      loss: mse,
+      optimizer: adam({ learningRate: 1e-2 }),
+      epochs: 2,
+      batchSize: 8,
+      rng,
+    });
+    return model;
+  }
+
+  it('xor.ts (its saved trained model, examples/testing/xor-model.json)', async () => {
+    const file = new URL('../../examples/testing/xor-model.json', import.meta.url);
+    const model = fromJSON(JSON.parse(readFileSync(file, 'utf8')) as never);
+    expect(await compare(model as Model)).toBeLessThan(1e-5);
+  });
+
+  it('digits.ts, residual.ts (MLPs), cnn-digits.ts, fashion-mnist.ts (CNNs)', async () => {
+    const digits = sequential([dense(64, 32, { activation: relu, rng }), dense(32, 10, { rng })]);
+    const pixels = input([64]);
+    let h = dense(64, 32, { activation: relu, rng }).apply(pixels);
+    for (let b = 0; b < 2; b++) {
+      const f = dense(32, 32, { activation: relu, rng }).apply(h);
+      const g = dense(32, 32, { rng }).apply(f);
+      h = activation(relu).apply(addLayer().apply([g, h]));
+    }
+    const residual = graph({ inputs: pixels, outputs: dense(32, 10, { rng }).apply(h) });
+    const cnnDigits = chain(
+      [8, 8, 1],
+      [
+        conv2d(1, 16, 3, { activation: relu, padding: 'same', rng }),
+        conv2d(16, 32, 3, { activation: relu, padding: 'same', rng }),
+        maxPool2d(2),
+        flattenLayer(),
+        dense(4 * 4 * 32, 64, { activation: relu, rng }),
+        dense(64, 10, { rng }),
+      ],
+    );
+    const fashion = chain(
+      [28, 28, 1],
+      [
+        conv2d(1, 16, 3, { activation: relu, rng }),
+        maxPool2d(2),
+        conv2d(16, 32, 3, { activation: relu, rng }),
+        maxPool2d(2),
+        flattenLayer(),
+        dense(5 * 5 * 32, 64, { activation: relu, rng }),
+        dense(64, 10, { rng }),
+      ],
+    );
+    for (const model of [digits, residual, cnnDigits, fashion])
+      expect(await compare(await trained(model))).toBeLessThan(1e-5);
+  });
+
+  it('sine-forecast.ts (LSTM), char-lstm.ts (embedding, LSTM, timeDistributed), transformer.ts', async () => {
+    const sine = chain([20, 1], [lstm(1, 16, { rng }), dense(16, 1, { rng })]);
+    expect(await compare(await trained(sine))).toBeLessThan(1e-5);
+    const V = 30;
+    const ids = input([12], { dtype: 'int32' });
+    let c = embedding(V, 24, { rng }).apply(ids);
+    c = lstm(24, 32, { returnSequences: true, dropout: 0.1, rng }).apply(c);
+    c = timeDistributed(dense(32, V, { rng })).apply(dropout(0.3).apply(c));
+    const charLstm = graph({ inputs: ids, outputs: c }) as Model;
+    expect(await compare(await trained(charLstm, V), 3, V)).toBeLessThan(1e-5);
+    const L = 8;
+    const tok = input([L], { dtype: 'int32' });
+    let t = positionEmbedding(L, 48, { rng }).apply(embedding(10, 48, { rng }).apply(tok));
+    for (let b = 0; b < 2; b++) t = transformerEncoderBlock(t, { numHeads: 4, ffDim: 96, rng });
+    const transformer = graph({ inputs: tok, outputs: dense(48, 10, { rng }).apply(t) }) as Model;
+    expect(await compare(await trained(transformer, 10), 3, 10)).toBeLessThan(1e-5);
+  });
+
+  it('sentiment.ts is the one that cannot export: its embedding masks padding (maskZero)', () => {
+    const words = input([20], { dtype: 'int32' });
+    const h = lstm(16, 32, { rng }).apply(embedding(50, 16, { maskZero: true, rng }).apply(words));
+    const model = graph({ inputs: words, outputs: dense(32, 2, { rng }).apply(h) });
+    expect(() => toOnnx(model)).toThrow(/uses maskZero; masks have no ONNX counterpart/);
+  });
+
+  it('timeDistributed around a layer that is not per-feature (a convolution): steps folded into the batch', async () => {
+    const model = chain([3, 6, 5, 2], [timeDistributed(conv2d(2, 3, 2, { rng })), flattenLayer()]);
+    expect(await compare(model)).toBeLessThan(1e-5);
   });
 });

@@ -52,6 +52,7 @@ import {
   sinusoidalPositionEmbedding,
   positionEmbedding,
   transformerEncoderBlock,
+  timeDistributed,
   globalAvgPool1d as gap1d,
   type Model,
   type SymbolicTensor,
@@ -294,6 +295,15 @@ describe('ONNX round trip: normalization, embedding, padding, resizing, transpos
     const copy = fromOnnx(toOnnx(model));
     expect(copy.layers.map((l) => l.kind)).toEqual(['embedding', 'lstm']);
     expect(Array.from(predict(copy, x).data)).toEqual(Array.from(predict(model, x).data));
+  });
+});
+
+describe('ONNX round trip: timeDistributed', () => {
+  it('timeDistributed(dense) reads back as a dense layer over the last axis, same bits', () => {
+    const model = chain([4, 3], [timeDistributed(dense(3, 2, { rng, activation: tanh }))]);
+    const [ours, theirs] = both(model);
+    expect(theirs).toEqual(ours);
+    expect(fromOnnx(toOnnx(model)).layers.map((l) => l.kind)).toEqual(['dense', 'activation']);
   });
 });
 
