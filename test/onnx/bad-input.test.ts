@@ -191,6 +191,21 @@ describe('fromOnnx on bad input', () => {
     rejects(file({ opset: false }), /declares no ai.onnx opset/);
   });
 
+  it("names such as '__proto__' and 'constructor' are plain names (no prototype pollution)", () => {
+    const model = fromOnnx(
+      file({
+        nodes: [
+          node('MatMul', ['x', 'W'], ['__proto__']),
+          node('Relu', ['__proto__'], ['constructor']),
+          node('Identity', ['constructor'], ['y']),
+        ],
+      }),
+    );
+    expect(model.layers.map((l) => l.kind)).toEqual(['dense', 'activation']);
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['kind']).toBeUndefined();
+  });
+
   it('a bad wire type or an overlong varint', () => {
     rejects(Uint8Array.from([0x3b, 1, 2]), /wire type 3/);
     rejects(
