@@ -8,6 +8,7 @@ import { leakyRelu } from '../activations/leaky-relu.js';
 import { relu } from '../activations/relu.js';
 import { selu } from '../activations/selu.js';
 import { sigmoid } from '../activations/sigmoid.js';
+import { silu } from '../activations/silu.js';
 import { softmax } from '../activations/softmax.js';
 import { softplus } from '../activations/softplus.js';
 import { softsign } from '../activations/softsign.js';
@@ -255,8 +256,9 @@ function topoSort(nodes: readonly OnnxNode[], known: ReadonlySet<string>): OnnxN
  * Finds the exact GELU, x·½(1 + erf(x / √2)), as torch.onnx.export writes
  * it, Div(x, √2) → Erf → Add(1) → Mul(x) → Mul(0.5), or as {@link toOnnx}
  * does, Mul(x, 1/√2) → Erf → Add(1) → Mul(x·0.5); each intermediate read
- * once. Every node of a match but the first goes into `folded`; the result
- * maps the first node to [x, the pattern's output].
+ * once; and silu, x·σ(x), written as Mul(x, Sigmoid(x)). Every node of a
+ * match but the first goes into `folded`; the result maps the first node to
+ * [x, the pattern's output].
  */
 function findGelus(
   order: readonly OnnxNode[],
@@ -331,6 +333,15 @@ function findGelus(
     if (last === null) continue;
     for (const n of [erf, add, m1, last, half]) if (n !== null) folded.add(n);
     found.set(div, [x, last.outputs[0]!]);
+  }
+  // silu, x·σ(x), as toOnnx writes it: Mul(x, Sigmoid(x)), the Sigmoid read once.
+  for (const sig of order) {
+    if (sig.op !== 'Sigmoid' || sig.inputs.length !== 1) continue;
+    const x = sig.inputs[0]!;
+    const mul = only(sig.outputs[0], 'Mul');
+    if (mul === null || other(mul, sig.outputs[0]!) !== x) continue;
+    folded.add(mul);
+    found.set(sig, [x, mul.outputs[0]!]);
   }
   return found;
 }
@@ -662,9 +673,10 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
     }
     const g2 = gelus.get(n);
     if (g2 !== undefined) {
-      // The first node of an exact GELU pattern: the activation, set at the pattern's output.
+      // The first node of an exact GELU (or silu) pattern: the activation, set at the pattern's output.
       const x = sym(g2[0], where);
-      values.set(g2[1], { ...x, t: apply(activation(gelu), x.t, where) });
+      const f = n.op === 'Sigmoid' ? silu : gelu;
+      values.set(g2[1], { ...x, t: apply(activation(f), x.t, where) });
       continue;
     }
     switch (n.op) {

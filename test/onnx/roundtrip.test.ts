@@ -36,6 +36,7 @@ import {
   softsign,
   hardSigmoid,
   gelu,
+  silu,
   tanh,
   tensor,
   simpleRnn,
@@ -101,6 +102,7 @@ describe('ONNX round trip', () => {
       hardSigmoid,
       hardSigmoid.with({ alpha: 1 / 6 }),
       gelu,
+      silu,
     ]) {
       const model = sequential([
         dense(5, 4, { activation: a, rng }),
@@ -108,6 +110,9 @@ describe('ONNX round trip', () => {
       ]);
       const [ours, theirs] = both(model);
       expect(theirs, a.activationName).toEqual(ours);
+      // Each comes back as the same activation (gelu and silu from their compositions).
+      const back = fromOnnx(toOnnx(model)).layers[1]!;
+      expect(back.config, a.activationName).toMatchObject({ activation: a.activationName });
     }
   });
 
