@@ -256,7 +256,8 @@ function topoSort(nodes: readonly OnnxNode[], known: ReadonlySet<string>): OnnxN
  * Finds the exact GELU, x·½(1 + erf(x / √2)), as torch.onnx.export writes
  * it, Div(x, √2) → Erf → Add(1) → Mul(x) → Mul(0.5), or as {@link toOnnx}
  * does, Mul(x, 1/√2) → Erf → Add(1) → Mul(x·0.5); each intermediate read
- * once; and silu, x·σ(x), written as Mul(x, Sigmoid(x)). Every node of a
+ * once; its tanh form ½x(1 + tanh(√(2/π)(x + 0.044715x³))) from Mul, Add and
+ * Tanh nodes; and silu, x·σ(x), written as Mul(x, Sigmoid(x)). Every node of a
  * match but the first goes into `folded`; the result maps the first node to
  * [x, the pattern's output].
  */
@@ -265,8 +266,8 @@ function findGelus(
   values: ReadonlyMap<string, Value>,
   uses: ReadonlyMap<string, number>,
   folded: Set<OnnxNode>,
-): Map<OnnxNode, readonly [string, string]> {
-  const found = new Map<OnnxNode, readonly [string, string]>();
+): Map<OnnxNode, readonly [string, string, Activation]> {
+  const found = new Map<OnnxNode, readonly [string, string, Activation]>();
   const producer = new Map<string, OnnxNode>();
   const readers = new Map<string, OnnxNode[]>();
   for (const n of order) {
@@ -300,6 +301,26 @@ function findGelus(
         : n.inputs[1] === name
           ? n.inputs[0]
           : undefined;
+  /**
+   * The nodes multiplying `s` by x and ½, last first: Mul(Mul(x, s), ½)
+   * (torch) or Mul(Mul(x, ½), s) (toOnnx), in either operand order.
+   */
+  const timesHalfX = (s2: string, x: string): [OnnxNode, ...OnnxNode[]] | null => {
+    const m1 = only(s2, 'Mul');
+    if (m1 === null) return null;
+    const by = other(m1, s2);
+    if (by === x) {
+      const m2 = only(m1.outputs[0], 'Mul');
+      return m2 !== null && near(other(m2, m1.outputs[0]!), 0.5) ? [m2, m1] : null;
+    }
+    const h = by === undefined ? undefined : producer.get(by);
+    return h?.op === 'Mul' &&
+      (uses.get(by!) ?? 0) === 1 &&
+      h.inputs.includes(x) &&
+      near(other(h, x), 0.5)
+      ? [m1, h]
+      : null;
+  };
   for (const div of order) {
     if (div.inputs.length !== 2) continue;
     let x: string;
@@ -310,29 +331,44 @@ function findGelus(
     const erf = only(div.outputs[0], 'Erf');
     const add = only(erf?.outputs[0], 'Add');
     if (erf === null || add === null || !near(other(add, erf.outputs[0]!), 1)) continue;
-    const m1 = only(add.outputs[0], 'Mul');
-    if (m1 === null) continue;
-    const by = other(m1, add.outputs[0]!);
-    let last: OnnxNode | null = null;
-    let half: OnnxNode | null = null;
-    if (by === x) {
-      const m2 = only(m1.outputs[0], 'Mul');
-      if (m2 !== null && near(other(m2, m1.outputs[0]!), 0.5)) last = m2;
-    } else {
-      const h = by === undefined ? undefined : producer.get(by);
-      if (
-        h?.op === 'Mul' &&
-        (uses.get(by!) ?? 0) === 1 &&
-        h.inputs.includes(x) &&
-        near(other(h, x), 0.5)
-      ) {
-        last = m1;
-        half = h;
-      }
+    const tail = timesHalfX(add.outputs[0]!, x);
+    if (tail === null) continue;
+    for (const n of [erf, add, ...tail]) folded.add(n);
+    found.set(div, [x, tail[0].outputs[0]!, gelu]);
+  }
+  // The tanh form, ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as toOnnx and
+  // torch.onnx.export write it: x³ as Mul(x, Mul(x, x)), the constants on either side.
+  const made = (name: string | undefined, op: string): OnnxNode | null => {
+    const p = name === undefined ? undefined : producer.get(name);
+    return p?.op === op && (uses.get(name!) ?? 0) === 1 ? p : null;
+  };
+  /** The input of Mul `n` beside a scalar constant near `want`. */
+  const scaled = (n: OnnxNode | null, want: number): string | undefined =>
+    n === null || n.inputs.length !== 2
+      ? undefined
+      : near(n.inputs[1], want)
+        ? n.inputs[0]
+        : near(n.inputs[0], want)
+          ? n.inputs[1]
+          : undefined;
+  for (const th of order) {
+    if (th.op !== 'Tanh') continue;
+    const outer = made(th.inputs[0], 'Mul');
+    const sum = made(scaled(outer, Math.sqrt(2 / Math.PI)), 'Add');
+    if (outer === null || sum === null || sum.inputs.length !== 2) continue;
+    for (const x of sum.inputs) {
+      const pc = made(other(sum, x), 'Mul');
+      const cube = made(scaled(pc, 0.044715), 'Mul');
+      const sq = cube === null ? null : made(other(cube, x), 'Mul');
+      if (pc === null || cube === null || sq === null || sq.inputs.some((i) => i !== x)) continue;
+      const add = only(th.outputs[0], 'Add');
+      if (add === null || !near(other(add, th.outputs[0]!), 1)) continue;
+      const tail = timesHalfX(add.outputs[0]!, x);
+      if (tail === null) continue;
+      for (const n of [outer, sum, pc, cube, sq, add, ...tail]) folded.add(n);
+      found.set(th, [x, tail[0].outputs[0]!, gelu.with({ approximate: 'tanh' })]);
+      break;
     }
-    if (last === null) continue;
-    for (const n of [erf, add, m1, last, half]) if (n !== null) folded.add(n);
-    found.set(div, [x, last.outputs[0]!]);
   }
   // silu, x·σ(x), as toOnnx writes it: Mul(x, Sigmoid(x)), the Sigmoid read once.
   for (const sig of order) {
@@ -341,7 +377,7 @@ function findGelus(
     const mul = only(sig.outputs[0], 'Mul');
     if (mul === null || other(mul, sig.outputs[0]!) !== x) continue;
     folded.add(mul);
-    found.set(sig, [x, mul.outputs[0]!]);
+    found.set(sig, [x, mul.outputs[0]!, silu]);
   }
   return found;
 }
@@ -673,10 +709,9 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
     }
     const g2 = gelus.get(n);
     if (g2 !== undefined) {
-      // The first node of an exact GELU (or silu) pattern: the activation, set at the pattern's output.
+      // The first node of a GELU (or silu) pattern: the activation, set at the pattern's output.
       const x = sym(g2[0], where);
-      const f = n.op === 'Sigmoid' ? silu : gelu;
-      values.set(g2[1], { ...x, t: apply(activation(f), x.t, where) });
+      values.set(g2[1], { ...x, t: apply(activation(g2[2]), x.t, where) });
       continue;
     }
     switch (n.op) {
@@ -837,10 +872,10 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         break;
       }
       case 'Elu':
-        act(elu.with({ alpha: a.float('alpha', 1) }));
+        act(elu.with({ alpha: shortFloat(a.float('alpha', 1)) }));
         break;
       case 'LeakyRelu':
-        act(leakyRelu.with({ alpha: a.float('alpha', 0.01) }));
+        act(leakyRelu.with({ alpha: shortFloat(a.float('alpha', 0.01)) }));
         break;
       case 'Softmax': {
         const x = x0();

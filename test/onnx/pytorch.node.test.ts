@@ -142,6 +142,18 @@ describe('PyTorch ONNX files', () => {
     );
   });
 
+  it("GELU's tanh form (torch's Mul/Add/Tanh composition)", () => {
+    const [bytes, ref] = load('gelu-tanh');
+    const model = fromOnnx(bytes);
+    expect(model.layers[1]!.config).toEqual({
+      activation: 'gelu',
+      activationConfig: { approximate: 'tanh' },
+    });
+    expect(maxDiff(predict(model, tensor(ref.input, { shape: ref.inputShape })), ref)).toBeLessThan(
+      1e-5,
+    );
+  });
+
   it('an imported model trains: the loss goes down', async () => {
     const [bytes] = load('cnn');
     const model = fromOnnx(bytes, { inputLayout: 'channelsFirst' });
