@@ -257,9 +257,10 @@ function topoSort(nodes: readonly OnnxNode[], known: ReadonlySet<string>): OnnxN
  * it, Div(x, √2) → Erf → Add(1) → Mul(x) → Mul(0.5), or as {@link toOnnx}
  * does, Mul(x, 1/√2) → Erf → Add(1) → Mul(x·0.5); each intermediate read
  * once; its tanh form ½x(1 + tanh(√(2/π)(x + 0.044715x³))) from Mul, Add and
- * Tanh nodes; and silu, x·σ(x), written as Mul(x, Sigmoid(x)). Every node of a
- * match but the first goes into `folded`; the result maps the first node to
- * [x, the pattern's output].
+ * Tanh nodes; and silu, x·σ(x), written as Mul(x, Sigmoid(x)). The result
+ * maps one node of each match (the Div or first Mul, the Tanh, the Sigmoid:
+ * each comes after x and before the pattern's output) to [x, the pattern's
+ * output, the activation]; the match's other nodes go into `folded`.
  */
 function findGelus(
   order: readonly OnnxNode[],
