@@ -52,7 +52,7 @@ import {
 
 /** Options shared by {@link simpleRnn}, {@link lstm} and {@link gru}. */
 export interface RecurrentOptions {
-  /** Activation of the state (and of the candidate; default `tanh`). One of tanh, sigmoid, relu, identity. */
+  /** Activation of the state (and of the candidate; default `tanh`). One of tanh, sigmoid, relu, identity, hardSigmoid (default form). */
   activation?: Activation;
   /** Output every step's state, [batch, steps, units] (default false: the last state, [batch, units]). */
   returnSequences?: boolean;
@@ -159,6 +159,7 @@ const ACT_CODES: Readonly<Record<string, number>> = {
   sigmoid: 1,
   relu: 2,
   identity: 3,
+  hardSigmoid: 4, // in its default form only (0.2x + 0.5)
 };
 
 const KNOWN = [
@@ -189,8 +190,18 @@ const KNOWN = [
 
 function actCode(fn: string, name: string, a: Activation): number {
   const code = ACT_CODES[a.activationName];
-  if (code === undefined || Object.keys(a.config).length > 0)
-    fail(fn, name, 'one of tanh, sigmoid, relu, identity', a.activationName);
+  const c = a.config as Readonly<Record<string, unknown>>;
+  const plain =
+    a.activationName === 'hardSigmoid'
+      ? c['alpha'] === 0.2 && c['beta'] === 0.5 && Object.keys(c).length === 2
+      : Object.keys(c).length === 0;
+  if (code === undefined || !plain)
+    fail(
+      fn,
+      name,
+      'one of tanh, sigmoid, relu, identity, hardSigmoid (alpha 0.2, beta 0.5)',
+      a.activationName,
+    );
   return code;
 }
 
