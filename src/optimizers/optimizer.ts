@@ -70,5 +70,6 @@ export type BuiltinOptimizer<K extends string = string, C extends object = objec
   K,
   C
 > & {
+  /** Parameter groups: `params` step with the learning rate times `scale` (see {@link Optimizer}). */
   setLearningRateScale(params: readonly Tensor[], scale: number): void;
 };
