@@ -104,6 +104,7 @@ export default defineConfig({
     alias: [
       { find: /^myelin$/, replacement: `${src}index.ts` },
       { find: /^myelin\/wasm$/, replacement: `${src}kernels/wasm/index.ts` },
+      { find: /^myelin\/wasm\/threads$/, replacement: `${src}kernels/wasm/threads/node.ts` },
       { find: /^myelin\/([a-z]+)$/, replacement: `${src}$1/index.ts` },
     ],
   },
