@@ -24,6 +24,10 @@ import {
   threadLimits,
 } from '../../src/kernels/wasm/threads/runtime.js';
 import { createRng } from '../../src/random/rng.js';
+import type { ConvGeometry } from '../../src/kernels/js/conv.js';
+import type { PoolGeometry } from '../../src/kernels/js/pool.js';
+import { convBackwardWasm, convForwardWasm } from '../../src/kernels/wasm/conv.js';
+import { maxPoolBackwardWasm, maxPoolWasm } from '../../src/kernels/wasm/pool.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const saved = { ...limits, ...threadLimits };
@@ -31,11 +35,18 @@ const saved = { ...limits, ...threadLimits };
 beforeAll(() => {
   // every size through the SIMD code and, with 2 threads, through the split
   limits.matmulWork = 0;
+  limits.elements = 0;
   threadLimits.matmulWork = 0;
+  threadLimits.convWork = 0;
+  threadLimits.poolWork = 0;
 });
 afterAll(() => {
-  limits.matmulWork = saved.matmulWork;
-  threadLimits.matmulWork = saved.matmulWork;
+  Object.assign(limits, { matmulWork: saved.matmulWork, elements: saved.elements });
+  Object.assign(threadLimits, {
+    matmulWork: saved.matmulWork,
+    convWork: saved.convWork,
+    poolWork: saved.poolWork,
+  });
   closeThreads();
   useJs();
 });
@@ -165,6 +176,120 @@ describe('threaded matrix products', () => {
     const c = new Float32Array(1);
     matmulWasm(new Float32Array([1, 2]), new Float32Array([3, 4]), c, 1, 2, 1, false, false);
     expect(c[0]).toBe(11); // 1·3 + 2·4
+  });
+});
+
+// Direct convolutions (3x3 over 1 and 3 channels, 8 filters, 6x6 images, padding 1)
+// and 2x2 max pooling over 5 channels (SIMD lanes plus a scalar tail), at batch sizes 0, 1, 3, 17, 129, 1000.
+function convGeometry(inC: number): ConvGeometry {
+  return {
+    inH: 6,
+    inW: 6,
+    inC,
+    outH: 6,
+    outW: 6,
+    outC: 8,
+    kH: 3,
+    kW: 3,
+    strideH: 1,
+    strideW: 1,
+    dilH: 1,
+    dilW: 1,
+    padTop: 1,
+    padLeft: 1,
+    groups: 1,
+  };
+}
+const POOL: PoolGeometry = {
+  inH: 6,
+  inW: 6,
+  channels: 5,
+  poolH: 2,
+  poolW: 2,
+  strideH: 2,
+  strideW: 2,
+  padTop: 0,
+  padLeft: 0,
+  outH: 3,
+  outW: 3,
+};
+
+function convAndPool(): Float32Array[] {
+  const out: Float32Array[] = [];
+  let seed = 100;
+  for (const rows of SIZES) {
+    for (const inC of [1, 3]) {
+      const g = convGeometry(inC);
+      const x = random(rows * 36 * inC, seed++);
+      const w = random(9 * inC * 8, seed++);
+      const bias = random(8, seed++);
+      const y = new Float32Array(rows * 36 * 8);
+      convForwardWasm(x, w, bias, y, rows, g, true);
+      const gy = random(rows * 36 * 8, seed++);
+      const gw = new Float32Array(9 * inC * 8);
+      convBackwardWasm(x, w, gy, null, gw, rows, g);
+      out.push(y, gw);
+    }
+    const x = random(rows * 36 * 5, seed++);
+    const y = new Float32Array(rows * 9 * 5);
+    const arg = new Float32Array(rows * 9 * 5);
+    maxPoolWasm(x, y, arg, rows, POOL);
+    const gx = new Float32Array(rows * 36 * 5);
+    maxPoolBackwardWasm(random(rows * 9 * 5, seed++), arg, gx, rows, POOL);
+    out.push(y, arg, gx);
+  }
+  return out;
+}
+
+describe('threaded convolution and pooling', () => {
+  it('direct convolution (forward, kernel gradient) and max pooling (forward, backward): 1 and 2 threads agree bit for bit', async () => {
+    closeThreads();
+    setRuntime(null);
+    expect(await useWasmOne({ relaxedSimd: false })).toBe(true);
+    const one = convAndPool();
+    expect(await useWasm({ threads: 2, relaxedSimd: false })).toBe(true);
+    const two = convAndPool();
+    sameBits(one, two);
+    // the split really ran: a failing worker job shows in the next convolution
+    failNextWorkerJob();
+    const g = convGeometry(1);
+    expect(() => {
+      convForwardWasm(
+        random(4 * 36, 1),
+        random(72, 2),
+        null,
+        new Float32Array(4 * 288),
+        4,
+        g,
+        false,
+      );
+    }).toThrow(/worker 0 failed/);
+    failNextWorkerJob();
+    expect(() => {
+      convBackwardWasm(
+        random(4 * 36, 1),
+        random(72, 2),
+        random(4 * 288, 3),
+        null,
+        new Float32Array(72),
+        4,
+        g,
+      );
+    }).toThrow(/worker 0 failed/);
+    failNextWorkerJob();
+    expect(() => {
+      maxPoolWasm(random(4 * 180, 1), new Float32Array(180), new Float32Array(180), 4, POOL);
+    }).toThrow(/worker 0 failed/);
+    failNextWorkerJob();
+    expect(() => {
+      maxPoolBackwardWasm(
+        random(180, 1),
+        new Float32Array(180),
+        new Float32Array(4 * 180),
+        4,
+        POOL,
+      );
+    }).toThrow(/worker 0 failed/);
   });
 });
 

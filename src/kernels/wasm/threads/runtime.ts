@@ -41,8 +41,20 @@ export interface ThreadsInfo {
 }
 
 // The exports workers may be asked to run, by index (a job names its kernel by number).
-const KERNELS = ['matmulPart'] as const;
+const KERNELS = [
+  'matmulPart',
+  'convDirectForward',
+  'convDirectKernelGradPart',
+  'maxPoolForward',
+  'maxPoolBackward',
+] as const;
 const MATMUL_PART = 0;
+const CONV_FORWARD = 1;
+const CONV_KERNEL_GRAD_PART = 2;
+const MAX_POOL_FORWARD = 3;
+const MAX_POOL_BACKWARD = 4;
+
+type Kernel = (...args: number[]) => void;
 
 // The shared memory's maximum: the bound the engine reserves address space
 // for. 1 GiB, then smaller where the engine refuses that much.
@@ -77,6 +89,10 @@ export const threadLimits = {
    * 64x64x64 product takes about 15 us on one thread and 96x96x96 about 50 us.
    */
   matmulWork: 96 * 96 * 96,
+  /** Smallest multiply-add count of a direct convolution (forward or kernel gradient) split. */
+  convWork: 96 * 96 * 96,
+  /** Smallest rows·outH·outW·C·poolH·poolW of a max pooling (forward or backward) split. */
+  poolWork: 1 << 18,
 };
 
 let pool: Pool | null = null;
@@ -111,6 +127,22 @@ function createMemory(): WebAssembly.Memory {
     }
   }
   throw last instanceof Error ? last : new Error(String(last));
+}
+
+/**
+ * Splits `count` items (rows of a batch, taps of a kernel) into at most
+ * `parts` contiguous blocks of sizes that differ by at most one: [start, end) each.
+ */
+export function blocksOf(count: number, parts: number): [number, number][] {
+  const n = Math.max(1, Math.min(parts, count));
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let t = 0; t < n; t++) {
+    const end = start + Math.floor(count / n) + (t < count % n ? 1 : 0);
+    out.push([start, end]);
+    start = end;
+  }
+  return out;
 }
 
 /**
@@ -170,8 +202,7 @@ async function threadedRuntime(
     transB: number,
     ws: number,
   ): void => {
-    const live = pool === p && p.broken === null;
-    if (!live || m * k * n < threadLimits.matmulWork) {
+    if (!live() || m * k * n < threadLimits.matmulWork) {
       own.matmul(a, b, c, m, k, n, transA, transB, ws);
       return;
     }
@@ -199,7 +230,126 @@ async function threadedRuntime(
       );
     });
   };
-  const ex: WasmExports = Object.assign(Object.create(null) as object, own, { matmul });
+  const kernels = own as unknown as Record<(typeof KERNELS)[number], Kernel>;
+  const live = (): boolean => pool === p && p.broken === null;
+
+  // A kernel over a batch, split by rows: args[3] is the row count, and each
+  // pointer argument named in `perRow` ([argument index, bytes per row])
+  // moves to the block's first row. Every row is computed alone, so any split
+  // gives the bits of one thread.
+  const byRows =
+    (
+      name: 'convDirectForward' | 'maxPoolForward' | 'maxPoolBackward',
+      op: number,
+      rowsAt: number,
+      perRow: (a: number[]) => [number, number][],
+      work: (a: number[]) => number,
+      limit: () => number,
+    ): Kernel =>
+    (...a) => {
+      const rows = a[rowsAt] as number;
+      if (!live() || rows < 2 || work(a) < limit()) {
+        kernels[name](...a);
+        return;
+      }
+      const moves = perRow(a);
+      const argsOf = ([r0, r1]: [number, number]): number[] => {
+        const b = a.slice();
+        for (const [at, bytes] of moves) b[at] = (a[at] as number) + r0 * bytes;
+        b[rowsAt] = r1 - r0;
+        return b;
+      };
+      const blocks = blocksOf(rows, p.workers + 1);
+      const jobs = blocks.slice(1).map((blk) => ({ op, args: argsOf(blk) }));
+      const mine = argsOf(blocks[0] as [number, number]);
+      p.run(jobs, () => {
+        kernels[name](...mine);
+      });
+    };
+
+  // (x, w, bias, y, rows, inH, inW, inC, outH, outW, F, kH, kW, ...)
+  const convDirectForward = byRows(
+    'convDirectForward',
+    CONV_FORWARD,
+    4,
+    (a) => [
+      [0, (a[5] as number) * (a[6] as number) * (a[7] as number) * 4],
+      [3, (a[8] as number) * (a[9] as number) * (a[10] as number) * 4],
+    ],
+    (a) => a.slice(4, 13).reduce((x, y) => x * y, 1) / ((a[5] as number) * (a[6] as number)),
+    () => threadLimits.convWork,
+  );
+  // (x, y, arg, rows, inH, inW, C, poolH, poolW, sH, sW, padTop, padLeft, outH, outW)
+  const poolRows = (a: number[]): [number, number] => [
+    (a[4] as number) * (a[5] as number) * (a[6] as number) * 4,
+    (a[13] as number) * (a[14] as number) * (a[6] as number) * 4,
+  ];
+  const poolWork = (a: number[]): number =>
+    (a[3] as number) *
+    (a[13] as number) *
+    (a[14] as number) *
+    (a[6] as number) *
+    (a[7] as number) *
+    (a[8] as number);
+  const maxPoolForward = byRows(
+    'maxPoolForward',
+    MAX_POOL_FORWARD,
+    3,
+    (a) => {
+      const [inRow, outRow] = poolRows(a);
+      return [
+        [0, inRow],
+        [1, outRow],
+        [2, outRow],
+      ];
+    },
+    poolWork,
+    () => threadLimits.poolWork,
+  );
+  // (gy, arg, gx, rows, ...the same geometry)
+  const maxPoolBackward = byRows(
+    'maxPoolBackward',
+    MAX_POOL_BACKWARD,
+    3,
+    (a) => {
+      const [inRow, outRow] = poolRows(a);
+      return [
+        [0, outRow],
+        [1, outRow],
+        [2, inRow],
+      ];
+    },
+    poolWork,
+    () => threadLimits.poolWork,
+  );
+
+  // The kernel gradient sums over the batch, so it is split by taps (rows
+  // of gw) instead, each tap summed in the one-thread order.
+  // (x, gy, gw, rows, inH, inW, inC, outH, outW, F, kH, kW, ...)
+  const convDirectKernelGrad: Kernel = (...a) => {
+    const taps = (a[10] as number) * (a[11] as number) * (a[6] as number);
+    const work = (a[3] as number) * (a[7] as number) * (a[8] as number) * (a[9] as number) * taps;
+    const blocks = blocksOf(taps, p.workers + 1);
+    if (!live() || taps < 2 || work < threadLimits.convWork) {
+      kernels.convDirectKernelGradPart(...a, 0, taps);
+      return;
+    }
+    const jobs = blocks
+      .slice(1)
+      .map((blk) => ({ op: CONV_KERNEL_GRAD_PART, args: [...a, ...blk] }));
+    const mine = blocks[0] as [number, number];
+    p.run(jobs, () => {
+      kernels.convDirectKernelGradPart(...a, ...mine);
+    });
+  };
+
+  const ex: WasmExports = Object.assign(Object.create(null) as object, own, {
+    matmul,
+    convDirectForward,
+    convDirectKernelGrad,
+    maxPoolForward,
+    maxPoolBackward,
+  });
   const buffer = memory.buffer;
   const rt: WasmRuntime = {
     ex,

@@ -25,9 +25,9 @@ export const STATUS = 3;
 export const OP = 4;
 export const ARGC = 5;
 export const MSG_LEN = 6;
-/** First word of the float64 arguments (16 of them at most). */
+/** First word of the float64 arguments (24 of them at most: words 16 to 63). */
 export const ARGS = 16;
-export const MAX_ARGS = 16;
+export const MAX_ARGS = 24;
 /** First word of the error text (one UTF-16 unit per word). */
 export const MSG = 64;
 export const MSG_MAX = SLOT - MSG;
