@@ -68,8 +68,9 @@ if (
 }
 
 const plan = [];
-// myelin's WebAssembly kernels on 2 threads (myelin/wasm/threads): W1, W2 and W5.
-// The thread rows alone: npm run bench -- --only W1,W2,W5 --contenders=myelin-wasm,myelin-wasm-t2
+// myelin's WebAssembly kernels on 2 threads (myelin/wasm/threads): W1, W2, W5, and W3
+// (a 3-4-2 prediction, which must not get slower). The thread rows alone:
+// npm run bench -- --only W1,W2,W3,W5 --n=512,1024 --contenders=myelin-wasm,myelin-wasm-t2
 const T2 = 'myelin-wasm-t2';
 if (only.includes('W1')) {
   for (const n of quick ? [256, 512] : [128, 256, 512, 1024]) {
@@ -88,7 +89,7 @@ for (const w of ['W2s', 'W2b'])
   if (only.includes(w))
     for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, w]);
 if (only.includes('W3'))
-  for (const c of ['plain-js', 'brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
+  for (const c of ['plain-js', 'brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm', T2])
     plan.push([c, 'W3']);
 if (only.includes('W4'))
   for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W4']);
