@@ -24,6 +24,17 @@ import {
   threadLimits,
 } from '../../src/kernels/wasm/threads/runtime.js';
 import { createRng } from '../../src/random/rng.js';
+import { dense } from '../../src/layers/dense.js';
+import { gru } from '../../src/layers/gru.js';
+import { lstm } from '../../src/layers/lstm.js';
+import { simpleRnn } from '../../src/layers/simple-rnn.js';
+import { mse } from '../../src/losses/mse.js';
+import { namedParameters } from '../../src/models/parameters.js';
+import { predict } from '../../src/models/predict.js';
+import { sequential } from '../../src/models/sequential.js';
+import { sgd } from '../../src/optimizers/sgd.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { fit } from '../../src/training/fit.js';
 import type { ConvGeometry } from '../../src/kernels/js/conv.js';
 import type { PoolGeometry } from '../../src/kernels/js/pool.js';
 import { convBackwardWasm, convForwardWasm } from '../../src/kernels/wasm/conv.js';
@@ -290,6 +301,59 @@ describe('threaded convolution and pooling', () => {
         POOL,
       );
     }).toThrow(/worker 0 failed/);
+  });
+});
+
+// Stacked recurrent layers trained for one epoch: the batched products over
+// all T·B rows (input projections, weight gradients, the input gradient the
+// lower layer needs) go through the pool. [features, units, batch, steps].
+const RNN_SIZES: [number, number, number, number][] = [
+  [1, 1, 1, 1],
+  [3, 17, 3, 5],
+  [17, 3, 17, 3],
+  [5, 129, 4, 2],
+];
+
+async function trainRecurrent(): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  let seed = 300;
+  for (const [F, U, B, T] of RNN_SIZES) {
+    const rng = createRng(seed++);
+    const model = sequential([
+      lstm(F, U, { rng, returnSequences: true }),
+      gru(U, U, { rng, returnSequences: true }),
+      simpleRnn(U, U, { rng }),
+      dense(U, 1, { rng }),
+    ]);
+    const n = 2 * B;
+    const x = new Tensor(random(n * T * F, seed++), [n, T, F]);
+    const y = new Tensor(random(n, seed++), [n, 1]);
+    await fit(model, x, y, {
+      loss: mse,
+      optimizer: sgd({ learningRate: 0.1 }),
+      epochs: 1,
+      batchSize: B,
+      shuffle: false,
+      verbose: false,
+    });
+    for (const p of namedParameters(model)) out.push(Float32Array.from(p.tensor.data));
+    out.push(Float32Array.from(predict(model, x).data));
+  }
+  return out;
+}
+
+describe('threaded recurrent layers', () => {
+  it('LSTM, GRU and simple RNN training: 1 and 2 threads give the same weights bit for bit', async () => {
+    closeThreads();
+    setRuntime(null);
+    expect(await useWasmOne({ relaxedSimd: false })).toBe(true);
+    const one = await trainRecurrent();
+    expect(await useWasm({ threads: 2, relaxedSimd: false })).toBe(true);
+    const two = await trainRecurrent();
+    sameBits(one, two);
+    // the batched products really reach a worker
+    failNextWorkerJob();
+    await expect(trainRecurrent()).rejects.toThrow(/worker 0 failed/);
   });
 });
 

@@ -155,7 +155,7 @@ export async function startPool(
         Atomics.store(i32, at + SEQ, s);
         Atomics.notify(i32, at + SEQ);
       }
-      failNext = false;
+      if (jobs.length > 0) failNext = false;
       let ownError: Error | null = null;
       try {
         own();

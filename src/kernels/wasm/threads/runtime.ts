@@ -177,11 +177,19 @@ async function threadedRuntime(
   const bytes = decodeBase64(relaxed ? WASM_THREADS_RELAXED_BASE64 : WASM_THREADS_SIMD_BASE64);
   const module = await WebAssembly.compile(bytes);
   const memory = createMemory();
+  // The recurrent kernels call back for their batched products (all T·B rows
+  // at once), which are split like any other product; bound below.
+  let host: Kernel = () => {
+    throw new Error('myelin wasm: the thread pool is not ready');
+  };
   const instance = await WebAssembly.instantiate(module, {
     env: {
       memory,
       abort() {
         throw new Error('myelin wasm: abort');
+      },
+      batchedMatmul: (...a: number[]) => {
+        host(...a);
       },
     },
   });
@@ -230,6 +238,7 @@ async function threadedRuntime(
       );
     });
   };
+  host = matmul as Kernel;
   const kernels = own as unknown as Record<(typeof KERNELS)[number], Kernel>;
   const live = (): boolean => pool === p && p.broken === null;
 

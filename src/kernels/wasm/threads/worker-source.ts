@@ -39,7 +39,12 @@ let ex, i32, f64, base, names;
 function boot(msg) {
   try {
     const instance = new WebAssembly.Instance(msg.module, {
-      env: { memory: msg.memory, abort() { throw new Error('myelin wasm: abort'); } },
+      env: {
+        memory: msg.memory,
+        abort() { throw new Error('myelin wasm: abort'); },
+        // the recurrent kernels' batched products: only the calling thread splits work
+        batchedMatmul() { throw new Error('batchedMatmul is for the calling thread'); },
+      },
     });
     ex = instance.exports;
     i32 = new Int32Array(msg.ctrl);
