@@ -238,7 +238,7 @@ async function threadedRuntime(
       );
     });
   };
-  host = matmul as Kernel;
+  host = matmul;
   const kernels = own as unknown as Record<(typeof KERNELS)[number], Kernel>;
   const live = (): boolean => pool === p && p.broken === null;
 
