@@ -180,6 +180,15 @@ describe('threaded matrix products', () => {
     closeThreads(); // drops the pending failure with the pool
   });
 
+  it('reports one thread, and why, once myelin/wasm has installed its own module', async () => {
+    expect(await useWasm({ threads: 2 })).toBe(true);
+    setRuntime(null);
+    expect(await useWasmOne()).toBe(true);
+    expect(getThreads()).toMatchObject({ threads: 1, requested: 2 });
+    expect(getThreads().reason).toMatch(/module without threads/);
+    closeThreads();
+  });
+
   it('closeThreads leaves one working thread and says so', async () => {
     expect(await useWasm({ threads: 2 })).toBe(true);
     closeThreads();

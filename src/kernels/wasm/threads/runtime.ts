@@ -96,6 +96,8 @@ export const threadLimits = {
 };
 
 let pool: Pool | null = null;
+// The runtime the pool serves (another useWasm may install a different one).
+let pooled: WasmRuntime | null = null;
 let info: ThreadsInfo = { threads: 1, requested: 1, reason: null };
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
@@ -424,6 +426,7 @@ async function switchTo(platform: Platform, requested: number, relaxed: boolean)
       const made = await threadedRuntime(platform.spawn, requested, relaxed);
       pool = made.pool;
       setRuntime(made.rt);
+      pooled = made.rt;
       info = { threads: requested, requested, reason: null };
       // finds the runtime in place and fills the kernel slots
       return await useWasmOneThread({ relaxedSimd: relaxed });
@@ -448,6 +451,16 @@ async function switchTo(platform: Platform, requested: number, relaxed: boolean)
  * ```
  */
 export function getThreads(): ThreadsInfo {
+  if (pool !== null && getRuntime() !== pooled) {
+    return {
+      threads: 1,
+      requested: info.requested,
+      reason: 'the kernels were switched to a module without threads (useWasm of myelin/wasm)',
+    };
+  }
+  if (pool?.broken != null && pool.broken !== 'closed') {
+    return { threads: 1, requested: info.requested, reason: pool.broken };
+  }
   return info;
 }
 
