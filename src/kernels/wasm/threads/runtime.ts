@@ -85,8 +85,10 @@ interface ThreadedExports extends WasmExports {
 export const threadLimits = {
   /**
    * Smallest m·k·n split across threads. Measured on Node 20 (x86-64, 2
-   * cores): waking a worker and waiting for it costs about 20-40 us, a
-   * 64x64x64 product takes about 15 us on one thread and 96x96x96 about 50 us.
+   * cores, both busy with other work, so an upper bound): a split 16x16x16
+   * product takes 11.7 us against 0.6 us on one thread (waking the worker
+   * and waiting for it); on one thread 64³ takes 15 us, 96³ 46 us, 128³
+   * 106 us. Halving 96³ saves about twice the wake-up cost.
    */
   matmulWork: 96 * 96 * 96,
   /** Smallest multiply-add count of a direct convolution (forward or kernel gradient) split. */
