@@ -9,6 +9,7 @@ import {
   OP,
   SEQ,
   SLOT,
+  SPIN_MS,
   STATUS,
 } from './worker-source.js';
 
@@ -119,6 +120,11 @@ export async function startPool(
 
   const wait = (slot: number, s: number, posted: number): void => {
     const at = slot * SLOT;
+    // The blocks are balanced, so a worker usually finishes within
+    // microseconds of the caller: spin briefly before sleeping, since waking
+    // a sleeping thread costs tens of microseconds (much more on a busy machine).
+    const spinUntil = performance.now() + SPIN_MS;
+    while (Atomics.load(i32, at + DONE) !== s && performance.now() < spinUntil);
     for (;;) {
       const d = Atomics.load(i32, at + DONE);
       if (d === s) return;

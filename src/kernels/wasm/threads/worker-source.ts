@@ -31,6 +31,12 @@ export const MAX_ARGS = 24;
 /** First word of the error text (one UTF-16 unit per word). */
 export const MSG = 64;
 export const MSG_MAX = SLOT - MSG;
+/**
+ * How long a waiting thread (an idle worker, or the caller waiting for a
+ * worker) polls before it sleeps in Atomics.wait, in milliseconds: short,
+ * because polling takes a core from whoever else could use it.
+ */
+export const SPIN_MS = 0.05;
 
 /** The worker program; expects `send(message)` to be bound and calls nothing until `boot(first)`. */
 export const WORKER_SOURCE = `
@@ -62,6 +68,10 @@ function loop() {
   // SEQ starts at 0; the caller may have posted a job already (do not read it here)
   let seen = 0;
   for (;;) {
+    // Jobs come in bursts (the products of one training step): poll briefly
+    // before sleeping, which saves the wake-up on the next job.
+    const spinUntil = performance.now() + ${SPIN_MS};
+    while (Atomics.load(i32, base + ${SEQ}) === seen && performance.now() < spinUntil);
     Atomics.wait(i32, base + ${SEQ}, seen);
     const s = Atomics.load(i32, base + ${SEQ});
     if (s === seen) continue;
