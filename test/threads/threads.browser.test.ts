@@ -8,52 +8,21 @@ import { useJs, useWasm as useWasmOne } from '../../src/kernels/wasm/index.js';
 import { limits, matmulWasm, setRuntime } from '../../src/kernels/wasm/kernels.js';
 import { closeThreads, getThreads, useWasm } from '../../src/kernels/wasm/threads/index.js';
 import { failNextWorkerJob, threadLimits } from '../../src/kernels/wasm/threads/runtime.js';
-import { createRng } from '../../src/random/rng.js';
+import { convAndPool, products, random, sameBits, trainRecurrent } from './_cases.js';
 
 const inBrowser = typeof document === 'object';
 const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-const saved = { matmul: limits.matmulWork, split: threadLimits.matmulWork };
+const saved = { limits: { ...limits }, threadLimits: { ...threadLimits } };
 
 afterAll(() => {
-  limits.matmulWork = saved.matmul;
-  threadLimits.matmulWork = saved.split;
+  Object.assign(limits, saved.limits);
+  Object.assign(threadLimits, saved.threadLimits);
   closeThreads();
   useJs();
 });
 
-function random(n: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: n }, () => rng.uniform() * 2 - 1);
-}
-
-// [m, k, n] over the sizes 0, 1, 3, 17, 129, 1000: square, tall, wide
-const SHAPES: [number, number, number][] = [0, 1, 3, 17, 129, 1000].flatMap((s) => [
-  [s, s, s],
-  [s, 33, 5],
-  [5, 33, s],
-]);
-
-function products(): Uint32Array[] {
-  const out: Uint32Array[] = [];
-  let seed = 1;
-  for (const [m, k, n] of SHAPES) {
-    const a = random(m * k, seed++);
-    const b = random(k * n, seed++);
-    for (const [ta, tb] of [
-      [false, false],
-      [false, true],
-      [true, false],
-    ] as const) {
-      const c = new Float32Array(m * n);
-      matmulWasm(a, b, c, m, k, n, ta, tb);
-      out.push(new Uint32Array(c.buffer));
-    }
-  }
-  return out;
-}
-
 describe.skipIf(!inBrowser || !isolated)('threads on a cross-origin isolated page', () => {
-  it('2 threads give the bits of one thread (NN, NT, TN; sizes 0, 1, 3, 17, 129, 1000)', async () => {
+  it('2 threads give the bits of one thread (NN, NT, TN, TT; sizes 0, 1, 3, 17, 129, 1000)', async () => {
     limits.matmulWork = 0;
     threadLimits.matmulWork = 0;
     setRuntime(null);
@@ -61,9 +30,18 @@ describe.skipIf(!inBrowser || !isolated)('threads on a cross-origin isolated pag
     const one = products();
     expect(await useWasm({ threads: 2, relaxedSimd: true })).toBe(true);
     expect(getThreads()).toEqual({ threads: 2, requested: 2, reason: null });
-    const two = products();
-    expect(two.length).toBe(one.length);
-    for (let i = 0; i < one.length; i++) expect(two[i], `product ${i}`).toEqual(one[i]);
+    sameBits(one, products());
+  });
+
+  it('direct convolutions, max pooling and recurrent training: 2 threads give the bits of one', async () => {
+    Object.assign(limits, { matmulWork: 0, elements: 0 });
+    Object.assign(threadLimits, { matmulWork: 0, convWork: 0, poolWork: 0 });
+    closeThreads();
+    setRuntime(null);
+    expect(await useWasmOne({ relaxedSimd: true })).toBe(true);
+    const one = [...convAndPool(), ...(await trainRecurrent())];
+    expect(await useWasm({ threads: 2, relaxedSimd: true })).toBe(true);
+    sameBits(one, [...convAndPool(), ...(await trainRecurrent())]);
   });
 
   it('a failing worker job throws in the caller, which stays usable', async () => {
