@@ -28,6 +28,7 @@ import {
   type Sequential,
   type Tensor,
 } from 'myelin';
+import { getThreads, useWasm } from 'myelin/wasm/threads';
 
 const SEED = 7;
 const HOLD_OUT = 0.2;
@@ -57,6 +58,8 @@ interface DemoHandle {
   epochs: EpochPoint[];
   prediction: Prediction | null;
   error: string | null;
+  /** Threads of the WebAssembly kernels (null until they are loaded). */
+  threads?: number | null;
 }
 
 const demo: DemoHandle = { state: 'loading', epochs: [], prediction: null, error: null };
@@ -494,8 +497,17 @@ function report(e: unknown): void {
 
 clearPad();
 drawChart([], Number(epochsInput.value) || 30);
-loadDigits()
-  .then((d) => {
+// The WebAssembly kernels, on every core when the page is cross-origin isolated
+// (scripts/demo.mjs sends the COOP and COEP headers); the tile shows the count.
+const kernels = useWasm().then(() => {
+  const t = getThreads();
+  demo.threads = t.threads;
+  const tile = el('threads', HTMLElement);
+  tile.textContent = String(t.threads);
+  tile.title = t.reason ?? 'WebAssembly threads';
+});
+Promise.all([loadDigits(), kernels])
+  .then(([d]) => {
     data = d;
     setState(
       'ready',

@@ -38,6 +38,7 @@ interface DemoHandle {
     relevance: { shape: number[]; values: number[]; outputScore: number; inputSum: number };
   } | null;
   error: string | null;
+  threads?: number | null;
 }
 
 let server: ChildProcess | null = null;
@@ -135,6 +136,16 @@ describe.skipIf(!browserAvailable)('the live demo page', () => {
     p.on('pageerror', (e) => errors.push(e.message));
     await p.goto(url);
     await p.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    // The server sends the COOP and COEP headers: the page is cross-origin
+    // isolated, so the WebAssembly kernels run on every core (capped at 16).
+    const env = await p.evaluate(() => ({
+      isolated: crossOriginIsolated,
+      cores: navigator.hardwareConcurrency,
+    }));
+    expect(env.isolated).toBe(true);
+    const threads = Math.min(env.cores, 16);
+    expect((await handle(p)).threads).toBe(threads);
+    expect(await p.textContent('#threads')).toBe(String(threads));
 
     // Ask for many epochs so that the Stop button lands mid-run.
     await p.fill('#epochs', '1000');
