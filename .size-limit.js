@@ -74,11 +74,13 @@ export default [
   // of which myelin/wasm 43.1 KB (myelin/wasm grew 0.2 KB for matmulPart, the block product).
   // Splitting the direct convolutions, max pooling and the recurrent layers' batched products
   // (convDirectKernelGradPart, the row splits, env.batchedMatmul): 78.31 KB measured.
+  // With the attention, layer-norm and resident-optimizer kernels in every build (four
+  // embedded builds: threaded and single-thread, each plain and relaxed SIMD): 98.02 KB.
   {
     name: 'myelin/wasm/threads (pool + threaded module bytes + myelin/wasm)',
     path: 'dist/kernels/wasm/threads/index.js',
     import: '*',
     gzip: true,
-    limit: '79 KB',
+    limit: '99 KB',
   },
 ];
