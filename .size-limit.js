@@ -53,11 +53,34 @@ export default [
   // before base64) and grew from 20 KB with the convolution and recurrent kernels (40.45 KB
   // measured). It is loaded only by code that calls useWasm(); the main entry never carries it.
   // Max pooling in the module added 0.5 KB (42.93 KB measured).
+  // Resident Adam moments, the SIMD gradient check and the SIMD L2 penalty
+  // (asm/optim-resident.ts, src/kernels/wasm/resident.ts) added 2.05 KB
+  // (44.97 KB measured): W2s and W2b per-batch costs.
+  // Scaled dot-product attention (forward and backward, masks, dropout) and layer norm
+  // (forward and backward) in the module, with their wrappers, added 9.3 KB (52.26 KB
+  // measured; about 5.6 KB and 1.3 KB of code per build before base64): they make W7, the
+  // transformer block, train about 4.7x faster and predict about 3.8x faster (bench/README.md).
   {
     name: 'myelin/wasm (kernels + embedded module bytes)',
     path: 'dist/kernels/wasm/index.js',
     import: '*',
     gzip: true,
-    limit: '43.5 KB',
+    limit: '55.5 KB',
+  },
+  // myelin/wasm/threads: the threaded builds of the module (shared memory, atomics; two builds,
+  // about 32 KB each before base64), the pool and the worker program, plus myelin/wasm itself
+  // (its useWasm installs the kernels, and its single-thread module is the fallback where shared
+  // memory is missing). Its own entry, so myelin/wasm does not carry them: 77.43 KB measured,
+  // of which myelin/wasm 43.1 KB (myelin/wasm grew 0.2 KB for matmulPart, the block product).
+  // Splitting the direct convolutions, max pooling and the recurrent layers' batched products
+  // (convDirectKernelGradPart, the row splits, env.batchedMatmul): 78.31 KB measured.
+  // With the attention, layer-norm and resident-optimizer kernels in every build (four
+  // embedded builds: threaded and single-thread, each plain and relaxed SIMD): 98.02 KB.
+  {
+    name: 'myelin/wasm/threads (pool + threaded module bytes + myelin/wasm)',
+    path: 'dist/kernels/wasm/threads/index.js',
+    import: '*',
+    gzip: true,
+    limit: '99 KB',
   },
 ];

@@ -22,6 +22,9 @@ export const publicEntries: Record<string, string> = {
   ...Object.fromEntries(folders.map((f) => [`${f}/index`, `src/${f}/index.ts`])),
   // myelin/wasm: the opt-in WebAssembly kernels (kept out of the main barrel).
   'kernels/wasm/index': 'src/kernels/wasm/index.ts',
+  // myelin/wasm/threads: the threaded kernels (Web Workers; node.ts, with
+  // worker_threads, is what the package's `node` export condition selects).
+  'kernels/wasm/threads/index': 'src/kernels/wasm/threads/index.ts',
 };
 
 // Source maps point stack traces (node --enable-source-maps), debuggers and

@@ -64,8 +64,16 @@ const wasm: TestProjectInlineConfiguration = {
   },
 };
 
+// Cross-origin isolation (shared memory, hence WebAssembly threads) for the
+// browser project's pages; `browser-plain` serves the threads test without it.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 const browser: TestProjectInlineConfiguration = {
   extends: true,
+  server: { headers: isolation },
   test: {
     name: 'browser',
     include: ['test/**/*.test.ts'],
@@ -94,6 +102,22 @@ const browser: TestProjectInlineConfiguration = {
   },
 };
 
+// The threads test again on a page that is not cross-origin isolated: the
+// one-thread fallback with its reason.
+const browserPlain: TestProjectInlineConfiguration = {
+  ...browser,
+  server: {},
+  test: {
+    ...browser.test,
+    name: 'browser-plain',
+    include: ['test/threads/threads.browser.test.ts'],
+    browser: {
+      ...browser.test?.browser,
+      instances: [{ browser: 'chromium', name: 'browser-plain (chromium)' }],
+    },
+  },
+};
+
 // Example files import 'myelin' and 'myelin/<subpath>' as users do; map the
 // names to src/ (as tsconfig "paths" does for tsc and tsx), so they test the
 // code in the tree without a build.
@@ -104,12 +128,13 @@ export default defineConfig({
     alias: [
       { find: /^myelin$/, replacement: `${src}index.ts` },
       { find: /^myelin\/wasm$/, replacement: `${src}kernels/wasm/index.ts` },
+      { find: /^myelin\/wasm\/threads$/, replacement: `${src}kernels/wasm/threads/node.ts` },
       { find: /^myelin\/([a-z]+)$/, replacement: `${src}$1/index.ts` },
     ],
   },
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    projects: withBrowser ? [node, wasm, browser] : [node, wasm],
+    projects: withBrowser ? [node, wasm, browser, browserPlain] : [node, wasm],
   },
 });

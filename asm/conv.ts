@@ -162,43 +162,61 @@ export function convDirectKernelGrad(
   inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, F: i32,
   kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
 ): void {
+  convDirectKernelGradPart(
+    x, gy, gw, rows, inH, inW, inC, outH, outW, F, kH, kW, sH, sW, dH, dW, padTop, padLeft,
+    0, kH * kW * inC,
+  );
+}
+
+/**
+ * The rows [t0, t1) of {@link convDirectKernelGrad}'s gw, a row being one tap
+ * (i, j, c) at t = (i·kW + j)·inC + c. Each element of gw goes through the
+ * same operations, in the same order, as in the whole gradient: threads that
+ * each take a block of taps give results bit-identical to one thread.
+ */
+export function convDirectKernelGradPart(
+  x: usize, gy: usize, gw: usize, rows: i32,
+  inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, F: i32,
+  kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
+  t0: i32, t1: i32,
+): void {
+  if (t1 <= t0) return;
   const fPitch = <usize>F << 2;
   const inPitch = <usize>inC << 2;
   const zero = f32x4.splat(0);
-  memory.fill(gw, 0, <usize>(kH * kW * inC) * fPitch);
+  memory.fill(gw + <usize>t0 * fPitch, 0, <usize>(t1 - t0) * fPitch);
   for (let n = 0; n < rows; n++) {
     const xn = x + <usize>n * <usize>inH * <usize>inW * inPitch;
     const gn = gy + <usize>n * <usize>outH * <usize>outW * fPitch;
-    for (let i = 0; i < kH; i++) {
-      // Output rows whose tap i lands inside the image.
-      for (let j = 0; j < kW; j++) {
-        for (let c = 0; c < inC; c++) {
-          const wp = gw + <usize>((i * kW + j) * inC + c) * fPitch;
-          for (let fb = 0; fb < F; fb += 8) {
-            const fo = <usize>fb << 2;
-            const two = fb + 8 <= F;
-            let a0 = zero;
-            let a1 = zero;
-            for (let oh = 0; oh < outH; oh++) {
-              const ih = oh * sH - padTop + i * dH;
-              if (ih < 0 || ih >= inH) continue;
-              const xr = xn + <usize>ih * <usize>inW * inPitch + (<usize>c << 2);
-              let gp = gn + <usize>oh * <usize>outW * fPitch + fo;
-              let iw = j * dW - padLeft;
-              for (let ow = 0; ow < outW; ow++) {
-                if (iw >= 0 && iw < inW) {
-                  const xv = f32x4.splat(load<f32>(xr + <usize>iw * inPitch));
-                  a0 = fma4(xv, v128.load(gp), a0);
-                  if (two) a1 = fma4(xv, v128.load(gp + 16), a1);
-                }
-                iw += sW;
-                gp += fPitch;
-              }
+    for (let t = t0; t < t1; t++) {
+      const c = t % inC;
+      const ij = t / inC;
+      const j = ij % kW;
+      const i = ij / kW;
+      const wp = gw + <usize>t * fPitch;
+      for (let fb = 0; fb < F; fb += 8) {
+        const fo = <usize>fb << 2;
+        const two = fb + 8 <= F;
+        let a0 = zero;
+        let a1 = zero;
+        for (let oh = 0; oh < outH; oh++) {
+          const ih = oh * sH - padTop + i * dH;
+          if (ih < 0 || ih >= inH) continue;
+          const xr = xn + <usize>ih * <usize>inW * inPitch + (<usize>c << 2);
+          let gp = gn + <usize>oh * <usize>outW * fPitch + fo;
+          let iw = j * dW - padLeft;
+          for (let ow = 0; ow < outW; ow++) {
+            if (iw >= 0 && iw < inW) {
+              const xv = f32x4.splat(load<f32>(xr + <usize>iw * inPitch));
+              a0 = fma4(xv, v128.load(gp), a0);
+              if (two) a1 = fma4(xv, v128.load(gp + 16), a1);
             }
-            v128.store(wp + fo, f32x4.add(v128.load(wp + fo), a0));
-            if (two) v128.store(wp + fo + 16, f32x4.add(v128.load(wp + fo + 16), a1));
+            iw += sW;
+            gp += fPitch;
           }
         }
+        v128.store(wp + fo, f32x4.add(v128.load(wp + fo), a0));
+        if (two) v128.store(wp + fo + 16, f32x4.add(v128.load(wp + fo + 16), a1));
       }
     }
   }

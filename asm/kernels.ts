@@ -213,19 +213,76 @@ export function matmul(
   transB: i32,
   ws: usize,
 ): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    memory.fill(c, 0, <usize>(m * n) << 2);
-    return;
-  }
+  matmulPart(a, b, c, m, k, n, transA, transB, ws, 0, m, 0, n);
+}
+
+/**
+ * The block rows [i0, i1) x columns [j0, j1) of the product `matmul` computes
+ * (same operands and layout). Each element of C goes through exactly the same
+ * sequence of operations as in the whole product (the depth blocking and the
+ * micro-kernel's order do not depend on the block), so threads that each
+ * compute one block of a fixed partition give results bit-identical to one
+ * thread. `ws` points at workspaceBytes() bytes of scratch owned by the caller.
+ */
+export function matmulPart(
+  a: usize,
+  b: usize,
+  c: usize,
+  m: i32,
+  k: i32,
+  n: i32,
+  transA: i32,
+  transB: i32,
+  ws: usize,
+  i0: i32,
+  i1: i32,
+  j0: i32,
+  j1: i32,
+): void {
+  if (i1 <= i0 || j1 <= j0) return;
   const rsA = transA ? 1 : k;
   const csA = transA ? m : 1;
   const rsB = transB ? 1 : n;
   const csB = transB ? k : 1;
+  gemm(
+    a + (<usize>(i0 * rsA) << 2),
+    rsA,
+    csA,
+    b + (<usize>(j0 * csB) << 2),
+    rsB,
+    csB,
+    c + (<usize>(i0 * n + j0) << 2),
+    <usize>n << 2,
+    i1 - i0,
+    k,
+    j1 - j0,
+    ws,
+  );
+}
+
+// C[m,n] (row pitch ldc bytes) = A·B with A(i,p) = a[i*rsA + p*csA] and
+// B(p,j) = b[p*rsB + j*csB].
+function gemm(
+  a: usize,
+  rsA: i32,
+  csA: i32,
+  b: usize,
+  rsB: i32,
+  csB: i32,
+  c: usize,
+  ldc: usize,
+  m: i32,
+  k: i32,
+  n: i32,
+  ws: usize,
+): void {
+  if (k <= 0) {
+    for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldc, 0, <usize>n << 2);
+    return;
+  }
   const pa = (ws + 63) & ~(63 as usize);
   const pb = pa + (<usize>(MC * KC) << 2);
   const scratch = pb + (<usize>(KC * NC) << 2);
-  const ldc = <usize>n << 2;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -241,7 +298,7 @@ export function matmul(
           for (let ir = 0; ir < mc; ir += 4) {
             const mr = min(4, mc - ir);
             const ap = pa + (<usize>(ir * kc) << 2);
-            const cp = c + (<usize>((ic + ir) * n + jc + jr) << 2);
+            const cp = c + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
             if (mr == 4 && nr == 8) {
               micro(ap, bp, kc, cp, ldc, first);
             } else {
@@ -634,3 +691,6 @@ export function softmaxRows(x: usize, out: usize, rows: i32, cols: i32, log: i32
 export * from './recurrent';
 export * from './conv';
 export * from './pool';
+export * from './optim-resident';
+export * from './attention';
+export * from './layer-norm';

@@ -64,6 +64,21 @@ function rowsTimes(h: usize, m: usize, out: usize, rows: i32, K: i32, N: i32): v
   }
 }
 
+// The threaded build hands the batched products (over all T·B rows: the input
+// projection, the weight gradients, the input gradient) to the host, which
+// splits them across the thread pool (src/kernels/wasm/threads/runtime.ts) with
+// the same bits as matmul; the single-thread build calls matmul directly and
+// has no such import.
+// @ts-ignore: decorator
+@external("env", "batchedMatmul")
+declare function hostMatmul(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, ws: usize): void;
+
+// @ts-ignore: decorator
+@inline function batchedMatmul(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: i32, transB: i32, ws: usize): void {
+  if (ASC_FEATURE_THREADS) hostMatmul(a, b, c, m, k, n, transA, transB, ws);
+  else matmul(a, b, c, m, k, n, transA, transB, ws);
+}
+
 /** The per-step product [rows, K]·[K, N]: unpacked for a few rows, packed otherwise. */
 function stepProduct(h: usize, m: usize, out: usize, rows: i32, K: i32, N: i32, ws: usize): void {
   if (rows <= SMALL_ROWS) rowsTimes(h, m, out, rows, K, N);
@@ -237,7 +252,7 @@ export function recurrentForward(desc: usize): void {
   const xs = scratch;
   toStepMajor(ptr(desc, D_X), xs, B, T, F, xMask);
   const z = scratch + (<usize>(T * B * F) << 2);
-  matmul(xs, ptr(desc, D_W), z, T * B, F, GU, 0, 0, ws);
+  batchedMatmul(xs, ptr(desc, D_W), z, T * B, F, GU, 0, 0, ws);
   const bias = ptr(desc, D_BIAS);
   if (bias != 0)
     for (let r = 0; r < T * B; r++) for (let j = 0; j < GU; j++) st(z, r * GU + j, ld(z, r * GU + j) + ld(bias, j));
@@ -561,7 +576,7 @@ export function recurrentBackward(desc: usize): void {
   const gu = ptr(desc, D_GU);
   const gb = ptr(desc, D_GB);
   const grb = ptr(desc, D_GRB);
-  if (gw != 0) matmul(xs, dZ, gw, F, T * B, GU, 1, 0, ws);
+  if (gw != 0) batchedMatmul(xs, dZ, gw, F, T * B, GU, 1, 0, ws);
   if (gb != 0) colSum(dZ, gb, T * B, GU);
   if (grb != 0) colSum(dR, grb, T * B, GU);
   const hps = useH ? saved + (<usize>Lhm << 2) : H + (<usize>Lh << 2);
@@ -569,18 +584,18 @@ export function recurrentBackward(desc: usize): void {
     if (cell == 2 && !after) {
       const m1 = scratch + (<usize>mOff << 2);
       const m2 = scratch + (<usize>(mOff + U * GU) << 2);
-      matmul(hps, dZ, m1, U, T * B, GU, 1, 0, ws);
-      matmul(H + (<usize>Lrh << 2), dZ, m2, U, T * B, GU, 1, 0, ws);
+      batchedMatmul(hps, dZ, m1, U, T * B, GU, 1, 0, ws);
+      batchedMatmul(H + (<usize>Lrh << 2), dZ, m2, U, T * B, GU, 1, 0, ws);
       for (let i = 0; i < U; i++) {
         memory.copy(gu + (<usize>(i * GU) << 2), m1 + (<usize>(i * GU) << 2), <usize>(2 * U) << 2);
         memory.copy(gu + (<usize>(i * GU + 2 * U) << 2), m2 + (<usize>(i * GU + 2 * U) << 2), <usize>U << 2);
       }
-    } else matmul(hps, dR, gu, U, T * B, GU, 1, 0, ws);
+    } else batchedMatmul(hps, dR, gu, U, T * B, GU, 1, 0, ws);
   }
   const gx = ptr(desc, D_GX);
   if (gx != 0) {
     const dxs = xs;
-    matmul(dZ, ptr(desc, D_W), dxs, T * B, GU, F, 0, 1, ws);
+    batchedMatmul(dZ, ptr(desc, D_W), dxs, T * B, GU, F, 0, 1, ws);
     for (let b = 0; b < B; b++)
       for (let t = 0; t < T; t++) {
         const dst = (b * T + t) * F;

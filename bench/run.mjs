@@ -69,16 +69,20 @@ if (
 }
 
 const plan = [];
+// myelin's WebAssembly kernels on 2 threads (myelin/wasm/threads): W1, W2, W5, and W3
+// (a 3-4-2 prediction, which must not get slower). The thread rows alone:
+// npm run bench -- --only W1,W2,W3,W5 --n=512,1024 --contenders=myelin-wasm,myelin-wasm-t2
+const T2 = 'myelin-wasm-t2';
 if (only.includes('W1')) {
   for (const n of quick ? [256, 512] : [128, 256, 512, 1024]) {
-    for (const c of ['plain-js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) {
+    for (const c of ['plain-js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm', T2]) {
       if (c === 'plain-js' && n > 512) continue; // minutes per run at n = 1024; the trend is clear by 512
       plan.push([c, 'W1', `--n=${n}`]);
     }
   }
 }
 if (only.includes('W2'))
-  for (const c of ['brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
+  for (const c of ['brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm', T2])
     plan.push([c, 'W2']);
 // W2s (batch 8) and W2b (dropout + L2): the mini-batch trainers only; brain.js
 // trains per sample with neither dropout nor a kernel penalty.
@@ -86,13 +90,13 @@ for (const w of ['W2s', 'W2b'])
   if (only.includes(w))
     for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, w]);
 if (only.includes('W3'))
-  for (const c of ['plain-js', 'brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
+  for (const c of ['plain-js', 'brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm', T2])
     plan.push([c, 'W3']);
 if (only.includes('W4'))
   for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W4']);
 // W5: TF.js's wasm backend cannot train the CNN (no Conv2DBackpropFilter kernel), so no row.
 if (only.includes('W5'))
-  for (const c of ['tfjs-cpu', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W5']);
+  for (const c of ['tfjs-cpu', 'myelin-js', 'myelin-wasm', T2]) plan.push([c, 'W5']);
 if (only.includes('W5i'))
   for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, 'W5i']);
 
@@ -102,9 +106,10 @@ for (const w of ['W6', 'W6i', 'W6g'])
     for (const c of ['brain.js', 'tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm'])
       if (!(w === 'W6g' && c === 'brain.js')) plan.push([c, w]);
 
-// W7 (transformer encoder block training), W7i (one-sequence predict): myelin only (TF.js has no attention layer).
+// W7 (transformer encoder block training), W7i (one-sequence predict); TF.js's block is built by hand from tf ops (it has no attention layer).
 for (const w of ['W7', 'W7i'])
-  if (only.includes(w)) for (const c of ['myelin-js', 'myelin-wasm']) plan.push([c, w]);
+  if (only.includes(w))
+    for (const c of ['tfjs-cpu', 'tfjs-wasm', 'myelin-js', 'myelin-wasm']) plan.push([c, w]);
 
 const wanted = ([c, , ...extra]) =>
   (contenders === undefined || contenders.includes(c)) &&
@@ -167,7 +172,7 @@ if (merge && existsSync(join(here, 'results', 'latest.json'))) {
   results.splice(0, results.length, ...merged);
 }
 
-const mine = ['myelin-js', 'myelin-wasm'];
+const mine = ['myelin-js', 'myelin-wasm', T2];
 const lines = [];
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 lines.push(
@@ -184,8 +189,8 @@ for (const r of results) {
   groups.get(key).push(r);
 }
 lines.push(
-  '| workload | contender | median | min | max | unit | accuracy | peak RSS MB | myelin-js / it | myelin-wasm / it |',
-  '|---|---|---|---|---|---|---|---|---|---|',
+  '| workload | contender | threads | median | min | max | unit | accuracy | peak RSS MB | myelin-js / it | myelin-wasm / it |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
 );
 for (const [key, rs] of groups) {
   const js = rs.find((r) => r.name === 'myelin-js');
@@ -196,7 +201,7 @@ for (const [key, rs] of groups) {
         ? `${(m.median / r.median).toFixed(2)}x`
         : '';
     lines.push(
-      `| ${key} | ${r.name} | ${r.error ? `error: ${r.error.slice(0, 60)}` : fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit ?? ''} | ${r.accuracy?.toFixed(3) ?? (r.mseAfter !== undefined ? `MSE ${r.mseBefore.toFixed(3)} -> ${r.mseAfter.toFixed(4)}` : '')} | ${r.peakRssMb?.toFixed(0) ?? ''} | ${ratio(js)} | ${ratio(wasm)} |`,
+      `| ${key} | ${r.name} | ${r.threads ?? 1} | ${r.error ? `error: ${r.error.slice(0, 60)}` : fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.unit ?? ''} | ${r.accuracy?.toFixed(3) ?? (r.mseAfter !== undefined ? `MSE ${r.mseBefore.toFixed(3)} -> ${r.mseAfter.toFixed(4)}` : '')} | ${r.peakRssMb?.toFixed(0) ?? ''} | ${ratio(js)} | ${ratio(wasm)} |`,
     );
   }
 }
@@ -215,6 +220,25 @@ if (w2bLines.length > 0)
     '| contender | W2b / W2 |',
     '|---|---|',
     ...w2bLines,
+  );
+// Threads: myelin-wasm on 2 threads over the same on 1, workload by workload (same run).
+const threadLines = [];
+for (const r of results) {
+  if (r.name !== T2 || r.error) continue;
+  const one = results.find((p) => sameRow(p, { ...r, name: 'myelin-wasm' }) && !p.error);
+  if (one) {
+    const key = `${r.workload}${r.n ? ` n=${r.n}` : ''}`;
+    threadLines.push(`| ${key} | ${r.threads} | ${(r.median / one.median).toFixed(2)}x |`);
+  }
+}
+if (threadLines.length > 0)
+  lines.push(
+    '',
+    'myelin-wasm on several threads over one thread, same run:',
+    '',
+    '| workload | threads | speedup |',
+    '|---|---|---|',
+    ...threadLines,
   );
 const table = lines.join('\n');
 console.log(table);

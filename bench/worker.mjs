@@ -5,14 +5,18 @@ const quick = rest.includes('--quick');
 const n = Number(rest.find((a) => a.startsWith('--n='))?.slice(4) ?? 0);
 const dataDir = rest.find((a) => a.startsWith('--data='))?.slice(7);
 
-const [lib, backend] = contender.split(/[-.]/); // myelin-js, myelin-wasm, tfjs-cpu, tfjs-wasm, brain.js, plain-js
+// myelin-js, myelin-wasm, myelin-wasm-t2 (2 threads), tfjs-cpu, tfjs-wasm, brain.js, plain-js
+const [lib, backend, variant] = contender.split(/[-.]/);
 const file = { myelin: 'myelin', tfjs: 'tfjs', brain: 'brain', plain: 'plain-js' }[lib];
 const mod = await import(`./contenders/${file}.mjs`);
-if (mod.setup) await mod.setup(backend);
+if (mod.setup) await mod.setup(backend, variant);
 const fn = mod[workload];
 if (!fn) {
   console.log(JSON.stringify({ skip: true }));
 } else {
   const result = await fn({ quick, n, dataDir });
-  console.log(JSON.stringify({ name: contender, workload, ...(n ? { n } : {}), ...result }));
+  const threads = mod.threads?.() ?? 1; // kernel threads (TF.js wasm and brain.js: 1 in Node)
+  console.log(
+    JSON.stringify({ name: contender, workload, ...(n ? { n } : {}), threads, ...result }),
+  );
 }

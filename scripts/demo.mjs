@@ -39,7 +39,10 @@ const bundler = await context({
   sourcemap: 'inline',
   write: false,
   outfile: 'main.js',
-  alias: { myelin: join(root, 'src/index.ts') },
+  alias: {
+    myelin: join(root, 'src/index.ts'),
+    'myelin/wasm/threads': join(root, 'src/kernels/wasm/threads/index.ts'),
+  },
   logLevel: 'silent',
 });
 
@@ -54,7 +57,13 @@ async function bundle() {
 await bundle();
 
 function send(res, status, type, body) {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    // Cross-origin isolation: lets the page use shared memory, hence WebAssembly threads.
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
+  });
   res.end(body);
 }
 

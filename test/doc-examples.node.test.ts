@@ -93,6 +93,7 @@ describe('JSDoc @example code', () => {
             'myelin/testing': ['../../src/testing/index.ts'],
             'myelin/onnx': ['../../src/onnx/index.ts'],
             'myelin/wasm': ['../../src/kernels/wasm/index.ts'],
+            'myelin/wasm/threads': ['../../src/kernels/wasm/threads/node.ts'],
           },
         },
         include: [...all.keys()].map((n) => `${n}.ts`),

@@ -23,8 +23,17 @@ import {
   w7Data,
 } from '../lib.mjs';
 
-export async function setup(backend) {
-  if (backend === 'wasm') {
+let kernelThreads = 1;
+/** Threads the kernels use (myelin-wasm-t2: 2, from myelin/wasm/threads). */
+export const threads = () => kernelThreads;
+
+export async function setup(backend, variant) {
+  if (backend === 'wasm' && variant?.startsWith('t')) {
+    const { useWasm, getThreads } = await import('../../dist/kernels/wasm/threads/node.js');
+    if (!(await useWasm({ threads: Number(variant.slice(1)) })))
+      throw new Error('WebAssembly SIMD is not available here');
+    kernelThreads = getThreads().threads;
+  } else if (backend === 'wasm') {
     const { useWasm } = await import('../../dist/kernels/wasm/index.js');
     if (!(await useWasm())) throw new Error('WebAssembly SIMD is not available here');
   }

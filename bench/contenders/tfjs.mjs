@@ -20,6 +20,8 @@ import {
   timeW6Predict,
   W5_SIZES,
   peakRssMb,
+  W7_SIZES,
+  w7Data,
 } from '../lib.mjs';
 
 export async function setup(backend) {
@@ -219,4 +221,114 @@ export const W5i = ({ quick, dataDir }) => {
   };
   const s = stats(timePerCall(run, { warmup: 2, samples: 5, minMs: 0 }).map((t) => d.nTest / t));
   return { ...s, unit: 'images/s', peakRssMb: peakRssMb() };
+};
+
+// W7 / W7i: TF.js has no public attention layer (tf.layers has no
+// MultiHeadAttention), so the block is written by hand from tf ops, with the
+// same sizes and math as myelin's transformerEncoderBlock (post-norm, relu
+// feed-forward, no dropout, layer-norm epsilon 1e-5): projections by
+// tf.matMul on [n·T, D], heads split by reshape + transpose to [n, H, T, dk],
+// scores by a batched tf.matMul with the key transposed, tf.softmax over the
+// keys, heads merged by transpose + reshape, layer norm by tf.moments over
+// the last axis and tf.rsqrt; then mean over time and dense(1). Glorot
+// uniform kernels, zero biases, gamma ones, beta zeros (myelin's defaults).
+// Trained with tf.variableGrads on the MSE and tf.train.adam(1e-3)'s
+// applyGradients, inside tf.tidy, one batch of 32 per step.
+function w7Params() {
+  const { width: D, ff } = W7_SIZES;
+  const glorot = (fanIn, fanOut) => {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    return tf.variable(tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', 1));
+  };
+  const zeros = (n) => tf.variable(tf.zeros([n]));
+  const ones = (n) => tf.variable(tf.ones([n]));
+  return {
+    wq: glorot(D, D),
+    bq: zeros(D),
+    wk: glorot(D, D),
+    bk: zeros(D),
+    wv: glorot(D, D),
+    bv: zeros(D),
+    wo: glorot(D, D),
+    bo: zeros(D),
+    g1: ones(D),
+    be1: zeros(D),
+    w1: glorot(D, ff),
+    b1: zeros(ff),
+    w2: glorot(ff, D),
+    b2: zeros(D),
+    g2: ones(D),
+    be2: zeros(D),
+    wd: glorot(D, 1),
+    bd: zeros(1),
+  };
+}
+
+function w7Forward(p, x, n) {
+  const { steps: T, width: D, heads: H } = W7_SIZES;
+  const dk = D / H;
+  const x2 = x.reshape([n * T, D]);
+  const heads = (t) => t.reshape([n, T, H, dk]).transpose([0, 2, 1, 3]);
+  const q = heads(tf.matMul(x2, p.wq).add(p.bq));
+  const k = heads(tf.matMul(x2, p.wk).add(p.bk));
+  const v = heads(tf.matMul(x2, p.wv).add(p.bv));
+  const weights = tf.softmax(tf.matMul(q, k, false, true).mul(1 / Math.sqrt(dk)));
+  const ctx = tf
+    .matMul(weights, v)
+    .transpose([0, 2, 1, 3])
+    .reshape([n * T, D]);
+  const norm = (z, g, b) => {
+    const { mean, variance } = tf.moments(z, -1, true);
+    return z
+      .sub(mean)
+      .mul(tf.rsqrt(variance.add(1e-5)))
+      .mul(g)
+      .add(b);
+  };
+  const h = norm(x2.add(tf.matMul(ctx, p.wo).add(p.bo)), p.g1, p.be1);
+  const f = tf.matMul(tf.relu(tf.matMul(h, p.w1).add(p.b1)), p.w2).add(p.b2);
+  const y = norm(h.add(f), p.g2, p.be2);
+  return tf.matMul(y.reshape([n, T, D]).mean(1), p.wd).add(p.bd);
+}
+
+export const W7 = async (opts) => {
+  const d = w7Data();
+  const { steps: T, width: D, batch } = W7_SIZES;
+  const p = w7Params();
+  const vars = Object.values(p);
+  const optimizer = tf.train.adam(1e-3);
+  const xs = [];
+  const ys = [];
+  for (let b = 0; b < d.n / batch; b++) {
+    xs.push(tf.tensor3d(d.x.subarray(b * batch * T * D, (b + 1) * batch * T * D), [batch, T, D]));
+    ys.push(tf.tensor2d(d.y.subarray(b * batch, (b + 1) * batch), [batch, 1]));
+  }
+  const step = (k) =>
+    tf.tidy(() => {
+      const x = xs[k % xs.length];
+      const y = ys[k % ys.length];
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.meanSquaredError(y, w7Forward(p, x, batch)),
+        vars,
+      );
+      optimizer.applyGradients(grads);
+      value.dataSync(); // wait for the step, as myelin's fit returns its loss
+    });
+  const t = await timeW6Steps(step, opts);
+  return { ...t, unit: 'sequences/s' };
+};
+
+export const W7i = () => {
+  const d = w7Data();
+  const { steps: T, width: D } = W7_SIZES;
+  const p = w7Params();
+  const x = tf.tensor3d(d.x.subarray(0, T * D), [1, T, D]);
+  let sink = 0;
+  const r = timeW6Predict(() => {
+    const out = tf.tidy(() => w7Forward(p, x, 1));
+    sink += out.dataSync()[0];
+    out.dispose();
+  });
+  if (Number.isNaN(sink)) throw new Error('unreachable');
+  return r;
 };

@@ -1,7 +1,9 @@
 // The live demo: train a 64-32-10 classifier (or a small CNN on the 8x8
 // images) on the UCI optical digits in the page, plot loss and held-out
-// accuracy per epoch, then classify what the visitor draws. Built and served by scripts/demo.mjs (`npm run demo`), which
-// resolves 'myelin' to src/index.ts.
+// accuracy per epoch, then classify what the visitor draws and show which
+// pixels the decision rests on (layer-wise relevance propagation, drawn as a
+// heatmap beside the digit). Built and served by scripts/demo.mjs (`npm run
+// demo`), which resolves 'myelin' to src/index.ts.
 import {
   accuracy,
   adam,
@@ -9,12 +11,15 @@ import {
   createRng,
   crossEntropy,
   dense,
+  epsilonGammaBox,
   fit,
   flatten,
   fromImageData,
+  lrp,
   maxPool2d,
   predict,
   readCsv,
+  relevanceHeatmap,
   relu,
   sequential,
   softmax,
@@ -23,6 +28,7 @@ import {
   type Sequential,
   type Tensor,
 } from 'myelin';
+import { getThreads, useWasm } from 'myelin/wasm/threads';
 
 const SEED = 7;
 const HOLD_OUT = 0.2;
@@ -42,6 +48,8 @@ interface Prediction {
   label: number;
   probabilities: number[];
   features: number[];
+  /** LRP relevance of each input for the predicted class: the input's shape, values in input order. */
+  relevance: { shape: number[]; values: number[]; outputScore: number; inputSum: number };
 }
 
 /** What the page exposes for the end-to-end test (and for the curious, in the console). */
@@ -50,6 +58,8 @@ interface DemoHandle {
   epochs: EpochPoint[];
   prediction: Prediction | null;
   error: string | null;
+  /** Threads of the WebAssembly kernels (null until they are loaded). */
+  threads?: number | null;
 }
 
 const demo: DemoHandle = { state: 'loading', epochs: [], prediction: null, error: null };
@@ -71,6 +81,7 @@ const pad = el('pad', HTMLCanvasElement);
 const preview = el('preview', HTMLCanvasElement);
 const guess = el('guess', HTMLDivElement);
 const bars = el('bars', HTMLDivElement);
+const heatmap = el('relevance', HTMLDivElement);
 
 function setState(s: State, message?: string): void {
   demo.state = s;
@@ -294,6 +305,7 @@ function clearPad(): void {
   guess.textContent = '?';
   delete guess.dataset['label'];
   drawBars(null);
+  heatmap.replaceChildren();
 }
 
 function padPoint(e: PointerEvent): { x: number; y: number } {
@@ -427,13 +439,51 @@ function classify(): void {
     return;
   }
   // One row of 64 inputs (or one 8x8 image), scaled as in training; softmax turns logits into probabilities.
-  const logits = predict(model, inputs([counts.map((c) => c / 16)], modelKind));
+  const x = inputs([counts.map((c) => c / 16)], modelKind);
+  const logits = predict(model, x);
   const probabilities = Array.from(softmax(logits).data);
   const label = probabilities.indexOf(Math.max(...probabilities));
-  demo.prediction = { network: modelKind, label, probabilities, features: counts };
+  const relevance = explain(x, label, counts);
+  demo.prediction = { network: modelKind, label, probabilities, features: counts, relevance };
   guess.textContent = String(label);
   guess.dataset['label'] = String(label);
   drawBars(probabilities);
+}
+
+/**
+ * Which pixels the predicted class rests on: LRP of the class's logit with
+ * the composite recommended by Montavon et al. (zB at the input layer, its
+ * pixels bounded by [0, 1]; LRP-γ for the convolution; LRP-ε for dense
+ * layers), drawn over the 8x8 image as red (for the class) and blue
+ * (against it). The same call explains the dense network and the CNN.
+ */
+function explain(
+  x: number[][] | Tensor,
+  label: number,
+  counts: readonly number[],
+): Prediction['relevance'] {
+  const { relevance, conservation } = lrp(model!, x, {
+    target: label,
+    rules: epsilonGammaBox({ low: 0, high: 1 }),
+  });
+  const values = Array.from(relevance.data);
+  // Both networks read the 64 pixels row by row, so either relevance is the 8x8 map in that order.
+  const rows = (v: readonly number[]): number[][] =>
+    Array.from({ length: 8 }, (_, r) => v.slice(r * 8, r * 8 + 8));
+  const map = rows(values);
+  // Ink dark on white, as in the preview (the heatmap draws 0 black and 1 white).
+  const image = rows(counts.map((c) => 1 - c / 16));
+  heatmap.innerHTML = relevanceHeatmap(map, {
+    image,
+    cellSize: 10,
+    title: `why ${label}`,
+  });
+  return {
+    shape: [...relevance.shape],
+    values,
+    outputScore: conservation.output[0]!,
+    inputSum: conservation.input[0]!,
+  };
 }
 
 // ---------------------------------------------------------------- start
@@ -447,8 +497,17 @@ function report(e: unknown): void {
 
 clearPad();
 drawChart([], Number(epochsInput.value) || 30);
-loadDigits()
-  .then((d) => {
+// The WebAssembly kernels, on every core when the page is cross-origin isolated
+// (scripts/demo.mjs sends the COOP and COEP headers); the tile shows the count.
+const kernels = useWasm().then(() => {
+  const t = getThreads();
+  demo.threads = t.threads;
+  const tile = el('threads', HTMLElement);
+  tile.textContent = String(t.threads);
+  tile.title = t.reason ?? 'WebAssembly threads';
+});
+Promise.all([loadDigits(), kernels])
+  .then(([d]) => {
     data = d;
     setState(
       'ready',

@@ -78,6 +78,7 @@ export const BUILTIN_ACTIVATION_NAMES: readonly string[] = /* @__PURE__ */ Objec
   'swish',
   'softmax',
   'logSoftmax',
+  'hardSigmoid',
 ]);
 
 function isKernel(v: unknown): v is ActivationKernel {

@@ -28,3 +28,5 @@ export { softplus } from './softplus.js';
 export type { SoftplusConfig } from './softplus.js';
 export { softsign } from './softsign.js';
 export { silu, swish } from './silu.js';
+export { hardSigmoid } from './hard-sigmoid.js';
+export type { HardSigmoidConfig } from './hard-sigmoid.js';

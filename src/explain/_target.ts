@@ -25,17 +25,21 @@ export interface TargetOptions {
 
 export const TARGET_KEYS = ['target', 'outputWeights', 'output'] as const;
 
-/** The model (checked) and its one input as a float tensor, batch first, at least one row. */
-export function explainInput(fn: string, model: unknown, x: unknown): [Model, Tensor] {
+/**
+ * The model (checked) and its one input as a tensor, batch first, at least
+ * one row: float, unless `ids` allows int32 (token ids, which relevance
+ * propagation can explain but gradients cannot).
+ */
+export function explainInput(fn: string, model: unknown, x: unknown, ids = false): [Model, Tensor] {
   const m = checkModel(fn, model);
   if (m.inputs.length !== 1)
     throw new ValueError(
       `${fn}: explanations need a model of one input, got one of ${m.inputs.length} inputs`,
     );
   let t = inputTensors(fn, m, x)[0]!;
-  if (t.dtype === 'int32')
+  if (t.dtype === 'int32' && !ids)
     throw new ValueError(
-      `${fn}: x must hold float values (relevance and gradients of integer inputs such as token ids are undefined), got an int32 tensor`,
+      `${fn}: x must hold float values (gradients of integer inputs such as token ids are undefined; lrp explains token ids through an embedding layer), got an int32 tensor`,
     );
   if (t.shape[0] === 0) fail(fn, 'x', 'a batch of at least one row', fmtShape(t.shape));
   if (t.requiresGrad || t.node !== null) t = new Tensor(t.data, t.shape);

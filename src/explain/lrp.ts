@@ -89,11 +89,15 @@ function checkRule(fn: string, name: string, r: unknown): RelevanceRule {
  * conserves relevance (LRP-0 or small ε, no biases), which
  * `conservation` reports per layer.
  *
- * Dense layers implement LRP-0, LRP-ε, LRP-γ, LRP-αβ and zB; activations,
- * flatten, reshape and dropout pass relevance through; add and average
- * split it in proportion to each input's share of the sum, concatenate
- * splits it by position. A rule a layer lacks is an error naming the layer
- * and what it supports.
+ * Dense layers and convolutions (transposed too) implement LRP-0, LRP-ε,
+ * LRP-γ, LRP-αβ and zB; activations, flatten, reshape and dropout pass
+ * relevance through; add and average split it in proportion to each
+ * input's share of the sum, concatenate splits it by position, multiply
+ * gives it to its first input (the signal). Recurrent layers follow Arras
+ * et al. 2017 (gates pass nothing); an embedding gives each token id its
+ * vector's relevance, so `x` may be int32 token ids. A rule a layer lacks
+ * is an error naming the layer and what it supports; docs/explain.md lists
+ * every layer's rules.
  *
  * @example
  * ```ts
@@ -112,7 +116,8 @@ export function lrp(model: unknown, x: TensorLike, options: LrpOptions = {}): Lr
   const fn = 'lrp';
   assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, KEYS);
-  const [m, xt] = explainInput(fn, model, x);
+  // Token ids are accepted: an embedding layer gives each id position its vector's relevance.
+  const [m, xt] = explainInput(fn, model, x, true);
   const outIdx = outputIndex(fn, m, options.output);
   const rules = options.rules ?? lrpEpsilon();
   if (typeof rules !== 'function') checkRule(fn, 'rules', rules);

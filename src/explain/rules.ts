@@ -6,7 +6,8 @@ import type { Layer, RelevanceRule } from '../layers/layer.js';
  * What a rule composite is told about one layer application when the
  * explanation assigns it a rule. Composites choose by `family` (declared
  * by the layer: 'dense', 'convolution', 'pooling', 'normalization',
- * 'passthrough', 'merge') and by `atInput`, never by the layer's kind.
+ * 'passthrough', 'merge', 'embedding', 'recurrent') and by `atInput`,
+ * never by the layer's kind.
  */
 export interface LayerRuleContext {
   /** The layer's unique name in the model (`model.layerNames`). */
@@ -243,6 +244,15 @@ function compositeOptions(fn: string, options: CompositeOptions, keys: readonly 
 }
 
 /**
+ * Whether zB goes to this layer: it is at the input and takes zB (a layer at
+ * the input whose rules do not include it, such as a recurrent layer, gets
+ * the composite's rule for its family instead).
+ */
+function boxAt(l: LayerRuleContext): boolean {
+  return l.atInput && (l.rules === null || l.rules.includes('zB'));
+}
+
+/**
  * A composite of the practice recommended by Montavon et al. 2019: zB at
  * the input layer, LRP-γ for convolutions, LRP-ε for dense layers (and
  * any other layer family but normalization layers, which pass relevance
@@ -264,13 +274,7 @@ export function epsilonGammaBox(options: CompositeOptions = {}): RuleComposite {
   const box = zBRule(options.low ?? 0, options.high ?? 1);
   const pass = identityRule();
   return (l) =>
-    l.atInput
-      ? box
-      : l.family === 'convolution'
-        ? gamma
-        : l.family === 'normalization'
-          ? pass
-          : eps;
+    boxAt(l) ? box : l.family === 'convolution' ? gamma : l.family === 'normalization' ? pass : eps;
 }
 
 /**
@@ -292,5 +296,5 @@ export function epsilonPlus(options: CompositeOptions = {}): RuleComposite {
   const box = zBRule(options.low ?? 0, options.high ?? 1);
   const pass = identityRule();
   return (l) =>
-    l.atInput ? box : l.family === 'convolution' ? plus : l.family === 'normalization' ? pass : eps;
+    boxAt(l) ? box : l.family === 'convolution' ? plus : l.family === 'normalization' ? pass : eps;
 }

@@ -54,6 +54,26 @@ function readPair(w: Where, v: unknown, min = 1): [number, number] {
 
 const PADDINGS = ['valid', 'same'] as const;
 
+/** A pool's padding: 'valid', 'same', or explicit pads per axis (`[before, after]`, each below the pool). */
+function readPoolPadding(
+  w: Where,
+  v: unknown,
+  pool: readonly number[],
+): (typeof PADDINGS)[number] | [number, number] | [[number, number], [number, number]] {
+  if (typeof v === 'string') return readOneOf(w, v, PADDINGS);
+  const pads = (pw: Where, x: unknown, k: number): [number, number] => {
+    const p = readPair(pw, x, 0);
+    if (p[0] >= k || p[1] >= k)
+      formatError(pw, `must be smaller than the pool size ${k}, got [${p.join(', ')}]`);
+    return p;
+  };
+  if (pool.length === 1) return pads(w, v, pool[0]!);
+  const a = readArray(w, v, 2);
+  if (a.length !== 2)
+    formatError(w, `must be [[top, bottom], [left, right]], got ${a.length} entries`);
+  return [pads(at(w, 0), a[0], pool[0]!), pads(at(w, 1), a[1], pool[1]!)];
+}
+
 /** `maxPool2d` / `avgPool2d`: config `{ poolSize: [h, w], strides: [h, w], padding, name? }`. */
 function loadPool2d(kind: 'maxPool2d' | 'avgPool2d'): LayerLoader {
   const make = kind === 'maxPool2d' ? maxPool2d : avgPool2d;
@@ -67,7 +87,8 @@ function loadPool2d(kind: 'maxPool2d' | 'avgPool2d'): LayerLoader {
     );
     const poolSize = readPair(at(wc, 'poolSize'), c.poolSize);
     const strides = readPair(at(wc, 'strides'), c.strides);
-    const padding = readOneOf(at(wc, 'padding'), c.padding, PADDINGS);
+    const padding = readPoolPadding(at(wc, 'padding'), c.padding, poolSize) as
+      'valid' | [[number, number], [number, number]];
     const name = readName(wc, c);
     noWeights(w, raw, kind);
     return build(w, (): Layer => make(poolSize, { strides, padding, ...name }));
@@ -87,7 +108,8 @@ function loadPool1d(kind: 'maxPool1d' | 'avgPool1d'): LayerLoader {
     );
     const poolSize = readSize(at(wc, 'poolSize'), c.poolSize);
     const strides = readSize(at(wc, 'strides'), c.strides);
-    const padding = readOneOf(at(wc, 'padding'), c.padding, PADDINGS);
+    const padding = readPoolPadding(at(wc, 'padding'), c.padding, [poolSize]) as
+      'valid' | [number, number];
     const name = readName(wc, c);
     noWeights(w, raw, kind);
     return build(w, (): Layer => make(poolSize, { strides, padding, ...name }));

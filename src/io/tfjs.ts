@@ -3,6 +3,7 @@ import { fmtShape } from '../_lib/shape.js';
 import type { Activation } from '../activations/define.js';
 import { elu } from '../activations/elu.js';
 import { gelu } from '../activations/gelu.js';
+import { hardSigmoid } from '../activations/hard-sigmoid.js';
 import { identity } from '../activations/identity.js';
 import { relu } from '../activations/relu.js';
 import { selu } from '../activations/selu.js';
@@ -129,6 +130,8 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   softsign: softsign,
   swish: silu,
   gelu: gelu,
+  // TF.js's (and Keras 2's) hard sigmoid, max(0, min(1, 0.2x + 0.5)): myelin's default form.
+  hard_sigmoid: hardSigmoid,
 };
 
 function act(path: string, v: unknown, fallback: string): Activation {
@@ -592,8 +595,8 @@ function inputShape(path: string, c: Record<string, unknown>): number[] {
  * weights keep their layouts (TF.js's are myelin's). Any other class fails
  * with a `ModelFormatError` listing the classes; so does a weights manifest
  * that disagrees with the shards (checked before any weight is allocated).
- * TF.js's LSTM and GRU default to a hard-sigmoid recurrent activation, which
- * myelin does not have: build them with `recurrentActivation: 'sigmoid'`.
+ * TF.js's LSTM and GRU default to the hard-sigmoid recurrent activation,
+ * max(0, min(1, 0.2x + 0.5)): it loads as {@link hardSigmoid}.
  *
  * @example
  * ```ts
@@ -672,17 +675,30 @@ export function fromTfjs<In = TensorLike, Out = Tensor>(
   if (cls === 'Sequential') {
     const layers: Layer[] = [];
     let x: SymbolicTensor | undefined;
+    let x0: SymbolicTensor | undefined;
+    // Whether a layer declares an input shape other than the one it gets (a
+    // Dense over the last axis of a sequence declares [features]): then the
+    // chain is built as a graph from the real input.
+    let declaredOther = false;
     for (const s of specs) {
       if (s.cls === 'InputLayer') {
         x ??= input(inputShape(s.path, s.c));
+        x0 ??= x;
         continue;
       }
       x ??= input(inputShape(`${s.path}.config`, s.c));
+      x0 ??= x;
       const layer = make(s, [x.shape]);
+      const d = layer.inputShape;
+      if (d !== null && (d.length !== x.shape.length || d.some((v, i) => v !== x!.shape[i])))
+        declaredOther = true;
       x = apply(s.path, layer, [x]);
       layers.push(layer);
     }
-    model = sequential(layers);
+    model =
+      declaredOther && x0 !== undefined && x !== undefined
+        ? graph({ inputs: x0, outputs: x })
+        : sequential(layers);
   } else if (cls === 'Model' || cls === 'Functional') {
     const outs = new Map<string, SymbolicTensor>();
     const ref = (path: string, r: unknown): SymbolicTensor => {

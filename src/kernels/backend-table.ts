@@ -29,6 +29,21 @@ import {
   softmaxXentSlot,
 } from './xent.js';
 import { maxPoolBackwardJs, maxPoolBackwardSlot, maxPoolJs, maxPoolSlot } from './pool.js';
+import { allFiniteJs, finiteSlot } from './finite.js';
+import { stateSyncJs, stateSyncSlot } from './optim.js';
+import { l2AddGradJs, l2Slot } from './l2.js';
+import {
+  attentionBackwardJs,
+  attentionBackwardSlot,
+  attentionForwardJs,
+  attentionForwardSlot,
+} from './attention.js';
+import {
+  layerNormBackwardJs,
+  layerNormBackwardSlot,
+  layerNormForwardJs,
+  layerNormForwardSlot,
+} from './layer-norm.js';
 
 // The typed backend: every kernel family, once. `Backend` is derived from
 // this table, the JS backend must implement all of it (the type checker
@@ -59,6 +74,13 @@ const SLOTS = {
   convBackward: convBackwardSlot,
   maxPool: maxPoolSlot,
   maxPoolBackward: maxPoolBackwardSlot,
+  allFinite: finiteSlot,
+  stateSync: stateSyncSlot,
+  l2: l2Slot,
+  attentionForward: attentionForwardSlot,
+  attentionBackward: attentionBackwardSlot,
+  layerNormForward: layerNormForwardSlot,
+  layerNormBackward: layerNormBackwardSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -87,6 +109,13 @@ export const jsBackend: Backend = {
   convBackward: convBackwardLowered,
   maxPool: maxPoolJs,
   maxPoolBackward: maxPoolBackwardJs,
+  allFinite: allFiniteJs,
+  stateSync: stateSyncJs,
+  l2: l2AddGradJs,
+  attentionForward: attentionForwardJs,
+  attentionBackward: attentionBackwardJs,
+  layerNormForward: layerNormForwardJs,
+  layerNormBackward: layerNormBackwardJs,
 };
 
 /**

@@ -30,7 +30,10 @@ export type SgdKernel = (
  *   m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g²
  *   p = p − lr/(1 − β1^t) · m / (sqrt(v)/sqrt(1 − β2^t) + eps)
  *
- * Writes `p`, `m`, `v`; never writes `g`. `m` and `v` start as zeros.
+ * Writes `p`, `m`, `v`; never writes `g`. `m` and `v` start as zeros. A
+ * backend may keep `m` and `v` in memory of its own between steps (the
+ * WebAssembly backend does): read them after {@link stateSyncSlot} and write
+ * them only through this kernel.
  */
 export type AdamKernel = (
   p: FloatArray,
@@ -65,5 +68,27 @@ export const sgdSlot: { impl: SgdKernel } = { impl: sgdUpdateJs };
  * ```
  */
 export const adamSlot: { impl: AdamKernel } = { impl: adamUpdateJs };
+
+/**
+ * Brings an optimizer state buffer up to date in JS memory, for a backend
+ * that keeps a newer copy elsewhere between steps (the WebAssembly backend
+ * keeps Adam's moments in its memory). Optimizers call it before reading a
+ * buffer for `getState`; on the JS backend it does nothing.
+ */
+export type StateSyncKernel = (buf: FloatArray) => void;
+
+/** The JS backend's {@link StateSyncKernel}: its buffers are the only copy. */
+export const stateSyncJs: StateSyncKernel = () => {};
+
+/**
+ * Dispatch slot for {@link StateSyncKernel}.
+ *
+ * @example
+ * ```ts
+ * const m = new Float32Array(4);
+ * stateSyncSlot.impl(m); // m holds the latest values on every backend
+ * ```
+ */
+export const stateSyncSlot: { impl: StateSyncKernel } = { impl: stateSyncJs };
 
 export { sgdUpdateJs, adamUpdateJs };

@@ -9,7 +9,12 @@ import { zerosInitializer } from '../init/constant.js';
 import type { Initializer } from '../init/initializer.js';
 import { glorotUniform } from '../init/variance.js';
 import { biasAddSlot, colSumSlot } from '../kernels/bias.js';
-import { convBackwardSlot, convForwardSlot } from '../kernels/conv.js';
+import {
+  convBackwardLowered,
+  convBackwardSlot,
+  convForwardLowered,
+  convForwardSlot,
+} from '../kernels/conv.js';
 import type { ConvGeometry } from '../kernels/js/conv.js';
 import { reluBackwardSlot, reluSlot } from '../kernels/relu.js';
 import {
@@ -38,6 +43,7 @@ import type {
 } from './layer.js';
 import { applyVia, runLayer1 } from './_run.js';
 import { CONV_RULES, convRelevance } from './_conv-relevance.js';
+import { MAP_RULES, mapRelevance } from './_map-relevance.js';
 import type { SymbolicTensor } from './symbolic.js';
 import {
   activationConfigOf,
@@ -243,11 +249,31 @@ function compileConv(
       }
       if (separate) act.forward(z, io.outputs[0]!, shapeFor(rows));
     },
-    // Relevance: the linear rules over the lowered product (none for the transposed form).
+    // Relevance: the linear rules over the lowered product. A transposed
+    // convolution is a linear map too (the convolution's input gradient), so
+    // the same rules apply through its forward and its transpose (the
+    // convolution itself), in float64, without forming the matrix.
     relevanceFamily: 'convolution',
-    relevanceRules: v.transposed ? [] : CONV_RULES,
+    relevanceRules: v.transposed ? MAP_RULES : CONV_RULES,
     relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
-      return !v.transposed && convRelevance(io, rule, g, kernel, bias);
+      if (!v.transposed) return convRelevance(io, rule, g, kernel, bias);
+      const rows = io.rows;
+      return mapRelevance(
+        (x, w, z) => {
+          convBackwardLowered(z, w, x, z, null, rows, g);
+        },
+        (s, w, out) => {
+          convForwardLowered(s, w, null, out, rows, g, false);
+        },
+        io.inputs[0]!,
+        asFloat(kernel.data),
+        bias === null ? null : asFloat(bias.data),
+        io.relevanceOutputs[0]!,
+        io.relevanceInputs[0]!,
+        rows * g.outH * g.outW * g.outC,
+        rows * g.inH * g.inW * g.inC,
+        rule,
+      );
     },
     backward(io: LayerBackwardIO): void {
       const rows = io.rows;

@@ -33,7 +33,10 @@ import type {
   LayerBackwardIO,
   LayerIO,
   LayerRegularizers,
+  RelevanceIO,
+  RelevanceRule,
 } from './layer.js';
+import { RECURRENT_RULES, recurrentRelevance } from './_recurrent-relevance.js';
 import { applyVia, inputsOf, runLayer } from './_run.js';
 import type { SymbolicTensor } from './symbolic.js';
 import {
@@ -49,7 +52,7 @@ import {
 
 /** Options shared by {@link simpleRnn}, {@link lstm} and {@link gru}. */
 export interface RecurrentOptions {
-  /** Activation of the state (and of the candidate; default `tanh`). One of tanh, sigmoid, relu, identity. */
+  /** Activation of the state (and of the candidate; default `tanh`). One of tanh, sigmoid, relu, identity, hardSigmoid (default form). */
   activation?: Activation;
   /** Output every step's state, [batch, steps, units] (default false: the last state, [batch, units]). */
   returnSequences?: boolean;
@@ -156,6 +159,7 @@ const ACT_CODES: Readonly<Record<string, number>> = {
   sigmoid: 1,
   relu: 2,
   identity: 3,
+  hardSigmoid: 4, // in its default form only (0.2x + 0.5)
 };
 
 const KNOWN = [
@@ -186,8 +190,18 @@ const KNOWN = [
 
 function actCode(fn: string, name: string, a: Activation): number {
   const code = ACT_CODES[a.activationName];
-  if (code === undefined || Object.keys(a.config).length > 0)
-    fail(fn, name, 'one of tanh, sigmoid, relu, identity', a.activationName);
+  const c = a.config as Readonly<Record<string, unknown>>;
+  const plain =
+    a.activationName === 'hardSigmoid'
+      ? c['alpha'] === 0.2 && c['beta'] === 0.5 && Object.keys(c).length === 2
+      : Object.keys(c).length === 0;
+  if (code === undefined || !plain)
+    fail(
+      fn,
+      name,
+      'one of tanh, sigmoid, relu, identity, hardSigmoid (alpha 0.2, beta 0.5)',
+      a.activationName,
+    );
   return code;
 }
 
@@ -480,6 +494,47 @@ export function makeRecurrent<K extends string>(
       },
       outputMask(io: LayerIO): Uint8Array | null {
         return returnSequences ? (io.masks[0] ?? null) : null;
+      },
+      relevanceFamily: 'recurrent',
+      // A stateful layer's forward call has already replaced the state it
+      // started from, so its relevance cannot be recomputed: it declares no rule.
+      relevanceRules: stateful ? [] : RECURRENT_RULES,
+      /**
+       * LRP for recurrent cells (Arras et al. 2017, arXiv:1706.07206): gates
+       * pass no relevance, the signal path (cell state, candidate) takes
+       * LRP-ε or LRP-0; see `recurrentRelevance`.
+       */
+      relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
+        if (stateful) return false;
+        const b = bias === null ? null : asFloat(bias.data);
+        return recurrentRelevance(
+          {
+            cell,
+            resetAfter,
+            rows: io.rows,
+            steps,
+            features,
+            units,
+            activation: actC,
+            recurrentActivation: recC,
+            returnSequences,
+            x: io.inputs[0]!,
+            w: asFloat(kernel.data),
+            u: asFloat(recurrentKernel.data),
+            bias: b === null ? null : resetAfter ? b.subarray(0, GU) : b,
+            recurrentBias: b !== null && resetAfter ? b.subarray(GU, 2 * GU) : null,
+            h0: initialState ? io.inputs[1]! : null,
+            c0: initialState && cell === 'lstm' ? io.inputs[2]! : null,
+            mask: io.masks[0] ?? null,
+            ry: io.relevanceOutputs[0]!,
+            rh: returnState ? io.relevanceOutputs[1]! : null,
+            rc: returnState && cell === 'lstm' ? io.relevanceOutputs[2]! : null,
+            rx: io.relevanceInputs[0]!,
+            rh0: initialState ? io.relevanceInputs[1]! : null,
+            rc0: initialState && cell === 'lstm' ? io.relevanceInputs[2]! : null,
+          },
+          rule,
+        );
       },
     };
   };

@@ -12,6 +12,8 @@ import type {
   LayerBackwardIO,
   LayerIO,
   LayerRegularizers,
+  RelevanceIO,
+  RelevanceRule,
 } from './layer.js';
 import { applyVia, compiledFor, runLayer1 } from './_run.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -389,7 +391,100 @@ export function bidirectional(
               for (let j = 0; j < inWidth; j++) gx[d + j] = gx[d + j]! + b.gxr[s + j]!;
             }
         },
+        // Relevance: the merged output's split between the directions, then
+        // each direction's own hook (the backward one on the reversed steps).
+        ...(cf.relevance === undefined || cb.relevance === undefined
+          ? {}
+          : {
+              relevanceFamily: cf.relevanceFamily ?? fwd.kind,
+              ...(mergeMode === 'mul'
+                ? { relevanceRules: [] }
+                : cf.relevanceRules === undefined && cb.relevanceRules === undefined
+                  ? {}
+                  : {
+                      relevanceRules: (cf.relevanceRules ?? cb.relevanceRules!).filter(
+                        (r) => cb.relevanceRules?.includes(r) ?? true,
+                      ),
+                    }),
+              relevance: (io: RelevanceIO, rule: RelevanceRule): boolean =>
+                mergeMode !== 'mul' && relevance(io, rule),
+            }),
       };
+
+      /**
+       * Concatenated outputs give each direction the relevance of its own
+       * positions; a sum or mean is split in proportion to each direction's
+       * share of it (zero where the sum is 0), as the add merge. A product
+       * has no relevance rule (neither direction is a gate of the other).
+       */
+      function relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
+        const b = parts(io);
+        const p = permFor(io);
+        const q = outPermFor(io.rows, p);
+        const rel = io.relevanceOutputs[0]!;
+        const rf = new Float64Array(io.rows * sizeF);
+        const rb = new Float64Array(io.rows * sizeB);
+        const wo = mergeMode === 'concat' ? wf + wb : wf;
+        for (let r = 0; r < io.rows; r++)
+          for (let t = 0; t < outSteps; t++) {
+            const i = r * outSteps + t;
+            const f = i * wf;
+            const bk = (r * outSteps + q[i]!) * wb;
+            const o = i * wo;
+            if (mergeMode === 'concat') {
+              for (let j = 0; j < wf; j++) rf[f + j] = rel[o + j]!;
+              for (let j = 0; j < wb; j++) rb[bk + j] = rel[o + wf + j]!;
+            } else
+              for (let j = 0; j < wf; j++) {
+                const a = b.yf[f + j]!;
+                const c = b.yb[bk + j]!;
+                const s = a + c;
+                rf[f + j] = s === 0 ? 0 : (a / s) * rel[o + j]!;
+                rb[bk + j] = s === 0 ? 0 : (c / s) * rel[o + j]!;
+              }
+          }
+        const x = io.inputs[0]!;
+        const rxf = new Float64Array(io.rows * sizeX);
+        const rxb = new Float64Array(io.rows * sizeX);
+        const base = {
+          rows: io.rows,
+          training: false,
+          rng: io.rng,
+          masks: [io.masks[0] ?? null],
+          scratch: b.scratch,
+        };
+        const okF = cf.relevance!(
+          {
+            ...base,
+            inputs: [x],
+            outputs: [b.yf],
+            saved: b.savedF,
+            relevanceOutputs: [rf],
+            relevanceInputs: [rxf],
+          },
+          rule,
+        );
+        const okB = cb.relevance!(
+          {
+            ...base,
+            inputs: [b.xr],
+            outputs: [b.yb],
+            saved: b.savedB,
+            relevanceOutputs: [rb],
+            relevanceInputs: [rxb],
+          },
+          rule,
+        );
+        if (!okF || !okB) return false;
+        const out = io.relevanceInputs[0]!;
+        for (let r = 0; r < io.rows; r++)
+          for (let t = 0; t < steps; t++) {
+            const d = (r * steps + t) * inWidth;
+            const s = (r * steps + p[r * steps + t]!) * inWidth;
+            for (let j = 0; j < inWidth; j++) out[d + j] = rxf[d + j]! + rxb[s + j]!;
+          }
+        return true;
+      }
     },
     forward(x: Tensor, ctx: ForwardContext): Tensor {
       return runLayer1(fn, wrapper, checkInputTensor(fn, x), ctx);

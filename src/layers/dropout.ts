@@ -87,6 +87,7 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
     outputShape: (s) => [...s],
     compile(inShapes: readonly (readonly number[])[]): CompiledLayer {
       const width = shapeSize(inShapes[0]!);
+      let draws = new Float64Array(0); // the mask's uniform draws, reused from batch to batch
       return {
         outShapes: [inShapes[0]!],
         savedPerRow: rate > 0 ? width : 0,
@@ -101,7 +102,20 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
           }
           const rng = own ?? io.rng;
           const mask = io.saved;
-          for (let i = 0, n = io.rows * width; i < n; i++) {
+          const n = io.rows * width;
+          if (rng.fillUniform !== undefined) {
+            // The same draws as n calls of uniform(), in one call.
+            if (draws.length < n) draws = new Float64Array(n);
+            const u = draws.length === n ? draws : draws.subarray(0, n);
+            rng.fillUniform(u);
+            for (let i = 0; i < n; i++) {
+              const keep = u[i]! >= rate;
+              mask[i] = keep ? scale : 0;
+              y[i] = keep ? x[i]! * scale : 0;
+            }
+            return;
+          }
+          for (let i = 0; i < n; i++) {
             const keep = rng.uniform() >= rate;
             mask[i] = keep ? scale : 0;
             y[i] = keep ? x[i]! * scale : 0;

@@ -16,6 +16,7 @@ import type {
   LayerBackwardIO,
   LayerIO,
   LayerRegularizers,
+  RelevanceIO,
 } from './layer.js';
 import { applyVia, runLayer1 } from './_run.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -154,6 +155,23 @@ function compileEmbedding(
         const src = k * dim;
         for (let j = 0; j < dim; j++) ge[dst + j] = ge[dst + j]! + gy[src + j]!;
       }
+    },
+    relevanceFamily: 'embedding',
+    /**
+     * A lookup has nothing to redistribute: the relevance of a token id is
+     * the sum of its vector's relevance, per id position (ids are not
+     * quantities, so no rule splits anything here; every rule gives this).
+     */
+    relevance(io: RelevanceIO): boolean {
+      const rel = io.relevanceOutputs[0]!;
+      const out = io.relevanceInputs[0]!;
+      const n = io.rows * per;
+      for (let k = 0; k < n; k++) {
+        let s = 0;
+        for (let j = 0; j < dim; j++) s += rel[k * dim + j]!;
+        out[k] = s;
+      }
+      return true;
     },
     outputMask(io: LayerIO): Uint8Array | null {
       if (!maskZero) return null;

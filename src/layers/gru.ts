@@ -11,7 +11,7 @@ import {
 
 /** Options of {@link gru}. */
 export interface GruOptions extends RecurrentOptions {
-  /** Activation of the update and reset gates (default `sigmoid`, as Keras 2). */
+  /** Activation of the update and reset gates (default `sigmoid`, as Keras 2; TF.js defaults to `hardSigmoid`). */
   recurrentActivation?: Activation;
   /**
    * Apply the reset gate after the recurrent product (default true: Keras 2's

@@ -59,6 +59,8 @@ export type {
   Pool1dOptions,
   Pool1dConfig,
   PoolPadding,
+  Pool2dExplicitPadding,
+  Pool1dExplicitPadding,
 } from './pool.js';
 export {
   globalAvgPool2d,

@@ -3,7 +3,7 @@ import { ShapeError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { asFloat, type FloatDType } from '../_lib/typed.js';
 import type { Initializer } from '../init/initializer.js';
-import { layerNormForward, layerNormInputGrad, scaleShiftGrads } from '../kernels/js/norm.js';
+import { layerNormBackwardSlot, layerNormForwardSlot } from '../kernels/layer-norm.js';
 import type { Rng } from '../random/rng.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -14,7 +14,10 @@ import type {
   ForwardContext,
   LayerBackwardIO,
   LayerIO,
+  RelevanceIO,
+  RelevanceRule,
 } from './layer.js';
+import { linearRelevance } from './_relevance.js';
 import { applyVia, runLayer1 } from './_run.js';
 import { affineParams, normRegularizers } from './_norm.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -123,27 +126,88 @@ function compileLayerNorm(layer: LayerNorm, inShape: readonly number[]): Compile
       const beta = layer.beta === null ? null : asFloat(layer.beta.data);
       const xhat = io.saved.subarray(0, m * c);
       const inv = io.saved.subarray(m * c, m * c + m);
-      layerNormForward(io.inputs[0]!, m, c, epsilon, gamma, beta, io.outputs[0]!, xhat, inv);
+      layerNormForwardSlot.impl(
+        io.inputs[0]!,
+        m,
+        c,
+        epsilon,
+        gamma,
+        beta,
+        io.outputs[0]!,
+        xhat,
+        inv,
+      );
     },
     backward(io: LayerBackwardIO): void {
       const m = io.rows * lead;
       const gy = io.gradOutputs[0]!;
       const xhat = io.saved.subarray(0, m * c);
       const inv = io.saved.subarray(m * c, m * c + m);
-      scaleShiftGrads(
+      const gamma = layer.gamma === null ? null : asFloat(layer.gamma.data);
+      layerNormBackwardSlot.impl(
         gy,
         xhat,
         m,
         c,
-        sums,
+        inv,
+        gamma,
         io.gradParams.gamma ?? null,
         io.gradParams.beta ?? null,
+        io.gradInputs[0] ?? null,
+        sums,
       );
-      const gx = io.gradInputs[0] ?? null;
-      if (gx !== null) {
-        const gamma = layer.gamma === null ? null : asFloat(layer.gamma.data);
-        layerNormInputGrad(gy, xhat, m, c, inv, gamma, gx);
+    },
+    relevanceFamily: 'normalization',
+    relevanceRules: ['identity', 'zero', 'epsilon'],
+    /**
+     * Relevance through layer norm, the LN-rule of Ali et al., "XAI for
+     * Transformers: Better Explanations through Conservative Propagation"
+     * (ICML 2022, arXiv:2202.07304): the scale 1/σ = 1/√(σ² + ε) is held
+     * fixed at its value for this input, which leaves a linear map per row,
+     * y_j = Σ_k x_k·w_kj + β_j with w_kj = (γ_j/σ)·(δ_kj − 1/n) (the
+     * centering, then the scale), and that map takes the linear rules:
+     * 'zero' (LRP-0) and 'epsilon' (LRP-ε); β absorbs its share, so with
+     * β = 0 and LRP-0 relevance is conserved exactly. 'identity' passes
+     * relevance through unchanged instead (LN treated as the identity on
+     * relevance, as if it were not there). Differentiating through σ
+     * (treating it as a function of x) is what breaks conservation and is
+     * not done.
+     */
+    relevance(io: RelevanceIO, rule: RelevanceRule): boolean {
+      const m = io.rows * lead;
+      const rel = io.relevanceOutputs[0]!;
+      const out = io.relevanceInputs[0]!;
+      if (rule.name === 'identity') {
+        out.set(rel.subarray(0, m * c));
+        return true;
       }
+      if (rule.name !== 'zero' && rule.name !== 'epsilon') return false;
+      const x = io.inputs[0]!;
+      const gamma = layer.gamma === null ? null : asFloat(layer.gamma.data);
+      const beta = layer.beta === null ? null : asFloat(layer.beta.data);
+      const w = new Float64Array(c * c);
+      const xr = new Float64Array(c);
+      const rr = new Float64Array(c);
+      const or = new Float64Array(c);
+      for (let i = 0; i < m; i++) {
+        const o = i * c;
+        let s = 0;
+        for (let j = 0; j < c; j++) s += x[o + j]!;
+        const mean = s / c;
+        let v = 0;
+        for (let j = 0; j < c; j++) v += (x[o + j]! - mean) ** 2;
+        const inv = 1 / Math.sqrt(v / c + epsilon);
+        for (let k = 0; k < c; k++)
+          for (let j = 0; j < c; j++)
+            w[k * c + j] = (gamma === null ? 1 : gamma[j]!) * inv * ((k === j ? 1 : 0) - 1 / c);
+        for (let j = 0; j < c; j++) {
+          xr[j] = x[o + j]!;
+          rr[j] = rel[o + j]!;
+        }
+        linearRelevance(xr, w, beta, rr, or, 1, c, c, rule);
+        out.set(or, o);
+      }
+      return true;
     },
   };
 }

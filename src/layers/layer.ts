@@ -135,8 +135,8 @@ export interface CompiledLayer {
   /**
    * What the layer is for relevance composites, which assign rules by it
    * rather than by kind: 'dense', 'convolution', 'pooling',
-   * 'normalization', 'passthrough' (activations, reshapes, dropout) or
-   * 'merge'. Default 'passthrough' when the layer has no parameters, else
+   * 'normalization', 'passthrough' (activations, reshapes, dropout),
+   * 'merge', 'embedding' or 'recurrent'. Default 'passthrough' when the layer has no parameters, else
    * its kind.
    */
   readonly relevanceFamily?: string;

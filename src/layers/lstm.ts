@@ -11,7 +11,7 @@ import {
 
 /** Options of {@link lstm}. */
 export interface LstmOptions extends RecurrentOptions {
-  /** Activation of the input, forget and output gates (default `sigmoid`, as Keras 2). */
+  /** Activation of the input, forget and output gates (default `sigmoid`, as Keras 2; TF.js defaults to `hardSigmoid`). */
   recurrentActivation?: Activation;
   /** Start the forget gate's bias at 1 (Keras `unit_forget_bias`; default true, as Keras). */
   unitForgetBias?: boolean;

@@ -8,6 +8,7 @@ import type {
   ForwardContext,
   LayerBackwardIO,
   LayerIO,
+  RelevanceIO,
 } from './layer.js';
 import { applyVia, inputsOf, runLayer, runLayer1 } from './_run.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -112,6 +113,15 @@ export function masking(options: MaskingOptions = {}): Masking {
           for (let s = 0; s < m.length; s++)
             for (let j = s * width, e = j + width; j < e; j++) gx[j] = m[s] === 1 ? gy[j]! : 0;
         },
+        // Relevance passes through on real steps; a masked step's output is 0 and holds none.
+        relevance(io: RelevanceIO): boolean {
+          const m = maskOfInput(io);
+          const r = io.relevanceOutputs[0]!;
+          const out = io.relevanceInputs[0]!;
+          for (let s = 0; s < m.length; s++)
+            for (let j = s * width, e = j + width; j < e; j++) out[j] = m[s] === 1 ? r[j]! : 0;
+          return true;
+        },
         outputMask: maskOfInput,
       };
     },
@@ -201,6 +211,14 @@ export function stepMask(options: StepMaskOptions = {}): StepMask {
         backward(io: LayerBackwardIO): void {
           io.gradInputs[0]?.set(io.gradOutputs[0]!);
           io.gradInputs[1]?.fill(0);
+        },
+        // The values pass through with their relevance; the mask is not evidence.
+        relevance(io: RelevanceIO): boolean {
+          io.relevanceInputs[0]!.set(
+            io.relevanceOutputs[0]!.subarray(0, io.relevanceInputs[0]!.length),
+          );
+          io.relevanceInputs[1]!.fill(0);
+          return true;
         },
         outputMask(io: LayerIO): Uint8Array {
           const m = io.inputs[1]!;

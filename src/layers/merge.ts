@@ -76,7 +76,12 @@ function sameShapes(fn: string, shapes: readonly (readonly number[])[]): readonl
  * The element-wise merges. Sum: y = Σ xₖ, ∂xₖ = g. Average: y = Σ xₖ / n,
  * ∂xₖ = g / n. Product: y = Π xₖ, ∂xₖ = g · Π_{j≠k} xⱼ. Relevance of a sum
  * (and average) is split in proportion to each input's share of it (zero
- * where the sum is zero), the LRP convention for merges.
+ * where the sum is zero), the LRP convention for merges. Relevance of a
+ * product goes whole to its first input, the signal, and none to the others,
+ * read as gates: the rule of Arras et al., "Explaining Recurrent Neural
+ * Network Predictions in Sentiment Analysis" (2017, arXiv:1706.07206) for
+ * the multiplicative gates of an LSTM (a gate decides how much of the signal
+ * passes, it is not itself evidence). Put the signal first.
  */
 function elementwise(fn: string, kind: ElementwiseKind, options: MergeOptions): Merge {
   const n = checkMergeOptions(fn, options);
@@ -125,12 +130,15 @@ function elementwise(fn: string, kind: ElementwiseKind, options: MergeOptions): 
           });
         },
         relevanceFamily: 'merge',
-        // A product has no relevance rule here: it declares none.
-        ...(kind === 'multiply' ? { relevanceRules: [] } : {}),
         relevance(io: RelevanceIO): boolean {
-          if (kind === 'multiply') return false;
           const m = io.rows * width;
           const r = io.relevanceOutputs[0]!;
+          if (kind === 'multiply') {
+            // A product is a gate times a signal: the signal takes all.
+            io.relevanceInputs[0]!.set(r.subarray(0, m));
+            for (let k = 1; k < n; k++) io.relevanceInputs[k]!.fill(0, 0, m);
+            return true;
+          }
           for (let i = 0; i < m; i++) {
             let total = 0;
             for (let k = 0; k < n; k++) total += io.inputs[k]![i]!;
@@ -171,7 +179,10 @@ export function addLayer(options: MergeOptions = {}): Merge<'add'> {
 
 /**
  * A layer multiplying its inputs element by element (all of one shape), as
- * Keras's `layers.Multiply` (gating).
+ * Keras's `layers.Multiply` (gating). For relevance propagation the first
+ * input is the signal and the others are gates: the signal receives all of
+ * the product's relevance (Arras et al. 2017, arXiv:1706.07206), so apply it
+ * as `[signal, gate]`.
  *
  * @example
  * ```ts

@@ -16,11 +16,11 @@ import { glorotUniform } from '../init/variance.js';
 import { colSumSlot } from '../kernels/bias.js';
 import { denseSlot } from '../kernels/dense.js';
 import {
-  attentionBackward,
-  attentionForward,
+  attentionBackwardSlot,
+  attentionForwardSlot,
   type AttentionDims,
   type AttentionMask,
-} from '../kernels/js/attention.js';
+} from '../kernels/attention.js';
 import { matmulSlot } from '../kernels/matmul.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -270,7 +270,7 @@ function compileAttention(
         for (let i = 0; i < r * nw; i++) keep[i] = io.rng.uniform() < rate ? 0 : 1;
         dropSpec = { keep, scale: 1 / (1 - rate) };
       } else if (drop) keep.fill(1);
-      attentionForward(Q, K, V, C, W, dimsFor(r), maskFor(io), dropSpec);
+      attentionForwardSlot.impl(Q, K, V, C, W, dimsFor(r), maskFor(io), dropSpec);
       const y = io.outputs[0]!;
       denseSlot.impl(
         C,
@@ -311,7 +311,7 @@ function compileAttention(
       if (gbo !== null) colSumSlot.impl(gy, gbo, mq, c.outputDim);
       matmulSlot.impl(gy, data('outputKernel')!, gC, mq, c.outputDim, hv, false, true);
       const dropSpec = drop && io.training ? { keep, scale: 1 / (1 - c.dropout) } : null;
-      attentionBackward(Q, K, V, W, gC, gQ, gK, gV, dimsFor(r), dropSpec, row);
+      attentionBackwardSlot.impl(Q, K, V, W, gC, gQ, gK, gV, dimsFor(r), dropSpec, row);
       const proj = (
         x: FloatArray,
         gz: FloatArray,

@@ -1,4 +1,4 @@
-import { assertKnownKeys, assertOneOf } from '../_lib/assert.js';
+import { assertKnownKeys, fail } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
 import { avgPoolBackwardJs, avgPoolJs, type PoolGeometry } from '../kernels/js/pool.js';
 import { maxPoolBackwardSlot, maxPoolSlot } from '../kernels/pool.js';
@@ -24,12 +24,24 @@ import { checkOptions } from './_util.js';
  */
 export type PoolPadding = 'valid' | 'same';
 
+/**
+ * Explicit padding of a 2-D pool, `[[top, bottom], [left, right]]`, each
+ * smaller than the pool along its axis (so every window holds a real input):
+ * padded positions never win a max and are not counted in an average
+ * (PyTorch's `padding` with `count_include_pad=False`; its `ceil_mode` is
+ * more padding after).
+ */
+export type Pool2dExplicitPadding = readonly [readonly [number, number], readonly [number, number]];
+
+/** Explicit padding of a 1-D pool, `[before, after]`, as {@link Pool2dExplicitPadding}. */
+export type Pool1dExplicitPadding = readonly [number, number];
+
 /** Options of {@link maxPool2d} and {@link avgPool2d}. */
 export interface Pool2dOptions {
   /** Step between windows, `[height, width]` or one number for both (default: the pool size, as Keras). */
   strides?: number | readonly [number, number];
-  /** 'valid' (default) or 'same'. */
-  padding?: PoolPadding;
+  /** 'valid' (default), 'same' or explicit `[[top, bottom], [left, right]]`. */
+  padding?: PoolPadding | Pool2dExplicitPadding;
   /** Optional name, kept in the config. */
   name?: string;
 }
@@ -38,7 +50,7 @@ export interface Pool2dOptions {
 export interface Pool2dConfig {
   readonly poolSize: readonly [number, number];
   readonly strides: readonly [number, number];
-  readonly padding: PoolPadding;
+  readonly padding: PoolPadding | Pool2dExplicitPadding;
   readonly name?: string;
 }
 
@@ -46,8 +58,8 @@ export interface Pool2dConfig {
 export interface Pool1dOptions {
   /** Step between windows (default: the pool size, as Keras). */
   strides?: number;
-  /** 'valid' (default) or 'same'. */
-  padding?: PoolPadding;
+  /** 'valid' (default), 'same' or explicit `[before, after]`. */
+  padding?: PoolPadding | Pool1dExplicitPadding;
   /** Optional name, kept in the config. */
   name?: string;
 }
@@ -56,7 +68,7 @@ export interface Pool1dOptions {
 export interface Pool1dConfig {
   readonly poolSize: number;
   readonly strides: number;
-  readonly padding: PoolPadding;
+  readonly padding: PoolPadding | Pool1dExplicitPadding;
   readonly name?: string;
 }
 
@@ -76,8 +88,16 @@ function axis(
   size: number,
   pool: number,
   stride: number,
-  padding: PoolPadding,
+  padding: PoolPadding | readonly [number, number],
 ): { out: number; before: number } {
+  if (typeof padding !== 'string') {
+    const [before, after] = padding;
+    if (pool > size + before + after)
+      throw new ShapeError(
+        `${fn}: poolSize ${pool} is larger than the input's ${what} ${size} with padding [${before}, ${after}]`,
+      );
+    return { out: Math.floor((size + before + after - pool) / stride) + 1, before };
+  }
   if (padding === 'valid') {
     if (pool > size)
       throw new ShapeError(
@@ -100,7 +120,37 @@ interface PoolSpec {
   readonly dims: 1 | 2;
   readonly pool: readonly [number, number];
   readonly strides: readonly [number, number];
-  readonly padding: PoolPadding;
+  /** 'valid', 'same', or explicit [[top, bottom], [left, right]] (1-D: top and bottom 0). */
+  readonly padding: PoolPadding | Pool2dExplicitPadding;
+}
+
+const padAxis = (p: PoolSpec['padding'], i: 0 | 1): PoolPadding | readonly [number, number] =>
+  typeof p === 'string' ? p : p[i];
+
+/**
+ * The padding option checked: 'valid', 'same', or explicit pads (per axis
+ * `[before, after]`), each smaller than the pool along its axis.
+ */
+function readPoolPadding(
+  fn: string,
+  v: unknown,
+  pool: readonly [number, number],
+  dims: 1 | 2,
+): PoolPadding | Pool2dExplicitPadding {
+  if (v === 'valid' || v === 'same') return v;
+  const want =
+    dims === 1
+      ? `'valid', 'same' or [before, after] (integers from 0 to poolSize - 1)`
+      : `'valid', 'same' or [[top, bottom], [left, right]] (integers from 0 to the pool size - 1 on that axis)`;
+  const pair = (x: unknown, k: number): readonly [number, number] => {
+    const ok = (e: unknown): e is number =>
+      typeof e === 'number' && Number.isInteger(e) && e >= 0 && e < k;
+    if (!Array.isArray(x) || x.length !== 2 || !ok(x[0]) || !ok(x[1]))
+      return fail(fn, 'padding', want, v);
+    return [x[0], x[1]];
+  };
+  if (!Array.isArray(v) || v.length !== 2) return fail(fn, 'padding', want, v);
+  return dims === 1 ? [[0, 0], pair(v, pool[1])] : [pair(v[0], pool[0]), pair(v[1], pool[1])];
 }
 
 /** The pooling geometry for a per-sample input shape, checked. */
@@ -111,9 +161,16 @@ function geometry(s: PoolSpec, shape: readonly number[]): PoolGeometry {
   const channels = shape[s.dims]!;
   const h =
     s.dims === 2
-      ? axis(s.fn, 'height', inH, s.pool[0], s.strides[0], s.padding)
+      ? axis(s.fn, 'height', inH, s.pool[0], s.strides[0], padAxis(s.padding, 0))
       : { out: 1, before: 0 };
-  const w = axis(s.fn, s.dims === 2 ? 'width' : 'steps', inW, s.pool[1], s.strides[1], s.padding);
+  const w = axis(
+    s.fn,
+    s.dims === 2 ? 'width' : 'steps',
+    inW,
+    s.pool[1],
+    s.strides[1],
+    padAxis(s.padding, 1),
+  );
   return {
     inH,
     inW,
@@ -289,7 +346,7 @@ function pool2d<K extends 'maxPool2d' | 'avgPool2d'>(
   assertKnownKeys(fn, 'options', options, ['strides', 'padding', 'name']);
   const strides =
     options.strides === undefined ? pool : positivePair(fn, 'strides', options.strides);
-  const padding = assertOneOf(fn, 'padding', options.padding ?? 'valid', ['valid', 'same']);
+  const padding = readPoolPadding(fn, options.padding ?? 'valid', pool, 2);
   const name = checkName(fn, options.name);
   const config: Pool2dConfig = {
     poolSize: pool,
@@ -312,12 +369,12 @@ function pool1d<K extends 'maxPool1d' | 'avgPool1d'>(
   assertKnownKeys(fn, 'options', options, ['strides', 'padding', 'name']);
   const stride =
     options.strides === undefined ? pool : positiveSize(fn, 'strides', options.strides);
-  const padding = assertOneOf(fn, 'padding', options.padding ?? 'valid', ['valid', 'same']);
+  const padding = readPoolPadding(fn, options.padding ?? 'valid', [1, pool], 1);
   const name = checkName(fn, options.name);
   const config: Pool1dConfig = {
     poolSize: pool,
     strides: stride,
-    padding,
+    padding: typeof padding === 'string' ? padding : padding[1],
     ...(name === undefined ? {} : { name }),
   };
   const mode = kind === 'maxPool1d' ? 'max' : 'avg';
@@ -334,7 +391,10 @@ function pool1d<K extends 'maxPool1d' | 'avgPool1d'>(
  * → [batch, outH, outW, channels], as Keras `MaxPooling2D` and TF.js
  * `maxPooling2d`: each output is the largest input of its window, per
  * channel. With padding 'valid', outH = ⌊(height − poolH) / strideH⌋ + 1;
- * with 'same', outH = ⌈height / strideH⌉ and padded positions never win.
+ * with 'same', outH = ⌈height / strideH⌉ and padded positions never win;
+ * with explicit pads `[[top, bottom], [left, right]]` (PyTorch's `padding`;
+ * its `ceil_mode` is more padding at the bottom and right),
+ * outH = ⌊(height + top + bottom − poolH) / strideH⌋ + 1.
  *
  * Gradient: each output's gradient goes to the FIRST maximal element of its
  * window in row-major order (a tie goes to the upper-left one; PyTorch picks

@@ -92,7 +92,7 @@ function checkSeq(who: string, dim: number, s: readonly number[], maxLength?: nu
 }
 
 /** The sinusoidal code [steps, dim]: sin at even features, cos at odd ones. */
-function sinusoidTable(steps: number, dim: number, base: number): Float64Array {
+export function sinusoidTable(steps: number, dim: number, base: number): Float64Array {
   const out = new Float64Array(steps * dim);
   for (let t = 0; t < steps; t++)
     for (let j = 0; j < dim; j++) {

@@ -11,6 +11,8 @@ import type {
   LayerBackwardIO,
   LayerIO,
   LayerRegularizers,
+  RelevanceIO,
+  RelevanceRule,
 } from './layer.js';
 import { applyVia, compiledFor, runLayer1 } from './_run.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -134,6 +136,17 @@ export function timeDistributed(
         backward(io: LayerBackwardIO): void {
           c.backward({ ...io, rows: io.rows * steps, masks: noMask });
         },
+        // Relevance is the wrapped layer's, over the same batch·steps rows: its rules, its family.
+        ...(c.relevance === undefined
+          ? {}
+          : {
+              relevanceFamily:
+                c.relevanceFamily ??
+                (Object.keys(inner.params).length === 0 ? 'passthrough' : inner.kind),
+              ...(c.relevanceRules === undefined ? {} : { relevanceRules: c.relevanceRules }),
+              relevance: (io: RelevanceIO, rule: RelevanceRule): boolean =>
+                c.relevance!({ ...io, rows: io.rows * steps, masks: noMask }, rule),
+            }),
       };
     },
     forward(x: Tensor, ctx: ForwardContext): Tensor {

@@ -140,6 +140,28 @@ export function upSampling2d(
           if (gx !== null && gx !== undefined)
             upSampleBilinearBackwardJs(io.gradOutputs[0]!, gx, io.rows, taps);
         },
+        /**
+         * Each output is a weighted mean of up to four inputs (weights ≥ 0,
+         * no bias), so its relevance is split in proportion to their
+         * contributions, LRP-0 of that linear map: R_i = x_i·Σ_o w_oi·R_o / z_o
+         * (the output's own value z_o; zero where it is 0), computed as
+         * x ⊙ Uᵀ(R / U(x)) with U the up-sampling. Whatever the rule.
+         */
+        relevance(io: RelevanceIO): boolean {
+          const x = io.inputs[0]!;
+          const rel = io.relevanceOutputs[0]!;
+          const out = io.relevanceInputs[0]!;
+          const nIn = io.rows * inH * inW * C;
+          const nOut = nIn * sh * sw;
+          const xd = Float64Array.from(x.subarray(0, nIn));
+          const s = new Float64Array(nOut);
+          upSampleBilinearJs(xd, s, io.rows, taps);
+          for (let j = 0; j < nOut; j++) s[j] = s[j] === 0 ? 0 : rel[j]! / s[j]!;
+          const back = new Float64Array(nIn);
+          upSampleBilinearBackwardJs(s, back, io.rows, taps);
+          for (let i = 0; i < nIn; i++) out[i] = xd[i]! * back[i]!;
+          return true;
+        },
       };
     },
     forward(x: Tensor, ctx: ForwardContext): Tensor {

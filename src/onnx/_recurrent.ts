@@ -1,6 +1,7 @@
 import { ModelFormatError, ValueError } from '../_lib/errors.js';
 import type { Activation } from '../activations/define.js';
 import { relu } from '../activations/relu.js';
+import { hardSigmoid } from '../activations/hard-sigmoid.js';
 import { sigmoid } from '../activations/sigmoid.js';
 import { tanh } from '../activations/tanh.js';
 import { bidirectional } from '../layers/bidirectional.js';
@@ -37,11 +38,15 @@ const ONNX_ACT: Readonly<Record<string, string>> = {
   sigmoid: 'Sigmoid',
   tanh: 'Tanh',
   relu: 'Relu',
+  // myelin's recurrent layers take it in its default form only, ONNX's default
+  // (alpha 0.2, beta 0.5), so no activation_alpha/activation_beta is written.
+  hardSigmoid: 'HardSigmoid',
 };
 const FROM_ONNX_ACT: Readonly<Record<string, Activation>> = {
   Sigmoid: sigmoid,
   Tanh: tanh,
   Relu: relu,
+  HardSigmoid: hardSigmoid,
 };
 
 /** The ONNX W, R, B of one direction, concatenated by the caller over directions. */
@@ -73,7 +78,7 @@ export function recurrentSpec(
     const a = typeof name === 'string' ? ONNX_ACT[name] : undefined;
     if (a === undefined)
       throw new ValueError(
-        `toOnnx: ${where} (kind '${layer.kind}') uses the activation '${String(name)}'; ONNX recurrent operators take sigmoid, tanh or relu`,
+        `toOnnx: ${where} (kind '${layer.kind}') uses the activation '${String(name)}'; ONNX recurrent operators take sigmoid, tanh, relu or hardSigmoid`,
       );
     return a;
   };

@@ -2,10 +2,13 @@ import { assertKnownKeys, fail } from '../_lib/assert.js';
 import { ModelFormatError } from '../_lib/errors.js';
 import type { Activation } from '../activations/define.js';
 import { elu } from '../activations/elu.js';
+import { gelu } from '../activations/gelu.js';
+import { hardSigmoid } from '../activations/hard-sigmoid.js';
 import { leakyRelu } from '../activations/leaky-relu.js';
 import { relu } from '../activations/relu.js';
 import { selu } from '../activations/selu.js';
 import { sigmoid } from '../activations/sigmoid.js';
+import { silu } from '../activations/silu.js';
 import { softmax } from '../activations/softmax.js';
 import { softplus } from '../activations/softplus.js';
 import { softsign } from '../activations/softsign.js';
@@ -35,6 +38,13 @@ import { input, type SymbolicTensor } from '../layers/symbolic.js';
 import { graph, type GraphModel } from '../models/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { recurrentFromOnnx } from './_recurrent.js';
+import { findAttentions, type FoundAttention } from './_attention-import.js';
+import { multiHeadAttention } from '../layers/multi-head-attention.js';
+import {
+  positionEmbedding,
+  sinusoidalPositionEmbedding,
+  sinusoidTable,
+} from '../layers/positional.js';
 import { decodeModel, type OnnxAttr, type OnnxNode, type OnnxTensor } from './_model.js';
 
 /** Options of {@link fromOnnx}. */
@@ -96,6 +106,11 @@ const SUPPORTED = new Set([
   'LayerNormalization',
   'Resize',
   'ConvTranspose',
+  'Gelu',
+  'HardSigmoid',
+  // Only as x·½(1 + erf(x / √2)), the exact GELU as torch.onnx.export writes it.
+  'Div',
+  'Erf',
 ]);
 
 /**
@@ -133,7 +148,10 @@ type Value =
   // it), and a tensor of zeros of such a shape: how PyTorch builds a
   // recurrent layer's zero initial state.
   | { readonly kind: 'shape' }
-  | { readonly kind: 'zeros' };
+  | { readonly kind: 'zeros' }
+  // Rows 0..count−1 of a constant table (a Gather by constant indices): the
+  // positions a learned position embedding adds.
+  | { readonly kind: 'rows'; readonly table: OnnxTensor; readonly count: number };
 
 type SymValue = Extract<Value, { kind: 'sym' }>;
 
@@ -234,6 +252,173 @@ function topoSort(nodes: readonly OnnxNode[], known: ReadonlySet<string>): OnnxN
   return order;
 }
 
+/**
+ * Finds the exact GELU, x·½(1 + erf(x / √2)), as torch.onnx.export writes
+ * it, Div(x, √2) → Erf → Add(1) → Mul(x) → Mul(0.5), or as {@link toOnnx}
+ * does, Mul(x, 1/√2) → Erf → Add(1) → Mul(x·0.5); each intermediate read
+ * once; its tanh form ½x(1 + tanh(√(2/π)(x + 0.044715x³))) from Mul, Add and
+ * Tanh nodes; and silu, x·σ(x), written as Mul(x, Sigmoid(x)). The result
+ * maps one node of each match (the Div or first Mul, the Tanh, the Sigmoid:
+ * each comes after x and before the pattern's output) to [x, the pattern's
+ * output, the activation]; the match's other nodes go into `folded`.
+ */
+function findGelus(
+  order: readonly OnnxNode[],
+  values: ReadonlyMap<string, Value>,
+  uses: ReadonlyMap<string, number>,
+  folded: Set<OnnxNode>,
+): Map<OnnxNode, readonly [string, string, Activation]> {
+  const found = new Map<OnnxNode, readonly [string, string, Activation]>();
+  const producer = new Map<string, OnnxNode>();
+  const readers = new Map<string, OnnxNode[]>();
+  for (const n of order) {
+    for (const o of n.outputs) producer.set(o, n);
+    for (const i of n.inputs) readers.set(i, [...(readers.get(i) ?? []), n]);
+  }
+  // A scalar constant (an initializer or a Constant node) near `want`.
+  const near = (name: string | undefined, want: number): boolean => {
+    if (name === undefined) return false;
+    const v = values.get(name);
+    let c: OnnxTensor | undefined = v?.kind === 'const' ? v.c : undefined;
+    const p = producer.get(name);
+    if (c === undefined && p?.op === 'Constant') {
+      const attr = p.attrs.get('value');
+      if (attr?.kind === 'tensor') c = attr.value;
+    }
+    return c !== undefined && c.data.length === 1 && Math.abs(c.data[0]! - want) < 1e-6;
+  };
+  // The one node reading `name` (and nobody else, graph outputs included), if it is `op`.
+  const only = (name: string | undefined, op: string): OnnxNode | null => {
+    if (name === undefined) return null;
+    const r = readers.get(name);
+    return (uses.get(name) ?? 0) === 1 && r?.length === 1 && r[0]!.op === op ? r[0]! : null;
+  };
+  // The input of a two-input node beside `name`.
+  const other = (n: OnnxNode, name: string): string | undefined =>
+    n.inputs.length !== 2
+      ? undefined
+      : n.inputs[0] === name
+        ? n.inputs[1]
+        : n.inputs[1] === name
+          ? n.inputs[0]
+          : undefined;
+  /**
+   * The nodes multiplying `s` by x and ½, last first: Mul(Mul(x, s), ½)
+   * (torch) or Mul(Mul(x, ½), s) (toOnnx), in either operand order.
+   */
+  const timesHalfX = (s2: string, x: string): [OnnxNode, ...OnnxNode[]] | null => {
+    const m1 = only(s2, 'Mul');
+    if (m1 === null) return null;
+    const by = other(m1, s2);
+    if (by === x) {
+      const m2 = only(m1.outputs[0], 'Mul');
+      return m2 !== null && near(other(m2, m1.outputs[0]!), 0.5) ? [m2, m1] : null;
+    }
+    const h = by === undefined ? undefined : producer.get(by);
+    return h?.op === 'Mul' &&
+      (uses.get(by!) ?? 0) === 1 &&
+      h.inputs.includes(x) &&
+      near(other(h, x), 0.5)
+      ? [m1, h]
+      : null;
+  };
+  for (const div of order) {
+    if (div.inputs.length !== 2) continue;
+    let x: string;
+    if (div.op === 'Div' && near(div.inputs[1], Math.SQRT2)) x = div.inputs[0]!;
+    else if (div.op === 'Mul' && near(div.inputs[1], Math.SQRT1_2)) x = div.inputs[0]!;
+    else if (div.op === 'Mul' && near(div.inputs[0], Math.SQRT1_2)) x = div.inputs[1]!;
+    else continue;
+    const erf = only(div.outputs[0], 'Erf');
+    const add = only(erf?.outputs[0], 'Add');
+    if (erf === null || add === null || !near(other(add, erf.outputs[0]!), 1)) continue;
+    const tail = timesHalfX(add.outputs[0]!, x);
+    if (tail === null) continue;
+    for (const n of [erf, add, ...tail]) folded.add(n);
+    found.set(div, [x, tail[0].outputs[0]!, gelu]);
+  }
+  // The tanh form, ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as toOnnx and
+  // torch.onnx.export write it: x³ as Mul(x, Mul(x, x)), the constants on either side.
+  const made = (name: string | undefined, op: string): OnnxNode | null => {
+    const p = name === undefined ? undefined : producer.get(name);
+    return p?.op === op && (uses.get(name!) ?? 0) === 1 ? p : null;
+  };
+  /** The input of Mul `n` beside a scalar constant near `want`. */
+  const scaled = (n: OnnxNode | null, want: number): string | undefined =>
+    n === null || n.inputs.length !== 2
+      ? undefined
+      : near(n.inputs[1], want)
+        ? n.inputs[0]
+        : near(n.inputs[0], want)
+          ? n.inputs[1]
+          : undefined;
+  for (const th of order) {
+    if (th.op !== 'Tanh') continue;
+    const outer = made(th.inputs[0], 'Mul');
+    const sum = made(scaled(outer, Math.sqrt(2 / Math.PI)), 'Add');
+    if (outer === null || sum === null || sum.inputs.length !== 2) continue;
+    for (const x of sum.inputs) {
+      const pc = made(other(sum, x), 'Mul');
+      const cube = made(scaled(pc, 0.044715), 'Mul');
+      const sq = cube === null ? null : made(other(cube, x), 'Mul');
+      if (pc === null || cube === null || sq === null || sq.inputs.some((i) => i !== x)) continue;
+      const add = only(th.outputs[0], 'Add');
+      if (add === null || !near(other(add, th.outputs[0]!), 1)) continue;
+      const tail = timesHalfX(add.outputs[0]!, x);
+      if (tail === null) continue;
+      for (const n of [outer, sum, pc, cube, sq, add, ...tail]) folded.add(n);
+      found.set(th, [x, tail[0].outputs[0]!, gelu.with({ approximate: 'tanh' })]);
+      break;
+    }
+  }
+  // silu, x·σ(x), as toOnnx writes it: Mul(x, Sigmoid(x)), the Sigmoid read once.
+  for (const sig of order) {
+    if (sig.op !== 'Sigmoid' || sig.inputs.length !== 1) continue;
+    const x = sig.inputs[0]!;
+    const mul = only(sig.outputs[0], 'Mul');
+    if (mul === null || other(mul, sig.outputs[0]!) !== x) continue;
+    folded.add(mul);
+    found.set(sig, [x, mul.outputs[0]!, silu]);
+  }
+  return found;
+}
+
+/**
+ * The base of the sinusoidal position code `data` [steps, dim] (as float32),
+ * or null when it is no such code. The base is read back from the wavelength
+ * of feature 2 (sin(1 / base^(2/dim)) at step 1) and accepted when the whole
+ * table matches; 10000 (the default) is tried first.
+ */
+function sinusoidBase(data: ArrayLike<number>, steps: number, dim: number): number | null {
+  const matches = (base: number): boolean => {
+    if (!(base >= 1) || !Number.isFinite(base)) return false;
+    const t = sinusoidTable(steps, dim, base);
+    for (let i = 0; i < t.length; i++) if (Math.fround(t[i]!) !== data[i]) return false;
+    return true;
+  };
+  if (matches(10000)) return 10000;
+  if (steps < 2 || dim < 3) return null;
+  const angle = Math.asin(Math.min(1, Math.max(-1, data[dim + 2]!)));
+  if (!(angle > 0)) return null;
+  const guess = Math.pow(1 / angle, dim / 2);
+  for (const b of [Math.round(guess), Number(guess.toPrecision(4)), Number(guess.toPrecision(6))])
+    if (matches(b)) return b;
+  return null;
+}
+
+/**
+ * The shortest decimal that rounds to the same float32 as `v` (a float
+ * attribute is stored as float32: 0.2 comes back as 0.20000000298023224), so
+ * a setting written by {@link toOnnx} reads back as the number it was.
+ */
+function shortFloat(v: number): number {
+  for (let p = 1; p < 10; p++) {
+    const c = Number(v.toPrecision(p));
+    if (Math.fround(c) === Math.fround(v)) return c;
+  }
+  return v;
+}
+
 /** The weights as a myelin tensor-like array for a factory option. */
 const f32 = (data: ArrayLike<number>): Float32Array => Float32Array.from(data);
 
@@ -325,6 +510,18 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
   for (const o of g.outputs) uses.set(o.name, (uses.get(o.name) ?? 0) + 1);
   // Add nodes folded into the MatMul before them, by output name -> the MatMul's result.
   const folded = new Set<OnnxNode>();
+  const gelus = findGelus(order, values, uses, folded);
+  const constNodes = new Map<string, OnnxTensor>();
+  for (const n of order) {
+    const v = n.attrs.get('value');
+    if (n.op === 'Constant' && v?.kind === 'tensor' && n.outputs[0] !== undefined)
+      constNodes.set(n.outputs[0], v.value);
+  }
+  const constOf = (name: string): OnnxTensor | undefined => {
+    const v = values.get(name);
+    return v?.kind === 'const' ? v.c : constNodes.get(name);
+  };
+  const attentions = findAttentions(order, constOf, uses, folded);
 
   const getValue = (name: string, where: string): Value =>
     values.get(name) ?? bad(`${where} reads '${name}', which is not defined before it`);
@@ -405,6 +602,84 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
     return { kind: 'sym', t, layout: 'last' };
   };
 
+  /** A multiHeadAttention layer from a found subgraph, applied to its inputs. */
+  const attentionFrom = (f: FoundAttention, where: string): SymValue => {
+    const xs = [f.query, f.key, f.value].map((name) => sym(name, where));
+    if (xs.some((v) => v.layout !== 'last' || rankOf(v) !== 3))
+      bad(`${where}: attention inputs must be channels-last sequences [N, steps, features]`);
+    const [wq, wk, wv, wo] = f.kernels;
+    const useBias = f.biases.some((b) => b !== null);
+    const names = ['query', 'key', 'value', 'output'] as const;
+    const weights: Record<string, Tensor> = {};
+    f.kernels.forEach((k, i) => {
+      weights[`${names[i]}Kernel`] = new Tensor(f32(k.data), [...k.dims]);
+      const b = f.biases[i] ?? null;
+      if (useBias)
+        weights[`${names[i]}Bias`] = new Tensor(
+          b === null ? new Float32Array(k.dims[1]!) : f32(b.data),
+          [k.dims[1]!],
+        );
+    });
+    const layer = build(where, () =>
+      multiHeadAttention(wq.dims[0]!, f.numHeads, {
+        keyDim: f.keyDim,
+        valueDim: f.valueDim,
+        keyInputDim: wk.dims[0]!,
+        valueInputDim: wv.dims[0]!,
+        outputDim: wo.dims[1]!,
+        useBias,
+        causal: f.causal,
+        weights,
+      }),
+    );
+    return {
+      kind: 'sym',
+      t: apply(
+        layer,
+        xs.map((v) => v.t),
+        where,
+      ),
+      layout: 'last',
+    };
+  };
+
+  /**
+   * Add(x, positions) of a sequence x [N, steps, dim] and a constant [steps,
+   * dim] or [1, steps, dim] (the sinusoidal code becomes
+   * sinusoidalPositionEmbedding, any other table a positionEmbedding of it), or
+   * the first rows of a table (a positionEmbedding of the whole table); null
+   * when the Add is not one of these.
+   */
+  const positionsFrom = (n: OnnxNode, where: string): SymValue | null => {
+    const vs = n.inputs.map((i) => values.get(i));
+    const k = vs.findIndex((v) => v?.kind === 'const' || v?.kind === 'rows');
+    const xv = vs[1 - k];
+    if (k === -1 || xv?.kind !== 'sym' || xv.layout !== 'last' || rankOf(xv) !== 3) return null;
+    const [steps, dim] = xv.t.shape as [number, number];
+    const pv = vs[k]!;
+    let layer: Layer;
+    if (pv.kind === 'rows') {
+      const { table, count } = pv;
+      if (count !== steps || table.dims[1] !== dim) return null;
+      layer = build(where, () =>
+        positionEmbedding(table.dims[0]!, dim, {
+          embeddings: new Tensor(f32(table.data), [table.dims[0]!, dim]),
+        }),
+      );
+    } else if (pv.kind === 'const') {
+      const c = pv.c;
+      const dims = c.dims.length === 3 && c.dims[0] === 1 ? c.dims.slice(1) : c.dims;
+      if (!same(dims, [steps, dim])) return null;
+      const base = sinusoidBase(c.data, steps, dim);
+      layer = build(where, () =>
+        base !== null
+          ? sinusoidalPositionEmbedding(dim, base === 10000 ? {} : { base })
+          : positionEmbedding(steps, dim, { embeddings: new Tensor(f32(c.data), [steps, dim]) }),
+      );
+    } else return null;
+    return { kind: 'sym', t: apply(layer, xv.t, where), layout: 'last' };
+  };
+
   for (const n of order) {
     if (folded.has(n)) continue;
     const where = `node '${n.name || n.outputs[0] || n.op}' (${n.op})`;
@@ -426,6 +701,18 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       (shapeOps.includes(n.op) && n.inputs.some((i) => values.get(i)?.kind === 'shape'))
     ) {
       set({ kind: 'shape' });
+      continue;
+    }
+    const att = attentions.get(n);
+    if (att !== undefined) {
+      set(attentionFrom(att, where));
+      continue;
+    }
+    const g2 = gelus.get(n);
+    if (g2 !== undefined) {
+      // The first node of a GELU (or silu) pattern: the activation, set at the pattern's output.
+      const x = sym(g2[0], where);
+      values.set(g2[1], { ...x, t: apply(activation(g2[2]), x.t, where) });
       continue;
     }
     switch (n.op) {
@@ -460,6 +747,29 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
             ]),
           );
           set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'last' });
+          break;
+        }
+        if (
+          x.layout === 'first' &&
+          rankOf(x) === 4 &&
+          a.string('mode', 'constant') === 'constant' &&
+          (n.inputs[2] === undefined ||
+            n.inputs[2] === '' ||
+            constant(n.inputs[2], where, 'value').data.every((v) => v === 0)) &&
+          p.length === 8 &&
+          [0, 1, 4, 5].every((i) => p[i] === 0) &&
+          p.every((v) => v >= 0) &&
+          p.some((v) => v !== 0)
+        ) {
+          // [0, 0, top, left, 0, 0, bottom, right] on channels-first images (PyTorch's
+          // average pooling with count_include_pad=True pads so).
+          const layer = build(where, () =>
+            zeroPadding2d([
+              [p[2]!, p[6]!],
+              [p[3]!, p[7]!],
+            ]),
+          );
+          set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'first' });
           break;
         }
         if (
@@ -513,6 +823,29 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       case 'Relu':
         act(relu);
         break;
+      case 'HardSigmoid':
+        act(
+          hardSigmoid.with({
+            alpha: shortFloat(a.float('alpha', 0.2)),
+            beta: shortFloat(a.float('beta', 0.5)),
+          }),
+        );
+        break;
+      case 'Gelu': {
+        const approx = a.string('approximate', 'none');
+        if (approx !== 'none' && approx !== 'tanh')
+          bad(`${where}: approximate must be 'none' or 'tanh', got '${approx}'`);
+        act(approx === 'none' ? gelu : gelu.with({ approximate: approx }));
+        break;
+      }
+      case 'Div':
+        throw new ModelFormatError(
+          `${fn}: ${where} is supported only in the exact GELU pattern x·½(1 + erf(x / √2))`,
+        );
+      case 'Erf':
+        throw new ModelFormatError(
+          `${fn}: ${where} is supported only in the exact GELU pattern x·½(1 + erf(x / √2))`,
+        );
       case 'Sigmoid':
         act(sigmoid);
         break;
@@ -540,10 +873,10 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         break;
       }
       case 'Elu':
-        act(elu.with({ alpha: a.float('alpha', 1) }));
+        act(elu.with({ alpha: shortFloat(a.float('alpha', 1)) }));
         break;
       case 'LeakyRelu':
-        act(leakyRelu.with({ alpha: a.float('alpha', 0.01) }));
+        act(leakyRelu.with({ alpha: shortFloat(a.float('alpha', 0.01)) }));
         break;
       case 'Softmax': {
         const x = x0();
@@ -599,6 +932,11 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       case 'Sum':
       case 'Mul':
       case 'Mean': {
+        const pos = n.op === 'Add' && n.inputs.length === 2 ? positionsFrom(n, where) : null;
+        if (pos !== null) {
+          set(pos);
+          break;
+        }
         const xs = n.inputs.map((i) => sym(i, where));
         if (xs.length < 2) {
           set(xs[0] ?? bad(`${where} has no inputs`));
@@ -653,43 +991,95 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           bad(`${where}: kernel_shape, strides and dilations must have ${dims} entries`);
         const autoPad = a.string('auto_pad', 'NOTSET');
         const pads = a.ints('pads', null) ?? kernel.map(() => 0).concat(kernel.map(() => 0));
+        if (pads.length !== 2 * dims || pads.some((p) => p < 0))
+          bad(`${where}: pads must have ${2 * dims} non-negative entries, got [${pads.join(',')}]`);
+        const ceil = n.op !== 'Conv' && a.int('ceil_mode', 0) !== 0;
+        const inSizes = x.t.shape.slice(0, dims);
+        const span = kernel.map((k, i) => (k - 1) * dil[i]! + 1);
+        // Per axis [before, after], explicit; null for 'valid' or 'same' (SAME_UPPER).
+        let explicit: [number, number][] | null = null;
         let padding: 'valid' | 'same';
         if (autoPad === 'SAME_UPPER') padding = 'same';
         else if (autoPad === 'VALID' || (autoPad === 'NOTSET' && pads.every((p) => p === 0)))
           padding = 'valid';
-        else if (
-          autoPad === 'NOTSET' &&
+        else if (autoPad === 'SAME_LOWER') {
+          // ⌈in / s⌉ outputs, the odd padding element before.
+          padding = 'valid';
+          explicit = inSizes.map((size, i) => {
+            const total = Math.max(
+              (Math.ceil(size / strides[i]!) - 1) * strides[i]! + span[i]! - size,
+              0,
+            );
+            return [Math.ceil(total / 2), Math.floor(total / 2)];
+          });
+        } else if (autoPad === 'NOTSET') {
+          padding = 'valid';
+          explicit = inSizes.map((_, i) => [pads[i]!, pads[i + dims]!]);
+        } else
+          throw new ModelFormatError(`${fn}: ${where} with auto_pad ${autoPad} is not supported`);
+        if (
           n.op === 'Conv' &&
-          strides.every((s) => s === 1) &&
-          kernel.every(
-            (k, i) =>
-              ((k - 1) * dil[i]!) % 2 === 0 &&
-              pads[i] === ((k - 1) * dil[i]!) / 2 &&
-              pads[i + dims] === pads[i],
+          explicit !== null &&
+          strides.every((s2) => s2 === 1) &&
+          explicit.every(
+            ([b, e2], i) => (span[i]! - 1) % 2 === 0 && b === (span[i]! - 1) / 2 && e2 === b,
           )
-        )
+        ) {
           padding = 'same'; // symmetric padding that keeps the size: Keras 'same' at stride 1
-        else
-          throw new ModelFormatError(
-            `${fn}: ${where} with auto_pad ${autoPad} and pads [${pads.join(',')}] is not supported`,
-          );
+          explicit = null;
+        }
         if (n.op !== 'Conv') {
-          if (a.int('ceil_mode', 0) !== 0)
-            throw new ModelFormatError(`${fn}: ${where} with ceil_mode=1 is not supported`);
           if (dil.some((d) => d !== 1))
             throw new ModelFormatError(`${fn}: ${where} with dilations is not supported`);
-          if (n.op === 'AveragePool' && padding === 'same' && a.int('count_include_pad', 0) !== 0)
+          const includePad = n.op === 'AveragePool' && a.int('count_include_pad', 0) !== 0;
+          if (includePad && padding === 'same')
             throw new ModelFormatError(`${fn}: ${where} with count_include_pad=1 is not supported`);
+          const before = explicit ?? inSizes.map((): [number, number] => [0, 0]);
+          if (before.some(([b, e2], i) => b >= kernel[i]! || e2 >= kernel[i]!))
+            bad(
+              `${where}: pads [${pads.join(',')}] must be smaller than the kernel [${kernel.join(',')}]`,
+            );
+          // ceil_mode: ⌈(in + pads − k) / s⌉ + 1 outputs, less one if the last window
+          // would start in the end padding (PyTorch's rule); the windows past the end
+          // become more end padding, which is never counted.
+          const extra = inSizes.map((size, i) => {
+            if (!ceil || padding === 'same') return 0;
+            const [b, e2] = before[i]!;
+            const s2 = strides[i]!;
+            let out = Math.ceil((size + b + e2 - kernel[i]!) / s2) + 1;
+            if ((out - 1) * s2 >= size + b) out--;
+            return Math.max((out - 1) * s2 + kernel[i]! - (size + b + e2), 0);
+          });
+          let src = x.t;
+          // Counted padding: zeros added by a layer of their own, then the pool pads no more.
+          const poolPads: [number, number][] = before.map(([b, e2], i) =>
+            includePad ? [0, extra[i]!] : [b, e2 + extra[i]!],
+          );
+          if (includePad && before.some(([b, e2]) => b > 0 || e2 > 0)) {
+            if (dims !== 2)
+              throw new ModelFormatError(
+                `${fn}: ${where}: a 1-D AveragePool with count_include_pad=1 and pads is not supported`,
+              );
+            src = apply(
+              build(where, () => zeroPadding2d([before[0]!, before[1]!])),
+              src,
+              where,
+            );
+          }
+          const pp = poolPads.some(([b, e2]) => b > 0 || e2 > 0) ? poolPads : null;
           const max = n.op === 'MaxPool';
           const layer = build(where, () =>
             dims === 1
-              ? (max ? maxPool1d : avgPool1d)(kernel[0], { strides: strides[0]!, padding })
+              ? (max ? maxPool1d : avgPool1d)(kernel[0], {
+                  strides: strides[0]!,
+                  padding: pp === null ? padding : pp[0]!,
+                })
               : (max ? maxPool2d : avgPool2d)([kernel[0]!, kernel[1]!], {
                   strides: [strides[0]!, strides[1]!],
-                  padding,
+                  padding: pp === null ? padding : [pp[0]!, pp[1]!],
                 }),
           );
-          set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'first' });
+          set({ kind: 'sym', t: apply(layer, src, where), layout: 'first' });
           break;
         }
         const wt = w!;
@@ -722,14 +1112,20 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         const common = {
           kernel: new Tensor(k, kShape),
           ...(bias === null ? { useBias: false } : { bias: f32(bias.data) }),
-          padding,
           groups,
         };
+        const ex = explicit?.some(([b, e2]) => b > 0 || e2 > 0) === true ? explicit : null;
         const layer = build(where, () =>
           dims === 1
-            ? conv1d(C, F, kernel[0]!, { ...common, strides: strides[0]!, dilation: dil[0]! })
+            ? conv1d(C, F, kernel[0]!, {
+                ...common,
+                padding: ex === null ? padding : ex[0]!,
+                strides: strides[0]!,
+                dilation: dil[0]!,
+              })
             : conv2d(C, F, [kernel[0]!, kernel[1]!], {
                 ...common,
+                padding: ex === null ? padding : [ex[0]!, ex[1]!],
                 strides: [strides[0]!, strides[1]!],
                 dilation: [dil[0]!, dil[1]!],
               }),
@@ -999,6 +1395,29 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       }
       case 'Squeeze':
       case 'Gather': {
+        const idx = n.op === 'Gather' ? values.get(n.inputs[1] ?? '') : undefined;
+        if (
+          n.op === 'Gather' &&
+          values.get(n.inputs[0] ?? '')?.kind === 'const' &&
+          idx?.kind === 'const'
+        ) {
+          // Rows 0..n−1 of a constant table: the positions of a learned position embedding.
+          const table = constant(n.inputs[0], where, 'table');
+          const ids = Array.from(idx.c.data);
+          if (
+            table.dims.length !== 2 ||
+            a.int('axis', 0) !== 0 ||
+            idx.c.dims.length !== 1 ||
+            ids.length === 0 ||
+            ids.length > table.dims[0]! ||
+            ids.some((v, i) => v !== i)
+          )
+            throw new ModelFormatError(
+              `${fn}: ${where}: a Gather of constants is supported only as the first rows of a 2-D table (a position embedding)`,
+            );
+          set({ kind: 'rows', table, count: ids.length });
+          break;
+        }
         if (n.op === 'Gather' && values.get(n.inputs[0] ?? '')?.kind === 'const') {
           // Gather of rows of a constant table by computed ids: an embedding.
           const table = constant(n.inputs[0], where, 'table');
@@ -1091,6 +1510,20 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
             ? constant(n.inputs[3], where, 'B')
             : null;
         const acts = n.attrs.get('activations');
+        // Only HardSigmoid takes an alpha and a beta here; myelin's is ONNX's default form.
+        for (const [k, want] of [
+          ['activation_alpha', 0.2],
+          ['activation_beta', 0.5],
+        ] as const) {
+          const v = n.attrs.get(k);
+          if (
+            v !== undefined &&
+            (v.kind !== 'floats' || v.value.some((x) => Math.abs(x - want) > 1e-6))
+          )
+            throw new ModelFormatError(
+              `${fn}: ${where} with ${k} other than ${want} (HardSigmoid's default) is not supported`,
+            );
+        }
         const layer = recurrentFromOnnx(n.op, where, w, rw, b, {
           hidden: a.int('hidden_size', rw.dims[2] ?? 0),
           direction: a.string('direction', 'forward'),

@@ -3,6 +3,7 @@ import { ValueError } from '../_lib/errors.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { RECURRENT_OPS, recurrentSpec, toOnnxWeights } from './_recurrent.js';
+import { emitMultiHeadAttention, emitPositionEmbedding, emitSinusoidal } from './_attention.js';
 import {
   encodeModel,
   FLOAT,
@@ -36,13 +37,8 @@ export interface ToOnnxOptions {
  * ```
  */
 export const ONNX_EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = Object.freeze({
-  timeDistributed: 'has no ONNX counterpart for an arbitrary inner layer',
   masking: 'masks have no ONNX counterpart',
   stepMask: 'masks have no ONNX counterpart',
-  multiHeadAttention:
-    'not written yet: opset 17 has no attention operator, so it needs a MatMul/Softmax subgraph',
-  sinusoidalPositionEmbedding: 'not written yet (it would be an Add of a constant table)',
-  positionEmbedding: 'not written yet (it would be a Gather of the table and an Add)',
 });
 
 /** Layer kinds {@link toOnnx} writes (internal: the coverage test reads it). */
@@ -78,6 +74,10 @@ export const ONNX_EXPORTED_KINDS: readonly string[] = [
   'lstm',
   'gru',
   'bidirectional',
+  'multiHeadAttention',
+  'sinusoidalPositionEmbedding',
+  'positionEmbedding',
+  'timeDistributed',
 ];
 
 /** Context of one export: emitted nodes, initializers and fresh names. */
@@ -163,6 +163,11 @@ function activationNodes(
       return e.node('LeakyRelu', [x], { alpha: float(num('alpha', 0.01)) });
     case 'selu':
       return e.node('Selu', [x]);
+    case 'hardSigmoid':
+      return e.node('HardSigmoid', [x], {
+        alpha: float(num('alpha', 0.2)),
+        beta: float(num('beta', 0.5)),
+      });
     case 'silu':
       return e.node('Mul', [x, e.node('Sigmoid', [x])]);
     case 'gelu': {
@@ -216,8 +221,14 @@ function spatialAttrs(
   };
   if (dilation !== undefined) attrs['dilations'] = ints([...dilation]);
   // Keras 'same' puts the odd padding element after (bottom/right): SAME_UPPER.
-  if (c['padding'] === 'same') attrs['auto_pad'] = { kind: 'string', value: 'SAME_UPPER' };
-  else attrs['pads'] = ints(new Array<number>(kernel.length * 2).fill(0));
+  const p = c['padding'];
+  if (p === 'same') attrs['auto_pad'] = { kind: 'string', value: 'SAME_UPPER' };
+  else if (Array.isArray(p)) {
+    // Explicit [before, after] (1-D) or [[top, bottom], [left, right]]: ONNX lists
+    // every axis's start, then every axis's end.
+    const axes = (kernel.length === 1 ? [p] : p) as [number, number][];
+    attrs['pads'] = ints([...axes.map((a) => a[0]), ...axes.map((a) => a[1])]);
+  } else attrs['pads'] = ints(new Array<number>(kernel.length * 2).fill(0));
   return attrs;
 }
 
@@ -341,6 +352,26 @@ function emitLayer(
         },
       );
     }
+    case 'timeDistributed': {
+      const inner = (layer as Layer & { layer: Layer }).layer;
+      const step = inShapes[0]!.slice(1);
+      const steps = inShapes[0]![0]!;
+      // Layers that act on the last axis only run on [N, steps, ...] as they are
+      // (MatMul broadcasts over the leading axes); others on the steps folded
+      // into the batch, [N·steps, ...], unfolded after.
+      if (['dense', 'activation', 'dropout'].includes(inner.kind))
+        return emitLayer(e, inner, where, [x], [inShapes[0]!]);
+      const folded = e.node('Reshape', [x, e.ints('shape', [-1, ...step])]);
+      const y = emitLayer(e, inner, where, [folded], [step]);
+      const out = inner.outputShape(step);
+      return e.node('Reshape', [y, e.ints('shape', [-1, steps, ...out])]);
+    }
+    case 'multiHeadAttention':
+      return emitMultiHeadAttention(e, layer, xs, inShapes, where);
+    case 'sinusoidalPositionEmbedding':
+      return emitSinusoidal(e, layer, x, inShapes[0]!);
+    case 'positionEmbedding':
+      return emitPositionEmbedding(e, layer, x, inShapes[0]!);
     case 'embedding': {
       if (c['maskZero'] === true)
         throw new ValueError(

@@ -11,12 +11,12 @@ import { fmtShape } from '../_lib/shape.js';
 import { allocFloat, asFloat } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import {
-  attentionBackward,
-  attentionForward,
+  attentionBackwardSlot,
+  attentionForwardSlot,
   type AttentionDims,
   type AttentionDropout,
   type AttentionMask,
-} from '../kernels/js/attention.js';
+} from '../kernels/attention.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { floatArg } from './_util.js';
@@ -67,6 +67,10 @@ const KNOWN = ['mask', 'causal', 'dropout', 'rng', 'scale', 'returnWeights'];
  * Memory: one [batch, heads, q, k] buffer of weights (kept for the backward
  * pass and returned with `returnWeights`), plus, with dropout, one byte per
  * weight for the keep mask; the backward pass adds k elements of scratch.
+ * On the WebAssembly kernels (`useWasm()`, float32) each call also copies its
+ * operands, the weights among them, into WebAssembly memory, and works one
+ * (sample, head) block at a time in scratch of about 2·q·k + (q + k)·(dk + dv)
+ * floats there.
  *
  * @category Neural network
  * @example
@@ -174,14 +178,26 @@ export function scaledDotProductAttention(
     vd = asFloat(tv0.data);
   const out = allocFloat(dtype, batch * heads * tq * dv);
   const weights = allocFloat(dtype, nWeights);
-  attentionForward(qd, kd0, vd, out, weights, dims, mask, drop);
+  attentionForwardSlot.impl(qd, kd0, vd, out, weights, dims, mask, drop);
   const output = new Tensor(out, [batch, heads, tq, dv]);
   record(fn, output, [tq0, tk0, tv0], (g) => {
     const gq = tq0.requiresGrad ? allocFloat(dtype, qd.length) : null;
     const gk = tk0.requiresGrad ? allocFloat(dtype, kd0.length) : null;
     const gv = tv0.requiresGrad ? allocFloat(dtype, vd.length) : null;
     const gOut = asFloat(g.data);
-    attentionBackward(qd, kd0, vd, weights, gOut, gq, gk, gv, dims, drop, allocFloat(dtype, tk));
+    attentionBackwardSlot.impl(
+      qd,
+      kd0,
+      vd,
+      weights,
+      gOut,
+      gq,
+      gk,
+      gv,
+      dims,
+      drop,
+      allocFloat(dtype, tk),
+    );
     return [
       gq === null ? null : new Tensor(gq, tq0.shape),
       gk === null ? null : new Tensor(gk, tk0.shape),

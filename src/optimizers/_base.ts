@@ -10,6 +10,7 @@ import {
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import { asFloat, allocate, type DType, type FloatArray } from '../_lib/typed.js';
+import { stateSyncSlot } from '../kernels/optim.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { BuiltinOptimizer, CommonOptimizerOptions, OptimizerState } from './optimizer.js';
 import type { LearningRate, Schedule } from './schedule.js';
@@ -268,7 +269,10 @@ export function createOptimizer<K extends string, C extends object>(
           const s = states.get(p);
           if (s === undefined) return {};
           const out: Record<string, FloatArray> = {};
-          for (const name of active) out[name] = s.slots[name]!.slice();
+          for (const name of active) {
+            stateSyncSlot.impl(s.slots[name]!);
+            out[name] = s.slots[name]!.slice();
+          }
           out.step = Float64Array.of(s.step);
           return out;
         }),

@@ -11,6 +11,13 @@ export interface Rng {
   nextUint32(): number;
   /** A float in [low, high), 53 bits of randomness. Defaults to [0, 1). */
   uniform(low?: number, high?: number): number;
+  /**
+   * Fills `out` with draws in [0, 1): the same numbers, in the same order, as
+   * `out.length` calls of `uniform()`, and the stream ends where they would
+   * leave it. Optional (a hand-written Rng may leave it out); `createRng`'s
+   * streams have it, and it runs several times faster than the calls.
+   */
+  fillUniform?(out: Float64Array): void;
   /** A normal (Gaussian) draw by the Box–Muller transform. */
   normal(mean?: number, std?: number): number;
   /** An integer in [low, high) (high exclusive, as Python's `randrange`). */
@@ -96,6 +103,37 @@ export function createRng(seedOrState: number | readonly [number, number, number
 
   const rng: Rng = {
     nextUint32,
+    // nextUint32 and unit inlined, with the state in locals for the loop:
+    // V8 keeps them in registers rather than in the closure's context.
+    fillUniform(out) {
+      let a = s0,
+        b = s1,
+        c = s2,
+        d = s3;
+      for (let i = 0; i < out.length; i++) {
+        const hi = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 5;
+        let t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = rotl(d, 11);
+        const lo = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 6;
+        t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = rotl(d, 11);
+        out[i] = (hi * 67108864 + lo) / TWO_POW_53;
+      }
+      s0 = a;
+      s1 = b;
+      s2 = c;
+      s3 = d;
+    },
     uniform(low = 0, high = 1) {
       return low + (high - low) * unit();
     },

@@ -1,5 +1,6 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { checkFactor, checkWeights } from './_check.js';
+import { l2Slot } from '../kernels/l2.js';
 import { kernelPenalty, type Regularizer, type RegularizerKernel } from './regularizer.js';
 
 /** The L2 (ridge, weight-decay) penalty returned by {@link l2}. */
@@ -57,48 +58,13 @@ export function l2Kernel(factor: number): RegularizerKernel {
     valueAddGrad(w, g) {
       const k = 2 * factor;
       if (w instanceof Float32Array && g instanceof Float32Array)
-        return factor * valueAddGradF32(w, g, k);
+        return factor * l2Slot.impl(w, g, k);
       if (g instanceof Float32Array)
         for (let i = 0; i < w.length; i++) g[i] = g[i]! + Math.fround(k * w[i]!);
       else for (let i = 0; i < w.length; i++) g[i] = g[i]! + k * w[i]!;
       return factor * sumSquares(w);
     },
   };
-}
-
-/**
- * The float32 case of `valueAddGrad` in one pass: g[i] += fround(k·w[i]) and
- * Σ w² with the same four running sums, in the same order, as `sumSquares`
- * (so the same bits). Only ever called with Float32Array, it stays
- * monomorphic: several times faster than the two generic loops.
- */
-function valueAddGradF32(w: Float32Array, g: Float32Array, k: number): number {
-  const n = w.length;
-  let s0 = 0,
-    s1 = 0,
-    s2 = 0,
-    s3 = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const a = w[i]!,
-      b = w[i + 1]!,
-      c = w[i + 2]!,
-      d = w[i + 3]!;
-    g[i] = g[i]! + Math.fround(k * a);
-    g[i + 1] = g[i + 1]! + Math.fround(k * b);
-    g[i + 2] = g[i + 2]! + Math.fround(k * c);
-    g[i + 3] = g[i + 3]! + Math.fround(k * d);
-    s0 += a * a;
-    s1 += b * b;
-    s2 += c * c;
-    s3 += d * d;
-  }
-  for (; i < n; i++) {
-    const a = w[i]!;
-    g[i] = g[i]! + Math.fround(k * a);
-    s0 += a * a;
-  }
-  return s0 + s1 + (s2 + s3);
 }
 
 /**

@@ -9,8 +9,9 @@ import {
 } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { sameShape } from '../_lib/shape.js';
-import { allocate, type TensorData } from '../_lib/typed.js';
+import { allocate, asFloat, type TensorData } from '../_lib/typed.js';
 import { toLabels } from '../data/_labels.js';
+import { finiteSlot } from '../kernels/finite.js';
 import { balancedOrder } from '../data/balanced-batches.js';
 import type { BatchTransform } from '../data/augment.js';
 import { checkSampleWeight, sampleWeightFromClasses } from '../data/weights.js';
@@ -24,7 +25,7 @@ import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkClip, clipInPlace, type ClipOptions } from './clip.js';
 import { evaluateTensors } from './evaluate.js';
-import { allFinite, createStep, lossKernelOf, type GivenBatch } from './step.js';
+import { createStep, lossKernelOf, type GivenBatch } from './step.js';
 import type {
   Callback,
   FitOptions,
@@ -577,8 +578,8 @@ export async function fit<In, Out>(
             );
           }
           for (let k = 0; k < r.grads.length; k++) {
-            const g = r.grads[k]!.data;
-            if (!allFinite(g)) {
+            const g = asFloat(r.grads[k]!.data);
+            if (!finiteSlot.impl(g)) {
               let bad = 0;
               while (Number.isFinite(g[bad]!)) bad++;
               throw new ValueError(

@@ -32,6 +32,7 @@ const {
   gelu,
   softplus,
   softsign,
+  hardSigmoid,
   silu,
   swish,
   softmax,
@@ -86,6 +87,9 @@ export const activationTable: ActivationRow[] = [
     'softplus beta=2.5 threshold=5',
   ),
   row('softsign', softsign, wide),
+  // Away from the kinks at ±2.5 (±3 for alpha 1/6), where the gradient jumps.
+  row('hardSigmoid', hardSigmoid, wide),
+  row('hardSigmoid', hardSigmoid.with({ alpha: 1 / 6 }), wide, 'hardSigmoid alpha=1/6'),
   row('silu', silu, wide),
   row('swish', swish, mixed),
   row('softmax', softmax, m2, 'softmax 2-D axis -1'),

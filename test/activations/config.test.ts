@@ -34,6 +34,7 @@ const STABLE_NAMES: Record<string, string> = {
   softsign: 'softsign',
   silu: 'silu',
   swish: 'silu', // an alias of silu
+  hardSigmoid: 'hardSigmoid',
 };
 
 const DEFAULT_CONFIGS: Record<string, object> = {
@@ -43,6 +44,7 @@ const DEFAULT_CONFIGS: Record<string, object> = {
   elu: { alpha: 1 },
   gelu: { approximate: 'none' },
   softplus: { beta: 1, threshold: 20 },
+  hardSigmoid: { alpha: 0.2, beta: 0.5 },
 };
 
 const exported = Object.entries(activations).filter(

@@ -10,6 +10,7 @@ import { silu, swish } from '../../src/activations/silu.js';
 import { logSoftmax, softmax } from '../../src/activations/softmax.js';
 import { softplus } from '../../src/activations/softplus.js';
 import { softsign } from '../../src/activations/softsign.js';
+import { hardSigmoid } from '../../src/activations/hard-sigmoid.js';
 import { tanh } from '../../src/activations/tanh.js';
 import { tensor } from '../../src/tensor/create.js';
 import { expectClose } from '../helpers/expect-close.js';
@@ -116,6 +117,22 @@ describe('known values (float64)', () => {
       [1.5, Math.log1p(Math.exp(0.5))],
       { atol: 1e-15 },
     );
+  });
+
+  it("hardSigmoid: max(0, min(1, 0.2x + 0.5)); alpha 1/6 is PyTorch's x/6 + 1/2", () => {
+    // 0.2·(−3) + 0.5 = −0.1 → 0; 0.2·(−1) + 0.5 = 0.3; 0.5; 0.2·2 + 0.5 = 0.9; 0.2·2.5 + 0.5 = 1; 1.5 → 1
+    expectClose(hardSigmoid(f64([-3, -1, 0, 2, 2.5, 7])), [0, 0.3, 0.5, 0.9, 1, 1], {
+      atol: 1e-16,
+    });
+    // 1.5/6 + 0.5 = 0.75; −3/6 + 0.5 = 0; 3/6 + 0.5 = 1
+    expectClose(hardSigmoid.with({ alpha: 1 / 6 })(f64([1.5, -3, 3])), [0.75, 0, 1], {
+      atol: 1e-16,
+    });
+    expectClose(hardSigmoid.with({ beta: 0 })(f64([1, -1])), [0.2, 0], { atol: 1e-16 });
+    // NaN stays NaN; ±∞ saturate.
+    const y = hardSigmoid(f64([NaN, Infinity, -Infinity])).data;
+    expect(Array.from(y)).toEqual([NaN, 1, 0]);
+    expect(() => hardSigmoid.with({ alpha: NaN })).toThrow(/hardSigmoid: alpha must be/);
   });
 
   it('softsign: x/(1 + |x|)', () => {

@@ -2,7 +2,8 @@
 // End-to-end check of the live demo (examples/browser, served by
 // scripts/demo.mjs) in Debian's headless Chromium, driven by playwright-core:
 // train to >= 90% held-out accuracy, stop mid-run with the Stop button, draw a
-// "1" and read the prediction. Leaves a screenshot in test-results/demo.png.
+// "1" and read the prediction and its relevance heatmap (LRP), for the dense
+// network and the CNN. Leaves a screenshot in test-results/demo.png.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,8 +35,10 @@ interface DemoHandle {
     label: number;
     probabilities: number[];
     features: number[];
+    relevance: { shape: number[]; values: number[]; outputScore: number; inputSum: number };
   } | null;
   error: string | null;
+  threads?: number | null;
 }
 
 let server: ChildProcess | null = null;
@@ -75,6 +78,36 @@ function startServer(): Promise<string> {
 const handle = (p: Page): Promise<DemoHandle> =>
   p.evaluate(() => (window as unknown as { myelinDemo: DemoHandle }).myelinDemo);
 
+/**
+ * The relevance of the drawn digit has the input's shape (64 values: [1, 64]
+ * for the dense network, [1, 8, 8, 1] for the CNN) and explains the
+ * predicted class: finite, not all zero, seeded with that class's logit.
+ */
+function checkRelevance(prediction: NonNullable<DemoHandle['prediction']>, shape: number[]): void {
+  const { relevance } = prediction;
+  expect(relevance.shape).toEqual(shape);
+  expect(relevance.values).toHaveLength(64);
+  expect(relevance.values.every(Number.isFinite)).toBe(true);
+  expect(relevance.values.some((v) => v !== 0)).toBe(true);
+  // The seeded score is the predicted class's logit, positive for the winner here.
+  expect(relevance.outputScore).toBeGreaterThan(0);
+}
+
+/**
+ * The heatmap beside the digit: 8x8 cells over the 8x8 image, each cell
+ * showing (in its tooltip, as "(row, column): value" to 3 significant
+ * digits) the relevance of that pixel, in the input's row-major order.
+ */
+async function checkHeatmap(p: Page, values: readonly number[]): Promise<void> {
+  expect(await p.locator('#relevance svg').count()).toBe(1);
+  expect(await p.locator('#relevance svg g.image rect').count()).toBe(64);
+  const cells = await p.locator('#relevance svg g.relevance rect.pixel title').allTextContents();
+  expect(cells).toHaveLength(64);
+  cells.forEach((t, i) => {
+    expect(t).toBe(`(${Math.floor(i / 8)}, ${i % 8}): ${Number(values[i]!.toPrecision(3))}`);
+  });
+}
+
 describe.skipIf(!browserAvailable)('the live demo page', () => {
   beforeAll(async () => {
     expect(existsSync(executablePath), `Chromium at ${executablePath}`).toBe(true);
@@ -103,6 +136,16 @@ describe.skipIf(!browserAvailable)('the live demo page', () => {
     p.on('pageerror', (e) => errors.push(e.message));
     await p.goto(url);
     await p.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    // The server sends the COOP and COEP headers: the page is cross-origin
+    // isolated, so the WebAssembly kernels run on every core (capped at 16).
+    const env = await p.evaluate(() => ({
+      isolated: crossOriginIsolated,
+      cores: navigator.hardwareConcurrency,
+    }));
+    expect(env.isolated).toBe(true);
+    const threads = Math.min(env.cores, 16);
+    expect((await handle(p)).threads).toBe(threads);
+    expect(await p.textContent('#threads')).toBe(String(threads));
 
     // Ask for many epochs so that the Stop button lands mid-run.
     await p.fill('#epochs', '1000');
@@ -162,6 +205,8 @@ describe.skipIf(!browserAvailable)('the live demo page', () => {
     expect(await p.textContent('#guess')).toBe('1');
     expect(await p.locator('#bars .bar').count()).toBe(10);
     expect(prediction.network).toBe('dense');
+    checkRelevance(prediction, [1, 64]);
+    await checkHeatmap(p, prediction.relevance.values);
 
     // The CNN option: the same data as [n, 8, 8, 1] images, and the same drawing
     // (read through fromImageData) classified by the CNN once it is trained.
@@ -178,6 +223,8 @@ describe.skipIf(!browserAvailable)('the live demo page', () => {
     expect(cnn.prediction.features).toEqual(prediction.features);
     expect(cnn.prediction.probabilities.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
     expect(cnn.prediction.label).toBe(1);
+    checkRelevance(cnn.prediction, [1, 8, 8, 1]);
+    await checkHeatmap(p, cnn.prediction.relevance.values);
     expect(errors).toEqual([]);
 
     mkdirSync(join(root, 'test-results'), { recursive: true });

@@ -282,15 +282,17 @@ describe('lrp identities', () => {
       dtype: 'float64',
       name: 'three',
     }).apply(x);
-    const other = multiplyLayer().apply([b1, b3]); // a second output with no relevance rule
+    const other = multiplyLayer().apply([b1, b3]); // a second output: signal b1, gate b3
     const model = graph({ inputs: x, outputs: [addLayer().apply([b1, b3]), other] });
     const r = lrp(model, [[2]], { rules: zeroRule() });
     expectClose(r.relevance, [[8]], { atol: 1e-12 });
     const by = Object.fromEntries(r.conservation.layers.map((l) => [l.layer, l.output]));
     expect(by).toEqual({ one: 2, three: 6, add: 8 });
-    expect(() => lrp(model, [[2]], { output: 1 })).toThrow(
-      'lrp: layer "multiply" (multiply) has no relevance rule "epsilon"; it supports none',
-    );
+    // The product 2·6 = 12: all of it to the signal b1 (then to x), none to the gate b3.
+    const p = lrp(model, [[2]], { output: 1, rules: zeroRule() });
+    expectClose(p.relevance, [[12]], { atol: 1e-12 });
+    const byP = Object.fromEntries(p.conservation.layers.map((l) => [l.layer, l.input]));
+    expect(byP).toEqual({ one: 12, three: 0, multiply: 12 });
   });
 });
 
@@ -347,7 +349,7 @@ describe('lrp bad input', () => {
     );
   });
 
-  it('rejects a model that is not one, several inputs, and integer inputs', () => {
+  it('rejects a model that is not one, several inputs, and a wrong input shape', () => {
     expect(() => lrp({}, X)).toThrow('lrp: model must be a model made by sequential() or graph()');
     const a = input([1]);
     const b = input([1]);

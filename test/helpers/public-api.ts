@@ -9,6 +9,7 @@ import * as main from '../../src/index.js';
 import * as node from '../../src/node/index.js';
 import * as testing from '../../src/testing/index.js';
 import * as wasm from '../../src/kernels/wasm/index.js';
+import * as wasmThreads from '../../src/kernels/wasm/threads/node.js';
 import * as onnx from '../../src/onnx/index.js';
 
 const src = fileURLToPath(new URL('../../src', import.meta.url));
@@ -20,6 +21,7 @@ export const publicNames: readonly string[] = [
     ...Object.keys(node),
     ...Object.keys(testing),
     ...Object.keys(wasm),
+    ...Object.keys(wasmThreads),
     ...Object.keys(onnx),
   ]),
 ];

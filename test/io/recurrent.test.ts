@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hardSigmoid } from '../../src/activations/hard-sigmoid.js';
 import { relu } from '../../src/activations/relu.js';
 import { orthogonal } from '../../src/init/orthogonal.js';
 import { fromJSON, toJSON } from '../../src/io/index.js';
@@ -46,6 +47,15 @@ describe('recurrent layers through toJSON / fromJSON', () => {
       () => gru(3, 5, { resetAfter: false, dtype: 'float64', rng: createRng(4) }),
     ],
     ['lstm without bias', () => lstm(3, 5, { useBias: false, rng: createRng(5) })],
+    [
+      'lstm with hardSigmoid gates (TF.js)',
+      () => lstm(3, 5, { recurrentActivation: hardSigmoid, rng: createRng(6) }),
+    ],
+    [
+      'gru with hardSigmoid gates, every step',
+      () =>
+        gru(3, 5, { recurrentActivation: hardSigmoid, returnSequences: true, rng: createRng(7) }),
+    ],
   ];
   it.each(layers)('%s: same config, bit-identical weights and predictions', (_name, make) => {
     const layer = make();

@@ -55,6 +55,13 @@ describe('toJSON / fromJSON: spatial layers', () => {
       maxPool2d([2, 3], { strides: [1, 2], padding: 'same' }),
       upSampling2d([2, 1], { interpolation: 'bilinear' }),
       avgPool2d(2, { padding: 'same', name: 'avg' }),
+      avgPool2d(3, {
+        strides: 1,
+        padding: [
+          [1, 1],
+          [2, 0],
+        ],
+      }),
       upSampling2d(2),
       maxPool2d(2),
       globalMaxPool2d(),
@@ -68,6 +75,7 @@ describe('toJSON / fromJSON: spatial layers', () => {
       'spatialDropout2d',
       'maxPool2d',
       'upSampling2d',
+      'avgPool2d',
       'avgPool2d',
       'upSampling2d',
       'maxPool2d',
@@ -99,6 +107,7 @@ describe('toJSON / fromJSON: spatial layers', () => {
         maxPool1d(2, { strides: 1 }),
         spatialDropout1d(0.2),
         avgPool1d(3, { padding: 'same' }),
+        maxPool1d(3, { strides: 2, padding: [1, 2] }),
         dense(3, 3, { rng }),
         globalAvgPool1d({ name: 'gap' }),
       ],
@@ -173,6 +182,13 @@ describe('toJSON / fromJSON: spatial layers', () => {
     expect(tamper(0, 'padding', 'full')).toMatch(
       /config\.padding must be one of "valid", "same", got "full"/,
     );
+    expect(
+      tamper(0, 'padding', [
+        [0, 2],
+        [0, 0],
+      ]),
+    ).toMatch(/config\.padding\[0\] must be smaller than the pool size 2, got \[0, 2\]/);
+    expect(tamper(4, 'padding', [1, -1])).toMatch(/config\.padding\[1\] must be an integer >= 0/);
     expect(tamper(0, 'dilation', 1)).toMatch(/config has unknown field "dilation"/);
     expect(
       tamper(1, 'padding', [

@@ -108,6 +108,7 @@ describe('toJSON / fromJSON round trip', () => {
       gelu.with({ approximate: 'tanh' }),
       softplus.with({ beta: 2, threshold: 10 }),
       softmax.with({ axis: 0 }),
+      activations.hardSigmoid.with({ alpha: 1 / 6 }),
     ];
     for (const fn of [...all, ...configured]) {
       for (const dtype of ['float32', 'float64'] as const) {

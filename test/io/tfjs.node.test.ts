@@ -224,6 +224,23 @@ describe('fromTfjs: each layer class against TF.js', () => {
       [[2, 4, 3]],
     ],
     [
+      // TF.js's default recurrent activation, hard_sigmoid; a Dense with large weights
+      // first, so that gates reach the flat parts (|z| > 2.5) as well as the ramp.
+      'LSTM and GRU with the default hard_sigmoid',
+      () =>
+        seq([
+          L.dense({
+            inputShape: [5, 3],
+            units: 4,
+            kernelInitializer: tf.initializers.randomNormal({ stddev: 2, seed: 5 }),
+          }),
+          L.lstm({ units: 3, returnSequences: true, ...rnd }),
+          L.gru({ units: 2, returnSequences: true, ...rnd }),
+          L.bidirectional({ layer: L.lstm({ units: 2, ...rnd }), mergeMode: 'concat' }),
+        ]),
+      [[3, 5, 3]],
+    ],
+    [
       'Bidirectional(LSTM), TimeDistributed(Dense)',
       () =>
         seq([

@@ -3,7 +3,13 @@ import { createRng } from '../../src/random/rng.js';
 import { matmulJs, matmulSlot } from '../../src/kernels/matmul.js';
 import { biasAddJs, biasAddSlot, colSumJs, colSumSlot } from '../../src/kernels/bias.js';
 import { denseForwardJs, denseSlot } from '../../src/kernels/dense.js';
-import { adamSlot, adamUpdateJs, sgdSlot, sgdUpdateJs } from '../../src/kernels/optim.js';
+import {
+  adamSlot,
+  adamUpdateJs,
+  sgdSlot,
+  sgdUpdateJs,
+  stateSyncSlot,
+} from '../../src/kernels/optim.js';
 import { reluBackwardJs, reluBackwardSlot, reluJs, reluSlot } from '../../src/kernels/relu.js';
 import {
   softmaxXentBackwardJs,
@@ -317,6 +323,9 @@ describe('wasm element-wise kernels agree with JS', () => {
           adamUpdateJs(p1, g, m1, v1, n, h);
           adamSlot.impl(p2, g, m2, v2, n, h);
         }
+        // The wasm backend keeps the moments in its memory between steps: read them through the sync slot.
+        stateSyncSlot.impl(m2);
+        stateSyncSlot.impl(v2);
         expectClose(p2, p1, { atol: 1e-6, rtol: 1e-5 });
         expectClose(m2, m1, { atol: 1e-6, rtol: 1e-5 });
         expectClose(v2, v1, { atol: 1e-9, rtol: 1e-5 });

@@ -193,6 +193,68 @@ describe('maxPool1d / avgPool1d: known values', () => {
   });
 });
 
+describe('pooling: explicit padding (PyTorch-style pads, ceil_mode as more padding after)', () => {
+  const x44 = iota([1, 4, 4, 1]); // 1..16 in rows of 4, as above
+
+  it('pool 3, stride 2, one step each side: windows of rows/cols {0,1} and {1,2,3}', () => {
+    const p = {
+      strides: 2,
+      padding: [
+        [1, 1],
+        [1, 1],
+      ],
+    } as const;
+    // max: {1,2,5,6} 6, rows 0-1 cols 1-3: 8, rows 1-3 cols 0-1: 14, rows 1-3 cols 1-3: 16
+    expect(run(maxPool2d(3, p), x44)).toEqual({ shape: [1, 2, 2, 1], data: [6, 8, 14, 16] });
+    // avg over real inputs only: 14/4 = 3.5, (2+3+4+6+7+8)/6 = 5,
+    // (5+6+9+10+13+14)/6 = 9.5, (6+7+8+10+11+12+14+15+16)/9 = 11
+    expect(run(avgPool2d(3, p), x44)).toEqual({ shape: [1, 2, 2, 1], data: [3.5, 5, 9.5, 11] });
+  });
+
+  it('uneven pads: one row before, one column after', () => {
+    // rows {0} and {1,2}; cols {0,1} and {2,3}: max 2, 4, 10, 12
+    const layer = maxPool2d(2, {
+      padding: [
+        [1, 0],
+        [0, 1],
+      ],
+    });
+    expect(run(layer, x44)).toEqual({ shape: [1, 2, 2, 1], data: [2, 4, 10, 12] });
+    expect(layer.config.padding).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+  });
+
+  it('1-D: pool 3, stride 2, pads [1, 2] on [1, 3, 2, 5, 4]', () => {
+    // ⌊(5 + 3 − 3) / 2⌋ + 1 = 3 windows: {1,3}, {3,2,5}, {5,4}
+    const x = tensor([[[1], [3], [2], [5], [4]]]);
+    const p = { strides: 2, padding: [1, 2] } as const;
+    expect(run(maxPool1d(3, p), x).data).toEqual([3, 5, 5]);
+    const avg = run(avgPool1d(3, p), x).data;
+    expect(avg[0]).toBe(2);
+    expect(avg[1]).toBeCloseTo(10 / 3, 6);
+    expect(avg[2]).toBe(4.5);
+    expect(avgPool1d(3, p).config.padding).toEqual([1, 2]);
+  });
+
+  it('rejects pads as large as the pool, negative or malformed', () => {
+    expect(() =>
+      maxPool2d(3, {
+        padding: [
+          [3, 0],
+          [0, 0],
+        ],
+      }),
+    ).toThrow(
+      /^maxPool2d: padding must be 'valid', 'same' or \[\[top, bottom\], \[left, right\]\]/,
+    );
+    expect(() => avgPool1d(2, { padding: [0, 2] })).toThrow(/^avgPool1d: padding must be/);
+    expect(() => avgPool1d(2, { padding: [-1, 0] })).toThrow(ValueError);
+    expect(() => maxPool2d(2, { padding: [1, 1] as never })).toThrow(ValueError);
+  });
+});
+
 describe('pooling: float64 gradient checks', () => {
   /** Distinct values (no ties within a window), both signs. */
   function f64(shape: number[]): Tensor {
@@ -216,6 +278,29 @@ describe('pooling: float64 gradient checks', () => {
     ['maxPool1d 3 stride 2 same', maxPool1d(3, { strides: 2, padding: 'same' }), [2, 7, 3]],
     ['avgPool1d 2 stride 1', avgPool1d(2, { strides: 1 }), [2, 5, 3]],
     ['avgPool1d 4 same', avgPool1d(4, { padding: 'same' }), [2, 7, 2]],
+    [
+      'maxPool2d 3 stride 2 explicit',
+      maxPool2d(3, {
+        strides: 2,
+        padding: [
+          [1, 2],
+          [0, 1],
+        ],
+      }),
+      [2, 5, 6, 2],
+    ],
+    [
+      'avgPool2d 3 stride 2 explicit',
+      avgPool2d(3, {
+        strides: 2,
+        padding: [
+          [2, 0],
+          [1, 1],
+        ],
+      }),
+      [2, 5, 6, 2],
+    ],
+    ['avgPool1d 3 stride 2 explicit', avgPool1d(3, { strides: 2, padding: [1, 2] }), [2, 7, 2]],
   ];
   it.each(cases)('%s', (_name, layer, shape) => {
     const res = gradcheck((x) => layer.forward(x, train), [f64(shape)]);
@@ -253,7 +338,7 @@ describe('pooling: bad input', () => {
 
   it('rejects bad options', () => {
     expect(() => maxPool2d(2, { padding: 'full' as never })).toThrow(
-      'maxPool2d: padding must be one of "valid", "same", got "full"',
+      `maxPool2d: padding must be 'valid', 'same' or [[top, bottom], [left, right]] (integers from 0 to the pool size - 1 on that axis), got "full"`,
     );
     expect(() => maxPool2d(2, { stride: 1 } as never)).toThrow(/unknown option "stride"/);
     expect(() => avgPool1d(2, { name: '' })).toThrow('avgPool1d: name must be a non-empty string');

@@ -485,7 +485,7 @@ describe('bad input', () => {
     const x = input([5, 3]);
     expect(() => gru(4, 2).apply(x)).toThrow(/gru: input must be \[steps, 4\]/);
     expect(() => simpleRnn(3, 2, { activation: gelu })).toThrow(
-      /simpleRnn: activation must be one of tanh, sigmoid, relu, identity, got "gelu"/,
+      /simpleRnn: activation must be one of tanh, sigmoid, relu, identity, hardSigmoid \(alpha 0\.2, beta 0\.5\), got "gelu"/,
     );
     expect(() => simpleRnn(3, 2, { activation: relu, dropout: 1 })).toThrow(/dropout/);
     expect(() => lstm(3, 0)).toThrow(/lstm: units must be a positive integer, got 0/);

@@ -15,6 +15,9 @@ import {
   ModelFormatError,
   relu,
   sequential,
+  multiHeadAttention,
+  positionEmbedding,
+  gelu,
 } from 'myelin';
 import { fromOnnx, toOnnx } from 'myelin/onnx';
 import { ProtoWriter } from '../../src/onnx/_proto.js';
@@ -28,6 +31,13 @@ const img = input([6, 6, 2]);
 const conv = conv2d(2, 2, 3, { padding: 'same' }).apply(img);
 const pooled = flatten().apply(maxPool2d(2).apply(batchNorm(2).apply(conv)));
 const cnn = toOnnx(graph({ inputs: img, outputs: dense(18, 2).apply(pooled) }));
+// Small weights, so that damage often lands in the structure the pattern readers check.
+const seq = input([3, 2]);
+const pos = positionEmbedding(4, 2, { rng: createRng(3) }).apply(seq);
+const att = multiHeadAttention(2, 2, { causal: true, rng: createRng(4) }).apply([pos, pos, pos]);
+const attention = toOnnx(
+  graph({ inputs: seq, outputs: dense(2, 2, { activation: gelu }).apply(att) }),
+);
 
 /** A value info [N, ...dims] of float32. */
 function valueInfo(name: string, dims: number[]): ProtoWriter {
@@ -149,11 +159,25 @@ describe('fromOnnx on bad input', () => {
       file({
         nodes: [
           node('MatMul', ['x', 'W'], ['h']),
-          node('Gelu', ['h'], ['g']),
+          node('Sin', ['h'], ['g']),
           node('Cos', ['g'], ['y']),
         ],
       }),
-      /operators myelin cannot import: Gelu, Cos/,
+      /operators myelin cannot import: Sin, Cos/,
+    );
+    // A Gather of two constants is read only as the first rows of a table (position embedding).
+    rejects(
+      file({ nodes: [node('Gather', ['W', 'W'], ['r']), node('Add', ['x', 'r'], ['y'])] }),
+      /Gather\): a Gather of constants is supported only as the first rows of a 2-D table/,
+    );
+    // Div and Erf are read only as the exact GELU x·½(1 + erf(x / √2)).
+    rejects(
+      file({ nodes: [node('MatMul', ['x', 'W'], ['h']), node('Div', ['h', 'h'], ['y'])] }),
+      /Div\) is supported only in the exact GELU pattern/,
+    );
+    rejects(
+      file({ nodes: [node('MatMul', ['x', 'W'], ['h']), node('Erf', ['h'], ['y'])] }),
+      /Erf\) is supported only in the exact GELU pattern/,
     );
   });
 
@@ -165,6 +189,21 @@ describe('fromOnnx on bad input', () => {
       .bytes(9, new Uint8Array(24));
     rejects(file({ tensor: t }), /the weight has 3 input rows, the input has 2 features/);
     rejects(file({ opset: false }), /declares no ai.onnx opset/);
+  });
+
+  it("names such as '__proto__' and 'constructor' are plain names (no prototype pollution)", () => {
+    const model = fromOnnx(
+      file({
+        nodes: [
+          node('MatMul', ['x', 'W'], ['__proto__']),
+          node('Relu', ['__proto__'], ['constructor']),
+          node('Identity', ['constructor'], ['y']),
+        ],
+      }),
+    );
+    expect(model.layers.map((l) => l.kind)).toEqual(['dense', 'activation']);
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>)['kind']).toBeUndefined();
   });
 
   it('a bad wire type or an overlong varint', () => {
@@ -183,9 +222,9 @@ describe('fromOnnx on bad input', () => {
           maxLength: 4,
         }),
         fc.option(fc.nat(), { nil: undefined }),
-        fc.boolean(),
+        fc.integer({ min: 0, max: 2 }),
         (edits, cut, which) => {
-          const src = which ? good : cnn;
+          const src = which === 0 ? good : which === 1 ? cnn : attention;
           const bytes = src.slice(0, cut === undefined ? src.length : cut % (src.length + 1));
           for (const { at, byte } of edits) if (bytes.length > 0) bytes[at % bytes.length] = byte;
           try {
@@ -196,7 +235,12 @@ describe('fromOnnx on bad input', () => {
           }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 800 },
     );
+  });
+
+  it('reads the undamaged attention file (so the fuzz above starts from a valid one)', () => {
+    const kinds = fromOnnx(attention).layers.map((l) => l.kind);
+    expect(kinds).toEqual(['positionEmbedding', 'multiHeadAttention', 'dense', 'activation']);
   });
 });

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 // Every exported layer kind runs in onnxruntime-node (the reference engine) and
 // gives myelin's predictions within 1e-5 absolute on random inputs.
+import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
@@ -39,6 +40,7 @@ import {
   softmax,
   softplus,
   softsign,
+  hardSigmoid,
   tanh,
   tensor,
   simpleRnn,
@@ -51,6 +53,17 @@ import {
   upSampling2d,
   conv2dTranspose,
   embedding,
+  multiHeadAttention,
+  sinusoidalPositionEmbedding,
+  positionEmbedding,
+  transformerEncoderBlock,
+  timeDistributed,
+  fit,
+  mse,
+  adam,
+  fromJSON,
+  flatten as flattenLayer,
+  globalAvgPool1d as gap1d,
   type Model,
   type Tensor,
   type SymbolicTensor,
@@ -121,6 +134,8 @@ describe('toOnnx in onnxruntime-node', () => {
       silu,
       gelu,
       gelu.with({ approximate: 'tanh' }),
+      hardSigmoid,
+      hardSigmoid.with({ alpha: 1 / 6 }),
     ];
     for (const a of acts) {
       const model = sequential([dense(5, 4, { activation: a, rng }), dense(4, 3, { rng })]);
@@ -159,6 +174,49 @@ describe('toOnnx in onnxruntime-node: images, sequences, merges', () => {
       ],
     );
     expect(await compare(model)).toBeLessThan(1e-5);
+  });
+
+  it('explicit padding of convolutions and pools (2-D and 1-D)', async () => {
+    // [7,9,2] -k3 s2 pads [[1,0],[2,1]]-> [3,5,3] -max 3 s2 pads [[1,1],[1,2]]-> [2,3,3]
+    // -avg 2 s1 pads [[0,1],[1,0]]-> [2,3,3]
+    const img = chain(
+      [7, 9, 2],
+      [
+        conv2d(2, 3, 3, {
+          strides: 2,
+          padding: [
+            [1, 0],
+            [2, 1],
+          ],
+          rng,
+        }),
+        maxPool2d(3, {
+          strides: 2,
+          padding: [
+            [1, 1],
+            [1, 2],
+          ],
+        }),
+        avgPool2d(2, {
+          strides: 1,
+          padding: [
+            [0, 1],
+            [1, 0],
+          ],
+        }),
+      ],
+    );
+    expect(await compare(img)).toBeLessThan(1e-5);
+    // [9,2] -k4 s2 pads [2,1]-> [5,3] -max 3 s2 pads [1,2]-> [4,3] -avg 2 s1 pads [1,1]-> [5,3]
+    const seq = chain(
+      [9, 2],
+      [
+        conv1d(2, 3, 4, { strides: 2, padding: [2, 1], rng }),
+        maxPool1d(3, { strides: 2, padding: [1, 2] }),
+        avgPool1d(2, { strides: 1, padding: [1, 1] }),
+      ],
+    );
+    expect(await compare(seq)).toBeLessThan(1e-5);
   });
 
   it('global pools in 1-D and 2-D, conv1d and 1-D pools', async () => {
@@ -202,6 +260,9 @@ describe('toOnnx in onnxruntime-node: recurrent layers', () => {
       simpleRnn(3, 4, { rng, activation: relu, returnSequences: true, ...bias }),
       lstm(3, 4, { rng, ...bias }),
       lstm(3, 4, { rng, returnSequences: true, ...bias }),
+      lstm(3, 4, { rng, recurrentActivation: hardSigmoid, ...bias }),
+      gru(3, 4, { rng, recurrentActivation: hardSigmoid, returnSequences: true, ...bias }),
+      bidirectional(() => lstm(3, 4, { rng, recurrentActivation: hardSigmoid, ...bias })),
       gru(3, 4, { rng, ...bias }),
       gru(3, 4, { rng, resetAfter: false, returnSequences: true, ...bias }),
       bidirectional(() => lstm(3, 4, { rng, ...bias })),
@@ -278,5 +339,165 @@ describe('toOnnx options', () => {
     expect(Math.max(...Array.from(theirs, (v, i) => Math.abs(v - ours.data[i]!)))).toBeLessThan(
       1e-5,
     );
+  });
+});
+
+describe('toOnnx in onnxruntime-node: attention', () => {
+  const bias = { biasInitializer: uniform({ low: -0.5, high: 0.5 }) };
+
+  it('multiHeadAttention: self-attention, causal, cross-attention with other widths, no biases', async () => {
+    const self = (o: object): Model => {
+      const x = input([5, 8]);
+      const y = multiHeadAttention(8, 2, { rng, ...bias, ...o }).apply([x, x, x]);
+      return graph({ inputs: x, outputs: y });
+    };
+    expect(await compare(self({}))).toBeLessThan(1e-5);
+    expect(await compare(self({ causal: true }))).toBeLessThan(1e-5);
+    expect(await compare(self({ useBias: false, dropout: 0.3 }))).toBeLessThan(1e-5);
+    // Query [4, 6], key [7, 5], value [7, 3]; 3 heads of keyDim 2, valueDim 4, output 9.
+    const q = input([4, 6]);
+    const k = input([7, 5]);
+    const v = input([7, 3]);
+    const mha = multiHeadAttention(6, 3, {
+      keyDim: 2,
+      valueDim: 4,
+      keyInputDim: 5,
+      valueInputDim: 3,
+      outputDim: 9,
+      causal: true,
+      rng,
+      ...bias,
+    });
+    const cross = graph({ inputs: [q, k, v], outputs: mha.apply([q, k, v]) });
+    expect(await compare(cross as Model)).toBeLessThan(1e-5);
+  });
+
+  it('sinusoidal and learned position embeddings', async () => {
+    const sin = chain([5, 6], [sinusoidalPositionEmbedding(6), dense(6, 2, { rng })]);
+    expect(await compare(sin)).toBeLessThan(1e-5);
+    const odd = chain([4, 5], [sinusoidalPositionEmbedding(5, { base: 50 })]);
+    expect(await compare(odd)).toBeLessThan(1e-5);
+    // maxLength 9 > 5 steps: the first five rows are added.
+    const learned = chain([5, 6], [positionEmbedding(9, 6, { rng })]);
+    expect(await compare(learned)).toBeLessThan(1e-5);
+  });
+
+  it('transformer encoder models (post-norm and pre-norm, causal, gelu) on token ids', async () => {
+    for (const o of [{}, { normFirst: true, causal: true, activation: gelu }]) {
+      const ids = input([6], { dtype: 'int32' });
+      let h = embedding(11, 8, { rng }).apply(ids);
+      h = positionEmbedding(6, 8, { rng }).apply(h);
+      h = transformerEncoderBlock(h, { numHeads: 2, ffDim: 12, rng, ...o });
+      h = transformerEncoderBlock(h, { numHeads: 4, ffDim: 8, dropout: 0.1, rng, ...o });
+      const model = graph({ inputs: ids, outputs: dense(8, 3, { rng }).apply(gap1d().apply(h)) });
+      expect(await compare(model as Model, 3, 11)).toBeLessThan(1e-5);
+    }
+    const x = input([5, 8]);
+    const y = transformerEncoderBlock(sinusoidalPositionEmbedding(8).apply(x), {
+      numHeads: 2,
+      ffDim: 16,
+      rng,
+    });
+    expect(await compare(graph({ inputs: x, outputs: y }) as Model)).toBeLessThan(1e-5);
+  });
+});
+
+describe("toOnnx in onnxruntime-node: the examples' models, trained", () => {
+  /** A few epochs on random inputs and targets, so that every weight has moved from its initial value. */
+  async function trained(model: Model, vocab = 0): Promise<Model> {
+    const n = 16;
+    const xs = model.inputs.map((inp) => {
+      const shape = inp.shape!;
+      const size = n * shape.reduce((a, b) => a * b, 1);
+      return inp.dtype === 'int32'
+        ? tensor(
+            Int32Array.from({ length: size }, () => Math.floor(rng.uniform() * vocab)),
+            { shape: [n, ...shape] },
+          )
+        : tensor(randomInput(shape, n), { shape: [n, ...shape] });
+    });
+    const outShape = (predict(model as Model<never>, xs[0] as never) as Tensor).shape.slice(1);
+    const y = tensor(randomInput(outShape, n), { shape: [n, ...outShape] });
+    await fit(model as Model<never>, xs[0] as never, y as never, {
+      loss: mse,
+      optimizer: adam({ learningRate: 1e-2 }),
+      epochs: 2,
+      batchSize: 8,
+      rng,
+    });
+    return model;
+  }
+
+  it('xor.ts (its saved trained model, examples/testing/xor-model.json)', async () => {
+    const file = new URL('../../examples/testing/xor-model.json', import.meta.url);
+    const model = fromJSON(JSON.parse(readFileSync(file, 'utf8')) as never);
+    expect(await compare(model as Model)).toBeLessThan(1e-5);
+  });
+
+  it('digits.ts, residual.ts (MLPs), cnn-digits.ts, fashion-mnist.ts (CNNs)', async () => {
+    const digits = sequential([dense(64, 32, { activation: relu, rng }), dense(32, 10, { rng })]);
+    const pixels = input([64]);
+    let h = dense(64, 32, { activation: relu, rng }).apply(pixels);
+    for (let b = 0; b < 2; b++) {
+      const f = dense(32, 32, { activation: relu, rng }).apply(h);
+      const g = dense(32, 32, { rng }).apply(f);
+      h = activation(relu).apply(addLayer().apply([g, h]));
+    }
+    const residual = graph({ inputs: pixels, outputs: dense(32, 10, { rng }).apply(h) });
+    const cnnDigits = chain(
+      [8, 8, 1],
+      [
+        conv2d(1, 16, 3, { activation: relu, padding: 'same', rng }),
+        conv2d(16, 32, 3, { activation: relu, padding: 'same', rng }),
+        maxPool2d(2),
+        flattenLayer(),
+        dense(4 * 4 * 32, 64, { activation: relu, rng }),
+        dense(64, 10, { rng }),
+      ],
+    );
+    const fashion = chain(
+      [28, 28, 1],
+      [
+        conv2d(1, 16, 3, { activation: relu, rng }),
+        maxPool2d(2),
+        conv2d(16, 32, 3, { activation: relu, rng }),
+        maxPool2d(2),
+        flattenLayer(),
+        dense(5 * 5 * 32, 64, { activation: relu, rng }),
+        dense(64, 10, { rng }),
+      ],
+    );
+    for (const model of [digits, residual, cnnDigits, fashion])
+      expect(await compare(await trained(model))).toBeLessThan(1e-5);
+  });
+
+  it('sine-forecast.ts (LSTM), char-lstm.ts (embedding, LSTM, timeDistributed), transformer.ts', async () => {
+    const sine = chain([20, 1], [lstm(1, 16, { rng }), dense(16, 1, { rng })]);
+    expect(await compare(await trained(sine))).toBeLessThan(1e-5);
+    const V = 30;
+    const ids = input([12], { dtype: 'int32' });
+    let c = embedding(V, 24, { rng }).apply(ids);
+    c = lstm(24, 32, { returnSequences: true, dropout: 0.1, rng }).apply(c);
+    c = timeDistributed(dense(32, V, { rng })).apply(dropout(0.3).apply(c));
+    const charLstm = graph({ inputs: ids, outputs: c }) as Model;
+    expect(await compare(await trained(charLstm, V), 3, V)).toBeLessThan(1e-5);
+    const L = 8;
+    const tok = input([L], { dtype: 'int32' });
+    let t = positionEmbedding(L, 48, { rng }).apply(embedding(10, 48, { rng }).apply(tok));
+    for (let b = 0; b < 2; b++) t = transformerEncoderBlock(t, { numHeads: 4, ffDim: 96, rng });
+    const transformer = graph({ inputs: tok, outputs: dense(48, 10, { rng }).apply(t) }) as Model;
+    expect(await compare(await trained(transformer, 10), 3, 10)).toBeLessThan(1e-5);
+  });
+
+  it('sentiment.ts is the one that cannot export: its embedding masks padding (maskZero)', () => {
+    const words = input([20], { dtype: 'int32' });
+    const h = lstm(16, 32, { rng }).apply(embedding(50, 16, { maskZero: true, rng }).apply(words));
+    const model = graph({ inputs: words, outputs: dense(32, 2, { rng }).apply(h) });
+    expect(() => toOnnx(model)).toThrow(/uses maskZero; masks have no ONNX counterpart/);
+  });
+
+  it('timeDistributed around a layer that is not per-feature (a convolution): steps folded into the batch', async () => {
+    const model = chain([3, 6, 5, 2], [timeDistributed(conv2d(2, 3, 2, { rng })), flattenLayer()]);
+    expect(await compare(model)).toBeLessThan(1e-5);
   });
 });

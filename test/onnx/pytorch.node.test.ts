@@ -31,6 +31,15 @@ function toNhwc(data: number[], [n, c, h, w]: number[]): number[] {
   return out;
 }
 
+/** NCW sequences to NWC. */
+function toNwc(data: number[], [n, c, s]: number[]): number[] {
+  const out = new Array<number>(data.length);
+  for (let b = 0; b < n!; b++)
+    for (let ch = 0; ch < c!; ch++)
+      for (let t = 0; t < s!; t++) out[(b * s! + t) * c! + ch] = data[(b * c! + ch) * s! + t]!;
+  return out;
+}
+
 function maxDiff(t: Tensor, ref: Reference): number {
   expect(t.shape).toEqual(ref.outputShape);
   return Math.max(...ref.output.map((v, i) => Math.abs(v - t.data[i]!)));
@@ -69,6 +78,80 @@ describe('PyTorch ONNX files', () => {
       const y = predict(model, tensor(ref.input, { shape: ref.inputShape }));
       expect(maxDiff(y, ref), name).toBeLessThan(1e-5);
     }
+  });
+
+  it('padded convolutions at strides above 1 (explicit pads, 2-D and 1-D)', () => {
+    const [bytes, ref] = load('conv-strided');
+    const model = fromOnnx(bytes, { inputLayout: 'channelsFirst' });
+    const convs = model.layers.filter((l) => l.kind === 'conv2d');
+    // 11x5 input, k3 s2 p1: 6x3; k(3,2) s(2,1) p(1,0): 3x2.
+    expect(convs.map((l) => (l.config as { padding: unknown }).padding)).toEqual([
+      [
+        [1, 1],
+        [1, 1],
+      ],
+      [
+        [1, 1],
+        [0, 0],
+      ],
+    ]);
+    const [n, c, h, w] = ref.inputShape as [number, number, number, number];
+    const x = tensor(toNhwc(ref.input, ref.inputShape), { shape: [n, h, w, c] });
+    expect(maxDiff(predict(model, x), ref)).toBeLessThan(1e-5);
+
+    const [bytes1, ref1] = load('conv1d-strided');
+    const model1 = fromOnnx(bytes1, { inputLayout: 'channelsFirst' });
+    expect((model1.layers[0]!.config as { padding: unknown }).padding).toEqual([2, 2]);
+    const [n1, c1, s1] = ref1.inputShape as [number, number, number];
+    const x1 = tensor(toNwc(ref1.input, ref1.inputShape), { shape: [n1, s1, c1] });
+    expect(maxDiff(predict(model1, x1), ref1)).toBeLessThan(1e-5);
+  });
+
+  it('padded max and average pools (count_include_pad both ways) and ceil_mode', () => {
+    const [bytes, ref] = load('pools');
+    const model = fromOnnx(bytes, { inputLayout: 'channelsFirst' });
+    const kinds = model.layers.map((l) => l.kind);
+    // count_include_pad=True: PyTorch writes Pad + AveragePool, read as zero padding + pool.
+    expect(kinds.filter((k) => k === 'zeroPadding2d')).toHaveLength(2);
+    const [n, c, h, w] = ref.inputShape as [number, number, number, number];
+    const x = tensor(toNhwc(ref.input, ref.inputShape), { shape: [n, h, w, c] });
+    expect(maxDiff(predict(model, x), ref)).toBeLessThan(1e-5);
+
+    const [bytes1, ref1] = load('pools1d');
+    const model1 = fromOnnx(bytes1, { inputLayout: 'channelsFirst' });
+    const [n1, c1, s1] = ref1.inputShape as [number, number, number];
+    const x1 = tensor(toNwc(ref1.input, ref1.inputShape), { shape: [n1, s1, c1] });
+    expect(maxDiff(predict(model1, x1), ref1)).toBeLessThan(1e-5);
+  });
+
+  it("GELU: torch's Erf pattern and the opset-20 Gelu node", () => {
+    const [bytes, ref] = load('gelu');
+    const model = fromOnnx(bytes);
+    expect(model.layers.map((l) => l.kind)).toEqual(['dense', 'activation', 'dense']);
+    expect(model.layers[1]!.config).toEqual({
+      activation: 'gelu',
+      activationConfig: { approximate: 'none' },
+    });
+    expect(maxDiff(predict(model, tensor(ref.input, { shape: ref.inputShape })), ref)).toBeLessThan(
+      1e-5,
+    );
+    const node = fromOnnx(new Uint8Array(readFileSync(new URL('gelu-opset20.onnx', dir))));
+    expect(node.layers.map((l) => l.kind)).toEqual(['dense', 'activation', 'dense']);
+    expect(maxDiff(predict(node, tensor(ref.input, { shape: ref.inputShape })), ref)).toBeLessThan(
+      1e-5,
+    );
+  });
+
+  it("GELU's tanh form (torch's Mul/Add/Tanh composition)", () => {
+    const [bytes, ref] = load('gelu-tanh');
+    const model = fromOnnx(bytes);
+    expect(model.layers[1]!.config).toEqual({
+      activation: 'gelu',
+      activationConfig: { approximate: 'tanh' },
+    });
+    expect(maxDiff(predict(model, tensor(ref.input, { shape: ref.inputShape })), ref)).toBeLessThan(
+      1e-5,
+    );
   });
 
   it('an imported model trains: the loss goes down', async () => {

@@ -34,6 +34,9 @@ import {
   softmax,
   softplus,
   softsign,
+  hardSigmoid,
+  gelu,
+  silu,
   tanh,
   tensor,
   simpleRnn,
@@ -46,6 +49,12 @@ import {
   upSampling2d,
   conv2dTranspose,
   embedding,
+  multiHeadAttention,
+  sinusoidalPositionEmbedding,
+  positionEmbedding,
+  transformerEncoderBlock,
+  timeDistributed,
+  globalAvgPool1d as gap1d,
   type Model,
   type SymbolicTensor,
 } from 'myelin';
@@ -90,6 +99,11 @@ describe('ONNX round trip', () => {
       selu,
       softplus,
       softsign,
+      hardSigmoid,
+      hardSigmoid.with({ alpha: 1 / 6 }),
+      gelu,
+      gelu.with({ approximate: 'tanh' }),
+      silu,
     ]) {
       const model = sequential([
         dense(5, 4, { activation: a, rng }),
@@ -97,6 +111,14 @@ describe('ONNX round trip', () => {
       ]);
       const [ours, theirs] = both(model);
       expect(theirs, a.activationName).toEqual(ours);
+      // Each comes back as the same activation (gelu and silu from their compositions).
+      const back = fromOnnx(toOnnx(model)).layers[1]!;
+      const c = back.config as { activation: string; activationConfig: Record<string, unknown> };
+      expect(c.activation).toBe(a.activationName);
+      // Settings come back as the shortest decimal of their float32 attribute (1/6 as 0.1666667).
+      for (const [k, v] of Object.entries(a.config))
+        if (typeof v === 'number') expect(c.activationConfig[k], k).toBeCloseTo(v, 6);
+        else expect(c.activationConfig[k], k).toEqual(v);
     }
   });
 
@@ -108,6 +130,48 @@ describe('ONNX round trip', () => {
       ),
     );
     expect(theirs).toEqual(ours);
+  });
+
+  it('explicit padding of convolutions and pools', () => {
+    const img = chain(
+      [7, 9, 2],
+      [
+        conv2d(2, 3, 3, {
+          strides: 2,
+          padding: [
+            [1, 0],
+            [2, 1],
+          ],
+          rng,
+        }),
+        maxPool2d(3, {
+          strides: 2,
+          padding: [
+            [1, 1],
+            [1, 2],
+          ],
+        }),
+        avgPool2d(2, {
+          strides: 1,
+          padding: [
+            [0, 1],
+            [1, 0],
+          ],
+        }),
+      ],
+    );
+    const [a, b] = both(img);
+    expect(b).toEqual(a);
+    const seq = chain(
+      [9, 2],
+      [
+        conv1d(2, 3, 4, { strides: 2, padding: [2, 1], rng }),
+        maxPool1d(3, { strides: 2, padding: [1, 2] }),
+        avgPool1d(2, { strides: 1, padding: [1, 1] }),
+      ],
+    );
+    const [c, d] = both(seq);
+    expect(d).toEqual(c);
   });
 
   it('a CNN with batch norm and pools, and a 1-D CNN', () => {
@@ -177,6 +241,8 @@ describe('ONNX round trip: recurrent layers', () => {
       simpleRnn(3, 4, { rng, activation: relu, returnSequences: true, ...bias }),
       lstm(3, 4, { rng, ...bias }),
       lstm(3, 4, { rng, returnSequences: true, ...bias }),
+      lstm(3, 4, { rng, recurrentActivation: hardSigmoid, ...bias }),
+      gru(3, 4, { rng, recurrentActivation: hardSigmoid, returnSequences: true, ...bias }),
       gru(3, 4, { rng, ...bias }),
       gru(3, 4, { rng, resetAfter: false, returnSequences: true, ...bias }),
       bidirectional(() => lstm(3, 4, { rng, ...bias })),
@@ -239,6 +305,101 @@ describe('ONNX round trip: normalization, embedding, padding, resizing, transpos
     );
     const copy = fromOnnx(toOnnx(model));
     expect(copy.layers.map((l) => l.kind)).toEqual(['embedding', 'lstm']);
+    expect(Array.from(predict(copy, x).data)).toEqual(Array.from(predict(model, x).data));
+  });
+});
+
+describe('ONNX round trip: timeDistributed', () => {
+  it('timeDistributed(dense) reads back as a dense layer over the last axis, same bits', () => {
+    const model = chain([4, 3], [timeDistributed(dense(3, 2, { rng, activation: tanh }))]);
+    const [ours, theirs] = both(model);
+    expect(theirs).toEqual(ours);
+    expect(fromOnnx(toOnnx(model)).layers.map((l) => l.kind)).toEqual(['dense', 'activation']);
+  });
+});
+
+describe('ONNX round trip: attention', () => {
+  const bias = { biasInitializer: uniform({ low: -0.5, high: 0.5 }) };
+
+  it('multiHeadAttention (self, causal, no biases, cross with other widths) reads back as itself', () => {
+    const selfAtt = (o: object): Model => {
+      const x = input([5, 8]);
+      return graph({
+        inputs: x,
+        outputs: multiHeadAttention(8, 2, { rng, ...bias, ...o }).apply([x, x, x]),
+      });
+    };
+    for (const o of [{}, { causal: true }, { useBias: false }]) {
+      const model = selfAtt(o);
+      const [ours, theirs] = both(model);
+      expect(theirs, JSON.stringify(o)).toEqual(ours);
+      const copy = fromOnnx(toOnnx(model));
+      expect(copy.layers.map((l) => l.kind)).toEqual(['multiHeadAttention']);
+      expect(copy.layers[0]!.config).toMatchObject({ numHeads: 2, keyDim: 4, ...o });
+    }
+    const q = input([4, 6]);
+    const k = input([7, 5]);
+    const v = input([7, 3]);
+    const mha = multiHeadAttention(6, 3, {
+      keyDim: 2,
+      valueDim: 4,
+      keyInputDim: 5,
+      valueInputDim: 3,
+      outputDim: 9,
+      causal: true,
+      rng,
+      ...bias,
+    });
+    const cross = graph({ inputs: [q, k, v], outputs: mha.apply([q, k, v]) }) as Model;
+    const [ours, theirs] = both(cross);
+    expect(theirs).toEqual(ours);
+    const back = fromOnnx(toOnnx(cross)).layers[0]!;
+    expect(back.config).toMatchObject({
+      modelDim: 6,
+      numHeads: 3,
+      keyDim: 2,
+      valueDim: 4,
+      keyInputDim: 5,
+      valueInputDim: 3,
+      outputDim: 9,
+      causal: true,
+    });
+    for (const name of Object.keys(mha.params))
+      expect(Array.from(back.params[name]!.data), name).toEqual(Array.from(mha.params[name]!.data));
+  });
+
+  it('position embeddings: sinusoidal (default and other bases) and learned (the whole table)', () => {
+    for (const layer of [
+      sinusoidalPositionEmbedding(6),
+      sinusoidalPositionEmbedding(6, { base: 50 }),
+      positionEmbedding(9, 6, { rng }),
+    ]) {
+      const model = chain([5, 6], [layer, dense(6, 2, { rng })]);
+      const [ours, theirs] = both(model);
+      expect(theirs, layer.kind).toEqual(ours);
+      const back = fromOnnx(toOnnx(model)).layers[0]!;
+      expect(back.kind).toBe(layer.kind);
+      expect(back.config).toMatchObject(layer.config);
+    }
+  });
+
+  it('a transformer encoder model on token ids', () => {
+    const ids = input([6], { dtype: 'int32' });
+    let h = embedding(11, 8, { rng }).apply(ids);
+    h = positionEmbedding(6, 8, { rng }).apply(h);
+    h = transformerEncoderBlock(h, { numHeads: 2, ffDim: 12, rng });
+    h = transformerEncoderBlock(h, { numHeads: 4, ffDim: 8, normFirst: true, causal: true, rng });
+    const model = graph({ inputs: ids, outputs: dense(8, 3, { rng }).apply(gap1d().apply(h)) });
+    const x = tensor(
+      Int32Array.from({ length: 18 }, (_, i) => (i * 7) % 11),
+      { shape: [3, 6] },
+    );
+    const copy = fromOnnx(toOnnx(model));
+    const count = (m: Model, kind: string): number =>
+      m.layers.filter((l) => l.kind === kind).length;
+    expect(count(copy, 'multiHeadAttention')).toBe(2);
+    expect(count(copy, 'layerNorm')).toBe(4);
+    expect(count(copy, 'positionEmbedding')).toBe(1);
     expect(Array.from(predict(copy, x).data)).toEqual(Array.from(predict(model, x).data));
   });
 });

@@ -24,7 +24,12 @@ const subpaths = Object.entries(pkg.exports).filter(
 );
 
 // Where a subpath's files live when it is not src/<name>/index.ts.
-const moved: Record<string, string> = { './wasm': 'kernels/wasm' };
+const moved: Record<string, string> = {
+  './wasm': 'kernels/wasm',
+  './wasm/threads': 'kernels/wasm/threads',
+};
+// Subpaths with a `node` condition (a Node build next to the browser one), after types.
+const forNode: Record<string, string> = { './wasm/threads': 'node.js' };
 
 describe('the build', () => {
   it('is quiet: tsup prints errors, not a line for each of about 430 output files', () => {
@@ -44,13 +49,19 @@ describe('package exports', () => {
   it('names each subpath after its folder, with types/import/default in that order', () => {
     for (const [key, c] of subpaths) {
       const dir = key === '.' ? '' : `${moved[key] ?? key.slice(2)}/`;
+      const node = forNode[key];
       expect(c, key).toEqual({
         types: `./dist/${dir}index.d.ts`,
+        ...(node === undefined ? {} : { node: `./dist/${dir}${node}` }),
         import: `./dist/${dir}index.js`,
         default: `./dist/${dir}index.js`,
       });
       // Resolvers take the first matching condition: types first, default last.
-      expect(Object.keys(c), key).toEqual(['types', 'import', 'default']);
+      expect(Object.keys(c), key).toEqual(
+        node === undefined
+          ? ['types', 'import', 'default']
+          : ['types', 'node', 'import', 'default'],
+      );
     }
   });
 

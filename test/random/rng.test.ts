@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/_lib/errors.js';
 import { DEFAULT_SEED, createRng, defaultRng, seed } from '../../src/random/index.js';
@@ -154,6 +155,24 @@ describe('createRng', () => {
     expect(Math.abs(sxy / Math.sqrt(sxx * syy))).toBeLessThan(0.035);
     // two splits differ from each other
     expect(parent.split().nextUint32()).not.toBe(parent.split().nextUint32());
+  });
+
+  it('fillUniform gives the draws of uniform() and leaves the stream where they would', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 0, max: 70 }), (s, n) => {
+        const a = createRng(s),
+          b = createRng(s);
+        a.nextUint32(); // start off the seed's first word, as a stream in use would
+        b.nextUint32();
+        const bulk = new Float64Array(n);
+        a.fillUniform!(bulk);
+        const one = Float64Array.from({ length: n }, () => b.uniform());
+        expect(bulk).toEqual(one);
+        expect(a.getState()).toEqual(b.getState());
+        expect(a.uniform()).toBe(b.uniform());
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('getState and createRng(state) resume exactly', () => {

@@ -17,11 +17,21 @@ export const ACT_TANH = 0;
 export const ACT_SIGMOID = 1;
 export const ACT_RELU = 2;
 export const ACT_LINEAR = 3;
+/**
+ * Hard sigmoid max(0, min(1, 0.2z + 0.5)) (Keras 2 and TF.js), the default
+ * recurrent activation of TF.js's LSTM and GRU. JS only: the WebAssembly
+ * kernel knows codes 0-3 and hands the others back to this one.
+ */
+export const ACT_HARD_SIGMOID = 4;
 
 function act(code: number, z: number): number {
   if (code === ACT_TANH) return Math.tanh(z);
   if (code === ACT_SIGMOID) return 1 / (1 + Math.exp(-z));
   if (code === ACT_RELU) return z > 0 ? z : 0;
+  if (code === ACT_HARD_SIGMOID) {
+    const v = 0.2 * z + 0.5;
+    return v <= 0 ? 0 : v >= 1 ? 1 : v;
+  }
   return z;
 }
 
@@ -30,6 +40,8 @@ function dact(code: number, y: number): number {
   if (code === ACT_TANH) return 1 - y * y;
   if (code === ACT_SIGMOID) return y * (1 - y);
   if (code === ACT_RELU) return y > 0 ? 1 : 0;
+  // The ramp's slope where the output is strictly inside (0, 1), else flat.
+  if (code === ACT_HARD_SIGMOID) return y > 0 && y < 1 ? 0.2 : 0;
   return 1;
 }
 

@@ -9,7 +9,6 @@
 // kernel slots it implements, `useJs()` puts the portable kernels back.
 import { installBackend } from '../backend-table.js';
 import {
-  adamWasm,
   biasAddWasm,
   colSumWasm,
   denseWasm,
@@ -28,6 +27,15 @@ import { convBackwardWasm, convForwardWasm } from './conv.js';
 import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
 import { recurrentBackwardWasm, recurrentForwardWasm } from './recurrent.js';
 import { maxPoolBackwardWasm, maxPoolWasm } from './pool.js';
+import {
+  adamResident,
+  allFiniteWasm,
+  flushResident,
+  l2AddGradWasm,
+  syncResident,
+} from './resident.js';
+import { attentionBackwardWasm, attentionForwardWasm } from './attention.js';
+import { layerNormBackwardWasm, layerNormForwardWasm } from './layer-norm.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -62,7 +70,8 @@ export function isWasmSupported(): boolean {
  * Switches the float32 kernels to WebAssembly SIMD: the matrix product, the
  * fused dense forward, bias add, column sums, relu forward and backward,
  * softmax and log-softmax over the last axis, fused softmax + cross-entropy,
- * and the SGD and Adam updates. Float64 work,
+ * the SGD and Adam updates, scaled dot-product attention, and layer
+ * normalization. Float64 work,
  * and float32 work too small to pay for copying into WebAssembly memory,
  * still runs on the JS kernels. Returns false, leaving the JS kernels in
  * place, when WebAssembly SIMD is unavailable. Safe to call more than once.
@@ -98,7 +107,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     softmaxXent: softmaxXentWasm,
     softmaxXentBackward: softmaxXentBackwardWasm,
     sgd: sgdWasm,
-    adam: adamWasm,
+    adam: adamResident,
     softmax: softmaxWasm,
     logSoftmax: logSoftmaxWasm,
     recurrentForward: recurrentForwardWasm,
@@ -107,6 +116,13 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     convBackward: convBackwardWasm,
     maxPool: maxPoolWasm,
     maxPoolBackward: maxPoolBackwardWasm,
+    allFinite: allFiniteWasm,
+    stateSync: syncResident,
+    l2: l2AddGradWasm,
+    attentionForward: attentionForwardWasm,
+    attentionBackward: attentionBackwardWasm,
+    layerNormForward: layerNormForwardWasm,
+    layerNormBackward: layerNormBackwardWasm,
   });
   return true;
 }
@@ -125,6 +141,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
  * ```
  */
 export function useJs(): void {
+  flushResident();
   installBackend('js', {});
 }
 

@@ -60,6 +60,8 @@ export interface WasmExports {
     stepSize: number,
     invBc2Sqrt: number,
   ): void;
+  firstNonFinite(x: number, length: number): number;
+  l2AddGrad(w: number, g: number, length: number, k: number): number;
 }
 
 /**
@@ -71,8 +73,8 @@ export interface WasmRuntime {
   readonly ex: WasmExports;
   /** true when the relaxed-SIMD build (fused multiply-add) is running. */
   readonly relaxed: boolean;
-  /** First free byte address for operands (64-byte aligned). */
-  readonly base: number;
+  /** First free byte address for operands (64-byte aligned); resident.ts moves it past its blocks. */
+  base: number;
   /** Bytes of packing workspace `matmul` needs. */
   readonly workspace: number;
   f32: Float32Array;

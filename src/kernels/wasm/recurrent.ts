@@ -1,5 +1,6 @@
 import type { FloatArray } from '../../_lib/typed.js';
 import {
+  ACT_LINEAR,
   gatesOf,
   recurrentBackwardJs,
   recurrentForwardJs,
@@ -98,6 +99,10 @@ function plan(
   return at;
 }
 
+/** Whether the WebAssembly kernel knows both activations (codes 0-3: tanh, sigmoid, relu, linear); others run in JS. */
+const inKernel = (p: RecurrentProblem): boolean =>
+  p.activation <= ACT_LINEAR && p.recurrentActivation <= ACT_LINEAR;
+
 function put(rt: WasmRuntime, src: FloatArray | null, at: number): void {
   if (src !== null && at !== 0) rt.f32.set(src, at >>> 2);
 }
@@ -172,7 +177,7 @@ function common(rt: WasmRuntime, p: RecurrentProblem, at: Record<string, number>
  */
 export function recurrentForwardWasm(p: RecurrentProblem): void {
   const rt = getRuntime();
-  if (rt === null || !allF32(p)) {
+  if (rt === null || !allF32(p) || !inKernel(p)) {
     recurrentForwardJs(p);
     return;
   }
@@ -215,7 +220,7 @@ export function recurrentForwardWasm(p: RecurrentProblem): void {
  */
 export function recurrentBackwardWasm(p: RecurrentProblem): void {
   const rt = getRuntime();
-  if (rt === null || !allF32(p)) {
+  if (rt === null || !allF32(p) || !inKernel(p)) {
     recurrentBackwardJs(p);
     return;
   }

@@ -1,0 +1,295 @@
+import type { FloatArray } from '../../_lib/typed.js';
+import { allFiniteJs } from '../js/finite.js';
+import { l2AddGradJs } from '../js/l2.js';
+import { adamFactors, adamUpdateJs, type AdamHyper } from '../js/optim.js';
+import { getRuntime, limits } from './kernels.js';
+import { align, reserve, type WasmRuntime } from './loader.js';
+
+// Optimizer state kept resident in WebAssembly memory between steps.
+//
+// An Adam step reads and writes four arrays of the parameter's size (p, g, m,
+// v). With every operand copied in and out per call, the copies cost about as
+// much as the SIMD update itself (784·128 parameters: 7 copies of 400 KB
+// against one pass of the kernel). The moments m and v are touched by nothing
+// but the update, so they stay in the module's memory: copied in on the first
+// step, never again. p is the parameter tensor's data (read by every other
+// kernel, written by users) and g is new every step: both are still copied.
+//
+// The JS arrays the optimizer holds for m and v are then behind the resident
+// copy. They are brought up to date on demand: `syncResident` (the optimizer
+// calls it before `getState` reads a buffer) copies one back, and
+// `flushResident` (`useJs` calls it before the JS kernels take over) copies
+// all of them back and releases their memory. A resident copy that belongs to
+// another runtime than the current one (useWasm switched builds) is copied
+// back and dropped the same way before the step runs.
+//
+// Memory: resident blocks sit between the module's heap base and `rt.base`,
+// the start of the per-call scratch area every wrapper lays its operands out
+// from. A new block takes the first free block that fits, or moves `rt.base`
+// up. When the optimizer's buffer is garbage-collected, a FinalizationRegistry
+// returns its block; a freed block at the top moves `rt.base` back down.
+
+interface Block {
+  readonly rt: WasmRuntime;
+  readonly at: number;
+  readonly bytes: number;
+  readonly length: number;
+  /** The JS buffer this block mirrors (weak: the optimizer owns it). */
+  readonly owner: WeakRef<Float32Array>;
+  /** True when the resident copy is newer than the JS buffer. */
+  ahead: boolean;
+}
+
+/** The resident area of one runtime: its free blocks, sorted by address. */
+interface Area {
+  readonly rt: WasmRuntime;
+  free: { at: number; bytes: number }[];
+}
+
+const blocks = new WeakMap<Float32Array, Block>();
+const live = new Set<Block>();
+let area: Area | null = null;
+
+const registry =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Block>((b) => {
+        release(b);
+      })
+    : null;
+
+function areaOf(rt: WasmRuntime): Area {
+  if (area === null || area.rt !== rt) area = { rt, free: [] };
+  return area;
+}
+
+/** A block of `bytes` (a multiple of 64) in `rt`'s resident area, or -1 when memory cannot grow. */
+function allocate(rt: WasmRuntime, bytes: number): number {
+  const a = areaOf(rt);
+  for (let i = 0; i < a.free.length; i++) {
+    const f = a.free[i]!;
+    if (f.bytes < bytes) continue;
+    const at = f.at;
+    if (f.bytes === bytes) a.free.splice(i, 1);
+    else a.free[i] = { at: at + bytes, bytes: f.bytes - bytes };
+    return at;
+  }
+  const at = rt.base;
+  if (!reserve(rt, at + bytes)) return -1;
+  rt.base = at + bytes;
+  return at;
+}
+
+/** Returns a block's memory to its area (merging neighbours; the top block lowers `rt.base`). */
+function release(b: Block): void {
+  if (!live.delete(b)) return;
+  const rt = b.rt;
+  if (area === null || area.rt !== rt) return; // that runtime is gone, and its memory with it
+  const free = area.free;
+  free.push({ at: b.at, bytes: b.bytes });
+  free.sort((x, y) => x.at - y.at);
+  const merged: { at: number; bytes: number }[] = [];
+  for (const f of free) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last.at + last.bytes === f.at) last.bytes += f.bytes;
+    else merged.push({ ...f });
+  }
+  const top = merged[merged.length - 1];
+  if (top !== undefined && top.at + top.bytes === rt.base) {
+    rt.base = top.at;
+    merged.pop();
+  }
+  area.free = merged;
+}
+
+/** Copies a block that is ahead back into its JS buffer. */
+function writeBack(b: Block): void {
+  const owner = b.owner.deref();
+  if (b.ahead && owner !== undefined) {
+    const f32 = new Float32Array(b.rt.ex.memory.buffer, b.at, b.length);
+    owner.set(f32);
+  }
+  b.ahead = false;
+}
+
+/** Copies a block back and frees it: its JS buffer is the only copy again. */
+function drop(buf: Float32Array, b: Block): void {
+  writeBack(b);
+  blocks.delete(buf);
+  registry?.unregister(buf);
+  release(b);
+}
+
+/** Makes a buffer's JS copy the only one again (before a JS kernel writes it). */
+function detach(buf: FloatArray): void {
+  const b = buf instanceof Float32Array ? blocks.get(buf) : undefined;
+  if (b !== undefined) drop(buf as Float32Array, b);
+}
+
+/**
+ * The resident address of `buf` in `rt`, copying it in on first use; -1 when
+ * memory cannot grow. A block left from another runtime is dropped first.
+ */
+function residentOf(rt: WasmRuntime, buf: Float32Array, length: number): number {
+  const b = blocks.get(buf);
+  if (b !== undefined) {
+    if (b.rt === rt && b.length === length) return b.at;
+    drop(buf, b);
+  }
+  const bytes = align(length * 4);
+  const at = allocate(rt, bytes);
+  if (at < 0) return -1;
+  rt.f32.set(length === buf.length ? buf : buf.subarray(0, length), at >>> 2);
+  const nb: Block = { rt, at, bytes, length, owner: new WeakRef(buf), ahead: false };
+  blocks.set(buf, nb);
+  live.add(nb);
+  registry?.register(buf, nb, buf);
+  return at;
+}
+
+/**
+ * Brings one optimizer state buffer up to date in JS memory when the
+ * WebAssembly backend holds a newer copy (a no-op otherwise). The optimizer
+ * calls it before reading a buffer for `getState`.
+ *
+ * @example
+ * ```ts
+ * syncResident(m); // m now holds the moments the last Adam step wrote
+ * ```
+ */
+export function syncResident(buf: FloatArray): void {
+  if (!(buf instanceof Float32Array)) return;
+  const b = blocks.get(buf);
+  if (b !== undefined) writeBack(b);
+}
+
+/**
+ * Copies every resident optimizer buffer back to JS memory and frees the
+ * resident copies; `useJs` calls it before the JS kernels take over.
+ *
+ * @example
+ * ```ts
+ * flushResident(); // every Adam moment is in its JS buffer again
+ * ```
+ */
+export function flushResident(): void {
+  for (const b of [...live]) {
+    const owner = b.owner.deref();
+    if (owner === undefined) release(b);
+    else drop(owner, b);
+  }
+}
+
+/**
+ * `finiteSlot` on WebAssembly SIMD: copies `d` into the module's memory and
+ * tests the exponent bits four lanes at a time (a NaN or ±Infinity has all
+ * eight set), with no float arithmetic.
+ *
+ * @example
+ * ```ts
+ * allFiniteWasm(new Float32Array(1024)); // true
+ * ```
+ */
+export function allFiniteWasm(d: FloatArray): boolean {
+  const r = getRuntime();
+  const n = d.length;
+  if (r === null || !(d instanceof Float32Array) || n < limits.elements) return allFiniteJs(d);
+  const at = r.base;
+  if (!reserve(r, at + align(n * 4))) return allFiniteJs(d);
+  r.f32.set(d, at >>> 2);
+  return r.ex.firstNonFinite(at, n) < 0;
+}
+
+/**
+ * Adam/AdamW update on WebAssembly SIMD with the moments `m` and `v` kept in
+ * the module's memory between steps (see above); same contract and same
+ * numbers as `adamWasm` (`adamUpdateJs` within float32 rounding).
+ *
+ * @example
+ * ```ts
+ * const p = new Float32Array([1]), m = new Float32Array(1), v = new Float32Array(1);
+ * adamResident(p, new Float32Array([0.5]), m, v, 1, {
+ *   lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1,
+ * });
+ * ```
+ */
+export function adamResident(
+  p: FloatArray,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  length: number,
+  h: AdamHyper,
+): void {
+  const r = getRuntime();
+  if (
+    r === null ||
+    !(p instanceof Float32Array) ||
+    !(g instanceof Float32Array) ||
+    !(m instanceof Float32Array) ||
+    !(v instanceof Float32Array) ||
+    length < limits.elements
+  ) {
+    detach(m);
+    detach(v);
+    adamUpdateJs(p, g, m, v, length, h);
+    return;
+  }
+  const pm = residentOf(r, m, length);
+  const pv = pm < 0 ? -1 : residentOf(r, v, length);
+  const bytes = align(length * 4);
+  const pp = r.base;
+  const pg = pp + bytes;
+  if (pv < 0 || !reserve(r, pg + bytes)) {
+    detach(m);
+    detach(v);
+    adamUpdateJs(p, g, m, v, length, h);
+    return;
+  }
+  r.f32.set(length === p.length ? p : p.subarray(0, length), pp >>> 2);
+  r.f32.set(length === g.length ? g : g.subarray(0, length), pg >>> 2);
+  const { stepSize, bc2Sqrt } = adamFactors(h);
+  // scalars in float64, each rounded to float32 once (1 − β computed in float32 loses 1e-5)
+  r.ex.adam(
+    pp,
+    pg,
+    pm,
+    pv,
+    length,
+    h.beta1,
+    1 - h.beta1,
+    h.beta2,
+    1 - h.beta2,
+    h.eps,
+    h.decoupled ? 0 : h.weightDecay,
+    h.decoupled ? 1 - h.lr * h.weightDecay : 1,
+    stepSize,
+    1 / bc2Sqrt,
+  );
+  p.set(r.f32.subarray(pp >>> 2, (pp >>> 2) + length));
+  blocks.get(m)!.ahead = true;
+  blocks.get(v)!.ahead = true;
+}
+
+/**
+ * `l2Slot` on WebAssembly SIMD, bit-identical to `l2AddGradJs` (see
+ * asm/optim-resident.ts): copies `w` and `g` in, `g` back out.
+ *
+ * @example
+ * ```ts
+ * const g = new Float32Array(512);
+ * l2AddGradWasm(new Float32Array(512).fill(1), g, 0.5); // 512; g is all 0.5
+ * ```
+ */
+export function l2AddGradWasm(w: Float32Array, g: Float32Array, k: number): number {
+  const r = getRuntime();
+  const n = w.length;
+  if (r === null || n < limits.elements || g.length !== n) return l2AddGradJs(w, g, k);
+  const pw = r.base;
+  const pg = pw + align(n * 4);
+  if (!reserve(r, pg + align(n * 4))) return l2AddGradJs(w, g, k);
+  r.f32.set(w, pw >>> 2);
+  r.f32.set(g, pg >>> 2);
+  const s = r.ex.l2AddGrad(pw, pg, n, k);
+  g.set(r.f32.subarray(pg >>> 2, (pg >>> 2) + n));
+  return s;
+}

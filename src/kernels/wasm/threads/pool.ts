@@ -1,0 +1,188 @@
+import {
+  ACK,
+  ARGC,
+  ARGS,
+  DONE,
+  MAX_ARGS,
+  MSG,
+  MSG_LEN,
+  OP,
+  SEQ,
+  SLOT,
+  SPIN_MS,
+  STATUS,
+} from './worker-source.js';
+
+/** What the pool needs of a platform worker (Node's worker_threads or a Web Worker). */
+export interface PoolWorker {
+  postMessage(message: unknown): void;
+  /** Called once with the worker's first answer ({ ready: true } or { error }). */
+  onFirstMessage(fn: (message: unknown) => void): void;
+  /** Called when the worker fails outside a job (it failed to start, or died). */
+  onError(fn: (error: unknown) => void): void;
+  terminate(): void;
+  /** Lets the process exit while the worker sleeps (Node); absent in browsers. */
+  unref?(): void;
+}
+
+/** Starts one worker running WORKER_SOURCE. */
+export type Spawn = () => PoolWorker;
+
+/** One job for a worker: the index of an export in `names` and its arguments. */
+export interface Job {
+  readonly op: number;
+  readonly args: readonly number[];
+}
+
+/**
+ * Workers that each run one instance of the threaded module on one shared
+ * memory. `run` hands one job to each of the first workers, runs the calling
+ * thread's own share, then waits until every worker is done.
+ */
+export interface Pool {
+  /** Worker count (the calling thread is not counted). */
+  readonly workers: number;
+  run(jobs: readonly Job[], own: () => void): void;
+  /** The next job of worker 0 fails on purpose (tests). */
+  failNext(): void;
+  close(): void;
+  /** Why the pool stopped, or null while it works. */
+  readonly broken: string | null;
+}
+
+// A worker that has not even picked up its job after this long is dead, not
+// slow (a job is acknowledged before it runs): the caller gets an error.
+const PICKUP_TIMEOUT_MS = 30_000;
+
+/** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+export function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `count` workers, instantiates the module in each on `memory`, and
+ * resolves when all are ready (rejects with the first failure, after
+ * stopping the others).
+ */
+export async function startPool(
+  spawn: Spawn,
+  count: number,
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  names: readonly string[],
+): Promise<Pool> {
+  const ctrl = new SharedArrayBuffer(count * SLOT * 4);
+  const i32 = new Int32Array(ctrl);
+  const f64 = new Float64Array(ctrl);
+  const workers: PoolWorker[] = [];
+  let broken: string | null = null;
+  let seq = 0;
+  let failNext = false;
+  const blocking = canBlock();
+
+  const close = (): void => {
+    broken ??= 'closed';
+    for (const w of workers) w.terminate();
+    workers.length = 0;
+  };
+
+  try {
+    await Promise.all(
+      Array.from({ length: count }, (_, slot) => {
+        const w = spawn();
+        workers.push(w);
+        return new Promise<void>((resolve, reject) => {
+          w.onError((e) => {
+            broken = `worker ${slot} failed: ${e instanceof Error ? e.message : String(e)}`;
+            reject(new Error(broken));
+          });
+          w.onFirstMessage((m) => {
+            const error = (m as { error?: string }).error;
+            if (error === undefined) resolve();
+            else reject(new Error(`worker ${slot} could not start: ${error}`));
+          });
+          w.postMessage({ module, memory, ctrl, slot, names });
+        });
+      }),
+    );
+  } catch (e) {
+    close();
+    throw e;
+  }
+  // Ready: from now on the workers sleep in Atomics.wait and must not keep a
+  // Node process alive.
+  for (const w of workers) w.unref?.();
+
+  const wait = (slot: number, s: number, posted: number): void => {
+    const at = slot * SLOT;
+    // The blocks are balanced, so a worker usually finishes within
+    // microseconds of the caller: spin briefly before sleeping, since waking
+    // a sleeping thread costs tens of microseconds (much more on a busy machine).
+    const spinUntil = performance.now() + SPIN_MS;
+    while (Atomics.load(i32, at + DONE) !== s && performance.now() < spinUntil);
+    for (;;) {
+      const d = Atomics.load(i32, at + DONE);
+      if (d === s) return;
+      if (blocking) Atomics.wait(i32, at + DONE, d, 100);
+      if (broken !== null && broken !== 'closed') throw new Error(broken);
+      if (Atomics.load(i32, at + ACK) !== s && Date.now() - posted > PICKUP_TIMEOUT_MS) {
+        broken = `worker ${slot} did not pick up its job within ${PICKUP_TIMEOUT_MS} ms`;
+        throw new Error(broken);
+      }
+    }
+  };
+
+  return {
+    workers: count,
+    get broken() {
+      return broken;
+    },
+    failNext() {
+      failNext = true;
+    },
+    close,
+    run(jobs, own) {
+      if (broken !== null) throw new Error(`the thread pool is unusable: ${broken}`);
+      if (jobs.length > count) throw new Error(`${jobs.length} jobs for ${count} workers`);
+      const s = (seq = (seq + 1) | 0 || 1);
+      const posted = Date.now();
+      for (let t = 0; t < jobs.length; t++) {
+        const job = jobs[t] as Job;
+        if (job.args.length > MAX_ARGS) throw new Error(`too many arguments (${job.args.length})`);
+        const at = t * SLOT;
+        i32[at + OP] = failNext && t === 0 ? -2 : job.op;
+        i32[at + ARGC] = job.args.length;
+        f64.set(job.args, (at + ARGS) >> 1);
+        Atomics.store(i32, at + SEQ, s);
+        Atomics.notify(i32, at + SEQ);
+      }
+      if (jobs.length > 0) failNext = false;
+      let ownError: Error | null = null;
+      try {
+        own();
+      } catch (e) {
+        ownError = e instanceof Error ? e : new Error(String(e));
+      }
+      // Always wait for every worker, even after a failure here: returning
+      // while they still write into the shared memory would corrupt the next call.
+      let workerError: string | null = null;
+      for (let t = 0; t < jobs.length; t++) {
+        wait(t, s, posted);
+        const at = t * SLOT;
+        if (i32[at + STATUS] !== 0 && workerError === null) {
+          const n = i32[at + MSG_LEN] ?? 0;
+          let text = '';
+          for (let k = 0; k < n; k++) text += String.fromCharCode(i32[at + MSG + k] ?? 63);
+          workerError = `worker ${t} failed: ${text}`;
+        }
+      }
+      if (ownError !== null) throw ownError;
+      if (workerError !== null) throw new Error(workerError);
+    },
+  };
+}

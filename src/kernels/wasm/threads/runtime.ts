@@ -1,0 +1,493 @@
+import { assertKnownKeys, assertOptions, assertPositiveInt, fail } from '../../../_lib/assert.js';
+import { useWasm as useWasmOneThread } from '../index.js';
+import { getRuntime, setRuntime } from '../kernels.js';
+import { relaxedSupported, type WasmExports, type WasmRuntime } from '../loader.js';
+import { WASM_THREADS_RELAXED_BASE64, WASM_THREADS_SIMD_BASE64 } from './module.generated.js';
+import { startPool, type Pool, type Spawn } from './pool.js';
+
+/**
+ * The largest thread count `useWasm` of myelin/wasm/threads accepts (and the
+ * cap of its default, the number of cores).
+ *
+ * @example
+ * ```ts
+ * import { useWasm, MAX_THREADS } from 'myelin/wasm/threads';
+ * await useWasm({ threads: Math.min(4, MAX_THREADS) });
+ * ```
+ */
+export const MAX_THREADS = 16;
+
+/** Options for the threaded `useWasm` of myelin/wasm/threads. */
+export interface UseWasmThreadsOptions {
+  /**
+   * Threads that share the work of one kernel call, the calling thread
+   * included: a positive integer up to {@link MAX_THREADS}. Default: the
+   * number of cores, at most {@link MAX_THREADS}. 1 runs the single-thread
+   * module of myelin/wasm.
+   */
+  readonly threads?: number;
+  /** As in myelin/wasm: the relaxed-SIMD build when the engine has it. Default true. */
+  readonly relaxedSimd?: boolean;
+}
+
+/** The threads myelin's WebAssembly kernels use, and why no more. */
+export interface ThreadsInfo {
+  /** Threads working on one kernel call, the calling thread included (1: no pool). */
+  readonly threads: number;
+  /** Threads asked for (1 before any `useWasm`). */
+  readonly requested: number;
+  /** Why `threads` is below `requested`, or null when it is not. */
+  readonly reason: string | null;
+}
+
+// The exports workers may be asked to run, by index (a job names its kernel by number).
+const KERNELS = [
+  'matmulPart',
+  'convDirectForward',
+  'convDirectKernelGradPart',
+  'maxPoolForward',
+  'maxPoolBackward',
+] as const;
+const MATMUL_PART = 0;
+const CONV_FORWARD = 1;
+const CONV_KERNEL_GRAD_PART = 2;
+const MAX_POOL_FORWARD = 3;
+const MAX_POOL_BACKWARD = 4;
+
+type Kernel = (...args: number[]) => void;
+
+// The shared memory's maximum: the bound the engine reserves address space
+// for. 1 GiB, then smaller where the engine refuses that much.
+const MAX_PAGES = [16384, 4096, 1024];
+
+interface ThreadedExports extends WasmExports {
+  matmulPart(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    transB: number,
+    ws: number,
+    i0: number,
+    i1: number,
+    j0: number,
+    j1: number,
+  ): void;
+}
+
+/**
+ * Work sizes below which a kernel call stays on the calling thread. Internal:
+ * tests set `matmulWork` to 0 to push every size through the pool.
+ */
+export const threadLimits = {
+  /**
+   * Smallest m·k·n split across threads. Measured on Node 20 (x86-64, 2
+   * cores, both busy with other work, so an upper bound): a split 16x16x16
+   * product takes 11.7 us against 0.6 us on one thread (waking the worker
+   * and waiting for it); on one thread 64³ takes 15 us, 96³ 46 us, 128³
+   * 106 us. Halving 96³ saves about twice the wake-up cost.
+   */
+  matmulWork: 96 * 96 * 96,
+  /** Smallest multiply-add count of a direct convolution (forward or kernel gradient) split. */
+  convWork: 96 * 96 * 96,
+  /** Smallest rows·outH·outW·C·poolH·poolW of a max pooling (forward or backward) split. */
+  poolWork: 1 << 18,
+};
+
+let pool: Pool | null = null;
+// The runtime the pool serves (another useWasm may install a different one).
+let pooled: WasmRuntime | null = null;
+let info: ThreadsInfo = { threads: 1, requested: 1, reason: null };
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Why shared-memory threads cannot run here, or null when they can. */
+function sharedMemoryUnavailable(): string | null {
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
+    return 'SharedArrayBuffer is not available (in a browser: the page is not cross-origin isolated)';
+  }
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (g.crossOriginIsolated === false) {
+    return 'the page is not cross-origin isolated (it needs the COOP and COEP headers)';
+  }
+  return null;
+}
+
+function createMemory(): WebAssembly.Memory {
+  let last: unknown = null;
+  for (const maximum of MAX_PAGES) {
+    try {
+      return new WebAssembly.Memory({ initial: 1, maximum, shared: true });
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw last instanceof Error ? last : new Error(String(last));
+}
+
+/**
+ * Splits `count` items (rows of a batch, taps of a kernel) into at most
+ * `parts` contiguous blocks of sizes that differ by at most one: [start, end) each.
+ */
+export function blocksOf(count: number, parts: number): [number, number][] {
+  const n = Math.max(1, Math.min(parts, count));
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let t = 0; t < n; t++) {
+    const end = start + Math.floor(count / n) + (t < count % n ? 1 : 0);
+    out.push([start, end]);
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * Splits C = op(A)·op(B) into `parts` blocks: rows in multiples of 4 when C
+ * has at least as many rows as columns, else columns in multiples of 8 (the
+ * micro-kernel's tile). Returns [i0, i1, j0, j1] per block. The partition
+ * depends only on the sizes and the thread count, never on timing.
+ */
+export function partition(m: number, n: number, parts: number): number[][] {
+  const byRows = m >= n;
+  const len = byRows ? m : n;
+  const unit = byRows ? 4 : 8;
+  const units = Math.ceil(len / unit);
+  const count = Math.max(1, Math.min(parts, units));
+  const blocks: number[][] = [];
+  let start = 0;
+  for (let t = 0; t < count; t++) {
+    // spread the units evenly: the first (units % count) blocks get one more
+    const take = Math.floor(units / count) + (t < units % count ? 1 : 0);
+    const end = Math.min(len, start + take * unit);
+    blocks.push(byRows ? [start, end, 0, n] : [0, m, start, end]);
+    start = end;
+  }
+  return blocks;
+}
+
+async function threadedRuntime(
+  spawn: Spawn,
+  threads: number,
+  relaxed: boolean,
+): Promise<{ rt: WasmRuntime; pool: Pool }> {
+  const bytes = decodeBase64(relaxed ? WASM_THREADS_RELAXED_BASE64 : WASM_THREADS_SIMD_BASE64);
+  const module = await WebAssembly.compile(bytes);
+  const memory = createMemory();
+  // The recurrent kernels call back for their batched products (all T·B rows
+  // at once), which are split like any other product; bound below.
+  let host: Kernel = () => {
+    throw new Error('myelin wasm: the thread pool is not ready');
+  };
+  const instance = await WebAssembly.instantiate(module, {
+    env: {
+      memory,
+      abort() {
+        throw new Error('myelin wasm: abort');
+      },
+      batchedMatmul: (...a: number[]) => {
+        host(...a);
+      },
+    },
+  });
+  const own = instance.exports as unknown as ThreadedExports;
+  const p = await startPool(spawn, threads - 1, module, memory, KERNELS);
+  const wsBytes = own.workspaceBytes();
+
+  // The one place the threads come in: every caller of ex.matmul (the
+  // product, the fused dense layer, anything built on them) gets the split.
+  const matmul = (
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    transB: number,
+    ws: number,
+  ): void => {
+    if (!live() || m * k * n < threadLimits.matmulWork) {
+      own.matmul(a, b, c, m, k, n, transA, transB, ws);
+      return;
+    }
+    const blocks = partition(m, n, p.workers + 1);
+    const mine = blocks[0] as number[];
+    const jobs = blocks.slice(1).map((blk, t) => ({
+      op: MATMUL_PART,
+      args: [a, b, c, m, k, n, transA, transB, ws + (t + 1) * wsBytes, ...blk],
+    }));
+    p.run(jobs, () => {
+      own.matmulPart(
+        a,
+        b,
+        c,
+        m,
+        k,
+        n,
+        transA,
+        transB,
+        ws,
+        mine[0] as number,
+        mine[1] as number,
+        mine[2] as number,
+        mine[3] as number,
+      );
+    });
+  };
+  host = matmul;
+  const kernels = own as unknown as Record<(typeof KERNELS)[number], Kernel>;
+  const live = (): boolean => pool === p && p.broken === null;
+
+  // A kernel over a batch, split by rows: args[3] is the row count, and each
+  // pointer argument named in `perRow` ([argument index, bytes per row])
+  // moves to the block's first row. Every row is computed alone, so any split
+  // gives the bits of one thread.
+  const byRows =
+    (
+      name: 'convDirectForward' | 'maxPoolForward' | 'maxPoolBackward',
+      op: number,
+      rowsAt: number,
+      perRow: (a: number[]) => [number, number][],
+      work: (a: number[]) => number,
+      limit: () => number,
+    ): Kernel =>
+    (...a) => {
+      const rows = a[rowsAt] as number;
+      if (!live() || rows < 2 || work(a) < limit()) {
+        kernels[name](...a);
+        return;
+      }
+      const moves = perRow(a);
+      const argsOf = ([r0, r1]: [number, number]): number[] => {
+        const b = a.slice();
+        for (const [at, bytes] of moves) b[at] = (a[at] as number) + r0 * bytes;
+        b[rowsAt] = r1 - r0;
+        return b;
+      };
+      const blocks = blocksOf(rows, p.workers + 1);
+      const jobs = blocks.slice(1).map((blk) => ({ op, args: argsOf(blk) }));
+      const mine = argsOf(blocks[0] as [number, number]);
+      p.run(jobs, () => {
+        kernels[name](...mine);
+      });
+    };
+
+  // (x, w, bias, y, rows, inH, inW, inC, outH, outW, F, kH, kW, ...)
+  const convDirectForward = byRows(
+    'convDirectForward',
+    CONV_FORWARD,
+    4,
+    (a) => [
+      [0, (a[5] as number) * (a[6] as number) * (a[7] as number) * 4],
+      [3, (a[8] as number) * (a[9] as number) * (a[10] as number) * 4],
+    ],
+    (a) => a.slice(4, 13).reduce((x, y) => x * y, 1) / ((a[5] as number) * (a[6] as number)),
+    () => threadLimits.convWork,
+  );
+  // (x, y, arg, rows, inH, inW, C, poolH, poolW, sH, sW, padTop, padLeft, outH, outW)
+  const poolRows = (a: number[]): [number, number] => [
+    (a[4] as number) * (a[5] as number) * (a[6] as number) * 4,
+    (a[13] as number) * (a[14] as number) * (a[6] as number) * 4,
+  ];
+  const poolWork = (a: number[]): number =>
+    (a[3] as number) *
+    (a[13] as number) *
+    (a[14] as number) *
+    (a[6] as number) *
+    (a[7] as number) *
+    (a[8] as number);
+  const maxPoolForward = byRows(
+    'maxPoolForward',
+    MAX_POOL_FORWARD,
+    3,
+    (a) => {
+      const [inRow, outRow] = poolRows(a);
+      return [
+        [0, inRow],
+        [1, outRow],
+        [2, outRow],
+      ];
+    },
+    poolWork,
+    () => threadLimits.poolWork,
+  );
+  // (gy, arg, gx, rows, ...the same geometry)
+  const maxPoolBackward = byRows(
+    'maxPoolBackward',
+    MAX_POOL_BACKWARD,
+    3,
+    (a) => {
+      const [inRow, outRow] = poolRows(a);
+      return [
+        [0, outRow],
+        [1, outRow],
+        [2, inRow],
+      ];
+    },
+    poolWork,
+    () => threadLimits.poolWork,
+  );
+
+  // The kernel gradient sums over the batch, so it is split by taps (rows
+  // of gw) instead, each tap summed in the one-thread order.
+  // (x, gy, gw, rows, inH, inW, inC, outH, outW, F, kH, kW, ...)
+  const convDirectKernelGrad: Kernel = (...a) => {
+    const taps = (a[10] as number) * (a[11] as number) * (a[6] as number);
+    const work = (a[3] as number) * (a[7] as number) * (a[8] as number) * (a[9] as number) * taps;
+    const blocks = blocksOf(taps, p.workers + 1);
+    if (!live() || taps < 2 || work < threadLimits.convWork) {
+      kernels.convDirectKernelGradPart(...a, 0, taps);
+      return;
+    }
+    const jobs = blocks
+      .slice(1)
+      .map((blk) => ({ op: CONV_KERNEL_GRAD_PART, args: [...a, ...blk] }));
+    const mine = blocks[0] as [number, number];
+    p.run(jobs, () => {
+      kernels.convDirectKernelGradPart(...a, ...mine);
+    });
+  };
+
+  const ex: WasmExports = Object.assign(Object.create(null) as object, own, {
+    matmul,
+    convDirectForward,
+    convDirectKernelGrad,
+    maxPoolForward,
+    maxPoolBackward,
+  });
+  const buffer = memory.buffer;
+  const rt: WasmRuntime = {
+    ex,
+    relaxed,
+    base: own.heapBase(),
+    // one packing workspace per thread, side by side
+    workspace: threads * wsBytes,
+    f32: new Float32Array(buffer),
+    i32: new Int32Array(buffer),
+  };
+  return { rt, pool: p };
+}
+
+/** The platform part of the threaded useWasm: how to start a worker, and the core count. */
+export interface Platform {
+  readonly spawn: Spawn;
+  readonly cores: number;
+}
+
+let pending: Promise<boolean> | null = null;
+
+/** The threaded `useWasm`, given the platform's worker constructor (node.ts, index.ts). */
+export async function useWasmWith(
+  platform: Platform,
+  options: UseWasmThreadsOptions,
+): Promise<boolean> {
+  const fn = 'useWasm';
+  assertOptions(fn, options);
+  assertKnownKeys(fn, 'options', options, ['threads', 'relaxedSimd']);
+  const cores = Math.max(1, Math.floor(platform.cores));
+  const requested =
+    options.threads === undefined
+      ? Math.min(cores, MAX_THREADS)
+      : assertPositiveInt(fn, 'options.threads', options.threads);
+  if (requested > MAX_THREADS) {
+    fail(fn, 'options.threads', `at most ${MAX_THREADS} (MAX_THREADS)`, requested);
+  }
+  const relaxed = (options.relaxedSimd ?? true) && relaxedSupported();
+  while (pending !== null) await pending.catch(() => false);
+  const task = switchTo(platform, requested, relaxed);
+  pending = task;
+  try {
+    return await task;
+  } finally {
+    pending = null;
+  }
+}
+
+async function switchTo(platform: Platform, requested: number, relaxed: boolean): Promise<boolean> {
+  const current = getRuntime();
+  if (
+    pool !== null &&
+    pool.broken === null &&
+    info.threads === requested &&
+    current?.relaxed === relaxed
+  ) {
+    return useWasmOneThread({ relaxedSimd: relaxed });
+  }
+  closeThreads();
+  let reason: string | null = requested === 1 ? null : sharedMemoryUnavailable();
+  if (requested > 1 && reason === null) {
+    try {
+      const made = await threadedRuntime(platform.spawn, requested, relaxed);
+      pool = made.pool;
+      setRuntime(made.rt);
+      pooled = made.rt;
+      info = { threads: requested, requested, reason: null };
+      // finds the runtime in place and fills the kernel slots
+      return await useWasmOneThread({ relaxedSimd: relaxed });
+    } catch (e) {
+      reason = `the thread pool could not start: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  info = { threads: 1, requested, reason };
+  return useWasmOneThread({ relaxedSimd: relaxed });
+}
+
+/**
+ * The thread count the WebAssembly kernels use now, the count asked for, and
+ * the reason when they differ (no shared memory, the pool failed to start,
+ * or it was closed).
+ *
+ * @example
+ * ```ts
+ * import { useWasm, getThreads } from 'myelin/wasm/threads';
+ * await useWasm({ threads: 2 });
+ * console.log(getThreads()); // { threads: 2, requested: 2, reason: null } in Node
+ * ```
+ */
+export function getThreads(): ThreadsInfo {
+  if (pool !== null && getRuntime() !== pooled) {
+    return {
+      threads: 1,
+      requested: info.requested,
+      reason: 'the kernels were switched to a module without threads (useWasm of myelin/wasm)',
+    };
+  }
+  if (pool?.broken != null && pool.broken !== 'closed') {
+    return { threads: 1, requested: info.requested, reason: pool.broken };
+  }
+  return info;
+}
+
+/**
+ * Stops the pool's workers. The kernels keep running, on the calling thread
+ * only; a later `useWasm({ threads })` starts a new pool. Not needed for a
+ * Node process to exit: idle workers never keep it alive.
+ *
+ * @example
+ * ```ts
+ * import { useWasm, closeThreads, getThreads } from 'myelin/wasm/threads';
+ * await useWasm({ threads: 2 });
+ * closeThreads();
+ * console.log(getThreads().threads); // 1
+ * ```
+ */
+export function closeThreads(): void {
+  if (pool === null) return;
+  pool.close();
+  pool = null;
+  const current = getRuntime();
+  if (current !== null) info = { threads: 1, requested: info.requested, reason: 'closed' };
+}
+
+/** Test hook: the next split call's first worker fails on purpose. Internal. */
+export function failNextWorkerJob(): void {
+  pool?.failNext();
+}

@@ -1,0 +1,104 @@
+// The program each pool worker runs, as source text. It is handed to the
+// platform's worker constructor after a few lines that bind `send` and the
+// first message (see node.ts and index.ts), so the same text serves Node's
+// worker_threads and the browser's Web Workers, and it needs no file of its
+// own next to the bundle.
+//
+// Protocol (pool.ts writes the other side). The first message carries the
+// compiled module, the shared memory, the control buffer and the worker's slot.
+// The worker instantiates the module on that memory, answers { ready: true }
+// (or { error }), then loops: it sleeps in Atomics.wait on its SEQ word; when
+// the caller bumps SEQ it acknowledges (ACK = SEQ), calls the export named by
+// OP with the ARGC float64 arguments, writes STATUS (0 ok, 1 failed, with the
+// message in the slot's text area), and publishes DONE = SEQ with a notify.
+// Every failure inside a job is caught and reported: a job never leaves the
+// caller waiting. OP -1 asks the worker to leave the loop; OP -2 is a test hook
+// that fails on purpose.
+
+/** int32 words per worker slot in the control buffer. */
+export const SLOT = 256;
+/** Word offsets inside a slot. */
+export const SEQ = 0;
+export const ACK = 1;
+export const DONE = 2;
+export const STATUS = 3;
+export const OP = 4;
+export const ARGC = 5;
+export const MSG_LEN = 6;
+/** First word of the float64 arguments (24 of them at most: words 16 to 63). */
+export const ARGS = 16;
+export const MAX_ARGS = 24;
+/** First word of the error text (one UTF-16 unit per word). */
+export const MSG = 64;
+export const MSG_MAX = SLOT - MSG;
+/**
+ * How long a waiting thread (an idle worker, or the caller waiting for a
+ * worker) polls before it sleeps in Atomics.wait, in milliseconds: short,
+ * because polling takes a core from whoever else could use it.
+ */
+export const SPIN_MS = 0.05;
+
+/** The worker program; expects `send(message)` to be bound and calls nothing until `boot(first)`. */
+export const WORKER_SOURCE = `
+'use strict';
+let ex, i32, f64, base, names;
+function boot(msg) {
+  try {
+    const instance = new WebAssembly.Instance(msg.module, {
+      env: {
+        memory: msg.memory,
+        abort() { throw new Error('myelin wasm: abort'); },
+        // the recurrent kernels' batched products: only the calling thread splits work
+        batchedMatmul() { throw new Error('batchedMatmul is for the calling thread'); },
+      },
+    });
+    ex = instance.exports;
+    i32 = new Int32Array(msg.ctrl);
+    f64 = new Float64Array(msg.ctrl);
+    base = msg.slot * ${SLOT};
+    names = msg.names;
+  } catch (e) {
+    send({ error: String((e && e.message) || e) });
+    return;
+  }
+  send({ ready: true });
+  loop();
+}
+function loop() {
+  // SEQ starts at 0; the caller may have posted a job already (do not read it here)
+  let seen = 0;
+  for (;;) {
+    // Jobs come in bursts (the products of one training step): poll briefly
+    // before sleeping, which saves the wake-up on the next job.
+    const spinUntil = performance.now() + ${SPIN_MS};
+    while (Atomics.load(i32, base + ${SEQ}) === seen && performance.now() < spinUntil);
+    Atomics.wait(i32, base + ${SEQ}, seen);
+    const s = Atomics.load(i32, base + ${SEQ});
+    if (s === seen) continue;
+    seen = s;
+    Atomics.store(i32, base + ${ACK}, s);
+    const op = i32[base + ${OP}];
+    let status = 0;
+    try {
+      if (op === -1) return;
+      if (op === -2) throw new Error('failure requested by the test hook');
+      const fn = ex[names[op]];
+      if (typeof fn !== 'function') throw new Error('unknown kernel ' + op);
+      const argc = i32[base + ${ARGC}];
+      const a = [];
+      const at = (base + ${ARGS}) >> 1;
+      for (let k = 0; k < argc; k++) a.push(f64[at + k]);
+      fn(...a);
+    } catch (e) {
+      status = 1;
+      const text = String((e && e.message) || e).slice(0, ${MSG_MAX});
+      for (let k = 0; k < text.length; k++) i32[base + ${MSG} + k] = text.charCodeAt(k);
+      i32[base + ${MSG_LEN}] = text.length;
+    } finally {
+      i32[base + ${STATUS}] = status;
+      Atomics.store(i32, base + ${DONE}, s);
+      Atomics.notify(i32, base + ${DONE});
+    }
+  }
+}
+`;

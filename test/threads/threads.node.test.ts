@@ -1,0 +1,268 @@
+/// <reference types="node" />
+// The thread pool of myelin/wasm/threads (Node entry): the split matrix
+// products give exactly the bits one thread gives, a worker's failure surfaces
+// in the caller, bad thread counts are refused, and a process that used the
+// pool exits by itself.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValueError } from '../../src/_lib/errors.js';
+import { getBackend } from '../../src/kernels/backend.js';
+import { useJs, useWasm as useWasmOne } from '../../src/kernels/wasm/index.js';
+import { limits, matmulWasm, setRuntime } from '../../src/kernels/wasm/kernels.js';
+import {
+  closeThreads,
+  getThreads,
+  MAX_THREADS,
+  useWasm,
+} from '../../src/kernels/wasm/threads/node.js';
+import {
+  failNextWorkerJob,
+  partition,
+  threadLimits,
+} from '../../src/kernels/wasm/threads/runtime.js';
+import { convBackwardWasm, convForwardWasm } from '../../src/kernels/wasm/conv.js';
+import { maxPoolBackwardWasm, maxPoolWasm } from '../../src/kernels/wasm/pool.js';
+import {
+  convAndPool,
+  convGeometry,
+  POOL,
+  products,
+  random,
+  sameBits,
+  trainRecurrent,
+} from './_cases.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const saved = { ...limits, ...threadLimits };
+
+beforeAll(() => {
+  // every size through the SIMD code and, with 2 threads, through the split
+  limits.matmulWork = 0;
+  limits.elements = 0;
+  threadLimits.matmulWork = 0;
+  threadLimits.convWork = 0;
+  threadLimits.poolWork = 0;
+});
+afterAll(() => {
+  Object.assign(limits, { matmulWork: saved.matmulWork, elements: saved.elements });
+  Object.assign(threadLimits, {
+    matmulWork: saved.matmulWork,
+    convWork: saved.convWork,
+    poolWork: saved.poolWork,
+  });
+  closeThreads();
+  useJs();
+});
+
+describe('partition', () => {
+  it('splits rows in multiples of 4 when m >= n, columns in multiples of 8 otherwise', () => {
+    // m = 10 rows = 3 units of 4 (4, 4, 2): 2 parts get 2 units and 1 unit
+    expect(partition(10, 3, 2)).toEqual([
+      [0, 8, 0, 3],
+      [8, 10, 0, 3],
+    ]);
+    // n = 17 columns = 3 units of 8: 2 + 1 units
+    expect(partition(3, 17, 2)).toEqual([
+      [0, 3, 0, 16],
+      [0, 3, 16, 17],
+    ]);
+    // fewer units than parts: one block per unit; an empty C is one empty block
+    expect(partition(3, 1, 4)).toEqual([[0, 3, 0, 1]]);
+    expect(partition(0, 0, 2)).toEqual([[0, 0, 0, 0]]);
+  });
+});
+
+describe('threaded matrix products', () => {
+  it('give bit-identical results with 1 and 2 threads (NN, NT, TN, TT; sizes 0, 1, 3, 17, 129, 1000)', async () => {
+    // one thread: the module of myelin/wasm; both builds run the same source
+    closeThreads();
+    setRuntime(null); // drop any threaded runtime: useWasm of myelin/wasm then loads its own
+    expect(await useWasmOne({ relaxedSimd: false })).toBe(true);
+    const one = products();
+    expect(await useWasm({ threads: 2, relaxedSimd: false })).toBe(true);
+    expect(getThreads()).toEqual({ threads: 2, requested: 2, reason: null });
+    expect(getBackend()).toBe('wasm');
+    const two = products();
+    sameBits(one, two);
+  });
+
+  it('relaxed SIMD build (where the engine has it, else plain SIMD): 1 and 2 threads agree too', async () => {
+    closeThreads();
+    setRuntime(null);
+    expect(await useWasmOne({ relaxedSimd: true })).toBe(true);
+    const one = products();
+    expect(await useWasm({ threads: 2, relaxedSimd: true })).toBe(true);
+    sameBits(one, products());
+  });
+
+  it('a worker that fails makes the call throw, and the pool keeps working', async () => {
+    expect(await useWasm({ threads: 2 })).toBe(true);
+    const a = random(64 * 64, 7);
+    const c = new Float32Array(64 * 64);
+    failNextWorkerJob();
+    expect(() => {
+      matmulWasm(a, a, c, 64, 64, 64, false, false);
+    }).toThrow(/worker 0 failed: failure requested by the test hook/);
+    // the next call works and matches one thread
+    matmulWasm(a, a, c, 64, 64, 64, false, false);
+    const ref = new Float32Array(64 * 64);
+    closeThreads();
+    matmulWasm(a, a, ref, 64, 64, 64, false, false);
+    expect(Array.from(c)).toEqual(Array.from(ref));
+  });
+
+  it('small products stay on the calling thread (no job reaches a worker)', async () => {
+    expect(await useWasm({ threads: 2 })).toBe(true);
+    threadLimits.matmulWork = saved.matmulWork;
+    try {
+      failNextWorkerJob(); // would throw if a worker ran the 3-4-2 product
+      const c = new Float32Array(6);
+      matmulWasm(random(12, 1), random(8, 2), c, 3, 4, 2, false, false);
+    } finally {
+      threadLimits.matmulWork = 0;
+    }
+    closeThreads(); // drops the pending failure with the pool
+  });
+
+  it('reports one thread, and why, once myelin/wasm has installed its own module', async () => {
+    expect(await useWasm({ threads: 2 })).toBe(true);
+    setRuntime(null);
+    expect(await useWasmOne()).toBe(true);
+    expect(getThreads()).toMatchObject({ threads: 1, requested: 2 });
+    expect(getThreads().reason).toMatch(/module without threads/);
+    closeThreads();
+  });
+
+  it('closeThreads leaves one working thread and says so', async () => {
+    expect(await useWasm({ threads: 2 })).toBe(true);
+    closeThreads();
+    expect(getThreads()).toEqual({ threads: 1, requested: 2, reason: 'closed' });
+    const c = new Float32Array(1);
+    matmulWasm(new Float32Array([1, 2]), new Float32Array([3, 4]), c, 1, 2, 1, false, false);
+    expect(c[0]).toBe(11); // 1·3 + 2·4
+  });
+});
+
+describe('threaded convolution and pooling', () => {
+  it('direct convolution (forward, kernel gradient) and max pooling (forward, backward): 1 and 2 threads agree bit for bit', async () => {
+    closeThreads();
+    setRuntime(null);
+    expect(await useWasmOne({ relaxedSimd: false })).toBe(true);
+    const one = convAndPool();
+    expect(await useWasm({ threads: 2, relaxedSimd: false })).toBe(true);
+    const two = convAndPool();
+    sameBits(one, two);
+    // the split really ran: a failing worker job shows in the next convolution
+    failNextWorkerJob();
+    const g = convGeometry(1);
+    expect(() => {
+      convForwardWasm(
+        random(4 * 36, 1),
+        random(72, 2),
+        null,
+        new Float32Array(4 * 288),
+        4,
+        g,
+        false,
+      );
+    }).toThrow(/worker 0 failed/);
+    failNextWorkerJob();
+    expect(() => {
+      convBackwardWasm(
+        random(4 * 36, 1),
+        random(72, 2),
+        random(4 * 288, 3),
+        null,
+        new Float32Array(72),
+        4,
+        g,
+      );
+    }).toThrow(/worker 0 failed/);
+    failNextWorkerJob();
+    expect(() => {
+      maxPoolWasm(random(4 * 180, 1), new Float32Array(180), new Float32Array(180), 4, POOL);
+    }).toThrow(/worker 0 failed/);
+    failNextWorkerJob();
+    expect(() => {
+      maxPoolBackwardWasm(
+        random(180, 1),
+        new Float32Array(180),
+        new Float32Array(4 * 180),
+        4,
+        POOL,
+      );
+    }).toThrow(/worker 0 failed/);
+  });
+});
+
+describe('threaded recurrent layers', () => {
+  it('LSTM, GRU and simple RNN training: 1 and 2 threads give the same weights bit for bit', async () => {
+    closeThreads();
+    setRuntime(null);
+    expect(await useWasmOne({ relaxedSimd: false })).toBe(true);
+    const one = await trainRecurrent();
+    expect(await useWasm({ threads: 2, relaxedSimd: false })).toBe(true);
+    const two = await trainRecurrent();
+    sameBits(one, two);
+    // the batched products really reach a worker
+    failNextWorkerJob();
+    await expect(trainRecurrent()).rejects.toThrow(/worker 0 failed/);
+  });
+});
+
+describe('useWasm thread counts', () => {
+  it('refuses counts that are not positive integers or exceed MAX_THREADS', async () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, '2', MAX_THREADS + 1]) {
+      await expect(useWasm({ threads: bad as number })).rejects.toThrow(ValueError);
+    }
+    await expect(useWasm({ threads: 0 })).rejects.toThrow(
+      'useWasm: options.threads must be a positive integer, got 0',
+    );
+    await expect(useWasm({ threads: MAX_THREADS + 1 })).rejects.toThrow(
+      `useWasm: options.threads must be at most ${MAX_THREADS} (MAX_THREADS), got ${MAX_THREADS + 1}`,
+    );
+    await expect(useWasm({ thread: 2 } as never)).rejects.toThrow(ValueError);
+  });
+
+  it('threads: 1 runs without a pool; the default is the core count, capped', async () => {
+    expect(await useWasm({ threads: 1 })).toBe(true);
+    expect(getThreads()).toEqual({ threads: 1, requested: 1, reason: null });
+    expect(await useWasm()).toBe(true);
+    const { availableParallelism } = await import('node:os');
+    const cores = Math.min(availableParallelism(), MAX_THREADS);
+    expect(getThreads()).toEqual({ threads: cores, requested: cores, reason: null });
+    closeThreads();
+  });
+
+  it('falls back to one thread, with the reason, where shared memory is missing', async () => {
+    const sab = globalThis.SharedArrayBuffer;
+    (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer = undefined;
+    try {
+      expect(await useWasm({ threads: 2 })).toBe(true);
+    } finally {
+      globalThis.SharedArrayBuffer = sab;
+    }
+    const info = getThreads();
+    expect(info.threads).toBe(1);
+    expect(info.requested).toBe(2);
+    expect(info.reason).toMatch(/SharedArrayBuffer is not available/);
+    expect(getBackend()).toBe('wasm');
+  });
+});
+
+describe('process lifetime', () => {
+  it('a Node process that used the pool exits by itself', async () => {
+    const script = join(root, 'test', 'threads', 'fixtures', 'exit.ts');
+    const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const started = Date.now();
+    const { stdout } = await promisify(execFile)(process.execPath, [tsx, script], {
+      cwd: root,
+      timeout: 60_000,
+    });
+    expect(stdout.trim()).toBe('threads 2, c[0] 256');
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+});
