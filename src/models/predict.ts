@@ -174,6 +174,20 @@ export function planOf(model: Model, xs: readonly Tensor[]): Plan {
  * ```
  */
 export function predict<In, Out>(model: Model<In, Out>, x: In, options?: PredictOptions): Out {
+  // A loop of predictions: the model of the last plan lookup (it passed
+  // checkModel then; only one-input models are remembered) and a tensor of
+  // the same per-sample shape and dtype go straight to that plan.
+  if (
+    model === lastModel &&
+    options === undefined &&
+    x instanceof Tensor &&
+    x.dtype === lastDtype &&
+    samePerSample(x.shape, lastShape)
+  ) {
+    const n = x.shape[0]!;
+    if (lastPlan!.outputs.length === 1 && n > 0 && n <= CHUNK)
+      return runOne(lastPlan!, x, n) as Out;
+  }
   checkModel('predict', model);
   let chunk = CHUNK;
   if (options !== undefined) {

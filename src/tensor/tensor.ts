@@ -17,6 +17,9 @@ export interface GradNode {
   readonly backward: (grad: Tensor) => readonly (Tensor | null)[];
 }
 
+// The last frozen shape array a Tensor was built with.
+let lastFrozen: Shape | null = null;
+
 /**
  * An n-dimensional array of float32 or float64 numbers, stored contiguously
  * in row-major (C) order. A Tensor is a plain garbage-collected object: there
@@ -59,7 +62,12 @@ export class Tensor {
     this.data = data;
     // A frozen array can be shared as it is (hot paths pass one cached shape
     // per call); anything else is copied so later writes to it cannot leak in.
-    this.shape = Array.isArray(shape) && Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    // An array stays frozen for good, so the last one seen needs no new look.
+    if (shape !== lastFrozen) {
+      if (!Array.isArray(shape) || !Object.isFrozen(shape)) shape = Object.freeze([...shape]);
+      lastFrozen = shape;
+    }
+    this.shape = shape;
     this.dtype = dtypeOf(data);
     this.size = size;
     this.grads = requiresGrad;
