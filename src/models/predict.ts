@@ -122,6 +122,7 @@ let lastDtype: DType = 'float32';
 let lastPlan: Plan | null = null;
 
 function samePerSample(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 1; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -254,7 +255,11 @@ let shapeOut: readonly number[] = [];
 /** One input, one output, one pass through the buffers: the common case, with nothing extra allocated. */
 function runOne(plan: Plan, x: Tensor, n: number): Tensor {
   const b = buffersFor(plan, n);
-  copyRows(x, 0, n, b.values[plan.inputs[0]!]!);
+  const xd = x.data;
+  const dst = b.values[plan.inputs[0]!]!;
+  // Every row of x: a plain loop beats set() for a few elements.
+  if (xd.length <= 64) for (let i = 0; i < xd.length; i++) dst[i] = xd[i]!;
+  else copyRows(x, 0, n, dst);
   runForward(plan, b, false, defaultRng());
   const v = plan.outputs[0]!;
   const value = plan.values[v]!;
