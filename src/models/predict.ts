@@ -185,7 +185,10 @@ export function predict<In, Out>(model: Model<In, Out>, x: In, options?: Predict
     x.dtype === lastDtype &&
     samePerSample(x.shape, lastShape)
   ) {
-    const n = x.shape[0]!;
+    // Rows from sizes (NaN for empty samples: the general path then): reads
+    // of the shape array go through a keyed load that sees every shape array
+    // of the application.
+    const n = x.size / lastPlan!.values[lastPlan!.inputs[0]!]!.size;
     if (lastPlan!.outputs.length === 1 && n > 0 && n <= CHUNK)
       return runOne(lastPlan!, x, n) as Out;
   }
@@ -264,7 +267,9 @@ function runOne(plan: Plan, x: Tensor, n: number): Tensor {
   const v = plan.outputs[0]!;
   const value = plan.values[v]!;
   const src = b.values[v]!;
-  const out = value.dtype === 'float64' ? new Float64Array(src) : new Float32Array(src);
+  const out =
+    value.dtype === 'float64' ? new Float64Array(src.length) : new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = src[i]!;
   if (shapePlan !== plan || shapeRows !== n) {
     shapePlan = plan;
     shapeRows = n;
