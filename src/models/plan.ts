@@ -274,9 +274,9 @@ export function planFor(
 
 /** The buffers of a plan for batches of `rows` (kept for the two most recent sizes). */
 export function buffersFor(plan: Plan, rows: number): PlanBuffers {
-  let b = plan.last;
-  if (b !== null && b.rows === rows) return b;
-  b = plan.buffers.get(rows);
+  const last = plan.last;
+  if (last !== null && last.rows === rows) return last;
+  let b = plan.buffers.get(rows);
   if (b !== undefined) return (plan.last = b);
   if (plan.buffers.size >= 2) plan.buffers.delete(plan.buffers.keys().next().value!);
   const values = plan.values.map((v) => allocFloat(v.dtype, rows * v.size));

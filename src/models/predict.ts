@@ -200,17 +200,9 @@ export function predict<In, Out>(model: Model<In, Out>, x: In, options?: Predict
     if (options.batchSize !== undefined)
       chunk = assertPositiveInt('predict', 'batchSize', options.batchSize);
   }
-  const fast = model.inputs.length === 1 && x instanceof Tensor && x.rank > 0;
-  const xs = fast ? [x] : inputTensors('predict', model, x);
-  let plan: Plan;
-  try {
-    plan = planOf(model, xs);
-  } catch (e) {
-    // A shape that does not fit: let the input check name the argument.
-    if (fast && e instanceof ShapeError) inputTensors('predict', model, x);
-    throw e;
-  }
-  const outs = runPlanned(plan, xs, chunk);
+  // Every input the repeat path above has not seen takes the full checks.
+  const xs = inputTensors('predict', model, x);
+  const outs = runPlanned(planOf(model, xs), xs, chunk);
   return (model.outputs.length === 1 ? outs[0]! : outs) as Out;
 }
 

@@ -230,9 +230,10 @@ describe('denseForwardJs', () => {
       ] as const)
         for (const withBias of [true, false])
           for (const relu of [false, true]) {
-            const x = F.from({ length: rows * inputs }, next);
-            const w = F.from({ length: inputs * units }, next);
-            const b = withBias ? F.from({ length: units }, next) : null;
+            const random = (n: number): Float32Array | Float64Array => new F(n).map(next);
+            const x = random(rows * inputs);
+            const w = random(inputs * units);
+            const b = withBias ? random(units) : null;
             const all = new F(rows * units);
             denseForwardJs(x, w, b, all, rows, inputs, units, relu);
             const one = new F(units);
