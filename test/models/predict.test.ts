@@ -165,13 +165,16 @@ describe('predict', () => {
       expect(predict(m, new Tensor(new Float32Array(0), [0, 3])).shape).toEqual([0, 2]);
     });
 
-    it('checks a graph model\'s declared input shape on every input it has not seen', () => {
+    it("checks a graph model's declared input shape on every input it has not seen", () => {
       // dense acts on the last axis, so a plan would run [n, 5, 3]; the
       // declared input is [3], so predict must refuse it, before and after a loop.
       const x = input([3]);
       const m = graph({ inputs: x, outputs: dense(3, 2).apply(x) });
-      const wrong = tensor(Array.from({ length: 2 }, () => Array.from({ length: 5 }, () => [1, 2, 3])));
-      const message = /predict: x has per-sample shape \[5,3\], but the model's input "input" is \[3\]/;
+      const wrong = tensor(
+        Array.from({ length: 2 }, () => Array.from({ length: 5 }, () => [1, 2, 3])),
+      );
+      const message =
+        /predict: x has per-sample shape \[5,3\], but the model's input "input" is \[3\]/;
       expect(() => predict(m, wrong)).toThrow(message);
       for (let i = 0; i < 3; i++) predict(m, tensor([[1, 2, 3]]));
       expect(() => predict(m, wrong)).toThrow(ShapeError);
