@@ -7,9 +7,11 @@ import {
   MSG,
   MSG_LEN,
   OP,
+  PREEMPTED_MS,
   SEQ,
   SLOT,
-  SPIN_MS,
+  SPIN,
+  SPIN_US,
   STATUS,
 } from './worker-source.js';
 
@@ -48,6 +50,11 @@ export interface Pool {
   close(): void;
   /** Why the pool stopped, or null while it works. */
   readonly broken: string | null;
+  /**
+   * How long an idle worker, and the caller waiting for a worker, poll
+   * before they sleep, in microseconds (default SPIN_US; 0 sleeps at once).
+   */
+  spinMicros: number;
 }
 
 // A worker that has not even picked up its job after this long is dead, not
@@ -83,6 +90,8 @@ export async function startPool(
   let broken: string | null = null;
   let seq = 0;
   let failNext = false;
+  let spinUs = SPIN_US;
+  for (let t = 0; t < count; t++) i32[t * SLOT + SPIN] = spinUs;
   const blocking = canBlock();
 
   const close = (): void => {
@@ -120,11 +129,23 @@ export async function startPool(
 
   const wait = (slot: number, s: number, posted: number): void => {
     const at = slot * SLOT;
-    // The blocks are balanced, so a worker usually finishes within
-    // microseconds of the caller: spin briefly before sleeping, since waking
-    // a sleeping thread costs tens of microseconds (much more on a busy machine).
-    const spinUntil = performance.now() + SPIN_MS;
-    while (Atomics.load(i32, at + DONE) !== s && performance.now() < spinUntil);
+    // The blocks are balanced, so a running worker usually finishes within
+    // microseconds of the caller: poll before sleeping, since waking a
+    // sleeping thread costs tens of microseconds (much more on a busy
+    // machine). But only while the worker runs: one that has not even
+    // picked up its job is not on a core, and polling (on a busy machine,
+    // maybe on the core it waits for) would only delay it; nor after this
+    // thread was preempted. (A browser page's main thread may not sleep:
+    // the loop below polls there.)
+    if (blocking && Atomics.load(i32, at + ACK) === s) {
+      let last = performance.now();
+      const spinUntil = last + spinUs / 1000;
+      while (Atomics.load(i32, at + DONE) !== s) {
+        const t = performance.now();
+        if (t >= spinUntil || t - last > PREEMPTED_MS) break;
+        last = t;
+      }
+    }
     for (;;) {
       const d = Atomics.load(i32, at + DONE);
       if (d === s) return;
@@ -144,6 +165,13 @@ export async function startPool(
     },
     failNext() {
       failNext = true;
+    },
+    get spinMicros() {
+      return spinUs;
+    },
+    set spinMicros(us: number) {
+      spinUs = Math.max(0, Math.min(1e6, Math.floor(us)));
+      for (let t = 0; t < count; t++) Atomics.store(i32, t * SLOT + SPIN, spinUs);
     },
     close,
     run(jobs, own) {

@@ -25,6 +25,8 @@ export const STATUS = 3;
 export const OP = 4;
 export const ARGC = 5;
 export const MSG_LEN = 6;
+/** How long the worker polls for its next job before it sleeps, in microseconds (the pool sets it). */
+export const SPIN = 7;
 /** First word of the float64 arguments (24 of them at most: words 16 to 63). */
 export const ARGS = 16;
 export const MAX_ARGS = 24;
@@ -33,10 +35,21 @@ export const MSG = 64;
 export const MSG_MAX = SLOT - MSG;
 /**
  * How long a waiting thread (an idle worker, or the caller waiting for a
- * worker) polls before it sleeps in Atomics.wait, in milliseconds: short,
- * because polling takes a core from whoever else could use it.
+ * worker) polls before it sleeps in Atomics.wait, in microseconds, unless
+ * the pool is told otherwise. A training step hands out several split
+ * calls with serial work (copies, element-wise kernels) between them; a
+ * worker that still polls picks the next job up in well under a
+ * microsecond, while one that sleeps takes tens of microseconds to wake
+ * (more on a busy machine). After a millisecond without work the worker
+ * sleeps, so an idle process uses no CPU.
  */
-export const SPIN_MS = 0.05;
+export const SPIN_US = 1000;
+/**
+ * A gap between two clock reads of a polling loop longer than this (in
+ * milliseconds) means the thread was preempted: the cores are busy, and
+ * polling would only take time from the thread being waited for.
+ */
+export const PREEMPTED_MS = 0.05;
 
 /** The worker program; expects `send(message)` to be bound and calls nothing until `boot(first)`. */
 export const WORKER_SOURCE = `
@@ -68,10 +81,18 @@ function loop() {
   // SEQ starts at 0; the caller may have posted a job already (do not read it here)
   let seen = 0;
   for (;;) {
-    // Jobs come in bursts (the products of one training step): poll briefly
-    // before sleeping, which saves the wake-up on the next job.
-    const spinUntil = performance.now() + ${SPIN_MS};
-    while (Atomics.load(i32, base + ${SEQ}) === seen && performance.now() < spinUntil);
+    // Jobs come in bursts (the split calls of one training step): poll for
+    // the slot's spin window before sleeping, which saves the wake-up on the
+    // next job; an idle worker sleeps. Polling stops at once when this
+    // thread was preempted (two reads of the clock far apart): the core is
+    // wanted by another thread, maybe the very one that will post the job.
+    let last = performance.now();
+    const spinUntil = last + i32[base + ${SPIN}] / 1000;
+    while (Atomics.load(i32, base + ${SEQ}) === seen) {
+      const t = performance.now();
+      if (t >= spinUntil || t - last > ${PREEMPTED_MS}) break;
+      last = t;
+    }
     Atomics.wait(i32, base + ${SEQ}, seen);
     const s = Atomics.load(i32, base + ${SEQ});
     if (s === seen) continue;
