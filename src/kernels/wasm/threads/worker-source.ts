@@ -80,19 +80,29 @@ function boot(msg) {
 function loop() {
   // SEQ starts at 0; the caller may have posted a job already (do not read it here)
   let seen = 0;
+  let window = i32[base + ${SPIN}]; // microseconds
   for (;;) {
-    // Jobs come in bursts (the split calls of one training step): poll for
-    // the slot's spin window before sleeping, which saves the wake-up on the
-    // next job; an idle worker sleeps. Polling stops at once when this
-    // thread was preempted (two reads of the clock far apart): the core is
-    // wanted by another thread, maybe the very one that will post the job.
+    // Jobs come in bursts (the split calls of one training step): poll
+    // before sleeping, which saves the wake-up on the next job; an idle
+    // worker sleeps. Polling stops at once when this thread was preempted
+    // (two reads of the clock far apart): the cores are wanted by other
+    // threads, maybe by the very one that will post the job. Each
+    // preemption halves the window for the next time; each job caught by
+    // polling doubles it again, each one missed adds 16 us, up to the
+    // slot's SPIN microseconds.
     let last = performance.now();
-    const spinUntil = last + i32[base + ${SPIN}] / 1000;
+    const spinUntil = last + window / 1000;
     while (Atomics.load(i32, base + ${SEQ}) === seen) {
       const t = performance.now();
-      if (t >= spinUntil || t - last > ${PREEMPTED_MS}) break;
+      if (t >= spinUntil) break;
+      if (t - last > ${PREEMPTED_MS}) {
+        window = window / 2;
+        break;
+      }
       last = t;
     }
+    const max = i32[base + ${SPIN}];
+    window = Math.min(max, Atomics.load(i32, base + ${SEQ}) !== seen ? Math.max(window * 2, 16) : window + 16);
     Atomics.wait(i32, base + ${SEQ}, seen);
     const s = Atomics.load(i32, base + ${SEQ});
     if (s === seen) continue;
