@@ -91,6 +91,11 @@ export async function startPool(
   let seq = 0;
   let failNext = false;
   let spinUs = SPIN_US;
+  // The polling window in use, at most spinUs: halved whenever a worker had
+  // not even picked up its job by the time the caller finished its own
+  // block (no core was free for it, or it slept: polling would take a core
+  // from someone else), grown back by 50 us per call otherwise.
+  let window = spinUs;
   for (let t = 0; t < count; t++) i32[t * SLOT + SPIN] = spinUs;
   const blocking = canBlock();
 
@@ -139,7 +144,7 @@ export async function startPool(
     // the loop below polls there.)
     if (blocking && Atomics.load(i32, at + ACK) === s) {
       let last = performance.now();
-      const spinUntil = last + spinUs / 1000;
+      const spinUntil = last + window / 1000;
       while (Atomics.load(i32, at + DONE) !== s) {
         const t = performance.now();
         if (t >= spinUntil || t - last > PREEMPTED_MS) break;
@@ -171,6 +176,7 @@ export async function startPool(
     },
     set spinMicros(us: number) {
       spinUs = Math.max(0, Math.min(1e6, Math.floor(us)));
+      window = spinUs;
       for (let t = 0; t < count; t++) Atomics.store(i32, t * SLOT + SPIN, spinUs);
     },
     close,
@@ -195,6 +201,14 @@ export async function startPool(
         own();
       } catch (e) {
         ownError = e instanceof Error ? e : new Error(String(e));
+      }
+      let late = false;
+      for (let t = 0; t < jobs.length; t++)
+        if (Atomics.load(i32, t * SLOT + ACK) !== s) late = true;
+      const next = late ? Math.floor(window / 2) : Math.min(spinUs, window + 50);
+      if (next !== window && jobs.length > 0) {
+        window = next;
+        for (let t = 0; t < count; t++) Atomics.store(i32, t * SLOT + SPIN, window);
       }
       // Always wait for every worker, even after a failure here: returning
       // while they still write into the shared memory would corrupt the next call.

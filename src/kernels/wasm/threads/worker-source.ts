@@ -40,10 +40,11 @@ export const MSG_MAX = SLOT - MSG;
  * calls with serial work (copies, element-wise kernels) between them; a
  * worker that still polls picks the next job up in well under a
  * microsecond, while one that sleeps takes tens of microseconds to wake
- * (more on a busy machine). After a millisecond without work the worker
- * sleeps, so an idle process uses no CPU.
+ * (more on a busy machine). After 200 us without work the worker sleeps,
+ * so an idle process uses no CPU. (Longer windows gained nothing
+ * measurable, and cost more when other processes wanted the cores.)
  */
-export const SPIN_US = 1000;
+export const SPIN_US = 200;
 /**
  * A gap between two clock reads of a polling loop longer than this (in
  * milliseconds) means the thread was preempted: the cores are busy, and
@@ -89,7 +90,8 @@ function loop() {
     // threads, maybe by the very one that will post the job. Each
     // preemption halves the window for the next time; each job caught by
     // polling doubles it again, each one missed adds 16 us, up to the
-    // slot's SPIN microseconds.
+    // slot's SPIN microseconds (which the pool halves when a worker picks
+    // its jobs up late).
     let last = performance.now();
     const spinUntil = last + window / 1000;
     while (Atomics.load(i32, base + ${SEQ}) === seen) {
