@@ -93,9 +93,11 @@ export const threadLimits = {
    * cores, both busy with other work, so an upper bound): a split 16x16x16
    * product takes 11.7 us against 0.6 us on one thread (waking the worker
    * and waiting for it); on one thread 64³ takes 15 us, 96³ 46 us, 128³
-   * 106 us. Halving 96³ saves about twice the wake-up cost.
+   * 106 us. On a quiet machine through the benchmark (allocating the result
+   * included), a split 128³ product ran at 0.74x of one thread and 256³ at
+   * 1.38x, so the threshold sits between them; W2's 64·784·128 still splits.
    */
-  matmulWork: 96 * 96 * 96,
+  matmulWork: 160 * 160 * 160,
   /** Smallest multiply-add count of a direct convolution (forward or kernel gradient) split. */
   convWork: 96 * 96 * 96,
   /** Smallest rows·outH·outW·C·poolH·poolW of a max pooling (forward or backward) split. */
