@@ -175,7 +175,10 @@ function compileDense(
     }
     return actShape;
   };
-  const { kernel, bias } = layer;
+  // A tensor's data array is never replaced (optimizers update it in place):
+  // read once here rather than checked on every call.
+  const w = asFloat(layer.kernel.data);
+  const b = layer.bias === null ? null : asFloat(layer.bias.data);
   return {
     outShapes: [outShape],
     savedPerRow: separate ? lead * units : 0,
@@ -184,8 +187,6 @@ function compileDense(
       const r = io.rows * lead;
       const x = io.inputs[0]!;
       const y = io.outputs[0]!;
-      const w = asFloat(kernel.data);
-      const b = bias === null ? null : asFloat(bias.data);
       if (!separate) {
         denseSlot.impl(x, w, b, y, r, inputs, units, fused);
         return;
@@ -221,7 +222,7 @@ function compileDense(
       if (gb !== null && gb !== undefined) colSumSlot.impl(gz, gb, r, units);
       const gx = io.gradInputs[0];
       if (gx !== null && gx !== undefined)
-        matmulSlot.impl(gz, asFloat(kernel.data), gx, r, units, inputs, false, true);
+        matmulSlot.impl(gz, w, gx, r, units, inputs, false, true);
     },
     relevanceFamily: 'dense',
     relevanceRules: LINEAR_RULES,
@@ -235,8 +236,8 @@ function compileDense(
       const r = io.rows * lead;
       return linearRelevance(
         io.inputs[0]!,
-        asFloat(kernel.data),
-        bias === null ? null : asFloat(bias.data),
+        w,
+        b,
         io.relevanceOutputs[0]!,
         io.relevanceInputs[0]!,
         r,

@@ -111,6 +111,14 @@ export interface Plan {
   readonly consumers: readonly number[];
   /** Buffers by batch size (at most a few: a full batch and the last one). */
   readonly buffers: Map<number, PlanBuffers>;
+  /** The buffers {@link buffersFor} returned last (always in `buffers`): a loop of one size skips the map. */
+  last: PlanBuffers | null;
+  /**
+   * No node converts an input's dtype or declares an output mask: model
+   * inputs carry none, so no value ever has a mask and the forward pass is
+   * the nodes' forwards alone.
+   */
+  readonly plain: boolean;
 }
 
 /**
@@ -224,7 +232,21 @@ export function compilePlan(
   for (const node of nodes) for (const v of node.inputs) consumers[v]!++;
   const outputs = model.outputs.map(idOf);
   for (const v of outputs) consumers[v]!++;
-  return { model, values, nodes, inputs: inputIds, outputs, consumers, buffers: new Map() };
+  const plain = nodes.every(
+    (n) =>
+      n.compiled.outputMask === undefined && n.inputs.every((v) => values[v]!.dtype === n.dtype),
+  );
+  return {
+    model,
+    values,
+    nodes,
+    inputs: inputIds,
+    outputs,
+    consumers,
+    buffers: new Map(),
+    last: null,
+    plain,
+  };
 }
 
 const plans = new WeakMap<object, Map<string, Plan>>();
@@ -252,8 +274,10 @@ export function planFor(
 
 /** The buffers of a plan for batches of `rows` (kept for the two most recent sizes). */
 export function buffersFor(plan: Plan, rows: number): PlanBuffers {
+  const last = plan.last;
+  if (last !== null && last.rows === rows) return last;
   let b = plan.buffers.get(rows);
-  if (b !== undefined) return b;
+  if (b !== undefined) return (plan.last = b);
   if (plan.buffers.size >= 2) plan.buffers.delete(plan.buffers.keys().next().value!);
   const values = plan.values.map((v) => allocFloat(v.dtype, rows * v.size));
   const grads = plan.values.map((v) => allocFloat(v.dtype, rows * v.size));
@@ -317,7 +341,7 @@ export function buffersFor(plan: Plan, rows: number): PlanBuffers {
     bwdKey: '',
   };
   plan.buffers.set(rows, b);
-  return b;
+  return (plan.last = b);
 }
 
 /** Called after each node's forward pass in training (activity penalties). */
@@ -336,6 +360,17 @@ export function runForward(
   after?: AfterNode,
 ): void {
   const nodes = plan.nodes;
+  if (plan.plain) {
+    // Nothing to convert and no masks (see Plan.plain): the same pass, without that bookkeeping.
+    for (let k = 0; k < nodes.length; k++) {
+      const io = b.io[k]!;
+      io.training = training;
+      io.rng = rng;
+      nodes[k]!.compiled.forward(io);
+      if (after !== undefined) after(nodes[k]!, io.outputs, k);
+    }
+    return;
+  }
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k]!;
     const io = b.io[k]!;

@@ -17,6 +17,10 @@ export interface GradNode {
   readonly backward: (grad: Tensor) => readonly (Tensor | null)[];
 }
 
+// The last frozen shape array a Tensor was built with, and its element count.
+let lastFrozen: Shape | null = null;
+let lastSize = 0;
+
 /**
  * An n-dimensional array of float32 or float64 numbers, stored contiguously
  * in row-major (C) order. A Tensor is a plain garbage-collected object: there
@@ -49,17 +53,25 @@ export class Tensor {
   node: GradNode | null = null;
 
   constructor(data: TensorData, shape: Shape, requiresGrad = false) {
-    const size = shapeSize(shape);
+    // A frozen array can be shared as it is (hot paths pass one cached shape
+    // per call); anything else is copied so later writes to it cannot leak in.
+    // An array stays frozen for good, so the last one seen needs no new look
+    // (nor a new count of its elements).
+    const known = shape === lastFrozen;
+    const size = known ? lastSize : shapeSize(shape);
     if (data.length !== size) {
       throw new ValueError(
         `Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${size}`,
       );
     }
     if (requiresGrad && data instanceof Int32Array) throw int32GradError('Tensor');
+    if (!known) {
+      if (!Array.isArray(shape) || !Object.isFrozen(shape)) shape = Object.freeze([...shape]);
+      lastFrozen = shape;
+      lastSize = size;
+    }
     this.data = data;
-    // A frozen array can be shared as it is (hot paths pass one cached shape
-    // per call); anything else is copied so later writes to it cannot leak in.
-    this.shape = Array.isArray(shape) && Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    this.shape = shape;
     this.dtype = dtypeOf(data);
     this.size = size;
     this.grads = requiresGrad;

@@ -206,4 +206,50 @@ describe('denseForwardJs', () => {
     denseForwardJs(x, w, null, out, 2, 2, 3, false);
     expect(Array.from(out)).toEqual([1, 2, -3, 3, 4, -7]);
   });
+
+  it('gives one sample bit for bit what the blocked path gives it inside a batch', () => {
+    // Below 256 multiply-adds the kernel takes a small path (outputs two at a
+    // time, one left over for an odd count); at or above it, the blocked
+    // matrix product. Row r of a 300-row batch (blocked) must equal the
+    // same row alone (small), for odd and even widths, with and without
+    // bias and relu, in float32 and float64.
+    let s = 7;
+    const next = (): number => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return (s / 2 ** 32) * 4 - 2;
+    };
+    const rows = 300;
+    for (const F of [Float32Array, Float64Array])
+      for (const [inputs, units] of [
+        [3, 4],
+        [4, 2],
+        [3, 1],
+        [5, 7],
+        [2, 3],
+        [7, 6],
+      ] as const)
+        for (const withBias of [true, false])
+          for (const relu of [false, true]) {
+            const random = (n: number): Float32Array | Float64Array => new F(n).map(next);
+            const x = random(rows * inputs);
+            const w = random(inputs * units);
+            const b = withBias ? random(units) : null;
+            const all = new F(rows * units);
+            denseForwardJs(x, w, b, all, rows, inputs, units, relu);
+            const one = new F(units);
+            for (let r = 0; r < rows; r++) {
+              denseForwardJs(
+                x.subarray(r * inputs, (r + 1) * inputs),
+                w,
+                b,
+                one,
+                1,
+                inputs,
+                units,
+                relu,
+              );
+              expect(Array.from(one)).toEqual(Array.from(all.subarray(r * units, (r + 1) * units)));
+            }
+          }
+  });
 });

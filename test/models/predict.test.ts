@@ -4,10 +4,14 @@ import { sigmoid } from '../../src/activations/sigmoid.js';
 import { dense } from '../../src/layers/dense.js';
 import { dropout } from '../../src/layers/dropout.js';
 import type { ForwardContext, Layer } from '../../src/layers/layer.js';
+import { noGrad } from '../../src/autograd/graph.js';
+import { graph } from '../../src/models/graph.js';
+import { input } from '../../src/layers/symbolic.js';
 import { predict } from '../../src/models/predict.js';
+import { createRng } from '../../src/random/rng.js';
 import { sequential } from '../../src/models/sequential.js';
 import { tensor } from '../../src/tensor/create.js';
-import type { Tensor } from '../../src/tensor/tensor.js';
+import { Tensor } from '../../src/tensor/tensor.js';
 import { expectClose } from '../helpers/expect-close.js';
 
 describe('predict', () => {
@@ -68,5 +72,113 @@ describe('predict', () => {
     );
     expect(() => predict({} as never, [[1]])).toThrow(/model must be a model made by sequential/);
     expect(() => predict(m, [[1, 2, 3]], { batchSize: 0 })).toThrow(/batchSize/);
+  });
+
+  describe('repeated calls (the same model and per-sample shape go straight to the plan)', () => {
+    // The article's 3-4-2 sigmoid network, kernels [inputs, units].
+    const article = () =>
+      sequential([
+        dense(3, 4, {
+          activation: sigmoid,
+          kernel: [
+            [0.5, 0.7, -0.1, 0.3],
+            [-0.6, -0.8, 0.9, 0.1],
+            [0.1, 0.2, -0.3, -0.4],
+          ],
+          bias: [0.1, -0.2, 0.3, 0.4],
+        }),
+        dense(4, 2, {
+          activation: sigmoid,
+          kernel: [
+            [0.2, -0.3],
+            [-0.1, 0.8],
+            [0.4, -0.5],
+            [0.6, 0.2],
+          ],
+          bias: [-0.1, 0.2],
+        }),
+      ]);
+
+    it('gives bit for bit what the general path and the layers give', () => {
+      const m = article();
+      const xs = [
+        tensor([[0.7, -1.5, 0.2]]),
+        tensor([[-3, 2, 0.5]]),
+        tensor([
+          [0.7, -1.5, 0.2],
+          [1, 1, 1],
+          [-0.25, 0, 4],
+        ]),
+        tensor([[0.7, -1.5, 0.2]], { dtype: 'float64' }),
+      ];
+      const rng = createRng(0);
+      for (let round = 0; round < 3; round++)
+        for (const x of xs) {
+          const fast = predict(m, x); // a repeat from the second round on
+          const general = predict(m, x, { batchSize: 2048 }); // options: the general path
+          const layers = noGrad(() => m.forward(x, { training: false, rng }));
+          expect(fast.shape).toEqual([x.shape[0], 2]);
+          expect(fast.dtype).toBe(general.dtype);
+          expect(Array.from(fast.data)).toEqual(Array.from(general.data));
+          expect(Array.from(fast.data)).toEqual(Array.from(layers.data));
+          // A fresh tensor each call: the plan's buffers are not handed out.
+          expect(predict(m, x).data).not.toBe(fast.data);
+        }
+      // Known values: hidden = σ([1.37, 1.53, -1.18, 0.38]) for [0.7, -1.5, 0.2].
+      const h = [1.37, 1.53, -1.18, 0.38].map((z) => 1 / (1 + Math.exp(-z)));
+      const o0 = 1 / (1 + Math.exp(-(0.2 * h[0]! - 0.1 * h[1]! + 0.4 * h[2]! + 0.6 * h[3]! - 0.1)));
+      expect(predict(m, xs[0]!).data[0]).toBeCloseTo(o0, 6);
+    });
+
+    it('still rejects bad input with the same messages once a loop is under way', () => {
+      const m = article();
+      const good = tensor([[0.7, -1.5, 0.2]]);
+      const messages = (): string[] => {
+        const out: string[] = [];
+        for (const bad of [
+          () => predict(m, tensor([[1, 2]])),
+          () => predict(m, tensor([1, 2, 3])),
+          () => predict(m, tensor(1)),
+          () => predict(m, new Float32Array(3) as never),
+          () => predict({} as never, good),
+          () => predict(m, good, { batchSize: 0 }),
+          () => predict(m, good, { batch: 2 } as never),
+        ]) {
+          try {
+            bad();
+            out.push('no error');
+          } catch (e) {
+            out.push(`${(e as Error).name}: ${(e as Error).message}`);
+          }
+        }
+        return out;
+      };
+      const before = messages();
+      expect(before[0]).toBe(
+        'ShapeError: predict: layer 0 (dense) expects input shape [3] but x has per-sample shape [2]',
+      );
+      expect(before[1]).toMatch(/one sample without a batch dimension/);
+      expect(before).not.toContain('no error');
+      for (let i = 0; i < 5; i++) predict(m, good);
+      expect(messages()).toEqual(before);
+      // An empty batch leaves the loop's path and still works.
+      expect(predict(m, new Tensor(new Float32Array(0), [0, 3])).shape).toEqual([0, 2]);
+    });
+
+    it("checks a graph model's declared input shape on every input it has not seen", () => {
+      // dense acts on the last axis, so a plan would run [n, 5, 3]; the
+      // declared input is [3], so predict must refuse it, before and after a loop.
+      const x = input([3]);
+      const m = graph({ inputs: x, outputs: dense(3, 2).apply(x) });
+      const wrong = tensor(
+        Array.from({ length: 2 }, () => Array.from({ length: 5 }, () => [1, 2, 3])),
+      );
+      const message =
+        /predict: x has per-sample shape \[5,3\], but the model's input "input" is \[3\]/;
+      expect(() => predict(m, wrong)).toThrow(message);
+      for (let i = 0; i < 3; i++) predict(m, tensor([[1, 2, 3]]));
+      expect(() => predict(m, wrong)).toThrow(ShapeError);
+      expect(() => predict(m, wrong)).toThrow(message);
+    });
   });
 });

@@ -137,6 +137,24 @@ describe('toArray / item / isTensor', () => {
     );
     expect(Object.isFrozen(tensor([1]).shape)).toBe(true);
   });
+  it('shares a frozen shape, copies any other, and checks sizes against both every time', () => {
+    // The constructor remembers the last frozen shape and its element count
+    // (2 here); the count must still be checked against each new data array.
+    const frozen = Object.freeze([1, 2]);
+    const a = new Tensor(new Float32Array(2), frozen);
+    expect(a.shape).toBe(frozen);
+    expect(new Tensor(new Float32Array(2), frozen).size).toBe(2);
+    expect(() => new Tensor(new Float32Array(3), frozen)).toThrow(
+      'Tensor: data has 3 elements but shape [1,2] needs 2',
+    );
+    const open = [2, 3];
+    const b = new Tensor(new Float32Array(6), open);
+    open[1] = 4; // a later write to the caller's array does not leak in
+    expect(b.shape).toEqual([2, 3]);
+    expect(b.size).toBe(6);
+    expect(new Tensor(new Float32Array(8), open).size).toBe(8);
+    expect(() => new Tensor(new Float32Array(6), open)).toThrow('needs 8');
+  });
 });
 
 describe('creation functions', () => {

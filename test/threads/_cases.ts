@@ -4,7 +4,8 @@ import { expect } from 'vitest';
 import type { ConvGeometry } from '../../src/kernels/js/conv.js';
 import type { PoolGeometry } from '../../src/kernels/js/pool.js';
 import { convBackwardWasm, convForwardWasm } from '../../src/kernels/wasm/conv.js';
-import { matmulWasm } from '../../src/kernels/wasm/kernels.js';
+import { adamWasm, matmulWasm, sgdWasm } from '../../src/kernels/wasm/kernels.js';
+import { adamResident, syncResident } from '../../src/kernels/wasm/resident.js';
 import { maxPoolBackwardWasm, maxPoolWasm } from '../../src/kernels/wasm/pool.js';
 import { dense } from '../../src/layers/dense.js';
 import { gru } from '../../src/layers/gru.js';
@@ -25,14 +26,22 @@ export function random(n: number, seed: number): Float32Array {
 }
 
 export const SIZES = [0, 1, 3, 17, 129, 1000];
-// [m, k, n]: square, tall (split by rows), wide (split by columns), k = 0 and 1
-export const SHAPES: [number, number, number][] = SIZES.flatMap((s) => [
-  [s, s, s],
-  [s, 33, 5],
-  [5, 33, s],
-  [s, 0, 17],
-  [17, 1, s],
-]);
+// [m, k, n]: square, tall (split by rows), wide (split by columns), k = 0 and 1;
+// then products of several packed blocks (depth above KC = 512, columns above
+// NC = 1024), split by rows and by columns
+export const SHAPES: [number, number, number][] = [
+  ...SIZES.flatMap((s): [number, number, number][] => [
+    [s, s, s],
+    [s, 33, 5],
+    [5, 33, s],
+    [s, 0, 17],
+    [17, 1, s],
+  ]),
+  [129, 600, 17],
+  [1032, 9, 1030],
+  [20, 520, 1100],
+  [17, 1100, 129],
+];
 
 /** Every product (NN, NT, TN, TT) of every shape, as one list of outputs. */
 export function products(): Float32Array[] {
@@ -163,6 +172,49 @@ export async function trainRecurrent(): Promise<Float32Array[]> {
     });
     for (const p of namedParameters(model)) out.push(Float32Array.from(p.tensor.data));
     out.push(Float32Array.from(predict(model, x).data));
+  }
+  return out;
+}
+
+// Optimizer updates over flat arrays (Adam with its moments copied in and
+// out, Adam with resident moments, SGD with and without momentum), three
+// steps each, at every size: the parameters and the optimizer state.
+export function updates(): Float32Array[] {
+  const out: Float32Array[] = [];
+  let seed = 500;
+  for (const len of [...SIZES, 40_000]) {
+    const p = [random(len, seed++), random(len, seed++), random(len, seed++), random(len, seed++)];
+    const m = [new Float32Array(len), new Float32Array(len)];
+    const v = [new Float32Array(len), new Float32Array(len)];
+    const buf = new Float32Array(len);
+    for (let step = 1; step <= 3; step++) {
+      const h = {
+        lr: 0.01,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weightDecay: 0.1,
+        decoupled: step === 2,
+        step,
+      };
+      adamWasm(p[0]!, random(len, seed++), m[0]!, v[0]!, len, h);
+      adamResident(p[1]!, random(len, seed++), m[1]!, v[1]!, len, h);
+      sgdWasm(p[2]!, random(len, seed++), buf, len, {
+        lr: 0.1,
+        momentum: 0.9,
+        weightDecay: 0.01,
+        nesterov: step === 3,
+      });
+      sgdWasm(p[3]!, random(len, seed++), new Float32Array(len), len, {
+        lr: 0.1,
+        momentum: 0,
+        weightDecay: 0,
+        nesterov: false,
+      });
+    }
+    syncResident(m[1]!);
+    syncResident(v[1]!);
+    out.push(...p, ...m, ...v, buf);
   }
   return out;
 }

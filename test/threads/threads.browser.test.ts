@@ -8,7 +8,7 @@ import { useJs, useWasm as useWasmOne } from '../../src/kernels/wasm/index.js';
 import { limits, matmulWasm, setRuntime } from '../../src/kernels/wasm/kernels.js';
 import { closeThreads, getThreads, useWasm } from '../../src/kernels/wasm/threads/index.js';
 import { failNextWorkerJob, threadLimits } from '../../src/kernels/wasm/threads/runtime.js';
-import { convAndPool, products, random, sameBits, trainRecurrent } from './_cases.js';
+import { convAndPool, products, random, sameBits, trainRecurrent, updates } from './_cases.js';
 
 const inBrowser = typeof document === 'object';
 const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
@@ -33,15 +33,15 @@ describe.skipIf(!inBrowser || !isolated)('threads on a cross-origin isolated pag
     sameBits(one, products());
   });
 
-  it('direct convolutions, max pooling and recurrent training: 2 threads give the bits of one', async () => {
+  it('direct convolutions, max pooling, optimizer updates and recurrent training: 2 threads give the bits of one', async () => {
     Object.assign(limits, { matmulWork: 0, elements: 0 });
-    Object.assign(threadLimits, { matmulWork: 0, convWork: 0, poolWork: 0 });
+    Object.assign(threadLimits, { matmulWork: 0, convWork: 0, poolWork: 0, updateElements: 0 });
     closeThreads();
     setRuntime(null);
     expect(await useWasmOne({ relaxedSimd: true })).toBe(true);
-    const one = [...convAndPool(), ...(await trainRecurrent())];
+    const one = [...convAndPool(), ...updates(), ...(await trainRecurrent())];
     expect(await useWasm({ threads: 2, relaxedSimd: true })).toBe(true);
-    sameBits(one, [...convAndPool(), ...(await trainRecurrent())]);
+    sameBits(one, [...convAndPool(), ...updates(), ...(await trainRecurrent())]);
   });
 
   it('a failing worker job throws in the caller, which stays usable', async () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/_lib/errors.js';
 import { getBackend } from '../../src/kernels/backend.js';
 import { useJs, useWasm as useWasmOne } from '../../src/kernels/wasm/index.js';
-import { limits, matmulWasm, setRuntime } from '../../src/kernels/wasm/kernels.js';
+import { adamWasm, limits, matmulWasm, setRuntime } from '../../src/kernels/wasm/kernels.js';
 import {
   closeThreads,
   getThreads,
@@ -33,6 +33,7 @@ import {
   random,
   sameBits,
   trainRecurrent,
+  updates,
 } from './_cases.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,6 +46,7 @@ beforeAll(() => {
   threadLimits.matmulWork = 0;
   threadLimits.convWork = 0;
   threadLimits.poolWork = 0;
+  threadLimits.updateElements = 0;
 });
 afterAll(() => {
   Object.assign(limits, { matmulWork: saved.matmulWork, elements: saved.elements });
@@ -52,6 +54,7 @@ afterAll(() => {
     matmulWork: saved.matmulWork,
     convWork: saved.convWork,
     poolWork: saved.poolWork,
+    updateElements: saved.updateElements,
   });
   closeThreads();
   useJs();
@@ -195,6 +198,45 @@ describe('threaded convolution and pooling', () => {
         POOL,
       );
     }).toThrow(/worker 0 failed/);
+  });
+});
+
+describe('threaded optimizer updates', () => {
+  it('Adam (moments copied or resident) and SGD (with and without momentum): 1 and 2 threads agree bit for bit', async () => {
+    closeThreads();
+    setRuntime(null);
+    expect(await useWasmOne({ relaxedSimd: false })).toBe(true);
+    const one = updates();
+    expect(await useWasm({ threads: 2, relaxedSimd: false })).toBe(true);
+    sameBits(one, updates());
+    // the update really reaches a worker, and small ones do not
+    failNextWorkerJob();
+    expect(() => {
+      updates();
+    }).toThrow(/worker 0 failed/);
+    threadLimits.updateElements = saved.updateElements;
+    try {
+      failNextWorkerJob(); // would throw if a worker ran a 1000-element update
+      adamWasm(
+        random(1000, 1),
+        random(1000, 2),
+        new Float32Array(1000),
+        new Float32Array(1000),
+        1000,
+        {
+          lr: 0.01,
+          beta1: 0.9,
+          beta2: 0.999,
+          eps: 1e-8,
+          weightDecay: 0,
+          decoupled: false,
+          step: 1,
+        },
+      );
+    } finally {
+      threadLimits.updateElements = 0;
+    }
+    closeThreads(); // drops the pending failure with the pool
   });
 });
 

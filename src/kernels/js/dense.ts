@@ -65,12 +65,29 @@ function denseSmall(
   for (let r = 0; r < rows; r++) {
     const xo = r * inputs,
       oo = r * units;
-    for (let u = 0; u < units; u++) {
-      let v = 0;
-      if (f32) for (let p = 0; p < inputs; p++) v = Math.fround(v + x[xo + p]! * w[p * units + u]!);
-      else for (let p = 0; p < inputs; p++) v += x[xo + p]! * w[p * units + u]!;
-      if (bias !== null) v += bias[u]!;
-      out[oo + u] = relu && v < 0 ? 0 : v;
+    // Two outputs per pass over the row (the last one twice for an odd
+    // count): their rounding chains are independent, so the processor
+    // overlaps them (one chain alone waits on each add and its rounding).
+    for (let u = 0; u < units; u += 2) {
+      const d = u + 1 < units ? 1 : 0;
+      let v0 = 0,
+        v1 = 0;
+      for (let p = 0, k = u; p < inputs; p++, k += units) {
+        const a = x[xo + p]!;
+        if (f32) {
+          v0 = Math.fround(v0 + a * w[k]!);
+          v1 = Math.fround(v1 + a * w[k + d]!);
+        } else {
+          v0 += a * w[k]!;
+          v1 += a * w[k + d]!;
+        }
+      }
+      if (bias !== null) {
+        v0 += bias[u]!;
+        v1 += bias[u + d]!;
+      }
+      out[oo + u + d] = relu && v1 < 0 ? 0 : v1;
+      out[oo + u] = relu && v0 < 0 ? 0 : v0;
     }
   }
 }

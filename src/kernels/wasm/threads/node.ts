@@ -52,7 +52,7 @@ function spawn(): PoolWorker {
  * `threads - 1` workers on one shared WebAssembly memory. Each thread computes
  * a fixed block of the output with the same operations as one thread, so
  * results are bit-identical for any thread count. Products below about
- * 96x96x96 stay on the calling thread. Idle workers never keep the process
+ * 160x160x160 stay on the calling thread. Idle workers never keep the process
  * alive. Returns false, leaving the JS kernels, when WebAssembly SIMD is
  * unavailable; when threads cannot run, runs on one thread and says why in
  * `getThreads().reason`.

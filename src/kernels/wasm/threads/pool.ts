@@ -7,9 +7,11 @@ import {
   MSG,
   MSG_LEN,
   OP,
+  PREEMPTED_MS,
   SEQ,
   SLOT,
-  SPIN_MS,
+  SPIN,
+  SPIN_US,
   STATUS,
 } from './worker-source.js';
 
@@ -48,6 +50,11 @@ export interface Pool {
   close(): void;
   /** Why the pool stopped, or null while it works. */
   readonly broken: string | null;
+  /**
+   * How long an idle worker, and the caller waiting for a worker, poll
+   * before they sleep, in microseconds (default SPIN_US; 0 sleeps at once).
+   */
+  spinMicros: number;
 }
 
 // A worker that has not even picked up its job after this long is dead, not
@@ -83,6 +90,13 @@ export async function startPool(
   let broken: string | null = null;
   let seq = 0;
   let failNext = false;
+  let spinUs = SPIN_US;
+  // The polling window in use, at most spinUs: halved whenever a worker had
+  // not even picked up its job by the time the caller finished its own
+  // block (no core was free for it, or it slept: polling would take a core
+  // from someone else), grown back by 50 us per call otherwise.
+  let window = spinUs;
+  for (let t = 0; t < count; t++) i32[t * SLOT + SPIN] = spinUs;
   const blocking = canBlock();
 
   const close = (): void => {
@@ -120,11 +134,23 @@ export async function startPool(
 
   const wait = (slot: number, s: number, posted: number): void => {
     const at = slot * SLOT;
-    // The blocks are balanced, so a worker usually finishes within
-    // microseconds of the caller: spin briefly before sleeping, since waking
-    // a sleeping thread costs tens of microseconds (much more on a busy machine).
-    const spinUntil = performance.now() + SPIN_MS;
-    while (Atomics.load(i32, at + DONE) !== s && performance.now() < spinUntil);
+    // The blocks are balanced, so a running worker usually finishes within
+    // microseconds of the caller: poll before sleeping, since waking a
+    // sleeping thread costs tens of microseconds (much more on a busy
+    // machine). But only while the worker runs: one that has not even
+    // picked up its job is not on a core, and polling (on a busy machine,
+    // maybe on the core it waits for) would only delay it; nor after this
+    // thread was preempted. (A browser page's main thread may not sleep:
+    // the loop below polls there.)
+    if (blocking && Atomics.load(i32, at + ACK) === s) {
+      let last = performance.now();
+      const spinUntil = last + window / 1000;
+      while (Atomics.load(i32, at + DONE) !== s) {
+        const t = performance.now();
+        if (t >= spinUntil || t - last > PREEMPTED_MS) break;
+        last = t;
+      }
+    }
     for (;;) {
       const d = Atomics.load(i32, at + DONE);
       if (d === s) return;
@@ -144,6 +170,14 @@ export async function startPool(
     },
     failNext() {
       failNext = true;
+    },
+    get spinMicros() {
+      return spinUs;
+    },
+    set spinMicros(us: number) {
+      spinUs = Math.max(0, Math.min(1e6, Math.floor(us)));
+      window = spinUs;
+      for (let t = 0; t < count; t++) Atomics.store(i32, t * SLOT + SPIN, spinUs);
     },
     close,
     run(jobs, own) {
@@ -167,6 +201,14 @@ export async function startPool(
         own();
       } catch (e) {
         ownError = e instanceof Error ? e : new Error(String(e));
+      }
+      let late = false;
+      for (let t = 0; t < jobs.length; t++)
+        if (Atomics.load(i32, t * SLOT + ACK) !== s) late = true;
+      const next = late ? Math.floor(window / 2) : Math.min(spinUs, window + 50);
+      if (next !== window && jobs.length > 0) {
+        window = next;
+        for (let t = 0; t < count; t++) Atomics.store(i32, t * SLOT + SPIN, window);
       }
       // Always wait for every worker, even after a failure here: returning
       // while they still write into the shared memory would corrupt the next call.

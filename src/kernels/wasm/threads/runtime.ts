@@ -4,6 +4,7 @@ import { getRuntime, setRuntime } from '../kernels.js';
 import { relaxedSupported, type WasmExports, type WasmRuntime } from '../loader.js';
 import { WASM_THREADS_RELAXED_BASE64, WASM_THREADS_SIMD_BASE64 } from './module.generated.js';
 import { startPool, type Pool, type Spawn } from './pool.js';
+import { SPIN_US } from './worker-source.js';
 
 /**
  * The largest thread count `useWasm` of myelin/wasm/threads accepts (and the
@@ -47,12 +48,16 @@ const KERNELS = [
   'convDirectKernelGradPart',
   'maxPoolForward',
   'maxPoolBackward',
+  'adam',
+  'sgd',
 ] as const;
 const MATMUL_PART = 0;
 const CONV_FORWARD = 1;
 const CONV_KERNEL_GRAD_PART = 2;
 const MAX_POOL_FORWARD = 3;
 const MAX_POOL_BACKWARD = 4;
+const ADAM = 5;
+const SGD = 6;
 
 type Kernel = (...args: number[]) => void;
 
@@ -88,13 +93,22 @@ export const threadLimits = {
    * cores, both busy with other work, so an upper bound): a split 16x16x16
    * product takes 11.7 us against 0.6 us on one thread (waking the worker
    * and waiting for it); on one thread 64³ takes 15 us, 96³ 46 us, 128³
-   * 106 us. Halving 96³ saves about twice the wake-up cost.
+   * 106 us. On a quiet machine through the benchmark (allocating the result
+   * included), a split 128³ product ran at 0.74x of one thread and 256³ at
+   * 1.38x, so the threshold sits between them; W2's 64·784·128 still splits.
    */
-  matmulWork: 96 * 96 * 96,
+  matmulWork: 160 * 160 * 160,
   /** Smallest multiply-add count of a direct convolution (forward or kernel gradient) split. */
   convWork: 96 * 96 * 96,
   /** Smallest rows·outH·outW·C·poolH·poolW of a max pooling (forward or backward) split. */
   poolWork: 1 << 18,
+  /** Smallest parameter count of an optimizer update (Adam, SGD) split. */
+  updateElements: 1 << 15,
+  /**
+   * How long an idle worker (and the caller waiting for one) polls before
+   * sleeping, in microseconds.
+   */
+  spinMicros: SPIN_US,
 };
 
 let pool: Pool | null = null;
@@ -244,7 +258,10 @@ async function threadedRuntime(
   };
   host = matmul;
   const kernels = own as unknown as Record<(typeof KERNELS)[number], Kernel>;
-  const live = (): boolean => pool === p && p.broken === null;
+  const live = (): boolean => {
+    if (p.spinMicros !== threadLimits.spinMicros) p.spinMicros = threadLimits.spinMicros;
+    return pool === p && p.broken === null;
+  };
 
   // A kernel over a batch, split by rows: args[3] is the row count, and each
   // pointer argument named in `perRow` ([argument index, bytes per row])
@@ -356,12 +373,45 @@ async function threadedRuntime(
     });
   };
 
+  // An optimizer update over flat arrays, split into contiguous ranges of
+  // whole 64-byte lines (16 elements; the SIMD loop's groups of 4 stay
+  // whole too). Every element is updated alone by the same operations, so
+  // any split gives the bits of one thread. args[lenAt] is the length; the
+  // pointer arguments before it move to the range's start.
+  const byElements =
+    (name: 'adam' | 'sgd', op: number, lenAt: number): Kernel =>
+    (...a) => {
+      const len = a[lenAt] as number;
+      if (!live() || len < threadLimits.updateElements) {
+        kernels[name](...a);
+        return;
+      }
+      const argsOf = ([u0, u1]: [number, number]): number[] => {
+        const b = a.slice();
+        const start = u0 * 16;
+        for (let i = 0; i < lenAt; i++) b[i] = (a[i] as number) + start * 4;
+        b[lenAt] = Math.min(len, u1 * 16) - start;
+        return b;
+      };
+      const blocks = blocksOf(Math.ceil(len / 16), p.workers + 1);
+      const jobs = blocks.slice(1).map((blk) => ({ op, args: argsOf(blk) }));
+      const mine = argsOf(blocks[0] as [number, number]);
+      p.run(jobs, () => {
+        kernels[name](...mine);
+      });
+    };
+  // (p, g, m, v, length, ...scalars) and (p, g, buf, length, ...scalars)
+  const adam = byElements('adam', ADAM, 4);
+  const sgd = byElements('sgd', SGD, 3);
+
   const ex: WasmExports = Object.assign(Object.create(null) as object, own, {
     matmul,
     convDirectForward,
     convDirectKernelGrad,
     maxPoolForward,
     maxPoolBackward,
+    adam,
+    sgd,
   });
   const buffer = memory.buffer;
   const rt: WasmRuntime = {

@@ -25,6 +25,8 @@ export const STATUS = 3;
 export const OP = 4;
 export const ARGC = 5;
 export const MSG_LEN = 6;
+/** How long the worker polls for its next job before it sleeps, in microseconds (the pool sets it). */
+export const SPIN = 7;
 /** First word of the float64 arguments (24 of them at most: words 16 to 63). */
 export const ARGS = 16;
 export const MAX_ARGS = 24;
@@ -33,10 +35,22 @@ export const MSG = 64;
 export const MSG_MAX = SLOT - MSG;
 /**
  * How long a waiting thread (an idle worker, or the caller waiting for a
- * worker) polls before it sleeps in Atomics.wait, in milliseconds: short,
- * because polling takes a core from whoever else could use it.
+ * worker) polls before it sleeps in Atomics.wait, in microseconds, unless
+ * the pool is told otherwise. A training step hands out several split
+ * calls with serial work (copies, element-wise kernels) between them; a
+ * worker that still polls picks the next job up in well under a
+ * microsecond, while one that sleeps takes tens of microseconds to wake
+ * (more on a busy machine). After 200 us without work the worker sleeps,
+ * so an idle process uses no CPU. (Longer windows gained nothing
+ * measurable, and cost more when other processes wanted the cores.)
  */
-export const SPIN_MS = 0.05;
+export const SPIN_US = 200;
+/**
+ * A gap between two clock reads of a polling loop longer than this (in
+ * milliseconds) means the thread was preempted: the cores are busy, and
+ * polling would only take time from the thread being waited for.
+ */
+export const PREEMPTED_MS = 0.05;
 
 /** The worker program; expects `send(message)` to be bound and calls nothing until `boot(first)`. */
 export const WORKER_SOURCE = `
@@ -67,11 +81,30 @@ function boot(msg) {
 function loop() {
   // SEQ starts at 0; the caller may have posted a job already (do not read it here)
   let seen = 0;
+  let window = i32[base + ${SPIN}]; // microseconds
   for (;;) {
-    // Jobs come in bursts (the products of one training step): poll briefly
-    // before sleeping, which saves the wake-up on the next job.
-    const spinUntil = performance.now() + ${SPIN_MS};
-    while (Atomics.load(i32, base + ${SEQ}) === seen && performance.now() < spinUntil);
+    // Jobs come in bursts (the split calls of one training step): poll
+    // before sleeping, which saves the wake-up on the next job; an idle
+    // worker sleeps. Polling stops at once when this thread was preempted
+    // (two reads of the clock far apart): the cores are wanted by other
+    // threads, maybe by the very one that will post the job. Each
+    // preemption halves the window for the next time; each job caught by
+    // polling doubles it again, each one missed adds 16 us, up to the
+    // slot's SPIN microseconds (which the pool halves when a worker picks
+    // its jobs up late).
+    let last = performance.now();
+    const spinUntil = last + window / 1000;
+    while (Atomics.load(i32, base + ${SEQ}) === seen) {
+      const t = performance.now();
+      if (t >= spinUntil) break;
+      if (t - last > ${PREEMPTED_MS}) {
+        window = window / 2;
+        break;
+      }
+      last = t;
+    }
+    const max = i32[base + ${SPIN}];
+    window = Math.min(max, Atomics.load(i32, base + ${SEQ}) !== seen ? Math.max(window * 2, 16) : window + 16);
     Atomics.wait(i32, base + ${SEQ}, seen);
     const s = Atomics.load(i32, base + ${SEQ});
     if (s === seen) continue;
