@@ -18,7 +18,7 @@ const noticed = globalThis as { myelinNoChromiumNotice?: true };
 if (!withBrowser && noticed.myelinNoChromiumNotice !== true) {
   noticed.myelinNoChromiumNotice = true;
   console.log(
-    `Chromium not found at ${chromium}: skipping the browser tests (project "browser" and test/demo). To run them, install it (apt-get install chromium) or set MYELIN_CHROMIUM to a Chromium binary; bash .ci/run installs it and runs everything.`,
+    `Chromium not found at ${chromium}: skipping the browser tests (projects "browser" and "browser-plain", and test/demo). To run them, install it (apt-get install chromium) or set MYELIN_CHROMIUM to a Chromium binary; bash .ci/run installs it and runs everything.`,
   );
 }
 

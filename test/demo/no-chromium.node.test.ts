@@ -35,7 +35,7 @@ describe('without Chromium', () => {
     expect(result.code, result.out).toBe(0);
     const lines = result.out.split('\n').filter((l) => l.includes('Chromium not found'));
     expect(lines).toEqual([
-      'Chromium not found at /nonexistent/chromium: skipping the browser tests (project "browser" and test/demo). To run them, install it (apt-get install chromium) or set MYELIN_CHROMIUM to a Chromium binary; bash .ci/run installs it and runs everything.',
+      'Chromium not found at /nonexistent/chromium: skipping the browser tests (projects "browser" and "browser-plain", and test/demo). To run them, install it (apt-get install chromium) or set MYELIN_CHROMIUM to a Chromium binary; bash .ci/run installs it and runs everything.',
     ]);
     // vitest's summary, without its colours: "Tests  1 skipped (1)".
     const plain = result.out.replace(new RegExp(String.fromCharCode(27) + '\\[\\d+m', 'g'), '');
