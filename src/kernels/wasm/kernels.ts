@@ -409,6 +409,45 @@ export function sgdWasm(
 }
 
 /**
+ * Runs the module's Adam kernel on operands already in its memory (byte
+ * addresses), with the step's scalars in float64, each rounded to float32
+ * once (1 − β computed in float32 loses 1e-5). Shared by `adamWasm` and the
+ * resident-moment update.
+ *
+ * @example
+ * ```ts
+ * adamCall(rt, pp, pg, pm, pv, n, hyper); // p, m, v at pp, pm, pv updated in place
+ * ```
+ */
+export function adamCall(
+  r: WasmRuntime,
+  pp: number,
+  pg: number,
+  pm: number,
+  pv: number,
+  length: number,
+  h: AdamHyper,
+): void {
+  const { stepSize, bc2Sqrt } = adamFactors(h);
+  r.ex.adam(
+    pp,
+    pg,
+    pm,
+    pv,
+    length,
+    h.beta1,
+    1 - h.beta1,
+    h.beta2,
+    1 - h.beta2,
+    h.eps,
+    h.decoupled ? 0 : h.weightDecay,
+    h.decoupled ? 1 - h.lr * h.weightDecay : 1,
+    stepSize,
+    1 / bc2Sqrt,
+  );
+}
+
+/**
  * Adam/AdamW update on WebAssembly SIMD, same contract as `adamUpdateJs`.
  *
  * @example
@@ -445,24 +484,7 @@ export function adamWasm(
   put(r, g, pg, length);
   put(r, m, pm, length);
   put(r, v, pv, length);
-  const { stepSize, bc2Sqrt } = adamFactors(h);
-  // scalars in float64, each rounded to float32 once (1 − β computed in float32 loses 1e-5)
-  r.ex.adam(
-    pp,
-    pg,
-    pm,
-    pv,
-    length,
-    h.beta1,
-    1 - h.beta1,
-    h.beta2,
-    1 - h.beta2,
-    h.eps,
-    h.decoupled ? 0 : h.weightDecay,
-    h.decoupled ? 1 - h.lr * h.weightDecay : 1,
-    stepSize,
-    1 / bc2Sqrt,
-  );
+  adamCall(r, pp, pg, pm, pv, length, h);
   get(r, p, pp, length);
   get(r, m, pm, length);
   get(r, v, pv, length);

@@ -1,8 +1,8 @@
 import type { FloatArray } from '../../_lib/typed.js';
 import { allFiniteJs } from '../js/finite.js';
 import { l2AddGradJs } from '../js/l2.js';
-import { adamFactors, adamUpdateJs, type AdamHyper } from '../js/optim.js';
-import { getRuntime, limits } from './kernels.js';
+import { adamUpdateJs, type AdamHyper } from '../js/optim.js';
+import { adamCall, getRuntime, limits } from './kernels.js';
 import { align, reserve, type WasmRuntime } from './loader.js';
 
 // Optimizer state kept resident in WebAssembly memory between steps.
@@ -247,24 +247,7 @@ export function adamResident(
   }
   r.f32.set(length === p.length ? p : p.subarray(0, length), pp >>> 2);
   r.f32.set(length === g.length ? g : g.subarray(0, length), pg >>> 2);
-  const { stepSize, bc2Sqrt } = adamFactors(h);
-  // scalars in float64, each rounded to float32 once (1 − β computed in float32 loses 1e-5)
-  r.ex.adam(
-    pp,
-    pg,
-    pm,
-    pv,
-    length,
-    h.beta1,
-    1 - h.beta1,
-    h.beta2,
-    1 - h.beta2,
-    h.eps,
-    h.decoupled ? 0 : h.weightDecay,
-    h.decoupled ? 1 - h.lr * h.weightDecay : 1,
-    stepSize,
-    1 / bc2Sqrt,
-  );
+  adamCall(r, pp, pg, pm, pv, length, h);
   p.set(r.f32.subarray(pp >>> 2, (pp >>> 2) + length));
   blocks.get(m)!.ahead = true;
   blocks.get(v)!.ahead = true;
