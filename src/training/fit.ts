@@ -41,6 +41,7 @@ import {
   checkOptimizer,
   groupDigits,
   now,
+  prefixErrors,
   rowRange,
   tensorArgument,
   yieldToEventLoop,
@@ -417,15 +418,10 @@ export async function fit<In, Out>(
   };
   checkTargets(yAll);
   // Validation targets too: a bad one must stop fit before the first update, not after an epoch.
-  if (p.opts.validationData !== undefined && yVal !== null) {
-    try {
+  if (p.opts.validationData !== undefined && yVal !== null)
+    prefixErrors('fit: validationData[1]', () => {
       checkTargets(yVal);
-    } catch (e) {
-      if (e instanceof ShapeError) throw new ShapeError(`fit: validationData[1]: ${e.message}`);
-      if (e instanceof ValueError) throw new ValueError(`fit: validationData[1]: ${e.message}`);
-      throw e;
-    }
-  }
+    });
 
   const nTrain = xTrain[0]!.shape[0]!;
   // Class weights and balanced batches follow the training rows' labels
@@ -509,13 +505,10 @@ export async function fit<In, Out>(
         throw new ShapeError(
           `${where} must return { x, y }: float x of the batch's shape [${xb.shape.join(',')}] and y of its ${idx.length} rows, got ${show(out)}`,
         );
-      try {
-        kernels[0]!.checkTarget?.(yt.data, yt.shape, [idx.length, ...outShape]);
-      } catch (e) {
-        // The loss's own error (a label out of range, a shape it cannot take), located.
-        if (e instanceof Error) e.message = `${where}: y: ${e.message}`;
-        throw e;
-      }
+      // The loss's own error (a label out of range, a shape it cannot take), located.
+      prefixErrors(`${where}: y`, () =>
+        kernels[0]!.checkTarget?.(yt.data, yt.shape, [idx.length, ...outShape]),
+      );
       return { xs: [xt], ys: [yt] };
     };
     let stopped: StopReason | null = null;
