@@ -33,6 +33,12 @@ import { allFiniteJs, finiteSlot } from './finite.js';
 import { stateSyncJs, stateSyncSlot } from './optim.js';
 import { l2AddGradJs, l2Slot } from './l2.js';
 import {
+  dropoutBackwardJs,
+  dropoutBackwardSlot,
+  dropoutForwardJs,
+  dropoutForwardSlot,
+} from './dropout.js';
+import {
   attentionBackwardJs,
   attentionBackwardSlot,
   attentionForwardJs,
@@ -77,6 +83,8 @@ const SLOTS = {
   allFinite: finiteSlot,
   stateSync: stateSyncSlot,
   l2: l2Slot,
+  dropoutForward: dropoutForwardSlot,
+  dropoutBackward: dropoutBackwardSlot,
   attentionForward: attentionForwardSlot,
   attentionBackward: attentionBackwardSlot,
   layerNormForward: layerNormForwardSlot,
@@ -112,6 +120,8 @@ export const jsBackend: Backend = {
   allFinite: allFiniteJs,
   stateSync: stateSyncJs,
   l2: l2AddGradJs,
+  dropoutForward: dropoutForwardJs,
+  dropoutBackward: dropoutBackwardJs,
   attentionForward: attentionForwardJs,
   attentionBackward: attentionBackwardJs,
   layerNormForward: layerNormForwardJs,

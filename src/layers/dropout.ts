@@ -1,6 +1,7 @@
 import { assertInteger, assertKnownKeys, assertNumber, fail } from '../_lib/assert.js';
 import { shapeSize } from '../_lib/shape.js';
-import { createRng, type Rng } from '../random/rng.js';
+import { dropoutBackwardSlot, dropoutForwardSlot } from '../kernels/dropout.js';
+import { createRng, xoshiroState, type Rng } from '../random/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type {
   CompiledLayer,
@@ -103,6 +104,12 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
           const rng = own ?? io.rng;
           const mask = io.saved;
           const n = io.rows * width;
+          const state = xoshiroState(rng);
+          if (state !== undefined) {
+            // A createRng stream: the kernel draws from its state directly.
+            dropoutForwardSlot.impl(x, y, mask, n, rate, scale, state);
+            return;
+          }
           if (rng.fillUniform !== undefined) {
             // The same draws as n calls of uniform(), in one call.
             if (draws.length < n) draws = new Float64Array(n);
@@ -129,8 +136,7 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
             gx.set(gy);
             return;
           }
-          const mask = io.saved;
-          for (let i = 0, n = io.rows * width; i < n; i++) gx[i] = gy[i]! * mask[i]!;
+          dropoutBackwardSlot.impl(gy, io.saved, gx, io.rows * width);
         },
         // Explanations run in inference mode, where dropout is the identity:
         // relevance passes through unchanged.
