@@ -1,31 +1,26 @@
 import type { FloatArray } from '../_lib/typed.js';
-import { dropoutBackwardJs, dropoutForwardJs } from './js/dropout.js';
+import { dropoutForwardJs } from './js/dropout.js';
 
 /**
  * Inverted dropout's forward over the first `n` elements, drawing its own
  * masks from the xoshiro128** state `state` (the four words of a `createRng`
- * stream, as int32, advanced in place by two outputs per element): element i
- * is kept when its draw, taken as `Rng.uniform()` takes it, is >= `rate`;
- * kept: `mask[i] = scale`, `y[i] = x[i]·scale` (in float64, rounded once to
- * the element type); dropped: both +0. Every backend gives the same bits.
- * Same element type for x, y and mask.
+ * stream, as int32, advanced in place by two outputs per element). Element
+ * i's draw is taken as `Rng.uniform()` takes it, u = v / 2^53 with the
+ * 53-bit integer v = (first output >>> 5)·2^26 + (second >>> 6), and kept
+ * when u >= rate, that is when v >= ceil(rate·2^53) = cutHi·2^26 + cutLo
+ * (0 <= cutLo < 2^26). Kept: `mask[i] = scale`, `y[i] = x[i]·scale` (in
+ * float64, rounded once to the element type); dropped: both +0. Every
+ * backend gives the same bits. One element type for x, y and mask.
  */
 export type DropoutForwardKernel = (
   x: FloatArray,
   y: FloatArray,
   mask: FloatArray,
   n: number,
-  rate: number,
+  cutHi: number,
+  cutLo: number,
   scale: number,
   state: Int32Array,
-) => void;
-
-/** Dropout's backward: `gx[i] = gy[i]·mask[i]` for i < n. `gx` may be `gy`. */
-export type DropoutBackwardKernel = (
-  gy: FloatArray,
-  mask: FloatArray,
-  gx: FloatArray,
-  n: number,
 ) => void;
 
 /**
@@ -34,21 +29,11 @@ export type DropoutBackwardKernel = (
  * @example
  * ```ts
  * const y = new Float32Array(4), mask = new Float32Array(4);
- * dropoutForwardSlot.impl(new Float32Array(4).fill(1), y, mask, 4, 0.5, 2, Int32Array.of(1, 2, 3, 4));
+ * // rate 0.5: ceil(0.5·2^53) = 2^52 = 2^26·2^26 + 0
+ * dropoutForwardSlot.impl(new Float32Array(4).fill(1), y, mask, 4, 2 ** 26, 0, 2, Int32Array.of(1, 2, 3, 4));
  * // y and mask hold 2 where kept, 0 where dropped
  * ```
  */
 export const dropoutForwardSlot: { impl: DropoutForwardKernel } = { impl: dropoutForwardJs };
 
-/**
- * Dispatch slot for {@link DropoutBackwardKernel}.
- *
- * @example
- * ```ts
- * const gx = new Float32Array(2);
- * dropoutBackwardSlot.impl(new Float32Array([1, 2]), new Float32Array([0, 2]), gx, 2); // gx = [0, 4]
- * ```
- */
-export const dropoutBackwardSlot: { impl: DropoutBackwardKernel } = { impl: dropoutBackwardJs };
-
-export { dropoutForwardJs, dropoutBackwardJs };
+export { dropoutForwardJs };

@@ -1,19 +1,18 @@
 import type { FloatArray } from '../../_lib/typed.js';
 
 /**
- * Inverted dropout's forward with its draws made here, in one pass: for each
- * of the first `n` elements, one uniform draw u in [0, 1) from the
- * xoshiro128** state `state` (four int32 words, advanced in place), taken
- * exactly as `Rng.uniform()` takes it (two outputs: the high 27 and the low 26
- * bits of a 53-bit fraction); the element is kept when u >= rate:
- * `mask[i] = scale`, `y[i] = x[i]·scale`, else both 0. The same masks, bit for
- * bit, as n calls of `uniform()` on the stream (src/random/rng.ts), without
- * the calls or a buffer of draws.
+ * Dropout's forward kernel in JS (contract: `DropoutForwardKernel` in
+ * src/kernels/dropout.ts): the xoshiro128** steps of src/random/rng.ts, the
+ * keep test and the scaling in one pass, with the state in locals. The
+ * second output of a draw only matters when the first one's 27 bits equal
+ * cutHi (once in 2^27 draws), so only then is it scrambled; the state
+ * advances twice per element either way.
  *
  * @example
  * ```ts
  * const y = new Float32Array(4), mask = new Float32Array(4);
- * dropoutForwardJs(new Float32Array([1, 2, 3, 4]), y, mask, 4, 0.5, 2, Int32Array.of(1, 2, 3, 4));
+ * // rate 0.5: ceil(0.5·2^53) = 2^52 = 2^26·2^26 + 0
+ * dropoutForwardJs(new Float32Array([1, 2, 3, 4]), y, mask, 4, 2 ** 26, 0, 2, Int32Array.of(1, 2, 3, 4));
  * // each y[i] is 2·x[i] (mask[i] = 2) or 0 (mask[i] = 0)
  * ```
  */
@@ -22,14 +21,12 @@ export function dropoutForwardJs(
   y: FloatArray,
   mask: FloatArray,
   n: number,
-  rate: number,
+  cutHi: number,
+  cutLo: number,
   scale: number,
   state: Int32Array,
 ): void {
   let [a, b, c, d] = state as unknown as [number, number, number, number];
-  // u = v / 2^53 with v an integer below 2^53, so u >= rate exactly when
-  // v >= rate·2^53 (both sides scaled by a power of two: no rounding).
-  const cut = rate * 9007199254740992;
   for (let i = 0; i < n; i++) {
     const hi = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 5;
     let t = b << 9;
@@ -39,7 +36,8 @@ export function dropoutForwardJs(
     a ^= d;
     c ^= t;
     d = rotl(d, 11);
-    const lo = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 6;
+    const kept =
+      hi > cutHi || (hi === cutHi && Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 6 >= cutLo);
     t = b << 9;
     c ^= a;
     d ^= b;
@@ -47,29 +45,10 @@ export function dropoutForwardJs(
     a ^= d;
     c ^= t;
     d = rotl(d, 11);
-    if (hi * 67108864 + lo >= cut) {
-      mask[i] = scale;
-      y[i] = x[i]! * scale;
-    } else {
-      mask[i] = 0;
-      y[i] = 0;
-    }
+    mask[i] = kept ? scale : 0;
+    y[i] = kept ? x[i]! * scale : 0;
   }
   state.set([a, b, c, d]);
-}
-
-/**
- * Dropout's backward: `gx[i] = gy[i]·mask[i]` for i < n (the mask the
- * forward wrote). `gx` may be `gy`.
- *
- * @example
- * ```ts
- * const gx = new Float32Array(3);
- * dropoutBackwardJs(new Float32Array([1, 2, 3]), new Float32Array([2, 0, 2]), gx, 3); // gx = [2, 0, 6]
- * ```
- */
-export function dropoutBackwardJs(gy: FloatArray, mask: FloatArray, gx: FloatArray, n: number): void {
-  for (let i = 0; i < n; i++) gx[i] = gy[i]! * mask[i]!;
 }
 
 function rotl(x: number, k: number): number {
