@@ -115,7 +115,7 @@ export function createRng(seedOrState: number | readonly [number, number, number
   const rng: Rng = {
     nextUint32,
     // nextUint32 and unit inlined, with the state in locals for the loop:
-    // V8 keeps them in registers rather than in the closure's context.
+    // V8 keeps them in registers rather than in the state array.
     fillUniform(out) {
       let [a, b, c, d] = s as unknown as [number, number, number, number];
       for (let i = 0; i < out.length; i++) {
