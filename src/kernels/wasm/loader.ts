@@ -62,6 +62,20 @@ export interface WasmExports {
   ): void;
   firstNonFinite(x: number, length: number): number;
   l2AddGrad(w: number, g: number, length: number, k: number): number;
+  dropoutForward(
+    x: number,
+    y: number,
+    mask: number,
+    length: number,
+    cutHi: number,
+    cutLo: number,
+    scale: number,
+    state: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    s3: number,
+  ): void;
 }
 
 /**
