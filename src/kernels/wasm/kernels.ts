@@ -113,9 +113,12 @@ export function matmulWasm(
     matmulJs(a, b, c, m, k, n, transA, transB);
     return;
   }
+  const ta = transA ? 1 : 0;
+  const tb = transB ? 1 : 0;
+  if (r.split?.(a, b, c, pa, pb, pc, m, k, n, ta, tb, ws) === true) return;
   put(r, a, pa, m * k);
   put(r, b, pb, k * n);
-  r.ex.matmul(pa, pb, pc, m, k, n, transA ? 1 : 0, transB ? 1 : 0, ws);
+  r.ex.matmul(pa, pb, pc, m, k, n, ta, tb, ws);
   get(r, c, pc, m * n);
 }
 

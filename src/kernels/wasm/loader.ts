@@ -79,6 +79,26 @@ export interface WasmRuntime {
   readonly workspace: number;
   f32: Float32Array;
   i32: Int32Array;
+  /**
+   * Set by myelin/wasm/threads: the product C = op(A)·op(B) of float32
+   * arrays with the module's layout (A at pa, B at pb, C at pc, workspace at
+   * ws), copies in and out included, split across threads. Returns false,
+   * having done nothing, when the product stays on one thread.
+   */
+  readonly split?: (
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    pa: number,
+    pb: number,
+    pc: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    transB: number,
+    ws: number,
+  ) => boolean;
 }
 
 const PAGE = 65536;
