@@ -110,6 +110,7 @@ export function convForwardWasm(
     convForwardLowered(x, w, bias, y, rows, g, relu);
     return;
   }
+  r.wake?.('conv', rows * g.outH * g.outW * g.outC * g.kH * g.kW * g.inC);
   const f = r.f32;
   f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
   f.set(w, pw >>> 2);
@@ -173,6 +174,7 @@ export function convBackwardWasm(
     convBackwardLowered(x, w, gy, null, gw, rows, g);
     return;
   }
+  r.wake?.('conv', rows * g.outH * g.outW * g.outC * g.kH * g.kW * g.inC);
   const f = r.f32;
   f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
   f.set(gy.length === ny ? gy : gy.subarray(0, ny), py >>> 2);

@@ -165,6 +165,7 @@ export function denseWasm(
     denseForwardJs(x, w, bias, out, rows, inputs, units, relu);
     return;
   }
+  r.wake?.('matmul', rows * inputs * units);
   put(r, x, px, rows * inputs);
   put(r, w, pw, inputs * units);
   if (bias !== null) put(r, bias, pbias, units);
@@ -483,6 +484,7 @@ export function adamWasm(
     adamUpdateJs(p, g, m, v, length, h);
     return;
   }
+  r.wake?.('update', length);
   put(r, p, pp, length);
   put(r, g, pg, length);
   put(r, m, pm, length);

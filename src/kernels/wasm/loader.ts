@@ -99,7 +99,16 @@ export interface WasmRuntime {
     transB: number,
     ws: number,
   ) => boolean;
+  /**
+   * Set by myelin/wasm/threads: called before a wrapper copies the operands
+   * of a kernel that splits above a size (`work` as the threaded kernel
+   * counts it), so that sleeping workers wake while it copies.
+   */
+  readonly wake?: (kind: WakeKind, work: number) => void;
 }
+
+/** The kernel families whose calls the threaded runtime may split (see `WasmRuntime.wake`). */
+export type WakeKind = 'matmul' | 'conv' | 'pool' | 'update';
 
 const PAGE = 65536;
 // wasm32 addresses stop at 4 GiB; engines may refuse less (memory.grow then throws)

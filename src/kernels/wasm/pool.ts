@@ -87,6 +87,7 @@ export function maxPoolWasm(
     maxPoolJs(x, y, arg, rows, g);
     return;
   }
+  r.wake?.('pool', ny * g.poolH * g.poolW);
   const f = r.f32;
   f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
   call(ex(r).maxPoolForward, px, py, pa, rows, g);
@@ -126,6 +127,7 @@ export function maxPoolBackwardWasm(
     maxPoolBackwardJs(gy, arg, gx, rows, g);
     return;
   }
+  r.wake?.('pool', ny * g.poolH * g.poolW);
   const f = r.f32;
   f.set(gy.length === ny ? gy : gy.subarray(0, ny), pg >>> 2);
   f.set(arg.length === ny ? arg : arg.subarray(0, ny), pa >>> 2);

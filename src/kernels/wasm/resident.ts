@@ -245,6 +245,7 @@ export function adamResident(
     adamUpdateJs(p, g, m, v, length, h);
     return;
   }
+  r.wake?.('update', length);
   r.f32.set(length === p.length ? p : p.subarray(0, length), pp >>> 2);
   r.f32.set(length === g.length ? g : g.subarray(0, length), pg >>> 2);
   adamCall(r, pp, pg, pm, pv, length, h);

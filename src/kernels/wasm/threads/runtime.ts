@@ -532,6 +532,17 @@ async function threadedRuntime(
     f32: new Float32Array(buffer),
     i32: new Int32Array(buffer),
     split,
+    wake: (kind, work) => {
+      const limit =
+        kind === 'matmul'
+          ? threadLimits.matmulWork
+          : kind === 'conv'
+            ? threadLimits.convWork
+            : kind === 'pool'
+              ? threadLimits.poolWork
+              : threadLimits.updateElements;
+      if (work >= limit && live()) p.wake();
+    },
   };
   return { rt, pool: p };
 }
