@@ -105,6 +105,28 @@ export interface WasmRuntime {
    * counts it), so that sleeping workers wake while it copies.
    */
   readonly wake?: (kind: WakeKind, work: number) => void;
+  /**
+   * Set by myelin/wasm/threads: runs a kernel over a batch (`args` as the
+   * export takes them, operands at their addresses) with its copies in and
+   * out of whole rows, split by rows across threads. Returns false, having
+   * done nothing, when the call stays on one thread.
+   */
+  readonly splitRows?: (
+    name: RowKernelName,
+    args: number[],
+    ins: readonly RowCopy[],
+    outs: readonly RowCopy[],
+  ) => boolean;
+}
+
+/** The batch kernels `WasmRuntime.splitRows` runs. */
+export type RowKernelName = 'convDirectForward' | 'maxPoolForward' | 'maxPoolBackward';
+
+/** A JS array copied to or from the module's memory at `at`, `perRow` floats per batch row. */
+export interface RowCopy {
+  readonly data: Float32Array;
+  readonly at: number;
+  readonly perRow: number;
 }
 
 /** The kernel families whose calls the threaded runtime may split (see `WasmRuntime.wake`). */

@@ -1,7 +1,13 @@
 import { assertKnownKeys, assertOptions, assertPositiveInt, fail } from '../../../_lib/assert.js';
 import { useWasm as useWasmOneThread } from '../index.js';
 import { getRuntime, setRuntime } from '../kernels.js';
-import { relaxedSupported, type WasmExports, type WasmRuntime } from '../loader.js';
+import {
+  relaxedSupported,
+  type RowCopy,
+  type RowKernelName,
+  type WasmExports,
+  type WasmRuntime,
+} from '../loader.js';
 import { WASM_THREADS_RELAXED_BASE64, WASM_THREADS_SIMD_BASE64 } from './module.generated.js';
 import { startPool, type Pool, type Spawn } from './pool.js';
 import { SPIN_US } from './worker-source.js';
@@ -372,52 +378,53 @@ async function threadedRuntime(
     return pool === p && p.broken === null;
   };
 
-  // A kernel over a batch, split by rows: args[3] is the row count, and each
-  // pointer argument named in `perRow` ([argument index, bytes per row])
+  // A kernel over a batch, split by rows: args[rowsAt] is the row count, and
+  // each pointer argument named in `perRow` ([argument index, bytes per row])
   // moves to the block's first row. Every row is computed alone, so any split
   // gives the bits of one thread.
+  interface RowKernel {
+    readonly name: RowKernelName;
+    readonly op: number;
+    readonly rowsAt: number;
+    readonly perRow: (a: number[]) => [number, number][];
+    readonly work: (a: number[]) => number;
+    readonly limit: () => number;
+  }
+  const rowsArgs = (k: RowKernel, a: number[], [r0, r1]: [number, number]): number[] => {
+    const b = a.slice();
+    for (const [at, bytes] of k.perRow(a)) b[at] = (a[at] as number) + r0 * bytes;
+    b[k.rowsAt] = r1 - r0;
+    return b;
+  };
+  const splits = (k: RowKernel, a: number[]): boolean =>
+    live() && (a[k.rowsAt] as number) >= 2 && k.work(a) >= k.limit();
   const byRows =
-    (
-      name: 'convDirectForward' | 'maxPoolForward' | 'maxPoolBackward',
-      op: number,
-      rowsAt: number,
-      perRow: (a: number[]) => [number, number][],
-      work: (a: number[]) => number,
-      limit: () => number,
-    ): Kernel =>
+    (k: RowKernel): Kernel =>
     (...a) => {
-      const rows = a[rowsAt] as number;
-      if (!live() || rows < 2 || work(a) < limit()) {
-        kernels[name](...a);
+      if (!splits(k, a)) {
+        kernels[k.name](...a);
         return;
       }
-      const moves = perRow(a);
-      const argsOf = ([r0, r1]: [number, number]): number[] => {
-        const b = a.slice();
-        for (const [at, bytes] of moves) b[at] = (a[at] as number) + r0 * bytes;
-        b[rowsAt] = r1 - r0;
-        return b;
-      };
-      const blocks = blocksOf(rows, p.workers + 1);
-      const jobs = blocks.slice(1).map((blk) => ({ op, args: argsOf(blk) }));
-      const mine = argsOf(blocks[0] as [number, number]);
+      const blocks = blocksOf(a[k.rowsAt] as number, p.workers + 1);
+      const jobs = blocks.slice(1).map((blk) => ({ op: k.op, args: rowsArgs(k, a, blk) }));
+      const mine = rowsArgs(k, a, blocks[0] as [number, number]);
       p.run(jobs, () => {
-        kernels[name](...mine);
+        kernels[k.name](...mine);
       });
     };
 
   // (x, w, bias, y, rows, inH, inW, inC, outH, outW, F, kH, kW, ...)
-  const convDirectForward = byRows(
-    'convDirectForward',
-    CONV_FORWARD,
-    4,
-    (a) => [
+  const convForwardRows: RowKernel = {
+    name: 'convDirectForward',
+    op: CONV_FORWARD,
+    rowsAt: 4,
+    perRow: (a) => [
       [0, (a[5] as number) * (a[6] as number) * (a[7] as number) * 4],
       [3, (a[8] as number) * (a[9] as number) * (a[10] as number) * 4],
     ],
-    (a) => a.slice(4, 13).reduce((x, y) => x * y, 1) / ((a[5] as number) * (a[6] as number)),
-    () => threadLimits.convWork,
-  );
+    work: (a) => a.slice(4, 13).reduce((x, y) => x * y, 1) / ((a[5] as number) * (a[6] as number)),
+    limit: () => threadLimits.convWork,
+  };
   // (x, y, arg, rows, inH, inW, C, poolH, poolW, sH, sW, padTop, padLeft, outH, outW)
   const poolRows = (a: number[]): [number, number] => [
     (a[4] as number) * (a[5] as number) * (a[6] as number) * 4,
@@ -430,11 +437,11 @@ async function threadedRuntime(
     (a[6] as number) *
     (a[7] as number) *
     (a[8] as number);
-  const maxPoolForward = byRows(
-    'maxPoolForward',
-    MAX_POOL_FORWARD,
-    3,
-    (a) => {
+  const poolForwardRows: RowKernel = {
+    name: 'maxPoolForward',
+    op: MAX_POOL_FORWARD,
+    rowsAt: 3,
+    perRow: (a) => {
       const [inRow, outRow] = poolRows(a);
       return [
         [0, inRow],
@@ -442,15 +449,15 @@ async function threadedRuntime(
         [2, outRow],
       ];
     },
-    poolWork,
-    () => threadLimits.poolWork,
-  );
+    work: poolWork,
+    limit: () => threadLimits.poolWork,
+  };
   // (gy, arg, gx, rows, ...the same geometry)
-  const maxPoolBackward = byRows(
-    'maxPoolBackward',
-    MAX_POOL_BACKWARD,
-    3,
-    (a) => {
+  const poolBackwardRows: RowKernel = {
+    name: 'maxPoolBackward',
+    op: MAX_POOL_BACKWARD,
+    rowsAt: 3,
+    perRow: (a) => {
       const [inRow, outRow] = poolRows(a);
       return [
         [0, outRow],
@@ -458,9 +465,76 @@ async function threadedRuntime(
         [2, inRow],
       ];
     },
-    poolWork,
-    () => threadLimits.poolWork,
-  );
+    work: poolWork,
+    limit: () => threadLimits.poolWork,
+  };
+  const rowKernels: Record<RowKernelName, RowKernel> = {
+    convDirectForward: convForwardRows,
+    maxPoolForward: poolForwardRows,
+    maxPoolBackward: poolBackwardRows,
+  };
+  const convDirectForward = byRows(convForwardRows);
+  const maxPoolForward = byRows(poolForwardRows);
+  const maxPoolBackward = byRows(poolBackwardRows);
+
+  // The same kernels called with their JS arrays, copies included, the
+  // copies overlapping the workers' work as in `split`: the caller copies the
+  // workers' rows in and posts their jobs, then copies its own rows in,
+  // computes them and copies them out while the workers compute, and copies
+  // their rows out at the end. The copies cost as much as the work here
+  // (pooling is a copy with compares), so the caller's block is smaller: its
+  // weight against a worker's adapts to how long it waited for them (each
+  // row is computed alone, so the bits do not depend on the split).
+  const weights: Record<RowKernelName, number> = {
+    convDirectForward: 0.5,
+    maxPoolForward: 0.5,
+    maxPoolBackward: 0.5,
+  };
+  const splitRows = (
+    name: RowKernelName,
+    a: number[],
+    ins: readonly RowCopy[],
+    outs: readonly RowCopy[],
+  ): boolean => {
+    const k = rowKernels[name];
+    if (!splits(k, a)) return false;
+    p.wake();
+    const rows = a[k.rowsAt] as number;
+    const parts = Math.min(rows, p.workers + 1);
+    const w = weights[name];
+    const own = Math.max(1, Math.min(rows - parts + 1, Math.round((rows * w) / (w + parts - 1))));
+    const blocks: [number, number][] = [[0, own]];
+    for (const [r0, r1] of blocksOf(rows - own, parts - 1)) blocks.push([own + r0, own + r1]);
+    const move = (list: readonly RowCopy[], out: boolean, [r0, r1]: [number, number]): void => {
+      const f32 = rt.f32;
+      for (const { data, at, perRow } of list) {
+        const o = (at >>> 2) + r0 * perRow;
+        if (out) data.set(f32.subarray(o, o + (r1 - r0) * perRow), r0 * perRow);
+        else f32.set(data.subarray(r0 * perRow, r1 * perRow), o);
+      }
+    };
+    const theirs = blocks.slice(1);
+    for (const blk of theirs) move(ins, false, blk);
+    const jobs = theirs.map((blk) => ({ op: k.op, args: rowsArgs(k, a, blk) }));
+    const mine = blocks[0] as [number, number];
+    const args = rowsArgs(k, a, mine);
+    let ownEnd = 0;
+    p.run(jobs, () => {
+      move(ins, false, mine);
+      const t0 = performance.now();
+      kernels[name](...args);
+      move(outs, true, mine);
+      ownEnd = performance.now();
+      // the worker's block is computed in about the time of the caller's
+      // kernel call (not its copies): more waiting than 1/16 of that means
+      // the caller's block may grow
+      ownEnd += (ownEnd - t0) / 16;
+    });
+    const waited = performance.now() > ownEnd;
+    weights[name] = Math.min(1, Math.max(0.05, w * (waited ? 1.05 : 0.95)));
+    for (const blk of theirs) move(outs, true, blk);
+    return true;
+  };
 
   // The kernel gradient sums over the batch, so it is split by taps (rows
   // of gw) instead, each tap summed in the one-thread order.
@@ -532,6 +606,7 @@ async function threadedRuntime(
     f32: new Float32Array(buffer),
     i32: new Int32Array(buffer),
     split,
+    splitRows,
     wake: (kind, work) => {
       const limit =
         kind === 'matmul'
