@@ -77,8 +77,8 @@ export default [
   // With the attention, layer-norm and resident-optimizer kernels in every build (four
   // embedded builds: threaded and single-thread, each plain and relaxed SIMD): 98.02 KB.
   // Split calls that overlap their copies with the workers' work (the product's `split`, the
-  // batch kernels' `splitRows`, the calling thread's smaller block) and wake sleeping workers
-  // before copying (`wake`): 100.18 KB measured, from 98.81 KB (W1 at n = 512 and 1024 and W5
+  // batch kernels' and Adam's `splitRows`, the calling thread's smaller block) and wake sleeping
+  // workers before copying (`wake`): 100.31 KB measured, from 98.81 KB (W1 at n = 512 and 1024 and W5
   // lost 0.3-0.5 ms a call, or about 5 MB of copies a step, to serial copies and late wake-ups).
   {
     name: 'myelin/wasm/threads (pool + threaded module bytes + myelin/wasm)',

@@ -119,8 +119,8 @@ export interface WasmRuntime {
   ) => boolean;
 }
 
-/** The batch kernels `WasmRuntime.splitRows` runs. */
-export type RowKernelName = 'convDirectForward' | 'maxPoolForward' | 'maxPoolBackward';
+/** The kernels `WasmRuntime.splitRows` runs (Adam with one-element rows). */
+export type RowKernelName = 'convDirectForward' | 'maxPoolForward' | 'maxPoolBackward' | 'adam';
 
 /** A JS array copied to or from the module's memory at `at`, `perRow` floats per batch row. */
 export interface RowCopy {
@@ -130,7 +130,7 @@ export interface RowCopy {
 }
 
 /** The kernel families whose calls the threaded runtime may split (see `WasmRuntime.wake`). */
-export type WakeKind = 'matmul' | 'conv' | 'pool' | 'update';
+export type WakeKind = 'matmul' | 'conv';
 
 const PAGE = 65536;
 // wasm32 addresses stop at 4 GiB; engines may refuse less (memory.grow then throws)

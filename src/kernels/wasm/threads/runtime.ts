@@ -389,6 +389,8 @@ async function threadedRuntime(
     readonly perRow: (a: number[]) => [number, number][];
     readonly work: (a: number[]) => number;
     readonly limit: () => number;
+    /** Rows per unit of the split (16 elements, a 64-byte line, for the updates). */
+    readonly unit?: number;
   }
   const rowsArgs = (k: RowKernel, a: number[], [r0, r1]: [number, number]): number[] => {
     const b = a.slice();
@@ -468,10 +470,22 @@ async function threadedRuntime(
     work: poolWork,
     limit: () => threadLimits.poolWork,
   };
+  // The Adam update as a batch kernel of one-element rows: (p, g, m, v,
+  // length, ...scalars).
+  const update = (name: 'adam', op: number, lenAt: number): RowKernel => ({
+    name,
+    op,
+    rowsAt: lenAt,
+    perRow: () => Array.from({ length: lenAt }, (_, i): [number, number] => [i, 4]),
+    work: (a) => a[lenAt] as number,
+    limit: () => threadLimits.updateElements,
+    unit: 16,
+  });
   const rowKernels: Record<RowKernelName, RowKernel> = {
     convDirectForward: convForwardRows,
     maxPoolForward: poolForwardRows,
     maxPoolBackward: poolBackwardRows,
+    adam: update('adam', ADAM, 4),
   };
   const convDirectForward = byRows(convForwardRows);
   const maxPoolForward = byRows(poolForwardRows);
@@ -489,6 +503,7 @@ async function threadedRuntime(
     convDirectForward: 0.5,
     maxPoolForward: 0.5,
     maxPoolBackward: 0.5,
+    adam: 0.5,
   };
   const splitRows = (
     name: RowKernelName,
@@ -497,14 +512,17 @@ async function threadedRuntime(
     outs: readonly RowCopy[],
   ): boolean => {
     const k = rowKernels[name];
-    if (!splits(k, a)) return false;
-    p.wake();
     const rows = a[k.rowsAt] as number;
-    const parts = Math.min(rows, p.workers + 1);
+    const unit = k.unit ?? 1;
+    const units = Math.ceil(rows / unit);
+    const parts = Math.min(units, p.workers + 1);
+    if (parts < 2 || !splits(k, a)) return false;
+    p.wake();
     const w = weights[name];
-    const own = Math.max(1, Math.min(rows - parts + 1, Math.round((rows * w) / (w + parts - 1))));
-    const blocks: [number, number][] = [[0, own]];
-    for (const [r0, r1] of blocksOf(rows - own, parts - 1)) blocks.push([own + r0, own + r1]);
+    const own = Math.max(1, Math.min(units - parts + 1, Math.round((units * w) / (w + parts - 1))));
+    const blocks: [number, number][] = [[0, Math.min(rows, own * unit)]];
+    for (const [u0, u1] of blocksOf(units - own, parts - 1))
+      blocks.push([(own + u0) * unit, Math.min(rows, (own + u1) * unit)]);
     const move = (list: readonly RowCopy[], out: boolean, [r0, r1]: [number, number]): void => {
       const f32 = rt.f32;
       for (const { data, at, perRow } of list) {
@@ -608,14 +626,7 @@ async function threadedRuntime(
     split,
     splitRows,
     wake: (kind, work) => {
-      const limit =
-        kind === 'matmul'
-          ? threadLimits.matmulWork
-          : kind === 'conv'
-            ? threadLimits.convWork
-            : kind === 'pool'
-              ? threadLimits.poolWork
-              : threadLimits.updateElements;
+      const limit = kind === 'matmul' ? threadLimits.matmulWork : threadLimits.convWork;
       if (work >= limit && live()) p.wake();
     },
   };
