@@ -120,10 +120,10 @@ export const threadLimits = {
 // What a byte copied costs in flops of the product (about 40 GFLOPS on one
 // thread), for balancing the calling thread's block against its copies (see
 // `split`): into the module's memory ~14 GB/s; out into a fresh result
-// array, whose pages fault on first write, ~3 GB/s (measured on Node 20,
-// x86-64: 1 MB in 0.07 ms and 0.3 ms).
+// array, whose pages fault on first write, ~2 GB/s (measured on Node 20,
+// x86-64, in split products at n = 512: 1 MB in 0.07 ms and 0.5 ms).
 const COPY_IN = 3;
-const COPY_OUT = 12;
+const COPY_OUT = 20;
 // Floats copied per chunk, and the copying left (about 100 us) at which the
 // workers are woken for a coming job.
 const CHUNK = 1 << 16;
