@@ -114,12 +114,17 @@ export function inputTensors(fn: string, model: Model, x: unknown, argName = 'x'
 // alive whatever the batch size.
 const CHUNK = 2048;
 
-// The last model, input shape and dtype predict saw, and its plan: a tight
-// loop of one-sample predictions skips the plan lookup.
-let lastModel: object | null = null;
-let lastShape: readonly number[] = [];
-let lastDtype: DType = 'float32';
-let lastPlan: Plan | null = null;
+// The plans predict looked up last for models of one input, with the full
+// input shape and dtype of that lookup, replaced in turn: a loop of
+// one-sample predictions skips the plan lookup, also when it alternates
+// between models.
+interface Seen {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly plan: Plan;
+}
+const seen: Seen[] = [];
+let nextSeen = 0;
 
 function samePerSample(a: readonly number[], b: readonly number[]): boolean {
   if (a === b) return true;
@@ -128,22 +133,24 @@ function samePerSample(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** The entry of `seen` for this model and the per-sample shape and dtype of `x`, if any. */
+function seenFor(model: object, x: Tensor): Seen | undefined {
+  for (let i = 0; i < seen.length; i++) {
+    const e = seen[i]!;
+    if (e.plan.model === model && e.dtype === x.dtype && samePerSample(x.shape, e.shape)) return e;
+  }
+  return undefined;
+}
+
 /** The plan for these input tensors (cached per model and per-sample shapes). */
 export function planOf(model: Model, xs: readonly Tensor[]): Plan {
   if (xs.length === 1) {
     const x = xs[0]!;
-    if (
-      model === lastModel &&
-      lastPlan !== null &&
-      x.dtype === lastDtype &&
-      samePerSample(x.shape, lastShape)
-    )
-      return lastPlan;
+    const hit = seenFor(model, x);
+    if (hit !== undefined) return hit.plan;
     const plan = planFor(model, [x.shape.slice(1)], [x.dtype]);
-    lastModel = model;
-    lastShape = x.shape;
-    lastDtype = x.dtype;
-    lastPlan = plan;
+    seen[nextSeen] = { shape: x.shape, dtype: x.dtype, plan };
+    nextSeen = (nextSeen + 1) % 4;
     return plan;
   }
   return planFor(
@@ -175,22 +182,18 @@ export function planOf(model: Model, xs: readonly Tensor[]): Plan {
  * ```
  */
 export function predict<In, Out>(model: Model<In, Out>, x: In, options?: PredictOptions): Out {
-  // A loop of predictions: the model of the last plan lookup (it passed
-  // checkModel then; only one-input models are remembered) and a tensor of
-  // the same per-sample shape and dtype go straight to that plan.
-  if (
-    model === lastModel &&
-    options === undefined &&
-    x instanceof Tensor &&
-    x.dtype === lastDtype &&
-    samePerSample(x.shape, lastShape)
-  ) {
+  // A loop of predictions: a model of a recent plan lookup (it passed
+  // checkModel then; only models of one input are remembered) and a tensor
+  // of the same per-sample shape and dtype go straight to that plan.
+  if (options === undefined && x instanceof Tensor) {
+    const plan = seenFor(model, x)?.plan;
     // Rows from sizes (NaN for empty samples: the general path then): reads
     // of the shape array go through a keyed load that sees every shape array
     // of the application.
-    const n = x.size / lastPlan!.values[lastPlan!.inputs[0]!]!.size;
-    if (lastPlan!.outputs.length === 1 && n > 0 && n <= CHUNK)
-      return runOne(lastPlan!, x, n) as Out;
+    if (plan !== undefined && plan.outputs.length === 1) {
+      const n = x.size / plan.values[plan.inputs[0]!]!.size;
+      if (n > 0 && n <= CHUNK) return runOne(plan, x, n) as Out;
+    }
   }
   checkModel('predict', model);
   let chunk = CHUNK;
