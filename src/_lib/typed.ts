@@ -22,14 +22,11 @@ export function allocate(dtype: DType, length: number): TensorData {
 }
 
 export function dtypeOf(data: TensorData): DType {
-  // float32 first: the common case answers after one test.
-  return data instanceof Float32Array
-    ? 'float32'
-    : data instanceof Float64Array
-      ? 'float64'
-      : data instanceof Int32Array
-        ? 'int32'
-        : 'float32';
+  return data instanceof Float64Array
+    ? 'float64'
+    : data instanceof Int32Array
+      ? 'int32'
+      : 'float32';
 }
 
 /** float64 wins when mixing, as in PyTorch's type promotion; int32 with anything promotes to a float dtype. */

@@ -205,6 +205,23 @@ describe('predict', () => {
       expect(reads).toBeGreaterThan(0);
     });
 
+    it('copies batches of more than 64 elements whole, converting int32 input like small ones', () => {
+      // 30 rows × 3 = 90 elements: past the element-by-element copy. Small
+      // integers are exact in float32, so int32 input must give the float32
+      // input's numbers bit for bit, on the repeat path as on the first call.
+      const m = article();
+      const values = Array.from({ length: 30 }, (_, r) => [r % 5, -(r % 3), (r % 7) - 3]);
+      const f32 = tensor(values);
+      const i32 = tensor(values, { dtype: 'int32' });
+      const want = Array.from(predict(m, f32, { batchSize: 2048 }).data);
+      for (let i = 0; i < 3; i++) {
+        expect(Array.from(predict(m, f32).data)).toEqual(want);
+        expect(Array.from(predict(m, i32).data)).toEqual(want);
+      }
+      // Row 7 alone: [2, -1, 0].
+      expect(Array.from(predict(m, tensor([values[7]!])).data)).toEqual(want.slice(14, 16));
+    });
+
     it("checks a graph model's declared input shape on every input it has not seen", () => {
       // dense acts on the last axis, so a plan would run [n, 5, 3]; the
       // declared input is [3], so predict must refuse it, before and after a loop.
