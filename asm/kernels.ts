@@ -694,3 +694,4 @@ export * from './pool';
 export * from './optim-resident';
 export * from './attention';
 export * from './layer-norm';
+export * from './dropout';

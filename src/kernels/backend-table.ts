@@ -32,6 +32,7 @@ import { maxPoolBackwardJs, maxPoolBackwardSlot, maxPoolJs, maxPoolSlot } from '
 import { allFiniteJs, finiteSlot } from './finite.js';
 import { stateSyncJs, stateSyncSlot } from './optim.js';
 import { l2AddGradJs, l2Slot } from './l2.js';
+import { dropoutForwardJs, dropoutForwardSlot } from './dropout.js';
 import {
   attentionBackwardJs,
   attentionBackwardSlot,
@@ -77,6 +78,7 @@ const SLOTS = {
   allFinite: finiteSlot,
   stateSync: stateSyncSlot,
   l2: l2Slot,
+  dropoutForward: dropoutForwardSlot,
   attentionForward: attentionForwardSlot,
   attentionBackward: attentionBackwardSlot,
   layerNormForward: layerNormForwardSlot,
@@ -112,6 +114,7 @@ export const jsBackend: Backend = {
   allFinite: allFiniteJs,
   stateSync: stateSyncJs,
   l2: l2AddGradJs,
+  dropoutForward: dropoutForwardJs,
   attentionForward: attentionForwardJs,
   attentionBackward: attentionBackwardJs,
   layerNormForward: layerNormForwardJs,

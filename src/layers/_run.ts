@@ -279,18 +279,9 @@ export function outputShapesOf(
         `${describeLayer(layer)} expects input shape ${fmtShape(want)}, got ${fmtShape(got)}`,
       );
   }
-  if (layer.compile !== undefined) {
-    try {
-      return [...compiledFor(layer, shapes, computeDtype(layer, dtype)).outShapes];
-    } catch (e) {
-      if (e instanceof ShapeError)
-        throw new ShapeError(
-          `${describeLayer(layer)} cannot take input shape${arity === 1 ? '' : 's'} ${shapes.map((s) => fmtShape(s)).join(', ')}: ${e.message}`,
-        );
-      throw e;
-    }
-  }
   try {
+    if (layer.compile !== undefined)
+      return [...compiledFor(layer, shapes, computeDtype(layer, dtype)).outShapes];
     if (arity === 1) return [layer.outputShape(shapes[0]!)];
     if (layer.outputShapes === undefined)
       throw new ValueError(`${describeLayer(layer)} takes ${arity} inputs but has no outputShapes`);

@@ -147,6 +147,15 @@ function checkInitializer(name: string, i: unknown): Initializer {
  * ∂b = Σ_rows G, the transposed products going straight to the matmul
  * kernel, so nothing is transposed in memory.
  */
+/** The per-sample output shape of dense on `inShape`: the last axis, `inputs` wide, becomes `units`. */
+function denseOutShape(inputs: number, units: number, inShape: readonly number[]): number[] {
+  if (inShape.length === 0 || inShape[inShape.length - 1] !== inputs)
+    throw new ShapeError(
+      `dense: input width must be ${inputs} (inputs), got per-sample shape ${fmtShape(inShape)}`,
+    );
+  return [...inShape.slice(0, -1), units];
+}
+
 function compileDense(
   layer: { kernel: Tensor; bias: Tensor | null },
   activation: Activation,
@@ -154,13 +163,9 @@ function compileDense(
   units: number,
   inShape: readonly number[],
 ): CompiledLayer {
-  if (inShape.length === 0 || inShape[inShape.length - 1] !== inputs)
-    throw new ShapeError(
-      `dense: input width must be ${inputs} (inputs), got per-sample shape ${fmtShape(inShape)}`,
-    );
+  const outShape = denseOutShape(inputs, units, inShape);
   let lead = 1;
   for (let i = 0; i < inShape.length - 1; i++) lead *= inShape[i]!;
-  const outShape = [...inShape.slice(0, -1), units];
   const act = activationKernel(activation);
   const fused = act.relu === true;
   const linear = act.linear === true;
@@ -353,15 +358,6 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
           ...(activityReg === undefined ? {} : { activity: activityReg }),
         };
 
-  const outShape = (sh: readonly number[]): number[] => {
-    if (sh.length === 0 || sh[sh.length - 1] !== inputs) {
-      throw new ShapeError(
-        `dense: input width must be ${inputs} (inputs), got per-sample shape ${fmtShape(sh)}`,
-      );
-    }
-    return [...sh.slice(0, -1), units];
-  };
-
   const layer: Dense = {
     kind: 'dense',
     config,
@@ -370,7 +366,7 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
     inputShape: [inputs],
     dtype,
     ...(options.name === undefined ? {} : { name: options.name }),
-    outputShape: outShape,
+    outputShape: (sh) => denseOutShape(inputs, units, sh),
     ...(regularizers === undefined ? {} : { regularizers }),
     activation,
     kernel,

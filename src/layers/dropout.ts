@@ -1,6 +1,7 @@
 import { assertInteger, assertKnownKeys, assertNumber, fail } from '../_lib/assert.js';
 import { shapeSize } from '../_lib/shape.js';
-import { createRng, type Rng } from '../random/rng.js';
+import { dropoutForwardSlot } from '../kernels/dropout.js';
+import { createRng, xoshiroState, type Rng } from '../random/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type {
   CompiledLayer,
@@ -77,6 +78,12 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
     ...(options.name === undefined ? {} : { name: options.name }),
   };
   const scale = 1 / (1 - rate);
+  // A draw u = v / 2^53 (v a 53-bit integer) is kept when u >= rate, that is
+  // when v >= ceil(rate·2^53) (a power-of-two scaling, exact): the kernel
+  // takes that bound split at bit 26, as v is.
+  const cut = Math.ceil(rate * 2 ** 53);
+  const cutHi = Math.floor(cut / 2 ** 26);
+  const cutLo = cut - cutHi * 2 ** 26;
   const layer: Dropout = {
     kind: 'dropout',
     config,
@@ -103,6 +110,12 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
           const rng = own ?? io.rng;
           const mask = io.saved;
           const n = io.rows * width;
+          const state = xoshiroState(rng);
+          if (state !== undefined) {
+            // A createRng stream: the kernel draws from its state directly.
+            dropoutForwardSlot.impl(x, y, mask, n, cutHi, cutLo, scale, state);
+            return;
+          }
           if (rng.fillUniform !== undefined) {
             // The same draws as n calls of uniform(), in one call.
             if (draws.length < n) draws = new Float64Array(n);

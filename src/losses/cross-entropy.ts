@@ -49,6 +49,22 @@ function checkLabel(l: number, r: number, cols: number): void {
     fail(FN, `target[${r}]`, `a class index, an integer in [0, ${cols})`, l);
 }
 
+/** The prediction of the kernel and of the autograd form: classes on the last axis. */
+function checkPrediction(pShape: readonly number[]): void {
+  if (pShape.length < 2)
+    throw new ShapeError(
+      `${FN}: prediction must be [batch, ..., classes] (classes last), got shape ${fmtShape(pShape)}; wrap a single sample as [[...]]`,
+    );
+}
+
+/** A target that is not labels must be probabilities of the prediction's shape. */
+function checkProbabilityShape(tShape: readonly number[], pShape: readonly number[]): void {
+  if (!sameShape(tShape, pShape))
+    throw new ShapeError(
+      `${FN}: target must be class labels of shape ${fmtShape(pShape.slice(0, -1))} (or ${fmtShape([...pShape.slice(0, -1), 1])}) or probabilities of shape ${fmtShape(pShape)}, got shape ${fmtShape(tShape)}`,
+    );
+}
+
 let probsScratch: FloatArray = new Float32Array(0);
 let labelScratch = new Int32Array(0);
 
@@ -69,10 +85,7 @@ function lse(p: FloatArray, o: number, cols: number): number {
  */
 const kernel: LossKernel = {
   compute(p, pShape, t, tShape, g, weights) {
-    if (pShape.length < 2)
-      throw new ShapeError(
-        `${FN}: prediction must be [batch, ..., classes] (classes last), got shape ${fmtShape(pShape)}; wrap a single sample as [[...]]`,
-      );
+    checkPrediction(pShape);
     const cols = pShape[pShape.length - 1]!;
     if (cols === 0)
       throw new ShapeError(
@@ -108,10 +121,7 @@ const kernel: LossKernel = {
       }
       return value;
     }
-    if (!sameShape(tShape, pShape))
-      throw new ShapeError(
-        `${FN}: target must be class labels of shape ${fmtShape(pShape.slice(0, -1))} (or ${fmtShape([...pShape.slice(0, -1), 1])}) or probabilities of shape ${fmtShape(pShape)}, got shape ${fmtShape(tShape)}`,
-      );
+    checkProbabilityShape(tShape, pShape);
     let total = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
@@ -140,10 +150,7 @@ const kernel: LossKernel = {
             `${FN}: the label of row ${r} is ${show(l)}; class labels must be integers in [0, ${cols}) for ${cols} outputs`,
           );
       }
-    } else if (!sameShape(tShape, pShape))
-      throw new ShapeError(
-        `${FN}: targets must be class labels of shape ${fmtShape(pShape.slice(0, -1))} (or ${fmtShape([...pShape.slice(0, -1), 1])}) or probabilities of shape ${fmtShape(pShape)}, got shape ${fmtShape(tShape)}`,
-      );
+    } else checkProbabilityShape(tShape, pShape);
   },
 };
 
@@ -213,10 +220,7 @@ export const crossEntropy: CrossEntropyLoss = /* @__PURE__ */ defineLoss(
     const reduction = reductionOf(FN, options);
     const logits = checkTensor(FN, 'prediction', prediction);
     const shape = logits.shape;
-    if (shape.length < 2)
-      throw new ShapeError(
-        `${FN}: prediction must be [batch, ..., classes] (classes last), got shape ${fmtShape(shape)}; wrap a single sample as [[...]]`,
-      );
+    checkPrediction(shape);
     const [t, tShape] = targetOf(target, shape);
     const x = asFloat(logits.data);
     const rows = shape[shape.length - 1] === 0 ? 0 : logits.size / shape[shape.length - 1]!;

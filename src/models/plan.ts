@@ -274,8 +274,12 @@ export function planFor(
 
 /** The buffers of a plan for batches of `rows` (kept for the two most recent sizes). */
 export function buffersFor(plan: Plan, rows: number): PlanBuffers {
+  // The last buffers' check alone, small enough for the compiler to inline.
   const last = plan.last;
-  if (last !== null && last.rows === rows) return last;
+  return last !== null && last.rows === rows ? last : otherBuffers(plan, rows);
+}
+
+function otherBuffers(plan: Plan, rows: number): PlanBuffers {
   let b = plan.buffers.get(rows);
   if (b !== undefined) return (plan.last = b);
   if (plan.buffers.size >= 2) plan.buffers.delete(plan.buffers.keys().next().value!);
@@ -360,17 +364,30 @@ export function runForward(
   after?: AfterNode,
 ): void {
   const nodes = plan.nodes;
-  if (plan.plain) {
-    // Nothing to convert and no masks (see Plan.plain): the same pass, without that bookkeeping.
-    for (let k = 0; k < nodes.length; k++) {
-      const io = b.io[k]!;
-      io.training = training;
-      io.rng = rng;
-      nodes[k]!.compiled.forward(io);
-      if (after !== undefined) after(nodes[k]!, io.outputs, k);
-    }
+  // Nothing to convert and no masks (see Plan.plain): the nodes' forwards
+  // alone, in a function small enough for the compiler to inline.
+  if (!plan.plain) {
+    runForwardMasked(plan, b, training, rng, after);
     return;
   }
+  for (let k = 0; k < nodes.length; k++) {
+    const io = b.io[k]!;
+    io.training = training;
+    io.rng = rng;
+    nodes[k]!.compiled.forward(io);
+    if (after !== undefined) after(nodes[k]!, io.outputs, k);
+  }
+}
+
+/** {@link runForward} with dtype conversions and step masks. */
+function runForwardMasked(
+  plan: Plan,
+  b: PlanBuffers,
+  training: boolean,
+  rng: Rng,
+  after?: AfterNode,
+): void {
+  const nodes = plan.nodes;
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k]!;
     const io = b.io[k]!;
@@ -561,11 +578,7 @@ export function copyRows(x: Tensor, r0: number, rows: number, out: FloatArray): 
   const from = r0 * inner,
     n = rows * inner;
   // A plain loop beats set() (and its subarray) for a few elements: one-sample predictions.
-  if (n <= 64) {
-    for (let i = 0; i < n; i++) out[i] = src[from + i]!;
-    return;
-  }
-  if (src.constructor === out.constructor && !(src instanceof Int32Array))
+  if (n > 64 && src.constructor === out.constructor)
     out.set(from === 0 && n === src.length ? src : src.subarray(from, from + n));
   else for (let i = 0; i < n; i++) out[i] = src[from + i]!;
 }

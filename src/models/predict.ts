@@ -114,12 +114,17 @@ export function inputTensors(fn: string, model: Model, x: unknown, argName = 'x'
 // alive whatever the batch size.
 const CHUNK = 2048;
 
-// The last model, input shape and dtype predict saw, and its plan: a tight
-// loop of one-sample predictions skips the plan lookup.
-let lastModel: object | null = null;
-let lastShape: readonly number[] = [];
-let lastDtype: DType = 'float32';
-let lastPlan: Plan | null = null;
+// The plans predict looked up last for models of one input, with the full
+// input shape and dtype of that lookup, replaced in turn: a loop of
+// one-sample predictions skips the plan lookup, also when it alternates
+// between models.
+interface Seen {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly plan: Plan;
+}
+const seen: Seen[] = [];
+let nextSeen = 0;
 
 function samePerSample(a: readonly number[], b: readonly number[]): boolean {
   if (a === b) return true;
@@ -128,22 +133,25 @@ function samePerSample(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** The plan in `seen` for this model and the per-sample shape and dtype of `x`, if any. */
+function seenFor(model: object, x: Tensor): Plan | undefined {
+  for (let i = 0; i < seen.length; i++) {
+    const e = seen[i]!;
+    if (e.plan.model === model && e.dtype === x.dtype && samePerSample(x.shape, e.shape))
+      return e.plan;
+  }
+  return undefined;
+}
+
 /** The plan for these input tensors (cached per model and per-sample shapes). */
 export function planOf(model: Model, xs: readonly Tensor[]): Plan {
   if (xs.length === 1) {
     const x = xs[0]!;
-    if (
-      model === lastModel &&
-      lastPlan !== null &&
-      x.dtype === lastDtype &&
-      samePerSample(x.shape, lastShape)
-    )
-      return lastPlan;
+    const hit = seenFor(model, x);
+    if (hit !== undefined) return hit;
     const plan = planFor(model, [x.shape.slice(1)], [x.dtype]);
-    lastModel = model;
-    lastShape = x.shape;
-    lastDtype = x.dtype;
-    lastPlan = plan;
+    seen[nextSeen] = { shape: x.shape, dtype: x.dtype, plan };
+    nextSeen = (nextSeen + 1) & 3;
     return plan;
   }
   return planFor(
@@ -175,22 +183,18 @@ export function planOf(model: Model, xs: readonly Tensor[]): Plan {
  * ```
  */
 export function predict<In, Out>(model: Model<In, Out>, x: In, options?: PredictOptions): Out {
-  // A loop of predictions: the model of the last plan lookup (it passed
-  // checkModel then; only one-input models are remembered) and a tensor of
-  // the same per-sample shape and dtype go straight to that plan.
-  if (
-    model === lastModel &&
-    options === undefined &&
-    x instanceof Tensor &&
-    x.dtype === lastDtype &&
-    samePerSample(x.shape, lastShape)
-  ) {
+  // A loop of predictions: a model of a recent plan lookup (it passed
+  // checkModel then; only models of one input are remembered) and a tensor
+  // of the same per-sample shape and dtype go straight to that plan.
+  if (options === undefined && x instanceof Tensor) {
+    const plan = seenFor(model, x);
     // Rows from sizes (NaN for empty samples: the general path then): reads
     // of the shape array go through a keyed load that sees every shape array
     // of the application.
-    const n = x.size / lastPlan!.values[lastPlan!.inputs[0]!]!.size;
-    if (lastPlan!.outputs.length === 1 && n > 0 && n <= CHUNK)
-      return runOne(lastPlan!, x, n) as Out;
+    if (plan !== undefined && plan.outputs.length === 1) {
+      const n = x.size / plan.values[plan.inputs[0]!]!.size;
+      if (n > 0 && n <= CHUNK) return runOne(plan, x, n) as Out;
+    }
   }
   checkModel('predict', model);
   let chunk = CHUNK;
@@ -225,8 +229,8 @@ export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Te
     plan.outputs.forEach((v, j) => {
       const size = plan.values[v]!.size;
       (outData[j] as FloatArray).set(b.values[v]!, r0 * size);
-      const m = b.masks[v] ?? null;
-      if (m !== null) {
+      const m = b.masks[v];
+      if (m) {
         const steps = m.length / rows;
         outMasks[j] ??= new Uint8Array(n * steps);
         outMasks[j].set(m, r0 * steps);
@@ -236,15 +240,15 @@ export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Te
   return plan.outputs.map((v, j) => {
     const t = new Tensor(outData[j]!, [n, ...plan.values[v]!.shape]);
     const m = outMasks[j];
-    return m === null || m === undefined ? t : setMask(t, m);
+    return m ? setMask(t, m) : t;
   });
 }
 
-// The frozen output shape of the last call, reused while plan and row count
-// repeat: a Tensor keeps a frozen shape as it is, so a tight loop of
-// one-sample predictions allocates the output data and nothing else of size.
-let shapePlan: Plan | null = null;
-let shapeRows = -1;
+// The frozen output shape of the last call, reused while its buffers (one
+// plan, one row count) repeat: a Tensor keeps a frozen shape as it is, so a
+// tight loop of one-sample predictions allocates the output data and nothing
+// else of size.
+let shapeBuffers: object | null = null;
 let shapeOut: readonly number[] = [];
 
 /** One input, one output, one pass through the buffers: the common case, with nothing extra allocated. */
@@ -252,9 +256,9 @@ function runOne(plan: Plan, x: Tensor, n: number): Tensor {
   const b = buffersFor(plan, n);
   const xd = x.data;
   const dst = b.values[plan.inputs[0]!]!;
-  // Every row of x: a plain loop beats set() for a few elements.
+  // Every row of x (converted to the plan's dtype): a plain loop beats set() for a few elements.
   if (xd.length <= 64) for (let i = 0; i < xd.length; i++) dst[i] = xd[i]!;
-  else copyRows(x, 0, n, dst);
+  else dst.set(xd);
   runForward(plan, b, false, defaultRng());
   const v = plan.outputs[0]!;
   const value = plan.values[v]!;
@@ -262,12 +266,11 @@ function runOne(plan: Plan, x: Tensor, n: number): Tensor {
   const out =
     value.dtype === 'float64' ? new Float64Array(src.length) : new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = src[i]!;
-  if (shapePlan !== plan || shapeRows !== n) {
-    shapePlan = plan;
-    shapeRows = n;
+  if (shapeBuffers !== b) {
+    shapeBuffers = b;
     shapeOut = Object.freeze([n, ...value.shape]);
   }
   const t = new Tensor(out, shapeOut);
-  const m = b.masks[v] ?? null;
-  return m === null ? t : setMask(t, m.slice());
+  const m = b.masks[v];
+  return m ? setMask(t, m.slice()) : t;
 }

@@ -62,18 +62,27 @@ export function checkOptions(fn: string, options: unknown, own: readonly string[
   assertKnownKeys(fn, 'options', options, [...COMMON_KEYS, ...own]);
 }
 
-/** Validates clipNorm/clipValue (positive finite numbers) and assembles the common options. */
+/**
+ * Checked clipping settings (positive finite numbers), or null when there is nothing to clip:
+ * the optimizers' clipNorm/clipValue and fit's. @internal
+ */
+export function checkClip(
+  fn: string,
+  o: { clipNorm?: number; clipValue?: number },
+): { clipNorm?: number; clipValue?: number } | null {
+  const out: { clipNorm?: number; clipValue?: number } = {};
+  for (const k of ['clipNorm', 'clipValue'] as const)
+    if (o[k] !== undefined) out[k] = assertNumber(fn, k, o[k], { min: 0, minExclusive: true });
+  return out.clipNorm === undefined && out.clipValue === undefined ? null : out;
+}
+
+/** Validates clipNorm/clipValue and assembles the common options. */
 export function commonOf(
   fn: string,
   o: CommonOptimizerOptions,
   learningRate: LearningRate,
 ): CommonOptimizerOptions & { learningRate: LearningRate } {
-  const out: CommonOptimizerOptions & { learningRate: LearningRate } = { learningRate };
-  if (o.clipNorm !== undefined)
-    out.clipNorm = assertNumber(fn, 'clipNorm', o.clipNorm, { min: 0, minExclusive: true });
-  if (o.clipValue !== undefined)
-    out.clipValue = assertNumber(fn, 'clipValue', o.clipValue, { min: 0, minExclusive: true });
-  return out;
+  return { learningRate, ...checkClip(fn, o) };
 }
 
 export function checkBeta(fn: string, name: string, v: unknown): number {

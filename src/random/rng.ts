@@ -45,6 +45,9 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+// Each createRng stream's state (xoshiroState lends it to bulk kernels).
+const states = new WeakMap<Rng, Int32Array>();
+
 const TWO_POW_32 = 4294967296;
 const TWO_POW_53 = 9007199254740992;
 
@@ -67,15 +70,13 @@ const TWO_POW_53 = 9007199254740992;
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function createRng(seedOrState: number | readonly [number, number, number, number]): Rng {
-  let s0: number, s1: number, s2: number, s3: number;
+  // The state, in a typed array so that bulk kernels can advance it (xoshiroState).
+  let s: Int32Array;
   if (typeof seedOrState === 'number') {
     if (!Number.isSafeInteger(seedOrState))
       fail('createRng', 'seed', 'a safe integer', seedOrState);
     const mix = splitmix32((seedOrState ^ Math.floor(seedOrState / TWO_POW_32)) >>> 0);
-    s0 = mix();
-    s1 = mix();
-    s2 = mix();
-    s3 = mix();
+    s = Int32Array.of(mix(), mix(), mix(), mix());
   } else {
     if (
       !Array.isArray(seedOrState) ||
@@ -85,31 +86,38 @@ export function createRng(seedOrState: number | readonly [number, number, number
     ) {
       fail('createRng', 'state', 'four 32-bit unsigned integers, not all zero', seedOrState);
     }
-    [s0, s1, s2, s3] = seedOrState as [number, number, number, number];
+    s = Int32Array.from(seedOrState);
   }
 
   const nextUint32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-    const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3, 11);
+    const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
+    const t = s[1]! << 9;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11);
     return result;
   };
   const unit = (): number => ((nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6)) / TWO_POW_53;
+  // Fisher–Yates, for shuffle and permutation.
+  const shuffle = <A extends { length: number; [i: number]: unknown }>(items: A): A => {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(unit() * (i + 1));
+      const tmp = items[i];
+      items[i] = items[j];
+      items[j] = tmp;
+    }
+    return items;
+  };
 
   const rng: Rng = {
     nextUint32,
     // nextUint32 and unit inlined, with the state in locals for the loop:
-    // V8 keeps them in registers rather than in the closure's context.
+    // V8 keeps them in registers rather than in the state array.
     fillUniform(out) {
-      let a = s0,
-        b = s1,
-        c = s2,
-        d = s3;
+      let [a, b, c, d] = s as unknown as [number, number, number, number];
       for (let i = 0; i < out.length; i++) {
         const hi = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 5;
         let t = b << 9;
@@ -129,10 +137,7 @@ export function createRng(seedOrState: number | readonly [number, number, number
         d = rotl(d, 11);
         out[i] = (hi * 67108864 + lo) / TWO_POW_53;
       }
-      s0 = a;
-      s1 = b;
-      s2 = c;
-      s3 = d;
+      s.set([a, b, c, d]);
     },
     uniform(low = 0, high = 1) {
       return low + (high - low) * unit();
@@ -149,39 +154,46 @@ export function createRng(seedOrState: number | readonly [number, number, number
       }
       return low + Math.floor(unit() * (high - low));
     },
-    shuffle(items) {
-      for (let i = items.length - 1; i > 0; i--) {
-        const j = Math.floor(unit() * (i + 1));
-        const tmp = items[i]!;
-        items[i] = items[j]!;
-        items[j] = tmp;
-      }
-      return items;
-    },
+    shuffle,
     permutation(n) {
       assertInteger('Rng.permutation', 'n', n);
       const p = new Int32Array(n);
       for (let i = 0; i < n; i++) p[i] = i;
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(unit() * (i + 1));
-        const tmp = p[i]!;
-        p[i] = p[j]!;
-        p[j] = tmp;
-      }
-      return p;
+      return shuffle(p);
     },
     split() {
       return createRng([nextUint32(), nextUint32(), nextUint32(), (nextUint32() | 1) >>> 0]);
     },
     getState() {
-      return [s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0];
+      return Array.from(s, (w) => w >>> 0) as [number, number, number, number];
     },
   };
+  states.set(rng, s);
   return rng;
 }
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * The live xoshiro128** state of a stream made by {@link createRng}: its four
+ * words (those of `getState()`, as int32) in the array the stream itself
+ * reads and writes, so a kernel that draws in bulk outside JS (dropout's
+ * masks) can load them, advance them and store them back. `undefined` for
+ * any other Rng, whose algorithm is unknown. Internal: not exported by the
+ * package.
+ *
+ * @example
+ * ```ts
+ * const rng = createRng(1);
+ * const s = xoshiroState(rng)!; // Int32Array of 4
+ * const w = Math.imul(((Math.imul(s[1]!, 5) << 7) | (Math.imul(s[1]!, 5) >>> 25)), 9) >>> 0;
+ * console.log(w === rng.nextUint32()); // true: the stream's next word
+ * ```
+ */
+export function xoshiroState(rng: Rng): Int32Array | undefined {
+  return states.get(rng);
 }
 
 /**

@@ -17,11 +17,19 @@ export function tensorArgument(fn: string, name: string, value: unknown): Tensor
   ) {
     fail(fn, name, 'a Tensor or nested arrays of numbers', value);
   }
+  return prefixErrors(`${fn}: ${name}`, () => asTensor(value as TensorLike));
+}
+
+/**
+ * Runs `f`; a myelin error it throws comes back with `prefix: ` before its message, a ShapeError
+ * as a ShapeError and any other as a ValueError. @internal
+ */
+export function prefixErrors<T>(prefix: string, f: () => T): T {
   try {
-    return asTensor(value as TensorLike);
+    return f();
   } catch (e) {
-    if (e instanceof ShapeError) throw new ShapeError(`${fn}: ${name}: ${e.message}`);
-    if (e instanceof MyelinError) throw new ValueError(`${fn}: ${name}: ${e.message}`);
+    if (e instanceof ShapeError) throw new ShapeError(`${prefix}: ${e.message}`);
+    if (e instanceof MyelinError) throw new ValueError(`${prefix}: ${e.message}`);
     throw e;
   }
 }

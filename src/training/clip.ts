@@ -1,5 +1,8 @@
-import { assertKnownKeys, assertNumber, assertOptions, fail } from '../_lib/assert.js';
+import { assertKnownKeys, assertOptions, fail } from '../_lib/assert.js';
+import { checkClip } from '../optimizers/_base.js';
 import { Tensor } from '../tensor/tensor.js';
+
+export { checkClip };
 
 /** Options of {@link clipGradients} (and the `clipNorm`/`clipValue` options of `fit`). */
 export interface ClipOptions {
@@ -11,16 +14,6 @@ export interface ClipOptions {
   clipNorm?: number;
   /** Largest magnitude of one element: each is clamped to [−clipValue, clipValue] (Keras `clipvalue`). */
   clipValue?: number;
-}
-
-/** Checked clipping settings, or null when there is nothing to clip. @internal */
-export function checkClip(fn: string, o: ClipOptions): ClipOptions | null {
-  const out: ClipOptions = {};
-  if (o.clipNorm !== undefined)
-    out.clipNorm = assertNumber(fn, 'clipNorm', o.clipNorm, { min: 0, minExclusive: true });
-  if (o.clipValue !== undefined)
-    out.clipValue = assertNumber(fn, 'clipValue', o.clipValue, { min: 0, minExclusive: true });
-  return out.clipNorm === undefined && out.clipValue === undefined ? null : out;
 }
 
 /** {@link clipGradients} on checked settings. @internal */

@@ -41,6 +41,7 @@ import {
   checkOptimizer,
   groupDigits,
   now,
+  prefixErrors,
   rowRange,
   tensorArgument,
   yieldToEventLoop,
@@ -76,48 +77,23 @@ type Hook = (typeof HOOKS)[number];
 /** How long fit computes before letting the event loop run: about one frame at 60 Hz. */
 const YIELD_EVERY_MS = 16;
 
-function assertNonNegative(fn: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(fn, name, 'an integer >= 0', v);
+const isFunction = (v: unknown): boolean => typeof v === 'function';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Fails naming fit, the option and what it expects unless `v` is undefined or passes `ok`. */
+function optional<T>(name: string, v: T, ok: (v: unknown) => boolean, expected: string): T {
+  if (v !== undefined && !ok(v)) fail('fit', name, expected, v);
   return v;
 }
 
 function checkCallbacks(callbacks: unknown): readonly Callback[] {
-  if (callbacks === undefined) return [];
-  if (!Array.isArray(callbacks)) fail('fit', 'callbacks', 'an array of callbacks', callbacks);
-  callbacks.forEach((c: unknown, i) => {
-    if (c === null || typeof c !== 'object')
-      fail('fit', `callbacks[${i}]`, 'an object with hooks such as onEpochEnd', c);
-    for (const h of HOOKS) {
-      const f = (c as Record<string, unknown>)[h];
-      if (f !== undefined && typeof f !== 'function')
-        fail('fit', `callbacks[${i}].${h}`, 'a function', f);
-    }
+  optional('callbacks', callbacks, Array.isArray, 'an array of callbacks');
+  const list = (callbacks ?? []) as unknown[];
+  list.forEach((c, i) => {
+    if (!isObject(c)) fail('fit', `callbacks[${i}]`, 'an object with hooks such as onEpochEnd', c);
+    for (const h of HOOKS) optional(`callbacks[${i}].${h}`, c[h], isFunction, 'a function');
   });
-  return callbacks as readonly Callback[];
-}
-
-function checkRng(rng: Rng | undefined): Rng {
-  if (rng === undefined) return defaultRng();
-  const r: Partial<Rng> | null = rng;
-  if (
-    r === null ||
-    typeof r !== 'object' ||
-    typeof r.permutation !== 'function' ||
-    typeof r.uniform !== 'function'
-  )
-    fail('fit', 'rng', 'an Rng (createRng(seed))', rng);
-  return rng;
-}
-
-function checkSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined;
-  if (
-    signal === null ||
-    typeof signal !== 'object' ||
-    typeof (signal as { aborted?: unknown }).aborted !== 'boolean'
-  )
-    fail('fit', 'signal', 'an AbortSignal', signal);
-  return signal as AbortSignal;
+  return list as readonly Callback[];
 }
 
 const ZERO_LOGS: Logs = Object.freeze({
@@ -148,9 +124,10 @@ function plan(options: unknown): Plan {
   assertOptions('fit', options, 'an object with at least loss and optimizer');
   assertKnownKeys('fit', 'options', options, FIT_KEYS);
   const o = options as FitOptions;
+  const flag = (k: 'shuffle' | 'verbose' | 'allowNonFinite' | 'balancedBatches', d: boolean) =>
+    assertBoolean('fit', k, o[k] ?? d);
   checkOptimizer('fit', o.optimizer);
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
-    fail('fit', 'onProgress', 'a function', o.onProgress);
+  optional('onProgress', o.onProgress, isFunction, 'a function');
   if (o.validationSplit !== undefined) {
     assertNumber('fit', 'validationSplit', o.validationSplit, {
       min: 0,
@@ -161,28 +138,40 @@ function plan(options: unknown): Plan {
     if (o.validationData !== undefined)
       throw new ValueError('fit: pass validationSplit or validationData, not both');
   }
-  if (
-    o.validationData !== undefined &&
-    (!Array.isArray(o.validationData) || o.validationData.length !== 2)
-  ) {
-    fail('fit', 'validationData', 'a pair [x, y]', o.validationData);
-  }
-  const balanced = assertBoolean('fit', 'balancedBatches', o.balancedBatches ?? false);
+  optional(
+    'validationData',
+    o.validationData,
+    (v) => Array.isArray(v) && v.length === 2,
+    'a pair [x, y]',
+  );
+  const balanced = flag('balancedBatches', false);
   if (balanced && o.shuffle === false)
     throw new ValueError(
       'fit: balancedBatches draws a random class-balanced order every epoch; it cannot be combined with shuffle: false',
     );
-  if (o.transform !== undefined && typeof o.transform !== 'function')
-    fail('fit', 'transform', 'a function (x, y, rng) => ({ x, y })', o.transform);
+  optional('transform', o.transform, isFunction, 'a function (x, y, rng) => ({ x, y })');
+  const epochs = o.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) fail('fit', 'epochs', 'an integer >= 0', epochs);
   return {
     opts: o,
-    epochs: assertNonNegative('fit', 'epochs', o.epochs ?? 1),
+    epochs,
     batchSize: assertPositiveInt('fit', 'batchSize', o.batchSize ?? 32),
-    shuffle: assertBoolean('fit', 'shuffle', o.shuffle ?? true),
-    rng: checkRng(o.rng),
-    signal: checkSignal(o.signal),
-    verbose: assertBoolean('fit', 'verbose', o.verbose ?? false),
-    allowNonFinite: assertBoolean('fit', 'allowNonFinite', o.allowNonFinite ?? false),
+    shuffle: flag('shuffle', true),
+    rng:
+      optional(
+        'rng',
+        o.rng,
+        (r) => isObject(r) && isFunction(r.permutation) && isFunction(r.uniform),
+        'an Rng (createRng(seed))',
+      ) ?? defaultRng(),
+    signal: optional(
+      'signal',
+      o.signal,
+      (s) => isObject(s) && typeof s.aborted === 'boolean',
+      'an AbortSignal',
+    ),
+    verbose: flag('verbose', false),
+    allowNonFinite: flag('allowNonFinite', false),
     callbacks: checkCallbacks(o.callbacks),
     metrics: checkMetrics('fit', o.metrics),
     balancedBatches: balanced,
@@ -429,15 +418,10 @@ export async function fit<In, Out>(
   };
   checkTargets(yAll);
   // Validation targets too: a bad one must stop fit before the first update, not after an epoch.
-  if (p.opts.validationData !== undefined && yVal !== null) {
-    try {
+  if (p.opts.validationData !== undefined && yVal !== null)
+    prefixErrors('fit: validationData[1]', () => {
       checkTargets(yVal);
-    } catch (e) {
-      if (e instanceof ShapeError) throw new ShapeError(`fit: validationData[1]: ${e.message}`);
-      if (e instanceof ValueError) throw new ValueError(`fit: validationData[1]: ${e.message}`);
-      throw e;
-    }
-  }
+    });
 
   const nTrain = xTrain[0]!.shape[0]!;
   // Class weights and balanced batches follow the training rows' labels
@@ -521,13 +505,10 @@ export async function fit<In, Out>(
         throw new ShapeError(
           `${where} must return { x, y }: float x of the batch's shape [${xb.shape.join(',')}] and y of its ${idx.length} rows, got ${show(out)}`,
         );
-      try {
-        kernels[0]!.checkTarget?.(yt.data, yt.shape, [idx.length, ...outShape]);
-      } catch (e) {
-        // The loss's own error (a label out of range, a shape it cannot take), located.
-        if (e instanceof Error) e.message = `${where}: y: ${e.message}`;
-        throw e;
-      }
+      // The loss's own error (a label out of range, a shape it cannot take), located.
+      prefixErrors(`${where}: y`, () =>
+        kernels[0]!.checkTarget?.(yt.data, yt.shape, [idx.length, ...outShape]),
+      );
       return { xs: [xt], ys: [yt] };
     };
     let stopped: StopReason | null = null;

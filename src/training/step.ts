@@ -24,6 +24,7 @@ import {
   type PlanBuffers,
   type AfterNode,
   type BeforeBackward,
+  type PlanNode,
 } from '../models/plan.js';
 import type { Rng } from '../random/rng.js';
 import type { Regularizer, RegularizerKernel } from '../regularizers/regularizer.js';
@@ -230,40 +231,43 @@ export function createStep(
         for (let o = 0; o < outs.length; o++)
           b.penalties.push(round(node.dtype, kerns[o]!.value(outs[o]!)));
       };
-      // Before a node's backward pass: its penalty gradients into its output gradients.
-      b.before = (node, gradOutputs, k) => {
+      // The penalty gradients of node k's outputs that are (or are not) seeded, each handed to
+      // `add` in the node's scratch buffer.
+      const activityGrads = (
+        node: PlanNode,
+        k: number,
+        seededPass: boolean,
+        add: (s: FloatArray, v: number, o: number) => void,
+      ): void => {
         const kerns = activity[k];
         if (kerns === null || kerns === undefined) return;
         node.outputs.forEach((v, o) => {
-          if (seeded(v)) return;
+          if (seeded(v) !== seededPass) return;
           const out = buffers.values[v]!;
           const s = scratchOf(b, node.dtype, out.length);
           s.fill(0);
           kerns[o]!.addGrad(out, s);
+          add(s, v, o);
+        });
+      };
+      // Before a node's backward pass: its penalty gradients into its output gradients.
+      b.before = (node, gradOutputs, k) => {
+        activityGrads(node, k, false, (s, _v, o) => {
           const g = gradOutputs[o]!;
           for (let i = 0; i < g.length; i++) g[i] = g[i]! + s[i]!;
         });
       };
-    }
-    b.seedActivity = hasActivity
-      ? () => {
-          plan.nodes.forEach((node, k) => {
-            const kerns = activity[k];
-            if (kerns === null || kerns === undefined) return;
-            node.outputs.forEach((v, o) => {
-              if (!seeded(v)) return;
-              const out = buffers.values[v]!;
-              const s = scratchOf(b, node.dtype, out.length);
-              s.fill(0);
-              kerns[o]!.addGrad(out, s);
-              const g = buffers.grads[v]!;
-              if (buffers.written[v] === 1) for (let i = 0; i < g.length; i++) g[i] = s[i]! + g[i]!;
-              else g.set(s);
-              buffers.written[v] = 1;
-            });
+      b.seedActivity = () => {
+        plan.nodes.forEach((node, k) => {
+          activityGrads(node, k, true, (s, v) => {
+            const g = buffers.grads[v]!;
+            if (buffers.written[v] === 1) for (let i = 0; i < g.length; i++) g[i] = s[i]! + g[i]!;
+            else g.set(s);
+            buffers.written[v] = 1;
           });
-        }
-      : undefined;
+        });
+      };
+    }
     return b;
   };
   const scratchOf = (b: Batch, dtype: FloatDType, n: number): FloatArray => {

@@ -75,3 +75,30 @@ describe('dropout', () => {
     expect(() => dropout(0.5, { p: 1 } as never)).toThrow(/unknown option "p"/);
   });
 });
+
+describe('dropout masks', () => {
+  it('are those of one ctx.rng.uniform() per element, in element order, kept when >= rate', () => {
+    for (const rate of [0.2, 0.5, 0.9, 1 - 2 ** -53]) {
+      const x = tensor(
+        Array.from({ length: 5 }, (_, r) => Array.from({ length: 37 }, (_, c) => r - c / 7)),
+      );
+      const rng = createRng(21);
+      const y = dropout(rate).forward(x, { training: true, rng });
+      const ref = createRng(21);
+      const scale = 1 / (1 - rate);
+      const want = Float32Array.from(x.data, (v) => (ref.uniform() >= rate ? v * scale : 0));
+      expect(y.data).toEqual(want);
+      expect(rng.getState()).toEqual(ref.getState()); // the stream moved on by exactly those draws
+    }
+  });
+
+  it('a hand-written Rng without fillUniform draws through uniform()', () => {
+    let k = 0;
+    const seq = [0.1, 0.7, 0.3, 0.95];
+    const rng = { ...createRng(0), uniform: () => seq[k++ % 4]! };
+    delete (rng as { fillUniform?: unknown }).fillUniform;
+    // keep where u >= 0.5: [0, 2, 0, 2] times x = [1, 2, 3, 4]
+    const y = dropout(0.5).forward(tensor([[1, 2, 3, 4]]), { training: true, rng });
+    expect(Array.from(y.data)).toEqual([0, 4, 0, 8]);
+  });
+});

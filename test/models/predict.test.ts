@@ -165,6 +165,63 @@ describe('predict', () => {
       expect(predict(m, new Tensor(new Float32Array(0), [0, 3])).shape).toEqual([0, 2]);
     });
 
+    it('stays on the repeat path when a loop alternates between models, with the same numbers', () => {
+      // The general path reads model.kind (checkModel, inputTensors); the
+      // repeat path does not: count the reads.
+      let reads = 0;
+      const counted = <M extends object>(m: M): M => {
+        const kind = (m as { kind: unknown }).kind;
+        Object.defineProperty(m, 'kind', {
+          get: () => {
+            reads++;
+            return kind;
+          },
+        });
+        return m;
+      };
+      const a = counted(article());
+      const b = counted(sequential([dense(3, 2, { activation: sigmoid, rng: createRng(3) })]));
+      const x = tensor([[0.7, -1.5, 0.2]]);
+      const x64 = tensor([[0.7, -1.5, 0.2]], { dtype: 'float64' });
+      const general = (m: typeof a, t: Tensor): number[] =>
+        Array.from(predict(m, t, { batchSize: 1 }).data);
+      const want = [general(a, x), general(b, x), general(a, x64)];
+      for (let i = 0; i < 2; i++) {
+        predict(a, x);
+        predict(b, x);
+        predict(a, x64);
+      }
+      reads = 0;
+      for (let i = 0; i < 5; i++) {
+        expect(Array.from(predict(a, x).data)).toEqual(want[0]);
+        expect(Array.from(predict(b, x).data)).toEqual(want[1]);
+        expect(Array.from(predict(a, x64).data)).toEqual(want[2]);
+      }
+      expect(reads).toBe(0);
+      // Bad input after the loop still takes the checks, with the same message.
+      expect(() => predict(b, tensor([[1, 2]]))).toThrow(
+        'predict: layer 0 (dense) expects input shape [3] but x has per-sample shape [2]',
+      );
+      expect(reads).toBeGreaterThan(0);
+    });
+
+    it('copies batches of more than 64 elements whole, converting int32 input like small ones', () => {
+      // 30 rows × 3 = 90 elements: past the element-by-element copy. Small
+      // integers are exact in float32, so int32 input must give the float32
+      // input's numbers bit for bit, on the repeat path as on the first call.
+      const m = article();
+      const values = Array.from({ length: 30 }, (_, r) => [r % 5, -(r % 3), (r % 7) - 3]);
+      const f32 = tensor(values);
+      const i32 = tensor(values, { dtype: 'int32' });
+      const want = Array.from(predict(m, f32, { batchSize: 2048 }).data);
+      for (let i = 0; i < 3; i++) {
+        expect(Array.from(predict(m, f32).data)).toEqual(want);
+        expect(Array.from(predict(m, i32).data)).toEqual(want);
+      }
+      // Row 7 alone: [2, -1, 0].
+      expect(Array.from(predict(m, tensor([values[7]!])).data)).toEqual(want.slice(14, 16));
+    });
+
     it("checks a graph model's declared input shape on every input it has not seen", () => {
       // dense acts on the last axis, so a plan would run [n, 5, 3]; the
       // declared input is [3], so predict must refuse it, before and after a loop.

@@ -76,6 +76,32 @@ describe('partition', () => {
     expect(partition(3, 1, 4)).toEqual([[0, 3, 0, 1]]);
     expect(partition(0, 0, 2)).toEqual([[0, 0, 0, 0]]);
   });
+
+  it('gives the first block (the calling thread, which also copies) ownShare of a block', () => {
+    // 512 rows = 128 units; the first gets round(128 * 0.9 / 1.9) = round(60.6) = 61 units
+    expect(partition(512, 512, 2, 0.9)).toEqual([
+      [0, 244, 0, 512],
+      [244, 512, 0, 512],
+    ]);
+    // 3 parts over 130 rows = 33 units: round(33 * 0.5 / 2.5) = 7, then 26 = 13 + 13
+    expect(partition(130, 7, 3, 0.5)).toEqual([
+      [0, 28, 0, 7],
+      [28, 80, 0, 7],
+      [80, 130, 0, 7],
+    ]);
+    // the first block keeps at least one unit, and leaves one to every other block
+    expect(partition(3, 24, 3, 0.01)).toEqual([
+      [0, 3, 0, 8],
+      [0, 3, 8, 16],
+      [0, 3, 16, 24],
+    ]);
+    expect(partition(8, 1, 2, 5)).toEqual([
+      [0, 4, 0, 1],
+      [4, 8, 0, 1],
+    ]);
+    // one block: everything, whatever the share
+    expect(partition(17, 3, 1, 0.7)).toEqual([[0, 17, 0, 3]]);
+  });
 });
 
 describe('threaded matrix products', () => {
@@ -158,6 +184,9 @@ describe('threaded convolution and pooling', () => {
     expect(await useWasm({ threads: 2, relaxedSimd: false })).toBe(true);
     const two = convAndPool();
     sameBits(one, two);
+    // the calling thread's share of the rows adapts from call to call (each
+    // row is computed alone): later calls split elsewhere, with the same bits
+    for (let i = 0; i < 3; i++) sameBits(one, convAndPool());
     // the split really ran: a failing worker job shows in the next convolution
     failNextWorkerJob();
     const g = convGeometry(1);

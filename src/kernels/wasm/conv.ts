@@ -12,7 +12,7 @@ import { align, reserve, type WasmRuntime } from './loader.js';
 // whose matrix products run on the wasm product kernel anyway.
 
 interface ConvExports {
-  convDirectForward(
+  convDirectForward: (
     x: number,
     w: number,
     bias: number,
@@ -33,7 +33,7 @@ interface ConvExports {
     padTop: number,
     padLeft: number,
     relu: number,
-  ): void;
+  ) => void;
   convDirectKernelGrad(
     x: number,
     gy: number,
@@ -111,10 +111,9 @@ export function convForwardWasm(
     return;
   }
   const f = r.f32;
-  f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
   f.set(w, pw >>> 2);
   if (bias !== null) f.set(bias, pb >>> 2);
-  ex(r).convDirectForward(
+  const args = [
     px,
     pw,
     bias === null ? 0 : pb,
@@ -135,7 +134,14 @@ export function convForwardWasm(
     g.padTop,
     g.padLeft,
     relu ? 1 : 0,
-  );
+  ];
+  // direct() checked that both are float32
+  const ins = [{ data: x as Float32Array, at: px, perRow: g.inH * g.inW * g.inC }];
+  const outs = [{ data: y as Float32Array, at: py, perRow: g.outH * g.outW * g.outC }];
+  if (r.splitRows?.('convDirectForward', args, ins, outs) === true) return;
+  f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
+  const kernel: (...a: number[]) => void = ex(r).convDirectForward;
+  kernel(...args);
   y.set(f.subarray(py >>> 2, (py >>> 2) + ny));
 }
 
@@ -173,6 +179,7 @@ export function convBackwardWasm(
     convBackwardLowered(x, w, gy, null, gw, rows, g);
     return;
   }
+  r.wake?.('conv', rows * g.outH * g.outW * g.outC * g.kH * g.kW * g.inC);
   const f = r.f32;
   f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
   f.set(gy.length === ny ? gy : gy.subarray(0, ny), py >>> 2);

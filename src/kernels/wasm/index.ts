@@ -36,6 +36,7 @@ import {
 } from './resident.js';
 import { attentionBackwardWasm, attentionForwardWasm } from './attention.js';
 import { layerNormBackwardWasm, layerNormForwardWasm } from './layer-norm.js';
+import { dropoutForwardWasm } from './dropout.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -119,6 +120,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     allFinite: allFiniteWasm,
     stateSync: syncResident,
     l2: l2AddGradWasm,
+    dropoutForward: dropoutForwardWasm,
     attentionForward: attentionForwardWasm,
     attentionBackward: attentionBackwardWasm,
     layerNormForward: layerNormForwardWasm,

@@ -12,7 +12,7 @@ import { reluBackwardJs, reluJs } from '../js/relu.js';
 import { logSoftmaxJs, softmaxJs } from '../js/softmax.js';
 import { checkLabels, softmaxXentBackwardJs, softmaxXentJs } from '../js/xent.js';
 import { matmulJs } from '../matmul.js';
-import { align, reserve, type WasmRuntime } from './loader.js';
+import { align, reserve, type RowCopy, type WasmRuntime } from './loader.js';
 
 // Wrappers with the JS kernels' signatures. Each copies its float32 operands
 // into the module's memory (from rt.base up), runs the SIMD kernel, and copies
@@ -113,9 +113,12 @@ export function matmulWasm(
     matmulJs(a, b, c, m, k, n, transA, transB);
     return;
   }
+  const ta = transA ? 1 : 0;
+  const tb = transB ? 1 : 0;
+  if (r.split?.(a, b, c, pa, pb, pc, m, k, n, ta, tb, ws) === true) return;
   put(r, a, pa, m * k);
   put(r, b, pb, k * n);
-  r.ex.matmul(pa, pb, pc, m, k, n, transA ? 1 : 0, transB ? 1 : 0, ws);
+  r.ex.matmul(pa, pb, pc, m, k, n, ta, tb, ws);
   get(r, c, pc, m * n);
 }
 
@@ -162,6 +165,7 @@ export function denseWasm(
     denseForwardJs(x, w, bias, out, rows, inputs, units, relu);
     return;
   }
+  r.wake?.('matmul', rows * inputs * units);
   put(r, x, px, rows * inputs);
   put(r, w, pw, inputs * units);
   if (bias !== null) put(r, bias, pbias, units);
@@ -409,10 +413,11 @@ export function sgdWasm(
 }
 
 /**
- * Runs the module's Adam kernel on operands already in its memory (byte
- * addresses), with the step's scalars in float64, each rounded to float32
- * once (1 − β computed in float32 loses 1e-5). Shared by `adamWasm` and the
- * resident-moment update.
+ * Runs the module's Adam kernel on operands at byte addresses of its memory,
+ * with the step's scalars in float64, each rounded to float32 once (1 − β
+ * computed in float32 loses 1e-5): first copies `ins` in, last copies `outs`
+ * out (`perRow` 1; a threaded runtime overlaps them with its workers).
+ * Shared by `adamWasm` and the resident-moment update.
  *
  * @example
  * ```ts
@@ -427,24 +432,49 @@ export function adamCall(
   pv: number,
   length: number,
   h: AdamHyper,
+  ins: readonly RowCopy[] = [],
+  outs: readonly RowCopy[] = [],
 ): void {
   const { stepSize, bc2Sqrt } = adamFactors(h);
+  const b1 = h.beta1;
+  const b2 = h.beta2;
+  const wd = h.decoupled ? 0 : h.weightDecay;
+  const shrink = h.decoupled ? 1 - h.lr * h.weightDecay : 1;
+  const args = [
+    pp,
+    pg,
+    pm,
+    pv,
+    length,
+    b1,
+    1 - b1,
+    b2,
+    1 - b2,
+    h.eps,
+    wd,
+    shrink,
+    stepSize,
+    1 / bc2Sqrt,
+  ];
+  if (r.splitRows?.('adam', args, ins, outs) === true) return;
+  for (const c of ins) put(r, c.data, c.at, length);
   r.ex.adam(
     pp,
     pg,
     pm,
     pv,
     length,
-    h.beta1,
-    1 - h.beta1,
-    h.beta2,
-    1 - h.beta2,
+    b1,
+    1 - b1,
+    b2,
+    1 - b2,
     h.eps,
-    h.decoupled ? 0 : h.weightDecay,
-    h.decoupled ? 1 - h.lr * h.weightDecay : 1,
+    wd,
+    shrink,
     stepSize,
     1 / bc2Sqrt,
   );
+  for (const c of outs) get(r, c.data, c.at, length);
 }
 
 /**
@@ -480,14 +510,9 @@ export function adamWasm(
     adamUpdateJs(p, g, m, v, length, h);
     return;
   }
-  put(r, p, pp, length);
-  put(r, g, pg, length);
-  put(r, m, pm, length);
-  put(r, v, pv, length);
-  adamCall(r, pp, pg, pm, pv, length, h);
-  get(r, p, pp, length);
-  get(r, m, pm, length);
-  get(r, v, pv, length);
+  const copy = (data: Float32Array, at: number): RowCopy => ({ data, at, perRow: 1 });
+  const [cp, cm, cv] = [copy(p, pp), copy(m, pm), copy(v, pv)];
+  adamCall(r, pp, pg, pm, pv, length, h, [cp, copy(g, pg), cm, cv], [cp, cm, cv]);
 }
 
 function softmaxFamily(

@@ -62,6 +62,20 @@ export interface WasmExports {
   ): void;
   firstNonFinite(x: number, length: number): number;
   l2AddGrad(w: number, g: number, length: number, k: number): number;
+  dropoutForward(
+    x: number,
+    y: number,
+    mask: number,
+    length: number,
+    cutHi: number,
+    cutLo: number,
+    scale: number,
+    state: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    s3: number,
+  ): void;
 }
 
 /**
@@ -79,7 +93,58 @@ export interface WasmRuntime {
   readonly workspace: number;
   f32: Float32Array;
   i32: Int32Array;
+  /**
+   * Set by myelin/wasm/threads: the product C = op(A)·op(B) of float32
+   * arrays with the module's layout (A at pa, B at pb, C at pc, workspace at
+   * ws), copies in and out included, split across threads. Returns false,
+   * having done nothing, when the product stays on one thread.
+   */
+  readonly split?: (
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    pa: number,
+    pb: number,
+    pc: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    transB: number,
+    ws: number,
+  ) => boolean;
+  /**
+   * Set by myelin/wasm/threads: called before a wrapper copies the operands
+   * of a kernel that splits above a size (`work` as the threaded kernel
+   * counts it), so that sleeping workers wake while it copies.
+   */
+  readonly wake?: (kind: WakeKind, work: number) => void;
+  /**
+   * Set by myelin/wasm/threads: runs a kernel over a batch (`args` as the
+   * export takes them, operands at their addresses) with its copies in and
+   * out of whole rows, split by rows across threads. Returns false, having
+   * done nothing, when the call stays on one thread.
+   */
+  readonly splitRows?: (
+    name: RowKernelName,
+    args: number[],
+    ins: readonly RowCopy[],
+    outs: readonly RowCopy[],
+  ) => boolean;
 }
+
+/** The kernels `WasmRuntime.splitRows` runs (Adam with one-element rows). */
+export type RowKernelName = 'convDirectForward' | 'maxPoolForward' | 'maxPoolBackward' | 'adam';
+
+/** A JS array copied to or from the module's memory at `at`, `perRow` floats per batch row. */
+export interface RowCopy {
+  readonly data: Float32Array;
+  readonly at: number;
+  readonly perRow: number;
+}
+
+/** The kernel families whose calls the threaded runtime may split (see `WasmRuntime.wake`). */
+export type WakeKind = 'matmul' | 'conv';
 
 const PAGE = 65536;
 // wasm32 addresses stop at 4 GiB; engines may refuse less (memory.grow then throws)

@@ -35,8 +35,9 @@ function ex(r: WasmRuntime): PoolExports {
   return r.ex as unknown as PoolExports;
 }
 
-function call(f: PoolFn, a: number, b: number, c: number, rows: number, g: PoolGeometry): void {
-  f(
+// The kernels' arguments: three addresses, the row count, the geometry.
+function argsOf(a: number, b: number, c: number, rows: number, g: PoolGeometry): number[] {
+  return [
     a,
     b,
     c,
@@ -52,7 +53,12 @@ function call(f: PoolFn, a: number, b: number, c: number, rows: number, g: PoolG
     g.padLeft,
     g.outH,
     g.outW,
-  );
+  ];
+}
+
+function call(f: PoolFn, args: number[]): void {
+  const kernel: (...a: number[]) => void = f;
+  kernel(...args);
 }
 
 /**
@@ -87,9 +93,18 @@ export function maxPoolWasm(
     maxPoolJs(x, y, arg, rows, g);
     return;
   }
+  const args = argsOf(px, py, pa, rows, g);
+  const inRow = g.inH * g.inW * g.channels;
+  const outRow = g.outH * g.outW * g.channels;
+  const ins = [{ data: x, at: px, perRow: inRow }];
+  const outs = [
+    { data: y, at: py, perRow: outRow },
+    { data: arg, at: pa, perRow: outRow },
+  ];
+  if (r.splitRows?.('maxPoolForward', args, ins, outs) === true) return;
   const f = r.f32;
   f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
-  call(ex(r).maxPoolForward, px, py, pa, rows, g);
+  call(ex(r).maxPoolForward, args);
   y.set(f.subarray(py >>> 2, (py >>> 2) + ny));
   arg.set(f.subarray(pa >>> 2, (pa >>> 2) + ny));
 }
@@ -126,9 +141,18 @@ export function maxPoolBackwardWasm(
     maxPoolBackwardJs(gy, arg, gx, rows, g);
     return;
   }
+  const args = argsOf(pg, pa, px, rows, g);
+  const inRow = g.inH * g.inW * g.channels;
+  const outRow = g.outH * g.outW * g.channels;
+  const ins = [
+    { data: gy, at: pg, perRow: outRow },
+    { data: arg, at: pa, perRow: outRow },
+  ];
+  if (r.splitRows?.('maxPoolBackward', args, ins, [{ data: gx, at: px, perRow: inRow }]) === true)
+    return;
   const f = r.f32;
   f.set(gy.length === ny ? gy : gy.subarray(0, ny), pg >>> 2);
   f.set(arg.length === ny ? arg : arg.subarray(0, ny), pa >>> 2);
-  call(ex(r).maxPoolBackward, pg, pa, px, rows, g);
+  call(ex(r).maxPoolBackward, args);
   gx.set(f.subarray(px >>> 2, (px >>> 2) + nx));
 }

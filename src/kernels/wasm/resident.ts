@@ -245,10 +245,8 @@ export function adamResident(
     adamUpdateJs(p, g, m, v, length, h);
     return;
   }
-  r.f32.set(length === p.length ? p : p.subarray(0, length), pp >>> 2);
-  r.f32.set(length === g.length ? g : g.subarray(0, length), pg >>> 2);
-  adamCall(r, pp, pg, pm, pv, length, h);
-  p.set(r.f32.subarray(pp >>> 2, (pp >>> 2) + length));
+  const cp = { data: p, at: pp, perRow: 1 };
+  adamCall(r, pp, pg, pm, pv, length, h, [cp, { data: g, at: pg, perRow: 1 }], [cp]);
   blocks.get(m)!.ahead = true;
   blocks.get(v)!.ahead = true;
 }

@@ -45,6 +45,12 @@ export interface Pool {
   /** Worker count (the calling thread is not counted). */
   readonly workers: number;
   run(jobs: readonly Job[], own: () => void): void;
+  /**
+   * Tells sleeping workers that a job is coming: they wake and poll for it
+   * (up to their window), so that the wake-up overlaps the caller's work
+   * before `run` (its copies) instead of following the job's posting.
+   */
+  wake(): void;
   /** The next job of worker 0 fails on purpose (tests). */
   failNext(): void;
   close(): void;
@@ -180,6 +186,10 @@ export async function startPool(
       for (let t = 0; t < count; t++) Atomics.store(i32, t * SLOT + SPIN, spinUs);
     },
     close,
+    wake() {
+      if (broken !== null) return;
+      for (let t = 0; t < count; t++) Atomics.notify(i32, t * SLOT + SEQ);
+    },
     run(jobs, own) {
       if (broken !== null) throw new Error(`the thread pool is unusable: ${broken}`);
       if (jobs.length > count) throw new Error(`${jobs.length} jobs for ${count} workers`);

@@ -1,7 +1,13 @@
 import { assertKnownKeys, assertOptions, assertPositiveInt, fail } from '../../../_lib/assert.js';
 import { useWasm as useWasmOneThread } from '../index.js';
 import { getRuntime, setRuntime } from '../kernels.js';
-import { relaxedSupported, type WasmExports, type WasmRuntime } from '../loader.js';
+import {
+  relaxedSupported,
+  type RowCopy,
+  type RowKernelName,
+  type WasmExports,
+  type WasmRuntime,
+} from '../loader.js';
 import { WASM_THREADS_RELAXED_BASE64, WASM_THREADS_SIMD_BASE64 } from './module.generated.js';
 import { startPool, type Pool, type Spawn } from './pool.js';
 import { SPIN_US } from './worker-source.js';
@@ -111,6 +117,18 @@ export const threadLimits = {
   spinMicros: SPIN_US,
 };
 
+// What a byte copied costs in flops of the product (about 40 GFLOPS on one
+// thread), for balancing the calling thread's block against its copies (see
+// `split`): into the module's memory ~14 GB/s; out into a fresh result
+// array, whose pages fault on first write, ~2 GB/s (measured on Node 20,
+// x86-64, in split products at n = 512: 1 MB in 0.07 ms and 0.5 ms).
+const COPY_IN = 3;
+const COPY_OUT = 20;
+// Floats copied per chunk, and the copying left (about 100 us) at which the
+// workers are woken for a coming job.
+const CHUNK = 1 << 16;
+const WAKE_FLOATS = 1 << 18;
+
 let pool: Pool | null = null;
 // The runtime the pool serves (another useWasm may install a different one).
 let pooled: WasmRuntime | null = null;
@@ -166,20 +184,32 @@ export function blocksOf(count: number, parts: number): [number, number][] {
 /**
  * Splits C = op(A)·op(B) into `parts` blocks: rows in multiples of 4 when C
  * has at least as many rows as columns, else columns in multiples of 8 (the
- * micro-kernel's tile). Returns [i0, i1, j0, j1] per block. The partition
- * depends only on the sizes and the thread count, never on timing.
+ * micro-kernel's tile). Returns [i0, i1, j0, j1] per block. `ownShare` is
+ * the weight of the first block (the calling thread's, which also copies)
+ * against 1 for each other block; the units left are spread evenly. The
+ * partition depends only on the sizes and the thread count, never on timing.
  */
-export function partition(m: number, n: number, parts: number): number[][] {
+export function partition(m: number, n: number, parts: number, ownShare = 1): number[][] {
   const byRows = m >= n;
   const len = byRows ? m : n;
   const unit = byRows ? 4 : 8;
   const units = Math.ceil(len / unit);
   const count = Math.max(1, Math.min(parts, units));
+  // the first block's units, then the others' spread evenly: the first
+  // (rest % others) of them get one more
+  const own =
+    ownShare === 1 || count === 1
+      ? Math.ceil(units / count)
+      : Math.max(
+          1,
+          Math.min(units - count + 1, Math.round((units * ownShare) / (ownShare + count - 1))),
+        );
+  const others = count - 1;
+  const rest = units - own;
   const blocks: number[][] = [];
   let start = 0;
   for (let t = 0; t < count; t++) {
-    // spread the units evenly: the first (units % count) blocks get one more
-    const take = Math.floor(units / count) + (t < units % count ? 1 : 0);
+    const take = t === 0 ? own : Math.floor(rest / others) + (t - 1 < rest % others ? 1 : 0);
     const end = Math.min(len, start + take * unit);
     blocks.push(byRows ? [start, end, 0, n] : [0, m, start, end]);
     start = end;
@@ -257,58 +287,146 @@ async function threadedRuntime(
     });
   };
   host = matmul;
+
+  // The product of JS arrays, copies included (matmulWasm's layout). The
+  // copies are the serial part of a split product, so they overlap the
+  // workers' work where they can: the caller copies what the workers read
+  // (B, and their rows of A) and posts their jobs; then it copies its own
+  // rows of A, computes its block, copies it out, and touches the pages of
+  // the workers' rows of C (a fresh result array takes its page faults on
+  // first write) before it waits for them; only the workers' rows are left
+  // to copy out at the end. Its block is smaller by what that costs.
+  const split = (
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    pa: number,
+    pb: number,
+    pc: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: number,
+    transB: number,
+    ws: number,
+  ): boolean => {
+    if (!live() || m * k * n < threadLimits.matmulWork) return false;
+    const byRows = m >= n;
+    // own rows of A copied after the posting: rows split, A stored by rows
+    const late = byRows && transA === 0;
+    // the calling thread's extra work per unit of its block (copying its rows
+    // of A in, its rows or columns of C out) and per unit of the workers'
+    // blocks (touching their rows of C), in flops; see COPY_IN and COPY_OUT
+    const work = byRows ? 2 * k * n : 2 * m * k;
+    const ownExtra = 4 * (byRows ? (late ? COPY_IN * k : 0) + COPY_OUT * n : COPY_OUT * m);
+    const workerExtra = byRows ? 4 * COPY_OUT * n : 0;
+    const share = Math.max(0.5, (work - p.workers * workerExtra) / (work + ownExtra));
+    const blocks = partition(m, n, p.workers + 1, share);
+    const mine = blocks[0] as number[];
+    const theirs = blocks.slice(1);
+
+    let woken = false;
+    let left = (late ? (m - (mine[1] as number)) * k : m * k) + k * n; // floats before the posting
+    const copy = (src: Float32Array, from: number, to: number, at: number): void => {
+      // in chunks, waking the workers when the copying left is short
+      for (let s = from; s < to; s += CHUNK) {
+        if (!woken && left <= WAKE_FLOATS) {
+          p.wake();
+          woken = true;
+        }
+        const e = Math.min(to, s + CHUNK);
+        rt.f32.set(src.subarray(s, e), (at >>> 2) + s - from);
+        left -= e - s;
+      }
+    };
+    copy(b, 0, k * n, pb);
+    if (late) {
+      for (const [i0, i1] of theirs as [number, number][]) copy(a, i0 * k, i1 * k, pa + i0 * k * 4);
+    } else {
+      copy(a, 0, m * k, pa);
+    }
+    if (!woken) p.wake();
+    const out = (blk: number[], fault: boolean): void => {
+      const [i0, i1, j0, j1] = blk as [number, number, number, number];
+      const f32 = rt.f32;
+      const o = pc >>> 2;
+      if (j0 === 0 && j1 === n) {
+        if (fault) c.fill(0, i0 * n, i1 * n);
+        else c.set(f32.subarray(o + i0 * n, o + i1 * n), i0 * n);
+      } else if (!fault) {
+        for (let i = i0; i < i1; i++)
+          c.set(f32.subarray(o + i * n + j0, o + i * n + j1), i * n + j0);
+      }
+    };
+    const jobs = theirs.map((blk, t) => ({
+      op: MATMUL_PART,
+      args: [pa, pb, pc, m, k, n, transA, transB, ws + (t + 1) * wsBytes, ...blk],
+    }));
+    p.run(jobs, () => {
+      const [i0, i1, j0, j1] = mine as [number, number, number, number];
+      if (late) rt.f32.set(a.subarray(i0 * k, i1 * k), (pa >>> 2) + i0 * k);
+      own.matmulPart(pa, pb, pc, m, k, n, transA, transB, ws, i0, i1, j0, j1);
+      out(mine, false);
+      for (const blk of theirs) out(blk, true);
+    });
+    for (const blk of theirs) out(blk, false);
+    return true;
+  };
   const kernels = own as unknown as Record<(typeof KERNELS)[number], Kernel>;
   const live = (): boolean => {
     if (p.spinMicros !== threadLimits.spinMicros) p.spinMicros = threadLimits.spinMicros;
     return pool === p && p.broken === null;
   };
 
-  // A kernel over a batch, split by rows: args[3] is the row count, and each
-  // pointer argument named in `perRow` ([argument index, bytes per row])
+  // A kernel over a batch, split by rows: args[rowsAt] is the row count, and
+  // each pointer argument named in `perRow` ([argument index, bytes per row])
   // moves to the block's first row. Every row is computed alone, so any split
   // gives the bits of one thread.
+  interface RowKernel {
+    readonly name: RowKernelName;
+    readonly op: number;
+    readonly rowsAt: number;
+    readonly perRow: (a: number[]) => [number, number][];
+    readonly work: (a: number[]) => number;
+    readonly limit: () => number;
+    /** Rows per unit of the split (16 elements, a 64-byte line, for the updates). */
+    readonly unit?: number;
+  }
+  const rowsArgs = (k: RowKernel, a: number[], [r0, r1]: [number, number]): number[] => {
+    const b = a.slice();
+    for (const [at, bytes] of k.perRow(a)) b[at] = (a[at] as number) + r0 * bytes;
+    b[k.rowsAt] = r1 - r0;
+    return b;
+  };
+  const splits = (k: RowKernel, a: number[]): boolean =>
+    live() && (a[k.rowsAt] as number) >= 2 && k.work(a) >= k.limit();
   const byRows =
-    (
-      name: 'convDirectForward' | 'maxPoolForward' | 'maxPoolBackward',
-      op: number,
-      rowsAt: number,
-      perRow: (a: number[]) => [number, number][],
-      work: (a: number[]) => number,
-      limit: () => number,
-    ): Kernel =>
+    (k: RowKernel): Kernel =>
     (...a) => {
-      const rows = a[rowsAt] as number;
-      if (!live() || rows < 2 || work(a) < limit()) {
-        kernels[name](...a);
+      if (!splits(k, a)) {
+        kernels[k.name](...a);
         return;
       }
-      const moves = perRow(a);
-      const argsOf = ([r0, r1]: [number, number]): number[] => {
-        const b = a.slice();
-        for (const [at, bytes] of moves) b[at] = (a[at] as number) + r0 * bytes;
-        b[rowsAt] = r1 - r0;
-        return b;
-      };
-      const blocks = blocksOf(rows, p.workers + 1);
-      const jobs = blocks.slice(1).map((blk) => ({ op, args: argsOf(blk) }));
-      const mine = argsOf(blocks[0] as [number, number]);
+      const blocks = blocksOf(a[k.rowsAt] as number, p.workers + 1);
+      const jobs = blocks.slice(1).map((blk) => ({ op: k.op, args: rowsArgs(k, a, blk) }));
+      const mine = rowsArgs(k, a, blocks[0] as [number, number]);
       p.run(jobs, () => {
-        kernels[name](...mine);
+        kernels[k.name](...mine);
       });
     };
 
   // (x, w, bias, y, rows, inH, inW, inC, outH, outW, F, kH, kW, ...)
-  const convDirectForward = byRows(
-    'convDirectForward',
-    CONV_FORWARD,
-    4,
-    (a) => [
+  const convForwardRows: RowKernel = {
+    name: 'convDirectForward',
+    op: CONV_FORWARD,
+    rowsAt: 4,
+    perRow: (a) => [
       [0, (a[5] as number) * (a[6] as number) * (a[7] as number) * 4],
       [3, (a[8] as number) * (a[9] as number) * (a[10] as number) * 4],
     ],
-    (a) => a.slice(4, 13).reduce((x, y) => x * y, 1) / ((a[5] as number) * (a[6] as number)),
-    () => threadLimits.convWork,
-  );
+    work: (a) => a.slice(4, 13).reduce((x, y) => x * y, 1) / ((a[5] as number) * (a[6] as number)),
+    limit: () => threadLimits.convWork,
+  };
   // (x, y, arg, rows, inH, inW, C, poolH, poolW, sH, sW, padTop, padLeft, outH, outW)
   const poolRows = (a: number[]): [number, number] => [
     (a[4] as number) * (a[5] as number) * (a[6] as number) * 4,
@@ -321,11 +439,11 @@ async function threadedRuntime(
     (a[6] as number) *
     (a[7] as number) *
     (a[8] as number);
-  const maxPoolForward = byRows(
-    'maxPoolForward',
-    MAX_POOL_FORWARD,
-    3,
-    (a) => {
+  const poolForwardRows: RowKernel = {
+    name: 'maxPoolForward',
+    op: MAX_POOL_FORWARD,
+    rowsAt: 3,
+    perRow: (a) => {
       const [inRow, outRow] = poolRows(a);
       return [
         [0, inRow],
@@ -333,15 +451,15 @@ async function threadedRuntime(
         [2, outRow],
       ];
     },
-    poolWork,
-    () => threadLimits.poolWork,
-  );
+    work: poolWork,
+    limit: () => threadLimits.poolWork,
+  };
   // (gy, arg, gx, rows, ...the same geometry)
-  const maxPoolBackward = byRows(
-    'maxPoolBackward',
-    MAX_POOL_BACKWARD,
-    3,
-    (a) => {
+  const poolBackwardRows: RowKernel = {
+    name: 'maxPoolBackward',
+    op: MAX_POOL_BACKWARD,
+    rowsAt: 3,
+    perRow: (a) => {
       const [inRow, outRow] = poolRows(a);
       return [
         [0, outRow],
@@ -349,9 +467,92 @@ async function threadedRuntime(
         [2, inRow],
       ];
     },
-    poolWork,
-    () => threadLimits.poolWork,
-  );
+    work: poolWork,
+    limit: () => threadLimits.poolWork,
+  };
+  // The Adam update as a batch kernel of one-element rows: (p, g, m, v,
+  // length, ...scalars).
+  const update = (name: 'adam', op: number, lenAt: number): RowKernel => ({
+    name,
+    op,
+    rowsAt: lenAt,
+    perRow: () => Array.from({ length: lenAt }, (_, i): [number, number] => [i, 4]),
+    work: (a) => a[lenAt] as number,
+    limit: () => threadLimits.updateElements,
+    unit: 16,
+  });
+  const rowKernels: Record<RowKernelName, RowKernel> = {
+    convDirectForward: convForwardRows,
+    maxPoolForward: poolForwardRows,
+    maxPoolBackward: poolBackwardRows,
+    adam: update('adam', ADAM, 4),
+  };
+  const convDirectForward = byRows(convForwardRows);
+  const maxPoolForward = byRows(poolForwardRows);
+  const maxPoolBackward = byRows(poolBackwardRows);
+
+  // The same kernels called with their JS arrays, copies included, the
+  // copies overlapping the workers' work as in `split`: the caller copies the
+  // workers' rows in and posts their jobs, then copies its own rows in,
+  // computes them and copies them out while the workers compute, and copies
+  // their rows out at the end. The copies cost as much as the work here
+  // (pooling is a copy with compares), so the caller's block is smaller: its
+  // weight against a worker's adapts to how long it waited for them (each
+  // row is computed alone, so the bits do not depend on the split).
+  const weights: Record<RowKernelName, number> = {
+    convDirectForward: 0.5,
+    maxPoolForward: 0.5,
+    maxPoolBackward: 0.5,
+    adam: 0.5,
+  };
+  const splitRows = (
+    name: RowKernelName,
+    a: number[],
+    ins: readonly RowCopy[],
+    outs: readonly RowCopy[],
+  ): boolean => {
+    const k = rowKernels[name];
+    const rows = a[k.rowsAt] as number;
+    const unit = k.unit ?? 1;
+    const units = Math.ceil(rows / unit);
+    const parts = Math.min(units, p.workers + 1);
+    if (parts < 2 || !splits(k, a)) return false;
+    p.wake();
+    const w = weights[name];
+    const own = Math.max(1, Math.min(units - parts + 1, Math.round((units * w) / (w + parts - 1))));
+    const blocks: [number, number][] = [[0, Math.min(rows, own * unit)]];
+    for (const [u0, u1] of blocksOf(units - own, parts - 1))
+      blocks.push([(own + u0) * unit, Math.min(rows, (own + u1) * unit)]);
+    const move = (list: readonly RowCopy[], out: boolean, [r0, r1]: [number, number]): void => {
+      const f32 = rt.f32;
+      for (const { data, at, perRow } of list) {
+        const o = (at >>> 2) + r0 * perRow;
+        if (out) data.set(f32.subarray(o, o + (r1 - r0) * perRow), r0 * perRow);
+        else f32.set(data.subarray(r0 * perRow, r1 * perRow), o);
+      }
+    };
+    const theirs = blocks.slice(1);
+    for (const blk of theirs) move(ins, false, blk);
+    const jobs = theirs.map((blk) => ({ op: k.op, args: rowsArgs(k, a, blk) }));
+    const mine = blocks[0] as [number, number];
+    const args = rowsArgs(k, a, mine);
+    let ownEnd = 0;
+    p.run(jobs, () => {
+      move(ins, false, mine);
+      const t0 = performance.now();
+      kernels[name](...args);
+      move(outs, true, mine);
+      ownEnd = performance.now();
+      // the worker's block is computed in about the time of the caller's
+      // kernel call (not its copies): more waiting than 1/16 of that means
+      // the caller's block may grow
+      ownEnd += (ownEnd - t0) / 16;
+    });
+    const waited = performance.now() > ownEnd;
+    weights[name] = Math.min(1, Math.max(0.05, w * (waited ? 1.05 : 0.95)));
+    for (const blk of theirs) move(outs, true, blk);
+    return true;
+  };
 
   // The kernel gradient sums over the batch, so it is split by taps (rows
   // of gw) instead, each tap summed in the one-thread order.
@@ -422,6 +623,12 @@ async function threadedRuntime(
     workspace: threads * wsBytes,
     f32: new Float32Array(buffer),
     i32: new Int32Array(buffer),
+    split,
+    splitRows,
+    wake: (kind, work) => {
+      const limit = kind === 'matmul' ? threadLimits.matmulWork : threadLimits.convWork;
+      if (work >= limit && live()) p.wake();
+    },
   };
   return { rt, pool: p };
 }

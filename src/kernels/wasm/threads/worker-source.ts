@@ -12,8 +12,9 @@
 // OP with the ARGC float64 arguments, writes STATUS (0 ok, 1 failed, with the
 // message in the slot's text area), and publishes DONE = SEQ with a notify.
 // Every failure inside a job is caught and reported: a job never leaves the
-// caller waiting. OP -1 asks the worker to leave the loop; OP -2 is a test hook
-// that fails on purpose.
+// caller waiting. A notify on SEQ without a new job (Pool.wake) announces
+// one: the worker polls its full window for it. OP -1 asks the worker to
+// leave the loop; OP -2 is a test hook that fails on purpose.
 
 /** int32 words per worker slot in the control buffer. */
 export const SLOT = 256;
@@ -107,7 +108,11 @@ function loop() {
     window = Math.min(max, Atomics.load(i32, base + ${SEQ}) !== seen ? Math.max(window * 2, 16) : window + 16);
     Atomics.wait(i32, base + ${SEQ}, seen);
     const s = Atomics.load(i32, base + ${SEQ});
-    if (s === seen) continue;
+    if (s === seen) {
+      // woken without a job: the caller says one is coming (Pool.wake)
+      window = max;
+      continue;
+    }
     seen = s;
     Atomics.store(i32, base + ${ACK}, s);
     const op = i32[base + ${OP}];

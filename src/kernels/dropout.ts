@@ -1,0 +1,39 @@
+import type { FloatArray } from '../_lib/typed.js';
+import { dropoutForwardJs } from './js/dropout.js';
+
+/**
+ * Inverted dropout's forward over the first `n` elements, drawing its own
+ * masks from the xoshiro128** state `state` (the four words of a `createRng`
+ * stream, as int32, advanced in place by two outputs per element). Element
+ * i's draw is taken as `Rng.uniform()` takes it, u = v / 2^53 with the
+ * 53-bit integer v = (first output >>> 5)·2^26 + (second >>> 6), and kept
+ * when u >= rate, that is when v >= ceil(rate·2^53) = cutHi·2^26 + cutLo
+ * (0 <= cutLo < 2^26). Kept: `mask[i] = scale`, `y[i] = x[i]·scale` (in
+ * float64, rounded once to the element type); dropped: both +0. Every
+ * backend gives the same bits. One element type for x, y and mask.
+ */
+export type DropoutForwardKernel = (
+  x: FloatArray,
+  y: FloatArray,
+  mask: FloatArray,
+  n: number,
+  cutHi: number,
+  cutLo: number,
+  scale: number,
+  state: Int32Array,
+) => void;
+
+/**
+ * Dispatch slot for {@link DropoutForwardKernel}.
+ *
+ * @example
+ * ```ts
+ * const y = new Float32Array(4), mask = new Float32Array(4);
+ * // rate 0.5: ceil(0.5·2^53) = 2^52 = 2^26·2^26 + 0
+ * dropoutForwardSlot.impl(new Float32Array(4).fill(1), y, mask, 4, 2 ** 26, 0, 2, Int32Array.of(1, 2, 3, 4));
+ * // y and mask hold 2 where kept, 0 where dropped
+ * ```
+ */
+export const dropoutForwardSlot: { impl: DropoutForwardKernel } = { impl: dropoutForwardJs };
+
+export { dropoutForwardJs };

@@ -1,0 +1,47 @@
+import type { FloatArray } from '../../_lib/typed.js';
+import { dropoutForwardJs } from '../js/dropout.js';
+import { getRuntime } from './kernels.js';
+import { align, reserve } from './loader.js';
+
+/**
+ * `dropoutForwardSlot` on WebAssembly (asm/dropout.ts): the draws, the keep
+ * test and the scaling in one pass of the module, same bits as
+ * `dropoutForwardJs`. x is copied in with the stream's four state words, and
+ * y, mask and the advanced state come back out, at any size (the JS kernel
+ * costs several times more per element than the call and the copies).
+ * Float64 data, or memory that cannot grow: the JS kernel.
+ *
+ * @example
+ * ```ts
+ * const y = new Float32Array(512), mask = new Float32Array(512);
+ * // rate 0.5: ceil(0.5·2^53) = 2^52 = 2^26·2^26 + 0
+ * dropoutForwardWasm(new Float32Array(512).fill(1), y, mask, 512, 2 ** 26, 0, 2, Int32Array.of(1, 2, 3, 4));
+ * ```
+ */
+export function dropoutForwardWasm(
+  x: FloatArray,
+  y: FloatArray,
+  mask: FloatArray,
+  n: number,
+  cutHi: number,
+  cutLo: number,
+  scale: number,
+  state: Int32Array,
+): void {
+  const r = getRuntime();
+  const bytes = align(n * 4);
+  const ps = r === null ? 0 : r.base; // the state words, then x, y and mask
+  const px = ps + 64;
+  // One element type for the three arrays (the kernel's contract): x decides.
+  if (r === null || !(x instanceof Float32Array) || !reserve(r, px + 3 * bytes)) {
+    dropoutForwardJs(x, y, mask, n, cutHi, cutLo, scale, state);
+    return;
+  }
+  r.f32.set(x.subarray(0, n), px >>> 2);
+  // prettier-ignore
+  r.ex.dropoutForward(px, px + bytes, px + 2 * bytes, n, cutHi, cutLo, scale, ps, state[0]!, state[1]!, state[2]!, state[3]!);
+  const py = (px + bytes) >>> 2;
+  y.set(r.f32.subarray(py, py + n));
+  mask.set(r.f32.subarray(py + bytes / 4, py + bytes / 4 + n));
+  state.set(r.i32.subarray(ps >>> 2, (ps >>> 2) + 4));
+}
