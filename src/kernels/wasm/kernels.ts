@@ -458,22 +458,7 @@ export function adamCall(
   ];
   if (r.splitRows?.('adam', args, ins, outs) === true) return;
   for (const c of ins) put(r, c.data, c.at, length);
-  r.ex.adam(
-    pp,
-    pg,
-    pm,
-    pv,
-    length,
-    b1,
-    1 - b1,
-    b2,
-    1 - b2,
-    h.eps,
-    wd,
-    shrink,
-    stepSize,
-    1 / bc2Sqrt,
-  );
+  r.ex.adam(...(args as Parameters<WasmRuntime['ex']['adam']>));
   for (const c of outs) get(r, c.data, c.at, length);
 }
 
