@@ -56,3 +56,20 @@ export function dropoutForward(
   store<u32>(state, c, 8);
   store<u32>(state, d, 12);
 }
+
+/**
+ * Backward over `len` float32: gx[i] = gy[i]·mask[i] (gx may be gy). The
+ * product of two float32 is exact in float64, so one float32 multiply gives
+ * the bits of the JS kernel's float64 product rounded once.
+ */
+export function dropoutBackward(gy: usize, mask: usize, gx: usize, len: i32): void {
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(gx + o, f32x4.mul(v128.load(gy + o), v128.load(mask + o)));
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    store<f32>(gx + o, load<f32>(gy + o) * load<f32>(mask + o));
+  }
+}

@@ -32,7 +32,12 @@ import { maxPoolBackwardJs, maxPoolBackwardSlot, maxPoolJs, maxPoolSlot } from '
 import { allFiniteJs, finiteSlot } from './finite.js';
 import { stateSyncJs, stateSyncSlot } from './optim.js';
 import { l2AddGradJs, l2Slot } from './l2.js';
-import { dropoutForwardJs, dropoutForwardSlot } from './dropout.js';
+import {
+  dropoutBackwardJs,
+  dropoutBackwardSlot,
+  dropoutForwardJs,
+  dropoutForwardSlot,
+} from './dropout.js';
 import {
   attentionBackwardJs,
   attentionBackwardSlot,
@@ -79,6 +84,7 @@ const SLOTS = {
   stateSync: stateSyncSlot,
   l2: l2Slot,
   dropoutForward: dropoutForwardSlot,
+  dropoutBackward: dropoutBackwardSlot,
   attentionForward: attentionForwardSlot,
   attentionBackward: attentionBackwardSlot,
   layerNormForward: layerNormForwardSlot,
@@ -115,6 +121,7 @@ export const jsBackend: Backend = {
   stateSync: stateSyncJs,
   l2: l2AddGradJs,
   dropoutForward: dropoutForwardJs,
+  dropoutBackward: dropoutBackwardJs,
   attentionForward: attentionForwardJs,
   attentionBackward: attentionBackwardJs,
   layerNormForward: layerNormForwardJs,

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../_lib/typed.js';
-import { dropoutForwardJs } from './js/dropout.js';
+import { dropoutBackwardJs, dropoutForwardJs } from './js/dropout.js';
 
 /**
  * Inverted dropout's forward over the first `n` elements, drawing its own
@@ -36,4 +36,29 @@ export type DropoutForwardKernel = (
  */
 export const dropoutForwardSlot: { impl: DropoutForwardKernel } = { impl: dropoutForwardJs };
 
-export { dropoutForwardJs };
+/**
+ * Inverted dropout's backward over the first `n` elements: `gx[i] =
+ * gy[i]·mask[i]`, with the mask the forward wrote (0 or its scale). In
+ * float64 then rounded once to the element type (for float32 that is one
+ * float32 multiply: the product of two float32 is exact in float64), so every
+ * backend gives the same bits. gx may be gy.
+ */
+export type DropoutBackwardKernel = (
+  gy: FloatArray,
+  mask: FloatArray,
+  gx: FloatArray,
+  n: number,
+) => void;
+
+/**
+ * Dispatch slot for {@link DropoutBackwardKernel}.
+ *
+ * @example
+ * ```ts
+ * const gx = new Float32Array(2);
+ * dropoutBackwardSlot.impl(new Float32Array([3, 4]), new Float32Array([0, 1.25]), gx, 2); // gx = [0, 5]
+ * ```
+ */
+export const dropoutBackwardSlot: { impl: DropoutBackwardKernel } = { impl: dropoutBackwardJs };
+
+export { dropoutBackwardJs, dropoutForwardJs };

@@ -1,6 +1,6 @@
 import { assertInteger, assertKnownKeys, assertNumber, fail } from '../_lib/assert.js';
 import { shapeSize } from '../_lib/shape.js';
-import { dropoutForwardSlot } from '../kernels/dropout.js';
+import { dropoutBackwardSlot, dropoutForwardSlot } from '../kernels/dropout.js';
 import { createRng, xoshiroState, type Rng } from '../random/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type {
@@ -142,8 +142,7 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
             gx.set(gy);
             return;
           }
-          const mask = io.saved;
-          for (let i = 0, n = io.rows * width; i < n; i++) gx[i] = gy[i]! * mask[i]!;
+          dropoutBackwardSlot.impl(gy, io.saved, gx, io.rows * width);
         },
         // Explanations run in inference mode, where dropout is the identity:
         // relevance passes through unchanged.

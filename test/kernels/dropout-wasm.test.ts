@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, xoshiroState } from '../../src/random/rng.js';
-import { dropoutForwardJs } from '../../src/kernels/js/dropout.js';
+import { dropoutBackwardJs, dropoutForwardJs } from '../../src/kernels/js/dropout.js';
 import { useJs, useWasm } from '../../src/kernels/wasm/index.js';
 import { limits } from '../../src/kernels/wasm/kernels.js';
-import { dropoutForwardWasm } from '../../src/kernels/wasm/dropout.js';
-import { dropoutForwardSlot } from '../../src/kernels/dropout.js';
+import { dropoutBackwardWasm, dropoutForwardWasm } from '../../src/kernels/wasm/dropout.js';
+import { dropoutBackwardSlot, dropoutForwardSlot } from '../../src/kernels/dropout.js';
 import { dropout } from '../../src/layers/dropout.js';
 import { tensor } from '../../src/tensor/create.js';
 
@@ -42,8 +42,39 @@ const input = (n: number, k: number): Float32Array =>
   Float32Array.from({ length: n }, (_, i) => (i % 5 === 4 ? -0 : Math.sin(i * 0.7 + k) * 4));
 
 describe('dropout on WebAssembly', () => {
-  it('useWasm fills the slot', () => {
+  it('useWasm fills the slots', () => {
     expect(dropoutForwardSlot.impl).toBe(dropoutForwardWasm);
+    expect(dropoutBackwardSlot.impl).toBe(dropoutBackwardWasm);
+  });
+
+  it('backward: the same gradients as the JS kernel, bit for bit, in place or not', () => {
+    for (const n of SIZES) {
+      const rate = 0.3;
+      const mask = new Float32Array(n),
+        y = new Float32Array(n);
+      dropoutForwardJs(
+        input(n, 1),
+        y,
+        mask,
+        n,
+        ...cut(rate),
+        1 / (1 - rate),
+        xoshiroState(createRng(n + 1))!,
+      );
+      const gy = input(n, 2);
+      // gradients whose products round in float32 (a float64 product would differ)
+      for (let i = 0; i < n; i += 3) gy[i] = Math.fround(1 + 2 ** -23 * (i + 1));
+      const gJ = new Float32Array(n + 2).fill(5),
+        gW = new Float32Array(n + 2).fill(5);
+      dropoutBackwardJs(gy, mask, gJ, n);
+      dropoutBackwardWasm(gy, mask, gW, n);
+      expect(gW).toEqual(gJ);
+      expect(Array.from(gW.subarray(n))).toEqual([5, 5]); // only the first n written
+      for (let i = 0; i < n; i++) expect(Object.is(gW[i], gJ[i])).toBe(true);
+      const inPlace = gy.slice();
+      dropoutBackwardWasm(inPlace, mask, inPlace, n);
+      expect(inPlace).toEqual(gJ.subarray(0, n));
+    }
   });
 
   it('forward: the same masks, outputs and stream state as the JS kernel', () => {

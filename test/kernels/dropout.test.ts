@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRng, xoshiroState } from '../../src/random/rng.js';
-import { dropoutForwardJs } from '../../src/kernels/js/dropout.js';
+import { dropoutBackwardJs, dropoutForwardJs } from '../../src/kernels/js/dropout.js';
 
 // Dropout's JS kernels: the forward draws its masks from a createRng stream's
 // state and must give exactly the masks of one `uniform()` call per element
@@ -108,5 +108,27 @@ describe('dropoutForwardJs', () => {
         expect(Object.is(y[i], 0)).toBe(true);
       }
     }
+  });
+});
+
+describe('dropoutBackwardJs', () => {
+  it('scales the kept gradients by the mask and zeroes the dropped ones, worked by hand', () => {
+    // mask from a forward at rate 0.2: kept elements hold 1/0.8 = 1.25.
+    // gx = [2·1.25, 0, -4·1.25, 0.5·1.25] = [2.5, 0, -5, 0.625]
+    const gx = new Float32Array(5).fill(9);
+    dropoutBackwardJs(
+      Float32Array.of(2, 3, -4, 0.5, 7),
+      Float32Array.of(1.25, 0, 1.25, 1.25, 0),
+      gx,
+      4,
+    );
+    expect(Array.from(gx)).toEqual([2.5, 0, -5, 0.625, 9]); // only the first n written
+  });
+
+  it('may write over its gradient input, and works on float64', () => {
+    const g = Float64Array.of(0.1, 0.2, 0.3);
+    dropoutBackwardJs(g, Float64Array.of(0, 1 / 0.7, 1 / 0.7), g, 3);
+    const scale = 1 / 0.7;
+    expect(Array.from(g)).toEqual([0, 0.2 * scale, 0.3 * scale]); // one float64 product each
   });
 });

@@ -51,6 +51,27 @@ export function dropoutForwardJs(
   state.set([a, b, c, d]);
 }
 
+/**
+ * Dropout's backward kernel in JS (contract: `DropoutBackwardKernel` in
+ * src/kernels/dropout.ts): `gx[i] = gy[i]·mask[i]` over the first `n`
+ * elements; the mask holds 0 or the forward's scale, so a dropped element's
+ * gradient is 0 and a kept one's is scaled as its output was.
+ *
+ * @example
+ * ```ts
+ * const gx = new Float32Array(3);
+ * dropoutBackwardJs(new Float32Array([1, 2, 3]), new Float32Array([2, 0, 2]), gx, 3); // gx = [2, 0, 6]
+ * ```
+ */
+export function dropoutBackwardJs(
+  gy: FloatArray,
+  mask: FloatArray,
+  gx: FloatArray,
+  n: number,
+): void {
+  for (let i = 0; i < n; i++) gx[i] = gy[i]! * mask[i]!;
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../../_lib/typed.js';
-import { dropoutForwardJs } from '../js/dropout.js';
-import { getRuntime } from './kernels.js';
+import { dropoutBackwardJs, dropoutForwardJs } from '../js/dropout.js';
+import { getRuntime, limits } from './kernels.js';
 import { align, reserve } from './loader.js';
 
 /**
@@ -44,4 +44,43 @@ export function dropoutForwardWasm(
   y.set(r.f32.subarray(py, py + n));
   mask.set(r.f32.subarray(py + bytes / 4, py + bytes / 4 + n));
   state.set(r.i32.subarray(ps >>> 2, (ps >>> 2) + 4));
+}
+
+/**
+ * `dropoutBackwardSlot` on WebAssembly SIMD (asm/dropout.ts): gy and the mask
+ * copied in, one float32 multiply per element, gx copied out; the same bits
+ * as `dropoutBackwardJs`. Float64 data, fewer elements than the module's
+ * break-even (`limits.elements`), or memory that cannot grow: the JS kernel.
+ *
+ * @example
+ * ```ts
+ * const gx = new Float32Array(512);
+ * dropoutBackwardWasm(new Float32Array(512).fill(3), new Float32Array(512).fill(1.25), gx, 512);
+ * // gx[i] = 3.75
+ * ```
+ */
+export function dropoutBackwardWasm(
+  gy: FloatArray,
+  mask: FloatArray,
+  gx: FloatArray,
+  n: number,
+): void {
+  const r = getRuntime();
+  const bytes = align(n * 4);
+  const pg = r === null ? 0 : r.base;
+  if (
+    r === null ||
+    !(gy instanceof Float32Array) ||
+    !(mask instanceof Float32Array) ||
+    !(gx instanceof Float32Array) ||
+    n < limits.elements ||
+    !reserve(r, pg + 2 * bytes)
+  ) {
+    dropoutBackwardJs(gy, mask, gx, n);
+    return;
+  }
+  r.f32.set(gy.subarray(0, n), pg >>> 2);
+  r.f32.set(mask.subarray(0, n), (pg + bytes) >>> 2);
+  r.ex.dropoutBackward(pg, pg + bytes, pg, n);
+  gx.set(r.f32.subarray(pg >>> 2, (pg >>> 2) + n));
 }

@@ -36,7 +36,7 @@ import {
 } from './resident.js';
 import { attentionBackwardWasm, attentionForwardWasm } from './attention.js';
 import { layerNormBackwardWasm, layerNormForwardWasm } from './layer-norm.js';
-import { dropoutForwardWasm } from './dropout.js';
+import { dropoutBackwardWasm, dropoutForwardWasm } from './dropout.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -121,6 +121,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     stateSync: syncResident,
     l2: l2AddGradWasm,
     dropoutForward: dropoutForwardWasm,
+    dropoutBackward: dropoutBackwardWasm,
     attentionForward: attentionForwardWasm,
     attentionBackward: attentionBackwardWasm,
     layerNormForward: layerNormForwardWasm,

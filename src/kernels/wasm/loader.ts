@@ -76,6 +76,7 @@ export interface WasmExports {
     s2: number,
     s3: number,
   ): void;
+  dropoutBackward(gy: number, mask: number, gx: number, length: number): void;
 }
 
 /**
