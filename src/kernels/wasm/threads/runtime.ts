@@ -471,21 +471,26 @@ async function threadedRuntime(
     limit: () => threadLimits.poolWork,
   };
   // The Adam update as a batch kernel of one-element rows: (p, g, m, v,
-  // length, ...scalars).
-  const update = (name: 'adam', op: number, lenAt: number): RowKernel => ({
-    name,
-    op,
-    rowsAt: lenAt,
-    perRow: () => Array.from({ length: lenAt }, (_, i): [number, number] => [i, 4]),
-    work: (a) => a[lenAt] as number,
+  // length, ...scalars); its four arrays move 4 bytes a row.
+  const adamRows: RowKernel = {
+    name: 'adam',
+    op: ADAM,
+    rowsAt: 4,
+    perRow: () => [
+      [0, 4],
+      [1, 4],
+      [2, 4],
+      [3, 4],
+    ],
+    work: (a) => a[4] as number,
     limit: () => threadLimits.updateElements,
     unit: 16,
-  });
+  };
   const rowKernels: Record<RowKernelName, RowKernel> = {
     convDirectForward: convForwardRows,
     maxPoolForward: poolForwardRows,
     maxPoolBackward: poolBackwardRows,
-    adam: update('adam', ADAM, 4),
+    adam: adamRows,
   };
   const convDirectForward = byRows(convForwardRows);
   const maxPoolForward = byRows(poolForwardRows);
