@@ -116,20 +116,14 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
             dropoutForwardSlot.impl(x, y, mask, n, cutHi, cutLo, scale, state);
             return;
           }
-          if (rng.fillUniform !== undefined) {
-            // The same draws as n calls of uniform(), in one call.
-            if (draws.length < n) draws = new Float64Array(n);
-            const u = draws.length === n ? draws : draws.subarray(0, n);
-            rng.fillUniform(u);
-            for (let i = 0; i < n; i++) {
-              const keep = u[i]! >= rate;
-              mask[i] = keep ? scale : 0;
-              y[i] = keep ? x[i]! * scale : 0;
-            }
-            return;
-          }
+          // Another Rng: n draws in element order (fillUniform gives the same
+          // draws as n calls of uniform(), in one call).
+          if (draws.length < n) draws = new Float64Array(n);
+          const u = draws.length === n ? draws : draws.subarray(0, n);
+          if (rng.fillUniform !== undefined) rng.fillUniform(u);
+          else for (let i = 0; i < n; i++) u[i] = rng.uniform();
           for (let i = 0; i < n; i++) {
-            const keep = rng.uniform() >= rate;
+            const keep = u[i]! >= rate;
             mask[i] = keep ? scale : 0;
             y[i] = keep ? x[i]! * scale : 0;
           }
