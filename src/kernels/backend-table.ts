@@ -1,3 +1,4 @@
+import { allocJs, allocSlot } from './alloc.js';
 import { setBackendName, type BackendName } from './backend.js';
 import { biasAddJs, biasAddSlot, colSumJs, colSumSlot } from './bias.js';
 import { arithSlot } from './binary.js';
@@ -89,6 +90,7 @@ const SLOTS = {
   attentionBackward: attentionBackwardSlot,
   layerNormForward: layerNormForwardSlot,
   layerNormBackward: layerNormBackwardSlot,
+  alloc: allocSlot,
 };
 
 /** Every kernel family the library dispatches, by name: what a backend implements. */
@@ -126,6 +128,7 @@ export const jsBackend: Backend = {
   attentionBackward: attentionBackwardJs,
   layerNormForward: layerNormForwardJs,
   layerNormBackward: layerNormBackwardJs,
+  alloc: allocJs,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { ShapeError } from '../_lib/errors.js';
 import { fmtShape, shapeSize } from '../_lib/shape.js';
 import { allocFloat, type DType, type FloatArray, type FloatDType } from '../_lib/typed.js';
+import { allocSlot } from '../kernels/alloc.js';
 import { gradientsFrom } from '../autograd/backward.js';
 import { enableGrad, noGrad } from '../autograd/graph.js';
 import type { CompiledLayer, Layer, LayerBackwardIO, LayerIO } from '../layers/layer.js';
@@ -279,12 +280,19 @@ export function buffersFor(plan: Plan, rows: number): PlanBuffers {
   return last !== null && last.rows === rows ? last : otherBuffers(plan, rows);
 }
 
+// A buffer the plan reuses from batch to batch: float32 ones come from the
+// backend's allocator (the threaded WebAssembly backend's are in its memory,
+// where its kernels use them without copies).
+function reused(dtype: DType, length: number): FloatArray {
+  return dtype === 'float32' ? allocSlot.impl(length) : allocFloat(dtype, length);
+}
+
 function otherBuffers(plan: Plan, rows: number): PlanBuffers {
   let b = plan.buffers.get(rows);
   if (b !== undefined) return (plan.last = b);
   if (plan.buffers.size >= 2) plan.buffers.delete(plan.buffers.keys().next().value!);
-  const values = plan.values.map((v) => allocFloat(v.dtype, rows * v.size));
-  const grads = plan.values.map((v) => allocFloat(v.dtype, rows * v.size));
+  const values = plan.values.map((v) => reused(v.dtype, rows * v.size));
+  const grads = plan.values.map((v) => reused(v.dtype, rows * v.size));
   const rng = defaultRng();
   const io: MutableIO[] = [];
   const converted: (FloatArray | null)[][] = [];
@@ -293,13 +301,11 @@ function otherBuffers(plan: Plan, rows: number): PlanBuffers {
   for (const node of plan.nodes)
     for (const p of node.params) paramUse.set(p, (paramUse.get(p) ?? 0) + 1);
   const paramGrads = new Map<Tensor, FloatArray>();
-  for (const p of paramUse.keys()) paramGrads.set(p, allocFloat(p.dtype, p.size));
+  for (const p of paramUse.keys()) paramGrads.set(p, reused(p.dtype, p.size));
   const nodeParamGrads: FloatArray[][] = [];
   for (const node of plan.nodes) {
     const conv = node.inputs.map((v) =>
-      plan.values[v]!.dtype === node.dtype
-        ? null
-        : allocFloat(node.dtype, rows * plan.values[v]!.size),
+      plan.values[v]!.dtype === node.dtype ? null : reused(node.dtype, rows * plan.values[v]!.size),
     );
     converted.push(conv);
     // A node writes an input's gradient straight into the value's gradient
@@ -309,12 +315,12 @@ function otherBuffers(plan: Plan, rows: number): PlanBuffers {
       node.inputs.map((v, i) =>
         plan.consumers[v] === 1 && conv[i] === null
           ? grads[v]!
-          : allocFloat(node.dtype, rows * plan.values[v]!.size),
+          : reused(node.dtype, rows * plan.values[v]!.size),
       ),
     );
     nodeParamGrads.push(
       node.params.map((p) =>
-        paramUse.get(p) === 1 ? paramGrads.get(p)! : allocFloat(p.dtype, p.size),
+        paramUse.get(p) === 1 ? paramGrads.get(p)! : reused(p.dtype, p.size),
       ),
     );
     const c = node.compiled;
@@ -322,8 +328,8 @@ function otherBuffers(plan: Plan, rows: number): PlanBuffers {
       rows,
       inputs: node.inputs.map((v, i) => conv[i] ?? values[v]!),
       outputs: node.outputs.map((v) => values[v]!),
-      saved: allocFloat(node.dtype, rows * (c.savedPerRow ?? 0)),
-      scratch: allocFloat(node.dtype, rows * (c.scratchPerRow ?? 0)),
+      saved: reused(node.dtype, rows * (c.savedPerRow ?? 0)),
+      scratch: reused(node.dtype, rows * (c.scratchPerRow ?? 0)),
       training: false,
       rng,
       masks: node.inputs.map(() => null),

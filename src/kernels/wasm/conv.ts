@@ -1,8 +1,8 @@
 import type { FloatArray } from '../../_lib/typed.js';
 import { convBackwardLowered, convForwardLowered } from '../conv.js';
 import type { ConvGeometry } from '../js/conv.js';
-import { getRuntime } from './kernels.js';
-import { align, reserve, type WasmRuntime } from './loader.js';
+import { frame, get, getRuntime, put, scratchEnd, slot } from './kernels.js';
+import { reserve, type WasmRuntime } from './loader.js';
 
 // Wrappers of the direct convolution kernels (asm/conv.ts), with the lowered
 // kernels' signatures. The direct kernels serve small patches (first layers:
@@ -102,21 +102,26 @@ export function convForwardWasm(
   const nx = rows * g.inH * g.inW * g.inC;
   const nw = g.kH * g.kW * g.inC * g.outC;
   const ny = rows * g.outH * g.outW * g.outC;
-  const px = r.base;
-  const pw = px + align(nx * 4);
-  const pb = pw + align(nw * 4);
-  const py = pb + align(g.outC * 4);
-  if (!reserve(r, py + ny * 4)) {
+  // direct() checked that all are float32
+  const xf = x as Float32Array;
+  const wf = w as Float32Array;
+  const bf = bias as Float32Array | null;
+  const yf = y as Float32Array;
+  frame(r);
+  const px = slot(r, xf, nx);
+  const pw = slot(r, wf, nw);
+  const pb = bias === null ? 0 : slot(r, bf, g.outC);
+  const py = slot(r, yf, ny);
+  if (!reserve(r, scratchEnd())) {
     convForwardLowered(x, w, bias, y, rows, g, relu);
     return;
   }
-  const f = r.f32;
-  f.set(w, pw >>> 2);
-  if (bias !== null) f.set(bias, pb >>> 2);
+  put(r, wf, pw, nw);
+  if (bf !== null) put(r, bf, pb, g.outC);
   const args = [
     px,
     pw,
-    bias === null ? 0 : pb,
+    pb,
     py,
     rows,
     g.inH,
@@ -135,14 +140,13 @@ export function convForwardWasm(
     g.padLeft,
     relu ? 1 : 0,
   ];
-  // direct() checked that both are float32
-  const ins = [{ data: x as Float32Array, at: px, perRow: g.inH * g.inW * g.inC }];
-  const outs = [{ data: y as Float32Array, at: py, perRow: g.outH * g.outW * g.outC }];
+  const ins = [{ data: xf, at: px, perRow: g.inH * g.inW * g.inC }];
+  const outs = [{ data: yf, at: py, perRow: g.outH * g.outW * g.outC }];
   if (r.splitRows?.('convDirectForward', args, ins, outs) === true) return;
-  f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
+  put(r, xf, px, nx);
   const kernel: (...a: number[]) => void = ex(r).convDirectForward;
   kernel(...args);
-  y.set(f.subarray(py >>> 2, (py >>> 2) + ny));
+  get(r, yf, py, ny);
 }
 
 /**
@@ -172,17 +176,20 @@ export function convBackwardWasm(
   const nx = rows * g.inH * g.inW * g.inC;
   const ny = rows * g.outH * g.outW * g.outC;
   const nw = g.kH * g.kW * g.inC * g.outC;
-  const px = r.base;
-  const py = px + align(nx * 4);
-  const pw = py + align(ny * 4);
-  if (!reserve(r, pw + nw * 4)) {
+  const xf = x as Float32Array;
+  const gyf = gy as Float32Array;
+  const gwf = gw as Float32Array;
+  frame(r);
+  const px = slot(r, xf, nx);
+  const py = slot(r, gyf, ny);
+  const pw = slot(r, gwf, nw);
+  if (!reserve(r, scratchEnd())) {
     convBackwardLowered(x, w, gy, null, gw, rows, g);
     return;
   }
   r.wake?.('conv', rows * g.outH * g.outW * g.outC * g.kH * g.kW * g.inC);
-  const f = r.f32;
-  f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
-  f.set(gy.length === ny ? gy : gy.subarray(0, ny), py >>> 2);
+  put(r, xf, px, nx);
+  put(r, gyf, py, ny);
   ex(r).convDirectKernelGrad(
     px,
     py,
@@ -203,5 +210,5 @@ export function convBackwardWasm(
     g.padTop,
     g.padLeft,
   );
-  gw.set(f.subarray(pw >>> 2, (pw >>> 2) + nw));
+  get(r, gwf, pw, nw);
 }

@@ -1,7 +1,7 @@
 import type { FloatArray } from '../../_lib/typed.js';
 import { dropoutBackwardJs, dropoutForwardJs } from '../js/dropout.js';
-import { getRuntime, limits } from './kernels.js';
-import { align, reserve } from './loader.js';
+import { frame, get, getRuntime, limits, put, scratchEnd, slot } from './kernels.js';
+import { reserve } from './loader.js';
 
 /**
  * `dropoutForwardSlot` on WebAssembly (asm/dropout.ts): the draws, the keep
@@ -29,20 +29,26 @@ export function dropoutForwardWasm(
   state: Int32Array,
 ): void {
   const r = getRuntime();
-  const bytes = align(n * 4);
-  const ps = r === null ? 0 : r.base; // the state words, then x, y and mask
-  const px = ps + 64;
   // One element type for the three arrays (the kernel's contract): x decides.
-  if (r === null || !(x instanceof Float32Array) || !reserve(r, px + 3 * bytes)) {
+  if (r === null || !(x instanceof Float32Array)) {
     dropoutForwardJs(x, y, mask, n, cutHi, cutLo, scale, state);
     return;
   }
-  r.f32.set(x.subarray(0, n), px >>> 2);
+  const [yf, mf] = [y as Float32Array, mask as Float32Array];
+  frame(r);
+  const ps = slot(r, null, 4); // the state words
+  const px = slot(r, x, n);
+  const py = slot(r, yf, n);
+  const pm = slot(r, mf, n);
+  if (!reserve(r, scratchEnd())) {
+    dropoutForwardJs(x, y, mask, n, cutHi, cutLo, scale, state);
+    return;
+  }
+  put(r, x, px, n);
   // prettier-ignore
-  r.ex.dropoutForward(px, px + bytes, px + 2 * bytes, n, cutHi, cutLo, scale, ps, state[0]!, state[1]!, state[2]!, state[3]!);
-  const py = (px + bytes) >>> 2;
-  y.set(r.f32.subarray(py, py + n));
-  mask.set(r.f32.subarray(py + bytes / 4, py + bytes / 4 + n));
+  r.ex.dropoutForward(px, py, pm, n, cutHi, cutLo, scale, ps, state[0]!, state[1]!, state[2]!, state[3]!);
+  get(r, yf, py, n);
+  get(r, mf, pm, n);
   state.set(r.i32.subarray(ps >>> 2, (ps >>> 2) + 4));
 }
 
@@ -66,21 +72,26 @@ export function dropoutBackwardWasm(
   n: number,
 ): void {
   const r = getRuntime();
-  const bytes = align(n * 4);
-  const pg = r === null ? 0 : r.base;
   if (
     r === null ||
     !(gy instanceof Float32Array) ||
     !(mask instanceof Float32Array) ||
     !(gx instanceof Float32Array) ||
-    n < limits.elements ||
-    !reserve(r, pg + 2 * bytes)
+    n < limits.elements
   ) {
     dropoutBackwardJs(gy, mask, gx, n);
     return;
   }
-  r.f32.set(gy.subarray(0, n), pg >>> 2);
-  r.f32.set(mask.subarray(0, n), (pg + bytes) >>> 2);
-  r.ex.dropoutBackward(pg, pg + bytes, pg, n);
-  gx.set(r.f32.subarray(pg >>> 2, (pg >>> 2) + n));
+  frame(r);
+  const pg = slot(r, gy, n);
+  const pm = slot(r, mask, n);
+  const po = slot(r, gx, n);
+  if (!reserve(r, scratchEnd())) {
+    dropoutBackwardJs(gy, mask, gx, n);
+    return;
+  }
+  put(r, gy, pg, n);
+  put(r, mask, pm, n);
+  r.ex.dropoutBackward(pg, pm, po, n);
+  get(r, gx, po, n);
 }

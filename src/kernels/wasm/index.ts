@@ -30,6 +30,7 @@ import { maxPoolBackwardWasm, maxPoolWasm } from './pool.js';
 import {
   adamResident,
   allFiniteWasm,
+  allocWasm,
   flushResident,
   l2AddGradWasm,
   syncResident,
@@ -126,6 +127,7 @@ export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
     attentionBackward: attentionBackwardWasm,
     layerNormForward: layerNormForwardWasm,
     layerNormBackward: layerNormBackwardWasm,
+    alloc: allocWasm,
   });
   return true;
 }

@@ -12,11 +12,13 @@ import { reluBackwardJs, reluJs } from '../js/relu.js';
 import { logSoftmaxJs, softmaxJs } from '../js/softmax.js';
 import { checkLabels, softmaxXentBackwardJs, softmaxXentJs } from '../js/xent.js';
 import { matmulJs } from '../matmul.js';
-import { align, reserve, type RowCopy, type WasmRuntime } from './loader.js';
+import { align, homeOf, reserve, type RowCopy, type WasmRuntime } from './loader.js';
 
 // Wrappers with the JS kernels' signatures. Each copies its float32 operands
 // into the module's memory (from rt.base up), runs the SIMD kernel, and copies
-// the results back. Anything else (float64, mixed types, work too small to pay
+// the results back; an operand that already lives in the module's memory (a
+// buffer of the threaded runtime's arena, see resident.ts) is read or
+// written where it is, with no copy. Anything else (float64, mixed types, work too small to pay
 // for the copies, memory that cannot grow) goes to the JS kernel, so a wrapper
 // always gives an answer.
 
@@ -69,13 +71,80 @@ function f32(x: FloatArray): x is Float32Array {
   return x instanceof Float32Array;
 }
 
-// Copies the first n elements of src to byte address `at`.
-function put(r: WasmRuntime, src: Float32Array, at: number, n: number): void {
+// The end of the scratch laid out so far for the call being prepared (see `slot`).
+let top = 0;
+
+/**
+ * Starts laying out a call's operands at the scratch base, `rt.base`
+ * (internal to the wrappers).
+ *
+ * @example
+ * ```ts
+ * frame(rt); const px = slot(rt, x, n); const ws = scratchEnd();
+ * ```
+ */
+export function frame(r: WasmRuntime): void {
+  top = r.base;
+}
+
+/**
+ * Where operand `x` (its first n floats) is for the call being laid out:
+ * where it lives when it is a view on the module's memory, else the next
+ * scratch slot (64-byte aligned); null takes a scratch slot. Outputs get
+ * their own slot, so that a kernel never writes over an input in place.
+ *
+ * @example
+ * ```ts
+ * frame(rt); const px = slot(rt, x, n); const py = slot(rt, y, n);
+ * ```
+ */
+export function slot(r: WasmRuntime, x: Float32Array | null, n: number): number {
+  if (x !== null) {
+    const h = homeOf(r, x);
+    if (h >= 0) return h;
+  }
+  const at = top;
+  top = at + align(n * 4);
+  return at;
+}
+
+/**
+ * The first byte after the scratch slots laid out since `frame`.
+ *
+ * @example
+ * ```ts
+ * if (!reserve(rt, scratchEnd() + rt.workspace)) return fallback();
+ * ```
+ */
+export function scratchEnd(): number {
+  return top;
+}
+
+/**
+ * Copies the first n elements of src to byte address `at`, unless src
+ * already is there (an arena buffer laid out by `slot`).
+ *
+ * @example
+ * ```ts
+ * put(rt, x, px, n);
+ * ```
+ */
+export function put(r: WasmRuntime, src: Float32Array, at: number, n: number): void {
+  if (homeOf(r, src) === at) return;
   r.f32.set(n === src.length ? src : src.subarray(0, n), at >>> 2);
 }
 
-// Copies n elements from byte address `at` into dst.
-function get(r: WasmRuntime, dst: Float32Array, at: number, n: number): void {
+/**
+ * Copies n elements from byte address `at` into dst, unless dst already is
+ * there.
+ *
+ * @example
+ * ```ts
+ * get(rt, out, po, n);
+ * ```
+ */
+export function get(r: WasmRuntime, dst: Float32Array, at: number, n: number): void {
+  if (homeOf(r, dst) === at) return;
   const o = at >>> 2;
   dst.set(r.f32.subarray(o, o + n));
 }
@@ -105,10 +174,11 @@ export function matmulWasm(
     matmulJs(a, b, c, m, k, n, transA, transB);
     return;
   }
-  const pa = r.base;
-  const pb = pa + align(m * k * 4);
-  const pc = pb + align(k * n * 4);
-  const ws = pc + align(m * n * 4);
+  frame(r);
+  const pa = slot(r, a, m * k);
+  const pb = slot(r, b, k * n);
+  const pc = slot(r, c, m * n);
+  const ws = top;
   if (!reserve(r, ws + r.workspace)) {
     matmulJs(a, b, c, m, k, n, transA, transB);
     return;
@@ -156,11 +226,12 @@ export function denseWasm(
     denseForwardJs(x, w, bias, out, rows, inputs, units, relu);
     return;
   }
-  const px = r.base;
-  const pw = px + align(rows * inputs * 4);
-  const pbias = pw + align(inputs * units * 4);
-  const pout = pbias + align(units * 4);
-  const ws = pout + align(rows * units * 4);
+  frame(r);
+  const px = slot(r, x, rows * inputs);
+  const pw = slot(r, w, inputs * units);
+  const pbias = bias === null ? 0 : slot(r, bias, units);
+  const pout = slot(r, out, rows * units);
+  const ws = top;
   if (!reserve(r, ws + r.workspace)) {
     denseForwardJs(x, w, bias, out, rows, inputs, units, relu);
     return;
@@ -198,16 +269,18 @@ export function biasAddWasm(
     biasAddJs(x, bias, out, rows, cols);
     return;
   }
-  const px = r.base;
-  const pb = px + align(n * 4);
-  if (!reserve(r, pb + align(cols * 4))) {
+  frame(r);
+  const px = slot(r, x, n);
+  const pb = slot(r, bias, cols);
+  const po = slot(r, out, n);
+  if (!reserve(r, top)) {
     biasAddJs(x, bias, out, rows, cols);
     return;
   }
   put(r, x, px, n);
   put(r, bias, pb, cols);
-  r.ex.biasAdd(px, pb, px, rows, cols);
-  get(r, out, px, n);
+  r.ex.biasAdd(px, pb, po, rows, cols);
+  get(r, out, po, n);
 }
 
 /**
@@ -226,9 +299,10 @@ export function colSumWasm(x: FloatArray, out: FloatArray, rows: number, cols: n
     colSumJs(x, out, rows, cols);
     return;
   }
-  const px = r.base;
-  const po = px + align(n * 4);
-  if (!reserve(r, po + align(cols * 4))) {
+  frame(r);
+  const px = slot(r, x, n);
+  const po = slot(r, out, cols);
+  if (!reserve(r, top)) {
     colSumJs(x, out, rows, cols);
     return;
   }
@@ -248,19 +322,20 @@ export function colSumWasm(x: FloatArray, out: FloatArray, rows: number, cols: n
  */
 export function reluWasm(x: FloatArray, out: FloatArray, length: number): void {
   const r = rt;
-  if (
-    r === null ||
-    !f32(x) ||
-    !f32(out) ||
-    length < limits.elements ||
-    !reserve(r, r.base + align(length * 4))
-  ) {
+  if (r === null || !f32(x) || !f32(out) || length < limits.elements) {
     reluJs(x, out, length);
     return;
   }
-  put(r, x, r.base, length);
-  r.ex.relu(r.base, r.base, length);
-  get(r, out, r.base, length);
+  frame(r);
+  const px = slot(r, x, length);
+  const po = slot(r, out, length);
+  if (!reserve(r, top)) {
+    reluJs(x, out, length);
+    return;
+  }
+  put(r, x, px, length);
+  r.ex.relu(px, po, length);
+  get(r, out, po, length);
 }
 
 /**
@@ -279,23 +354,22 @@ export function reluBackwardWasm(
   length: number,
 ): void {
   const r = rt;
-  const px = r === null ? 0 : r.base;
-  const pd = px + align(length * 4);
-  if (
-    r === null ||
-    !f32(x) ||
-    !f32(dy) ||
-    !f32(dx) ||
-    length < limits.elements ||
-    !reserve(r, pd + align(length * 4))
-  ) {
+  if (r === null || !f32(x) || !f32(dy) || !f32(dx) || length < limits.elements) {
+    reluBackwardJs(x, dy, dx, length);
+    return;
+  }
+  frame(r);
+  const px = slot(r, x, length);
+  const pd = slot(r, dy, length);
+  const po = slot(r, dx, length);
+  if (!reserve(r, top)) {
     reluBackwardJs(x, dy, dx, length);
     return;
   }
   put(r, x, px, length);
   put(r, dy, pd, length);
-  r.ex.reluBackward(px, pd, pd, length);
-  get(r, dx, pd, length);
+  r.ex.reluBackward(px, pd, po, length);
+  get(r, dx, po, length);
 }
 
 /**
@@ -321,10 +395,11 @@ export function softmaxXentWasm(
     return softmaxXentJs(logits, labels, probs, rows, cols);
   }
   checkLabels('softmaxCrossEntropy', labels, rows, cols);
-  const px = r.base;
-  const pl = px + align(n * 4);
-  const pp = pl + align(rows * 4);
-  if (!reserve(r, pp + align(n * 4))) return softmaxXentJs(logits, labels, probs, rows, cols);
+  frame(r);
+  const px = slot(r, logits, n);
+  const pl = slot(r, null, rows);
+  const pp = slot(r, probs, n);
+  if (!reserve(r, top)) return softmaxXentJs(logits, labels, probs, rows, cols);
   put(r, logits, px, n);
   r.i32.set(
     labels.length === rows ? labels : Array.prototype.slice.call(labels, 0, rows),
@@ -360,9 +435,11 @@ export function softmaxXentBackwardWasm(
     return;
   }
   checkLabels('softmaxCrossEntropy', labels, rows, cols);
-  const pp = r.base;
-  const pl = pp + align(n * 4);
-  if (!reserve(r, pl + align(rows * 4))) {
+  frame(r);
+  const pp = slot(r, probs, n);
+  const pl = slot(r, null, rows);
+  const po = slot(r, dlogits, n);
+  if (!reserve(r, top)) {
     softmaxXentBackwardJs(probs, labels, dlogits, rows, cols, scale);
     return;
   }
@@ -371,8 +448,8 @@ export function softmaxXentBackwardWasm(
     labels.length === rows ? labels : Array.prototype.slice.call(labels, 0, rows),
     pl >>> 2,
   );
-  r.ex.xentBackward(pp, pl, pp, rows, cols, scale);
-  get(r, dlogits, pp, n);
+  r.ex.xentBackward(pp, pl, po, rows, cols, scale);
+  get(r, dlogits, po, n);
 }
 
 /**
@@ -397,10 +474,11 @@ export function sgdWasm(
     sgdUpdateJs(p, g, buf, length, h);
     return;
   }
-  const pp = r.base;
-  const pg = pp + align(length * 4);
-  const pb = pg + align(length * 4);
-  if (!reserve(r, pb + align(length * 4))) {
+  frame(r);
+  const pp = slot(r, p, length);
+  const pg = slot(r, g, length);
+  const pb = slot(r, useBuf ? (buf as Float32Array) : null, length);
+  if (!reserve(r, top)) {
     sgdUpdateJs(p, g, buf, length, h);
     return;
   }
@@ -486,12 +564,12 @@ export function adamWasm(
     adamUpdateJs(p, g, m, v, length, h);
     return;
   }
-  const bytes = align(length * 4);
-  const pp = r.base;
-  const pg = pp + bytes;
-  const pm = pg + bytes;
-  const pv = pm + bytes;
-  if (!reserve(r, pv + bytes)) {
+  frame(r);
+  const pp = slot(r, p, length);
+  const pg = slot(r, g, length);
+  const pm = slot(r, m, length);
+  const pv = slot(r, v, length);
+  if (!reserve(r, top)) {
     adamUpdateJs(p, g, m, v, length, h);
     return;
   }
@@ -510,20 +588,20 @@ function softmaxFamily(
 ): void {
   const r = rt;
   const len = outer * n;
-  if (
-    r === null ||
-    inner !== 1 ||
-    !f32(x) ||
-    !f32(out) ||
-    len < limits.elements ||
-    !reserve(r, r.base + align(len * 4))
-  ) {
+  if (r === null || inner !== 1 || !f32(x) || !f32(out) || len < limits.elements) {
     (log ? logSoftmaxJs : softmaxJs)(x, out, outer, n, inner);
     return;
   }
-  put(r, x, r.base, len);
-  r.ex.softmaxRows(r.base, r.base, outer, n, log ? 1 : 0);
-  get(r, out, r.base, len);
+  frame(r);
+  const px = slot(r, x, len);
+  const po = slot(r, out, len);
+  if (!reserve(r, top)) {
+    (log ? logSoftmaxJs : softmaxJs)(x, out, outer, n, inner);
+    return;
+  }
+  put(r, x, px, len);
+  r.ex.softmaxRows(px, po, outer, n, log ? 1 : 0);
+  get(r, out, po, len);
 }
 
 /**

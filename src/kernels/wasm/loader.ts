@@ -256,6 +256,38 @@ export function align(bytes: number): number {
   return Math.ceil(bytes / 64) * 64; // not `& ~63`: byte counts may pass 2^31
 }
 
+// Buffers that live in a runtime's memory (arena views, see resident.ts),
+// by the ArrayBuffer they view: a kernel reads and writes them in place.
+// Only shared memory has them: its views survive growth (a grown shared
+// memory hands out a new SharedArrayBuffer, so each one is recorded).
+const homes = new WeakMap<ArrayBufferLike, WasmRuntime>();
+
+/**
+ * Records that views on `buffer` are `rt`'s memory (resident.ts, when it
+ * hands out an arena view).
+ *
+ * @example
+ * ```ts
+ * markHome(rt, view.buffer); // homeOf(rt, view) is now view.byteOffset
+ * ```
+ */
+export function markHome(rt: WasmRuntime, buffer: ArrayBufferLike): void {
+  homes.set(buffer, rt);
+}
+
+/**
+ * The byte address of `x` in `rt`'s memory when it is a view on it (an
+ * arena buffer, or part of one), else -1.
+ *
+ * @example
+ * ```ts
+ * homeOf(rt, new Float32Array(4)); // -1: an ordinary JS array
+ * ```
+ */
+export function homeOf(rt: WasmRuntime, x: Float32Array): number {
+  return homes.get(x.buffer) === rt ? x.byteOffset : -1;
+}
+
 /**
  * Makes sure the memory holds at least `end` bytes (plus a 64-byte pad the
  * SIMD loops may read past a panel), growing it and re-creating the views.

@@ -1,7 +1,7 @@
 import type { FloatArray } from '../../_lib/typed.js';
 import { maxPoolBackwardJs, maxPoolJs, type PoolGeometry } from '../js/pool.js';
-import { getRuntime, limits } from './kernels.js';
-import { align, reserve, type WasmRuntime } from './loader.js';
+import { frame, get, getRuntime, limits, put, scratchEnd, slot } from './kernels.js';
+import { reserve, type WasmRuntime } from './loader.js';
 
 // Wrappers of the max pooling kernels (asm/pool.ts), with the JS kernels'
 // signatures: float32 operands are copied into the module's memory, pooled
@@ -79,17 +79,21 @@ export function maxPoolWasm(
   const r = getRuntime();
   const nx = rows * g.inH * g.inW * g.channels;
   const ny = rows * g.outH * g.outW * g.channels;
-  const px = r === null ? 0 : r.base;
-  const py = px + align(nx * 4);
-  const pa = py + align(ny * 4);
   if (
     r === null ||
     !(x instanceof Float32Array) ||
     !(y instanceof Float32Array) ||
     !(arg instanceof Float32Array) ||
-    nx < limits.elements ||
-    !reserve(r, pa + ny * 4)
+    nx < limits.elements
   ) {
+    maxPoolJs(x, y, arg, rows, g);
+    return;
+  }
+  frame(r);
+  const px = slot(r, x, nx);
+  const py = slot(r, y, ny);
+  const pa = slot(r, arg, ny);
+  if (!reserve(r, scratchEnd())) {
     maxPoolJs(x, y, arg, rows, g);
     return;
   }
@@ -102,11 +106,10 @@ export function maxPoolWasm(
     { data: arg, at: pa, perRow: outRow },
   ];
   if (r.splitRows?.('maxPoolForward', args, ins, outs) === true) return;
-  const f = r.f32;
-  f.set(x.length === nx ? x : x.subarray(0, nx), px >>> 2);
+  put(r, x, px, nx);
   call(ex(r).maxPoolForward, args);
-  y.set(f.subarray(py >>> 2, (py >>> 2) + ny));
-  arg.set(f.subarray(pa >>> 2, (pa >>> 2) + ny));
+  get(r, y, py, ny);
+  get(r, arg, pa, ny);
 }
 
 /**
@@ -127,17 +130,21 @@ export function maxPoolBackwardWasm(
   const r = getRuntime();
   const nx = rows * g.inH * g.inW * g.channels;
   const ny = rows * g.outH * g.outW * g.channels;
-  const pg = r === null ? 0 : r.base;
-  const pa = pg + align(ny * 4);
-  const px = pa + align(ny * 4);
   if (
     r === null ||
     !(gy instanceof Float32Array) ||
     !(arg instanceof Float32Array) ||
     !(gx instanceof Float32Array) ||
-    nx < limits.elements ||
-    !reserve(r, px + nx * 4)
+    nx < limits.elements
   ) {
+    maxPoolBackwardJs(gy, arg, gx, rows, g);
+    return;
+  }
+  frame(r);
+  const pg = slot(r, gy, ny);
+  const pa = slot(r, arg, ny);
+  const px = slot(r, gx, nx);
+  if (!reserve(r, scratchEnd())) {
     maxPoolBackwardJs(gy, arg, gx, rows, g);
     return;
   }
@@ -150,9 +157,8 @@ export function maxPoolBackwardWasm(
   ];
   if (r.splitRows?.('maxPoolBackward', args, ins, [{ data: gx, at: px, perRow: inRow }]) === true)
     return;
-  const f = r.f32;
-  f.set(gy.length === ny ? gy : gy.subarray(0, ny), pg >>> 2);
-  f.set(arg.length === ny ? arg : arg.subarray(0, ny), pa >>> 2);
+  put(r, gy, pg, ny);
+  put(r, arg, pa, ny);
   call(ex(r).maxPoolBackward, args);
-  gx.set(f.subarray(px >>> 2, (px >>> 2) + nx));
+  get(r, gx, px, nx);
 }

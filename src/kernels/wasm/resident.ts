@@ -2,8 +2,8 @@ import type { FloatArray } from '../../_lib/typed.js';
 import { allFiniteJs } from '../js/finite.js';
 import { l2AddGradJs } from '../js/l2.js';
 import { adamUpdateJs, type AdamHyper } from '../js/optim.js';
-import { adamCall, getRuntime, limits } from './kernels.js';
-import { align, reserve, type WasmRuntime } from './loader.js';
+import { adamCall, frame, get, getRuntime, limits, put, scratchEnd, slot } from './kernels.js';
+import { align, markHome, reserve, type WasmRuntime } from './loader.js';
 
 // Optimizer state kept resident in WebAssembly memory between steps.
 //
@@ -22,6 +22,14 @@ import { align, reserve, type WasmRuntime } from './loader.js';
 // all of them back and releases their memory. A resident copy that belongs to
 // another runtime than the current one (useWasm switched builds) is copied
 // back and dropped the same way before the step runs.
+//
+// The threaded runtime's memory is shared, and a view on shared memory
+// survives its growth, so there the reused buffers of planned models (values,
+// gradients, workspaces: `allocWasm`, the backend's allocator) are blocks of
+// the same area too: the kernels read and write them in place (`slot` in
+// kernels.ts), and nothing is copied for them. Such a block is never written
+// back nor dropped by `flushResident` (its view is the only copy); it returns
+// to the area when its view is garbage-collected.
 //
 // Memory: resident blocks sit between the module's heap base and `rt.base`,
 // the start of the per-call scratch area every wrapper lays its operands out
@@ -48,6 +56,8 @@ interface Area {
 
 const blocks = new WeakMap<Float32Array, Block>();
 const live = new Set<Block>();
+/** Arena blocks (views handed out by allocWasm) not yet collected. */
+const arena = new Set<Block>();
 let area: Area | null = null;
 
 const registry =
@@ -81,7 +91,7 @@ function allocate(rt: WasmRuntime, bytes: number): number {
 
 /** Returns a block's memory to its area (merging neighbours; the top block lowers `rt.base`). */
 function release(b: Block): void {
-  if (!live.delete(b)) return;
+  if (!live.delete(b) && !arena.delete(b)) return;
   const rt = b.rt;
   if (area === null || area.rt !== rt) return; // that runtime is gone, and its memory with it
   const free = area.free;
@@ -193,9 +203,10 @@ export function allFiniteWasm(d: FloatArray): boolean {
   const r = getRuntime();
   const n = d.length;
   if (r === null || !(d instanceof Float32Array) || n < limits.elements) return allFiniteJs(d);
-  const at = r.base;
-  if (!reserve(r, at + align(n * 4))) return allFiniteJs(d);
-  r.f32.set(d, at >>> 2);
+  frame(r);
+  const at = slot(r, d, n);
+  if (!reserve(r, scratchEnd())) return allFiniteJs(d);
+  put(r, d, at, n);
   return r.ex.firstNonFinite(at, n) < 0;
 }
 
@@ -236,10 +247,10 @@ export function adamResident(
   }
   const pm = residentOf(r, m, length);
   const pv = pm < 0 ? -1 : residentOf(r, v, length);
-  const bytes = align(length * 4);
-  const pp = r.base;
-  const pg = pp + bytes;
-  if (pv < 0 || !reserve(r, pg + bytes)) {
+  frame(r);
+  const pp = slot(r, p, length);
+  const pg = slot(r, g, length);
+  if (pv < 0 || !reserve(r, scratchEnd())) {
     detach(m);
     detach(v);
     adamUpdateJs(p, g, m, v, length, h);
@@ -265,12 +276,48 @@ export function l2AddGradWasm(w: Float32Array, g: Float32Array, k: number): numb
   const r = getRuntime();
   const n = w.length;
   if (r === null || n < limits.elements || g.length !== n) return l2AddGradJs(w, g, k);
-  const pw = r.base;
-  const pg = pw + align(n * 4);
-  if (!reserve(r, pg + align(n * 4))) return l2AddGradJs(w, g, k);
-  r.f32.set(w, pw >>> 2);
-  r.f32.set(g, pg >>> 2);
+  frame(r);
+  const pw = slot(r, w, n);
+  const pg = slot(r, g, n);
+  if (!reserve(r, scratchEnd())) return l2AddGradJs(w, g, k);
+  put(r, w, pw, n);
+  put(r, g, pg, n);
   const s = r.ex.l2AddGrad(pw, pg, n, k);
-  g.set(r.f32.subarray(pg >>> 2, (pg >>> 2) + n));
+  get(r, g, pg, n);
   return s;
+}
+
+/**
+ * The WebAssembly backend's allocator for the reused float32 buffers of
+ * planned models (`allocSlot`): on the threaded runtime, whose memory is
+ * shared, a zeroed view on a block of the module's memory that the kernels
+ * use in place, returned to the area when the view is garbage-collected;
+ * elsewhere (one thread, small buffers, memory that cannot grow) an ordinary
+ * `Float32Array`.
+ *
+ * @example
+ * ```ts
+ * const buf = allocWasm(4096); // a Float32Array of 4096 zeros
+ * ```
+ */
+export function allocWasm(length: number): Float32Array {
+  const r = getRuntime();
+  if (
+    r === null ||
+    length < limits.elements ||
+    typeof SharedArrayBuffer !== 'function' ||
+    !(r.f32.buffer instanceof SharedArrayBuffer)
+  )
+    return new Float32Array(length);
+  const bytes = align(length * 4);
+  const at = allocate(r, bytes);
+  if (at < 0) return new Float32Array(length);
+  const buffer = r.ex.memory.buffer;
+  const view = new Float32Array(buffer, at, length);
+  view.fill(0); // a block may have served before
+  markHome(r, buffer);
+  const b: Block = { rt: r, at, bytes, length, owner: new WeakRef(view), ahead: false };
+  arena.add(b);
+  registry?.register(view, b);
+  return view;
 }

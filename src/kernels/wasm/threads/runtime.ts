@@ -2,6 +2,7 @@ import { assertKnownKeys, assertOptions, assertPositiveInt, fail } from '../../.
 import { useWasm as useWasmOneThread } from '../index.js';
 import { getRuntime, setRuntime } from '../kernels.js';
 import {
+  homeOf,
   relaxedSupported,
   type RowCopy,
   type RowKernelName,
@@ -242,6 +243,21 @@ async function threadedRuntime(
     },
   });
   const own = instance.exports as unknown as ThreadedExports;
+  // The calling thread's share of a split product (its block's weight against
+  // one worker's), per shape, for products in memory (`matmul`) and of JS
+  // arrays with their copies (`split`): a first guess, then 5% more after a
+  // call in which it waited for the workers longer than 1/16 of its own
+  // product, 5% less after one in which it did not (a training loop calls
+  // the same few products again and again). Each element of C is computed
+  // with the same operations whatever the block, so the cut never changes a bit.
+  const inMemoryShares = new Map<string, number>();
+  const shares = new Map<string, number>();
+  const endOfOwn = (t0: number): number => {
+    const t1 = performance.now();
+    return t1 + (t1 - t0) / 16;
+  };
+  const nextShare = (share: number, ownEnd: number): number =>
+    Math.min(4, Math.max(0.05, share * (performance.now() > ownEnd ? 1.05 : 0.95)));
   const p = await startPool(spawn, threads - 1, module, memory, KERNELS);
   const wsBytes = own.workspaceBytes();
 
@@ -262,13 +278,19 @@ async function threadedRuntime(
       own.matmul(a, b, c, m, k, n, transA, transB, ws);
       return;
     }
-    const blocks = partition(m, n, p.workers + 1);
+    // the calling thread's share adapts as in `split` (it has no copies here,
+    // but its workers may start late)
+    const key = `${m},${k},${n},${transA},${transB}`;
+    const share = inMemoryShares.get(key) ?? 1;
+    const blocks = partition(m, n, p.workers + 1, share);
     const mine = blocks[0] as number[];
     const jobs = blocks.slice(1).map((blk, t) => ({
       op: MATMUL_PART,
       args: [a, b, c, m, k, n, transA, transB, ws + (t + 1) * wsBytes, ...blk],
     }));
+    let ownEnd = 0;
     p.run(jobs, () => {
+      const t0 = performance.now();
       own.matmulPart(
         a,
         b,
@@ -284,18 +306,23 @@ async function threadedRuntime(
         mine[2] as number,
         mine[3] as number,
       );
+      ownEnd = endOfOwn(t0);
     });
+    inMemoryShares.set(key, nextShare(share, ownEnd));
   };
   host = matmul;
 
   // The product of JS arrays, copies included (matmulWasm's layout). The
   // copies are the serial part of a split product, so they overlap the
   // workers' work where they can: the caller copies what the workers read
-  // (B, and their rows of A) and posts their jobs; then it copies its own
-  // rows of A, computes its block, copies it out, and touches the pages of
-  // the workers' rows of C (a fresh result array takes its page faults on
-  // first write) before it waits for them; only the workers' rows are left
-  // to copy out at the end. Its block is smaller by what that costs.
+  // first (B, and their rows of A) and posts their jobs; then it copies its
+  // own rows of A, computes its block, copies it out, and (the first time it
+  // sees a result array) touches the pages of the workers' rows of C, since a
+  // fresh array takes its page faults on first write, before it waits for
+  // them; only the workers' rows are left to copy out at the end. Its block is
+  // smaller by what that costs: a first guess from the sizes, then adapted
+  // (see `shares`).
+  const touched = new WeakSet<Float32Array>();
   const split = (
     a: Float32Array,
     b: Float32Array,
@@ -313,21 +340,34 @@ async function threadedRuntime(
     if (!live() || m * k * n < threadLimits.matmulWork) return false;
     const byRows = m >= n;
     // own rows of A copied after the posting: rows split, A stored by rows
-    const late = byRows && transA === 0;
-    // the calling thread's extra work per unit of its block (copying its rows
-    // of A in, its rows or columns of C out) and per unit of the workers'
-    // blocks (touching their rows of C), in flops; see COPY_IN and COPY_OUT
-    const work = byRows ? 2 * k * n : 2 * m * k;
-    const ownExtra = 4 * (byRows ? (late ? COPY_IN * k : 0) + COPY_OUT * n : COPY_OUT * m);
-    const workerExtra = byRows ? 4 * COPY_OUT * n : 0;
-    const share = Math.max(0.5, (work - p.workers * workerExtra) / (work + ownExtra));
+    // operands that live in the shared memory (arena buffers) are not copied
+    const aHome = homeOf(rt, a) === pa;
+    const cHome = homeOf(rt, c) === pc;
+    const late = byRows && transA === 0 && !aHome;
+    const fault = !cHome && !touched.has(c);
+    const key = `${m},${k},${n},${transA},${transB}`;
+    let share = shares.get(key);
+    if (share === undefined) {
+      // the calling thread's extra work per unit of its block (copying its
+      // rows of A in, its rows or columns of C out) and per unit of the
+      // workers' blocks (touching their rows of C), in flops; see COPY_IN
+      // and COPY_OUT
+      const work = byRows ? 2 * k * n : 2 * m * k;
+      const ownExtra = 4 * (byRows ? (late ? COPY_IN * k : 0) + COPY_OUT * n : COPY_OUT * m);
+      const workerExtra = byRows ? 4 * COPY_OUT * n : 0;
+      share = Math.max(0.5, (work - p.workers * workerExtra) / (work + ownExtra));
+    }
     const blocks = partition(m, n, p.workers + 1, share);
     const mine = blocks[0] as number[];
     const theirs = blocks.slice(1);
 
     let woken = false;
-    let left = (late ? (m - (mine[1] as number)) * k : m * k) + k * n; // floats before the posting
+    // floats copied before the posting
+    let left =
+      (aHome ? 0 : late ? (m - (mine[1] as number)) * k : m * k) +
+      (homeOf(rt, b) === pb ? 0 : k * n);
     const copy = (src: Float32Array, from: number, to: number, at: number): void => {
+      if (homeOf(rt, src) === at - from * 4) return;
       // in chunks, waking the workers when the copying left is short
       for (let s = from; s < to; s += CHUNK) {
         if (!woken && left <= WAKE_FLOATS) {
@@ -342,18 +382,19 @@ async function threadedRuntime(
     copy(b, 0, k * n, pb);
     if (late) {
       for (const [i0, i1] of theirs as [number, number][]) copy(a, i0 * k, i1 * k, pa + i0 * k * 4);
-    } else {
+    } else if (!aHome) {
       copy(a, 0, m * k, pa);
     }
     if (!woken) p.wake();
-    const out = (blk: number[], fault: boolean): void => {
+    const out = (blk: number[], touch: boolean): void => {
+      if (cHome) return;
       const [i0, i1, j0, j1] = blk as [number, number, number, number];
       const f32 = rt.f32;
       const o = pc >>> 2;
       if (j0 === 0 && j1 === n) {
-        if (fault) c.fill(0, i0 * n, i1 * n);
+        if (touch) c.fill(0, i0 * n, i1 * n);
         else c.set(f32.subarray(o + i0 * n, o + i1 * n), i0 * n);
-      } else if (!fault) {
+      } else if (!touch) {
         for (let i = i0; i < i1; i++)
           c.set(f32.subarray(o + i * n + j0, o + i * n + j1), i * n + j0);
       }
@@ -362,14 +403,20 @@ async function threadedRuntime(
       op: MATMUL_PART,
       args: [pa, pb, pc, m, k, n, transA, transB, ws + (t + 1) * wsBytes, ...blk],
     }));
+    let ownEnd = 0;
     p.run(jobs, () => {
       const [i0, i1, j0, j1] = mine as [number, number, number, number];
       if (late) rt.f32.set(a.subarray(i0 * k, i1 * k), (pa >>> 2) + i0 * k);
+      const t0 = performance.now();
       own.matmulPart(pa, pb, pc, m, k, n, transA, transB, ws, i0, i1, j0, j1);
+      const t1 = performance.now();
       out(mine, false);
-      for (const blk of theirs) out(blk, true);
+      if (fault) for (const blk of theirs) out(blk, true);
+      ownEnd = performance.now() + (t1 - t0) / 16;
     });
+    shares.set(key, nextShare(share, ownEnd));
     for (const blk of theirs) out(blk, false);
+    if (fault) touched.add(c);
     return true;
   };
   const kernels = own as unknown as Record<(typeof KERNELS)[number], Kernel>;
@@ -531,6 +578,7 @@ async function threadedRuntime(
     const move = (list: readonly RowCopy[], out: boolean, [r0, r1]: [number, number]): void => {
       const f32 = rt.f32;
       for (const { data, at, perRow } of list) {
+        if (homeOf(rt, data) === at) continue;
         const o = (at >>> 2) + r0 * perRow;
         if (out) data.set(f32.subarray(o, o + (r1 - r0) * perRow), r0 * perRow);
         else f32.set(data.subarray(r0 * perRow, r1 * perRow), o);
