@@ -1,6 +1,7 @@
 import { assertDtype, assertPositiveInt, fail } from '../_lib/assert.js';
 import { checkShape, shapeSize } from '../_lib/shape.js';
 import { asFloat, allocate, type DType, type FloatArray } from '../_lib/typed.js';
+import { allocSlot } from '../kernels/alloc.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -82,7 +83,11 @@ export function resolve(fn: string, shape: readonly number[], ctx: InitContext =
   const fanIn = ctx.fanIn === undefined ? fans.fanIn : assertPositiveInt(fn, 'fanIn', ctx.fanIn);
   const fanOut =
     ctx.fanOut === undefined ? fans.fanOut : assertPositiveInt(fn, 'fanOut', ctx.fanOut);
-  return { shape: s, rng, dtype, fanIn, fanOut, data: asFloat(allocate(dtype, shapeSize(s))) };
+  const n = shapeSize(s);
+  // float32 weights from the backend's allocator: the threaded WebAssembly
+  // backend keeps them in its memory, where its kernels read them in place
+  const data = dtype === 'float32' ? allocSlot.impl(n) : asFloat(allocate(dtype, n));
+  return { shape: s, rng, dtype, fanIn, fanOut, data };
 }
 
 /**

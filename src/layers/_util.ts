@@ -3,6 +3,7 @@ import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import type { DType, FloatDType } from '../_lib/typed.js';
 import type { Activation, ActivationConfig } from '../activations/define.js';
+import { allocSlot } from '../kernels/alloc.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -77,8 +78,12 @@ export function weightFrom(
       `${fn}: ${name} must have shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`,
     );
   }
-  // Always a private copy: the layer updates it in place during training.
-  const data = t.data.slice();
+  // Always a private copy: the layer updates it in place during training (a
+  // float32 one from the backend's allocator, as initializers do).
+  const src = t.data;
+  if (!(src instanceof Float32Array)) return new Tensor(src.slice(), shape, true);
+  const data = allocSlot.impl(src.length);
+  data.set(src);
   return new Tensor(data, shape, true);
 }
 

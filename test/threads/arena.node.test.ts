@@ -253,7 +253,7 @@ describe('the threaded runtime arena', () => {
   });
 
   it('fit trains on arena buffers to the weights of one thread, bit for bit', async () => {
-    const train = async (): Promise<{ weights: number[][]; arena: number }> => {
+    const train = async (): Promise<{ weights: number[][]; arena: number; homes: boolean[] }> => {
       const rng = createRng(5);
       const model = sequential([
         dense(20, 64, { activation: relu, rng, kernelRegularizer: l2(1e-3) }),
@@ -281,9 +281,11 @@ describe('the threaded runtime arena', () => {
       } finally {
         allocSlot.impl = alloc;
       }
+      const rt = getRuntime()!;
       return {
         weights: namedParameters(model).map((p) => bits(p.tensor.data as Float32Array)),
         arena,
+        homes: namedParameters(model).map((p) => homeOf(rt, p.tensor.data as Float32Array) >= 0),
       };
     };
     closeThreads();
@@ -295,6 +297,14 @@ describe('the threaded runtime arena', () => {
     const two = await train();
     expect(two.arena, 'the plan buffers came from the arena').toBeGreaterThan(0);
     expect(two.weights).toEqual(one.weights);
+    expect(one.homes).toEqual([false, false, false, false]);
+    // (every size: this file sets the element threshold to 0)
+    expect(two.homes, 'weights drawn under the threaded backend live in its memory').toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it("products stay bit-identical while the calling thread's share adapts from call to call", async () => {

@@ -39,7 +39,10 @@ export interface Job {
 /**
  * Workers that each run one instance of the threaded module on one shared
  * memory. `run` hands one job to each of the first workers, runs the calling
- * thread's own share, then waits until every worker is done.
+ * thread's own share, then waits until every worker is done. A job that its
+ * worker has not picked up by the time the calling thread is done with its
+ * own share, the calling thread takes back and runs itself (a worker may be
+ * off its core for a millisecond: the calling thread would idle that long).
  */
 export interface Pool {
   /** Worker count (the calling thread is not counted). */
@@ -80,7 +83,8 @@ export function canBlock(): boolean {
 /**
  * Starts `count` workers, instantiates the module in each on `memory`, and
  * resolves when all are ready (rejects with the first failure, after
- * stopping the others).
+ * stopping the others). `local` runs a job on the calling thread (its own
+ * instance of the module), for the jobs it takes back.
  */
 export async function startPool(
   spawn: Spawn,
@@ -88,6 +92,7 @@ export async function startPool(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
   names: readonly string[],
+  local: (job: Job) => void,
 ): Promise<Pool> {
   const ctrl = new SharedArrayBuffer(count * SLOT * 4);
   const i32 = new Int32Array(ctrl);
@@ -103,6 +108,7 @@ export async function startPool(
   // from someone else), grown back by 50 us per call otherwise.
   let window = spinUs;
   for (let t = 0; t < count; t++) i32[t * SLOT + SPIN] = spinUs;
+  const acks = new Int32Array(count);
   const blocking = canBlock();
 
   const close = (): void => {
@@ -195,10 +201,14 @@ export async function startPool(
       if (jobs.length > count) throw new Error(`${jobs.length} jobs for ${count} workers`);
       const s = (seq = (seq + 1) | 0 || 1);
       const posted = Date.now();
+      // Each slot's ACK holds the last job claimed there (by its worker or
+      // taken back): claiming this one swaps that value for s.
+      const claimed = acks;
       for (let t = 0; t < jobs.length; t++) {
         const job = jobs[t] as Job;
         if (job.args.length > MAX_ARGS) throw new Error(`too many arguments (${job.args.length})`);
         const at = t * SLOT;
+        claimed[t] = Atomics.load(i32, at + ACK);
         i32[at + OP] = failNext && t === 0 ? -2 : job.op;
         i32[at + ARGC] = job.args.length;
         f64.set(job.args, (at + ARGS) >> 1);
@@ -213,8 +223,22 @@ export async function startPool(
         ownError = e instanceof Error ? e : new Error(String(e));
       }
       let late = false;
-      for (let t = 0; t < jobs.length; t++)
-        if (Atomics.load(i32, t * SLOT + ACK) !== s) late = true;
+      for (let t = 0; t < jobs.length; t++) {
+        const at = t * SLOT;
+        if (Atomics.load(i32, at + ACK) === s) continue;
+        late = true;
+        // not picked up yet: take it back (unless it is the test hook's
+        // failure, which must reach the worker)
+        if (ownError !== null || i32[at + OP] === -2) continue;
+        if (Atomics.compareExchange(i32, at + ACK, claimed[t]!, s) !== claimed[t]) continue;
+        try {
+          local(jobs[t] as Job);
+        } catch (e) {
+          ownError = e instanceof Error ? e : new Error(String(e));
+        }
+        i32[at + STATUS] = 0;
+        Atomics.store(i32, at + DONE, s);
+      }
       const next = late ? Math.floor(window / 2) : Math.min(spinUs, window + 50);
       if (next !== window && jobs.length > 0) {
         window = next;

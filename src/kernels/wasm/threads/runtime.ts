@@ -258,7 +258,11 @@ async function threadedRuntime(
   };
   const nextShare = (share: number, ownEnd: number): number =>
     Math.min(4, Math.max(0.05, share * (performance.now() > ownEnd ? 1.05 : 0.95)));
-  const p = await startPool(spawn, threads - 1, module, memory, KERNELS);
+  const p = await startPool(spawn, threads - 1, module, memory, KERNELS, (job) => {
+    // a job taken back from its worker: the same export on this thread's instance
+    const fn = (own as unknown as Record<string, Kernel>)[KERNELS[job.op] as string] as Kernel;
+    fn(...job.args);
+  });
   const wsBytes = own.workspaceBytes();
 
   // The one place the threads come in: every caller of ex.matmul (the

@@ -113,8 +113,11 @@ function loop() {
       window = max;
       continue;
     }
+    // claim the job: the caller takes back a job not picked up by the time
+    // it is done with its own share (ACK then already holds s)
+    const prev = seen;
     seen = s;
-    Atomics.store(i32, base + ${ACK}, s);
+    if (Atomics.compareExchange(i32, base + ${ACK}, prev, s) !== prev) continue;
     const op = i32[base + ${OP}];
     let status = 0;
     try {
