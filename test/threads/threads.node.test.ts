@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/_lib/errors.js';
 import { getBackend } from '../../src/kernels/backend.js';
 import { useJs, useWasm as useWasmOne } from '../../src/kernels/wasm/index.js';
-import { adamWasm, limits, matmulWasm, setRuntime } from '../../src/kernels/wasm/kernels.js';
+import {
+  adamWasm,
+  limits,
+  matmulWasm,
+  reluBackwardWasm,
+  reluWasm,
+  setRuntime,
+} from '../../src/kernels/wasm/kernels.js';
 import {
   closeThreads,
   getThreads,
@@ -266,6 +273,32 @@ describe('threaded optimizer updates', () => {
       threadLimits.updateElements = 0;
     }
     closeThreads(); // drops the pending failure with the pool
+  });
+});
+
+describe('threaded element-wise kernels', () => {
+  it('relu forward and backward: 1 and 2 threads agree bit for bit, and the work reaches a worker', async () => {
+    // lengths around the 16-element lines the split keeps whole, and a long one
+    const run = (): Float32Array[] =>
+      [0, 1, 15, 17, 33, 129, 1000, 40_003].flatMap((n, i) => {
+        const x = random(n, 300 + i);
+        const y = new Float32Array(n).fill(Number.NaN);
+        reluWasm(x, y, n);
+        const dx = new Float32Array(n).fill(Number.NaN);
+        reluBackwardWasm(x, random(n, 400 + i), dx, n);
+        return [y, dx];
+      });
+    closeThreads();
+    setRuntime(null);
+    expect(await useWasmOne({ relaxedSimd: false })).toBe(true);
+    const one = run();
+    expect(await useWasm({ threads: 2, relaxedSimd: false })).toBe(true);
+    sameBits(one, run());
+    failNextWorkerJob();
+    expect(() => {
+      reluWasm(random(64, 1), new Float32Array(64), 64);
+    }).toThrow(/worker 0 failed/);
+    closeThreads();
   });
 });
 

@@ -57,6 +57,8 @@ const KERNELS = [
   'maxPoolBackward',
   'adam',
   'sgd',
+  'relu',
+  'reluBackward',
 ] as const;
 const MATMUL_PART = 0;
 const CONV_FORWARD = 1;
@@ -65,6 +67,8 @@ const MAX_POOL_FORWARD = 3;
 const MAX_POOL_BACKWARD = 4;
 const ADAM = 5;
 const SGD = 6;
+const RELU = 7;
+const RELU_BACKWARD = 8;
 
 type Kernel = (...args: number[]) => void;
 
@@ -631,13 +635,14 @@ async function threadedRuntime(
     });
   };
 
-  // An optimizer update over flat arrays, split into contiguous ranges of
-  // whole 64-byte lines (16 elements; the SIMD loop's groups of 4 stay
-  // whole too). Every element is updated alone by the same operations, so
-  // any split gives the bits of one thread. args[lenAt] is the length; the
-  // pointer arguments before it move to the range's start.
+  // An optimizer update or an element-wise kernel over flat arrays, split
+  // into contiguous ranges of whole 64-byte lines (16 elements; the SIMD
+  // loop's groups of 4 stay whole too). Every element is computed alone by
+  // the same operations, so any split gives the bits of one thread.
+  // args[lenAt] is the length; the pointer arguments before it move to the
+  // range's start.
   const byElements =
-    (name: 'adam' | 'sgd', op: number, lenAt: number): Kernel =>
+    (name: 'adam' | 'sgd' | 'relu' | 'reluBackward', op: number, lenAt: number): Kernel =>
     (...a) => {
       const len = a[lenAt] as number;
       if (!live() || len < threadLimits.updateElements) {
@@ -661,6 +666,10 @@ async function threadedRuntime(
   // (p, g, m, v, length, ...scalars) and (p, g, buf, length, ...scalars)
   const adam = byElements('adam', ADAM, 4);
   const sgd = byElements('sgd', SGD, 3);
+  // (x, out, length) and (x, dy, dx, length): large activations, such as a
+  // convolution's output over a batch
+  const relu = byElements('relu', RELU, 2);
+  const reluBackward = byElements('reluBackward', RELU_BACKWARD, 3);
 
   const ex: WasmExports = Object.assign(Object.create(null) as object, own, {
     matmul,
@@ -670,6 +679,8 @@ async function threadedRuntime(
     maxPoolBackward,
     adam,
     sgd,
+    relu,
+    reluBackward,
   });
   const buffer = memory.buffer;
   const rt: WasmRuntime = {
