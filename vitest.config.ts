@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-// Three projects: `node` runs every test, `wasm` reruns the numeric suites on
-// the WebAssembly kernels, `browser` runs every test not named *.node.test.ts in headless Chromium (Debian's /usr/bin/chromium;
+// Projects: `node` runs every test, `wasm` reruns the numeric suites on
+// the WebAssembly kernels, `threads` on them with two threads, `browser` runs every test not named *.node.test.ts in headless Chromium (Debian's /usr/bin/chromium;
 // never a downloaded browser, which this network does not allow).
 // Without Chromium the browser project (and the demo test, which skips
 // itself) cannot run: say so in one line and run the rest, so that `npm test`
@@ -44,23 +44,36 @@ const node: TestProjectInlineConfiguration = {
 // The op, layer and training suites again with the WebAssembly SIMD kernels
 // enabled (float32 goes to wasm, float64 falls through to JS): every backend
 // runs the same suite.
+const numericSuites = [
+  'test/ops/**/*.test.ts',
+  'test/activations/**/*.test.ts',
+  'test/layers/**/*.test.ts',
+  'test/losses/**/*.test.ts',
+  'test/optimizers/**/*.test.ts',
+  'test/models/**/*.test.ts',
+  'test/training/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
+  'test/engine/**/*.test.ts',
+];
 const wasm: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'wasm',
-    include: [
-      'test/ops/**/*.test.ts',
-      'test/activations/**/*.test.ts',
-      'test/layers/**/*.test.ts',
-      'test/losses/**/*.test.ts',
-      'test/optimizers/**/*.test.ts',
-      'test/models/**/*.test.ts',
-      'test/training/**/*.test.ts',
-      'test/e2e/**/*.test.ts',
-      'test/engine/**/*.test.ts',
-    ],
+    include: numericSuites,
     environment: 'node',
     setupFiles: ['test/setup/wasm-backend.ts'],
+  },
+};
+
+// The same suites once more on myelin/wasm/threads with two threads: buffers
+// and weights in the shared memory, large kernels split across the pool.
+const threads: TestProjectInlineConfiguration = {
+  extends: true,
+  test: {
+    name: 'threads',
+    include: numericSuites,
+    environment: 'node',
+    setupFiles: ['test/setup/threads-backend.ts'],
   },
 };
 
@@ -135,6 +148,6 @@ export default defineConfig({
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    projects: withBrowser ? [node, wasm, browser, browserPlain] : [node, wasm],
+    projects: withBrowser ? [node, wasm, threads, browser, browserPlain] : [node, wasm, threads],
   },
 });
