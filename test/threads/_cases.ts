@@ -1,10 +1,12 @@
 // Shared by the Node and the browser tests of the thread pool: the kernel
 // calls whose results must be the same bits on 1 and 2 threads.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { ConvGeometry } from '../../src/kernels/js/conv.js';
 import type { PoolGeometry } from '../../src/kernels/js/pool.js';
 import { convBackwardWasm, convForwardWasm } from '../../src/kernels/wasm/conv.js';
-import { adamWasm, matmulWasm, sgdWasm } from '../../src/kernels/wasm/kernels.js';
+import { useJs } from '../../src/kernels/wasm/index.js';
+import { adamWasm, limits, matmulWasm, sgdWasm } from '../../src/kernels/wasm/kernels.js';
+import { closeThreads, threadLimits } from '../../src/kernels/wasm/threads/runtime.js';
 import { adamResident, syncResident } from '../../src/kernels/wasm/resident.js';
 import { maxPoolBackwardWasm, maxPoolWasm } from '../../src/kernels/wasm/pool.js';
 import { dense } from '../../src/layers/dense.js';
@@ -19,6 +21,34 @@ import { sgd } from '../../src/optimizers/sgd.js';
 import { createRng } from '../../src/random/rng.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { fit } from '../../src/training/fit.js';
+
+/**
+ * Registers hooks that send every size through the SIMD code and, with 2
+ * threads, through the split (restored after the file, with the JS kernels
+ * back and the pool closed).
+ */
+export function everySizeThroughThreads(): void {
+  const saved = { ...limits, ...threadLimits };
+  beforeAll(() => {
+    limits.matmulWork = 0;
+    limits.elements = 0;
+    threadLimits.matmulWork = 0;
+    threadLimits.convWork = 0;
+    threadLimits.poolWork = 0;
+    threadLimits.updateElements = 0;
+  });
+  afterAll(() => {
+    Object.assign(limits, { matmulWork: saved.matmulWork, elements: saved.elements });
+    Object.assign(threadLimits, {
+      matmulWork: saved.matmulWork,
+      convWork: saved.convWork,
+      poolWork: saved.poolWork,
+      updateElements: saved.updateElements,
+    });
+    closeThreads();
+    useJs();
+  });
+}
 
 export function random(n: number, seed: number): Float32Array {
   const rng = createRng(seed);

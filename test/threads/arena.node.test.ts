@@ -4,7 +4,7 @@
 // buffer in place. What must hold: the same bits as with ordinary arrays,
 // inputs left untouched (an output never overwrites an input it is not),
 // fresh buffers zeroed, and training that gives the one-thread weights.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { relu } from '../../src/activations/relu.js';
 import { allocSlot } from '../../src/kernels/alloc.js';
 import { useJs, useWasm as useWasmOne } from '../../src/kernels/wasm/index.js';
@@ -37,7 +37,6 @@ import {
   syncResident,
 } from '../../src/kernels/wasm/resident.js';
 import { closeThreads, useWasm } from '../../src/kernels/wasm/threads/node.js';
-import { threadLimits } from '../../src/kernels/wasm/threads/runtime.js';
 import { dense } from '../../src/layers/dense.js';
 import { dropout } from '../../src/layers/dropout.js';
 import { crossEntropy } from '../../src/losses/cross-entropy.js';
@@ -48,29 +47,9 @@ import { createRng } from '../../src/random/rng.js';
 import { l2 } from '../../src/regularizers/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { fit } from '../../src/training/fit.js';
-import { convGeometry, POOL, random } from './_cases.js';
+import { convGeometry, everySizeThroughThreads, POOL, random } from './_cases.js';
 
-const saved = { ...limits, ...threadLimits };
-
-beforeAll(() => {
-  limits.matmulWork = 0;
-  limits.elements = 0;
-  threadLimits.matmulWork = 0;
-  threadLimits.convWork = 0;
-  threadLimits.poolWork = 0;
-  threadLimits.updateElements = 0;
-});
-afterAll(() => {
-  Object.assign(limits, { matmulWork: saved.matmulWork, elements: saved.elements });
-  Object.assign(threadLimits, {
-    matmulWork: saved.matmulWork,
-    convWork: saved.convWork,
-    poolWork: saved.poolWork,
-    updateElements: saved.updateElements,
-  });
-  closeThreads();
-  useJs();
-});
+everySizeThroughThreads();
 
 /** The bits of a float32 array (a copy: arena views share one buffer). */
 function bits(x: Float32Array): number[] {

@@ -7,13 +7,12 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/_lib/errors.js';
 import { getBackend } from '../../src/kernels/backend.js';
-import { useJs, useWasm as useWasmOne } from '../../src/kernels/wasm/index.js';
+import { useWasm as useWasmOne } from '../../src/kernels/wasm/index.js';
 import {
   adamWasm,
-  limits,
   matmulWasm,
   reluBackwardWasm,
   reluWasm,
@@ -41,31 +40,13 @@ import {
   sameBits,
   trainRecurrent,
   updates,
+  everySizeThroughThreads,
 } from './_cases.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const saved = { ...limits, ...threadLimits };
-
-beforeAll(() => {
-  // every size through the SIMD code and, with 2 threads, through the split
-  limits.matmulWork = 0;
-  limits.elements = 0;
-  threadLimits.matmulWork = 0;
-  threadLimits.convWork = 0;
-  threadLimits.poolWork = 0;
-  threadLimits.updateElements = 0;
-});
-afterAll(() => {
-  Object.assign(limits, { matmulWork: saved.matmulWork, elements: saved.elements });
-  Object.assign(threadLimits, {
-    matmulWork: saved.matmulWork,
-    convWork: saved.convWork,
-    poolWork: saved.poolWork,
-    updateElements: saved.updateElements,
-  });
-  closeThreads();
-  useJs();
-});
+// the defaults, for the tests that put one back for a moment
+const saved = { ...threadLimits };
+everySizeThroughThreads();
 
 describe('partition', () => {
   it('splits rows in multiples of 4 when m >= n, columns in multiples of 8 otherwise', () => {

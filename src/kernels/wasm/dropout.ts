@@ -1,6 +1,6 @@
 import type { FloatArray } from '../../_lib/typed.js';
 import { dropoutBackwardJs, dropoutForwardJs } from '../js/dropout.js';
-import { frame, get, getRuntime, limits, put, scratchEnd, slot } from './kernels.js';
+import { binaryWasm, frame, get, getRuntime, put, scratchEnd, slot } from './kernels.js';
 import { reserve } from './loader.js';
 
 /**
@@ -71,27 +71,5 @@ export function dropoutBackwardWasm(
   gx: FloatArray,
   n: number,
 ): void {
-  const r = getRuntime();
-  if (
-    r === null ||
-    !(gy instanceof Float32Array) ||
-    !(mask instanceof Float32Array) ||
-    !(gx instanceof Float32Array) ||
-    n < limits.elements
-  ) {
-    dropoutBackwardJs(gy, mask, gx, n);
-    return;
-  }
-  frame(r);
-  const pg = slot(r, gy, n);
-  const pm = slot(r, mask, n);
-  const po = slot(r, gx, n);
-  if (!reserve(r, scratchEnd())) {
-    dropoutBackwardJs(gy, mask, gx, n);
-    return;
-  }
-  put(r, gy, pg, n);
-  put(r, mask, pm, n);
-  r.ex.dropoutBackward(pg, pm, po, n);
-  get(r, gx, po, n);
+  binaryWasm(gy, mask, gx, n, 'dropoutBackward', dropoutBackwardJs);
 }

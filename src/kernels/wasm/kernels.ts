@@ -353,23 +353,46 @@ export function reluBackwardWasm(
   dx: FloatArray,
   length: number,
 ): void {
+  binaryWasm(x, dy, dx, length, 'reluBackward', reluBackwardJs);
+}
+
+/**
+ * Runs an element-wise export of two float32 inputs and one output,
+ * `kernel(a, b, out, n)` at byte addresses, on JS arrays (copies and
+ * arena buffers as every wrapper lays them out); `js` serves whatever the
+ * module does not take (no runtime, another element type, fewer elements
+ * than `limits.elements`, memory that cannot grow).
+ *
+ * @example
+ * ```ts
+ * binaryWasm(x, dy, dx, n, 'reluBackward', reluBackwardJs);
+ * ```
+ */
+export function binaryWasm(
+  a: FloatArray,
+  b: FloatArray,
+  out: FloatArray,
+  n: number,
+  kernel: 'reluBackward' | 'dropoutBackward',
+  js: (a: FloatArray, b: FloatArray, out: FloatArray, n: number) => void,
+): void {
   const r = rt;
-  if (r === null || !f32(x) || !f32(dy) || !f32(dx) || length < limits.elements) {
-    reluBackwardJs(x, dy, dx, length);
+  if (r === null || !f32(a) || !f32(b) || !f32(out) || n < limits.elements) {
+    js(a, b, out, n);
     return;
   }
   frame(r);
-  const px = slot(r, x, length);
-  const pd = slot(r, dy, length);
-  const po = slot(r, dx, length);
+  const pa = slot(r, a, n);
+  const pb = slot(r, b, n);
+  const po = slot(r, out, n);
   if (!reserve(r, top)) {
-    reluBackwardJs(x, dy, dx, length);
+    js(a, b, out, n);
     return;
   }
-  put(r, x, px, length);
-  put(r, dy, pd, length);
-  r.ex.reluBackward(px, pd, po, length);
-  get(r, dx, po, length);
+  put(r, a, pa, n);
+  put(r, b, pb, n);
+  r.ex[kernel](pa, pb, po, n);
+  get(r, out, po, n);
 }
 
 /**
