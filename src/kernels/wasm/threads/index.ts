@@ -59,7 +59,9 @@ function spawn(): PoolWorker {
  * myelin/wasm does, and splits the large matrix products (and the dense
  * layers built on them) across `threads` threads: the calling thread and
  * `threads - 1` Web Workers on one shared WebAssembly memory, with results
- * bit-identical to one thread. Needs a cross-origin isolated page (COOP and
+ * bit-identical to one thread. Models built afterwards keep their weights,
+ * and planned models their buffers, in the shared memory, where the kernels
+ * use them without copies. Needs a cross-origin isolated page (COOP and
  * COEP headers); elsewhere it runs on one thread and says why in
  * `getThreads().reason`. On the page's main thread the caller spins while
  * the workers finish (the main thread may not block); in a worker it sleeps.

@@ -50,9 +50,11 @@ function spawn(): PoolWorker {
  * myelin/wasm does, and splits the large matrix products (and the dense
  * layers built on them) across `threads` threads: the calling thread and
  * `threads - 1` workers on one shared WebAssembly memory. Each thread computes
- * a fixed block of the output with the same operations as one thread, so
- * results are bit-identical for any thread count. Products below about
- * 160x160x160 stay on the calling thread. Idle workers never keep the process
+ * a block of the output with the same operations as one thread, so results
+ * are bit-identical for any thread count. Products below about 160x160x160
+ * stay on the calling thread. Models built afterwards keep their weights, and
+ * planned models their buffers, in the shared memory, where the kernels use
+ * them without copies (docs/threads.md). Idle workers never keep the process
  * alive. Returns false, leaving the JS kernels, when WebAssembly SIMD is
  * unavailable; when threads cannot run, runs on one thread and says why in
  * `getThreads().reason`.
