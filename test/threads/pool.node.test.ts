@@ -39,13 +39,14 @@ describe('thread pool take-back', () => {
     pool.spinMicros = 0;
     for (let round = 1; round <= 3; round++) {
       ran.length = 0;
-      pool.run(
+      const tookBack = pool.run(
         [
           { op: 0, args: [round, 1] },
           { op: 1, args: [round, 2] },
         ],
         () => ran.push('own'),
       );
+      expect(tookBack).toBe(true);
       expect(ran).toEqual(['own', `local 0:${round},1`, `local 1:${round},2`]);
       // both slots record the job as claimed and done
       const i32 = ctrl();
@@ -66,7 +67,7 @@ describe('thread pool take-back', () => {
     });
     pool.spinMicros = 0;
     // the "worker" claims the job during the caller's own share and finishes it
-    pool.run([{ op: 0, args: [] }], () => {
+    const tookBack = pool.run([{ op: 0, args: [] }], () => {
       const i32 = ctrl();
       const s = Atomics.load(i32, SEQ);
       expect(Atomics.compareExchange(i32, ACK, 0, s)).toBe(0);
@@ -74,6 +75,7 @@ describe('thread pool take-back', () => {
       ran.push('own');
     });
     expect(ran).toEqual(['own']);
+    expect(tookBack).toBe(false);
     pool.close();
   });
 });

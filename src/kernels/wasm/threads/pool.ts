@@ -47,7 +47,8 @@ export interface Job {
 export interface Pool {
   /** Worker count (the calling thread is not counted). */
   readonly workers: number;
-  run(jobs: readonly Job[], own: () => void): void;
+  /** Returns true when the calling thread took back a job (then it says nothing of the balance). */
+  run(jobs: readonly Job[], own: () => void): boolean;
   /**
    * Tells sleeping workers that a job is coming: they wake and poll for it
    * (up to their window), so that the wake-up overlaps the caller's work
@@ -223,6 +224,7 @@ export async function startPool(
         ownError = e instanceof Error ? e : new Error(String(e));
       }
       let late = false;
+      let tookBack = false;
       for (let t = 0; t < jobs.length; t++) {
         const at = t * SLOT;
         if (Atomics.load(i32, at + ACK) === s) continue;
@@ -231,6 +233,7 @@ export async function startPool(
         // failure, which must reach the worker)
         if (ownError !== null || i32[at + OP] === -2) continue;
         if (Atomics.compareExchange(i32, at + ACK, claimed[t]!, s) !== claimed[t]) continue;
+        tookBack = true;
         try {
           local(jobs[t] as Job);
         } catch (e) {
@@ -259,6 +262,7 @@ export async function startPool(
       }
       if (ownError !== null) throw ownError;
       if (workerError !== null) throw new Error(workerError);
+      return tookBack;
     },
   };
 }

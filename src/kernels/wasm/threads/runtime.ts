@@ -252,8 +252,10 @@ async function threadedRuntime(
   // arrays with their copies (`split`): a first guess, then 5% more after a
   // call in which it waited for the workers longer than 1/16 of its own
   // product, 5% less after one in which it did not (a training loop calls
-  // the same few products again and again). Each element of C is computed
-  // with the same operations whatever the block, so the cut never changes a bit.
+  // the same few products again and again). A call in which the caller took
+  // back a job its worker had not picked up says nothing of the balance and
+  // leaves the share. Each element of C is computed with the same operations
+  // whatever the block, so the cut never changes a bit.
   const inMemoryShares = new Map<string, number>();
   const shares = new Map<string, number>();
   const endOfOwn = (t0: number): number => {
@@ -297,7 +299,7 @@ async function threadedRuntime(
       args: [a, b, c, m, k, n, transA, transB, ws + (t + 1) * wsBytes, ...blk],
     }));
     let ownEnd = 0;
-    p.run(jobs, () => {
+    const tookBack = p.run(jobs, () => {
       const t0 = performance.now();
       own.matmulPart(
         a,
@@ -316,7 +318,7 @@ async function threadedRuntime(
       );
       ownEnd = endOfOwn(t0);
     });
-    inMemoryShares.set(key, nextShare(share, ownEnd));
+    if (!tookBack) inMemoryShares.set(key, nextShare(share, ownEnd));
   };
   host = matmul;
 
@@ -412,7 +414,7 @@ async function threadedRuntime(
       args: [pa, pb, pc, m, k, n, transA, transB, ws + (t + 1) * wsBytes, ...blk],
     }));
     let ownEnd = 0;
-    p.run(jobs, () => {
+    const tookBack = p.run(jobs, () => {
       const [i0, i1, j0, j1] = mine as [number, number, number, number];
       if (late) rt.f32.set(a.subarray(i0 * k, i1 * k), (pa >>> 2) + i0 * k);
       const t0 = performance.now();
@@ -422,7 +424,7 @@ async function threadedRuntime(
       if (fault) for (const blk of theirs) out(blk, true);
       ownEnd = performance.now() + (t1 - t0) / 16;
     });
-    shares.set(key, nextShare(share, ownEnd));
+    if (!tookBack) shares.set(key, nextShare(share, ownEnd));
     for (const blk of theirs) out(blk, false);
     if (fault) touched.add(c);
     return true;
@@ -598,7 +600,7 @@ async function threadedRuntime(
     const mine = blocks[0] as [number, number];
     const args = rowsArgs(k, a, mine);
     let ownEnd = 0;
-    p.run(jobs, () => {
+    const tookBack = p.run(jobs, () => {
       move(ins, false, mine);
       const t0 = performance.now();
       kernels[name](...args);
@@ -609,8 +611,10 @@ async function threadedRuntime(
       // the caller's block may grow
       ownEnd += (ownEnd - t0) / 16;
     });
-    const waited = performance.now() > ownEnd;
-    weights[name] = Math.min(1, Math.max(0.05, w * (waited ? 1.05 : 0.95)));
+    if (!tookBack) {
+      const waited = performance.now() > ownEnd;
+      weights[name] = Math.min(1, Math.max(0.05, w * (waited ? 1.05 : 0.95)));
+    }
     for (const blk of theirs) move(outs, true, blk);
     return true;
   };
