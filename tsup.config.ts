@@ -20,7 +20,8 @@ const folders = readdirSync('src', { withFileTypes: true })
 export const publicEntries: Record<string, string> = {
   index: 'src/index.ts',
   ...Object.fromEntries(folders.map((f) => [`${f}/index`, `src/${f}/index.ts`])),
-  // myelin/wasm: the opt-in WebAssembly kernels (kept out of the main barrel).
+  // myelin/wasm: the opt-in WebAssembly kernels (kept out of the main barrel;
+  // node.ts, on a shared memory, is what the package's `node` export condition selects).
   'kernels/wasm/index': 'src/kernels/wasm/index.ts',
   // myelin/wasm/threads: the threaded kernels (Web Workers; node.ts, with
   // worker_threads, is what the package's `node` export condition selects).

@@ -34,7 +34,8 @@ export async function setup(backend, variant) {
       throw new Error('WebAssembly SIMD is not available here');
     kernelThreads = getThreads().threads;
   } else if (backend === 'wasm') {
-    const { useWasm } = await import('../../dist/kernels/wasm/index.js');
+    // myelin/wasm as Node resolves it (the package's `node` condition)
+    const { useWasm } = await import('../../dist/kernels/wasm/node.js');
     if (!(await useWasm())) throw new Error('WebAssembly SIMD is not available here');
   }
 }

@@ -29,7 +29,7 @@ const moved: Record<string, string> = {
   './wasm/threads': 'kernels/wasm/threads',
 };
 // Subpaths with a `node` condition (a Node build next to the browser one), after types.
-const forNode: Record<string, string> = { './wasm/threads': 'node.js' };
+const forNode: Record<string, string> = { './wasm': 'node.js', './wasm/threads': 'node.js' };
 
 describe('the build', () => {
   it('is quiet: tsup prints errors, not a line for each of about 430 output files', () => {

@@ -151,7 +151,15 @@ const PAGE = 65536;
 // wasm32 addresses stop at 4 GiB; engines may refuse less (memory.grow then throws)
 const MAX_BYTES = 65536 * PAGE;
 
-function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+/**
+ * Decodes the base64 text of an embedded module.
+ *
+ * @example
+ * ```ts
+ * decodeBase64("AGFzbQ=="); // Uint8Array [0, 97, 115, 109]
+ * ```
+ */
+export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);

@@ -9,7 +9,7 @@ import {
   type WasmExports,
   type WasmRuntime,
 } from '../loader.js';
-import { WASM_THREADS_RELAXED_BASE64, WASM_THREADS_SIMD_BASE64 } from './module.generated.js';
+import { sharedInstance, sharedMemoryUnavailable, type Kernel } from './shared.js';
 import { startPool, type Pool, type Spawn } from './pool.js';
 import { SPIN_US } from './worker-source.js';
 
@@ -70,30 +70,6 @@ const SGD = 6;
 const RELU = 7;
 const RELU_BACKWARD = 8;
 
-type Kernel = (...args: number[]) => void;
-
-// The shared memory's maximum: the bound the engine reserves address space
-// for. 1 GiB, then smaller where the engine refuses that much.
-const MAX_PAGES = [16384, 4096, 1024];
-
-interface ThreadedExports extends WasmExports {
-  matmulPart(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: number,
-    transB: number,
-    ws: number,
-    i0: number,
-    i1: number,
-    j0: number,
-    j1: number,
-  ): void;
-}
-
 /**
  * Work sizes below which a kernel call stays on the calling thread. Internal:
  * tests set `matmulWork` to 0 to push every size through the pool.
@@ -138,37 +114,6 @@ let pool: Pool | null = null;
 // The runtime the pool serves (another useWasm may install a different one).
 let pooled: WasmRuntime | null = null;
 let info: ThreadsInfo = { threads: 1, requested: 1, reason: null };
-
-function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-/** Why shared-memory threads cannot run here, or null when they can. */
-function sharedMemoryUnavailable(): string | null {
-  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
-    return 'SharedArrayBuffer is not available (in a browser: the page is not cross-origin isolated)';
-  }
-  const g = globalThis as { crossOriginIsolated?: boolean };
-  if (g.crossOriginIsolated === false) {
-    return 'the page is not cross-origin isolated (it needs the COOP and COEP headers)';
-  }
-  return null;
-}
-
-function createMemory(): WebAssembly.Memory {
-  let last: unknown = null;
-  for (const maximum of MAX_PAGES) {
-    try {
-      return new WebAssembly.Memory({ initial: 1, maximum, shared: true });
-    } catch (e) {
-      last = e;
-    }
-  }
-  throw last instanceof Error ? last : new Error(String(last));
-}
 
 /**
  * Splits `count` items (rows of a batch, taps of a kernel) into at most
@@ -227,26 +172,14 @@ async function threadedRuntime(
   threads: number,
   relaxed: boolean,
 ): Promise<{ rt: WasmRuntime; pool: Pool }> {
-  const bytes = decodeBase64(relaxed ? WASM_THREADS_RELAXED_BASE64 : WASM_THREADS_SIMD_BASE64);
-  const module = await WebAssembly.compile(bytes);
-  const memory = createMemory();
   // The recurrent kernels call back for their batched products (all T·B rows
   // at once), which are split like any other product; bound below.
   let host: Kernel = () => {
     throw new Error('myelin wasm: the thread pool is not ready');
   };
-  const instance = await WebAssembly.instantiate(module, {
-    env: {
-      memory,
-      abort() {
-        throw new Error('myelin wasm: abort');
-      },
-      batchedMatmul: (...a: number[]) => {
-        host(...a);
-      },
-    },
+  const { module, memory, own } = await sharedInstance(relaxed, (...a) => {
+    host(...a);
   });
-  const own = instance.exports as unknown as ThreadedExports;
   // The calling thread's share of a split product (its block's weight against
   // one worker's), per shape, for products in memory (`matmul`) and of JS
   // arrays with their copies (`split`): a first guess, then 5% more after a
