@@ -9,14 +9,15 @@ import {
 } from '../js/recurrent.js';
 import type { RecurrentProblem } from '../recurrent.js';
 import { getRuntime } from './kernels.js';
-import { align, reserve, type WasmRuntime } from './loader.js';
+import { align, homeOf, reserve, type WasmRuntime } from './loader.js';
 
 // Wrappers of the whole-sequence recurrent kernels (asm/recurrent.ts). One call
 // copies the operands into the module's memory once, runs every step there
 // and copies the results out: per step nothing crosses between JS and
 // WebAssembly. The descriptor (addresses and sizes, u32 words) follows the
-// D_ constants of asm/recurrent.ts. float64 and anything else the module
-// cannot take goes to the JS kernel.
+// D_ constants of asm/recurrent.ts. An operand that already lives in the
+// module's memory (an arena buffer, see resident.ts) is used where it is.
+// float64 and anything else the module cannot take goes to the JS kernel.
 
 const WORDS = 35;
 
@@ -56,43 +57,45 @@ function plan(
   const { batch: B, steps: T, features: F, units: U } = p;
   const GU = gatesOf(p.cell) * U;
   const BU = B * U;
-  const sizes: [string, number][] = [
-    ['desc', WORDS],
-    ['x', B * T * F],
-    ['w', F * GU],
-    ['u', U * GU],
-    ['bias', p.bias === null ? 0 : GU],
-    ['rbias', p.recurrentBias === null ? 0 : GU],
-    ['h0', p.h0 === null ? 0 : BU],
-    ['c0', p.c0 === null ? 0 : BU],
-    ['mask', p.mask === null ? 0 : Math.ceil((B * T) / 4)],
-    ['saved', savedLayout(p.cell, B, T, F, U).total],
-    ['scratch', scratchSize(p.cell, B, T, F, U)],
+  // [name, floats, the JS array copied there (null: the module's own)]
+  const sizes: [string, number, FloatArray | null][] = [
+    ['desc', WORDS, null],
+    ['x', B * T * F, p.x],
+    ['w', F * GU, p.w],
+    ['u', U * GU, p.u],
+    ['bias', p.bias === null ? 0 : GU, p.bias],
+    ['rbias', p.recurrentBias === null ? 0 : GU, p.recurrentBias],
+    ['h0', p.h0 === null ? 0 : BU, p.h0],
+    ['c0', p.c0 === null ? 0 : BU, p.c0],
+    ['mask', p.mask === null ? 0 : Math.ceil((B * T) / 4), null],
+    ['saved', savedLayout(p.cell, B, T, F, U).total, p.saved],
+    ['scratch', scratchSize(p.cell, B, T, F, U), null],
   ];
   if (!backward)
     sizes.push(
-      ['y', p.y.length],
-      ['hOut', p.hOut === null ? 0 : BU],
-      ['cOut', p.cOut === null ? 0 : BU],
+      ['y', p.y.length, p.y],
+      ['hOut', p.hOut === null ? 0 : BU, p.hOut],
+      ['cOut', p.cOut === null ? 0 : BU, p.cOut],
     );
   else
     sizes.push(
-      ['gy', p.gy === null ? 0 : p.gy.length],
-      ['ghOut', p.ghOut === null ? 0 : BU],
-      ['gcOut', p.gcOut === null ? 0 : BU],
-      ['gx', p.gx === null ? 0 : B * T * F],
-      ['gh0', p.gh0 === null ? 0 : BU],
-      ['gc0', p.gc0 === null ? 0 : BU],
-      ['gw', p.gw === null ? 0 : F * GU],
-      ['gu', p.gu === null ? 0 : U * GU],
-      ['gb', p.gb === null ? 0 : GU],
-      ['grb', p.grb === null ? 0 : GU],
+      ['gy', p.gy === null ? 0 : p.gy.length, p.gy],
+      ['ghOut', p.ghOut === null ? 0 : BU, p.ghOut],
+      ['gcOut', p.gcOut === null ? 0 : BU, p.gcOut],
+      ['gx', p.gx === null ? 0 : B * T * F, p.gx],
+      ['gh0', p.gh0 === null ? 0 : BU, p.gh0],
+      ['gc0', p.gc0 === null ? 0 : BU, p.gc0],
+      ['gw', p.gw === null ? 0 : F * GU, p.gw],
+      ['gu', p.gu === null ? 0 : U * GU, p.gu],
+      ['gb', p.gb === null ? 0 : GU, p.gb],
+      ['grb', p.grb === null ? 0 : GU, p.grb],
     );
   const at: Record<string, number> = {};
   let o = rt.base;
-  for (const [name, n] of sizes) {
-    at[name] = n === 0 ? 0 : o;
-    o += align(n * 4);
+  for (const [name, n, src] of sizes) {
+    const home = src === null || n === 0 ? -1 : homeOf(rt, src as Float32Array);
+    at[name] = n === 0 ? 0 : home >= 0 ? home : o;
+    if (n !== 0 && home < 0) o += align(n * 4);
   }
   at.ws = o;
   if (!reserve(rt, o + rt.workspace)) return null;
@@ -103,12 +106,13 @@ function plan(
 const inKernel = (p: RecurrentProblem): boolean =>
   p.activation <= ACT_LINEAR && p.recurrentActivation <= ACT_LINEAR;
 
+// Copies in and out, unless the array is already there (an arena buffer).
 function put(rt: WasmRuntime, src: FloatArray | null, at: number): void {
-  if (src !== null && at !== 0) rt.f32.set(src, at >>> 2);
+  if (src !== null && at !== 0 && homeOf(rt, src as Float32Array) !== at) rt.f32.set(src, at >>> 2);
 }
 
 function get(rt: WasmRuntime, dst: FloatArray | null, at: number): void {
-  if (dst === null || at === 0) return;
+  if (dst === null || at === 0 || homeOf(rt, dst as Float32Array) === at) return;
   const o = at >>> 2;
   dst.set(rt.f32.subarray(o, o + dst.length));
 }
@@ -201,11 +205,14 @@ export function recurrentForwardWasm(p: RecurrentProblem): void {
       p.saved[L.hMask + i] = p.rng!.uniform() < keep ? 1 / keep : 0;
   }
   common(rt, p, at);
-  if (useX || useH) rt.f32.set(p.saved.subarray(L.xMask, L.total), (at.saved! >>> 2) + L.xMask);
+  const savedHome = homeOf(rt, p.saved as Float32Array) === at.saved;
+  if ((useX || useH) && !savedHome)
+    rt.f32.set(p.saved.subarray(L.xMask, L.total), (at.saved! >>> 2) + L.xMask);
   rt.ex.recurrentForward(at.desc!);
   get(rt, p.y, at.y!);
   get(rt, p.hOut, at.hOut!);
   get(rt, p.cOut, at.cOut!);
+  if (savedHome) return;
   const o = at.saved! >>> 2;
   p.saved.set(rt.f32.subarray(o, o + L.total));
 }
@@ -231,7 +238,8 @@ export function recurrentBackwardWasm(p: RecurrentProblem): void {
   }
   const L = savedLayout(p.cell, p.batch, p.steps, p.features, p.units);
   common(rt, p, at);
-  rt.f32.set(p.saved.subarray(0, L.total), at.saved! >>> 2);
+  if (homeOf(rt, p.saved as Float32Array) !== at.saved)
+    rt.f32.set(p.saved.subarray(0, L.total), at.saved! >>> 2);
   put(rt, p.gy, at.gy!);
   put(rt, p.ghOut, at.ghOut!);
   put(rt, p.gcOut, at.gcOut!);
