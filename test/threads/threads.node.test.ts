@@ -15,6 +15,7 @@ import {
   adamWasm,
   matmulWasm,
   reluBackwardWasm,
+  getRuntime,
   reluWasm,
   setRuntime,
 } from '../../src/kernels/wasm/kernels.js';
@@ -313,8 +314,12 @@ describe('useWasm thread counts', () => {
   });
 
   it('threads: 1 runs without a pool; the default is the core count, capped', async () => {
+    closeThreads();
+    setRuntime(null);
     expect(await useWasm({ threads: 1 })).toBe(true);
     expect(getThreads()).toEqual({ threads: 1, requested: 1, reason: null });
+    // in Node, one thread is myelin/wasm's: the module on a shared memory
+    expect(getRuntime()!.f32.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(await useWasm()).toBe(true);
     const { availableParallelism } = await import('node:os');
     const cores = Math.min(availableParallelism(), MAX_THREADS);

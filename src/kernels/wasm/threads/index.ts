@@ -5,6 +5,7 @@
  *
  * @module wasm/threads
  */
+import { useWasm as useWasmOwnMemory } from '../index.js';
 import type { PoolWorker } from './pool.js';
 import { useWasmWith, type UseWasmThreadsOptions } from './runtime.js';
 import { WORKER_SOURCE } from './worker-source.js';
@@ -75,5 +76,5 @@ function spawn(): PoolWorker {
  */
 export async function useWasm(options: UseWasmThreadsOptions = {}): Promise<boolean> {
   const cores = typeof navigator === 'object' ? (navigator.hardwareConcurrency ?? 1) : 1;
-  return useWasmWith({ spawn, cores }, options);
+  return useWasmWith({ spawn, cores, oneThread: useWasmOwnMemory }, options);
 }

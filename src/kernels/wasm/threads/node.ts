@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { useWasm as useWasmShared } from '../node.js';
 import type { PoolWorker } from './pool.js';
 import { useWasmWith, type UseWasmThreadsOptions } from './runtime.js';
 import { WORKER_SOURCE } from './worker-source.js';
@@ -68,5 +69,5 @@ function spawn(): PoolWorker {
  * ```
  */
 export async function useWasm(options: UseWasmThreadsOptions = {}): Promise<boolean> {
-  return useWasmWith({ spawn, cores: availableParallelism() }, options);
+  return useWasmWith({ spawn, cores: availableParallelism(), oneThread: useWasmShared }, options);
 }

@@ -642,6 +642,12 @@ async function threadedRuntime(
 export interface Platform {
   readonly spawn: Spawn;
   readonly cores: number;
+  /**
+   * The platform's one-thread useWasm, for one thread or the fallback: in
+   * Node myelin/wasm's (the module on a shared memory), in browsers the
+   * build with its own memory.
+   */
+  readonly oneThread: (options: { relaxedSimd: boolean }) => Promise<boolean>;
 }
 
 let pending: Promise<boolean> | null = null;
@@ -699,7 +705,7 @@ async function switchTo(platform: Platform, requested: number, relaxed: boolean)
     }
   }
   info = { threads: 1, requested, reason };
-  return useWasmOneThread({ relaxedSimd: relaxed });
+  return platform.oneThread({ relaxedSimd: relaxed });
 }
 
 /**
