@@ -8,36 +8,10 @@
 // nothing by itself; `useWasm()` compiles the embedded module and fills the
 // kernel slots it implements, `useJs()` puts the portable kernels back.
 import { installBackend } from '../backend-table.js';
-import {
-  biasAddWasm,
-  colSumWasm,
-  denseWasm,
-  getRuntime,
-  logSoftmaxWasm,
-  matmulWasm,
-  reluBackwardWasm,
-  reluWasm,
-  setRuntime,
-  sgdWasm,
-  softmaxXentBackwardWasm,
-  softmaxWasm,
-  softmaxXentWasm,
-} from './kernels.js';
-import { convBackwardWasm, convForwardWasm } from './conv.js';
-import { instantiate, relaxedSupported, simdSupported, type WasmRuntime } from './loader.js';
-import { recurrentBackwardWasm, recurrentForwardWasm } from './recurrent.js';
-import { maxPoolBackwardWasm, maxPoolWasm } from './pool.js';
-import {
-  adamResident,
-  allFiniteWasm,
-  allocWasm,
-  flushResident,
-  l2AddGradWasm,
-  syncResident,
-} from './resident.js';
-import { attentionBackwardWasm, attentionForwardWasm } from './attention.js';
-import { layerNormBackwardWasm, layerNormForwardWasm } from './layer-norm.js';
-import { dropoutBackwardWasm, dropoutForwardWasm } from './dropout.js';
+import { installWasm } from './install.js';
+import { getRuntime } from './kernels.js';
+import { instantiate, relaxedSupported, simdSupported } from './loader.js';
+import { flushResident } from './resident.js';
 
 export { getBackend, type BackendName } from '../backend.js';
 
@@ -50,9 +24,6 @@ export interface UseWasmOptions {
    */
   readonly relaxedSimd?: boolean;
 }
-
-let pending: Promise<WasmRuntime | null> | null = null;
-let pendingRelaxed = true;
 
 /**
  * Whether this engine can run myelin's WebAssembly SIMD kernels
@@ -86,50 +57,7 @@ export function isWasmSupported(): boolean {
  * ```
  */
 export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
-  const relaxed = (options.relaxedSimd ?? true) && relaxedSupported();
-  const current = getRuntime();
-  if (current === null || current.relaxed !== relaxed) {
-    if (pending === null || pendingRelaxed !== relaxed) {
-      pendingRelaxed = relaxed;
-      pending = instantiate(relaxed).catch(() => null);
-    }
-    const rt = await pending;
-    pending = null;
-    if (rt === null) return false;
-    setRuntime(rt);
-  }
-  // What the module accelerates; every other kernel family stays on JS.
-  installBackend('wasm', {
-    matmul: matmulWasm,
-    dense: denseWasm,
-    biasAdd: biasAddWasm,
-    colSum: colSumWasm,
-    relu: reluWasm,
-    reluBackward: reluBackwardWasm,
-    softmaxXent: softmaxXentWasm,
-    softmaxXentBackward: softmaxXentBackwardWasm,
-    sgd: sgdWasm,
-    adam: adamResident,
-    softmax: softmaxWasm,
-    logSoftmax: logSoftmaxWasm,
-    recurrentForward: recurrentForwardWasm,
-    recurrentBackward: recurrentBackwardWasm,
-    convForward: convForwardWasm,
-    convBackward: convBackwardWasm,
-    maxPool: maxPoolWasm,
-    maxPoolBackward: maxPoolBackwardWasm,
-    allFinite: allFiniteWasm,
-    stateSync: syncResident,
-    l2: l2AddGradWasm,
-    dropoutForward: dropoutForwardWasm,
-    dropoutBackward: dropoutBackwardWasm,
-    attentionForward: attentionForwardWasm,
-    attentionBackward: attentionBackwardWasm,
-    layerNormForward: layerNormForwardWasm,
-    layerNormBackward: layerNormBackwardWasm,
-    alloc: allocWasm,
-  });
-  return true;
+  return installWasm(instantiate, (options.relaxedSimd ?? true) && relaxedSupported());
 }
 
 /**

@@ -12,16 +12,13 @@
 // step copies nothing into or out of WebAssembly memory. Browsers resolve
 // `myelin/wasm` to index.ts, whose module has its own memory (shared memory
 // there needs a cross-origin isolated page).
-import { useWasm as useWasmPlain, type UseWasmOptions } from './index.js';
-import { getRuntime, setRuntime } from './kernels.js';
-import { relaxedSupported, type WasmRuntime } from './loader.js';
+import type { UseWasmOptions } from './index.js';
+import { installWasm } from './install.js';
+import { instantiate, relaxedSupported } from './loader.js';
 import { sharedRuntime } from './threads/shared.js';
 
 export { getBackend, isRelaxedSimd, isWasmSupported, useJs } from './index.js';
 export type { BackendName, UseWasmOptions } from './index.js';
-
-let pending: Promise<WasmRuntime | null> | null = null;
-let pendingRelaxed = true;
 
 /**
  * Switches the float32 kernels to WebAssembly SIMD, as in browsers: the
@@ -44,19 +41,9 @@ let pendingRelaxed = true;
  * ```
  */
 export async function useWasm(options: UseWasmOptions = {}): Promise<boolean> {
-  const relaxed = (options.relaxedSimd ?? true) && relaxedSupported();
-  const current = getRuntime();
-  if (current === null || current.relaxed !== relaxed) {
-    if (pending === null || pendingRelaxed !== relaxed) {
-      pendingRelaxed = relaxed;
-      pending = sharedRuntime(relaxed);
-    }
-    const rt = await pending;
-    pending = null;
-    // Where the shared build cannot start, the plain build's useWasm below
-    // instantiates its own module.
-    if (rt !== null) setRuntime(rt);
-  }
-  // Fills the kernel slots for the runtime in place.
-  return useWasmPlain(options);
+  // Where the shared build cannot start, the build with its own memory.
+  return installWasm(
+    async (relaxed) => (await sharedRuntime(relaxed)) ?? instantiate(relaxed),
+    (options.relaxedSimd ?? true) && relaxedSupported(),
+  );
 }
