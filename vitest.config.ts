@@ -133,14 +133,15 @@ const browserPlain: TestProjectInlineConfiguration = {
 
 // Example files import 'myelin' and 'myelin/<subpath>' as users do; map the
 // names to src/ (as tsconfig "paths" does for tsc and tsx), so they test the
-// code in the tree without a build.
+// code in the tree without a build. The wasm entries map to the files Node's
+// `node` export condition selects.
 const src = fileURLToPath(new URL('./src/', import.meta.url));
 
 export default defineConfig({
   resolve: {
     alias: [
       { find: /^myelin$/, replacement: `${src}index.ts` },
-      { find: /^myelin\/wasm$/, replacement: `${src}kernels/wasm/index.ts` },
+      { find: /^myelin\/wasm$/, replacement: `${src}kernels/wasm/node.ts` },
       { find: /^myelin\/wasm\/threads$/, replacement: `${src}kernels/wasm/threads/node.ts` },
       { find: /^myelin\/([a-z]+)$/, replacement: `${src}$1/index.ts` },
     ],

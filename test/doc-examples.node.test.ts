@@ -92,7 +92,7 @@ describe('JSDoc @example code', () => {
             'myelin/node': ['../../src/node/index.ts'],
             'myelin/testing': ['../../src/testing/index.ts'],
             'myelin/onnx': ['../../src/onnx/index.ts'],
-            'myelin/wasm': ['../../src/kernels/wasm/index.ts'],
+            'myelin/wasm': ['../../src/kernels/wasm/node.ts'],
             'myelin/wasm/threads': ['../../src/kernels/wasm/threads/node.ts'],
           },
         },
