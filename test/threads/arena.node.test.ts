@@ -27,7 +27,9 @@ import {
 } from '../../src/kernels/wasm/kernels.js';
 import { homeOf } from '../../src/kernels/wasm/loader.js';
 import { convBackwardWasm, convForwardWasm } from '../../src/kernels/wasm/conv.js';
+import { attentionBackwardWasm, attentionForwardWasm } from '../../src/kernels/wasm/attention.js';
 import { dropoutBackwardWasm, dropoutForwardWasm } from '../../src/kernels/wasm/dropout.js';
+import { layerNormBackwardWasm, layerNormForwardWasm } from '../../src/kernels/wasm/layer-norm.js';
 import { maxPoolBackwardWasm, maxPoolWasm } from '../../src/kernels/wasm/pool.js';
 import {
   adamResident,
@@ -57,10 +59,20 @@ function bits(x: Float32Array): number[] {
 }
 
 /** An arena buffer holding `x` (the threaded runtime must be installed). */
+// Blocks right after each arena buffer, filled with a marker: a kernel that
+// wrote past the end of its operand's block would change one.
+const guards: Float32Array[] = [];
+const MARK = 12345.5;
+
 function inArena(x: Float32Array): Float32Array {
   const a = allocSlot.impl(x.length);
-  expect(homeOf(getRuntime()!, a), 'an arena buffer lives in the module memory').toBeGreaterThan(0);
+  const rt = getRuntime()!;
+  expect(homeOf(rt, a), 'an arena buffer lives in the module memory').toBeGreaterThan(0);
   a.set(x);
+  const guard = allocSlot.impl(64).fill(MARK);
+  // the guard starts where the buffer's 64-byte block ends
+  expect(homeOf(rt, guard)).toBe(a.byteOffset + Math.ceil((x.length * 4) / 64) * 64);
+  guards.push(guard);
   return a;
 }
 
@@ -173,8 +185,44 @@ function wrappers(make: (x: Float32Array) => Float32Array): Float32Array[] {
   const dgx = fresh(len);
   dropoutBackwardWasm(dgy, mask, dgx, len);
   out.push(dyo, mask, dgx, new Float32Array(state.buffer));
+  // layer norm over 13 rows of 24, and attention (2 x 2 heads, 5 queries, 7 keys)
+  const lx = make(random(13 * 24, 24));
+  const lg = make(random(24, 25));
+  const lb = make(random(24, 26));
+  const ly = fresh(13 * 24);
+  const lh = fresh(13 * 24);
+  const li = fresh(13);
+  layerNormForwardWasm(lx, 13, 24, 1e-5, lg, lb, ly, lh, li);
+  const lgy = make(random(13 * 24, 27));
+  const lgg = fresh(24);
+  const lgb = fresh(24);
+  const lgx = fresh(13 * 24);
+  layerNormBackwardWasm(lgy, lh, 13, 24, li, lg, lgg, lgb, lgx, new Float64Array(64));
+  const dims = {
+    batch: 2,
+    heads: 2,
+    tq: 5,
+    tk: 7,
+    dk: 6,
+    dv: 5,
+    layout: 'bhtd',
+    scale: 0.4,
+  } as const;
+  const aq = make(random(2 * 2 * 5 * 6, 28));
+  const ak = make(random(2 * 2 * 7 * 6, 29));
+  const av = make(random(2 * 2 * 7 * 5, 30));
+  const ao = fresh(2 * 2 * 5 * 5);
+  const aw = fresh(2 * 2 * 5 * 7);
+  attentionForwardWasm(aq, ak, av, ao, aw, dims, null, null);
+  const ag = make(random(2 * 2 * 5 * 5, 31));
+  const agq = fresh(aq.length);
+  const agk = fresh(ak.length);
+  const agv = fresh(av.length);
+  attentionBackwardWasm(aq, ak, av, aw, ag, agq, agk, agv, dims, null, new Float32Array(64));
+  out.push(ly, lh, li, lgg, lgb, lgx, ao, aw, agq, agk, agv);
   // the inputs, which no kernel may have changed
   out.push(a, b, at, bt, bias, dy, g, w, bad, cx, cw, cb, cgy, px, pgy, dx, dgy);
+  out.push(lx, lg, lb, lgy, aq, ak, av, ag);
   return out;
 }
 
@@ -216,7 +264,15 @@ describe('the threaded runtime arena', () => {
     setRuntime(null);
     expect(await useWasm({ threads: 2, relaxedSimd: false })).toBe(true);
     const plain = wrappers((x) => x);
+    guards.length = 0;
     const arena = wrappers(inArena);
+    expect(guards.length).toBeGreaterThan(40);
+    guards.forEach((g, i) => {
+      expect(
+        g.every((v) => v === MARK),
+        `the block after arena operand ${i} is untouched`,
+      ).toBe(true);
+    });
     expect(arena.length).toBe(plain.length);
     arena.forEach((x, i) => {
       expect(bits(x), `output ${i}`).toEqual(bits(plain[i]!));

@@ -6,14 +6,15 @@ import {
   type AttentionDropout,
   type AttentionMask,
 } from '../js/attention.js';
-import { getRuntime, limits } from './kernels.js';
-import { align, reserve, type WasmRuntime } from './loader.js';
+import { frame, get, getRuntime, limits, put, scratchEnd, slot } from './kernels.js';
+import { reserve, type WasmRuntime } from './loader.js';
 
 // Wrappers of the scaled dot-product attention kernels (asm/attention.ts),
 // with the JS kernels' signatures: float32 operands are copied into the
 // module's memory, the mask as bytes and the dropout keep flags as float32,
-// and the results copied back. Anything else (float64, work too small to pay
-// for the copies, memory that cannot grow) runs the JS kernel.
+// and the results copied back (operands already there, arena buffers, are
+// used in place). Anything else (float64, work too small to pay for the
+// copies, memory that cannot grow) runs the JS kernel.
 
 interface AttentionExports {
   attentionForward(
@@ -97,14 +98,6 @@ function putKeep(r: WasmRuntime, keep: ArrayLike<number>, at: number, n: number)
   for (let i = 0; i < n; i++) f[o + i] = keep[i]!;
 }
 
-function put(r: WasmRuntime, src: Float32Array, at: number, n: number): void {
-  r.f32.set(src.length === n ? src : src.subarray(0, n), at >>> 2);
-}
-
-function get(r: WasmRuntime, dst: Float32Array, at: number, n: number): void {
-  dst.set(r.f32.subarray(at >>> 2, (at >>> 2) + n));
-}
-
 /**
  * Scaled dot-product attention forward on WebAssembly SIMD, same contract as
  * the JS `attentionForward`.
@@ -147,16 +140,17 @@ export function attentionForwardWasm(
           mask.data.length,
           (batch - 1) * mask.sb + (heads - 1) * mask.sh + (tq - 1) * mask.si + tk,
         );
-  const pq = r.base;
-  const pk = pq + align(nq * 4);
-  const pv = pk + align(nk * 4);
-  const po = pv + align(nv * 4);
-  const pw = po + align(no * 4);
-  const pm = pw + align(nw * 4);
-  const pd = pm + align(nm);
-  const ps = pd + align(drop === null ? 0 : nw * 4);
+  frame(r);
+  const pq = slot(r, q, nq);
+  const pk = slot(r, k, nk);
+  const pv = slot(r, v, nv);
+  const po = slot(r, out, no);
+  const pw = slot(r, weights, nw);
+  const pm = slot(r, null, Math.ceil(nm / 4));
+  const pd = drop === null ? 0 : slot(r, null, nw);
   const scratch = dk * up4(tk) + tk * up4(dv) + 2 * tq * up4(tk);
-  if (!reserve(r, ps + scratch * 4)) {
+  const ps = slot(r, null, scratch);
+  if (!reserve(r, scratchEnd())) {
     attentionForwardJs(q, k, v, out, weights, d, mask, drop);
     return;
   }
@@ -184,7 +178,7 @@ export function attentionForwardWasm(
     mask?.sh ?? 0,
     mask?.si ?? 0,
     mask?.causal === true ? 1 : 0,
-    drop === null ? 0 : pd,
+    pd,
     drop === null ? 1 : drop.scale,
     ps,
   );
@@ -232,19 +226,20 @@ export function attentionBackwardWasm(
   }
   const { batch, heads, tq, tk, dk, dv } = d;
   const { nq, nk, nv, no, nw } = sizes(d);
-  const pq = r.base;
-  const pk = pq + align(nq * 4);
-  const pv = pk + align(nk * 4);
-  const pw = pv + align(nv * 4);
-  const pg = pw + align(nw * 4);
-  const pgq = pg + align(no * 4);
-  const pgk = pgq + align(gq === null ? 0 : nq * 4);
-  const pgv = pgk + align(gk === null ? 0 : nk * 4);
-  const pd = pgv + align(gv === null ? 0 : nv * 4);
-  const ps = pd + align(drop === null ? 0 : nw * 4);
+  frame(r);
+  const pq = slot(r, q, nq);
+  const pk = slot(r, k, nk);
+  const pv = slot(r, v, nv);
+  const pw = slot(r, weights, nw);
+  const pg = slot(r, gOut, no);
+  const pgq = gq === null ? 0 : slot(r, gq, nq);
+  const pgk = gk === null ? 0 : slot(r, gk, nk);
+  const pgv = gv === null ? 0 : slot(r, gv, nv);
+  const pd = drop === null ? 0 : slot(r, null, nw);
   const tkp = up4(tk);
   const scratch = dv * tkp + tk * up4(dk) + tq * up4(dk) + tq * up4(dv) + 2 * tq * tkp;
-  if (!reserve(r, ps + scratch * 4)) {
+  const ps = slot(r, null, scratch);
+  if (!reserve(r, scratchEnd())) {
     attentionBackwardJs(q, k, v, weights, gOut, gq, gk, gv, d, drop, row);
     return;
   }
@@ -260,9 +255,9 @@ export function attentionBackwardWasm(
     pv,
     pw,
     pg,
-    gq === null ? 0 : pgq,
-    gk === null ? 0 : pgk,
-    gv === null ? 0 : pgv,
+    pgq,
+    pgk,
+    pgv,
     batch,
     heads,
     tq,
@@ -271,7 +266,7 @@ export function attentionBackwardWasm(
     dv,
     d.layout === 'bthd' ? 1 : 0,
     d.scale,
-    drop === null ? 0 : pd,
+    pd,
     drop === null ? 1 : drop.scale,
     ps,
   );

@@ -1,12 +1,13 @@
 import type { FloatArray } from '../../_lib/typed.js';
 import { layerNormForward as layerNormForwardJs } from '../js/norm.js';
 import { layerNormBackwardJs } from '../layer-norm.js';
-import { getRuntime, limits } from './kernels.js';
-import { align, reserve, type WasmRuntime } from './loader.js';
+import { frame, get, getRuntime, limits, put, scratchEnd, slot } from './kernels.js';
+import { reserve, type WasmRuntime } from './loader.js';
 
 // Wrappers of the layer-norm kernels (asm/layer-norm.ts), with the JS
 // kernels' signatures: float32 operands are copied into the module's memory
-// and the results copied back. Anything else (float64, work too small to pay
+// and the results copied back (operands already there, arena buffers, are
+// used in place). Anything else (float64, work too small to pay
 // for the copies, memory that cannot grow) runs the JS kernel.
 
 interface LayerNormExports {
@@ -39,14 +40,7 @@ function ex(r: WasmRuntime): LayerNormExports {
 }
 
 const isF32 = (a: FloatArray | null): boolean => a === null || a instanceof Float32Array;
-
-function put(r: WasmRuntime, src: FloatArray, at: number, n: number): void {
-  r.f32.set(src.length === n ? src : src.subarray(0, n), at >>> 2);
-}
-
-function get(r: WasmRuntime, dst: FloatArray, at: number, n: number): void {
-  dst.set(r.f32.subarray(at >>> 2, (at >>> 2) + n));
-}
+const f = (a: FloatArray): Float32Array => a as Float32Array;
 
 /**
  * Layer-norm forward on WebAssembly SIMD, same contract as the JS `layerNormForward`.
@@ -69,12 +63,6 @@ export function layerNormForwardWasm(
 ): void {
   const r = getRuntime();
   const n = m * c;
-  const px = r === null ? 0 : r.base;
-  const pg = px + align(n * 4);
-  const pb = pg + align(c * 4);
-  const py = pb + align(c * 4);
-  const ph = py + align(n * 4);
-  const pi = ph + align(n * 4);
   if (
     r === null ||
     !isF32(x) ||
@@ -83,29 +71,29 @@ export function layerNormForwardWasm(
     !isF32(y) ||
     !isF32(xhat) ||
     !isF32(invStd) ||
-    n < limits.elements ||
-    !reserve(r, pi + m * 4)
+    n < limits.elements
   ) {
     layerNormForwardJs(x, m, c, epsilon, gamma, beta, y, xhat, invStd);
     return;
   }
-  put(r, x, px, n);
-  if (gamma !== null) put(r, gamma, pg, c);
-  if (beta !== null) put(r, beta, pb, c);
-  ex(r).layerNormForward(
-    px,
-    m,
-    c,
-    epsilon,
-    gamma === null ? 0 : pg,
-    beta === null ? 0 : pb,
-    py,
-    ph,
-    pi,
-  );
-  get(r, y, py, n);
-  get(r, xhat, ph, n);
-  get(r, invStd, pi, m);
+  frame(r);
+  const px = slot(r, f(x), n);
+  const pg = gamma === null ? 0 : slot(r, f(gamma), c);
+  const pb = beta === null ? 0 : slot(r, f(beta), c);
+  const py = slot(r, f(y), n);
+  const ph = slot(r, f(xhat), n);
+  const pi = slot(r, f(invStd), m);
+  if (!reserve(r, scratchEnd())) {
+    layerNormForwardJs(x, m, c, epsilon, gamma, beta, y, xhat, invStd);
+    return;
+  }
+  put(r, f(x), px, n);
+  if (gamma !== null) put(r, f(gamma), pg, c);
+  if (beta !== null) put(r, f(beta), pb, c);
+  ex(r).layerNormForward(px, m, c, epsilon, pg, pb, py, ph, pi);
+  get(r, f(y), py, n);
+  get(r, f(xhat), ph, n);
+  get(r, f(invStd), pi, m);
 }
 
 /**
@@ -131,13 +119,6 @@ export function layerNormBackwardWasm(
 ): void {
   const r = getRuntime();
   const n = m * c;
-  const pgy = r === null ? 0 : r.base;
-  const ph = pgy + align(n * 4);
-  const pi = ph + align(n * 4);
-  const pg = pi + align(m * 4);
-  const pgg = pg + align(c * 4);
-  const pgb = pgg + align(c * 4);
-  const pgx = pgb + align(c * 4);
   if (
     r === null ||
     !isF32(gy) ||
@@ -147,28 +128,29 @@ export function layerNormBackwardWasm(
     !isF32(gGamma) ||
     !isF32(gBeta) ||
     !isF32(gx) ||
-    n < limits.elements ||
-    !reserve(r, pgx + n * 4)
+    n < limits.elements
   ) {
     layerNormBackwardJs(gy, xhat, m, c, invStd, gamma, gGamma, gBeta, gx, sums);
     return;
   }
-  put(r, gy, pgy, n);
-  put(r, xhat, ph, n);
-  put(r, invStd, pi, m);
-  if (gamma !== null) put(r, gamma, pg, c);
-  ex(r).layerNormBackward(
-    pgy,
-    ph,
-    m,
-    c,
-    pi,
-    gamma === null ? 0 : pg,
-    gGamma === null ? 0 : pgg,
-    gBeta === null ? 0 : pgb,
-    gx === null ? 0 : pgx,
-  );
-  if (gGamma !== null) get(r, gGamma, pgg, c);
-  if (gBeta !== null) get(r, gBeta, pgb, c);
-  if (gx !== null) get(r, gx, pgx, n);
+  frame(r);
+  const pgy = slot(r, f(gy), n);
+  const ph = slot(r, f(xhat), n);
+  const pi = slot(r, f(invStd), m);
+  const pg = gamma === null ? 0 : slot(r, f(gamma), c);
+  const pgg = gGamma === null ? 0 : slot(r, f(gGamma), c);
+  const pgb = gBeta === null ? 0 : slot(r, f(gBeta), c);
+  const pgx = gx === null ? 0 : slot(r, f(gx), n);
+  if (!reserve(r, scratchEnd())) {
+    layerNormBackwardJs(gy, xhat, m, c, invStd, gamma, gGamma, gBeta, gx, sums);
+    return;
+  }
+  put(r, f(gy), pgy, n);
+  put(r, f(xhat), ph, n);
+  put(r, f(invStd), pi, m);
+  if (gamma !== null) put(r, f(gamma), pg, c);
+  ex(r).layerNormBackward(pgy, ph, m, c, pi, pg, pgg, pgb, pgx);
+  if (gGamma !== null) get(r, f(gGamma), pgg, c);
+  if (gBeta !== null) get(r, f(gBeta), pgb, c);
+  if (gx !== null) get(r, f(gx), pgx, n);
 }
