@@ -87,7 +87,8 @@ export default [
   // copies to the thread runtime when one is installed, and are no-ops otherwise): 55.77 KB.
   // Dropout's backward kernel (SIMD multiply by the mask) and its wrapper: 55.94 KB.
   // Operands that already live in the module's memory used in place (every wrapper lays its
-  // operands out through one slot rule) and the allocator for them: 56.17 KB.
+  // operands out through one slot rule, the recurrent, attention and layer-norm wrappers too)
+  // and the allocator for them: 56.25 KB.
   {
     name: 'myelin/wasm (kernels + embedded module bytes)',
     path: 'dist/kernels/wasm/index.js',
@@ -114,7 +115,8 @@ export default [
   // With both branches and dropout's backward kernel in every build: 101.54 KB.
   // Planned buffers and weights in the shared memory (the allocator, the in-place operand
   // rule in the split calls), the per-shape adaptive share of split products, jobs taken
-  // back from late workers, and split relu passes: 102.27 KB.
+  // back from late workers, and split relu passes: 102.34 KB (the Node entry of myelin/wasm,
+  // which runs the threaded build on one thread, is not measured: Node loads it from disk).
   {
     name: 'myelin/wasm/threads (pool + threaded module bytes + myelin/wasm)',
     path: 'dist/kernels/wasm/threads/index.js',
