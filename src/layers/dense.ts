@@ -133,6 +133,15 @@ function checkInitializer(name: string, i: unknown): Initializer {
   return i as Initializer;
 }
 
+/** The per-sample output shape of dense on `inShape`: the last axis, `inputs` wide, becomes `units`. */
+function denseOutShape(inputs: number, units: number, inShape: readonly number[]): number[] {
+  if (inShape.length === 0 || inShape[inShape.length - 1] !== inputs)
+    throw new ShapeError(
+      `dense: input width must be ${inputs} (inputs), got per-sample shape ${fmtShape(inShape)}`,
+    );
+  return [...inShape.slice(0, -1), units];
+}
+
 /**
  * The dense layer's math over buffers, for per-sample input shape
  * `[...lead, inputs]` (any rank: it acts on the last axis, as Keras's Dense and
@@ -147,15 +156,6 @@ function checkInitializer(name: string, i: unknown): Initializer {
  * ∂b = Σ_rows G, the transposed products going straight to the matmul
  * kernel, so nothing is transposed in memory.
  */
-/** The per-sample output shape of dense on `inShape`: the last axis, `inputs` wide, becomes `units`. */
-function denseOutShape(inputs: number, units: number, inShape: readonly number[]): number[] {
-  if (inShape.length === 0 || inShape[inShape.length - 1] !== inputs)
-    throw new ShapeError(
-      `dense: input width must be ${inputs} (inputs), got per-sample shape ${fmtShape(inShape)}`,
-    );
-  return [...inShape.slice(0, -1), units];
-}
-
 function compileDense(
   layer: { kernel: Tensor; bias: Tensor | null },
   activation: Activation,

@@ -206,17 +206,7 @@ async function threadedRuntime(
 
   // The one place the threads come in: every caller of ex.matmul (the
   // product, the fused dense layer, anything built on them) gets the split.
-  const matmul = (
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: number,
-    transB: number,
-    ws: number,
-  ): void => {
+  const matmul: WasmExports['matmul'] = (a, b, c, m, k, n, transA, transB, ws) => {
     if (!live() || m * k * n < threadLimits.matmulWork) {
       own.matmul(a, b, c, m, k, n, transA, transB, ws);
       return;
@@ -266,20 +256,20 @@ async function threadedRuntime(
   // smaller by what that costs: a first guess from the sizes, then adapted
   // (see `shares`).
   const touched = new WeakSet<Float32Array>();
-  const split = (
-    a: Float32Array,
-    b: Float32Array,
-    c: Float32Array,
-    pa: number,
-    pb: number,
-    pc: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: number,
-    transB: number,
-    ws: number,
-  ): boolean => {
+  const split: NonNullable<WasmRuntime['split']> = (
+    a,
+    b,
+    c,
+    pa,
+    pb,
+    pc,
+    m,
+    k,
+    n,
+    transA,
+    transB,
+    ws,
+  ) => {
     if (!live() || m * k * n < threadLimits.matmulWork) return false;
     const byRows = m >= n;
     // own rows of A copied after the posting: rows split, A stored by rows

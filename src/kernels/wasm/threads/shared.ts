@@ -13,20 +13,9 @@ export type Kernel = (...args: number[]) => void;
 
 /** The threaded build's exports: the single-thread ones plus the product restricted to a block of C. */
 export interface ThreadedExports extends WasmExports {
+  /** `matmul`'s product restricted to rows [i0, i1) and columns [j0, j1) of C. */
   matmulPart(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: number,
-    transB: number,
-    ws: number,
-    i0: number,
-    i1: number,
-    j0: number,
-    j1: number,
+    ...args: [...Parameters<WasmExports['matmul']>, i0: number, i1: number, j0: number, j1: number]
   ): void;
 }
 
