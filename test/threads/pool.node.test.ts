@@ -3,7 +3,14 @@
 // and a worker that picks its job up first keeps it.
 import { describe, expect, it } from 'vitest';
 import { startPool, type Job, type PoolWorker } from '../../src/kernels/wasm/threads/pool.js';
-import { ACK, DONE, SEQ, SLOT } from '../../src/kernels/wasm/threads/worker-source.js';
+import {
+  ACK,
+  DONE,
+  SEQ,
+  SLOT,
+  WORKER_SOURCE,
+  claimJob,
+} from '../../src/kernels/wasm/threads/worker-source.js';
 
 // An empty module: the pool only hands it to its workers.
 const MODULE = new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
@@ -77,5 +84,76 @@ describe('thread pool take-back', () => {
     expect(ran).toEqual(['own']);
     expect(tookBack).toBe(false);
     pool.close();
+  });
+
+  it('lets a worker that slept through a job taken back claim the next one', async () => {
+    // The failure this pins: the worker used to claim by swapping ACK from
+    // the last job number it had seen. After the caller took back a job the
+    // worker never saw, that swap failed for every later job; a job the
+    // caller may not take back (the test hook's failure) then waited for
+    // the pick-up timeout.
+    const { spawn, ctrl } = idleWorkers();
+    const ran: string[] = [];
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const pool = await startPool(spawn, 1, MODULE, memory, ['a'], () => {
+      ran.push('local');
+    });
+    pool.spinMicros = 0;
+    expect(pool.run([{ op: 0, args: [] }], () => ran.push('own'))).toBe(true);
+    expect(ran).toEqual(['own', 'local']);
+    ran.length = 0;
+    // the next job: the worker (which last saw job 0) claims it during the
+    // caller's share, as the worker program does, and finishes it
+    const tookBack = pool.run([{ op: 0, args: [] }], () => {
+      const i32 = ctrl();
+      const s = Atomics.load(i32, SEQ);
+      expect(claimJob(i32, ACK, s)).toBe(true);
+      Atomics.store(i32, DONE, s);
+      ran.push('own');
+    });
+    expect(tookBack).toBe(false);
+    expect(ran).toEqual(['own']);
+    pool.close();
+  });
+});
+
+describe('claimJob', () => {
+  const slot = (ack: number): Int32Array => {
+    const i32 = new Int32Array(new SharedArrayBuffer(8));
+    i32[1] = ack;
+    return i32;
+  };
+
+  it('claims a job newer than the last claimed one, however many were skipped', () => {
+    for (const [ack, s] of [
+      [0, 1],
+      [6, 7],
+      [3, 9],
+      [2147483647, -2147483648], // the sequence wraps in int32
+      [-1, 1], // and skips 0
+    ] as const) {
+      const i32 = slot(ack);
+      expect(claimJob(i32, 1, s)).toBe(true);
+      expect(i32[1]).toBe(s);
+      // a second claim on the same job fails: the other side got it
+      expect(claimJob(i32, 1, s)).toBe(false);
+    }
+  });
+
+  it('never moves ACK back for a job number read late', () => {
+    for (const [ack, s] of [
+      [7, 6],
+      [7, 7],
+      [-2147483648, 2147483647],
+    ] as const) {
+      const i32 = slot(ack);
+      expect(claimJob(i32, 1, s)).toBe(false);
+      expect(i32[1]).toBe(ack);
+    }
+  });
+
+  it('is what the worker program runs', () => {
+    expect(WORKER_SOURCE).toContain(claimJob.toString());
+    expect(WORKER_SOURCE).toContain('if (!claim(i32, base + 1, s)) continue;');
   });
 });

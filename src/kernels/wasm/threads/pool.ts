@@ -13,6 +13,7 @@ import {
   SPIN,
   SPIN_US,
   STATUS,
+  claimJob,
 } from './worker-source.js';
 
 /** What the pool needs of a platform worker (Node's worker_threads or a Web Worker). */
@@ -109,7 +110,6 @@ export async function startPool(
   // from someone else), grown back by 50 us per call otherwise.
   let window = spinUs;
   for (let t = 0; t < count; t++) i32[t * SLOT + SPIN] = spinUs;
-  const acks = new Int32Array(count);
   const blocking = canBlock();
 
   const close = (): void => {
@@ -202,14 +202,10 @@ export async function startPool(
       if (jobs.length > count) throw new Error(`${jobs.length} jobs for ${count} workers`);
       const s = (seq = (seq + 1) | 0 || 1);
       const posted = Date.now();
-      // Each slot's ACK holds the last job claimed there (by its worker or
-      // taken back): claiming this one swaps that value for s.
-      const claimed = acks;
       for (let t = 0; t < jobs.length; t++) {
         const job = jobs[t] as Job;
         if (job.args.length > MAX_ARGS) throw new Error(`too many arguments (${job.args.length})`);
         const at = t * SLOT;
-        claimed[t] = Atomics.load(i32, at + ACK);
         i32[at + OP] = failNext && t === 0 ? -2 : job.op;
         i32[at + ARGC] = job.args.length;
         f64.set(job.args, (at + ARGS) >> 1);
@@ -232,7 +228,8 @@ export async function startPool(
         // not picked up yet: take it back (unless it is the test hook's
         // failure, which must reach the worker)
         if (ownError !== null || i32[at + OP] === -2) continue;
-        if (Atomics.compareExchange(i32, at + ACK, claimed[t]!, s) !== claimed[t]) continue;
+        // the same claim as the worker's: exactly one of them wins
+        if (!claimJob(i32, at + ACK, s)) continue;
         tookBack = true;
         try {
           local(jobs[t] as Job);

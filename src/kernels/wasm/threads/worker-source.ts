@@ -53,10 +53,37 @@ export const SPIN_US = 200;
  */
 export const PREEMPTED_MS = 0.05;
 
+/**
+ * A worker's claim on job `s`, whose slot keeps its ACK word at `ack`:
+ * true when this worker may run it, false when the caller took it back
+ * already. ACK holds the sequence number of the last job claimed in the slot,
+ * by its worker or by the caller, so it only moves forward (sequence numbers
+ * grow by one per call, wrapping in int32). The claim compares with the value
+ * ACK holds now, not with the last job this worker saw: a worker that slept
+ * through a job the caller took back must still be able to claim the next
+ * one, and a worker that read a job's number late must never move ACK back.
+ * Embedded in the worker program by its source text, so it refers to nothing
+ * outside itself.
+ *
+ * @example
+ * ```ts
+ * const i32 = new Int32Array(new SharedArrayBuffer(8));
+ * Atomics.store(i32, 1, 6); // the caller took job 6 back
+ * claimJob(i32, 1, 7); // true: job 7 is this worker's
+ * claimJob(i32, 1, 6); // false: ACK is past 6
+ * ```
+ */
+export function claimJob(i32: Int32Array, ack: number, s: number): boolean {
+  const a = Atomics.load(i32, ack);
+  if (((s - a) | 0) <= 0) return false;
+  return Atomics.compareExchange(i32, ack, a, s) === a;
+}
+
 /** The worker program; expects `send(message)` to be bound and calls nothing until `boot(first)`. */
 export const WORKER_SOURCE = `
 'use strict';
 let ex, i32, f64, base, names;
+const claim = (${claimJob.toString()});
 function boot(msg) {
   try {
     const instance = new WebAssembly.Instance(msg.module, {
@@ -113,11 +140,9 @@ function loop() {
       window = max;
       continue;
     }
-    // claim the job: the caller takes back a job not picked up by the time
-    // it is done with its own share (ACK then already holds s)
-    const prev = seen;
+    // claim the job, unless the caller took it back already (see claimJob)
     seen = s;
-    if (Atomics.compareExchange(i32, base + ${ACK}, prev, s) !== prev) continue;
+    if (!claim(i32, base + ${ACK}, s)) continue;
     const op = i32[base + ${OP}];
     let status = 0;
     try {
