@@ -1,6 +1,7 @@
 // The pool's take-back: a job that no worker has picked up by the time the
 // calling thread is done with its own share runs on the calling thread, once,
 // and a worker that picks its job up first keeps it.
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { startPool, type Job, type PoolWorker } from '../../src/kernels/wasm/threads/pool.js';
 import {
@@ -156,4 +157,76 @@ describe('claimJob', () => {
     expect(WORKER_SOURCE).toContain(claimJob.toString());
     expect(WORKER_SOURCE).toContain('if (!claim(i32, base + 1, s)) continue;');
   });
+});
+
+// A module with one export, `noop`, that the pool's real workers can run.
+const NOOP = new WebAssembly.Module(
+  new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 8, 1, 4, 110, 111, 111, 112, 0,
+    0, 10, 4, 1, 2, 0, 11,
+  ]),
+);
+
+/** Real worker_threads running the worker program, as the Node pool starts them. */
+function realWorker(): PoolWorker {
+  const w = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+const send = (m) => parentPort.postMessage(m);
+parentPort.once('message', (m) => boot(m));
+${WORKER_SOURCE}`,
+    { eval: true },
+  );
+  return {
+    postMessage: (m) => {
+      w.postMessage(m);
+    },
+    onFirstMessage: (fn) => w.once('message', fn),
+    onError: (fn) => w.on('error', fn),
+    terminate: () => void w.terminate(),
+    unref: () => {
+      w.unref();
+    },
+  };
+}
+
+describe('thread pool with real workers', () => {
+  // With the claim the workers used before claimJob (swap ACK from the last
+  // job number the worker had seen), this fails within the first rounds: the
+  // hook's job waits for the 30 s pick-up timeout, as in the CI run of 0842dc7.
+  it('a job right after jobs taken back still reaches its worker', async () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    let local = 0;
+    const pool = await startPool(realWorker, 1, NOOP, memory, ['noop'], () => {
+      local++;
+    });
+    try {
+      // workers sleep at once and the caller has nothing of its own to do:
+      // the caller takes back most jobs, often before the worker even wakes
+      pool.spinMicros = 0;
+      let tookBack = 0;
+      let hooks = 0;
+      for (let round = 0; round < 200 && hooks < 50; round++) {
+        // a burst of calls: the worker, woken by the first, often finds a
+        // later one posted already (it slept through those taken back)
+        let last = false;
+        for (let call = 0; call <= round % 5; call++) {
+          last = pool.run([{ op: 0, args: [] }], () => {});
+          if (last) tookBack++;
+        }
+        if (!last) continue;
+        // the test hook's failing job is never taken back: its worker must claim it
+        pool.failNext();
+        expect(() => pool.run([{ op: 0, args: [] }], () => {})).toThrow(
+          /worker 0 failed: failure requested by the test hook/,
+        );
+        hooks++;
+      }
+      // the calling thread ran exactly the jobs it reported taken back
+      expect(local).toBe(tookBack);
+      expect(hooks).toBeGreaterThan(0);
+      expect(pool.broken).toBeNull();
+    } finally {
+      pool.close();
+    }
+  }, 20_000);
 });
