@@ -207,6 +207,18 @@ describe('wasm element-wise kernels agree with JS', () => {
       }
   });
 
+  it('column sums of every width up to 40 (register blocks of 16, 12, 8, 4 columns and the last 1-3): the JS bits', () => {
+    for (const rows of [0, 1, 7, 300])
+      for (let cols = 0; cols <= 40; cols++) {
+        const x = rand32(rows * cols);
+        const want = new Float32Array(cols),
+          got = new Float32Array(cols).fill(7);
+        colSumJs(x, want, rows, cols);
+        colSumSlot.impl(x, got, rows, cols);
+        expect(got).toEqual(want);
+      }
+  });
+
   it('relu forward and backward', () => {
     for (const n of LENGTHS) {
       const x = rand32(n),
