@@ -88,13 +88,14 @@ export default [
   // Dropout's backward kernel (SIMD multiply by the mask) and its wrapper: 55.94 KB.
   // Operands that already live in the module's memory used in place (every wrapper lays its
   // operands out through one slot rule, the recurrent, attention and layer-norm wrappers too)
-  // and the allocator for them: 56.25 KB.
+  // and the allocator for them: 56.25 KB. Column sums with their sums in registers (3.8x
+  // faster on a convolution's bias gradient): 56.6 KB.
   {
     name: 'myelin/wasm (kernels + embedded module bytes)',
     path: 'dist/kernels/wasm/index.js',
     import: '*',
     gzip: true,
-    limit: '56.5 KB',
+    limit: '57 KB',
   },
   // myelin/wasm/threads: the threaded builds of the module (shared memory, atomics; two builds,
   // about 32 KB each before base64), the pool and the worker program, plus myelin/wasm itself
@@ -117,11 +118,12 @@ export default [
   // rule in the split calls), the per-shape adaptive share of split products, jobs taken
   // back from late workers, and split relu passes: 102.34 KB (the Node entry of myelin/wasm,
   // which runs the threaded build on one thread, is not measured: Node loads it from disk).
+  // The faster column sums: 102.98 KB.
   {
     name: 'myelin/wasm/threads (pool + threaded module bytes + myelin/wasm)',
     path: 'dist/kernels/wasm/threads/index.js',
     import: '*',
     gzip: true,
-    limit: '102.5 KB',
+    limit: '103.5 KB',
   },
 ];

@@ -409,7 +409,10 @@ export function reluBackward(x: usize, dy: usize, dx: usize, len: i32): void {
 export function colSum(x: usize, out: usize, rows: i32, cols: i32): void {
   const pitch = <usize>cols << 2;
   let c = 0;
-  for (; c + 16 <= cols; c += 16) {
+  // up to four vectors of columns per pass (the branches on `nv` go the same
+  // way on every row)
+  while (c + 4 <= cols) {
+    const nv = min(4, (cols - c) >> 2);
     let a0 = f32x4.splat(0);
     let a1 = a0;
     let a2 = a0;
@@ -417,50 +420,19 @@ export function colSum(x: usize, out: usize, rows: i32, cols: i32): void {
     let p = x + (<usize>c << 2);
     for (let r = 0; r < rows; r++) {
       a0 = f32x4.add(a0, v128.load(p));
-      a1 = f32x4.add(a1, v128.load(p, 16));
-      a2 = f32x4.add(a2, v128.load(p, 32));
-      a3 = f32x4.add(a3, v128.load(p, 48));
+      if (nv > 1) a1 = f32x4.add(a1, v128.load(p, 16));
+      if (nv > 2) a2 = f32x4.add(a2, v128.load(p, 32));
+      if (nv > 3) a3 = f32x4.add(a3, v128.load(p, 48));
       p += pitch;
     }
     const o = out + (<usize>c << 2);
     v128.store(o, a0);
-    v128.store(o, a1, 16);
-    v128.store(o, a2, 32);
-    v128.store(o, a3, 48);
+    if (nv > 1) v128.store(o, a1, 16);
+    if (nv > 2) v128.store(o, a2, 32);
+    if (nv > 3) v128.store(o, a3, 48);
+    c += nv << 2;
   }
-  // fewer than 16 columns left: their vectors in one pass, then the last
-  // (up to 3) columns in another
-  const vecs = (cols - c) >> 2;
-  if (vecs > 0) {
-    let a0 = f32x4.splat(0);
-    let a1 = a0;
-    let a2 = a0;
-    let p = x + (<usize>c << 2);
-    if (vecs == 3) {
-      for (let r = 0; r < rows; r++) {
-        a0 = f32x4.add(a0, v128.load(p));
-        a1 = f32x4.add(a1, v128.load(p, 16));
-        a2 = f32x4.add(a2, v128.load(p, 32));
-        p += pitch;
-      }
-    } else if (vecs == 2) {
-      for (let r = 0; r < rows; r++) {
-        a0 = f32x4.add(a0, v128.load(p));
-        a1 = f32x4.add(a1, v128.load(p, 16));
-        p += pitch;
-      }
-    } else {
-      for (let r = 0; r < rows; r++) {
-        a0 = f32x4.add(a0, v128.load(p));
-        p += pitch;
-      }
-    }
-    const o = out + (<usize>c << 2);
-    v128.store(o, a0);
-    if (vecs > 1) v128.store(o, a1, 16);
-    if (vecs > 2) v128.store(o, a2, 32);
-    c += vecs << 2;
-  }
+  // the last (up to 3) columns
   const left = cols - c;
   if (left > 0) {
     let s0: f32 = 0;
