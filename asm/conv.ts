@@ -55,11 +55,85 @@
   }
 }
 
+// Four neighbouring output pixels, all filters (F % 8 == 0), every tap
+// inside the image (no bounds checks): each pair of kernel vectors loaded
+// serves four pixels, and eight accumulators keep eight chains of additions
+// in flight. Each accumulator takes the bias (or 0) and then x·w over the
+// taps (i, j, c) in order, exactly as the paths with bounds checks do.
+function pixel4(
+  xp0: usize, w: usize, bias: usize, yp: usize,
+  inW: i32, inC: i32, F: i32, kH: i32, kW: i32, dH: i32, dW: i32, step: usize, relu: i32,
+): void {
+  const zero = f32x4.splat(0);
+  const fPitch = <usize>F << 2;
+  const inPitch = <usize>inC << 2;
+  const rowStep = <usize>dH * <usize>inW * inPitch;
+  const tapStep = <usize>dW * inPitch;
+  for (let fb = 0; fb < F; fb += 8) {
+    const fo = <usize>fb << 2;
+    let a0 = bias ? v128.load(bias + fo) : zero;
+    let a1 = bias ? v128.load(bias + fo + 16) : zero;
+    let b0 = a0;
+    let b1 = a1;
+    let c0 = a0;
+    let c1 = a1;
+    let d0 = a0;
+    let d1 = a1;
+    let wp = w + fo;
+    let xr = xp0;
+    for (let i = 0; i < kH; i++) {
+      let xp = xr;
+      for (let j = 0; j < kW; j++) {
+        for (let c = 0; c < inC; c++) {
+          const o = xp + (<usize>c << 2);
+          const w0 = v128.load(wp);
+          const w1 = v128.load(wp + 16);
+          const xa = f32x4.splat(load<f32>(o));
+          const xb = f32x4.splat(load<f32>(o + step));
+          const xc = f32x4.splat(load<f32>(o + 2 * step));
+          const xd = f32x4.splat(load<f32>(o + 3 * step));
+          a0 = fma4(xa, w0, a0);
+          a1 = fma4(xa, w1, a1);
+          b0 = fma4(xb, w0, b0);
+          b1 = fma4(xb, w1, b1);
+          c0 = fma4(xc, w0, c0);
+          c1 = fma4(xc, w1, c1);
+          d0 = fma4(xd, w0, d0);
+          d1 = fma4(xd, w1, d1);
+          wp += fPitch;
+        }
+        xp += tapStep;
+      }
+      xr += rowStep;
+    }
+    if (relu) {
+      a0 = f32x4.max(a0, zero);
+      a1 = f32x4.max(a1, zero);
+      b0 = f32x4.max(b0, zero);
+      b1 = f32x4.max(b1, zero);
+      c0 = f32x4.max(c0, zero);
+      c1 = f32x4.max(c1, zero);
+      d0 = f32x4.max(d0, zero);
+      d1 = f32x4.max(d1, zero);
+    }
+    v128.store(yp + fo, a0);
+    v128.store(yp + fo, a1, 16);
+    v128.store(yp + fPitch + fo, b0);
+    v128.store(yp + fPitch + fo, b1, 16);
+    v128.store(yp + 2 * fPitch + fo, c0);
+    v128.store(yp + 2 * fPitch + fo, c1, 16);
+    v128.store(yp + 3 * fPitch + fo, d0);
+    v128.store(yp + 3 * fPitch + fo, d1, 16);
+  }
+}
+
 /**
  * y[n, oh, ow, f] = Σ_{i, j, c} x[n, oh·sH − padTop + i·dH, ow·sW − padLeft + j·dW, c] · w[i, j, c, f]
  * (+ bias[f] when bias != 0), then max(·, 0) when relu != 0. F % 4 == 0.
  * With F % 8 == 0, two neighbouring output pixels are computed together so
- * that each pair of kernel vectors loaded serves both (4 accumulators).
+ * that each pair of kernel vectors loaded serves both (4 accumulators), and
+ * four (8 accumulators, no bounds checks) where every tap of all four is
+ * inside the image.
  */
 export function convDirectForward(
   x: usize, w: usize, bias: usize, y: usize, rows: i32,
@@ -79,8 +153,18 @@ export function convDirectForward(
       const ih0 = oh * sH - padTop;
       let ow = 0;
       if (paired) {
+        // every tap of this output row inside the image vertically
+        const rowIn = ih0 >= 0 && ih0 + (kH - 1) * dH < inH;
+        const span = (kW - 1) * dW;
         for (; ow + 2 <= outW; ow += 2) {
           const iw0 = ow * sW - padLeft;
+          if (rowIn && ow + 4 <= outW && iw0 >= 0 && iw0 + 3 * sW + span < inW) {
+            const xp0 = xn + (<usize>ih0 * <usize>inW + <usize>iw0) * inPitch;
+            pixel4(xp0, w, bias, yp, inW, inC, F, kH, kW, dH, dW, step, relu);
+            yp += fPitch << 2;
+            ow += 2; // and 2 more by the loop
+            continue;
+          }
           for (let fb = 0; fb < F; fb += 8) {
             const fo = <usize>fb << 2;
             let a0 = bias ? v128.load(bias + fo) : zero;
@@ -185,7 +269,76 @@ export function convDirectKernelGradPart(
   const inPitch = <usize>inC << 2;
   const zero = f32x4.splat(0);
   memory.fill(gw + <usize>t0 * fPitch, 0, <usize>(t1 - t0) * fPitch);
-  for (let n = 0; n < rows; n++) {
+  const xStride = <usize>inH * <usize>inW * inPitch;
+  const gStride = <usize>outH * <usize>outW * fPitch;
+  let n = 0;
+  // Four samples at a time: each sample's sum over its output pixels is its
+  // own chain of additions, so four keep eight chains in flight where one
+  // kept two, and the four sums are added to gw in sample order, as one
+  // sample at a time does. The pixels a tap reads inside the image are the
+  // columns [owLo, owHi) of every row it reads, visited in order.
+  for (; n + 4 <= rows; n += 4) {
+    const xn = x + <usize>n * xStride;
+    const gn = gy + <usize>n * gStride;
+    for (let t = t0; t < t1; t++) {
+      const c = t % inC;
+      const ij = t / inC;
+      const j = ij % kW;
+      const i = ij / kW;
+      const wp = gw + <usize>t * fPitch;
+      const iwStart = j * dW - padLeft;
+      let owLo = iwStart < 0 ? (sW - 1 - iwStart) / sW : 0;
+      const owHi = inW - 1 - iwStart < 0 ? 0 : min(outW, (inW - 1 - iwStart) / sW + 1);
+      if (owLo > owHi) owLo = owHi;
+      for (let fb = 0; fb < F; fb += 8) {
+        const fo = <usize>fb << 2;
+        const two = fb + 8 <= F;
+        let a0 = zero;
+        let a1 = zero;
+        let b0 = zero;
+        let b1 = zero;
+        let c0 = zero;
+        let c1 = zero;
+        let d0 = zero;
+        let d1 = zero;
+        for (let oh = 0; oh < outH; oh++) {
+          const ih = oh * sH - padTop + i * dH;
+          if (ih < 0 || ih >= inH) continue;
+          let xp = xn + <usize>ih * <usize>inW * inPitch + (<usize>c << 2) +
+            <usize>(iwStart + owLo * sW) * inPitch;
+          let gp = gn + (<usize>oh * <usize>outW + <usize>owLo) * fPitch + fo;
+          const xStep = <usize>sW * inPitch;
+          for (let ow = owLo; ow < owHi; ow++) {
+            const xa = f32x4.splat(load<f32>(xp));
+            const xb = f32x4.splat(load<f32>(xp + xStride));
+            const xc = f32x4.splat(load<f32>(xp + 2 * xStride));
+            const xd = f32x4.splat(load<f32>(xp + 3 * xStride));
+            a0 = fma4(xa, v128.load(gp), a0);
+            b0 = fma4(xb, v128.load(gp + gStride), b0);
+            c0 = fma4(xc, v128.load(gp + 2 * gStride), c0);
+            d0 = fma4(xd, v128.load(gp + 3 * gStride), d0);
+            if (two) {
+              a1 = fma4(xa, v128.load(gp + 16), a1);
+              b1 = fma4(xb, v128.load(gp + gStride + 16), b1);
+              c1 = fma4(xc, v128.load(gp + 2 * gStride + 16), c1);
+              d1 = fma4(xd, v128.load(gp + 3 * gStride + 16), d1);
+            }
+            xp += xStep;
+            gp += fPitch;
+          }
+        }
+        let s0 = f32x4.add(v128.load(wp + fo), a0);
+        s0 = f32x4.add(f32x4.add(f32x4.add(s0, b0), c0), d0);
+        v128.store(wp + fo, s0);
+        if (two) {
+          let s1 = f32x4.add(v128.load(wp + fo + 16), a1);
+          s1 = f32x4.add(f32x4.add(f32x4.add(s1, b1), c1), d1);
+          v128.store(wp + fo + 16, s1);
+        }
+      }
+    }
+  }
+  for (; n < rows; n++) {
     const xn = x + <usize>n * <usize>inH * <usize>inW * inPitch;
     const gn = gy + <usize>n * <usize>outH * <usize>outW * fPitch;
     for (let t = t0; t < t1; t++) {

@@ -370,6 +370,33 @@ describe('float32 kernels (wasm direct or lowered) agree with float64', () => {
       [3, 3, 3, 12],
       { strides: 2, padding: 'same' },
     ],
+    // Four samples at a time in the kernel gradient (then the rest one by one),
+    // four neighbouring pixels at a time where all their taps are inside.
+    [
+      'four samples at once, same, strides [1, 2], 12 filters (a block of 8 and one of 4)',
+      [6, 9, 11, 2],
+      [3, 3, 2, 12],
+      { strides: [1, 2], padding: 'same' },
+    ],
+    [
+      'four samples at once, dilation 2, stride [2, 1], asymmetric padding',
+      [4, 7, 10, 1],
+      [2, 3, 1, 8],
+      {
+        strides: [2, 1],
+        dilation: 2,
+        padding: [
+          [0, 2],
+          [3, 1],
+        ],
+      },
+    ],
+    [
+      'four pixels at once over a wide row, stride 2, dilation 2, 16 filters',
+      [5, 6, 23, 3],
+      [2, 2, 3, 16],
+      { strides: [1, 2], dilation: [1, 2] },
+    ],
     [
       'dilation 2, explicit padding, 4 filters',
       [2, 7, 7, 2],
