@@ -35,6 +35,29 @@ export function maxPoolForward(
         const first = xr + <usize>hs * line + <usize>ws * pitch;
         const k0 = (hs - h0) * inW + (ws - w0);
         let c = 0;
+        if (poolH == 2 && poolW == 2 && h0 >= 0 && w0 >= 0 && h0 + 2 <= inH && w0 + 2 <= inW) {
+          // a 2x2 window inside the image: its four positions in the order
+          // of the loops below, unrolled
+          for (; c + 4 <= C; c += 4) {
+            const p = first + (<usize>c << 2);
+            let best = v128.load(p);
+            let k = f32x4.splat(0);
+            let v = v128.load(p + pitch);
+            let take = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+            best = v128.bitselect(v, best, take);
+            k = v128.bitselect(f32x4.splat(1), k, take);
+            v = v128.load(p + line);
+            take = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+            best = v128.bitselect(v, best, take);
+            k = v128.bitselect(f32x4.splat(<f32>inW), k, take);
+            v = v128.load(p + line + pitch);
+            take = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+            best = v128.bitselect(v, best, take);
+            k = v128.bitselect(f32x4.splat(<f32>(inW + 1)), k, take);
+            v128.store(y + o + (<usize>c << 2), best);
+            v128.store(arg + o + (<usize>c << 2), k);
+          }
+        }
         for (; c + 4 <= C; c += 4) {
           const cb = <usize>c << 2;
           let best = v128.load(first + cb);
@@ -105,6 +128,29 @@ export function maxPoolBackward(
         const ws = w0 < 0 ? 0 : w0;
         const we = min(inW, w0 + poolW);
         let c = 0;
+        if (
+          poolH == 2 && poolW == 2 && sH >= 2 && sW >= 2 &&
+          h0 >= 0 && w0 >= 0 && h0 + 2 <= inH && w0 + 2 <= inW
+        ) {
+          // a 2x2 window inside the image that no other window overlaps: each
+          // of its positions takes 0 + (gy where arg names it), as below,
+          // without reading gx back
+          const zero = f32x4.splat(0);
+          const p0 = xr + <usize>h0 * line + <usize>w0 * pitch;
+          for (; c + 4 <= C; c += 4) {
+            const cb = <usize>c << 2;
+            const g = v128.load(gy + o + cb);
+            const a = v128.load(arg + o + cb);
+            const p = p0 + cb;
+            v128.store(p, f32x4.add(zero, v128.and(g, f32x4.eq(a, zero))));
+            v128.store(p + pitch, f32x4.add(zero, v128.and(g, f32x4.eq(a, f32x4.splat(1)))));
+            v128.store(p + line, f32x4.add(zero, v128.and(g, f32x4.eq(a, f32x4.splat(<f32>inW)))));
+            v128.store(
+              p + line + pitch,
+              f32x4.add(zero, v128.and(g, f32x4.eq(a, f32x4.splat(<f32>(inW + 1))))),
+            );
+          }
+        }
         for (; c + 4 <= C; c += 4) {
           const cb = <usize>c << 2;
           const g = v128.load(gy + o + cb);

@@ -57,6 +57,8 @@ const cases: [number, number, number, number, number, boolean][] = [
   [7, 5, 9, 3, 1, true], // stride 1: every input in several windows
   [4, 9, 1, 2, 1, false],
   [1, 10, 5, 3, 3, true], // a sequence (height 1)
+  [6, 8, 4, 2, 1, false], // 2x2 windows that overlap: the unrolled forward, the general backward
+  [7, 10, 8, 2, 3, true], // 2x2 windows with gaps between them, padding after
 ];
 
 describe('max pooling on WebAssembly', () => {
@@ -82,7 +84,11 @@ describe('max pooling on WebAssembly', () => {
     expect(Array.from(yW)).toEqual(Array.from(yJs));
     expect(Array.from(aW)).toEqual(Array.from(aJs));
 
-    const gy = Float32Array.from({ length: ny }, () => rng.uniform(-1, 1));
+    // some gradients are -0: gx takes 0 + gy, which is +0, wherever a window puts one
+    const gy = Float32Array.from({ length: ny }, () => {
+      const u = rng.uniform(-1, 1);
+      return Math.abs(u) < 0.1 ? -0 : u;
+    });
     const gxJs = new Float32Array(nx);
     const gxW = new Float32Array(nx).fill(9);
     maxPoolBackwardJs(gy, aJs, gxJs, rows, g);
