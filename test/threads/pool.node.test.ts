@@ -3,7 +3,12 @@
 // and a worker that picks its job up first keeps it.
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { startPool, type Job, type PoolWorker } from '../../src/kernels/wasm/threads/pool.js';
+import {
+  startPool,
+  type Job,
+  type Pool,
+  type PoolWorker,
+} from '../../src/kernels/wasm/threads/pool.js';
 import {
   ACK,
   DONE,
@@ -34,6 +39,18 @@ function idleWorkers(): { spawn: () => PoolWorker; ctrl: () => Int32Array } {
     };
   };
   return { spawn, ctrl: () => ctrl! };
+}
+
+/** A pool of one idle worker that never polls; `ran` records the jobs the caller took back. */
+async function onePool(): Promise<{ pool: Pool; ran: string[]; ctrl: () => Int32Array }> {
+  const { spawn, ctrl } = idleWorkers();
+  const ran: string[] = [];
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  const pool = await startPool(spawn, 1, MODULE, memory, ['a'], () => {
+    ran.push('local');
+  });
+  pool.spinMicros = 0;
+  return { pool, ran, ctrl };
 }
 
 describe('thread pool take-back', () => {
@@ -67,13 +84,7 @@ describe('thread pool take-back', () => {
   });
 
   it('leaves a job its worker has claimed to that worker', async () => {
-    const { spawn, ctrl } = idleWorkers();
-    const ran: string[] = [];
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    const pool = await startPool(spawn, 1, MODULE, memory, ['a'], () => {
-      ran.push('local');
-    });
-    pool.spinMicros = 0;
+    const { pool, ran, ctrl } = await onePool();
     // the "worker" claims the job during the caller's own share and finishes it
     const tookBack = pool.run([{ op: 0, args: [] }], () => {
       const i32 = ctrl();
@@ -93,13 +104,7 @@ describe('thread pool take-back', () => {
     // worker never saw, that swap failed for every later job; a job the
     // caller may not take back (the test hook's failure) then waited for
     // the pick-up timeout.
-    const { spawn, ctrl } = idleWorkers();
-    const ran: string[] = [];
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    const pool = await startPool(spawn, 1, MODULE, memory, ['a'], () => {
-      ran.push('local');
-    });
-    pool.spinMicros = 0;
+    const { pool, ran, ctrl } = await onePool();
     expect(pool.run([{ op: 0, args: [] }], () => ran.push('own'))).toBe(true);
     expect(ran).toEqual(['own', 'local']);
     ran.length = 0;
