@@ -55,6 +55,12 @@
   }
 }
 
+// max(v, 0) when relu != 0, else v.
+// @ts-ignore: decorator
+@inline function act(v: v128, relu: i32): v128 {
+  return relu ? f32x4.max(v, f32x4.splat(0)) : v;
+}
+
 // Four neighbouring output pixels, all filters (F % 8 == 0), every tap
 // inside the image (no bounds checks): each pair of kernel vectors loaded
 // serves four pixels, and eight accumulators keep eight chains of additions
@@ -106,24 +112,15 @@ function pixel4(
       }
       xr += rowStep;
     }
-    if (relu) {
-      a0 = f32x4.max(a0, zero);
-      a1 = f32x4.max(a1, zero);
-      b0 = f32x4.max(b0, zero);
-      b1 = f32x4.max(b1, zero);
-      c0 = f32x4.max(c0, zero);
-      c1 = f32x4.max(c1, zero);
-      d0 = f32x4.max(d0, zero);
-      d1 = f32x4.max(d1, zero);
-    }
-    v128.store(yp + fo, a0);
-    v128.store(yp + fo, a1, 16);
-    v128.store(yp + fPitch + fo, b0);
-    v128.store(yp + fPitch + fo, b1, 16);
-    v128.store(yp + 2 * fPitch + fo, c0);
-    v128.store(yp + 2 * fPitch + fo, c1, 16);
-    v128.store(yp + 3 * fPitch + fo, d0);
-    v128.store(yp + 3 * fPitch + fo, d1, 16);
+    const o = yp + fo;
+    v128.store(o, act(a0, relu));
+    v128.store(o, act(a1, relu), 16);
+    v128.store(o + fPitch, act(b0, relu));
+    v128.store(o + fPitch, act(b1, relu), 16);
+    v128.store(o + 2 * fPitch, act(c0, relu));
+    v128.store(o + 2 * fPitch, act(c1, relu), 16);
+    v128.store(o + 3 * fPitch, act(d0, relu));
+    v128.store(o + 3 * fPitch, act(d1, relu), 16);
   }
 }
 
