@@ -231,50 +231,89 @@ export function convDirectForward(
   }
 }
 
+/** Samples per block of the kernel gradient's fixed order of summation (a multiple of 4). */
+export const KGRAD_BLOCK: i32 = 16;
+
 /**
  * The kernel gradient of {@link convDirectForward}, overwriting gw [kH, kW, inC, F]:
  * gw[i, j, c, f] = Σ_{n, oh, ow} x[n, ih, iw, c] · gy[n, oh, ow, f] over in-bounds taps.
- * Per sample, tap and block of 8 filters, the sum over the sample's output
- * pixels runs in two vector accumulators (the sample's gy, a few KB, stays in
- * L1), then is added to gw once. F % 4 == 0.
+ * F % 4 == 0. The samples are summed in blocks of KGRAD_BLOCK: each block's
+ * sum starts from 0 (see {@link convDirectKernelGradBlocks}), then gw is block
+ * 0's sum plus each further block's, in block order. The order depends only on
+ * the batch, so threads that each take some blocks give the bits of one thread.
+ * `ws` holds ceil(rows / KGRAD_BLOCK) · kH·kW·inC·F floats when the batch has
+ * more than one block (unused otherwise).
  */
 export function convDirectKernelGrad(
   x: usize, gy: usize, gw: usize, rows: i32,
   inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, F: i32,
   kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
+  ws: usize,
 ): void {
-  convDirectKernelGradPart(
-    x, gy, gw, rows, inH, inW, inC, outH, outW, F, kH, kW, sH, sW, dH, dW, padTop, padLeft,
-    0, kH * kW * inC,
+  const blocks = (rows + KGRAD_BLOCK - 1) / KGRAD_BLOCK;
+  // one block (or none): its sum straight into gw
+  const parts = blocks > 1 ? ws : gw;
+  convDirectKernelGradBlocks(
+    x, gy, parts, rows, inH, inW, inC, outH, outW, F, kH, kW, sH, sW, dH, dW, padTop, padLeft,
+    0, max(blocks, 1),
   );
+  if (blocks > 1) convKernelGradReduce(gw, ws, blocks, kH * kW * inC * F);
 }
 
 /**
- * The rows [t0, t1) of {@link convDirectKernelGrad}'s gw, a row being one tap
- * (i, j, c) at t = (i·kW + j)·inC + c. Each element of gw goes through the
- * same operations, in the same order, as in the whole gradient: threads that
- * each take a block of taps give results bit-identical to one thread.
+ * The sums of sample blocks [b0, b1) of {@link convDirectKernelGrad}, block b
+ * into parts + b · kH·kW·inC·F floats, each from 0.
  */
-export function convDirectKernelGradPart(
-  x: usize, gy: usize, gw: usize, rows: i32,
+export function convDirectKernelGradBlocks(
+  x: usize, gy: usize, parts: usize, rows: i32,
   inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, F: i32,
   kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
-  t0: i32, t1: i32,
+  b0: i32, b1: i32,
 ): void {
-  if (t1 <= t0) return;
+  const bytes = <usize>(kH * kW * inC * F) << 2;
+  for (let b = b0; b < b1; b++) {
+    const n0 = b * KGRAD_BLOCK;
+    kernelGradSamples(
+      x, gy, parts + <usize>b * bytes, inH, inW, inC, outH, outW, F, kH, kW, sH, sW, dH, dW,
+      padTop, padLeft, n0, min(rows, n0 + KGRAD_BLOCK),
+    );
+  }
+}
+
+/** gw = parts[0] + parts[1] + … + parts[blocks − 1], in that order (n floats each, n % 4 == 0). */
+export function convKernelGradReduce(gw: usize, parts: usize, blocks: i32, n: i32): void {
+  const bytes = <usize>n << 2;
+  memory.copy(gw, parts, bytes);
+  for (let b = 1; b < blocks; b++) {
+    const pb = parts + <usize>b * bytes;
+    for (let o: usize = 0; o < bytes; o += 16) {
+      v128.store(gw + o, f32x4.add(v128.load(gw + o), v128.load(pb + o)));
+    }
+  }
+}
+
+// Σ over samples [n0, n1) of the kernel gradient, overwriting gw (all taps).
+function kernelGradSamples(
+  x: usize, gy: usize, gw: usize,
+  inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, F: i32,
+  kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
+  n0: i32, n1: i32,
+): void {
+  const t0 = 0;
+  const t1 = kH * kW * inC;
   const fPitch = <usize>F << 2;
   const inPitch = <usize>inC << 2;
   const zero = f32x4.splat(0);
-  memory.fill(gw + <usize>t0 * fPitch, 0, <usize>(t1 - t0) * fPitch);
+  memory.fill(gw, 0, <usize>t1 * fPitch);
   const xStride = <usize>inH * <usize>inW * inPitch;
   const gStride = <usize>outH * <usize>outW * fPitch;
-  let n = 0;
+  let n = n0;
   // Four samples at a time: each sample's sum over its output pixels is its
   // own chain of additions, so four keep eight chains in flight where one
   // kept two, and the four sums are added to gw in sample order, as one
   // sample at a time does. The pixels a tap reads inside the image are the
   // columns [owLo, owHi) of every row it reads, visited in order.
-  for (; n + 4 <= rows; n += 4) {
+  for (; n + 4 <= n1; n += 4) {
     const xn = x + <usize>n * xStride;
     const gn = gy + <usize>n * gStride;
     for (let t = t0; t < t1; t++) {
@@ -335,7 +374,7 @@ export function convDirectKernelGradPart(
       }
     }
   }
-  for (; n < rows; n++) {
+  for (; n < n1; n++) {
     const xn = x + <usize>n * <usize>inH * <usize>inW * inPitch;
     const gn = gy + <usize>n * <usize>outH * <usize>outW * fPitch;
     for (let t = t0; t < t1; t++) {

@@ -345,6 +345,8 @@ describe('float32 kernels (wasm direct or lowered) agree with float64', () => {
   // small patches with filters a multiple of 4), float64 to the JS kernels.
   const cases: [string, number[], number[], Conv2dOpOptions][] = [
     ['3x3, one channel, 8 filters (W5)', [5, 28, 28, 1], [3, 3, 1, 8], {}],
+    // the kernel gradient sums blocks of 16 samples, then adds the blocks: 16 + 16 + 5
+    ['37 samples: three blocks in the kernel gradient', [37, 7, 6, 2], [3, 2, 2, 12], {}],
     // Filters a multiple of 8 take the two-pixel path; padding puts pixel pairs half outside.
     [
       'paired pixels, same, strides [1, 2], 16 filters',

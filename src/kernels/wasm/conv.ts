@@ -53,8 +53,20 @@ interface ConvExports {
     dW: number,
     padTop: number,
     padLeft: number,
+    ws: number,
   ): void;
 }
+
+/**
+ * Samples per block of the direct kernel gradient's fixed order of summation
+ * (asm/conv.ts, which has the same constant): the threads split whole blocks.
+ *
+ * @example
+ * ```ts
+ * const blocks = Math.ceil(64 / KGRAD_BLOCK); // 4 blocks for a batch of 64
+ * ```
+ */
+export const KGRAD_BLOCK = 16;
 
 /**
  * The largest patch (kH·kW·inC) sent to the direct kernels. W5's first layer
@@ -151,7 +163,10 @@ export function convForwardWasm(
 
 /**
  * Convolution backward on WebAssembly SIMD: the kernel gradient direct for
- * small patches, the input gradient (when asked for) lowered.
+ * small patches, the input gradient (when asked for) lowered. The direct
+ * kernel gradient sums the batch in blocks of `KGRAD_BLOCK` samples and then
+ * adds the blocks' sums in order, whatever the thread count (the JS kernels sum
+ * sample by sample: the two agree to float32 rounding).
  *
  * @example
  * ```ts
@@ -183,6 +198,9 @@ export function convBackwardWasm(
   const px = slot(r, xf, nx);
   const py = slot(r, gyf, ny);
   const pw = slot(r, gwf, nw);
+  // one sum per block of samples, added in block order (see KGRAD_BLOCK)
+  const blocks = Math.ceil(rows / KGRAD_BLOCK);
+  const pws = blocks > 1 ? slot(r, null, blocks * nw) : 0;
   if (!reserve(r, scratchEnd())) {
     convBackwardLowered(x, w, gy, null, gw, rows, g);
     return;
@@ -209,6 +227,7 @@ export function convBackwardWasm(
     g.dilW,
     g.padTop,
     g.padLeft,
+    pws,
   );
   get(r, gwf, pw, nw);
 }

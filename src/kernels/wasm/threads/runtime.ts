@@ -1,5 +1,6 @@
 import { assertKnownKeys, assertOptions, assertPositiveInt, fail } from '../../../_lib/assert.js';
 import { useWasm as useWasmOneThread } from '../index.js';
+import { KGRAD_BLOCK } from '../conv.js';
 import { getRuntime, setRuntime } from '../kernels.js';
 import {
   homeOf,
@@ -52,7 +53,7 @@ export interface ThreadsInfo {
 const KERNELS = [
   'matmulPart',
   'convDirectForward',
-  'convDirectKernelGradPart',
+  'convDirectKernelGradBlocks',
   'maxPoolForward',
   'maxPoolBackward',
   'adam',
@@ -62,7 +63,7 @@ const KERNELS = [
 ] as const;
 const MATMUL_PART = 0;
 const CONV_FORWARD = 1;
-const CONV_KERNEL_GRAD_PART = 2;
+const CONV_KERNEL_GRAD_BLOCKS = 2;
 const MAX_POOL_FORWARD = 3;
 const MAX_POOL_BACKWARD = 4;
 const ADAM = 5;
@@ -542,24 +543,42 @@ async function threadedRuntime(
     return true;
   };
 
-  // The kernel gradient sums over the batch, so it is split by taps (rows
-  // of gw) instead, each tap summed in the one-thread order.
-  // (x, gy, gw, rows, inH, inW, inC, outH, outW, F, kH, kW, ...)
+  // The kernel gradient sums over the batch in blocks of KGRAD_BLOCK samples,
+  // each from 0, then adds the blocks' sums in block order (asm/conv.ts): the
+  // threads take whole blocks, each into its own slot of the workspace, and
+  // the calling thread adds them up, so the bits are those of one thread.
+  // Each thread reads only its own samples' x and gy.
+  // (x, gy, gw, rows, inH, inW, inC, outH, outW, F, kH, kW, sH, sW, dH, dW,
+  // padTop, padLeft, ws)
+  const ownConv = own as unknown as Record<'convDirectKernelGrad' | 'convKernelGradReduce', Kernel>;
   const convDirectKernelGrad: Kernel = (...a) => {
+    const rows = a[3] as number;
     const taps = (a[10] as number) * (a[11] as number) * (a[6] as number);
-    const work = (a[3] as number) * (a[7] as number) * (a[8] as number) * (a[9] as number) * taps;
-    const blocks = blocksOf(taps, p.workers + 1);
-    if (!live() || taps < 2 || work < threadLimits.convWork) {
-      kernels.convDirectKernelGradPart(...a, 0, taps);
+    const work = rows * (a[7] as number) * (a[8] as number) * (a[9] as number) * taps;
+    const blocks = Math.ceil(rows / KGRAD_BLOCK);
+    if (!live() || blocks < 2 || work < threadLimits.convWork) {
+      ownConv.convDirectKernelGrad(...a);
       return;
     }
-    const jobs = blocks
+    const parts = a[18] as number;
+    // (x, gy, parts, rows and the 14 geometry values, b0, b1)
+    const args = (b0: number, b1: number): number[] => [
+      a[0] as number,
+      a[1] as number,
+      parts,
+      ...a.slice(3, 18),
+      b0,
+      b1,
+    ];
+    const split = blocksOf(blocks, p.workers + 1);
+    const jobs = split
       .slice(1)
-      .map((blk) => ({ op: CONV_KERNEL_GRAD_PART, args: [...a, ...blk] }));
-    const mine = blocks[0] as [number, number];
+      .map(([b0, b1]) => ({ op: CONV_KERNEL_GRAD_BLOCKS, args: args(b0, b1) }));
+    const [m0, m1] = split[0] as [number, number];
     p.run(jobs, () => {
-      kernels.convDirectKernelGradPart(...a, ...mine);
+      kernels.convDirectKernelGradBlocks(...args(m0, m1));
     });
+    ownConv.convKernelGradReduce(a[2] as number, parts, blocks, (a[9] as number) * taps);
   };
 
   // An optimizer update or an element-wise kernel over flat arrays, split
