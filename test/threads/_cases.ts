@@ -33,6 +33,7 @@ export function everySizeThroughThreads(): void {
     limits.matmulWork = 0;
     limits.elements = 0;
     threadLimits.matmulWork = 0;
+    threadLimits.matmulWorkInMemory = 0;
     threadLimits.convWork = 0;
     threadLimits.poolWork = 0;
     threadLimits.updateElements = 0;
@@ -41,6 +42,7 @@ export function everySizeThroughThreads(): void {
     Object.assign(limits, { matmulWork: saved.matmulWork, elements: saved.elements });
     Object.assign(threadLimits, {
       matmulWork: saved.matmulWork,
+      matmulWorkInMemory: saved.matmulWorkInMemory,
       convWork: saved.convWork,
       poolWork: saved.poolWork,
       updateElements: saved.updateElements,

@@ -31,6 +31,8 @@ import {
   threadLimits,
 } from '../../src/kernels/wasm/threads/runtime.js';
 import { convBackwardWasm, convForwardWasm } from '../../src/kernels/wasm/conv.js';
+import { homeOf } from '../../src/kernels/wasm/loader.js';
+import { allocWasm } from '../../src/kernels/wasm/resident.js';
 import { maxPoolBackwardWasm, maxPoolWasm } from '../../src/kernels/wasm/pool.js';
 import {
   convAndPool,
@@ -135,14 +137,53 @@ describe('threaded matrix products', () => {
   it('small products stay on the calling thread (no job reaches a worker)', async () => {
     expect(await useWasm({ threads: 2 })).toBe(true);
     threadLimits.matmulWork = saved.matmulWork;
+    threadLimits.matmulWorkInMemory = saved.matmulWorkInMemory;
     try {
       failNextWorkerJob(); // would throw if a worker ran the 3-4-2 product
       const c = new Float32Array(6);
       matmulWasm(random(12, 1), random(8, 2), c, 3, 4, 2, false, false);
     } finally {
       threadLimits.matmulWork = 0;
+      threadLimits.matmulWorkInMemory = 0;
     }
     closeThreads(); // drops the pending failure with the pool
+  });
+
+  it('products whose operands are in the shared memory split from 2^19 multiply-adds', async () => {
+    expect(await useWasm({ threads: 2 })).toBe(true);
+    threadLimits.matmulWork = saved.matmulWork;
+    threadLimits.matmulWorkInMemory = saved.matmulWorkInMemory;
+    const arena = (n: number, seed: number): Float32Array => {
+      const a = allocWasm(n);
+      a.set(random(n, seed));
+      expect(homeOf(getRuntime()!, a)).toBeGreaterThanOrEqual(0);
+      return a;
+    };
+    try {
+      // W5's dense layer, 64x1352x10: below the threshold of products that
+      // need copies (160³), above the one for operands in place
+      const [m, k, n] = [64, 1352, 10];
+      const a = arena(m * k, 1);
+      const b = arena(k * n, 2);
+      const c = arena(m * n, 3);
+      failNextWorkerJob();
+      expect(() => {
+        matmulWasm(a, b, c, m, k, n, false, false);
+      }).toThrow(/worker 0 failed/);
+      matmulWasm(a, b, c, m, k, n, false, false);
+      const two = Array.from(c);
+      // W2's second layer, 64x128x10, stays on the calling thread
+      failNextWorkerJob(); // would throw if a worker ran it
+      const small = arena(64 * 10, 4);
+      matmulWasm(arena(64 * 128, 5), arena(128 * 10, 6), small, 64, 128, 10, false, false);
+      closeThreads(); // drops the pending failure with the pool
+      // one thread, same bits
+      matmulWasm(a, b, c, m, k, n, false, false);
+      expect(Array.from(c)).toEqual(two);
+    } finally {
+      threadLimits.matmulWork = 0;
+      threadLimits.matmulWorkInMemory = 0;
+    }
   });
 
   it('reports one thread, and why, once myelin/wasm has installed its own module', async () => {
