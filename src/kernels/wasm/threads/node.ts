@@ -53,6 +53,7 @@ function spawn(): PoolWorker {
  * `threads - 1` workers on one shared WebAssembly memory. Each thread computes
  * a block of the output with the same operations as one thread, so results
  * are bit-identical for any thread count. Products below about 160x160x160
+ * multiply-adds (2^19 when all operands already live in the shared memory)
  * stay on the calling thread. Models built afterwards keep their weights, and
  * planned models their buffers, in the shared memory, where the kernels use
  * them without copies (docs/threads.md). Idle workers never keep the process
