@@ -299,12 +299,11 @@ function kernelGradSamples(
   kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32, padTop: i32, padLeft: i32,
   n0: i32, n1: i32,
 ): void {
-  const t0 = 0;
-  const t1 = kH * kW * inC;
+  const taps = kH * kW * inC;
   const fPitch = <usize>F << 2;
   const inPitch = <usize>inC << 2;
   const zero = f32x4.splat(0);
-  memory.fill(gw, 0, <usize>t1 * fPitch);
+  memory.fill(gw, 0, <usize>taps * fPitch);
   const xStride = <usize>inH * <usize>inW * inPitch;
   const gStride = <usize>outH * <usize>outW * fPitch;
   let n = n0;
@@ -316,7 +315,7 @@ function kernelGradSamples(
   for (; n + 4 <= n1; n += 4) {
     const xn = x + <usize>n * xStride;
     const gn = gy + <usize>n * gStride;
-    for (let t = t0; t < t1; t++) {
+    for (let t = 0; t < taps; t++) {
       const c = t % inC;
       const ij = t / inC;
       const j = ij % kW;
@@ -377,7 +376,7 @@ function kernelGradSamples(
   for (; n < n1; n++) {
     const xn = x + <usize>n * <usize>inH * <usize>inW * inPitch;
     const gn = gy + <usize>n * <usize>outH * <usize>outW * fPitch;
-    for (let t = t0; t < t1; t++) {
+    for (let t = 0; t < taps; t++) {
       const c = t % inC;
       const ij = t / inC;
       const j = ij % kW;

@@ -281,9 +281,10 @@ async function threadedRuntime(
   ) => {
     // operands that live in the shared memory (arena buffers) are not copied
     const aHome = homeOf(rt, a) === pa;
+    const bHome = homeOf(rt, b) === pb;
     const cHome = homeOf(rt, c) === pc;
-    const inMemory = aHome && cHome && homeOf(rt, b) === pb;
-    const limit = inMemory ? threadLimits.matmulWorkInMemory : threadLimits.matmulWork;
+    const limit =
+      aHome && bHome && cHome ? threadLimits.matmulWorkInMemory : threadLimits.matmulWork;
     if (!live() || m * k * n < limit) return false;
     const byRows = m >= n;
     // own rows of A copied after the posting: rows split, A stored by rows
@@ -307,9 +308,7 @@ async function threadedRuntime(
 
     let woken = false;
     // floats copied before the posting
-    let left =
-      (aHome ? 0 : late ? (m - (mine[1] as number)) * k : m * k) +
-      (homeOf(rt, b) === pb ? 0 : k * n);
+    let left = (aHome ? 0 : late ? (m - (mine[1] as number)) * k : m * k) + (bHome ? 0 : k * n);
     const copy = (src: Float32Array, from: number, to: number, at: number): void => {
       if (homeOf(rt, src) === at - from * 4) return;
       // in chunks, waking the workers when the copying left is short
