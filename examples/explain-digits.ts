@@ -18,8 +18,10 @@
 // predicted digit, blue: against) over the image.
 //
 // Run: npx tsx examples/explain-digits.ts [output-dir] [--epochs N] [--images N]
+//   (default output-dir: examples/output/explain-digits)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   readCsv,
   tensor,
@@ -46,7 +48,7 @@ const flag = (name: string, fallback: number): number => {
   return i === -1 ? fallback : Number(args[i + 1]);
 };
 const positional = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
-const outDir = positional[0] ?? 'explain-digits-out';
+const outDir = positional[0] ?? fileURLToPath(new URL('./output/explain-digits', import.meta.url));
 const epochs = flag('--epochs', 30);
 const count = flag('--images', 4);
 
