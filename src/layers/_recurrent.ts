@@ -552,6 +552,7 @@ export function makeRecurrent<K extends string>(
     inputShape: null,
     ...(arity === 1 ? {} : { arity }),
     dtype,
+    ...(stateful ? { batchRows: batchSize } : {}),
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(regularizers === undefined ? {} : { regularizers }),
     kernel,

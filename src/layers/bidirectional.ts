@@ -165,6 +165,14 @@ export function bidirectional(
   for (const [k, r] of Object.entries(bwd.regularizers?.params ?? {})) regs[`backward.${k}`] = r;
   const regularizers: LayerRegularizers | undefined =
     Object.keys(regs).length === 0 ? undefined : { params: regs };
+  const batchRows = fwd.batchRows ?? bwd.batchRows;
+  if (fwd.batchRows !== undefined && bwd.batchRows !== undefined && fwd.batchRows !== bwd.batchRows)
+    fail(
+      fn,
+      'backwardLayer',
+      `a layer that takes batches of ${fwd.batchRows} rows, as layer does (both are stateful)`,
+      `a layer of batchSize ${bwd.batchRows}`,
+    );
   const state: Record<string, Tensor> = {};
   for (const [k, s] of Object.entries(fwd.state ?? {})) state[`forward.${k}`] = s;
   for (const [k, s] of Object.entries(bwd.state ?? {})) state[`backward.${k}`] = s;
@@ -207,6 +215,7 @@ export function bidirectional(
     trainable: fwd.trainable && bwd.trainable,
     inputShape: null,
     ...(fwd.dtype === undefined ? {} : { dtype: fwd.dtype }),
+    ...(batchRows === undefined ? {} : { batchRows }),
     ...(name === undefined ? {} : { name }),
     ...(regularizers === undefined ? {} : { regularizers }),
     forwardLayer: fwd,

@@ -171,6 +171,13 @@ export interface Layer<K extends string = string, C extends object = object> {
   readonly arity?: number;
   /** The dtype the layer computes in (its parameters'); inputs of another dtype are cast. Default: the input's. */
   readonly dtype?: FloatDType;
+  /**
+   * The one batch size the layer takes, when it has one: a stateful
+   * recurrent layer's `batchSize` (the rows of its carried state). `fit`,
+   * `evaluate` and `predict` check their batches against it before anything
+   * runs. Default: any batch size.
+   */
+  readonly batchRows?: number;
   /** Per-sample output shape for a per-sample input shape; throws a ShapeError when the input does not fit. */
   outputShape(inputShape: readonly number[]): number[];
   /** For layers of several inputs (`arity` > 1): the per-sample output shape for theirs. */

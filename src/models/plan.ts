@@ -120,6 +120,8 @@ export interface Plan {
    * the nodes' forwards alone.
    */
   readonly plain: boolean;
+  /** The one batch size a layer takes (see `Layer.batchRows`), or 0 when any runs. */
+  readonly batchRows: number;
 }
 
 /**
@@ -247,6 +249,7 @@ export function compilePlan(
     buffers: new Map(),
     last: null,
     plain,
+    batchRows: model.layers.find((l) => l.batchRows !== undefined)?.batchRows ?? 0,
   };
 }
 

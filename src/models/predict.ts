@@ -7,6 +7,7 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { setMask } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Model } from './model.js';
+import { batchRowsOf, checkBatchRows } from './_batch-rows.js';
 import { buffersFor, copyRows, planFor, runForward, type Plan } from './plan.js';
 import { propagateShapes } from './sequential.js';
 
@@ -193,11 +194,14 @@ export function predict<In, Out>(model: Model<In, Out>, x: In, options?: Predict
     // of the application.
     if (plan !== undefined && plan.outputs.length === 1) {
       const n = x.size / plan.values[plan.inputs[0]!]!.size;
-      if (n > 0 && n <= CHUNK) return runOne(plan, x, n) as Out;
+      if (n > 0 && n <= CHUNK && (plan.batchRows === 0 || n === plan.batchRows))
+        return runOne(plan, x, n) as Out;
     }
   }
   checkModel('predict', model);
-  let chunk = CHUNK;
+  // A stateful model's own batch size by default (it takes no other)
+  const fixed = batchRowsOf('predict', model);
+  let chunk = fixed?.rows ?? CHUNK;
   if (options !== undefined) {
     assertOptions('predict', options);
     assertKnownKeys('predict', 'options', options, ['batchSize']);
@@ -206,6 +210,7 @@ export function predict<In, Out>(model: Model<In, Out>, x: In, options?: Predict
   }
   // Every input the repeat path above has not seen takes the full checks.
   const xs = inputTensors('predict', model, x);
+  if (fixed !== null) checkBatchRows('predict', model, xs[0]!.shape[0]!, chunk, 'x');
   const outs = runPlanned(planOf(model, xs), xs, chunk);
   return (model.outputs.length === 1 ? outs[0]! : outs) as Out;
 }

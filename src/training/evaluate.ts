@@ -5,6 +5,7 @@ import type { Loss } from '../losses/loss.js';
 import { computeWithMask } from '../losses/_mask.js';
 import { maskOf } from '../tensor/mask.js';
 import type { Model } from '../models/model.js';
+import { batchRowsOf, checkBatchRows } from '../models/_batch-rows.js';
 import { checkModel, inputTensors, planOf, runPlanned } from '../models/predict.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { lossWeights, lossesFor, sampleWeights, targetTensors } from './fit.js';
@@ -87,10 +88,16 @@ export function evaluate<In, Out>(
   ]);
   const losses = lossesFor(fn, model, options.loss);
   const metrics = checkMetrics(fn, options.metrics);
-  const batchSize = assertPositiveInt(fn, 'batchSize', options.batchSize ?? 32);
+  // A stateful model's own batch size by default (it takes no other)
+  const batchSize = assertPositiveInt(
+    fn,
+    'batchSize',
+    options.batchSize ?? batchRowsOf(fn, model)?.rows ?? 32,
+  );
   const xs = inputTensors(fn, model, x);
   const n = xs[0]!.shape[0]!;
   if (n === 0) throw new ValueError(`${fn}: x and y are empty (0 rows)`);
+  checkBatchRows(fn, model, n, batchSize, 'x');
   const ys = targetTensors(fn, model, y, n);
   let weights = sampleWeights(fn, options.sampleWeight, n);
   if (options.classWeight !== undefined) {

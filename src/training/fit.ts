@@ -20,6 +20,8 @@ import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
 import { gatherRows } from '../models/plan.js';
 import { checkModel, inputTensors, planOf } from '../models/predict.js';
+import { batchRowsOf, checkBatchRows } from '../models/_batch-rows.js';
+import { hasState, saveState } from '../models/_state.js';
 import { setMask } from '../tensor/mask.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -340,7 +342,8 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  *   `stopped: 'callback'`.
  * - If the objective (or a gradient) becomes NaN or infinite, fit throws a
  *   ValueError naming the epoch and batch, counted from 1, before that
- *   batch's update, so the weights are those from before the bad batch;
+ *   batch's update, so the weights and layer state (running statistics,
+ *   carried recurrent state) are those from before the bad batch;
  *   `allowNonFinite: true` trains on regardless.
  * - A model (or optimizer) already being trained by another `fit` call is
  *   refused with an error, rather than trained by two interleaved loops.
@@ -424,6 +427,14 @@ export async function fit<In, Out>(
     });
 
   const nTrain = xTrain[0]!.shape[0]!;
+  // A stateful model takes batches of its own size only (its size by default).
+  const fixed = batchRowsOf('fit', model);
+  if (fixed !== null) {
+    if (p.opts.batchSize === undefined) p.batchSize = fixed.rows;
+    checkBatchRows('fit', model, nTrain, p.batchSize, 'the training data');
+    if (xVal !== null)
+      checkBatchRows('fit', model, xVal[0]!.shape[0]!, p.batchSize, 'the validation data');
+  }
   // Class weights and balanced batches follow the training rows' labels
   // ('balanced' counts them there, as Keras and scikit-learn fit on them).
   const outShape = trainPlan.values[trainPlan.outputs[0]!]!.shape;
@@ -487,6 +498,7 @@ export async function fit<In, Out>(
     };
 
     const step = createStep(model, trainPlan, xTrain, yTrain, losses);
+    const stateful = hasState(model);
     // Rows idx of the training data through the transform, checked against what the step needs.
     const transformed = (idx: Int32Array, epoch: number, b: number): GivenBatch => {
       const xb = pickRows(xTrain[0]!, idx);
@@ -550,21 +562,32 @@ export async function fit<In, Out>(
         const trainable = namedParameters(model).filter((q) => q.trainable);
         const paramTensors = trainable.map((q) => q.tensor);
         const given = p.transform === null ? undefined : transformed(idx, epoch, b);
-        const r = step.run(idx, trainable, p.rng, wTrain, given);
+        // The training-mode forward updates layer state in place (running
+        // statistics, carried recurrent state): a rejected batch puts it back.
+        const restore = stateful ? saveState(model) : null;
+        let r: ReturnType<typeof step.run>;
+        try {
+          r = step.run(idx, trainable, p.rng, wTrain, given);
+        } catch (e) {
+          restore?.();
+          throw e;
+        }
         if (!p.allowNonFinite) {
           if (!Number.isFinite(r.objective)) {
+            restore?.();
             throw new ValueError(
               `fit: loss became ${show(r.objective)} at epoch ${epoch + 1}, batch ${b + 1} (of ${p.epochs} epochs, ${batchesPerEpoch} batches, counting from 1); ` +
-                'the weights are left as they were before this batch. Lower the learning rate, check the data for NaN or infinite values, or pass allowNonFinite: true',
+                'the weights and layer state are left as they were before this batch. Lower the learning rate, check the data for NaN or infinite values, or pass allowNonFinite: true',
             );
           }
           for (let k = 0; k < r.grads.length; k++) {
             const g = asFloat(r.grads[k]!.data);
             if (!finiteSlot.impl(g)) {
+              restore?.();
               let bad = 0;
               while (Number.isFinite(g[bad]!)) bad++;
               throw new ValueError(
-                `fit: the gradient of ${trainable[k]!.name} became ${show(g[bad]!)} at epoch ${epoch + 1}, batch ${b + 1} (counting from 1); the weights are left as they were before this batch`,
+                `fit: the gradient of ${trainable[k]!.name} became ${show(g[bad]!)} at epoch ${epoch + 1}, batch ${b + 1} (counting from 1); the weights and layer state are left as they were before this batch`,
               );
             }
           }
