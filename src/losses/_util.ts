@@ -179,17 +179,26 @@ export function defineLoss<
   f: F,
   kernel?: LossKernel,
 ): F & { readonly lossName: string; readonly kernel?: LossKernel } {
-  // A prediction carrying a step mask takes the masked path (masked steps
-  // count for nothing, the mean is over real steps), through the kernel.
-  const g =
-    kernel === undefined
-      ? f
-      : (((prediction: Tensor, target: never, options?: never): Tensor => {
-          const mask = predictionMask(prediction);
-          return mask === null
-            ? f(prediction, target, options)
-            : maskedLoss(name, kernel, prediction, target, options, mask);
-        }) as unknown as F);
+  // An int32 prediction computes in floating point, as the arithmetic ops:
+  // a float32 copy (float64 when the target is float64). A prediction
+  // carrying a step mask takes the masked path (masked steps count for
+  // nothing, the mean is over real steps), through the kernel.
+  const g = ((prediction: Tensor, target: never, options?: never): Tensor => {
+    const mask = kernel === undefined ? null : predictionMask(prediction);
+    const p =
+      prediction instanceof Tensor && prediction.dtype === 'int32'
+        ? new Tensor(
+            ((target as unknown) instanceof Tensor && (target as Tensor).dtype === 'float64'
+              ? Float64Array
+              : Float32Array
+            ).from(prediction.data),
+            prediction.shape,
+          )
+        : prediction;
+    return mask === null
+      ? f(p, target, options)
+      : maskedLoss(name, kernel!, p, target, options, mask);
+  }) as unknown as F;
   Object.defineProperty(g, 'name', { value: name });
   Object.defineProperty(g, 'lossName', { value: name, enumerable: true });
   if (kernel !== undefined) Object.defineProperty(g, 'kernel', { value: kernel });

@@ -50,8 +50,22 @@ export function checkInputShape(
     0,
     sampleShape,
     `${argName} has per-sample shape`,
+    `${argName} of per-sample shape`,
   );
   return shapes[shapes.length - 1] ?? [...sampleShape];
+}
+
+/**
+ * The dtype plain arrays (not tensors) given to a model convert to:
+ * float64 when a layer computes in float64 or an input is declared float64
+ * (numbers reach it unrounded; a float32 layer rounds them once, as from
+ * float32 data), else float32.
+ */
+export function plainDtype(model: Model): 'float32' | 'float64' {
+  return model.inputs.some((i) => i.dtype === 'float64') ||
+    model.layers.some((l) => l.dtype === 'float64')
+    ? 'float64'
+    : 'float32';
 }
 
 /**
@@ -61,6 +75,7 @@ export function checkInputShape(
  */
 export function inputTensors(fn: string, model: Model, x: unknown, argName = 'x'): Tensor[] {
   const count = model.inputs.length;
+  const dtype = plainDtype(model);
   let list: Tensor[];
   if (count === 1) {
     if (x instanceof Tensor) list = [x];
@@ -72,12 +87,12 @@ export function inputTensors(fn: string, model: Model, x: unknown, argName = 'x'
           'a Tensor or nested arrays; a bare typed array has no shape: pass tensor(data, { shape })',
           x,
         );
-      list = [asTensor(x as TensorLike)];
+      list = [asTensor(x as TensorLike, dtype)];
     }
   } else {
     if (!Array.isArray(x) || x.length !== count)
       fail(fn, argName, `an array of ${count} inputs (the model has ${count})`, x);
-    list = (x as unknown[]).map((v) => asTensor(v as TensorLike));
+    list = (x as unknown[]).map((v) => asTensor(v as TensorLike, dtype));
   }
   list.forEach((t, i) => {
     const name = count === 1 ? argName : `${argName}[${i}]`;

@@ -40,7 +40,9 @@ export function fitsDeclared(want: readonly number[], shape: readonly number[]):
 /**
  * Follows a per-sample shape through layers `start`.. of a stack, checking each
  * layer accepts what the previous one gives. Returns the shape after each
- * layer. Throws a ShapeError naming both layers (or `what` for the input).
+ * layer. Throws a ShapeError naming both layers, or the input: `what` says
+ * what it has (`x has per-sample shape`), `whatNoun` what a layer cannot
+ * take (`x of per-sample shape`).
  */
 export function propagateShapes(
   fn: string,
@@ -48,6 +50,7 @@ export function propagateShapes(
   start: number,
   inputShape: readonly number[],
   what: string,
+  whatNoun: string,
 ): number[][] {
   const shapes: number[][] = [];
   let shape: readonly number[] = inputShape;
@@ -64,7 +67,7 @@ export function propagateShapes(
     } catch (e) {
       if (e instanceof ShapeError)
         throw new ShapeError(
-          `${fn}: ${layerName(layers, i)} cannot take ${source} ${fmtShape(shape)}: ${e.message}`,
+          `${fn}: ${layerName(layers, i)} cannot take ${i === start ? whatNoun : source} ${fmtShape(shape)}: ${e.message}`,
         );
       throw e;
     }
@@ -127,7 +130,15 @@ export function sequential(layers: readonly Layer[]): Sequential {
   // is the common case.
   const first = list.findIndex((l) => l.inputShape !== null);
   const inputShape = first === -1 ? null : Object.freeze([...list[first]!.inputShape!]);
-  if (first !== -1) propagateShapes('sequential', list, first, inputShape!, 'its input has shape');
+  if (first !== -1)
+    propagateShapes(
+      'sequential',
+      list,
+      first,
+      inputShape!,
+      'its input has shape',
+      'an input of shape',
+    );
   const frozen = Object.freeze(list);
   const nodes: ModelNode[] = frozen.map((layer, i) => ({
     layer,

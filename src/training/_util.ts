@@ -7,8 +7,13 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Metric } from './metrics.js';
 
-/** Converts a TensorLike argument, re-labelling conversion errors with the caller and argument. */
-export function tensorArgument(fn: string, name: string, value: unknown): Tensor {
+/** Converts a TensorLike argument (plain arrays to `dtype`, default float32), re-labelling conversion errors with the caller and argument. */
+export function tensorArgument(
+  fn: string,
+  name: string,
+  value: unknown,
+  dtype?: 'float32' | 'float64',
+): Tensor {
   if (value instanceof Tensor) return value;
   if (
     value === undefined ||
@@ -17,7 +22,7 @@ export function tensorArgument(fn: string, name: string, value: unknown): Tensor
   ) {
     fail(fn, name, 'a Tensor or nested arrays of numbers', value);
   }
-  return prefixErrors(`${fn}: ${name}`, () => asTensor(value as TensorLike));
+  return prefixErrors(`${fn}: ${name}`, () => asTensor(value as TensorLike, dtype));
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
 import { gatherRows } from '../models/plan.js';
-import { checkModel, inputTensors, planOf } from '../models/predict.js';
+import { checkModel, inputTensors, planOf, plainDtype } from '../models/predict.js';
 import { batchRowsOf, checkBatchRows } from '../models/_batch-rows.js';
 import { hasState, saveState } from '../models/_state.js';
 import { setMask } from '../tensor/mask.js';
@@ -214,12 +214,14 @@ export function targetTensors(
   xName = 'x',
 ): Tensor[] {
   const outputs = model.outputs.length;
+  // plain targets of a float64 model stay unrounded, as its inputs do
+  const dtype = plainDtype(model);
   let list: Tensor[];
-  if (outputs === 1) list = [tensorArgument(fn, argName, y)];
+  if (outputs === 1) list = [tensorArgument(fn, argName, y, dtype)];
   else {
     if (!Array.isArray(y) || y.length !== outputs)
       fail(fn, argName, `an array of ${outputs} targets, one per model output`, y);
-    list = (y as unknown[]).map((t, i) => tensorArgument(fn, `${argName}[${i}]`, t));
+    list = (y as unknown[]).map((t, i) => tensorArgument(fn, `${argName}[${i}]`, t, dtype));
   }
   list.forEach((t, i) => {
     const name = outputs === 1 ? argName : `${argName}[${i}]`;

@@ -10,7 +10,8 @@ import { input } from '../../src/layers/symbolic.js';
 import { predict } from '../../src/models/predict.js';
 import { createRng } from '../../src/random/rng.js';
 import { sequential } from '../../src/models/sequential.js';
-import { tensor } from '../../src/tensor/create.js';
+import { tensor, zeros } from '../../src/tensor/create.js';
+import { maxPool2d } from '../../src/layers/pool.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { expectClose } from '../helpers/expect-close.js';
 
@@ -69,6 +70,10 @@ describe('predict', () => {
     expect(() => predict(m, [[1, 2]])).toThrow(ShapeError);
     expect(() => predict(m, [[1, 2]])).toThrow(
       'predict: layer 0 (dense) expects input shape [3] but x has per-sample shape [2]',
+    );
+    // a shape the first layer cannot take reads as a sentence too
+    expect(() => predict(sequential([maxPool2d(3)]), zeros([1, 2, 2, 1]))).toThrow(
+      "predict: layer 0 (maxPool2d) cannot take x of per-sample shape [2,2,1]: maxPool2d: poolSize 3 is larger than the input's height 2",
     );
     expect(() => predict({} as never, [[1]])).toThrow(/model must be a model made by sequential/);
     expect(() => predict(m, [[1, 2, 3]], { batchSize: 0 })).toThrow(/batchSize/);

@@ -204,3 +204,35 @@ describe("a stateful model's batch size, checked before anything runs", () => {
     ).toThrow(/^bidirectional: backwardLayer/);
   });
 });
+
+describe('plain arrays given to a float64 model', () => {
+  // 0.1 and 0.2 as float32 are 0.10000000149… and 0.20000000298…: a float64
+  // model must see the numbers themselves, as from a float64 tensor.
+  const model = () =>
+    sequential([dense(2, 1, { kernel: [[1], [1]], bias: [0], dtype: 'float64' })]);
+  const x = [
+    [0.1, 0.2],
+    [0.3, 0.7],
+  ];
+  const y = [[0.3], [1.1]];
+  const x64 = new Tensor(Float64Array.from(x.flat()), [2, 2]);
+  const y64 = new Tensor(Float64Array.from(y.flat()), [2, 1]);
+
+  it('predict and evaluate compute on the unrounded numbers', () => {
+    const m = model();
+    const p = predict(m, x);
+    expect(p.dtype).toBe('float64');
+    expect(p.data[0]).toBe(0.1 + 0.2);
+    expect([...p.data]).toEqual([...predict(m, x64).data]);
+    expect(evaluate(m, x, y, { loss: mse }).loss).toBe(evaluate(m, x64, y64, { loss: mse }).loss);
+  });
+
+  it('fit trains on them: the same weights as from float64 tensors', async () => {
+    const a = model();
+    const b = model();
+    const opts = { loss: mse, optimizer: sgd({ learningRate: 0.1 }), epochs: 3, shuffle: false };
+    await fit(a, x, y, opts);
+    await fit(b, x64, y64, { ...opts, optimizer: sgd({ learningRate: 0.1 }) });
+    expect(snapshot(a)).toEqual(snapshot(b));
+  });
+});
