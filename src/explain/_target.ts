@@ -2,6 +2,7 @@ import { assertInteger, fail } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { FloatArray, FloatDType } from '../_lib/typed.js';
+import { saveState } from '../models/_state.js';
 import type { Model } from '../models/model.js';
 import { checkModel, inputTensors } from '../models/predict.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
@@ -44,6 +45,56 @@ export function explainInput(fn: string, model: unknown, x: unknown, ids = false
   if (t.shape[0] === 0) fail(fn, 'x', 'a batch of at least one row', fmtShape(t.shape));
   if (t.requiresGrad || t.node !== null) t = new Tensor(t.data, t.shape);
   return [m, t];
+}
+
+/** A layer that takes one batch size only: a stateful recurrent layer (or a wrapper of one). */
+export interface StatefulLayer {
+  /** Its name in the model. */
+  readonly name: string;
+  readonly kind: string;
+  /** The rows of its carried state, the only batch size it takes. */
+  readonly rows: number;
+}
+
+/** The stateful layers of `model` (those that declare `batchRows`), in model order. */
+export function statefulLayers(model: Model): StatefulLayer[] {
+  const out: StatefulLayer[] = [];
+  model.layers.forEach((l, i) => {
+    if (l.batchRows !== undefined)
+      out.push({ name: model.layerNames[i]!, kind: l.kind, rows: l.batchRows });
+  });
+  return out;
+}
+
+/**
+ * Fails, naming `fn` and the layer, unless every forward pass of an
+ * explanation of `rows` rows fits the model's stateful layers: each pass
+ * runs the whole batch, so it must have their batchSize rows. Checked before
+ * anything runs.
+ */
+export function checkStatefulRows(fn: string, model: Model, rows: number): void {
+  for (const s of statefulLayers(model))
+    if (rows !== s.rows)
+      throw new ShapeError(
+        `${fn}: layer "${s.name}" (${s.kind}) is stateful and takes batches of exactly ${s.rows} rows (its batchSize), got x of ${rows} rows; explain ${s.rows} rows at a time (row r starts from row r of the carried state), or a copy of the model built without stateful`,
+      );
+}
+
+/**
+ * Runs an explanation of `model` and leaves the state of every layer
+ * (running statistics, a stateful layer's carried state) bit for bit as it
+ * found it, also when `body` throws. `body` calls `fresh()` before each
+ * forward pass, so that every pass starts from the state the model had when
+ * the explanation was called rather than from the one the previous pass left
+ * behind (a stateful recurrent layer replaces its state on every forward).
+ */
+export function keepingState<T>(model: Model, body: (fresh: () => void) => T): T {
+  const restore = saveState(model);
+  try {
+    return body(restore);
+  } finally {
+    restore();
+  }
 }
 
 /** The index of the model output to explain. */

@@ -17,7 +17,9 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
   TARGET_KEYS,
+  checkStatefulRows,
   explainInput,
+  keepingState,
   outputIndex,
   outputWeighting,
   rowSums,
@@ -37,13 +39,26 @@ interface Scorer {
   at(x: Tensor): { scores: number[]; grad: Float64Array };
 }
 
-function scorer(fn: string, model: Model, xt: Tensor, options: TargetOptions): Scorer {
+/**
+ * The scorer of an explanation in inference mode; `fresh` puts the layers'
+ * state back as the explanation found it, before every forward pass (see
+ * `keepingState`).
+ */
+function scorer(
+  fn: string,
+  model: Model,
+  xt: Tensor,
+  options: TargetOptions,
+  fresh: () => void,
+): Scorer {
   const out = outputIndex(fn, model, options.output);
   const ctx = { training: false, rng: defaultRng() };
-  const run = (x: Tensor): Tensor =>
-    out === 0 && model.outputs.length === 1
+  const run = (x: Tensor): Tensor => {
+    fresh();
+    return out === 0 && model.outputs.length === 1
       ? model.forward(x, ctx)
       : model.forwardAll(x, ctx)[out]!;
+  };
   const y0 = noGrad(() => run(xt));
   const rows = xt.shape[0]!;
   const size = y0.size / rows;
@@ -61,7 +76,11 @@ function scorer(fn: string, model: Model, xt: Tensor, options: TargetOptions): S
       let yLast: Tensor | null = null;
       const { grads } = valueAndGrad((xx: Tensor) => {
         yLast = run(xx);
-        return sum(mul(yLast, w));
+        const score = sum(mul(yLast, w));
+        // The backward pass follows: let a layer that reads its state there
+        // see the state its forward started from, not the one it left.
+        fresh();
+        return score;
       })(x);
       return { scores: perRow(yLast!.data), grad: Float64Array.from(grads[0]!.data) };
     },
@@ -75,6 +94,13 @@ function scorer(fn: string, model: Model, xt: Tensor, options: TargetOptions): S
  * mode. Works on any model whose layers are differentiable. Take `abs` of it
  * for the map of the paper.
  *
+ * Like every explanation, it explains the model as it stands and leaves
+ * every layer's state (running statistics, a stateful recurrent layer's
+ * carried state) exactly as it found it, also when it throws. A stateful
+ * layer's carried state is the one it holds when the explanation is called:
+ * every forward pass inside the explanation starts from it (row r of `x`
+ * from row r of the state), so `x` must have the layer's `batchSize` rows.
+ *
  * @example
  * ```ts
  * import { sequential, dense, saliency } from 'myelin';
@@ -87,13 +113,18 @@ export function saliency(model: unknown, x: TensorLike, options: GradientOptions
   assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, TARGET_KEYS);
   const [m, xt] = explainInput(fn, model, x);
-  return tensorOf(scorer(fn, m, xt, options).at(xt).grad, xt.shape, xt);
+  checkStatefulRows(fn, m, xt.shape[0]!);
+  return keepingState(m, (fresh) =>
+    tensorOf(scorer(fn, m, xt, options, fresh).at(xt).grad, xt.shape, xt),
+  );
 }
 
 /**
  * Gradient × input: each input element times the gradient of the explained
  * score with respect to it (Shrikumar et al. 2016, arXiv:1605.01713). On a
- * relu network without biases it equals LRP-0.
+ * relu network without biases it equals LRP-0. Layer state is left as
+ * found; a stateful model is explained from the state it holds (see
+ * {@link saliency}).
  *
  * @example
  * ```ts
@@ -111,7 +142,8 @@ export function gradientTimesInput(
   assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, TARGET_KEYS);
   const [m, xt] = explainInput(fn, model, x);
-  const g = scorer(fn, m, xt, options).at(xt).grad;
+  checkStatefulRows(fn, m, xt.shape[0]!);
+  const g = keepingState(m, (fresh) => scorer(fn, m, xt, options, fresh).at(xt).grad);
   for (let i = 0; i < g.length; i++) g[i] = g[i]! * xt.data[i]!;
   return tensorOf(g, xt.shape, xt);
 }
@@ -172,6 +204,11 @@ function baselineOf(fn: string, xt: Tensor, baseline: TensorLike | undefined): F
  * attributions of a row sum to f(x) − f(x') up to the reported `gap`, which
  * shrinks as `steps` grows.
  *
+ * On a model with stateful layers f is the model from the state it holds
+ * when called: every point of the path (the baseline's score too) starts
+ * from that state, so completeness holds as for any other model, and the
+ * state is left as it was (see {@link saliency}).
+ *
  * @example
  * ```ts
  * import { sequential, dense, tanh, integratedGradients } from 'myelin';
@@ -191,8 +228,21 @@ export function integratedGradients(
   assertKnownKeys(fn, 'options', options, [...TARGET_KEYS, 'baseline', 'steps']);
   const steps = assertPositiveInt(fn, 'steps', options.steps ?? 50);
   const [m, xt] = explainInput(fn, model, x);
+  checkStatefulRows(fn, m, xt.shape[0]!);
   const base = baselineOf(fn, xt, options.baseline);
-  const s = scorer(fn, m, xt, options);
+  return keepingState(m, (fresh) => integrate(fn, m, xt, base, steps, options, fresh));
+}
+
+function integrate(
+  fn: string,
+  m: Model,
+  xt: Tensor,
+  base: Float64Array,
+  steps: number,
+  options: IntegratedGradientsOptions,
+  fresh: () => void,
+): IntegratedGradientsResult {
+  const s = scorer(fn, m, xt, options, fresh);
   const n = xt.size;
   const acc = new Float64Array(n);
   const pt = xt.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
@@ -229,6 +279,8 @@ export interface SmoothGradOptions extends TargetOptions {
  * averaged over `samples` copies of the input with Gaussian noise of
  * standard deviation `noise` × (max − min of the input) added, which
  * removes much of the gradient's high-frequency noise. Seeded by `rng`.
+ * Every noisy copy starts from the state the model holds when called, which
+ * is left as it was (see {@link saliency}).
  *
  * @example
  * ```ts
@@ -247,7 +299,21 @@ export function smoothGrad(model: unknown, x: TensorLike, options: SmoothGradOpt
   if (typeof rng !== 'object' || typeof (rng as Partial<Rng>).normal !== 'function')
     fail(fn, 'rng', 'an Rng', rng);
   const [m, xt] = explainInput(fn, model, x);
-  const s = scorer(fn, m, xt, options);
+  checkStatefulRows(fn, m, xt.shape[0]!);
+  return keepingState(m, (fresh) => smooth(fn, m, xt, options, noise, samples, rng, fresh));
+}
+
+function smooth(
+  fn: string,
+  m: Model,
+  xt: Tensor,
+  options: SmoothGradOptions,
+  noise: number,
+  samples: number,
+  rng: Rng,
+  fresh: () => void,
+): Tensor {
+  const s = scorer(fn, m, xt, options, fresh);
   const n = xt.size;
   let lo = Infinity,
     hi = -Infinity;

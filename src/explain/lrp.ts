@@ -2,14 +2,17 @@ import { assertKnownKeys, assertOptions, fail, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import type { FloatArray } from '../_lib/typed.js';
 import type { RelevanceIO, RelevanceRule } from '../layers/layer.js';
-import { buffersFor, copyRows, planFor, runForward } from '../models/plan.js';
+import type { Model } from '../models/model.js';
+import { buffersFor, copyRows, planFor, runForward, type Plan } from '../models/plan.js';
 import { defaultRng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { lrpEpsilon, type LayerRuleContext, type RuleComposite } from './rules.js';
 import {
   TARGET_KEYS,
+  checkStatefulRows,
   explainInput,
+  keepingState,
   outputIndex,
   outputWeighting,
   rowSums,
@@ -97,7 +100,11 @@ function checkRule(fn: string, name: string, r: unknown): RelevanceRule {
  * et al. 2017 (gates pass nothing); an embedding gives each token id its
  * vector's relevance, so `x` may be int32 token ids. A rule a layer lacks
  * is an error naming the layer and what it supports; docs/explain.md lists
- * every layer's rules.
+ * every layer's rules. A stateful recurrent layer on the way to the
+ * explained output is refused before anything runs (its relevance would
+ * flow into the state carried over from earlier calls); explain a copy
+ * built without `stateful`. Every layer's state is left exactly as found,
+ * also when it throws (the forward pass runs in inference mode).
  *
  * @example
  * ```ts
@@ -134,19 +141,7 @@ export function lrp(model: unknown, x: TensorLike, options: LrpOptions = {}): Lr
 
   const rows = xt.shape[0]!;
   const plan = planFor(m, [xt.shape.slice(1)], [xt.dtype]);
-  const b = buffersFor(plan, rows);
-  copyRows(xt, 0, rows, b.values[plan.inputs[0]!]!);
-  runForward(plan, b, false, defaultRng());
-
   const outVal = plan.outputs[outIdx]!;
-  const size = plan.values[outVal]!.size;
-  const y = b.values[outVal]!;
-  const w = outputWeighting(fn, options, y, rows, size);
-
-  // Relevance per value, in float64 whatever the model's dtype.
-  const rel: Float64Array[] = plan.values.map((v) => new Float64Array(rows * v.size));
-  const seed = rel[outVal]!;
-  for (let i = 0; i < seed.length; i++) seed[i] = y[i]! * w[i]!;
 
   // Which nodes lead to the explained output (only those are visited).
   const needed = plan.values.map(() => false);
@@ -158,6 +153,45 @@ export function lrp(model: unknown, x: TensorLike, options: LrpOptions = {}): Lr
     visit[k] = true;
     for (const v of node.inputs) needed[v] = true;
   }
+  // A stateful layer starts from the state earlier calls left it: relevance
+  // would have to flow into that state, which no input explains. Refused
+  // before anything runs.
+  plan.nodes.forEach((node, k) => {
+    if (!visit[k] || node.layer.batchRows === undefined) return;
+    const name = m.layerNames[m.nodes[k]!.layerIndex]!;
+    throw new ValueError(
+      `${fn}: layer "${name}" (${node.layer.kind}) is stateful, and stateful layers are not supported (relevance would flow into the state carried over from earlier calls, which no input explains); explain a copy of the model built without stateful (same weights: it starts from zero state, as this one does after resetStates()), or use a gradient attribution (saliency, integratedGradients), which explains it from the state it holds`,
+    );
+  });
+  checkStatefulRows(fn, m, rows);
+  return keepingState(m, () => propagate(fn, m, xt, plan, outVal, visit, rules, byName, options));
+}
+
+function propagate(
+  fn: string,
+  m: Model,
+  xt: Tensor,
+  plan: Plan,
+  outVal: number,
+  visit: readonly boolean[],
+  rules: RuleComposite | RelevanceRule,
+  byName: Readonly<Record<string, RelevanceRule>>,
+  options: LrpOptions,
+): LrpResult {
+  const rows = xt.shape[0]!;
+  const b = buffersFor(plan, rows);
+  copyRows(xt, 0, rows, b.values[plan.inputs[0]!]!);
+  runForward(plan, b, false, defaultRng());
+
+  const size = plan.values[outVal]!.size;
+  const y = b.values[outVal]!;
+  const w = outputWeighting(fn, options, y, rows, size);
+
+  // Relevance per value, in float64 whatever the model's dtype.
+  const rel: Float64Array[] = plan.values.map((v) => new Float64Array(rows * v.size));
+  const seed = rel[outVal]!;
+  for (let i = 0; i < seed.length; i++) seed[i] = y[i]! * w[i]!;
+
   // Values computed from the model input by parameter-free layers only: the
   // first layer with parameters on such a value is "at the input" (zB).
   const raw = plan.values.map(() => false);

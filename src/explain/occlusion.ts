@@ -7,9 +7,12 @@ import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
   TARGET_KEYS,
+  checkStatefulRows,
   explainInput,
+  keepingState,
   outputIndex,
   outputWeighting,
+  statefulLayers,
   tensorOf,
   type TargetOptions,
 } from './_target.js';
@@ -26,7 +29,11 @@ export interface OcclusionOptions extends TargetOptions {
   stride?: number | readonly number[];
   /** Value written into the patch (default 0). */
   fill?: number;
-  /** Occluded copies per forward pass (default 256). */
+  /**
+   * Occluded copies per forward pass (default 256). Not used for a model
+   * with stateful layers, whose passes are the whole batch with one patch
+   * covered (such a layer takes only its own batchSize).
+   */
   batchSize?: number;
 }
 
@@ -48,6 +55,12 @@ function sizes(fn: string, name: string, v: unknown, shape: readonly number[]): 
  * explained score drops, score(x) − score(x with the patch covered); each
  * element gets the mean drop over the patches that cover it (0 when none
  * does). It needs no gradients, only `predict`, so it works on any model.
+ *
+ * Layer state is left exactly as found, also when it throws. On a model
+ * with stateful layers every pass starts from the state the model holds
+ * when called: a pass is then `x` with the same patch covered in every row
+ * (row r from row r of the carried state), so `x` must have the layers'
+ * `batchSize` rows.
  *
  * @example
  * ```ts
@@ -87,6 +100,9 @@ export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptio
   if (!Number.isInteger(batchSize) || batchSize < 1)
     fail(fn, 'batchSize', 'a positive integer', batchSize);
   const outIdx = outputIndex(fn, m, options.output);
+  const rows = xt.shape[0]!;
+  checkStatefulRows(fn, m, rows);
+  const stateful = statefulLayers(m).length > 0;
 
   // Patch origins: every combination of start positions along the window axes.
   const starts = win.map((d, i) => {
@@ -116,42 +132,55 @@ export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptio
     rec(0, 0);
   };
 
-  const rows = xt.shape[0]!;
   const mm = m as Model<Tensor, Tensor | Tensor[]>;
   const scoreOf = (out: Tensor | Tensor[]): Tensor => (Array.isArray(out) ? out[outIdx]! : out);
-  const y0 = scoreOf(predict(mm, xt));
-  const size = y0.size / rows;
-  const w = outputWeighting(fn, options, y0.data, rows, size);
-  const rowScore = (y: ArrayLike<number>, r: number, wr: number): number => {
-    let s = 0;
-    for (let k = 0; k < size; k++) s += y[r * size + k]! * w[wr * size + k]!;
-    return s;
-  };
-  const sums = new Float64Array(xt.size);
-  const counts = new Float64Array(xt.size);
-  const jobs: [number, number][] = [];
-  for (let r = 0; r < rows; r++) for (let q = 0; q < patches.length; q++) jobs.push([r, q]);
-  for (let j0 = 0; j0 < jobs.length; j0 += batchSize) {
-    const chunk = jobs.slice(j0, j0 + batchSize);
-    const data =
-      xt.dtype === 'float64'
-        ? new Float64Array(chunk.length * per)
-        : new Float32Array(chunk.length * per);
-    chunk.forEach(([r, q], c) => {
-      data.set(xt.data.subarray(r * per, (r + 1) * per), c * per);
-      covered(patches[q]!, (e) => {
-        data[c * per + e] = fill;
+  return keepingState(m, (fresh) => {
+    // Every pass starts from the state the explanation found (a stateful layer
+    // replaces its state on every forward).
+    const run = (t: Tensor): Tensor => {
+      fresh();
+      return scoreOf(stateful ? predict(mm, t, { batchSize: rows }) : predict(mm, t));
+    };
+    const y0 = run(xt);
+    const size = y0.size / rows;
+    const w = outputWeighting(fn, options, y0.data, rows, size);
+    const rowScore = (y: ArrayLike<number>, r: number, wr: number): number => {
+      let s = 0;
+      for (let k = 0; k < size; k++) s += y[r * size + k]! * w[wr * size + k]!;
+      return s;
+    };
+    const sums = new Float64Array(xt.size);
+    const counts = new Float64Array(xt.size);
+    const jobs: [number, number][] = [];
+    // A stateful layer takes exactly its batchSize rows (those of x), each
+    // from its own row of the carried state: a pass covers one patch in every
+    // row, row r in place r.
+    if (stateful)
+      for (let q = 0; q < patches.length; q++) for (let r = 0; r < rows; r++) jobs.push([r, q]);
+    else for (let r = 0; r < rows; r++) for (let q = 0; q < patches.length; q++) jobs.push([r, q]);
+    const perPass = stateful ? rows : batchSize;
+    for (let j0 = 0; j0 < jobs.length; j0 += perPass) {
+      const chunk = jobs.slice(j0, j0 + perPass);
+      const data =
+        xt.dtype === 'float64'
+          ? new Float64Array(chunk.length * per)
+          : new Float32Array(chunk.length * per);
+      chunk.forEach(([r, q], c) => {
+        data.set(xt.data.subarray(r * per, (r + 1) * per), c * per);
+        covered(patches[q]!, (e) => {
+          data[c * per + e] = fill;
+        });
       });
-    });
-    const y = scoreOf(predict(mm, new Tensor(data, [chunk.length, ...shape])));
-    chunk.forEach(([r, q], c) => {
-      const drop = rowScore(y0.data, r, r) - rowScore(y.data, c, r);
-      covered(patches[q]!, (e) => {
-        sums[r * per + e] = sums[r * per + e]! + drop;
-        counts[r * per + e] = counts[r * per + e]! + 1;
+      const y = run(new Tensor(data, [chunk.length, ...shape]));
+      chunk.forEach(([r, q], c) => {
+        const drop = rowScore(y0.data, r, r) - rowScore(y.data, c, r);
+        covered(patches[q]!, (e) => {
+          sums[r * per + e] = sums[r * per + e]! + drop;
+          counts[r * per + e] = counts[r * per + e]! + 1;
+        });
       });
-    });
-  }
-  for (let i = 0; i < sums.length; i++) sums[i] = counts[i] === 0 ? 0 : sums[i]! / counts[i]!;
-  return tensorOf(sums, xt.shape, xt);
+    }
+    for (let i = 0; i < sums.length; i++) sums[i] = counts[i] === 0 ? 0 : sums[i]! / counts[i]!;
+    return tensorOf(sums, xt.shape, xt);
+  });
 }

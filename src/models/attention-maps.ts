@@ -12,6 +12,7 @@ import type { Layer } from '../layers/layer.js';
 import { createRng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { runNodes } from './_forward.js';
+import { saveState } from './_state.js';
 import type { Model, ValueRef } from './model.js';
 
 /** One attention layer's weights for an input. */
@@ -37,7 +38,8 @@ function scores(layer: Layer): layer is ScoringLayer {
  * Every attention layer's weights, every head, for input x (the model's
  * input, or an array for a model of several): the model runs in inference
  * mode, and each layer that reports attention weights (multiHeadAttention)
- * is asked for them on the inputs it received. In model order, so for a
+ * is asked for them on the inputs it received. Every layer's state (a
+ * stateful recurrent layer's carried state) is left as it was. In model order, so for a
  * stack of encoder blocks the first map is the first block's.
  *
  * @example
@@ -57,12 +59,20 @@ export function attentionMaps(model: Model, x: Tensor | readonly Tensor[]): Atte
     .map((node, k) => ({ node, k }))
     .filter(({ node }) => scores(node.layer));
   const refs: ValueRef[] = picks.flatMap(({ node }) => node.inputs);
-  const values = noGrad(() =>
-    runNodes(fn, model.nodes, refs, model.inputs.length, x, {
-      training: false,
-      rng: createRng(0),
-    }),
-  );
+  // A stateful recurrent layer replaces its carried state on every forward:
+  // looking at the model must not move it.
+  const restore = saveState(model);
+  let values: Tensor[];
+  try {
+    values = noGrad(() =>
+      runNodes(fn, model.nodes, refs, model.inputs.length, x, {
+        training: false,
+        rng: createRng(0),
+      }),
+    );
+  } finally {
+    restore();
+  }
   const out: AttentionMap[] = [];
   let at = 0;
   for (const { node } of picks) {

@@ -360,7 +360,7 @@ describe('lrp through recurrent layers (Arras et al. 2017)', () => {
     );
     const s = sequential([lstm(1, 2, { name: 's', stateful: true, batchSize: 1, ...f64 })]);
     expect(() => lrp(s, x)).toThrow(
-      'lrp: layer "s" (lstm) has no relevance rule "epsilon"; it supports none',
+      'lrp: layer "s" (lstm) is stateful, and stateful layers are not supported',
     );
   });
 });

@@ -3,6 +3,7 @@ import { ShapeError, ValueError } from '../../src/_lib/errors.js';
 import { dense } from '../../src/layers/dense.js';
 import { multiHeadAttention } from '../../src/layers/multi-head-attention.js';
 import { input } from '../../src/layers/symbolic.js';
+import { lstm } from '../../src/layers/lstm.js';
 import { attentionMaps, attentionRollout } from '../../src/models/attention-maps.js';
 import { graph } from '../../src/models/graph.js';
 import { attentionHeatmap } from '../../src/plots/attention-heatmap.js';
@@ -124,5 +125,37 @@ describe('attentionMaps and attentionRollout', () => {
     expect(() => attentionHeatmap([[0.5, 0.5]], { queryTokens: ['a', 'b'] })).toThrow(
       /attentionHeatmap: queryTokens has 2 labels but the map has 1 steps there/,
     );
+  });
+
+  it('leaves a stateful recurrent layer’s carried state as it was', () => {
+    const x = input([3, 2]);
+    const rec = lstm(2, 2, {
+      stateful: true,
+      batchSize: 1,
+      returnSequences: true,
+      rng: createRng(4),
+    });
+    const h = rec.apply(x);
+    const model = graph({
+      inputs: x,
+      outputs: multiHeadAttention(2, 1, { rng: createRng(5) }).apply([h, h, h]),
+    });
+    const seq = tensor([
+      [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ],
+    ]);
+    const first = attentionMaps(model, seq)[0]!.weights;
+    rec.forward(seq, { training: false, rng: createRng(0) }); // a carried state that is not zero
+    const carried = [...rec.state.h!.data];
+    expect(carried.some((v) => v !== 0)).toBe(true);
+    attentionMaps(model, seq);
+    expect([...rec.state.h!.data]).toEqual(carried);
+    // from the zero state again: the first call's maps
+    rec.resetStates();
+    expect([...attentionMaps(model, seq)[0]!.weights.data]).toEqual([...first.data]);
+    expect([...rec.state.h!.data].every((v) => v === 0)).toBe(true);
   });
 });
