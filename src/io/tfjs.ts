@@ -157,8 +157,34 @@ function padding(path: string, v: unknown): 'valid' | 'same' {
 
 function channelsLast(path: string, c: Record<string, unknown>): void {
   if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last')
-    bad(`${path}.data_format`, `must be 'channels_last', got ${JSON.stringify(c.data_format)}`);
+    bad(
+      `${path}.config.data_format`,
+      `must be 'channels_last', got ${JSON.stringify(c.data_format)}`,
+    );
 }
+
+/**
+ * Refuses a Keras config key set to anything but its default (`isDefault`),
+ * for a setting that changes the layer's math and that myelin's layer does
+ * not have: loading it and ignoring the key would give other numbers.
+ */
+function refuse(
+  path: string,
+  c: Record<string, unknown>,
+  key: string,
+  isDefault: (v: unknown) => boolean,
+  why: string,
+): void {
+  const v = c[key];
+  if (v !== undefined && !isDefault(v))
+    bad(
+      `${path}.config.${key}`,
+      `is ${JSON.stringify(v)}, which this import does not support (${why})`,
+    );
+}
+
+const isFalse = (v: unknown): boolean => v === false || v === null;
+const isNull = (v: unknown): boolean => v === null;
 
 /** Keras counts the batch axis: the last per-sample axis is -1 or `rank` (the per-sample rank). */
 function lastAxis(path: string, v: unknown, rank: number): void {
@@ -200,7 +226,7 @@ function buildLayer(
     where: string,
   ): Layer => {
     const q = (k: string): string => `${where}.config.${k}`;
-    for (const k of ['return_state', 'go_backwards', 'stateful'])
+    for (const k of ['return_state', 'go_backwards', 'stateful', 'time_major'])
       if (cc[k] === true) bad(q(k), 'is true, which this import does not support');
     const units = int(q('units'), cc.units);
     const o = {
@@ -247,8 +273,10 @@ function buildLayer(
         name === undefined ? {} : { name },
       );
     case 'Dropout':
+      refuse(path, c, 'noise_shape', isNull, 'myelin dropout draws one mask value per element');
       return dropout(num(p('rate'), c.rate), name === undefined ? {} : { name });
     case 'Flatten':
+      channelsLast(path, c);
       return flatten(name === undefined ? {} : { name });
     case 'Reshape':
       return reshapeLayer(
@@ -263,6 +291,7 @@ function buildLayer(
       const strides = ints(p('strides'), c.strides ?? 1);
       const dil = ints(p('dilation_rate'), c.dilation_rate ?? 1);
       const filters = int(p('filters'), c.filters);
+      const groups = int(p('groups'), c.groups ?? 1);
       const o = {
         ...common,
         activation: act(p('activation'), c.activation, 'linear'),
@@ -277,6 +306,7 @@ function buildLayer(
           ...o,
           strides: strides[0]!,
           dilation: d0,
+          groups,
           padding: pad,
         });
       }
@@ -286,16 +316,35 @@ function buildLayer(
           ...o,
           strides: pair(strides),
           dilation: pair(dil),
+          groups,
           padding: padding(p('padding'), c.padding),
         });
+      // Conv2DTranspose: output_padding is myelin's outputPadding (null: Keras's
+      // default size); dilation and groups it does not have.
+      if (dil.some((d) => d !== 1))
+        bad(
+          p('dilation_rate'),
+          `is ${JSON.stringify(c.dilation_rate)}, which this import does not support (conv2dTranspose has no dilation)`,
+        );
+      if (groups !== 1)
+        bad(
+          p('groups'),
+          `is ${groups}, which this import does not support (conv2dTranspose has no groups)`,
+        );
+      const op =
+        c.output_padding === undefined || c.output_padding === null
+          ? null
+          : pair(ints(p('output_padding'), c.output_padding, 0));
       return conv2dTranspose(last, filters, pair(k), {
         ...o,
         strides: pair(strides),
         padding: padding(p('padding'), c.padding),
+        ...(op === null ? {} : { outputPadding: op }),
       });
     }
     case 'MaxPooling1D':
     case 'AveragePooling1D': {
+      channelsLast(path, c);
       const size = ints(p('pool_size'), c.pool_size ?? 2)[0]!;
       const strides =
         c.strides === null || c.strides === undefined ? size : ints(p('strides'), c.strides)[0]!;
@@ -321,15 +370,17 @@ function buildLayer(
       return className === 'MaxPooling2D' ? maxPool2d(size, o) : avgPool2d(size, o);
     }
     case 'GlobalAveragePooling1D':
-      return globalAvgPool1d(name === undefined ? {} : { name });
     case 'GlobalMaxPooling1D':
-      return globalMaxPool1d(name === undefined ? {} : { name });
     case 'GlobalAveragePooling2D':
+    case 'GlobalMaxPooling2D': {
       channelsLast(path, c);
-      return globalAvgPool2d(name === undefined ? {} : { name });
-    case 'GlobalMaxPooling2D':
-      channelsLast(path, c);
-      return globalMaxPool2d(name === undefined ? {} : { name });
+      refuse(path, c, 'keepdims', isFalse, "myelin's global pools drop the pooled axes");
+      const o = name === undefined ? {} : { name };
+      if (className === 'GlobalAveragePooling1D') return globalAvgPool1d(o);
+      if (className === 'GlobalMaxPooling1D') return globalMaxPool1d(o);
+      if (className === 'GlobalAveragePooling2D') return globalAvgPool2d(o);
+      return globalMaxPool2d(o);
+    }
     case 'ZeroPadding2D': {
       channelsLast(path, c);
       const v = c.padding ?? 1;
@@ -359,6 +410,8 @@ function buildLayer(
     }
     case 'BatchNormalization': {
       lastAxis(p('axis'), c.axis ?? -1, shape.length);
+      refuse(path, c, 'renorm', isFalse, 'batch renormalization');
+      refuse(path, c, 'virtual_batch_size', isNull, 'ghost batch normalization');
       const center = c.center !== false;
       const scale = c.scale !== false;
       return batchNorm(last, {
@@ -375,6 +428,7 @@ function buildLayer(
     }
     case 'LayerNormalization': {
       lastAxis(p('axis'), c.axis ?? -1, shape.length);
+      refuse(path, c, 'rms_scaling', isFalse, 'RMS normalization');
       const center = c.center !== false;
       const scale = c.scale !== false;
       return layerNorm(last, {
@@ -397,6 +451,9 @@ function buildLayer(
     case 'GRU':
       return recurrent(className, c, w, last, path);
     case 'Bidirectional': {
+      // A backward layer of its own may differ from the forward one; the import
+      // builds both directions from `layer`.
+      refuse(path, c, 'backward_layer', isNull, 'both directions are built from config.layer');
       const { cls, cc } = inner();
       const mode = c.merge_mode === undefined ? 'concat' : str(p('merge_mode'), c.merge_mode);
       if (!['concat', 'sum', 'ave', 'mul'].includes(mode))

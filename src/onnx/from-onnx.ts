@@ -46,6 +46,7 @@ import {
   sinusoidTable,
 } from '../layers/positional.js';
 import { decodeModel, type OnnxAttr, type OnnxNode, type OnnxTensor } from './_model.js';
+import { convTransposeOptions } from './_pads.js';
 
 /** Options of {@link fromOnnx}. */
 export interface FromOnnxOptions {
@@ -1356,38 +1357,32 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         if (bias !== null && bias.data.length !== F)
           bad(`${where}: the bias has ${bias.data.length} values, ${F} expected`);
         const inShape = x.t.shape;
-        // Which myelin padding gives these pads: total = (in − 1)·s + k + outputPadding − out, smaller half first.
-        let chosen: 'valid' | 'same' | null = null;
-        for (const padding of ['valid', 'same'] as const) {
-          const out = [0, 1].map(
-            (i) =>
-              (padding === 'valid'
-                ? (inShape[i]! - 1) * st[i]! + [kh, kw][i]!
-                : inShape[i]! * st[i]!) + op[i]!,
+        if (pads.length !== 4 || pads.some((v) => v < 0))
+          bad(`${where}: pads must have 4 non-negative entries, got [${pads.join(',')}]`);
+        if (st.length !== 2 || op.length !== 2 || op.some((v, i) => v < 0 || v >= st[i]!))
+          bad(
+            `${where}: strides must have 2 entries and output_padding 2, each from 0 to the stride − 1; got strides [${st.join(',')}], output_padding [${op.join(',')}]`,
           );
-          const tot = [0, 1].map(
-            (i) => (inShape[i]! - 1) * st[i]! + [kh, kw][i]! + op[i]! - out[i]!,
-          );
-          const want = [
-            Math.floor(tot[0]! / 2),
-            Math.floor(tot[1]! / 2),
-            tot[0]! - Math.floor(tot[0]! / 2),
-            tot[1]! - Math.floor(tot[1]! / 2),
-          ];
-          if (same(want, pads)) chosen = padding;
-        }
+        // The padding and outputPadding whose output is the one these pads select.
+        const chosen = convTransposeOptions(
+          [inShape[0]!, inShape[1]!],
+          [kh, kw],
+          [st[0]!, st[1]!],
+          pads,
+          op,
+        );
         if (chosen === null)
           throw new ModelFormatError(
-            `${fn}: ${where} with pads [${pads.join(',')}] matches neither 'valid' nor 'same'`,
+            `${fn}: ${where} with pads [${pads.join(',')}] and output_padding [${op.join(',')}] (kernel [${kh},${kw}], strides [${st.join(',')}]) selects an output that no conv2dTranspose computes (Keras's 'valid' or 'same', with or without outputPadding)`,
           );
-        const padding = chosen;
+        const { padding, outputPadding } = chosen;
         const layer = build(where, () =>
           conv2dTranspose(C, F, [kh, kw], {
             kernel: new Tensor(k, [kh, kw, F, C]),
             ...(bias === null ? { useBias: false } : { bias: f32(bias.data) }),
             strides: [st[0]!, st[1]!],
             padding,
-            ...(op.some((v) => v !== 0) ? { outputPadding: [op[0]!, op[1]!] as const } : {}),
+            ...(outputPadding === null ? {} : { outputPadding }),
           }),
         );
         set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'first' });

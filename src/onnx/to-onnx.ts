@@ -4,6 +4,7 @@ import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { RECURRENT_OPS, recurrentSpec, toOnnxWeights } from './_recurrent.js';
 import { emitMultiHeadAttention, emitPositionEmbedding, emitSinusoidal } from './_attention.js';
+import { convTransposePads, samePads } from './_pads.js';
 import {
   encodeModel,
   FLOAT,
@@ -211,6 +212,7 @@ function convKernel(k: Layer['params'][string]): { dims: number[]; data: Float32
 
 function spatialAttrs(
   c: Record<string, unknown>,
+  sizes: readonly number[],
   kernel: readonly number[],
   strides: readonly number[],
   dilation?: readonly number[],
@@ -220,15 +222,18 @@ function spatialAttrs(
     strides: ints([...strides]),
   };
   if (dilation !== undefined) attrs['dilations'] = ints([...dilation]);
-  // Keras 'same' puts the odd padding element after (bottom/right): SAME_UPPER.
+  // ONNX lists every axis's start, then every axis's end.
   const p = c['padding'];
-  if (p === 'same') attrs['auto_pad'] = { kind: 'string', value: 'SAME_UPPER' };
-  else if (Array.isArray(p)) {
-    // Explicit [before, after] (1-D) or [[top, bottom], [left, right]]: ONNX lists
-    // every axis's start, then every axis's end.
-    const axes = (kernel.length === 1 ? [p] : p) as [number, number][];
-    attrs['pads'] = ints([...axes.map((a) => a[0]), ...axes.map((a) => a[1])]);
-  } else attrs['pads'] = ints(new Array<number>(kernel.length * 2).fill(0));
+  let axes: [number, number][];
+  if (p === 'same')
+    // Keras's 'same' (the odd element after) spelled out for the known input
+    // sizes, not auto_pad SAME_UPPER: onnxruntime refuses that with dilations.
+    axes = kernel.map((k, i) => samePads(sizes[i]!, k, strides[i]!, dilation?.[i] ?? 1));
+  else if (Array.isArray(p))
+    // Explicit [before, after] (1-D) or [[top, bottom], [left, right]].
+    axes = (kernel.length === 1 ? [p] : p) as [number, number][];
+  else axes = kernel.map((): [number, number] => [0, 0]);
+  attrs['pads'] = ints([...axes.map((a) => a[0]), ...axes.map((a) => a[1])]);
   return attrs;
 }
 
@@ -294,6 +299,7 @@ function emitLayer(
       if (b !== undefined) inputs.push(e.floats('bias', [...b.shape], b.data));
       const attrs = spatialAttrs(
         c,
+        inShapes[0]!.slice(0, -1),
         c['kernelSize'] as number[],
         c['strides'] as number[],
         c['dilation'] as number[],
@@ -309,7 +315,7 @@ function emitLayer(
       const d1 = layer.kind.endsWith('1d');
       const k = d1 ? [c['poolSize'] as number] : (c['poolSize'] as number[]);
       const s = d1 ? [c['strides'] as number] : (c['strides'] as number[]);
-      const attrs = spatialAttrs(c, k, s);
+      const attrs = spatialAttrs(c, inShapes[0]!.slice(0, -1), k, s);
       const op = layer.kind.startsWith('max') ? 'MaxPool' : 'AveragePool';
       // Padded positions are left out of an average (Keras), ONNX's default count_include_pad=0.
       const y = e.node(op, [e.node('Transpose', [x], { perm: ints(toFirst(rank)) })], attrs);
@@ -410,21 +416,20 @@ function emitLayer(
       const k = c['kernelSize'] as [number, number];
       const st = c['strides'] as [number, number];
       const inShape = inShapes[0]!;
-      const outShape = layer.outputShape(inShape);
-      // Explicit pads from the sizes: total = (in − 1)·s + k + outputPadding − out,
-      // the smaller half first (as Keras's 'same').
-      const outPad = (c['outputPadding'] as [number, number] | null) ?? [0, 0];
-      const tot = [0, 1].map((i) => (inShape[i]! - 1) * st[i]! + k[i]! + outPad[i]! - outShape[i]!);
+      // Pads and output_padding from the layer's own geometry, every one
+      // non-negative (Keras's extra max(s − k, 0) rows are output_padding).
+      const { pads, outputPadding } = convTransposePads(
+        [inShape[0]!, inShape[1]!],
+        k,
+        st,
+        c['padding'] as 'valid' | 'same',
+        (c['outputPadding'] as [number, number] | null) ?? null,
+      );
       const attrs: Record<string, OnnxAttr> = {
         kernel_shape: ints([...k]),
         strides: ints([...st]),
-        pads: ints([
-          Math.floor(tot[0]! / 2),
-          Math.floor(tot[1]! / 2),
-          tot[0]! - Math.floor(tot[0]! / 2),
-          tot[1]! - Math.floor(tot[1]! / 2),
-        ]),
-        output_padding: ints([...outPad]),
+        pads: ints(pads),
+        output_padding: ints(outputPadding),
       };
       const y = e.node('ConvTranspose', inputs, attrs);
       return act(e.node('Transpose', [y], { perm: ints(toLast(rank)) }));

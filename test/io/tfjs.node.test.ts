@@ -383,3 +383,316 @@ describe('fromTfjs: bad input', () => {
     );
   });
 });
+
+// Keras configs that TF.js's own layers never write but Keras (through
+// tensorflowjs_converter) does: a one-layer model.json built by hand. Keys that
+// change the math either load into the matching myelin option, checked against
+// TF.js's core ops and Keras's output-size rule, or are refused by name.
+describe('fromTfjs: Keras config keys that change the math', () => {
+  /** A Sequential model.json of one layer named 'l', with deterministic weights. */
+  function oneLayer(
+    cls: string,
+    config: Record<string, unknown>,
+    inShape: number[],
+    weights: [string, number[]][],
+  ): { json: Saved['modelJson']; data: ArrayBuffer; values: Map<string, tf.Tensor> } {
+    const values = new Map<string, tf.Tensor>();
+    const parts: number[] = [];
+    weights.forEach(([name, shape], i) => {
+      // Variances must be positive; the rest in [-0.7, 0.7].
+      const v = inputs(shape, i + 7).map((x) => (name.endsWith('variance') ? 1 + x * x : x * 0.7));
+      values.set(name, tf.tensor(v, shape));
+      parts.push(...v);
+    });
+    return {
+      json: {
+        modelTopology: {
+          class_name: 'Sequential',
+          config: {
+            name: 'm',
+            layers: [
+              {
+                class_name: cls,
+                config: { name: 'l', batch_input_shape: [null, ...inShape], ...config },
+              },
+            ],
+          },
+        },
+        weightsManifest: [
+          {
+            paths: ['w.bin'],
+            weights: weights.map(([name, shape]) => ({
+              name: `l/${name}`,
+              shape,
+              dtype: 'float32',
+            })),
+          },
+        ],
+      },
+      data: new Float32Array(parts).buffer,
+      values,
+    };
+  }
+
+  const convT = (extra: Record<string, unknown>, f = 2): Record<string, unknown> => ({
+    filters: f,
+    kernel_size: [3, 3],
+    strides: [2, 2],
+    padding: 'valid',
+    activation: 'linear',
+    use_bias: true,
+    ...extra,
+  });
+
+  it('Conv2DTranspose output_padding: 3×3 ones, kernel of ones, stride 2 (known values)', () => {
+    // The full transposed convolution counts, per row, the (input j, tap t)
+    // pairs with 2j + t = q: [1, 1, 2, 1, 2, 1, 1] for q = 0..6; output_padding
+    // 1 adds a row and a column of zeros (Keras: (3 − 1)·2 + 3 + 1 = 8).
+    const { json } = oneLayer(
+      'Conv2DTranspose',
+      convT({ use_bias: false, output_padding: [1, 1] }, 1),
+      [3, 3, 1],
+      [],
+    );
+    (json.weightsManifest as { weights: unknown[] }[])[0]!.weights = [
+      { name: 'l/kernel', shape: [3, 3, 1, 1], dtype: 'float32' },
+    ];
+    const m = fromTfjs(json, new Float32Array(9).fill(1).buffer);
+    const y = predict(m, tensor(new Float32Array(9).fill(1), { shape: [1, 3, 3, 1] }));
+    expect(y.shape).toEqual([1, 8, 8, 1]);
+    const row = [1, 1, 2, 1, 2, 1, 1, 0];
+    expect(Array.from(y.data)).toEqual(row.flatMap((a) => row.map((b) => a * b)));
+  });
+
+  it.each<[string, Record<string, unknown>, number[], number[]]>([
+    // [name, config, input, Keras output size (H, W)]: (in − 1)·s + k − 2·pad + output_padding, pad = ⌊k/2⌋ for 'same'.
+    ['valid, output_padding [1, 1]', convT({ output_padding: [1, 1] }), [3, 3, 2], [8, 8]],
+    [
+      'same, output_padding [1, 0]',
+      convT({ padding: 'same', output_padding: [1, 0] }),
+      [3, 4, 2],
+      [6, 7],
+    ],
+    [
+      'valid, kernel 2 < stride 3, output_padding [0, 2]',
+      convT({ kernel_size: [2, 2], strides: [3, 3], output_padding: [0, 2] }),
+      [3, 3, 2],
+      [8, 10],
+    ],
+    ['output_padding null (Keras default)', convT({ output_padding: null }), [3, 3, 2], [7, 7]],
+  ])('Conv2DTranspose %s against tf.conv2dTranspose', async (_, config, inShape, hw) => {
+    const k = config.kernel_size as number[];
+    const f = config.filters as number;
+    const { json, data, values } = oneLayer('Conv2DTranspose', config, inShape, [
+      ['kernel', [k[0]!, k[1]!, f, inShape[2]!]],
+      ['bias', [f]],
+    ]);
+    const m = fromTfjs(json, data);
+    const xs = inputs([2, ...inShape], 3);
+    const got = predict(m, tensor(xs, { shape: [2, ...inShape] }));
+    expect(got.shape).toEqual([2, ...hw, f]);
+    // TF's own transposed convolution (conv2d's input gradient) at Keras's output size.
+    const ref = tf.add(
+      tf.conv2dTranspose(
+        tf.tensor4d(xs, [2, ...inShape] as [number, number, number, number]),
+        values.get('kernel') as tf.Tensor4D,
+        [2, hw[0]!, hw[1]!, f],
+        config.strides as [number, number],
+        config.padding as 'valid' | 'same',
+      ),
+      values.get('bias')!,
+    );
+    expectClose(got, Array.from(await ref.data()), { atol: 1e-5 });
+  });
+
+  it('Conv1D and Conv2D groups load as myelin groups (against per-group tf.conv2d)', async () => {
+    for (const [cls, inShape, k] of [
+      ['Conv2D', [5, 6, 4], [3, 2]],
+      ['Conv1D', [7, 4], [3]],
+    ] as [string, number[], number[]][]) {
+      const f = 6;
+      const groups = 2;
+      const c = inShape[inShape.length - 1]!;
+      const config = {
+        filters: f,
+        kernel_size: k,
+        strides: 1,
+        padding: 'same',
+        groups,
+        activation: 'linear',
+      };
+      const { json, data, values } = oneLayer(cls, config, inShape, [
+        ['kernel', [...k, c / groups, f]],
+        ['bias', [f]],
+      ]);
+      const m = fromTfjs(json, data);
+      const xs = inputs([2, ...inShape], 5);
+      const got = predict(m, tensor(xs, { shape: [2, ...inShape] }));
+      // A 1-D convolution is the 2-D one on a height of 1.
+      const x4 = tf.tensor4d(xs, [
+        2,
+        inShape.length === 2 ? 1 : inShape[0]!,
+        inShape[inShape.length - 2]!,
+        c,
+      ]);
+      const w = values.get('kernel')!;
+      const w4 = (k.length === 1 ? w.reshape([1, k[0]!, c / groups, f]) : w) as tf.Tensor4D;
+      const xg = tf.split(x4, groups, 3);
+      const wg = tf.split(w4, groups, 3);
+      const ref = tf.add(
+        tf.concat(
+          xg.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, wg[i] as tf.Tensor4D, 1, 'same')),
+          3,
+        ),
+        values.get('bias')!,
+      );
+      expect(got.shape, cls).toEqual([2, ...inShape.slice(0, -1), f]);
+      expectClose(got, Array.from(await ref.data()), { atol: 1e-5 });
+    }
+  });
+
+  const errorOf = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ModelFormatError);
+      return (e as Error).message;
+    }
+    throw new Error('expected a ModelFormatError');
+  };
+  const lstmWeights = (feats: number, units: number, prefix = ''): [string, number[]][] => [
+    [`${prefix}kernel`, [feats, 4 * units]],
+    [`${prefix}recurrent_kernel`, [units, 4 * units]],
+    [`${prefix}bias`, [4 * units]],
+  ];
+  const lstmConfig = { units: 2, activation: 'tanh', recurrent_activation: 'sigmoid' };
+
+  // [class, base config, input, weights, key, a value that loads (Keras's default), a value that is refused]
+  type Refusal = [
+    string,
+    Record<string, unknown>,
+    number[],
+    [string, number[]][],
+    string,
+    unknown,
+    unknown,
+  ];
+  const refusals: Refusal[] = [
+    [
+      'Conv2DTranspose',
+      convT({}),
+      [3, 3, 2],
+      [
+        ['kernel', [3, 3, 2, 2]],
+        ['bias', [2]],
+      ],
+      'dilation_rate',
+      [1, 1],
+      [2, 2],
+    ],
+    [
+      'Conv2DTranspose',
+      convT({}),
+      [3, 3, 2],
+      [
+        ['kernel', [3, 3, 2, 2]],
+        ['bias', [2]],
+      ],
+      'groups',
+      1,
+      2,
+    ],
+    ['Flatten', {}, [2, 3, 2], [], 'data_format', 'channels_last', 'channels_first'],
+    [
+      'MaxPooling1D',
+      { pool_size: [2] },
+      [6, 2],
+      [],
+      'data_format',
+      'channels_last',
+      'channels_first',
+    ],
+    [
+      'Conv1D',
+      { filters: 2, kernel_size: [2] },
+      [6, 2],
+      [
+        ['kernel', [2, 2, 2]],
+        ['bias', [2]],
+      ],
+      'data_format',
+      'channels_last',
+      'channels_first',
+    ],
+    ['GlobalAveragePooling1D', {}, [6, 2], [], 'keepdims', false, true],
+    ['GlobalAveragePooling1D', {}, [6, 2], [], 'data_format', 'channels_last', 'channels_first'],
+    ['GlobalMaxPooling2D', {}, [3, 3, 2], [], 'keepdims', false, true],
+    ['Dropout', { rate: 0.5 }, [3, 2], [], 'noise_shape', null, [null, 1, 2]],
+    [
+      'BatchNormalization',
+      {},
+      [3],
+      [
+        ['gamma', [3]],
+        ['beta', [3]],
+        ['moving_mean', [3]],
+        ['moving_variance', [3]],
+      ],
+      'renorm',
+      false,
+      true,
+    ],
+    [
+      'BatchNormalization',
+      {},
+      [3],
+      [
+        ['gamma', [3]],
+        ['beta', [3]],
+        ['moving_mean', [3]],
+        ['moving_variance', [3]],
+      ],
+      'virtual_batch_size',
+      null,
+      2,
+    ],
+    [
+      'LayerNormalization',
+      {},
+      [3],
+      [
+        ['gamma', [3]],
+        ['beta', [3]],
+      ],
+      'rms_scaling',
+      false,
+      true,
+    ],
+    ['LSTM', lstmConfig, [4, 3], lstmWeights(3, 2), 'time_major', false, true],
+    [
+      'Bidirectional',
+      { layer: { class_name: 'LSTM', config: lstmConfig } },
+      [4, 3],
+      [...lstmWeights(3, 2, 'forward_lstm/'), ...lstmWeights(3, 2, 'backward_lstm/')],
+      'backward_layer',
+      undefined,
+      { class_name: 'LSTM', config: { ...lstmConfig, units: 2, go_backwards: true } },
+    ],
+  ];
+  it.each(refusals.map((r) => [`${r[0]} ${r[4]}`, ...r] as [string, ...Refusal]))(
+    '%s',
+    (_, cls, base, inShape, weights, key, ok, refused) => {
+      const good = oneLayer(
+        cls,
+        ok === undefined ? base : { ...base, [key]: ok },
+        inShape,
+        weights,
+      );
+      expect(() => fromTfjs(good.json, good.data)).not.toThrow();
+      const badDoc = oneLayer(cls, { ...base, [key]: refused }, inShape, weights);
+      expect(errorOf(() => fromTfjs(badDoc.json, badDoc.data))).toMatch(
+        new RegExp(`config\\.${key}\\b.*(not supported|does not support|must be)`),
+      );
+    },
+  );
+});
