@@ -15,7 +15,8 @@
 // in bits per character (cross-entropy / ln 2) against the unigram baseline:
 // the bits a model that only knows how often each character occurs needs.
 //
-// Run: npx tsx examples/char-lstm.ts            (a few minutes on 2 cores)
+// Run: npx tsx examples/char-lstm.ts            (about 10 s on a 2-core machine: early
+//                                               stopping ends it after 11 of 40 epochs)
 //      npx tsx examples/char-lstm.ts --quick    (a short run, as the tests do)
 import { readFileSync } from 'node:fs';
 import {

@@ -54,7 +54,7 @@ const { xTrain, xTest, yTrain, yTest } = trainTestSplit(x, y, {
 // 8x8x1 -> conv 3x3 (16 filters, 'same' keeps 8x8) -> conv 3x3 (32) -> max pool 2x2 -> 4x4x32
 // -> flatten (512) -> dense 64 -> dense 10 logits (crossEntropy applies the softmax).
 const model = sequential([
-  conv2d(1, 16, 3, { activation: relu, padding: 'same', rng }),
+  conv2d(1, 16, 3, { activation: relu, padding: 'same', rng, inputShape: [8, 8, 1] }),
   conv2d(16, 32, 3, { activation: relu, padding: 'same', rng }),
   maxPool2d(2),
   flatten(),

@@ -1,8 +1,8 @@
 /// <reference types="node" />
 // Imbalanced classes. The handwritten digits are balanced (about 180 images
 // of each digit), so we unbalance them on purpose: in the training set,
-// digits 3, 5 and 8 keep only 5% of their images (7 each, against ~144 for
-// the other digits). The test set keeps its natural balance, so it measures
+// digits 3, 5 and 8 keep only 5% of their images (7 each, against 133 to 136
+// for the other digits). The test set keeps its natural balance, so it measures
 // what we care about: how often each digit is recognised.
 //
 // The same network is trained three ways, from the same initial weights:

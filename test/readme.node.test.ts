@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { expectXorLearned, quickStart } from './helpers/readme.js';
+import { opTable } from './ops/op-table.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,5 +42,14 @@ describe('README quick start', () => {
       timeout: 90_000,
     });
     expectXorLearned(out);
+  });
+});
+
+describe('README figures', () => {
+  it('counts the differentiable ops as test/ops/op-table.ts does (one row name per op)', () => {
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const claimed = readme.match(/(\d+) differentiable ops/)?.[1];
+    expect(claimed, 'README states "<n> differentiable ops"').toBeDefined();
+    expect(Number(claimed)).toBe(new Set(opTable.map((r) => r.name)).size);
   });
 });

@@ -41,7 +41,7 @@ describe('CNN examples', () => {
     expect(out).toContain('total params: 38,282');
     const acc = /test accuracy: (\d\.\d{4}) \(loss [\d.]+, 360 images/.exec(out);
     expect(acc, out).not.toBeNull();
-    expect(Number(acc![1])).toBeGreaterThanOrEqual(0.97); // 0.9806 (353 of 360)
+    expect(Number(acc![1])).toBeGreaterThanOrEqual(0.97); // 0.9778 (352 of 360)
     expect(out).toMatch(/true\\pred\s+0\s+1\s+2/);
   }, 400_000);
 
