@@ -22,7 +22,15 @@ export async function readCapped(
   onError: (e: unknown) => Error,
 ): Promise<Uint8Array> {
   const max = getLimits().maxBytes;
-  const reader = stream.getReader();
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  try {
+    reader = stream.getReader();
+  } catch (e) {
+    // getReader throws a TypeError when another reader holds the stream.
+    throw new ValueError(
+      `${fn}: ${what} cannot be read: its stream is locked by another reader (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

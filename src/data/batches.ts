@@ -2,9 +2,11 @@ import {
   assertBoolean,
   assertInteger,
   assertKnownKeys,
+  assertOptions,
   assertPositiveInt,
 } from '../_lib/assert.js';
 import { defaultRng, type Rng } from '../random/rng.js';
+import { rngOption } from './_rng.js';
 
 /** Options of {@link batches}. */
 export interface BatchesOptions {
@@ -41,11 +43,13 @@ export function batches(
   // Validated here, eagerly: a generator body would only run at the first next().
   assertInteger('batches', 'n', n);
   assertPositiveInt('batches', 'batchSize', batchSize);
+  assertOptions('batches', options);
   assertKnownKeys('batches', 'options', options, ['shuffle', 'rng', 'dropLast']);
   const shuffle = assertBoolean('batches', 'shuffle', options.shuffle ?? true);
   const dropLast = assertBoolean('batches', 'dropLast', options.dropLast ?? false);
   let order: Int32Array;
-  if (shuffle) order = (options.rng ?? defaultRng()).permutation(n);
+  const rng = rngOption('batches', options.rng, ['permutation']);
+  if (shuffle) order = (rng ?? defaultRng()).permutation(n);
   else {
     order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;

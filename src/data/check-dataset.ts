@@ -2,13 +2,14 @@ import { assertKnownKeys, assertNumber, assertOptions, show } from '../_lib/asse
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { TensorData } from '../_lib/typed.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import type { TensorLike } from '../tensor/create.js';
 import { rowsOf } from './_labels.js';
+import { dataTensor } from './_tensor.js';
 import { bincount, labelsWithClasses } from './weights.js';
 
 /** Options of {@link checkDataset}. */
 export interface CheckDatasetOptions {
-  /** Test (or validation) inputs, same features as x: a row found in both is leakage. */
+  /** Test (or validation) inputs, same features as x: a row found in both is leakage (see {@link checkDataset} for how float32 and float64 rows compare). */
   xTest?: TensorLike;
   /**
    * A feature is near-constant when one value fills at least this fraction
@@ -183,7 +184,12 @@ const pct = (f: number): string => `${(f * 100).toFixed(1)}%`;
  * object; {@link formatDatasetReport} prints it.
  *
  * Rows are compared exactly, value by value (NaN equal to NaN); x of rank
- * > 2 (images) is compared on its flattened rows.
+ * > 2 (images) is compared on its flattened rows. Plain arrays are read as
+ * float64, so rows that differ only past float32's 24 bits (1700000001 and
+ * 1700000002, as `readCsv` returns them) stay distinct; a tensor keeps its
+ * dtype. When one of x and xTest is float32 and the other is not, their rows
+ * are compared at float32, so a `tensor(rows)` copy of a training row still
+ * counts as leaked.
  *
  * @param x Inputs, one row per sample.
  * @param y Optional integer class labels or one-hot rows, one per row of x.
@@ -196,6 +202,9 @@ const pct = (f: number): string => `${(f * 100).toFixed(1)}%`;
  * report.leakage!.count;         // 1: test row 0 is training row 3
  * report.constantFeatures;       // [0]
  * console.log(formatDatasetReport(report));
+ *
+ * // plain arrays are compared in float64: three distinct rows, column 1 constant
+ * checkDataset([[1700000001, 0.5], [1700000002, 0.5], [1700000003, 0.5]]).duplicates.count; // 0
  * ```
  */
 export function checkDataset(
@@ -219,7 +228,7 @@ export function checkDataset(
   const imbalanceRatio = assertNumber(fn, 'imbalanceRatio', options.imbalanceRatio ?? 1.5, {
     min: 1,
   });
-  const tx = asTensor(x);
+  const tx = dataTensor(fn, 'x', x);
   if (tx.rank === 0) throw new ShapeError(`${fn}: x must have a sample dimension, got a scalar`);
   const n = rowsOf(tx);
   if (n === 0)
@@ -231,7 +240,7 @@ export function checkDataset(
   let labels: Int32Array | undefined;
   let classBalance: ClassBalance | undefined;
   if (y !== undefined) {
-    const ty = asTensor(y);
+    const ty = dataTensor(fn, 'y', y);
     const { y: l, classes } = labelsWithClasses(fn, ty, options.numClasses, 'y');
     if (l.length !== n) throw new ShapeError(`${fn}: y has ${l.length} labels but x has ${n} rows`);
     labels = l;
@@ -269,16 +278,27 @@ export function checkDataset(
 
   let leakage: Leakage | undefined;
   if (options.xTest !== undefined) {
-    const tt = asTensor(options.xTest);
+    const tt = dataTensor(fn, 'xTest', options.xTest);
     const m = tt.rank === 0 ? 0 : rowsOf(tt);
     if (tt.rank === 0 || (m > 0 && tt.size / m !== width))
       throw new ShapeError(
         `${fn}: xTest must have rows of ${width} values like x ${fmtShape(tx.shape)}, got shape ${fmtShape(tt.shape)}`,
       );
+    // Rows of different precision meet at the lower one: a float32 copy of a
+    // row (tensor(rows) rounds to float32) still leaks the row it came from.
+    let trainData = data;
+    let testData = tt.data;
+    let trainBuckets = buckets;
+    if (tx.dtype !== tt.dtype && (tx.dtype === 'float32' || tt.dtype === 'float32')) {
+      if (tx.dtype !== 'float32') {
+        trainData = Float32Array.from(data);
+        trainBuckets = indexRows(trainData, n, width).buckets;
+      } else testData = Float32Array.from(testData);
+    }
     const pairs: { test: number; train: number }[] = [];
     for (let i = 0; i < m; i++) {
-      const firsts = buckets.get(hashRow(tt.data, i * width, width));
-      const train = firsts?.find((r) => sameRow(data, r * width, tt.data, i * width, width));
+      const firsts = trainBuckets.get(hashRow(testData, i * width, width));
+      const train = firsts?.find((r) => sameRow(trainData, r * width, testData, i * width, width));
       if (train !== undefined) pairs.push({ test: i, train });
     }
     leakage = { count: pairs.length, testRows: m, pairs };

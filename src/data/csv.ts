@@ -216,6 +216,11 @@ function pathError(fn: string, text: string): ValueError {
 
 /** Parses `text` with checked settings: numbers only, or features + labels. */
 function parse(fn: string, text: string, s: Settings): number[][] | LabeledCsv {
+  // A byte order mark before the first cell (Excel's "CSV UTF-8" writes one,
+  // and readFileSync(path, 'utf8') keeps it) is not part of the data, as
+  // TextDecoder drops it from bytes; left in, it would sit before the opening
+  // quote of a quoted first cell.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (looksLikePath(text, s.delimiter)) throw pathError(fn, text);
   const rows: number[][] = [];
   const labelTexts: string[] = [];
@@ -346,7 +351,9 @@ function sortedClasses(texts: readonly string[]): string[] {
  * Parses CSV text into rows of numbers, or, with `labelColumn`, into numeric
  * features and integer class labels.
  *
- * Blank lines are skipped, `\r\n` and `\n` both end a line, and every row
+ * A leading byte order mark (U+FEFF, which Excel's "CSV UTF-8" writes and
+ * `readFileSync(path, 'utf8')` keeps) is dropped, as `TextDecoder` drops it
+ * from bytes. Blank lines are skipped, `\r\n` and `\n` both end a line, and every row
  * must have as many cells as the first. A cell may be quoted (`"..."`, with
  * `""` for a quote, as RFC 4180) so that it can hold the delimiter; a quoted
  * cell must end on its line. Every cell outside the label column must be a
@@ -392,7 +399,9 @@ export function parseCsv(
  *
  * A string is taken as the CSV text itself (one that looks like a file path
  * or URL is an error that says so); to read a URL pass `await fetch(url)`,
- * and in Node pass the bytes of `fs.readFileSync(path)`.
+ * and in Node pass the bytes of `fs.readFileSync(path)`. A `Response` body
+ * can be read once: one already read (`response.bodyUsed`) or locked by
+ * another reader is an error naming readCsv.
  *
  * The bytes read (from a `Response`) and the bytes gunzipped are each
  * limited to `maxBytes` (256 MiB unless changed with `setLimits`): past it
@@ -437,6 +446,11 @@ export async function readCsv(
   if (source instanceof Uint8Array) bytes = source;
   else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
   else if (typeof Response === 'function' && source instanceof Response) {
+    // A body already read (response.text(), .json(), ...) cannot be read again.
+    if (source.bodyUsed)
+      throw new ValueError(
+        `${fn}: the response body has already been read (response.bodyUsed is true); pass a fresh Response, or the text or bytes you read from it`,
+      );
     if (!source.ok)
       throw new ValueError(
         `${fn}: the response failed with status ${source.status} ${source.statusText}`.trimEnd(),

@@ -3,6 +3,7 @@ import { ValueError } from '../_lib/errors.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { toLabels } from './_labels.js';
+import { rngOption } from './_rng.js';
 
 /** One cross-validation split: sample indices to train on and to test on, each ascending. */
 export interface Fold {
@@ -12,7 +13,13 @@ export interface Fold {
 
 /** Options of {@link kFold} and {@link stratifiedKFold}. */
 export interface KFoldOptions {
-  /** Shuffle samples before splitting (default true; false gives contiguous test blocks, as scikit-learn's default). */
+  /**
+   * Shuffle samples before splitting (default true, drawn from `rng`: seeded
+   * and repeatable, but not scikit-learn's random draws). `false` gives
+   * exactly scikit-learn's folds with its default `shuffle=False`: contiguous
+   * test blocks for {@link kFold}, and for {@link stratifiedKFold} a
+   * contiguous block of each class per fold.
+   */
   shuffle?: boolean;
   /** Random stream for the shuffle (default: the shared default stream). */
   rng?: Rng;
@@ -25,13 +32,7 @@ function readOptions(fn: string, options: unknown): { shuffle: boolean; rng: Rng
   assertKnownKeys(fn, 'options', options, ['shuffle', 'rng']);
   const o = options as KFoldOptions;
   const shuffle = assertBoolean(fn, 'shuffle', o.shuffle ?? true);
-  const rng = o.rng;
-  if (
-    rng !== undefined &&
-    (typeof rng !== 'object' || typeof (rng as Partial<Rng>).permutation !== 'function')
-  ) {
-    throw new ValueError(`${fn}: rng must be an Rng from createRng, got ${show(rng)}`);
-  }
+  const rng = rngOption(fn, o.rng);
   return { shuffle, rng };
 }
 
@@ -107,10 +108,18 @@ export function kFold(n: number, k: number, options: KFoldOptions = {}): Fold[] 
  * class with `c` members contributes `⌊c/k⌋` or `⌈c/k⌉` of them to each test
  * set (within ±1 of its share), and test-set sizes differ by at most one.
  *
- * How: the members of each class are (optionally shuffled and) listed class
- * after class, and position p of that list goes to fold `p mod k`. Dealing
- * round-robin spreads every class evenly; continuing the count across classes
- * balances the fold sizes.
+ * With `shuffle: false` the folds are exactly scikit-learn's
+ * (`StratifiedKFold(k).split(X, y)`, its `_make_test_folds`): number the
+ * classes by first appearance in `labels`, sort the labels by that number
+ * and deal them round-robin to the folds (position p to fold `p mod k`);
+ * that fixes how many samples of each class every fold tests. Then each
+ * class's samples, in order, fill fold 0's share, then fold 1's, and so on.
+ *
+ * With `shuffle: true` (the default) the members of each class are shuffled
+ * with `rng`, listed class after class (in label order), and position p of
+ * that list goes to fold `p mod k`. The same seed always gives the same
+ * folds, with the same guarantees as above, but not scikit-learn's folds for
+ * any `random_state`: the random draws are myelin's own.
  *
  * Unlike scikit-learn (which only warns), a class with fewer than `k` members
  * is an error: some test sets would lack it, and per-class metrics on those
@@ -124,6 +133,8 @@ export function kFold(n: number, k: number, options: KFoldOptions = {}): Fold[] 
  * const labels = [0, 0, 0, 0, 1, 1, 1, 1, 1, 1];
  * const folds = stratifiedKFold(labels, 2, { rng: createRng(1) });
  * // each test set holds 2 samples of class 0 and 3 of class 1
+ * stratifiedKFold(labels, 2, { shuffle: false }).map((f) => Array.from(f.test));
+ * // [[0, 1, 4, 5, 6], [2, 3, 7, 8, 9]], as scikit-learn's StratifiedKFold(2)
  * ```
  */
 export function stratifiedKFold(
@@ -148,12 +159,57 @@ export function stratifiedKFold(
       );
     }
   });
-  const r = shuffle ? (rng ?? defaultRng()) : undefined;
   const foldOf = new Int32Array(n);
-  let pos = 0;
-  for (const m of members) {
-    if (r !== undefined) r.shuffle(m);
-    for (const i of m) foldOf[i] = pos++ % kk;
+  if (shuffle) {
+    // Members of each class shuffled, listed class after class, and dealt
+    // round-robin: position p of the list goes to fold p mod k.
+    const r = rng ?? defaultRng();
+    let pos = 0;
+    for (const m of members) {
+      r.shuffle(m);
+      for (const i of m) foldOf[i] = pos++ % kk;
+    }
+  } else {
+    sklearnFolds(y, classes, kk, foldOf);
   }
   return foldsFrom(foldOf, kk);
+}
+
+/**
+ * scikit-learn's `StratifiedKFold._make_test_folds` without shuffling, into
+ * `foldOf`. Classes are numbered in order of first appearance in `y`; the
+ * labels sorted by that number, `y_order`, are dealt round-robin (position p
+ * to fold p mod k), which fixes how many samples of each class every fold
+ * tests (`allocation[f][c]`, within one of c's share, and fold sizes within
+ * one of each other). Then each class's samples, in their order in `y`, fill
+ * its folds in turn: the first `allocation[0][c]` go to fold 0, the next
+ * `allocation[1][c]` to fold 1, and so on, so every fold tests a contiguous
+ * block of each class.
+ */
+function sklearnFolds(y: Int32Array, classes: number, k: number, foldOf: Int32Array): void {
+  const n = y.length;
+  // Rank of each label by first appearance (sklearn's y_encoded).
+  const rank = new Int32Array(classes).fill(-1);
+  let seen = 0;
+  for (let i = 0; i < n; i++) if (rank[y[i]!] === -1) rank[y[i]!] = seen++;
+  const count = new Int32Array(seen);
+  for (let i = 0; i < n; i++) count[rank[y[i]!]!]!++;
+  // allocation[f·seen + c]: positions p ≡ f (mod k) among class c's block
+  // [start, start + count[c]) of y_order.
+  const allocation = new Int32Array(k * seen);
+  let start = 0;
+  for (let c = 0; c < seen; c++) {
+    for (let p = start; p < start + count[c]!; p++) allocation[(p % k) * seen + c]!++;
+    start += count[c]!;
+  }
+  // Per class: the fold its next sample goes to, and how many that fold still takes.
+  const fold = new Int32Array(seen);
+  const left = new Int32Array(seen);
+  for (let c = 0; c < seen; c++) left[c] = allocation[c]!;
+  for (let i = 0; i < n; i++) {
+    const c = rank[y[i]!]!;
+    while (left[c] === 0) left[c] = allocation[++fold[c]! * seen + c]!;
+    foldOf[i] = fold[c]!;
+    left[c]!--;
+  }
 }

@@ -2,9 +2,11 @@ import { assertInteger, assertKnownKeys, assertOptions, show } from '../_lib/ass
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { defaultRng, type Rng } from '../random/rng.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { rowsOf } from './_labels.js';
+import { rngOption } from './_rng.js';
+import { dataTensor } from './_tensor.js';
 import { takeRows } from './rows.js';
 import { bincount, labelsWithClasses } from './weights.js';
 
@@ -39,13 +41,8 @@ function readOptions(fn: string, options: unknown): { rng: Rng; strategy: unknow
   assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, ['rng', 'strategy']);
   const o = options as ResampleOptions;
-  const rng = o.rng;
-  if (
-    rng !== undefined &&
-    (typeof rng !== 'object' || typeof (rng as Partial<Rng>).uniform !== 'function')
-  )
-    throw new ValueError(`${fn}: rng must be an Rng from createRng, got ${show(rng)}`);
-  return { rng: rng ?? defaultRng(), strategy: o.strategy ?? 'auto' };
+  const rng = rngOption(fn, o.rng, ['integer', 'shuffle']) ?? defaultRng();
+  return { rng, strategy: o.strategy ?? 'auto' };
 }
 
 /** The target count of every class (equal to its count where it is left alone). */
@@ -176,8 +173,8 @@ function resample(
   options: unknown,
   dir: Direction,
 ): Resampled {
-  const tx = asTensor(x);
-  const ty = asTensor(y);
+  const tx = dataTensor(fn, 'x', x);
+  const ty = dataTensor(fn, 'y', y);
   if (tx.rank === 0 || ty.rank === 0)
     throw new ShapeError(
       `${fn}: x and y must have a sample dimension, got shapes ${fmtShape(tx.shape)} and ${fmtShape(ty.shape)}`,
@@ -190,7 +187,9 @@ function resample(
 
 /**
  * Random over-sampling of paired data: the rows {@link overSampleIndices}
- * picks from the labels `y`, taken from both x and y.
+ * picks from the labels `y`, taken from both x and y. The results are new
+ * tensors of the inputs' dtypes; plain arrays are read, and returned, as
+ * float64, so rows come back exactly as given.
  *
  * @example
  * ```ts
@@ -209,7 +208,9 @@ export function randomOverSample(
 
 /**
  * Random under-sampling of paired data: the rows {@link underSampleIndices}
- * picks from the labels `y`, taken from both x and y.
+ * picks from the labels `y`, taken from both x and y. The results are new
+ * tensors of the inputs' dtypes; plain arrays are read, and returned, as
+ * float64.
  *
  * @example
  * ```ts

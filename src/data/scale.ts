@@ -2,15 +2,16 @@ import { assertKnownKeys, assertNumber, show } from '../_lib/assert.js';
 import { ModelFormatError, ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocate } from '../_lib/typed.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
+import { dataTensor } from './_tensor.js';
 
 /** The JSON form of a fitted {@link StandardScaler}. */
 export interface StandardScalerJSON {
   kind: 'standardScaler';
   /** Per-feature mean of the training data. */
   mean: number[];
-  /** Per-feature population standard deviation (ddof 0); 0 for a constant feature. */
+  /** Per-feature population standard deviation (ddof 0); 0 for a constant feature (see {@link standardScaler}). */
   std: number[];
 }
 
@@ -31,9 +32,12 @@ export interface Scaler<J extends ScalerJSON = ScalerJSON> {
   readonly kind: J['kind'];
   /** Number of features (the product of the per-sample shape). */
   readonly features: number;
-  /** Scales `x` (shape [n, ...features]) with the fitted statistics; a new tensor, no graph. */
+  /**
+   * Scales `x` (shape [n, ...features]) with the fitted statistics; a new
+   * tensor of x's dtype (float64 for plain arrays), no graph.
+   */
   transform(x: TensorLike): Tensor;
-  /** Undoes {@link Scaler.transform}. */
+  /** Undoes {@link Scaler.transform}; a new tensor of x's dtype (float64 for plain arrays). */
   inverseTransform(x: TensorLike): Tensor;
   /** The fitted statistics, JSON-able; `JSON.stringify(scaler)` uses it. */
   toJSON(): J;
@@ -50,8 +54,8 @@ export interface MinMaxScalerOptions {
   range?: readonly [number, number];
 }
 
-function featureView(fn: string, x: TensorLike): { t: Tensor; n: number; f: number } {
-  const t = asTensor(x);
+function featureView(fn: string, x: unknown): { t: Tensor; n: number; f: number } {
+  const t = dataTensor(fn, 'x', x);
   if (t.rank < 2)
     throw new ShapeError(
       `${fn}: x must have shape [samples, ...features] (rank >= 2), got ${fmtShape(t.shape)}`,
@@ -114,7 +118,17 @@ function checkFinite(fn: string, t: Tensor): void {
  * and population standard deviation (ddof 0), as scikit-learn's
  * `StandardScaler`. Fit on the training split only and apply the same
  * statistics to validation and test data, so no test information leaks into
- * training. A constant feature has std 0 and is only centred.
+ * training.
+ *
+ * A constant feature has std 0 and is only centred (x − mean). Constant
+ * means one value in every row (its mean is then that value, exactly) or,
+ * as scikit-learn's `_is_constant_feature` decides, a variance within the
+ * rounding error of the two-pass computation, var ≤ n·ε·var + (n·mean·ε)²
+ * with ε = 2^-52 (Chan, Golub and LeVeque, 1983): without that, a column of
+ * 0.1s gets a std of 1.4e-17 from rounding, and new data is scaled by 10^16.
+ *
+ * Statistics are computed in float64. Plain arrays are read as float64 (the
+ * numbers as JavaScript holds them); a tensor keeps its dtype.
  *
  * @param x Training data, shape [samples, ...features].
  * @example
@@ -123,6 +137,11 @@ function checkFinite(fn: string, t: Tensor): void {
  * const s = standardScaler(tensor([[1, 10], [3, 30]]));   // mean [2, 20], std [1, 10]
  * s.transform(tensor([[2, 40]])).toArray();                  // [[0, 2]]
  * const again = restoreScaler(JSON.parse(JSON.stringify(s))); // same statistics
+ *
+ * const c = standardScaler([[0.1, 1], [0.1, 2], [0.1, 3]]);
+ * c.toJSON().mean[0]; // 0.1 (not 0.10000000000000002)
+ * c.toJSON().std[0];  // 0: constant, so only centred
+ * c.transform([[0.2, 2]]).toArray(); // [[0.1, 0]], float64 like the plain arrays it read
  * ```
  */
 export function standardScaler(x: TensorLike): StandardScaler {
@@ -131,9 +150,20 @@ export function standardScaler(x: TensorLike): StandardScaler {
   checkFinite('standardScaler', t);
   const mean = new Float64Array(f);
   const std = new Float64Array(f);
+  const lo = new Float64Array(f).fill(Infinity);
+  const hi = new Float64Array(f).fill(-Infinity);
   const d = t.data;
-  for (let r = 0; r < n; r++) for (let j = 0; j < f; j++) mean[j]! += d[r * f + j]!;
-  for (let j = 0; j < f; j++) mean[j]! /= n;
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < f; j++) {
+      const v = d[r * f + j]!;
+      mean[j]! += v;
+      if (v < lo[j]!) lo[j] = v;
+      if (v > hi[j]!) hi[j] = v;
+    }
+  }
+  // A column holding one value has that value as its mean, exactly: the sum
+  // n·v rounds, and (n·v)/n need not be v (3 × 0.1 / 3 = 0.10000000000000002).
+  for (let j = 0; j < f; j++) mean[j] = lo[j] === hi[j] ? lo[j]! : mean[j]! / n;
   // Two passes (mean, then squared deviations): the one-pass E[x²] − E[x]²
   // cancels catastrophically when the mean is large next to the spread.
   for (let r = 0; r < n; r++) {
@@ -142,8 +172,25 @@ export function standardScaler(x: TensorLike): StandardScaler {
       std[j]! += dev * dev;
     }
   }
-  for (let j = 0; j < f; j++) std[j] = Math.sqrt(std[j]! / n);
+  for (let j = 0; j < f; j++) {
+    const v = std[j]! / n;
+    std[j] = isConstantFeature(v, mean[j]!, n) ? 0 : Math.sqrt(v);
+  }
   return fromStandard(mean, std);
+}
+
+/**
+ * Whether a variance computed by the two-pass algorithm is indistinguishable
+ * from 0, as scikit-learn's `_is_constant_feature`: the rounding error of the
+ * two passes is bounded by n·ε·var + (n·mean·ε)² (Chan, Golub and LeVeque,
+ * "Algorithms for computing the sample variance: analysis and
+ * recommendations", 1983), with ε the float64 machine epsilon. A variance
+ * within it is rounding noise of a constant feature: dividing by its root
+ * would blow that noise up to ±1 (and new data to ±10^15).
+ */
+function isConstantFeature(variance: number, mean: number, n: number): boolean {
+  const eps = Number.EPSILON;
+  return variance <= n * eps * variance + (n * mean * eps) ** 2;
 }
 
 function fromStandard(mean: Float64Array, std: Float64Array): StandardScaler {
@@ -158,7 +205,8 @@ function fromStandard(mean: Float64Array, std: Float64Array): StandardScaler {
  * Fits a min–max scaler on training data: per feature, maps [min, max] onto
  * `range` (default [0, 1]), as scikit-learn's `MinMaxScaler`. Values outside
  * the training range map outside `range` (no clipping). A constant feature
- * maps to `range[0]`.
+ * maps to `range[0]`. Plain arrays are read as float64; a tensor keeps its
+ * dtype.
  *
  * @example
  * ```ts

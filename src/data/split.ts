@@ -1,10 +1,19 @@
-import { assertBoolean, assertKnownKeys, assertNumber, fail, show } from '../_lib/assert.js';
+import {
+  assertBoolean,
+  assertKnownKeys,
+  assertNumber,
+  assertOptions,
+  fail,
+  show,
+} from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { defaultRng, type Rng } from '../random/rng.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { rowsOf, toLabels } from './_labels.js';
+import { rngOption } from './_rng.js';
+import { dataTensor } from './_tensor.js';
 import { takeRows } from './rows.js';
 
 /** Options of {@link trainTestSplit}. */
@@ -16,12 +25,12 @@ export interface TrainTestSplitOptions {
   testSize?: number;
   /** Shuffle before splitting (default true). Without it the test split is the last rows. */
   shuffle?: boolean;
-  /** Random stream for the shuffle; the shared default stream when omitted. */
+  /** Random stream for the shuffle (an Rng from `createRng`); the shared default stream when omitted. */
   rng?: Rng;
   /**
    * Keep class proportions equal in both splits: `true` stratifies by `y`
    * (integer labels, or the argmax of one-hot rows), or pass the labels to
-   * stratify by. Requires `shuffle`.
+   * stratify by. Requires `shuffle`, and at least 2 samples of every class.
    */
   stratify?: boolean | Tensor | readonly number[];
 }
@@ -39,7 +48,13 @@ export interface TrainTestSplit {
  * `train_test_split`. With `stratify`, each class contributes to the test
  * split in proportion to its frequency (per-class counts by largest
  * remainder, so the total is exactly the requested test size and each class
- * count is within one of its exact share).
+ * count is within one of its exact share). A class with a single member is
+ * an error, as in scikit-learn: it cannot be in both parts.
+ *
+ * The parts are new tensors of the inputs' dtypes: plain arrays are read,
+ * and returned, as float64, so every value comes back exactly as given
+ * (float32 would round 1700000001 to 1700000000); pass tensors to choose the
+ * dtype.
  *
  * @example
  * ```ts
@@ -48,6 +63,14 @@ export interface TrainTestSplit {
  * const y = tensor([0, 0, 0, 0, 1, 1, 1, 1]);
  * const { xTrain, xTest, yTrain, yTest } = trainTestSplit(x, y, { testSize: 0.25, stratify: true, rng: createRng(1) });
  * // xTest has 2 rows, one of each class; xTrain has the other 6
+ *
+ * const plain = trainTestSplit([[1700000001], [1700000002], [1700000003]], [0, 1, 0], { testSize: 1, shuffle: false });
+ * plain.xTest.toArray(); // [[1700000003]], a float64 tensor
+ * try {
+ *   trainTestSplit(x, [0, 0, 0, 0, 0, 0, 0, 1], { stratify: true });
+ * } catch (e) {
+ *   console.log((e as Error).message); // trainTestSplit: class 1 of y has only 1 member; ...
+ * }
  * ```
  */
 export function trainTestSplit(
@@ -56,9 +79,10 @@ export function trainTestSplit(
   options: TrainTestSplitOptions = {},
 ): TrainTestSplit {
   const fn = 'trainTestSplit';
+  assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, ['testSize', 'shuffle', 'rng', 'stratify']);
-  const tx = asTensor(x);
-  const ty = asTensor(y);
+  const tx = dataTensor(fn, 'x', x);
+  const ty = dataTensor(fn, 'y', y);
   if (tx.rank === 0 || ty.rank === 0)
     throw new ShapeError(
       `${fn}: x and y must have a sample dimension, got shapes ${fmtShape(tx.shape)} and ${fmtShape(ty.shape)}`,
@@ -78,7 +102,7 @@ export function trainTestSplit(
     );
   }
   const shuffle = assertBoolean(fn, 'shuffle', options.shuffle ?? true);
-  const rng = options.rng ?? defaultRng();
+  const rng = rngOption(fn, options.rng) ?? defaultRng();
   const strat = options.stratify ?? false;
 
   let trainIdx: number[];
@@ -100,7 +124,13 @@ export function trainTestSplit(
         : toLabels(fn, 'stratify', strat instanceof Tensor ? strat : Array.from(strat));
     if (labels.length !== n)
       throw new ShapeError(`${fn}: stratify has ${labels.length} labels but x has ${n} rows`);
-    ({ trainIdx, testIdx } = stratifiedIndices(labels, nTest, rng));
+    ({ trainIdx, testIdx } = stratifiedIndices(
+      fn,
+      strat === true ? 'y' : 'stratify',
+      labels,
+      nTest,
+      rng,
+    ));
   }
   return {
     xTrain: takeRows(tx, trainIdx),
@@ -111,6 +141,8 @@ export function trainTestSplit(
 }
 
 function stratifiedIndices(
+  fn: string,
+  name: string,
   labels: Int32Array,
   nTest: number,
   rng: Rng,
@@ -124,6 +156,16 @@ function stratifiedIndices(
     list.push(i);
   }
   const classes = [...byClass.keys()].sort((a, b) => a - b);
+  // A class of one sample can only be in one part, so the two parts cannot
+  // both hold its share; scikit-learn refuses it too ("The least populated
+  // class in y has only 1 member"), as stratifiedKFold refuses a class
+  // smaller than k.
+  for (const c of classes) {
+    if (byClass.get(c)!.length < 2)
+      throw new ValueError(
+        `${fn}: class ${c} of ${name} has only 1 member; stratify needs at least 2 of every class, one for each part (drop the class, or split without stratify)`,
+      );
+  }
   // Largest-remainder apportionment: floor each class's exact share
   // n_c·nTest/n, then hand the leftover slots to the largest fractional
   // parts (ties to the smaller class label, so the result is deterministic).

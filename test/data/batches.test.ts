@@ -50,6 +50,13 @@ describe('batches', () => {
     expect(() => batches(4, 0)).toThrow('batches: batchSize must be a positive integer, got 0');
     expect(() => batches(-1, 2)).toThrow(/batches: n must be a non-negative integer/);
     expect(() => batches(4, 2, { shufle: true } as never)).toThrow(/unknown option "shufle"/);
+    // before: "rng.permutation is not a function" and a TypeError from Object.keys(null)
+    expect(() => batches(4, 2, { rng: 5 as never })).toThrow(
+      'batches: rng must be an Rng from createRng, got 5',
+    );
+    expect(() => batches(4, 2, null as never)).toThrow(
+      'batches: options must be an object, got null',
+    );
   });
 });
 

@@ -194,6 +194,26 @@ describe('checkDataset', () => {
       'checkDataset: unknown option "test"',
     ],
     [
+      () => checkDataset(null as never),
+      ValueError,
+      'checkDataset: x must be a Tensor or nested arrays of numbers, got null',
+    ],
+    [
+      () => checkDataset([[1]], undefined, { xTest: 'abc' as never }),
+      ValueError,
+      'checkDataset: xTest must be a Tensor or nested arrays of numbers, got "abc"',
+    ],
+    [
+      () => checkDataset([[1, 2]], undefined, { xTest: [[1, 2], [3]] }),
+      ShapeError,
+      'checkDataset: ragged nested array: xTest[1] has length 1, expected 2',
+    ],
+    [
+      () => checkDataset([[1], [2]], [0, 'b'] as never),
+      ValueError,
+      'checkDataset: y[1] must be a number, got "b"',
+    ],
+    [
       () => formatDatasetReport({} as never),
       ValueError,
       'formatDatasetReport: report must be a report from checkDataset',
@@ -201,5 +221,52 @@ describe('checkDataset', () => {
   ])('rejects bad input %#', (call, cls, message) => {
     expect(call).toThrow(cls);
     expect(call).toThrow(message);
+  });
+});
+
+describe('checkDataset precision', () => {
+  it('compares plain-array rows exactly (float64), as readCsv returns them', () => {
+    // float32 has 24 significant bits: 1700000001..1700000003 all round to 1700000000, which
+    // made three distinct rows one group of duplicates (with conflicting labels) and column 0
+    // constant. Read as float64 they are distinct; only column 1 (0.5 everywhere) is constant.
+    const x = [
+      [1700000001, 0.5],
+      [1700000002, 0.5],
+      [1700000003, 0.5],
+    ];
+    const r = checkDataset(x, [0, 1, 0]);
+    expect(r.duplicates).toEqual({ count: 0, groups: [], conflicting: [] });
+    expect(r.constantFeatures).toEqual([1]);
+    // 0.1 and 0.1 + 2^-30 are one float32 but two float64 values: not near-constant at 2/3
+    const near = checkDataset([[0.1], [0.1 + 2 ** -30], [0.1]], undefined, { nearConstant: 0.6 });
+    expect(near.constantFeatures).toEqual([]);
+    expect(near.nearConstantFeatures).toEqual([{ feature: 0, value: 0.1, fraction: 2 / 3 }]);
+  });
+
+  it('finds a float64 training row in plain-array test rows, and meets float32 at float32', () => {
+    const xTrain = tensor(
+      [
+        [0.1, 0.2],
+        [0.3, 0.4],
+      ],
+      { dtype: 'float64' },
+    );
+    // both float64: test row 0 is training row 0 (was 0: the test row had been rounded to float32)
+    expect(checkDataset(xTrain, undefined, { xTest: [[0.1, 0.2]] }).leakage).toEqual({
+      count: 1,
+      testRows: 1,
+      pairs: [{ test: 0, train: 0 }],
+    });
+    // a float32 copy of a row (tensor() rounds) still leaks it, on either side
+    const rows = [
+      [0.3, 0.4],
+      [0.5, 0.6],
+    ];
+    expect(checkDataset(xTrain, undefined, { xTest: tensor(rows) }).leakage!.pairs).toEqual([
+      { test: 0, train: 1 },
+    ]);
+    expect(
+      checkDataset(tensor([[9, 9], ...rows]), undefined, { xTest: [[0.5, 0.6]] }).leakage!.pairs,
+    ).toEqual([{ test: 0, train: 2 }]);
   });
 });

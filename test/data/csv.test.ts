@@ -27,6 +27,20 @@ describe('parseCsv', () => {
     expect(() => parseCsv('a,b\n1,2\n3')).toThrow(ValueError);
   });
 
+  it('drops a leading byte order mark, so a quoted first cell stays quoted', () => {
+    // readFileSync(path, 'utf8') of an Excel "CSV UTF-8" file keeps the BOM U+FEFF; before it
+    // sat in front of the opening quote and read as "a quote inside an unquoted cell".
+    expect(parseCsv('\uFEFF"height","label"\n1.5,0\n', { header: true })).toEqual([[1.5, 0]]);
+    expect(
+      parseCsv('\uFEFF"h",species\n1.5,cat\n', { header: true, labelColumn: 'species' }).columns,
+    ).toEqual(['h']);
+    expect(parseCsv('\uFEFF"1",2')).toEqual([[1, 2]]);
+    // only at the very start of the text, where a BOM goes
+    expect(() => parseCsv('1\n\uFEFF"2"')).toThrow(
+      'parseCsv: line 2, column 1: a quote inside an unquoted cell',
+    );
+  });
+
   it('rejects rows of another width and bad options', () => {
     expect(() => parseCsv('1,2\n3,4,5')).toThrow(
       'parseCsv: line 2 has 3 columns, expected 2 (as line 1)',
@@ -70,5 +84,27 @@ describe('readCsv', () => {
       readCsv(new Response('nope', { status: 404, statusText: 'Not Found' })),
     ).rejects.toThrow('readCsv: the response failed with status 404 Not Found');
     await expect(readCsv(42 as never)).rejects.toThrow(/source must be/);
+  });
+
+  it('says so when a Response body was already read or is locked', async () => {
+    // Before: a raw TypeError "ReadableStream is locked" from getReader(), outside the try.
+    const used = new Response('1,2\n');
+    await used.text();
+    await expect(readCsv(used)).rejects.toThrow(ValueError);
+    await expect(readCsv(used)).rejects.toThrow(
+      'readCsv: the response body has already been read (response.bodyUsed is true)',
+    );
+    const locked = new Response('1,2\n');
+    locked.body!.getReader();
+    await expect(readCsv(locked)).rejects.toThrow(ValueError);
+    await expect(readCsv(locked)).rejects.toThrow(
+      /^readCsv: the response cannot be read: its stream is locked by another reader/,
+    );
+  });
+  it('reads a text file with a BOM', async () => {
+    // TextDecoder drops the BOM of bytes; a string keeps it, and parse drops it
+    expect(await readCsv('\uFEFF"a"\n1', { header: true })).toEqual([[1]]);
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('"a"\n2')]);
+    expect(await readCsv(bytes, { header: true })).toEqual([[2]]);
   });
 });

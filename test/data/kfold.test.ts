@@ -117,7 +117,8 @@ describe('stratifiedKFold', () => {
     ]);
     const a = stratifiedKFold(oneHot, 2, { shuffle: false });
     const b = stratifiedKFold(tensor([0, 0, 1, 1]), 2, { shuffle: false });
-    // position p of [class 0 members…, class 1 members…] goes to fold p mod 2
+    // scikit-learn's allocation (see the pinned cases below): one of each class per fold,
+    // each class's members in order filling fold 0 then fold 1
     expect(a.map((f) => Array.from(f.test))).toEqual([
       [0, 2],
       [1, 3],
@@ -127,6 +128,126 @@ describe('stratifiedKFold', () => {
       [1, 3],
     ]);
   });
+  // scikit-learn's StratifiedKFold(k).split(X, y) with shuffle=False, worked by hand with
+  // _make_test_folds (sklearn/model_selection/_split.py) and checked with the transcription in
+  // /tmp/audit-data/.tmp/skf_reference.py (numpy):
+  //  1. classes are numbered by first appearance in y (y_encoded);
+  //  2. y_order = sort(y_encoded); allocation[f][c] = count of c in y_order[f::k]
+  //     (dealing the sorted labels round-robin fixes how many of each class fold f tests);
+  //  3. each class's samples, in order, fill fold 0 with allocation[0][c], then fold 1, ...
+  it.each([
+    {
+      // y_order = [0,0,0,0,1,1,1,1,1,1]: class 0 at positions 0-3 → folds 0,1,0,1 → [2, 2];
+      // class 1 at 4-9 → 0,1,0,1,0,1 → [3, 3]. Class 0 = 0,1 | 2,3; class 1 = 4,5,6 | 7,8,9.
+      // (The old round-robin gave [0,2,4,6,8] / [1,3,5,7,9].)
+      y: [0, 0, 0, 0, 1, 1, 1, 1, 1, 1],
+      k: 2,
+      folds: [
+        [0, 1, 4, 5, 6],
+        [2, 3, 7, 8, 9],
+      ],
+    },
+    {
+      // Label 1 appears first, so it is encoded 0 (8 members), label 0 is encoded 1 (4).
+      // y_order = [e0 ×8, e1 ×4]; e0 at 0-7 → folds 0,1,2,0,1,2,0,1 → [3, 3, 2];
+      // e1 at 8-11 → 2,0,1,2 → [1, 1, 2].
+      // Label 1 = [0,1,3,5,6,8,10,11] → 0,1,3 | 5,6,8 | 10,11;
+      // label 0 = [2,4,7,9] → 2 | 4 | 7,9.
+      y: [1, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 1],
+      k: 3,
+      folds: [
+        [0, 1, 2, 3],
+        [4, 5, 6, 8],
+        [7, 9, 10, 11],
+      ],
+    },
+    {
+      // Unbalanced, fold sizes 4, 4, 3: class 0 at 0-6 → 0,1,2,0,1,2,0 → [3, 2, 2];
+      // class 1 at 7-10 → 1,2,0,1 → [1, 2, 1]. Class 0 = 0,1,2 | 3,4 | 5,6; class 1 = 7 | 8,9 | 10.
+      y: [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1],
+      k: 3,
+      folds: [
+        [0, 1, 2, 7],
+        [3, 4, 8, 9],
+        [5, 6, 10],
+      ],
+    },
+    {
+      // Three classes, k = 5. First appearance: 2 (e0, 6 members), 0 (e1, 9), 1 (e2, 5).
+      // e0 at 0-5 → 0,1,2,3,4,0 → [2,1,1,1,1]; e1 at 6-14 → 1,2,3,4,0,1,2,3,4 → [1,2,2,2,2];
+      // e2 at 15-19 → 0,1,2,3,4 → [1,1,1,1,1].
+      // Label 2 = [0,5,8,12,17,19] → 0,5 | 8 | 12 | 17 | 19;
+      // label 0 = [1,3,4,7,9,11,13,15,16] → 1 | 3,4 | 7,9 | 11,13 | 15,16;
+      // label 1 = [2,6,10,14,18] → one per fold.
+      y: [2, 0, 1, 0, 0, 2, 1, 0, 2, 0, 1, 0, 2, 0, 1, 0, 0, 2, 1, 2],
+      k: 5,
+      folds: [
+        [0, 1, 2, 5],
+        [3, 4, 6, 8],
+        [7, 9, 10, 12],
+        [11, 13, 14, 17],
+        [15, 16, 18, 19],
+      ],
+    },
+  ])('shuffle: false reproduces scikit-learn: $y, k = $k', ({ y, k, folds }) => {
+    const got = stratifiedKFold(y, k, { shuffle: false });
+    expect(got.map((f) => Array.from(f.test))).toEqual(folds);
+    checkPartition(got, y.length);
+  });
+
+  it('shuffle: false matches a line-by-line transcription of _make_test_folds (property)', () => {
+    // numpy → JS: np.unique(y, return_index, return_inverse) and the class_perm trick number
+    // classes by first appearance; np.bincount(y_order[i::k]); np.arange(k).repeat(allocation[:, c]).
+    const reference = (y: number[], k: number): number[][] => {
+      const uniq = [...new Set(y)].sort((a, b) => a - b);
+      const firstIndex = uniq.map((c) => y.indexOf(c));
+      const byFirst = firstIndex.map((_, j) => j).sort((a, b) => firstIndex[a]! - firstIndex[b]!);
+      const classPerm = new Array<number>(uniq.length);
+      byFirst.forEach((j, rank) => (classPerm[j] = rank));
+      const yEncoded = y.map((v) => classPerm[uniq.indexOf(v)]!);
+      const nClasses = uniq.length;
+      const yOrder = yEncoded.slice().sort((a, b) => a - b);
+      const allocation = Array.from({ length: k }, (_, i) => {
+        const counts = new Array<number>(nClasses).fill(0);
+        for (let p = i; p < yOrder.length; p += k) counts[yOrder[p]!]!++;
+        return counts;
+      });
+      const testFolds = new Array<number>(y.length);
+      for (let c = 0; c < nClasses; c++) {
+        const foldsForClass = allocation.flatMap((row, f) => Array<number>(row[c]!).fill(f));
+        let j = 0;
+        yEncoded.forEach((e, i) => {
+          if (e === c) testFolds[i] = foldsForClass[j++]!;
+        });
+      }
+      return Array.from({ length: k }, (_, f) => testFolds.flatMap((t, i) => (t === f ? [i] : [])));
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 6 }),
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 60 }),
+        fc.integer(),
+        (k, raw, seed) => {
+          // every present class at least k members, in a shuffled order
+          const y = createRng(seed).shuffle(raw.flatMap((c) => Array<number>(k).fill(c)));
+          const got = stratifiedKFold(y, k, { shuffle: false }).map((f) => Array.from(f.test));
+          expect(got).toEqual(reference(y, k));
+        },
+      ),
+    );
+  });
+
+  it('shuffle: true is seeded: the same seed gives the same folds, another seed others', () => {
+    const y = [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2];
+    const tests = (seed: number): number[][] =>
+      stratifiedKFold(y, 3, { rng: createRng(seed) }).map((f) => Array.from(f.test));
+    expect(tests(4)).toEqual(tests(4));
+    expect(tests(4)).not.toEqual(tests(5));
+    expect(() => stratifiedKFold(y, 3, { rng: 7 as never })).toThrow(
+      'stratifiedKFold: rng must be an Rng from createRng, got 7',
+    );
+  });
+
   it('names a class with fewer members than k', () => {
     expect(() => stratifiedKFold([0, 0, 0, 1, 1, 2, 2, 2], 3)).toThrow(
       'stratifiedKFold: class 1 has only 2 members, fewer than k = 3',

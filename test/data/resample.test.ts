@@ -190,6 +190,49 @@ describe('randomOverSample / randomUnderSample', () => {
   });
 });
 
+describe('randomOverSample / randomUnderSample: plain arrays and messages', () => {
+  it('copies plain-array rows exactly, as float64', () => {
+    // 0.1 and 16777217 are not float32 values; before, the copies came back rounded
+    const x = [
+      [0.1, 16777217],
+      [0.2, 1],
+      [0.3, 2],
+    ];
+    const over = randomOverSample(x, [0, 0, 1], { rng: createRng(0) });
+    expect(over.x.dtype).toBe('float64');
+    expect(over.x.toArray()).toEqual([...x, x[2]]);
+    expect(Array.from(over.y.data)).toEqual([0, 0, 1, 1]);
+    const under = randomUnderSample(tensor(x), [0, 0, 1], { rng: createRng(0) });
+    expect(under.x.dtype).toBe('float32');
+  });
+
+  it.each([
+    [
+      () => randomOverSample(null as never, [0, 1]),
+      ValueError,
+      'randomOverSample: x must be a Tensor or nested arrays of numbers, got null',
+    ],
+    [
+      () => randomUnderSample([[1], [2, 3]], [0, 1]),
+      ShapeError,
+      'randomUnderSample: ragged nested array: x[1] has length 2, expected 1',
+    ],
+    [
+      () => randomOverSample([[1], [2]], [0, 'a'] as never),
+      ValueError,
+      'randomOverSample: y[1] must be a number, got "a"',
+    ],
+    [
+      () => randomUnderSample([[1], [2]], [0, 1], { rng: { uniform: () => 0 } as never }),
+      ValueError,
+      'randomUnderSample: rng must be an Rng from createRng',
+    ],
+  ])('names itself and the argument %#', (call, cls, message) => {
+    expect(call).toThrow(cls);
+    expect(call).toThrow(message);
+  });
+});
+
 describe('balancedBatches', () => {
   it('gives every class an equal share of each batch and of the epoch', () => {
     const batches = [...balancedBatches(labels, 32, { rng: createRng(7) })];

@@ -3,6 +3,7 @@ import { trainTestSplit } from '../../src/data/split.js';
 import { oneHot } from '../../src/data/onehot.js';
 import { createRng } from '../../src/random/rng.js';
 import { tensor } from '../../src/tensor/create.js';
+import { ShapeError, ValueError } from '../../src/_lib/errors.js';
 
 const ids = (n: number): number[][] => Array.from({ length: n }, (_, i) => [i]);
 const flat = (t: { data: ArrayLike<number> }): number[] => Array.from(t.data);
@@ -96,5 +97,86 @@ describe('trainTestSplit', () => {
     expect(() => trainTestSplit(ids(4), [0, 1, 0, 1], { seed: 1 } as never)).toThrow(
       /unknown option "seed"/,
     );
+  });
+});
+
+describe('trainTestSplit: rare classes, precision and messages', () => {
+  it('refuses to stratify a class with a single member, as scikit-learn', () => {
+    // scikit-learn: "The least populated class in y has only 1 member, which is too few."
+    // Before, the lone class-1 sample went to the test part only.
+    const y = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    expect(() =>
+      trainTestSplit(ids(10), y, { testSize: 0.6, stratify: true, rng: createRng(0) }),
+    ).toThrow(
+      'trainTestSplit: class 1 of y has only 1 member; stratify needs at least 2 of every class',
+    );
+    expect(() =>
+      trainTestSplit(ids(4), ids(4), { stratify: [2, 2, 0, 2], rng: createRng(0) }),
+    ).toThrow(/^trainTestSplit: class 0 of stratify has only 1 member/);
+    // two members: one in each part
+    const s = trainTestSplit(ids(10), [0, 0, 0, 0, 0, 0, 0, 0, 1, 1], {
+      testSize: 0.5,
+      stratify: true,
+      rng: createRng(0),
+    });
+    expect(flat(s.yTest).filter((v) => v === 1)).toEqual([1]);
+    expect(flat(s.yTrain).filter((v) => v === 1)).toEqual([1]);
+  });
+
+  it('returns the rows of plain arrays exactly, as float64; tensors keep their dtype', () => {
+    // 1700000001 is not a float32 (it rounds to 1700000000)
+    const x = [
+      [1700000001, 0.1],
+      [1700000002, 0.2],
+      [1700000003, 0.3],
+      [1700000004, 0.4],
+    ];
+    const s = trainTestSplit(x, [0, 1, 0, 1], { testSize: 2, shuffle: false });
+    expect(s.xTrain.dtype).toBe('float64');
+    expect(s.yTest.dtype).toBe('float64');
+    expect(s.xTrain.toArray()).toEqual(x.slice(0, 2));
+    expect(s.xTest.toArray()).toEqual(x.slice(2));
+    const t = trainTestSplit(tensor(x), tensor([0, 1, 0, 1], { dtype: 'int32' }), {
+      testSize: 2,
+      shuffle: false,
+    });
+    expect(t.xTrain.dtype).toBe('float32');
+    expect(t.yTrain.dtype).toBe('int32');
+  });
+
+  it.each([
+    [
+      () => trainTestSplit([[1], [2]], [0, 1], null as never),
+      ValueError,
+      'trainTestSplit: options must be an object, got null',
+    ],
+    [
+      () => trainTestSplit(ids(4), [0, 1, 0, 1], { rng: 5 as never }),
+      ValueError,
+      'trainTestSplit: rng must be an Rng from createRng, got 5',
+    ],
+    [
+      () => trainTestSplit(ids(4), [0, 1, 0, 1], { rng: {} as never, stratify: true }),
+      ValueError,
+      'trainTestSplit: rng must be an Rng from createRng, got {}',
+    ],
+    [
+      () => trainTestSplit(undefined as never, [0, 1]),
+      ValueError,
+      'trainTestSplit: x must be a Tensor or nested arrays of numbers, got undefined',
+    ],
+    [
+      () => trainTestSplit([[1], [2, 3]], [0, 1]),
+      ShapeError,
+      'trainTestSplit: ragged nested array: x[1] has length 2, expected 1',
+    ],
+    [
+      () => trainTestSplit([[1], [2]], [0, null] as never),
+      ValueError,
+      'trainTestSplit: y[1] must be a number, got null',
+    ],
+  ])('names itself and the argument %#', (call, cls, message) => {
+    expect(call).toThrow(cls);
+    expect(call).toThrow(message);
   });
 });
