@@ -111,6 +111,12 @@ export interface OptimizerSpec<K extends string, C extends object> {
   readonly slotNames: readonly string[];
   /** Initial value of a buffer (default 0). */
   readonly initial?: (slot: string) => number;
+  /**
+   * Slots whose values the update takes the square root of (Adam's `v`,
+   * RMSprop's `squareAvg`, Adagrad's `sum`): `setState` refuses a negative
+   * value in them, which would turn the weights into NaN at the next step.
+   */
+  readonly nonNegativeSlots?: readonly string[];
   /** Slots that are only needed under some settings (e.g. `momentum` buffer when momentum > 0). */
   readonly activeSlots?: readonly string[];
   /**
@@ -136,6 +142,7 @@ export function createOptimizer<K extends string, C extends object>(
   const { fn, slotNames, update } = spec;
   const active = spec.activeSlots ?? slotNames;
   const initial = spec.initial ?? (() => 0);
+  const nonNegative = new Set(spec.nonNegativeSlots ?? []);
   const clipValue = spec.common.clipValue;
   const clipNorm = spec.common.clipNorm;
   let learningRate: LearningRate = spec.common.learningRate;
@@ -313,10 +320,17 @@ export function createOptimizer<K extends string, C extends object>(
         const slots: Record<string, FloatArray> = {};
         for (const name of active) {
           const buf = (rec as Record<string, unknown>)[name];
-          slots[name] = copyBuffer(fn, `state.slots[${i}].${name}`, buf, p.size, p.dtype);
+          slots[name] = copyBuffer(
+            fn,
+            `state.slots[${i}].${name}`,
+            buf,
+            p.size,
+            p.dtype,
+            nonNegative.has(name),
+          );
         }
         const stepBuf = (rec as Record<string, unknown>).step;
-        const step = copyBuffer(fn, `state.slots[${i}].step`, stepBuf, 1, 'float64')[0]!;
+        const step = copyBuffer(fn, `state.slots[${i}].step`, stepBuf, 1, 'float64', false)[0]!;
         if (!Number.isInteger(step) || step < 0)
           fail(fn, `state.slots[${i}].step`, 'a non-negative integer count', step);
         return { slots, step, scratch: null };
@@ -332,12 +346,21 @@ export function createOptimizer<K extends string, C extends object>(
   return opt;
 }
 
+/**
+ * A checked copy of a saved buffer in the parameter's dtype: the right
+ * length, every value finite (a NaN or infinite moment turns the weights
+ * into NaN at the next step, and stays there), and >= 0 where the update
+ * takes a square root. Errors name setState, the buffer and its first bad
+ * element: `adam: state.slots[0].v[1] passed to setState must be a finite
+ * number, got NaN`.
+ */
 function copyBuffer(
   fn: string,
   name: string,
   buf: unknown,
   length: number,
   dtype: DType,
+  nonNegative: boolean,
 ): FloatArray {
   const ok =
     buf instanceof Float32Array ||
@@ -347,6 +370,24 @@ function copyBuffer(
   const arr = buf as ArrayLike<number>;
   if (arr.length !== length) fail(fn, `${name}.length`, `${length}`, arr.length);
   const out = asFloat(allocate(dtype, length));
-  for (let j = 0; j < length; j++) out[j] = arr[j]!;
+  for (let j = 0; j < length; j++) {
+    const v = arr[j]!;
+    out[j] = v;
+    // Checked after the copy: 1e39 is finite in float64 but Infinity in float32.
+    if (!Number.isFinite(out[j]))
+      fail(
+        fn,
+        `${name}[${j}] passed to setState`,
+        `a finite number${dtype === 'float32' && Number.isFinite(v) ? ' in float32' : ''}`,
+        v,
+      );
+    if (nonNegative && v < 0)
+      fail(
+        fn,
+        `${name}[${j}] passed to setState`,
+        'non-negative (the update takes its square root)',
+        v,
+      );
+  }
   return out;
 }

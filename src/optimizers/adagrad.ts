@@ -71,6 +71,7 @@ export function adagrad(options: AdagradOptions = {}): Adagrad {
     common: commonOf(fn, o, learningRate),
     own: { lrDecay, initialAccumulatorValue, epsilon, weightDecay },
     slotNames: ['sum'],
+    nonNegativeSlots: ['sum'],
     initial: () => initialAccumulatorValue,
     update(p, g, s, lr, step) {
       const acc = s.sum!;

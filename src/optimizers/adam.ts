@@ -61,6 +61,7 @@ function build<K extends 'adam' | 'adamw'>(
     common: commonOf(fn, o, learningRate),
     own: { beta1, beta2, epsilon, weightDecay, amsgrad },
     slotNames: amsgrad ? ['m', 'v', 'vMax'] : ['m', 'v'],
+    nonNegativeSlots: ['v', 'vMax'],
     update(p, g, slots, lr, step) {
       const m = slots.m!,
         v = slots.v!;

@@ -41,7 +41,14 @@ export interface Optimizer<K extends string = string, C extends object = object>
   zeroGrad(params: readonly Tensor[]): void;
   /** Copies of the state buffers for `params`, in order (for saving). */
   getState(params: readonly Tensor[]): OptimizerState;
-  /** Restores state saved by `getState` for the same params in the same order. */
+  /**
+   * Restores state saved by `getState` for the same params in the same
+   * order. Every buffer is checked first: its length, every value finite,
+   * and no negative value where the update takes a square root (Adam's and
+   * AdamW's `v` and `vMax`, RMSprop's `squareAvg`, Adagrad's `sum`). A
+   * refused state throws, naming the buffer and its first bad element, and
+   * leaves the optimizer unchanged.
+   */
   setState(params: readonly Tensor[], state: OptimizerState): void;
   /**
    * Parameter groups: `params` step with the learning rate times `scale`

@@ -78,6 +78,7 @@ export function rmsprop(options: RmsPropOptions = {}): RmsProp {
     common: commonOf(fn, o, learningRate),
     own: { alpha, epsilon, momentum, centered, weightDecay },
     slotNames: slots,
+    nonNegativeSlots: ['squareAvg'],
     update(p, g, s, lr) {
       const v = s.squareAvg!,
         gAvg = s.gradAvg,

@@ -8,10 +8,10 @@ import {
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocFloat, isFloat } from '../_lib/typed.js';
-import { toLabels } from '../data/_labels.js';
-import { asTensor, tensor, type TensorLike } from '../tensor/create.js';
+import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { ClassTargets } from './classification.js';
+import { targetLabels, type ClassTargets } from './classification.js';
+import { tensorArgument } from './_util.js';
 
 /** Options of {@link calibrationCurve} and {@link expectedCalibrationError}. */
 export interface CalibrationOptions {
@@ -52,7 +52,7 @@ export interface Calibration {
 function scoreMatrix(fn: string, name: string, scores: unknown): Tensor {
   // Plain arrays are read in float64, so a probability written 0.8 stays 0.8
   // and lands in the bin its value says (float32 would make it 0.800000012).
-  let t = scores instanceof Tensor ? scores : tensor(scores as TensorLike, { dtype: 'float64' });
+  let t = tensorArgument(fn, name, scores, 'float64');
   if (t.rank === 1) t = new Tensor(t.data, [t.shape[0]!, 1]);
   if (t.rank !== 2 || t.shape[1] === 0)
     throw new ShapeError(
@@ -106,11 +106,7 @@ function topLabel(
 }
 
 function targetsFor(fn: string, target: unknown, n: number, c: number): Int32Array {
-  if (!(target instanceof Tensor) && (typeof target !== 'object' || target === null))
-    throw new ValueError(
-      `${fn}: target must be a Tensor or an array of integer labels, got ${String(target)}`,
-    );
-  const y = toLabels(fn, 'target', target as Tensor | ArrayLike<number>);
+  const y = targetLabels(fn, target).labels;
   if (y.length !== n)
     throw new ShapeError(`${fn}: scores have ${n} rows but target has ${y.length}`);
   const classes = c === 1 ? 2 : c;
@@ -397,7 +393,7 @@ export function fitTemperature(
 export function applyTemperature(logits: TensorLike, temperature: number): Tensor {
   const fn = 'applyTemperature';
   const T = assertNumber(fn, 'temperature', temperature, { min: 0, minExclusive: true });
-  const t = asTensor(logits);
+  const t = tensorArgument(fn, 'logits', logits);
   if (!isFloat(t.dtype)) throw new ValueError(`${fn}: logits must be float, got int32`);
   const out = allocFloat(t.dtype, t.size);
   for (let i = 0; i < t.size; i++) out[i] = t.data[i]! / T;

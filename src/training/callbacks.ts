@@ -3,6 +3,7 @@ import { assertBoolean, assertKnownKeys, assertNumber, assertOneOf, fail } from 
 import { ValueError } from '../_lib/errors.js';
 import type { FloatArray } from '../_lib/typed.js';
 import type { Model } from '../models/model.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { namedParameters } from '../models/parameters.js';
 import type { Callback, Logs, TrainingContext } from './types.js';
 
@@ -66,7 +67,31 @@ export function autoMode(monitor: string): 'min' | 'max' {
 }
 
 /**
- * Copies of every parameter's values, in `namedParameters` order.
+ * The tensors a weight snapshot covers: every parameter in `namedParameters`
+ * order, then every layer's state (batch norm's moving statistics, a
+ * stateful recurrent layer's carried state) in layer order, a tensor shared
+ * by several layers once. As Keras's `get_weights`, which holds the
+ * non-trainable weights too: a model whose parameters are put back without
+ * its moving statistics is not the model that was saved.
+ */
+function weightTensors(model: Model): Tensor[] {
+  const out = namedParameters(model).map((p) => p.tensor);
+  const seen = new Set(out);
+  for (const layer of model.layers)
+    for (const t of Object.values(layer.state ?? {})) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      out.push(t);
+    }
+  return out;
+}
+
+/**
+ * Copies of the model's weights, as Keras's `get_weights`: every
+ * parameter's values in `namedParameters` order, then every layer's state
+ * (batch norm's `movingMean` and `movingVariance`, a stateful recurrent
+ * layer's carried `h` and `c`) in layer order. {@link restoreWeights} puts
+ * all of them back, so the restored model predicts exactly as it did.
  *
  * @example
  * ```ts
@@ -78,11 +103,13 @@ export function autoMode(monitor: string): 'min' | 'max' {
  * ```
  */
 export function snapshotWeights(model: Model): FloatArray[] {
-  return namedParameters(model).map((p) => asFloat(p.tensor.data).slice());
+  return weightTensors(model).map((t) => asFloat(t.data).slice());
 }
 
 /**
- * Writes a snapshot from {@link snapshotWeights} back into the same model's parameters, in place.
+ * Writes a snapshot from {@link snapshotWeights} back into the same model's
+ * parameters and layer state, in place. Throws, changing nothing, when the
+ * snapshot's count or sizes do not match the model.
  *
  * @example
  * ```ts
@@ -93,15 +120,19 @@ export function snapshotWeights(model: Model): FloatArray[] {
  * ```
  */
 export function restoreWeights(model: Model, snapshot: readonly FloatArray[]): void {
-  const params = namedParameters(model);
+  const tensors = weightTensors(model);
+  const given: unknown = snapshot;
   if (
-    params.length !== snapshot.length ||
-    params.some((p, i) => p.tensor.size !== snapshot[i]!.length)
+    !Array.isArray(given) ||
+    tensors.length !== snapshot.length ||
+    tensors.some((t, i) => t.size !== snapshot[i]?.length)
   ) {
-    throw new ValueError("restoreWeights: the snapshot does not match the model's parameters");
+    throw new ValueError(
+      "restoreWeights: the snapshot does not match the model's parameters and layer state (take it with snapshotWeights of the same model)",
+    );
   }
-  params.forEach((p, i) => {
-    p.tensor.data.set(snapshot[i]!);
+  tensors.forEach((t, i) => {
+    t.data.set(snapshot[i]!);
   });
 }
 
@@ -115,7 +146,12 @@ export interface EarlyStoppingOptions {
   minDelta?: number;
   /** Whether lower ('min') or higher ('max') is better; 'auto' (default) decides from the name. */
   mode?: 'min' | 'max' | 'auto';
-  /** At the end of training, put back the weights of the best epoch (default false). */
+  /**
+   * At the end of training, put back the weights of the best epoch (default
+   * false): the parameters and the layer state (batch norm's moving
+   * statistics, a stateful recurrent layer's carried state) as they were at
+   * the end of that epoch, see {@link snapshotWeights}.
+   */
   restoreBestWeights?: boolean;
   /** Training keeps counting patience until the monitored value beats this. */
   baseline?: number;
@@ -153,7 +189,13 @@ export interface EarlyStopping extends Callback {
  * 'min'); `wait` resets on an improvement that also beats `baseline`, and
  * training stops once `wait` reaches `patience` (never after the first epoch).
  * With `restoreBestWeights`, the weights of the best epoch are put back when
- * training ends (also when it ran to the end), as Keras 3.
+ * training ends (also when it ran to the end), as Keras 3: the parameters
+ * and the layer state as they were when that epoch's value was measured
+ * (batch norm's moving statistics, which Keras keeps among its weights, and
+ * a stateful recurrent layer's carried state, which is part of the model at
+ * that epoch; call `resetStates()` afterwards to start from zeros), so the
+ * restored model is the one that was scored: evaluating it on the
+ * validation data gives the best `valLoss` again, exactly.
  *
  * Throws at the first epoch end if the monitored value is missing (for
  * example 'valLoss' without validation data), naming what is available.

@@ -1,10 +1,10 @@
-import { assertInteger, assertKnownKeys, assertOneOf, show } from '../_lib/assert.js';
+import { assertInteger, assertKnownKeys, assertOneOf, fail, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
-import { toLabels } from '../data/_labels.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Metric } from './metrics.js';
+import { classLabels, type Metric } from './metrics.js';
+import { tensorArgument } from './_util.js';
 
 // Classification and regression scores computed on plain numbers (no
 // autograd): they judge predictions, they are never differentiated.
@@ -15,7 +15,13 @@ import type { Metric } from './metrics.js';
 // - recall of a class absent from the targets: 0
 // - F1 = 2·TP / (2·TP + FP + FN), 0 when the class is neither predicted nor present.
 
-/** What a classification score accepts: scores [n, classes], probabilities [n, 1], or integer labels. */
+/**
+ * What a classification score accepts as predictions: scores [n, classes]
+ * (arg-max taken), integer labels ([n], [n, 1] or an array), or one
+ * probability of class 1 per sample ([n] or [n, 1], thresholded at 0.5).
+ * One value per sample reads as labels when every value is an integer and
+ * as probabilities otherwise: the rule of `confusionMatrix`.
+ */
 export type ClassPredictions = Tensor | ArrayLike<number>;
 /** What a classification score accepts as targets: integer labels ([n], [n, 1] or an array) or one-hot rows [n, classes]. */
 export type ClassTargets = Tensor | ArrayLike<number>;
@@ -61,36 +67,37 @@ export interface ClassificationStats {
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
 /**
- * Predicted class labels: the arg-max of each row for scores [n, c] (c > 1:
- * probabilities or logits alike, the arg-max is the same); for [n, 1] the
- * probability of class 1, thresholded at 0.5 (class 1 when p > 0.5, as
- * Keras); a vector or array is taken as integer labels.
+ * Predicted class labels, by the one rule of every classification score
+ * (see `confusionMatrix`): the arg-max of each row for scores [n, c]
+ * (c > 1: probabilities or logits alike, the arg-max is the same); for one
+ * value per sample ([n] or [n, 1], a tensor or an array), integer class
+ * labels when every value is an integer, else probabilities of class 1 in
+ * [0, 1], thresholded at 0.5 (class 1 when p > 0.5, as Keras).
  */
 export function predictedLabels(fn: string, pred: unknown): { labels: Int32Array; width: number } {
-  if (pred instanceof Tensor && pred.rank === 2 && pred.shape[1] === 1) {
-    const labels = new Int32Array(pred.shape[0]!);
-    for (let i = 0; i < labels.length; i++) labels[i] = pred.data[i]! > 0.5 ? 1 : 0;
-    return { labels, width: 2 };
-  }
-  return {
-    labels: toLabels(fn, 'pred', checkArg(fn, 'pred', pred)),
-    width: pred instanceof Tensor && pred.rank === 2 ? pred.shape[1]! : 0,
-  };
+  return classLabels(fn, 'pred', labelTensor(fn, 'pred', pred), true);
 }
 
+/** Target class labels: integer labels ([n], [n, 1] or an array) or one-hot rows [n, classes] (arg-max). */
 export function targetLabels(fn: string, target: unknown): { labels: Int32Array; width: number } {
-  const t = checkArg(fn, 'target', target);
-  return {
-    labels: toLabels(fn, 'target', t),
-    width: t instanceof Tensor && t.rank === 2 && t.shape[1]! > 1 ? t.shape[1]! : 0,
-  };
+  return classLabels(fn, 'target', labelTensor(fn, 'target', target), false);
 }
 
-function checkArg(fn: string, name: string, v: unknown): Tensor | ArrayLike<number> {
+/** A Tensor, or a plain / typed array read as one (plain arrays in float64, so labels stay exact). */
+function labelTensor(fn: string, name: string, v: unknown): Tensor {
   if (v instanceof Tensor) return v;
   if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))
-    return v as ArrayLike<number>;
-  throw new ValueError(`${fn}: ${name} must be a Tensor or an array of labels, got ${show(v)}`);
+    return tensorArgument(fn, name, v, 'float64');
+  throw new ValueError(
+    `${fn}: ${name} must be a Tensor or an array of ${name === 'target' ? 'integer labels or one-hot rows' : 'labels or scores'}, got ${show(v)}`,
+  );
+}
+
+/** Decimal places of a printed score: an integer 0..100, the range of `Number.prototype.toFixed`. @internal */
+export function checkDigits(fn: string, digits: unknown): number {
+  if (typeof digits !== 'number' || !Number.isInteger(digits) || digits < 0 || digits > 100)
+    fail(fn, 'digits', 'an integer from 0 to 100 (the range of toFixed)', digits);
+  return digits;
 }
 
 function readOptions(
@@ -162,6 +169,7 @@ function statsOf(
 /**
  * Per-class confusion counts and precision, recall, F1 and support, with the
  * zero-division rule of this module (a score whose denominator is 0 is 0).
+ * `pred` and `target` are read as in {@link precision}.
  *
  * @example
  * ```ts
@@ -223,9 +231,13 @@ function classScore(
  * `zero_division=0` (a class never predicted scores 0). Default average
  * 'macro' (see {@link Average}); `average: 'none'` gives one score per class.
  *
- * `pred` may be scores [n, classes] (arg-max taken), probabilities [n, 1]
- * (class 1 when p > 0.5) or integer labels; `target` integer labels or
- * one-hot rows.
+ * `pred` may be scores [n, classes] (arg-max taken), integer labels ([n],
+ * [n, 1] or an array; an int32 column [[0], [2]] is classes 0 and 2), or
+ * probabilities of class 1 ([n] or [n, 1] with a non-integer value, class 1
+ * when p > 0.5): one value per sample is read as labels when every value is
+ * an integer, as `confusionMatrix` reads it. `target` is integer labels or
+ * one-hot rows. The same holds for {@link recall}, {@link f1Score},
+ * {@link classificationStats} and {@link classificationReport}.
  *
  * @example
  * ```ts
@@ -368,8 +380,8 @@ export function topKAccuracy(
 }
 
 function pair(fn: string, pred: TensorLike, target: TensorLike): [Tensor, Tensor] {
-  const p = asTensor(pred);
-  const t = asTensor(target);
+  const p = tensorArgument(fn, 'pred', pred);
+  const t = tensorArgument(fn, 'target', target);
   if (p.size !== t.size || (p.rank > 0 && t.rank > 0 && p.shape[0] !== t.shape[0])) {
     throw new ShapeError(
       `${fn}: pred ${fmtShape(p.shape)} and target ${fmtShape(t.shape)} must hold the same samples`,
@@ -454,7 +466,7 @@ export function r2Score(pred: TensorLike, target: TensorLike): number {
 export interface ClassificationReportOptions {
   /** Row labels, one per class (default '0', '1', ...); their count sets the number of classes. */
   classNames?: readonly string[];
-  /** Decimal places of the scores (default 2, as scikit-learn). */
+  /** Decimal places of the scores: an integer from 0 to 100, the range of `toFixed` (default 2, as scikit-learn). */
   digits?: number;
 }
 
@@ -487,7 +499,7 @@ export function classificationReport(
 ): string {
   const fn = 'classificationReport';
   const o = readOptions(fn, options, ['classNames', 'digits']);
-  const digits = assertInteger(fn, 'digits', o.digits ?? 2, 0);
+  const digits = checkDigits(fn, o.digits ?? 2);
   let names: string[] | undefined;
   if (o.classNames !== undefined) {
     if (!Array.isArray(o.classNames) || !o.classNames.every((x) => typeof x === 'string')) {

@@ -11,7 +11,7 @@ import type { TensorLike } from '../tensor/create.js';
 import { evaluate } from './evaluate.js';
 import { FIT_KEYS, fit } from './fit.js';
 import type { Callback, FitOptions, History } from './types.js';
-import { pairArguments } from './_util.js';
+import { pairArguments, prefixErrors } from './_util.js';
 
 /** What the `buildModel` of {@link crossValidate} returns: a model, or a model with its own fresh optimizer. */
 export type FoldBuild = Model | { readonly model: Model; readonly optimizer: Optimizer };
@@ -19,8 +19,9 @@ export type FoldBuild = Model | { readonly model: Model; readonly optimizer: Opt
 /** Options of {@link crossValidate}: those of `fit` (applied to every fold) plus the split. */
 export interface CrossValidateOptions extends Omit<FitOptions, 'optimizer' | 'callbacks' | 'rng'> {
   /**
-   * Number of folds k (default 5; samples are shuffled with `rng` before
-   * splitting), or explicit folds from `kFold`/`stratifiedKFold` (for an
+   * Number of folds k, an integer from 2 to the number of samples (default
+   * 5; samples are shuffled with `rng` before splitting; with `stratified`,
+   * every class needs at least k samples), or explicit folds from `kFold`/`stratifiedKFold` (for an
    * unshuffled split, pass `kFold(n, k, { shuffle: false })`). `shuffle` is
    * fit's: reshuffling the training samples every epoch.
    */
@@ -165,7 +166,19 @@ export async function crossValidate(
 
   let folds: readonly Fold[];
   if (typeof foldsOpt === 'number') {
-    folds = stratified ? stratifiedKFold(ty, foldsOpt, { rng }) : kFold(n, foldsOpt, { rng });
+    // Checked here so the message names crossValidate and `folds`, not the
+    // splitter's `k`; what only the split can tell (a class with fewer than
+    // `folds` members, y not class labels) comes back prefixed.
+    if (!Number.isInteger(foldsOpt) || foldsOpt < 2)
+      fail(fn, 'folds', 'an integer >= 2 or an array of folds', foldsOpt);
+    if (foldsOpt > n)
+      throw new ValueError(
+        `${fn}: folds must be at most the number of samples (${n}), got ${foldsOpt}`,
+      );
+    folds = prefixErrors(
+      `${fn}: folds: ${foldsOpt}${stratified ? ', stratified: true' : ''}`,
+      () => (stratified ? stratifiedKFold(ty, foldsOpt, { rng }) : kFold(n, foldsOpt, { rng })),
+    );
   } else if (Array.isArray(foldsOpt)) {
     if (foldsOpt.length < 2) fail(fn, 'folds', 'at least 2 folds', foldsOpt);
     foldsOpt.forEach((f: Partial<Fold> | null, i) => {

@@ -3,6 +3,7 @@ import { ShapeError, ValueError } from '../_lib/errors.js';
 import { indexGroups, type GroupLabel } from '../data/_groups.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
+  checkDigits,
   predictedLabels,
   targetLabels,
   type ClassPredictions,
@@ -175,7 +176,7 @@ function compute(
  * with a zero denominator is 0. That group can then decide the equal
  * opportunity and equalized odds gaps by itself: check its `positives`.
  *
- * @param pred Predicted labels, scores [n, classes] (arg-max taken) or probabilities [n, 1] (positive when p > 0.5).
+ * @param pred Predicted labels ([n], [n, 1] or an array), scores [n, classes] (arg-max taken) or probabilities of class 1 ([n] or [n, 1] with a non-integer value; class 1 when p > 0.5), read as `confusionMatrix` reads them: one value per sample is a label when every value is an integer.
  * @param target Integer labels or one-hot rows.
  * @param groups One group label (string or number) per sample; at least two groups.
  * @example
@@ -294,7 +295,9 @@ export function equalOpportunityDifference(
 
 /**
  * A {@link GroupMetrics} as a text table: one row per group and one for all
- * samples, then the four gaps. Monospace text for `console.log`.
+ * samples, then the four gaps, with `digits` decimal places (an integer
+ * from 0 to 100, the range of `toFixed`; default 3). Monospace text for
+ * `console.log`.
  *
  * @example
  * ```ts
@@ -308,7 +311,7 @@ export function formatGroupMetrics(metrics: GroupMetrics, digits = 3): string {
     throw new ValueError(
       `formatGroupMetrics: metrics must be the result of groupMetrics, got ${show(metrics)}`,
     );
-  assertInteger('formatGroupMetrics', 'digits', digits);
+  checkDigits('formatGroupMetrics', digits);
   const head = ['count', 'positives', 'accuracy', 'precision', 'recall', 'f1', 'pos. rate', 'FPR'];
   const rows: [string, GroupScores][] = [
     ...metrics.groups.map((g): [string, GroupScores] => [String(g.group), g]),

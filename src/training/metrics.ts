@@ -1,9 +1,10 @@
 import { assertNumber, assertPositiveInt, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
-import { argmaxRows, toLabels } from '../data/_labels.js';
+import { argmaxRows } from '../data/_labels.js';
 import { maskOf } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
+import { tensorArgument } from './_util.js';
 
 /**
  * A metric: a named function of a batch of predictions and their targets
@@ -178,10 +179,12 @@ export const binaryAccuracy: BinaryAccuracy = /* @__PURE__ */ makeBinaryAccuracy
  * Confusion matrix of a classifier as scikit-learn's `confusion_matrix`:
  * `m[i][j]` counts samples of true class i predicted as class j, so the
  * diagonal holds the correct ones. Predictions may be class scores
- * [n, classes] (argmax taken), a single probability column [n, 1] or [n]
- * (thresholded at 0.5 when not integers), or integer labels; targets
- * integer labels ([n] or [n, 1], as a tensor, a plain array or an
- * Int32Array) or one-hot rows.
+ * [n, classes] (argmax taken), integer labels ([n] or [n, 1]), or one
+ * probability of class 1 per sample ([n] or [n, 1], values in [0, 1],
+ * thresholded at 0.5 when not all integers); targets integer labels ([n]
+ * or [n, 1], as a tensor, a plain array or an Int32Array) or one-hot rows.
+ * The same rule reads the predictions of precision, recall, f1Score,
+ * classificationStats, classificationReport and groupMetrics.
  *
  * @example
  * ```ts
@@ -200,11 +203,14 @@ export function confusionMatrix(
   if (!(prediction instanceof Tensor))
     throw new ValueError(`${fn}: prediction must be a Tensor, got ${show(prediction)}`);
   assertPositiveInt(fn, 'numClasses', numClasses);
-  const predicted = labelsOf(fn, 'prediction', prediction, true);
-  const actual =
-    target instanceof Tensor
-      ? labelsOf(fn, 'target', target, false)
-      : toLabels(fn, 'target', target as ArrayLike<number>);
+  const predicted = classLabels(fn, 'prediction', prediction, true).labels;
+  // Plain arrays read in float64, so every integer label stays exact.
+  const actual = classLabels(
+    fn,
+    'target',
+    tensorArgument(fn, 'target', target, 'float64'),
+    false,
+  ).labels;
   if (predicted.length !== actual.length)
     throw new ShapeError(
       `${fn}: prediction has ${predicted.length} samples but target has ${actual.length}`,
@@ -222,21 +228,52 @@ export function confusionMatrix(
   return m;
 }
 
-function labelsOf(fn: string, name: string, t: Tensor, scores: boolean): Int32Array {
-  if (t.rank === 2 && t.shape[1]! > 1) return argmaxRows(t.data, t.shape[0]!, t.shape[1]!);
+/**
+ * Class labels of predictions or targets: the one rule of every
+ * classification score (confusionMatrix, precision, recall, f1Score,
+ * classificationStats, classificationReport, groupMetrics and the fairness
+ * gaps):
+ * - a matrix [n, classes] (classes > 1): the arg-max of each row (scores,
+ *   probabilities, logits or one-hot rows alike; the first on ties, and NaN
+ *   never wins);
+ * - one value per sample, [n] or [n, 1]: integer class labels when every
+ *   value is an integer (an int32 column [[0], [2], [1]] is classes 0, 2,
+ *   1); otherwise, for predictions (`scores`), probabilities of class 1
+ *   thresholded at 0.5 (class 1 when p > 0.5, as Keras), each in [0, 1]
+ *   (NaN reads as class 0, as it never wins an arg-max). Targets are always
+ *   integer labels.
+ *
+ * `width` is the number of classes the shape implies: the row length of a
+ * matrix, 2 for a thresholded probability column, 0 for labels. @internal
+ */
+export function classLabels(
+  fn: string,
+  name: string,
+  t: Tensor,
+  scores: boolean,
+): { labels: Int32Array; width: number } {
+  if (t.rank === 2 && t.shape[1]! > 1)
+    return { labels: argmaxRows(t.data, t.shape[0]!, t.shape[1]!), width: t.shape[1]! };
   if (t.rank !== 1 && !(t.rank === 2 && t.shape[1] === 1)) {
     throw new ShapeError(
       `${fn}: ${name} must have shape [n], [n, 1] or [n, classes], got ${fmtShape(t.shape)}`,
     );
   }
-  const allIntegers = t.data.every((v) => Number.isInteger(v));
+  const probabilities = scores && !t.data.every((v) => Number.isInteger(v));
   const out = new Int32Array(t.size);
   for (let i = 0; i < t.size; i++) {
     const v = t.data[i]!;
-    if (scores && !allIntegers) out[i] = v > 0.5 ? 1 : 0;
-    else if (!Number.isInteger(v) || v < 0)
-      throw new ValueError(`${fn}: ${name}[${i}] must be a class index, got ${show(v)}`);
+    if (probabilities) {
+      if (v > 1 || v < 0)
+        throw new ValueError(
+          `${fn}: ${name}[${i}] must be an integer class label or a probability in [0, 1], got ${show(v)}`,
+        );
+      out[i] = v > 0.5 ? 1 : 0;
+    } else if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff)
+      throw new ValueError(
+        `${fn}: ${name}[${i}] must be a non-negative integer class label, got ${show(v)}`,
+      );
     else out[i] = v;
   }
-  return out;
+  return { labels: out, width: probabilities ? 2 : 0 };
 }

@@ -102,7 +102,7 @@ describe('per-class scores on a hand-worked confusion matrix', () => {
       /numClasses is 2 but the inputs hold class 2/,
     );
     expect(() => f1Score([0, 1.5], [0, 1])).toThrow(
-      /pred\[1\] must be a non-negative integer class label/,
+      'f1Score: pred[1] must be an integer class label or a probability in [0, 1], got 1.5',
     );
     expect(() => f1Score([0, 1], [0, 1], { average: 'binary' } as never)).toThrow(
       /average must be one of/,

@@ -163,10 +163,10 @@ describe('crossValidate', () => {
       optimizer: sgd(),
     });
     await expect(crossValidate(build, x, y, { folds: 1, loss: crossEntropy })).rejects.toThrow(
-      /k must be an integer >= 2, got 1/,
+      'crossValidate: folds must be an integer >= 2 or an array of folds, got 1',
     );
     await expect(crossValidate(build, x, y, { folds: 41, loss: crossEntropy })).rejects.toThrow(
-      /k must be at most the number of samples \(40\)/,
+      'crossValidate: folds must be at most the number of samples (40), got 41',
     );
     await expect(
       crossValidate(build, x, y, {
@@ -193,7 +193,9 @@ describe('crossValidate', () => {
         stratified: true,
         loss: crossEntropy,
       }),
-    ).rejects.toThrow(/class 1 has only 1 member, fewer than k = 2/);
+    ).rejects.toThrow(
+      'crossValidate: folds: 2, stratified: true: stratifiedKFold: class 1 has only 1 member, fewer than k = 2',
+    );
   });
 
   it('accepts tensors and one-hot targets for stratification', async () => {

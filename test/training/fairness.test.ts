@@ -244,7 +244,7 @@ describe('groupMetrics', () => {
     [
       () => equalizedOddsDifference([0, 2.5], [0, 1], ['a', 'b']),
       ValueError,
-      'equalizedOddsDifference: pred[1] must be a non-negative integer class label, got 2.5',
+      'equalizedOddsDifference: pred[1] must be an integer class label or a probability in [0, 1], got 2.5',
     ],
     [
       () => formatGroupMetrics({} as never),
