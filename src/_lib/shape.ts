@@ -66,17 +66,26 @@ export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
   return out;
 }
 
-/** Resolves a possibly negative axis against a rank, with a clear error. */
+/**
+ * Resolves a possibly negative axis against a rank, with a clear error. A
+ * scalar (rank 0) takes 0 and -1, both meaning its one implicit axis, as in
+ * PyTorch (`torch.tensor(3.).sum(-1)`); they resolve to 0.
+ */
 export function normalizeAxis(fn: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw new ValueError(
-      `${fn}: axis must be an integer in [${-rank}, ${Math.max(rank - 1, 0)}], got ${show(axis)}`,
-    );
+  const r = Math.max(rank, 1);
+  if (!Number.isInteger(axis) || axis < -r || axis >= r) {
+    throw new ValueError(`${fn}: axis must be an integer in [${-r}, ${r - 1}], got ${show(axis)}`);
   }
-  return axis < 0 ? axis + rank : axis;
+  return axis < 0 ? axis + r : axis;
 }
 
-/** Normalizes `axis` (undefined = all, number, or list) to a sorted unique list. */
+/**
+ * Normalizes `axis` (undefined = all, number, or list) to a sorted unique
+ * list. On a scalar, axis 0 or -1 (see {@link normalizeAxis}) gives `[]`: it
+ * has no axis to reduce, and reducing its one element over nothing leaves it.
+ * An empty list gives `[]` here; reductions read it as all axes, as
+ * PyTorch's `sum(dim=[])` (see `reduceArgs`).
+ */
 export function normalizeAxes(
   fn: string,
   axis: number | readonly number[] | undefined,
@@ -87,5 +96,5 @@ export function normalizeAxes(
   const out = [...new Set(list.map((a) => normalizeAxis(fn, a, rank)))].sort((x, y) => x - y);
   if (out.length !== list.length)
     throw new ValueError(`${fn}: axis has repeated entries, got ${show(list)}`);
-  return out;
+  return rank === 0 ? [] : out;
 }

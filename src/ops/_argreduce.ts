@@ -4,7 +4,7 @@ import { fmtShape, normalizeAxis } from '../_lib/shape.js';
 import { asFloat } from '../_lib/typed.js';
 import { argReduceBlock } from '../kernels/js/arg.js';
 import { Tensor } from '../tensor/tensor.js';
-import { floatArg } from './_util.js';
+import { tensorArg } from './_util.js';
 
 /** Options of {@link argmax} and {@link argmin}. */
 export interface ArgReduceOptions {
@@ -15,7 +15,10 @@ export interface ArgReduceOptions {
 }
 
 export function argReduce(fn: 'argmax' | 'argmin', x: unknown, options: unknown): Tensor {
-  const t = floatArg(fn, 'x', x);
+  const x0 = tensorArg(fn, 'x', x);
+  // int32 values are compared as themselves: a float64 copy holds every one
+  // exactly, where float32 would merge neighbours above 2^24.
+  const t = x0.dtype === 'int32' ? new Tensor(Float64Array.from(x0.data), x0.shape) : x0;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ValueError(`${fn}: options must be an object, got ${show(options)}`);
   }

@@ -41,7 +41,11 @@ export function reduceArgs(
   if (keepDims !== undefined && typeof keepDims !== 'boolean') {
     throw new ValueError(`${fn}: keepDims must be a boolean, got ${show(keepDims)}`);
   }
-  const axes = normalizeAxes(fn, axis as number | number[] | undefined, t.rank);
+  // An empty list reduces every axis, as PyTorch's sum(x, dim=[]) (and NumPy's
+  // axis=() would reduce none: myelin follows PyTorch), rather than silently
+  // returning x unreduced.
+  const list = Array.isArray(axis) && axis.length === 0 ? undefined : axis;
+  const axes = normalizeAxes(fn, list as number | number[] | undefined, t.rank);
   const kept = t.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const dropped = t.shape.filter((_, i) => !axes.includes(i));
   return { t, axes, kept, dropped, keepDims: keepDims === true };

@@ -1,4 +1,5 @@
-import { stridesOf, type Shape } from '../_lib/shape.js';
+import { checkElements } from '../_lib/limits.js';
+import { fmtShape, shapeSize, stridesOf, type Shape } from '../_lib/shape.js';
 import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -64,4 +65,31 @@ export function identityMap(n: number): Int32Array {
   const m = new Int32Array(n);
   for (let j = 0; j < n; j++) m[j] = j;
   return m;
+}
+
+/**
+ * {@link takeFlat} through {@link fromAxisMaps} for an op whose result has
+ * shape `outShape` (the input's rank): the size is checked against the
+ * element limit before any map is built (tile(x, [1e5, 1e5]) or pad by 1e9
+ * would otherwise allocate or loop for minutes), and an empty result builds
+ * none (its maps could still be huge along the other axes). `mapOf(d)` gives
+ * the map of axis d, of length outShape[d].
+ */
+export function takeByAxes(
+  name: string,
+  t: Tensor,
+  outShape: Shape,
+  mapOf: (d: number) => Int32Array,
+  fill = 0,
+): Tensor {
+  const size = shapeSize(outShape);
+  checkElements(name, `the result of shape ${fmtShape(outShape)}`, size);
+  const from =
+    size === 0
+      ? new Int32Array(0)
+      : fromAxisMaps(
+          t.shape,
+          outShape.map((_, d) => mapOf(d)),
+        );
+  return takeFlat(name, t, from, outShape, fill);
 }

@@ -5,9 +5,9 @@ import { argReduce, type ArgReduceOptions } from './_argreduce.js';
  * Index of the largest element along `axis` (of the flattened tensor when no
  * axis is given), as `torch.argmax(x, dim, keepdim)`. The first occurrence
  * wins on ties and NaN counts as the maximum, as in PyTorch and NumPy.
- * Returns the indices as a float tensor of x's dtype (myelin has float dtypes
- * only; indices are exact up to 2²⁴ in float32). Not differentiable: no graph
- * is recorded.
+ * Returns the indices as an int32 tensor; int32 values are compared exactly
+ * (all of them, not only those up to 2²⁴). Not differentiable: no graph is
+ * recorded.
  *
  * @category Reductions
  * @example

@@ -1,5 +1,6 @@
 import { assertKnownKeys, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
+import { checkElements } from '../_lib/limits.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocate } from '../_lib/typed.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -64,6 +65,8 @@ export function bincount(x: Tensor, options: BincountOptions = {}): Tensor {
     }
     if (v + 1 > bins) bins = v + 1;
   }
+  // One bin per value up to max(x): bincount([1e10]) would allocate 40 GB.
+  checkElements('bincount', `the result of shape [${bins}]`, bins);
   const out = allocate(
     weights === undefined ? 'int32' : weights.dtype === 'float64' ? 'float64' : 'float32',
     bins,

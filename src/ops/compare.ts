@@ -1,6 +1,8 @@
-import type { Tensor } from '../tensor/tensor.js';
+import { shapeSize } from '../_lib/shape.js';
+import { mapBinary } from '../kernels/js/binary.js';
+import { Tensor } from '../tensor/tensor.js';
 import { binaryOp } from './_binary.js';
-import type { Scalar } from './_util.js';
+import { outShapeOf, type Scalar } from './_util.js';
 
 // Comparisons return 1 where the relation holds and 0 elsewhere, in the
 // promoted float dtype of the operands (PyTorch returns a bool tensor; myelin
@@ -8,6 +10,37 @@ import type { Scalar } from './_util.js';
 // They are not differentiable: the result is piecewise constant, so no graph
 // is recorded and the result never requires gradients. NaN compares unequal
 // to everything, itself included (IEEE 754), so only `notEqual` is 1 there.
+//
+// int32 operands: two int32 tensors (or an int32 tensor and an integer
+// number) compare exactly, as integers, and give float32 0/1; promoting them
+// to float32 first would merge neighbours above 2^24 (16777217 == 16777216).
+// An int32 tensor against a float tensor or a fractional number is promoted
+// to that float dtype first, as PyTorch does (torch.eq(int32, float32)
+// compares in float32), so it is exact only up to 2^24 against float32.
+
+/** Whether `v` is an int32 tensor or an integer number. */
+function integral(v: unknown): boolean {
+  return v instanceof Tensor ? v.dtype === 'int32' : typeof v === 'number' && Number.isInteger(v);
+}
+
+/** `v` as a float64 tensor (exact for int32 data and for any number). */
+function exact(v: Tensor | number): Tensor {
+  return v instanceof Tensor
+    ? new Tensor(Float64Array.from(v.data), v.shape)
+    : new Tensor(Float64Array.of(v), []);
+}
+
+function compare(name: string, a: Scalar, b: Scalar, f: (x: number, y: number) => number): Tensor {
+  const int32 =
+    (a instanceof Tensor && a.dtype === 'int32') || (b instanceof Tensor && b.dtype === 'int32');
+  if (!int32 || !integral(a) || !integral(b)) return binaryOp(name, a, b, f, null);
+  const ta = exact(a),
+    tb = exact(b);
+  const shape = outShapeOf(name, ta, tb);
+  const out = new Float32Array(shapeSize(shape));
+  mapBinary(f, ta.data as Float64Array, ta.shape, tb.data as Float64Array, tb.shape, out, shape);
+  return new Tensor(out, shape);
+}
 
 /**
  * `a == b` element-wise with broadcasting, as 0/1 (`torch.eq`). Not differentiable.
@@ -19,7 +52,7 @@ import type { Scalar } from './_util.js';
  * ```
  */
 export function equal(a: Scalar, b: Scalar): Tensor {
-  return binaryOp('equal', a, b, (x, y) => (x === y ? 1 : 0), null);
+  return compare('equal', a, b, (x, y) => (x === y ? 1 : 0));
 }
 
 /**
@@ -32,7 +65,7 @@ export function equal(a: Scalar, b: Scalar): Tensor {
  * ```
  */
 export function notEqual(a: Scalar, b: Scalar): Tensor {
-  return binaryOp('notEqual', a, b, (x, y) => (x !== y ? 1 : 0), null);
+  return compare('notEqual', a, b, (x, y) => (x !== y ? 1 : 0));
 }
 
 /**
@@ -45,7 +78,7 @@ export function notEqual(a: Scalar, b: Scalar): Tensor {
  * ```
  */
 export function greater(a: Scalar, b: Scalar): Tensor {
-  return binaryOp('greater', a, b, (x, y) => (x > y ? 1 : 0), null);
+  return compare('greater', a, b, (x, y) => (x > y ? 1 : 0));
 }
 
 /**
@@ -58,7 +91,7 @@ export function greater(a: Scalar, b: Scalar): Tensor {
  * ```
  */
 export function greaterEqual(a: Scalar, b: Scalar): Tensor {
-  return binaryOp('greaterEqual', a, b, (x, y) => (x >= y ? 1 : 0), null);
+  return compare('greaterEqual', a, b, (x, y) => (x >= y ? 1 : 0));
 }
 
 /**
@@ -71,7 +104,7 @@ export function greaterEqual(a: Scalar, b: Scalar): Tensor {
  * ```
  */
 export function less(a: Scalar, b: Scalar): Tensor {
-  return binaryOp('less', a, b, (x, y) => (x < y ? 1 : 0), null);
+  return compare('less', a, b, (x, y) => (x < y ? 1 : 0));
 }
 
 /**
@@ -84,5 +117,5 @@ export function less(a: Scalar, b: Scalar): Tensor {
  * ```
  */
 export function lessEqual(a: Scalar, b: Scalar): Tensor {
-  return binaryOp('lessEqual', a, b, (x, y) => (x <= y ? 1 : 0), null);
+  return compare('lessEqual', a, b, (x, y) => (x <= y ? 1 : 0));
 }

@@ -6,7 +6,11 @@ import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { cast } from './cast.js';
 
-/** Validates a non-empty array of tensors; returns them promoted to one dtype (float64 wins). */
+/**
+ * Validates a non-empty array of tensors; returns them in one dtype: int32
+ * when all are int32 (kept exact: float32 holds integers only up to 2^24),
+ * else promoted as arithmetic does (float64 wins, int32 goes to float).
+ */
 export function tensorList(fn: string, tensors: unknown): Tensor[] {
   if (!Array.isArray(tensors) || tensors.length === 0) {
     throw new ValueError(
@@ -18,7 +22,11 @@ export function tensorList(fn: string, tensors: unknown): Tensor[] {
       throw new ValueError(`${fn}: tensors[${i}] must be a Tensor, got ${show(t)}`);
   });
   const list = tensors as Tensor[];
-  const dtype = list.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
+  const dtype = list.every((t) => t.dtype === 'int32')
+    ? 'int32'
+    : list.some((t) => t.dtype === 'float64')
+      ? 'float64'
+      : 'float32';
   // cast is recorded, so a float32 input still receives a float32 gradient.
   return list.map((t) => (t.dtype === dtype ? t : cast(t, dtype)));
 }
@@ -26,7 +34,8 @@ export function tensorList(fn: string, tensors: unknown): Tensor[] {
 /**
  * Joins tensors along an existing axis, as `torch.cat(tensors, dim)` /
  * `tf.concat`. All must have the same rank (at least 1) and the same size on
- * every other axis; float64 wins when dtypes are mixed. Tensors of size 0
+ * every other axis; float64 wins when dtypes are mixed, and int32 tensors
+ * stay int32 when all are int32 (float32 otherwise). Tensors of size 0
  * along `axis` are allowed. Gradient: each input gets its own slice of g.
  *
  * @category Shape

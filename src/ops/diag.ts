@@ -1,5 +1,6 @@
 import { show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
+import { checkElements } from '../_lib/limits.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { takeFlat } from './_take.js';
@@ -31,6 +32,7 @@ export function diag(x: Tensor, k = 0): Tensor {
   if (t.rank === 1) {
     const n = t.shape[0]!;
     const m = n + Math.abs(k);
+    checkElements('diag', `the result of shape [${m},${m}]`, m * m);
     const from = new Int32Array(m * m).fill(-1);
     const r0 = Math.max(0, -k),
       c0 = Math.max(0, k);

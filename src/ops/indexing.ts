@@ -1,5 +1,6 @@
 import { show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
+import { checkElements } from '../_lib/limits.js';
 import { broadcastShapes, fmtShape, shapeSize, stridesOf } from '../_lib/shape.js';
 import { broadcastStrides } from '../kernels/js/broadcast.js';
 import { tensor } from '../tensor/create.js';
@@ -293,6 +294,8 @@ export function index(x: Tensor, ...indices: IndexSpec[]): Tensor {
   const arrayStrides = arrays.map(({ it }) => broadcastStrides(it.shape, bshape));
   const firstB = outAxes.findIndex((a) => a.kind === 'b');
   const size = shapeSize(outShape);
+  // Integer arrays broadcast together ([n,1] with [1,n]) can ask for far more than x holds.
+  checkElements('index', `the result of shape ${fmtShape(outShape)}`, size);
   const from = new Int32Array(size);
   const coord = new Array<number>(outShape.length).fill(0);
   for (let j = 0; j < size; j++) {

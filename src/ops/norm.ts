@@ -5,7 +5,7 @@ import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { groups } from './_groups.js';
-import { reduceArgs } from './_reduce.js';
+import { assertNonEmptyAxes, reduceArgs, type ReduceArgs } from './_reduce.js';
 import { abs } from './abs.js';
 import { max } from './max.js';
 import { sum, type ReduceOptions } from './sum.js';
@@ -43,7 +43,10 @@ function euclid(src: ArrayLike<number>, off: number, n: number): number {
  * `torch.linalg.norm`/`vector_norm`: `ord` 1 (Σ|x|), 2 (√Σx², the default),
  * `Infinity` (max|x|) or `'fro'` (Frobenius, over the last two axes unless
  * `axis` names two). The 2-norm scales by the largest element first, so it
- * neither overflows nor underflows where the answer is representable.
+ * neither overflows nor underflows where the answer is representable. An
+ * int32 x is computed in float32, as arithmetic promotes it. Over no
+ * elements, ord 1, 2 and 'fro' give 0; `Infinity` is an error (the max of
+ * nothing is undefined, as in PyTorch).
  *
  * Gradients: ord 1 gives g·sign(x); ord 2 and 'fro' give g·x/‖x‖, and 0 for
  * an all-zero group (PyTorch's subgradient); `Infinity` gives g·sign(x) on the
@@ -82,15 +85,22 @@ export function norm(x: Tensor, options: NormOptions = {}): Tensor {
         `norm: the Frobenius norm reduces exactly two axes, got axis ${show(axis)}`,
       );
     }
-    return euclidNorm(t, { ...rest, axis });
+    return euclidNorm(reduceArgs('norm', t, { ...rest, axis }));
   }
-  if (ord === 1) return sum(abs(t), rest);
-  if (ord === Infinity) return max(abs(t), rest);
-  return euclidNorm(t, rest);
+  // Validated (and an int32 x promoted to float32, as arithmetic does) once,
+  // so every ord names norm in its errors and computes in floating point.
+  const args = reduceArgs('norm', t, rest);
+  const axes = { axis: args.axes, keepDims: args.keepDims };
+  if (ord === 1) return sum(abs(args.t), axes);
+  if (ord === Infinity) {
+    // max|x| of no elements is undefined (PyTorch refuses it too); 1 and 2 give 0.
+    assertNonEmptyAxes('norm', args.t, args.axes);
+    return max(abs(args.t), axes);
+  }
+  return euclidNorm(args);
 }
 
-function euclidNorm(t: Tensor, options: ReduceOptions): Tensor {
-  const { axes, kept, dropped, keepDims } = reduceArgs('norm', t, options);
+function euclidNorm({ t, axes, kept, dropped, keepDims }: ReduceArgs): Tensor {
   const { data: src, rows, n, back } = groups(t, axes);
   const data = allocate(t.dtype, shapeSize(dropped));
   for (let r = 0; r < rows; r++) data[r] = euclid(src, r * n, n);

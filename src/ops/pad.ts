@@ -2,7 +2,7 @@ import { assertKnownKeys, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { fromAxisMaps, takeFlat } from './_take.js';
+import { takeByAxes } from './_take.js';
 import { tensorArg } from './_util.js';
 
 /** Options of {@link pad}. */
@@ -88,22 +88,24 @@ export function pad(
   if (t.dtype === 'int32' && (!Number.isInteger(value) || Math.abs(value) > 2147483647)) {
     throw new ValueError(`pad: value must be an integer for an int32 x, got ${show(value)}`);
   }
-  const maps = paddings.map(([before, after], d) => {
-    const n = t.shape[d]!;
-    if (mode !== 'constant' && n === 0 && before + after > 0) {
+  paddings.forEach(([before, after], d) => {
+    if (mode !== 'constant' && t.shape[d] === 0 && before + after > 0) {
       throw new ShapeError(
         `pad: ${mode} padding needs a non-empty axis, but axis ${d} of shape ${fmtShape(t.shape)} is empty`,
       );
     }
-    const m = new Int32Array(before + n + after);
-    for (let j = 0; j < m.length; j++) m[j] = source(mode, j - before, n);
-    return m;
   });
-  return takeFlat(
+  return takeByAxes(
     'pad',
     t,
-    fromAxisMaps(t.shape, maps),
-    maps.map((m) => m.length),
+    paddings.map(([before, after], d) => before + t.shape[d]! + after),
+    (d) => {
+      const [before] = paddings[d]!;
+      const n = t.shape[d]!;
+      const m = new Int32Array(before + n + paddings[d]![1]);
+      for (let j = 0; j < m.length; j++) m[j] = source(mode, j - before, n);
+      return m;
+    },
     value,
   );
 }

@@ -3,7 +3,7 @@ import { ValueError } from '../_lib/errors.js';
 import { fmtShape, normalizeAxis } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { reshape } from './reshape.js';
-import { fromAxisMaps, identityMap, takeFlat } from './_take.js';
+import { identityMap, takeByAxes } from './_take.js';
 import { tensorArg } from './_util.js';
 
 /**
@@ -40,14 +40,17 @@ export function repeat(x: Tensor, repeats: number | readonly number[], axis?: nu
       `repeat: repeats must be a non-negative integer or ${n} of them (one per position along axis ${a} of shape ${fmtShape(t.shape)}), got ${show(repeats)}`,
     );
   }
-  const m = new Int32Array(counts.reduce((p, c) => p + c, 0));
-  let w = 0;
-  counts.forEach((c, i) => m.fill(i, w, (w += c)));
-  const maps = t.shape.map((d, i) => (i === a ? m : identityMap(d)));
-  return takeFlat(
+  const total = counts.reduce((p, c) => p + c, 0);
+  return takeByAxes(
     'repeat',
     t,
-    fromAxisMaps(t.shape, maps),
-    maps.map((mm) => mm.length),
+    t.shape.map((d, i) => (i === a ? total : d)),
+    (d) => {
+      if (d !== a) return identityMap(t.shape[d]!);
+      const m = new Int32Array(total);
+      let w = 0;
+      counts.forEach((c, i) => m.fill(i, w, (w += c)));
+      return m;
+    },
   );
 }

@@ -7,7 +7,8 @@ import { reshape } from './reshape.js';
 
 /**
  * Joins same-shaped tensors along a new axis, as `torch.stack(tensors, dim)`
- * / `tf.stack`. `axis` ranges over [−(rank+1), rank]. Composite (a unit axis
+ * / `tf.stack`. `axis` ranges over [−(rank+1), rank]; dtypes combine as in
+ * {@link concat} (all int32 stays int32). Composite (a unit axis
  * inserted in each, then concat), so the gradient is g split along the new
  * axis.
  *

@@ -7,7 +7,10 @@ import { reduceArgs } from './_reduce.js';
 
 /** Options of the reductions (`sum`, `mean`, `max`, ...). */
 export interface ReduceOptions {
-  /** Axis or axes to reduce (negative counts from the end); all when omitted. */
+  /**
+   * Axis or axes to reduce (negative counts from the end); all when omitted
+   * or `[]` (as PyTorch's `dim=[]`). A scalar takes 0 or -1, as in PyTorch.
+   */
   axis?: number | readonly number[];
   /** Keep reduced dimensions with size 1 (default false), as PyTorch's keepdim. */
   keepDims?: boolean;

@@ -2,7 +2,7 @@ import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { reshape } from './reshape.js';
-import { fromAxisMaps, takeFlat } from './_take.js';
+import { takeByAxes } from './_take.js';
 import { tensorArg } from './_util.js';
 
 /**
@@ -34,15 +34,15 @@ export function tile(x: Tensor, reps: readonly number[]): Tensor {
   const shape = [...new Array<number>(rank - t.rank).fill(1), ...t.shape];
   const r = [...new Array<number>(rank - reps.length).fill(1), ...reps];
   const src = rank === t.rank ? t : reshape(t, shape);
-  const maps = shape.map((n, d) => {
-    const m = new Int32Array(n * r[d]!);
-    for (let j = 0; j < m.length; j++) m[j] = j % n;
-    return m;
-  });
-  return takeFlat(
+  return takeByAxes(
     'tile',
     src,
-    fromAxisMaps(shape, maps),
-    maps.map((m) => m.length),
+    shape.map((n, d) => n * r[d]!),
+    (d) => {
+      const n = shape[d]!;
+      const m = new Int32Array(n * r[d]!);
+      for (let j = 0; j < m.length; j++) m[j] = j % n;
+      return m;
+    },
   );
 }

@@ -1,11 +1,11 @@
 import { show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
-import { broadcastShapes, fmtShape, shapeSize, stridesOf } from '../_lib/shape.js';
-import { allocate } from '../_lib/typed.js';
+import { broadcastShapes, fmtShape, sameShape, shapeSize, stridesOf } from '../_lib/shape.js';
+import { allocate, type TensorData } from '../_lib/typed.js';
+import { broadcastCopy } from '../kernels/js/binary.js';
 import { record } from '../autograd/graph.js';
 import { tensor } from '../tensor/create.js';
 import { Tensor, type NestedArray } from '../tensor/tensor.js';
-import { expandData } from './_elementwise.js';
 import { indexTensor } from './_indices.js';
 import { checkResultSize, operands, unbroadcast, type Scalar } from './_util.js';
 
@@ -51,7 +51,9 @@ export function condTensor(fn: string, cond: unknown, binary = true, name = 'con
  * Element-wise selection `cond ? a : b` with broadcasting over all three, as
  * `torch.where(cond, a, b)`. `cond` is a tensor of 0/1 (such as
  * `greater(x, 0)` returns) or nested arrays of booleans; `a` and `b` may be
- * numbers. The result has the promoted dtype of `a` and `b`.
+ * numbers. The result has the promoted dtype of `a` and `b`; int32 when both
+ * are int32 (an integer number counts as int32), so the values stay exact.
+ * `cond` may be float or int32.
  *
  * Gradient: routed to the chosen branch: ∂/∂a = g where cond is 1 (0
  * elsewhere), ∂/∂b = g where cond is 0, each summed back to its operand's
@@ -88,7 +90,10 @@ export function where(cond: Tensor | NestedBoolean): Tensor;
 export function where(cond: Tensor | NestedBoolean, a?: Scalar, b?: Scalar): Tensor {
   if (a === undefined && b === undefined) return nonzero(cond);
   const c = condTensor('where', cond);
-  const [ta, tb] = operands('where', a, b);
+  // Selection only moves values, so two int32 operands (or int32 and an
+  // integer number in range) give int32, exact above 2^24 (as torch.where);
+  // anything else promotes as arithmetic does.
+  const [ta, tb] = int32Pair(a, b) ?? operands('where', a, b);
   let shape: number[];
   try {
     shape = broadcastShapes('where', broadcastShapes('where', c.shape, ta.shape), tb.shape);
@@ -98,9 +103,10 @@ export function where(cond: Tensor | NestedBoolean, a?: Scalar, b?: Scalar): Ten
     );
   }
   checkResultSize('where', shape, c.shape, ta.shape, tb.shape);
-  const C = expandData(c, shape),
-    A = expandData(ta, shape),
-    B = expandData(tb, shape);
+  // cond may be int32 (a 0/1 mask of labels): laid out with any dtype.
+  const C = expand(c, shape),
+    A = expand(ta, shape),
+    B = expand(tb, shape);
   const data = allocate(ta.dtype, shapeSize(shape));
   for (let i = 0; i < data.length; i++) data[i] = C[i] === 1 ? A[i]! : B[i]!;
   return record('where', new Tensor(data, shape), [ta, tb], (g) => {
@@ -113,6 +119,30 @@ export function where(cond: Tensor | NestedBoolean, a?: Scalar, b?: Scalar): Ten
     };
     return [pick(ta, 1), pick(tb, 0)];
   });
+}
+
+/** `t`'s data laid out at the broadcast `shape`, in t's own dtype (int32 included). */
+function expand(t: Tensor, shape: readonly number[]): TensorData {
+  if (sameShape(t.shape, shape)) return t.data;
+  const out = allocate(t.dtype, shapeSize(shape));
+  broadcastCopy(t.data, t.shape, out, shape);
+  return out;
+}
+
+/** a and b as int32 tensors when each is int32 or an int32-range integer and one is a tensor. */
+function int32Pair(a: unknown, b: unknown): [Tensor, Tensor] | null {
+  const asInt = (v: unknown): Tensor | null =>
+    v instanceof Tensor
+      ? v.dtype === 'int32'
+        ? v
+        : null
+      : typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647
+        ? new Tensor(Int32Array.of(v), [])
+        : null;
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) return null;
+  const ia = asInt(a),
+    ib = asInt(b);
+  return ia !== null && ib !== null ? [ia, ib] : null;
 }
 
 function nonzero(cond: unknown): Tensor {

@@ -29,8 +29,13 @@ export interface TensorOptions {
 
 const checkDtype = assertAnyDtype;
 
+/** Whether a number can be stored in int32 as it is (an integer in range). */
+function isInt32(v: number): boolean {
+  return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+}
+
 function checkInt32(v: number, path: string): void {
-  if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647)
+  if (!isInt32(v))
     throw new ValueError(
       `tensor: values${path} must be an integer in the int32 range for dtype int32, got ${show(v)}`,
     );
@@ -215,10 +220,13 @@ export function make(
 ): Tensor {
   const s = checkShape(fn, 'shape', shape);
   const dtype = options.dtype === undefined ? 'float32' : checkDtype(fn, options.dtype);
+  const requiresGrad = options.requiresGrad ?? false;
+  // Named here: the Tensor constructor would name itself, not zeros or arange.
+  if (requiresGrad && dtype === 'int32') throw int32GradError(fn);
   checkElements(fn, `shape ${fmtShape(s)}`, shapeSize(s));
   const data = allocate(dtype, shapeSize(s));
   fill?.(data);
-  return new Tensor(data, s, options.requiresGrad ?? false);
+  return new Tensor(data, s, requiresGrad);
 }
 
 /**
@@ -250,7 +258,9 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
 }
 
 /**
- * A tensor filled with one value.
+ * A tensor filled with one value, as `torch.full`. With dtype int32 the value
+ * must be an integer in the int32 range (as for {@link tensor}): 3e9, 1.5 or
+ * NaN would otherwise wrap or truncate silently.
  * @category Creation
  * @example
  * ```ts
@@ -261,6 +271,8 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   if (typeof value !== 'number') fail('full', 'value', 'a number', value);
   createOptions('full', options);
+  if (options.dtype === 'int32' && !isInt32(value))
+    fail('full', 'value', 'an integer in the int32 range for dtype int32', value);
   return make('full', shape, options, (d) => d.fill(value));
 }
 

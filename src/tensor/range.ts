@@ -1,6 +1,7 @@
 import { assertInteger, assertNumber, fail } from '../_lib/assert.js';
 import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
+import { checkElements } from '../_lib/limits.js';
 import type { TensorData } from '../_lib/typed.js';
 import { make, type CreateOptions } from './create.js';
 import type { Tensor } from './tensor.js';
@@ -70,6 +71,8 @@ export function arange(
     fail('arange', 'step', `of the sign of stop - start (${stop} - ${start})`, step);
   }
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  // Checked before the float64 values are computed (arange(1e12) would need 8 TB).
+  checkElements('arange', `shape [${n}]`, n);
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   return make('arange', [n], options, (data) => {
@@ -100,6 +103,7 @@ export function linspace(
   assertNumber('linspace', 'start', start);
   assertNumber('linspace', 'stop', stop);
   assertInteger('linspace', 'num', num);
+  checkElements('linspace', `shape [${num}]`, num);
   const values = spaced(start, stop, num);
   return make('linspace', [num], options, (data) => {
     fillChecked('linspace', data, values);
@@ -146,6 +150,7 @@ export function logspace(
   assertNumber('logspace', 'start', start);
   assertNumber('logspace', 'stop', stop);
   assertInteger('logspace', 'num', num);
+  checkElements('logspace', `shape [${num}]`, num);
   const { base = 10, ...rest } = options;
   assertNumber('logspace', 'base', base, { min: 0, minExclusive: true });
   const values = spaced(start, stop, num).map((v) => base ** v);

@@ -1,6 +1,7 @@
+import { fail } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
-import { fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
-import { dtypeOf, type DType, type TensorData } from '../_lib/typed.js';
+import { fmtShape, type Shape } from '../_lib/shape.js';
+import type { DType, TensorData } from '../_lib/typed.js';
 
 /** Nested JS arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
@@ -52,27 +53,43 @@ export class Tensor {
   /** The op that produced this tensor when it was recorded for autograd. */
   node: GradNode | null = null;
 
+  /**
+   * Wraps `data` (not copied) as a tensor of `shape`. The data must be a
+   * Float32Array, Float64Array or Int32Array (its type is the dtype) holding
+   * exactly the product of the shape's entries, each a non-negative integer.
+   * Prefer {@link tensor}, which also takes nested arrays and copies.
+   */
   constructor(data: TensorData, shape: Shape, requiresGrad = false) {
     // A frozen array can be shared as it is (hot paths pass one cached shape
     // per call); anything else is copied so later writes to it cannot leak in.
     // An array stays frozen for good, so the last one seen needs no new look
-    // (nor a new count of its elements).
+    // (nor a new count or check of its entries).
     const known = shape === lastFrozen;
-    const size = known ? lastSize : shapeSize(shape);
+    const size = known ? lastSize : checkedSize(shape);
+    // The dtype comes from the class; anything else (a plain array, a
+    // Uint8Array) would fail later inside a kernel, so it is refused here.
+    const dtype: DType =
+      data instanceof Float32Array
+        ? 'float32'
+        : data instanceof Float64Array
+          ? 'float64'
+          : data instanceof Int32Array
+            ? 'int32'
+            : fail('Tensor', 'data', 'a Float32Array, Float64Array or Int32Array', data);
     if (data.length !== size) {
       throw new ValueError(
         `Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${size}`,
       );
     }
-    if (requiresGrad && data instanceof Int32Array) throw int32GradError('Tensor');
+    if (requiresGrad && dtype === 'int32') throw int32GradError('Tensor');
     if (!known) {
-      if (!Array.isArray(shape) || !Object.isFrozen(shape)) shape = Object.freeze([...shape]);
+      if (!Object.isFrozen(shape)) shape = Object.freeze([...shape]);
       lastFrozen = shape;
       lastSize = size;
     }
     this.data = data;
     this.shape = shape;
-    this.dtype = dtypeOf(data);
+    this.dtype = dtype;
     this.size = size;
     this.grads = requiresGrad;
   }
@@ -139,6 +156,22 @@ export class Tensor {
   toString(): string {
     return `Tensor(${fmtShape(this.shape)}, ${this.dtype})`;
   }
+}
+
+/**
+ * The element count of a shape given to the constructor, checking that it is
+ * an array of non-negative integers: a negative or fractional entry would
+ * otherwise pass the count check ([-2, -2] holds 4) and fail later with an
+ * internal RangeError. (Kept small: it is in every bundle.)
+ */
+function checkedSize(shape: unknown): number {
+  let n = Array.isArray(shape) ? 1 : NaN;
+  // NaN (not an array, or a bad entry) ends the loop and fails the check below.
+  for (let i = 0; n >= 0 && i < (shape as unknown[]).length; i++) {
+    const d = (shape as unknown[])[i];
+    n = Number.isInteger(d) && (d as number) >= 0 ? n * (d as number) : NaN;
+  }
+  return n >= 0 ? n : fail('Tensor', 'shape', 'an array of non-negative integers', shape);
 }
 
 /** The error for an int32 tensor where gradients are needed (int32 is for labels, ids and indices). */

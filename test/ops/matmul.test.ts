@@ -136,4 +136,61 @@ describe('matmul', () => {
       'matmul: a must be a Tensor or a number',
     );
   });
+
+  it('gradient of b keeps NaN and ±Infinity from upstream where a is 0 (IEEE 0·NaN = NaN, as PyTorch)', () => {
+    // dB = Aᵀ·G. A = [[0, 0]]: dB = [[0·NaN], [0·NaN]] = NaN (the JS kernel
+    // skipped zero rows of A, a relu shortcut, and gave [[0], [0]]).
+    const b = (v: number[][]): Tensor => tensor(v, { dtype: 'float64' });
+    const nanUp = grad((y: Tensor) => sum(mul(matmul(b([[0, 0]]), y), b([[NaN]]))))(
+      b([[1], [2]]),
+    )[0]!;
+    expect(nanUp.toArray()).toEqual([[NaN], [NaN]]);
+    // A = [[0], [1]], G = [[∞], [1]]: dB = 0·∞ + 1·1 = NaN.
+    const infUp = grad((y: Tensor) => sum(mul(matmul(b([[0], [1]]), y), b([[Infinity], [1]]))))(
+      b([[5]]),
+    )[0]!;
+    expect(infUp.toArray()).toEqual([[NaN]]);
+  });
+
+  it('the NaN pattern of Aᵀ·G matches plain IEEE sums in float64 and float32 (JS and WebAssembly sizes)', () => {
+    // 16·12·20 multiply-adds, above the WebAssembly wrapper's threshold, so the
+    // float32 product runs in WebAssembly under --project wasm: both backends
+    // must give NaN exactly where a naive Σ_p A[p,i]·G[p,j] does, and the same
+    // values elsewhere (the skipped zeros add ±0, which changes no bit).
+    const K = 16,
+      M = 12,
+      N = 20;
+    const av = Array.from({ length: K }, (_, p) =>
+      Array.from({ length: M }, (_, i) => ((p * 7 + i * 3) % 5 < 3 ? 0 : ((p + i) % 7) - 3)),
+    );
+    av[5]!.fill(0); // a whole zero row of A, against a NaN row of G
+    const gv = Array.from({ length: K }, (_, p) =>
+      Array.from({ length: N }, (_, j) => (((p * 5 + j) % 9) - 4) / 4),
+    );
+    gv[5]![3] = NaN;
+    gv[2]![7] = Infinity;
+    gv[9]![0] = -Infinity;
+    const ref = Array.from({ length: M }, (_, i) =>
+      Array.from({ length: N }, (_, j) => {
+        let s = 0;
+        for (let p = 0; p < K; p++) s += av[p]![i]! * gv[p]![j]!;
+        return s;
+      }),
+    );
+    for (const dtype of ['float64', 'float32'] as const) {
+      const a = tensor(av, { dtype });
+      const g = tensor(gv, { dtype });
+      const [db] = grad((y: Tensor) => sum(mul(matmul(a, y), g)))(zeros([M, N], { dtype }));
+      const got = db!.toArray() as number[][];
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          const want = ref[i]![j]!;
+          if (Number.isNaN(want)) expect(got[i]![j], `${dtype} [${i},${j}]`).toBeNaN();
+          else expect(got[i]![j], `${dtype} [${i},${j}]`).toBe(want);
+        }
+      }
+    }
+    // Row 5 of A is all zero and G[5,3] is NaN: column 3 of every row of dB is NaN.
+    expect(ref.every((row) => Number.isNaN(row[3]))).toBe(true);
+  });
 });

@@ -229,6 +229,19 @@ export const opTable: OpRow[] = [
   { name: 'min', fn: (a) => min(a), inputs: () => [m23()] },
   { name: 'variance', fn: (a) => variance(a, { axis: 1 }), inputs: () => [m23()] },
   { name: 'std', fn: (a) => std(a, { axis: 0, correction: 0 }), inputs: () => [m23()] },
+  {
+    // std = 0 on the second row: not differentiable there, but the central
+    // difference is 0 (std moves by |h|·const either way), as is the gradient.
+    name: 'std',
+    label: 'a constant row',
+    fn: (a) => std(a, { axis: 1 }),
+    inputs: () => [
+      f64([
+        [1, 2, 4],
+        [3, 3, 3],
+      ]),
+    ],
+  },
   // Element-wise: inputs inside each function's domain, away from its singular points.
   { name: 'sin', fn: (a) => sin(a), inputs: () => [m23()] },
   { name: 'cos', fn: (a) => cos(a), inputs: () => [m23()] },

@@ -2,7 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { grad } from '../../src/autograd/index.js';
 import { ValueError } from '../../src/_lib/errors.js';
 import { tensor, zeros, type Tensor } from '../../src/tensor/index.js';
-import { argmax, argmin, max, mean, min, mul, std, sum, variance } from '../../src/ops/index.js';
+import {
+  all,
+  any,
+  argmax,
+  argmin,
+  cumsum,
+  logSumExp,
+  max,
+  mean,
+  min,
+  mul,
+  norm,
+  prod,
+  sort,
+  squeeze,
+  std,
+  sum,
+  variance,
+} from '../../src/ops/index.js';
 import { expectClose } from '../helpers/expect-close.js';
 
 const f64 = (v: Parameters<typeof tensor>[0]): Tensor => tensor(v, { dtype: 'float64' });
@@ -127,6 +145,23 @@ describe('variance / std', () => {
       { atol: 1e-15 },
     );
   });
+  it('std gradient is 0 on a constant slice (std = 0), as PyTorch, not NaN', () => {
+    // Row 1 = [1,2,4]: mean 7/3, Σ dev² = 14/3, c = 1 → std = √(7/3); gradient
+    // (x − 7/3)·g/(2·std) with g = 1. Row 2 = [3,3,3]: std = 0 → 0 whatever g is
+    // (PyTorch: x.std(1).backward([1, 2]) and backward([1, nan]) both give row 2 = 0).
+    const s = Math.sqrt(7 / 3);
+    const row1 = [1, 2, 4].map((v) => (v - 7 / 3) / (2 * s));
+    for (const g2 of [2, NaN]) {
+      const xs = f64([
+        [1, 2, 4],
+        [3, 3, 3],
+      ]);
+      const [g] = grad((t: Tensor) => sum(mul(std(t, { axis: 1 }), f64([1, g2]))))(xs);
+      expectClose(g!, [...row1, 0, 0, 0], { atol: 1e-15 });
+    }
+    // The same where the whole tensor is constant (std of all elements).
+    expect(grad((t: Tensor) => std(t))(f64([5, 5]))[0]!.toArray()).toEqual([0, 0]);
+  });
   it('reject bad options', () => {
     expect(() => variance(x, { correction: -1 })).toThrow(
       'variance: correction must be a finite number >= 0, got -1',
@@ -179,5 +214,65 @@ describe('argmax / argmin', () => {
       'argmax: axis must be an integer, got [0]',
     );
     expect(() => argmin(y, { axes: 0 } as never)).toThrow('argmin: unknown option "axes"');
+  });
+});
+
+describe('axis: [] and the axes of a scalar follow PyTorch', () => {
+  const y = tensor([
+    [1, 2],
+    [3, 4],
+  ]);
+  it('an empty axis list reduces every axis (torch.sum(x, dim=[]) = 10), not none', () => {
+    expect(sum(y, { axis: [] }).item()).toBe(10);
+    expect(sum(y, { axis: [], keepDims: true }).toArray()).toEqual([[10]]);
+    expect(mean(y, { axis: [] }).item()).toBe(2.5);
+    expect(mean(y, { axis: [], keepDims: true }).shape).toEqual([1, 1]);
+    expect(max(y, { axis: [] }).item()).toBe(4);
+    expect(min(y, { axis: [] }).item()).toBe(1);
+    expect(prod(y, { axis: [] }).item()).toBe(24);
+    // var([1,2,3,4]) = 5/3, as torch.var(x, dim=[])
+    expectClose(variance(y, { axis: [] }), [5 / 3], { atol: 1e-6 });
+    expectClose(std(y, { axis: [] }), [Math.sqrt(5 / 3)], { atol: 1e-6 });
+    expectClose(
+      logSumExp(y, { axis: [] }),
+      [Math.log(Math.E + Math.E ** 2 + Math.E ** 3 + Math.E ** 4)],
+      {
+        atol: 1e-5,
+      },
+    );
+    expectClose(norm(y, { axis: [] }), [Math.sqrt(30)], { atol: 1e-6 });
+    expect(norm(y, { axis: [], ord: 1 }).item()).toBe(10);
+    expect(all(y, { axis: [] }).item()).toBe(1);
+    expect(any(zeros([2, 2]), { axis: [] }).item()).toBe(0);
+    // and the gradient is that of the full reduction
+    expect(grad((t: Tensor) => mean(t, { axis: [] }))(y)[0]!.toArray()).toEqual([
+      [0.25, 0.25],
+      [0.25, 0.25],
+    ]);
+  });
+
+  it('a scalar takes axis 0 and -1 in every reduction, scan and sort (PyTorch accepts both)', () => {
+    const s = tensor(3);
+    for (const axis of [0, -1]) {
+      expect(sum(s, { axis }).item()).toBe(3);
+      expect(sum(s, { axis: [axis], keepDims: true }).shape).toEqual([]);
+      expect(mean(s, { axis }).item()).toBe(3);
+      expect(max(s, { axis }).item()).toBe(3);
+      expect(min(s, { axis }).item()).toBe(3);
+      expect(prod(s, { axis }).item()).toBe(3); // was 1: the axis 0 of a scalar reduced nothing
+      expect(logSumExp(s, { axis }).item()).toBe(3); // was -Infinity
+      expect(norm(s, { axis }).item()).toBe(3); // was 0
+      expect(variance(s, { axis, correction: 0 }).item()).toBe(0); // was NaN
+      expect(argmax(s, { axis }).item()).toBe(0);
+      expect(argmin(s, { axis }).item()).toBe(0);
+      expect(cumsum(s, axis).item()).toBe(3);
+      expect(sort(s, { axis }).values.item()).toBe(3);
+      expect(squeeze(s, axis).shape).toEqual([]);
+    }
+    expect(() => sum(s, { axis: 1 })).toThrow('sum: axis must be an integer in [-1, 0], got 1');
+    expect(() => argmax(s, { axis: -2 })).toThrow(
+      'argmax: axis must be an integer in [-1, 0], got -2',
+    );
+    expect(() => sum(s, { axis: [0, -1] })).toThrow('sum: axis has repeated entries');
   });
 });

@@ -168,6 +168,45 @@ describe('norm', () => {
     );
     expect(() => norm(m(), { axis: 2 })).toThrow('norm: axis must be an integer in [-2, 1], got 2');
     expect(() => norm(m(), { p: 2 } as never)).toThrow(/norm: unknown option "p"/);
+    // Every ord names norm, including Infinity (computed through max) and 1 (through sum).
+    expect(() => norm(zeros([2, 0]), { axis: 1, ord: Infinity })).toThrow(
+      'norm: cannot reduce over axis 1 of size 0 in shape [2,0] (the norm of no elements is undefined)',
+    );
+    expect(() => norm(m(), { ord: 1, axis: 2 })).toThrow(
+      'norm: axis must be an integer in [-2, 1], got 2',
+    );
+    // Over no elements the 1- and 2-norms are 0, as in PyTorch.
+    expect(norm(zeros([2, 0]), { axis: 1, ord: 1 }).toArray()).toEqual([0, 0]);
+    expect(norm(zeros([2, 0]), { axis: 1 }).toArray()).toEqual([0, 0]);
+  });
+
+  it('an int32 x is promoted to float32 for every ord (the 2-norm was truncated to int32)', () => {
+    const i32 = (v: Parameters<typeof tensor>[0]): Tensor => tensor(v, { dtype: 'int32' });
+    const n2 = norm(i32([1, 1]));
+    expect(n2.dtype).toBe('float32');
+    expectClose(n2, [Math.SQRT2], { atol: 1e-6 });
+    expectClose(
+      norm(
+        i32([
+          [3, 4],
+          [1, 1],
+        ]),
+        { axis: 1 },
+      ),
+      [5, Math.SQRT2],
+      { atol: 1e-6 },
+    );
+    const fro = norm(
+      i32([
+        [1, 1],
+        [1, 2],
+      ]),
+      { ord: 'fro' },
+    );
+    expect(fro.dtype).toBe('float32');
+    expectClose(fro, [Math.sqrt(7)], { atol: 1e-6 });
+    expect(norm(i32([1, -2]), { ord: 1 }).dtype).toBe('float32');
+    expect(norm(i32([1, -2]), { ord: Infinity }).toArray()).toBe(2);
   });
 });
 

@@ -78,11 +78,20 @@ export function matmulTN(
     for (let p = 0; p < k; p++) {
       const ap = p * m,
         bp = p * n;
+      // A zero of A adds 0·B[p,j], which is ±0 (so skipping it changes no
+      // bit: C starts at +0 and +0 + −0 = +0) unless B[p,j] is NaN or ±∞,
+      // where it is NaN and must reach C as in IEEE arithmetic and PyTorch
+      // (dW = xᵀ·g with an upstream NaN). So zeros are skipped (relu
+      // activations often are) only when this row of B is finite: one pass
+      // over it, against the m passes of the update.
+      let z = 0;
+      for (let j = j0; j < j1; j++) z += b[bp + j]! * 0;
+      const skip = z === 0; // NaN when any element of the row is NaN or ±∞
       let i = 0;
       for (; i + 2 <= m; i += 2) {
         const x0 = a[ap + i]!,
           x1 = a[ap + i + 1]!;
-        if (x0 === 0 && x1 === 0) continue; // relu activations are often zero
+        if (skip && x0 === 0 && x1 === 0) continue;
         const c0 = i * n,
           c1 = c0 + n;
         for (let j = j0; j < j1; j++) {
@@ -93,7 +102,7 @@ export function matmulTN(
       }
       for (; i < m; i++) {
         const x = a[ap + i]!;
-        if (x === 0) continue;
+        if (skip && x === 0) continue;
         const ci = i * n;
         for (let j = j0; j < j1; j++) c[ci + j]! += x * b[bp + j]!;
       }
