@@ -1,3 +1,4 @@
+import { fail } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { fmtShape, type Shape } from '../_lib/shape.js';
 import type { DType, TensorData } from '../_lib/typed.js';
@@ -74,7 +75,7 @@ export class Tensor {
           ? 'float64'
           : data instanceof Int32Array
             ? 'int32'
-            : badArgument('data', 'a Float32Array, Float64Array or Int32Array', data);
+            : fail('Tensor', 'data', 'a Float32Array, Float64Array or Int32Array', data);
     if (data.length !== size) {
       throw new ValueError(
         `Tensor: data has ${data.length} elements but shape ${fmtShape(shape)} needs ${size}`,
@@ -170,23 +171,7 @@ function checkedSize(shape: unknown): number {
     const d = (shape as unknown[])[i];
     n = Number.isInteger(d) && (d as number) >= 0 ? n * (d as number) : NaN;
   }
-  return n >= 0 ? n : badArgument('shape', 'an array of non-negative integers', shape);
-}
-
-/**
- * The constructor's argument error, naming what it got by its type or, for
- * an array, its entries (not assert.ts's full formatter: this file is in
- * every bundle).
- */
-function badArgument(name: string, expected: string, got: unknown): never {
-  const what = Array.isArray(got)
-    ? `[${got.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(',')}]`
-    : ArrayBuffer.isView(got)
-      ? `${got.constructor.name}(${(got as unknown as ArrayLike<number>).length})`
-      : typeof got === 'object' && got !== null
-        ? got.constructor.name
-        : String(got);
-  throw new ValueError(`Tensor: ${name} must be ${expected}, got ${what}`);
+  return n >= 0 ? n : fail('Tensor', 'shape', 'an array of non-negative integers', shape);
 }
 
 /** The error for an int32 tensor where gradients are needed (int32 is for labels, ids and indices). */
