@@ -7,6 +7,7 @@ import type { Layer, LayerRegularizers } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { parameters } from '../models/parameters.js';
 import { graph } from '../models/graph.js';
+import { fixName } from '../models/_names.js';
 import { sequential } from '../models/sequential.js';
 import { applyLayer, input, type SymbolicTensor } from '../layers/symbolic.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -270,13 +271,26 @@ function readModel(fn: string, value: unknown, reg: Registry, version: number): 
   const list = readArray(at(w, 'layers'), obj.layers, LIMITS.maxLayers);
   if (list.length === 0) mustBe(at(w, 'layers'), 'a non-empty array of layers', list);
   const layers = list.map((l, i) => readLayer(at(at(w, 'layers'), i), l, reg, version));
+  fixSavedNames(list, layers);
   // sequential checks that each layer's output fits the next one's input.
   const model = build(at(w, 'layers'), () => sequential(layers));
   checkNames(at(w, 'layers'), list, model);
   return model;
 }
 
-/** Saved layer names must be the names the rebuilt model gives (they are deterministic). */
+/**
+ * Saved names are the loaded layers' names (a model cut by extractFeatures
+ * keeps its source's names, which its position alone would not give): fix
+ * them to the layer objects before the model is built.
+ */
+function fixSavedNames(list: readonly unknown[], layers: readonly Layer[]): void {
+  list.forEach((l, i) => {
+    const name = isPlainObject(l) ? l.name : undefined;
+    if (typeof name === 'string') fixName(layers[i]!, name);
+  });
+}
+
+/** Saved layer names must be the names the rebuilt model gives (given, saved, else generated). */
 function checkNames(w: Where, list: readonly unknown[], model: Model): void {
   list.forEach((l, i) => {
     const name = isPlainObject(l) ? l.name : undefined;
@@ -306,6 +320,7 @@ function readGraph(w: Where, value: unknown, reg: Registry): Model {
   const list = readArray(at(w, 'layers'), obj.layers, LIMITS.maxLayers);
   if (list.length === 0) mustBe(at(w, 'layers'), 'a non-empty array of layers', list);
   const layers = list.map((l, i) => readLayer(at(at(w, 'layers'), i), l, reg, 2));
+  fixSavedNames(list, layers);
   const wi = at(w, 'inputs');
   const inputList = readArray(wi, obj.inputs, 1024);
   if (inputList.length === 0) mustBe(wi, 'a non-empty array of inputs', inputList);

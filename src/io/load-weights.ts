@@ -46,7 +46,10 @@ function tensorsOf(layer: Layer): [string, Tensor][] {
 /**
  * Loads pretrained weights from a saved model (the output of `toJSON`, or
  * its JSON text) into another model, layer by layer, matched by name
- * (`model.layerNames`), as Keras's `load_weights(by_name=True)`. A layer
+ * (`model.layerNames`), as Keras's `load_weights(by_name=True)`. Names
+ * belong to the layer objects (see `graph`): a model cut from the saved one
+ * by `extractFeatures`, or built around its layers, calls each of them what
+ * the saved model does, so each gets its own weights back. A layer
  * is copied only when it has the same kind and every parameter (and state
  * tensor, such as running statistics) has the same shape; otherwise it is
  * left as it was and reported. The file is validated as `fromJSON` does.

@@ -110,7 +110,9 @@ function permuteSteps(
  * one (`() => lstm(8, 16)`, called twice) or a layer and `backwardLayer`.
  * Both wrapped layers' compiled kernels run on whole sequences, forward and
  * backward; the wrapper only reverses and merges. Parameters are named
- * `forward.<name>` and `backward.<name>`.
+ * `forward.<name>` and `backward.<name>`. The wrapper's `trainable` is the
+ * wrapped layers' flag (as Keras propagates it to sublayers): it reads true
+ * when both train, and setting it (`freezeLayers`) sets both.
  *
  * @param layer The layer for the forward direction, or a function making a fresh one (called twice).
  * @example
@@ -212,7 +214,14 @@ export function bidirectional(
     },
     params,
     ...(Object.keys(state).length === 0 ? {} : { state }),
-    trainable: fwd.trainable && bwd.trainable,
+    // One flag, the wrapped layers': true when both train; setting it sets both.
+    get trainable(): boolean {
+      return fwd.trainable && bwd.trainable;
+    },
+    set trainable(value: boolean) {
+      fwd.trainable = value;
+      bwd.trainable = value;
+    },
     inputShape: null,
     ...(fwd.dtype === undefined ? {} : { dtype: fwd.dtype }),
     ...(batchRows === undefined ? {} : { batchRows }),

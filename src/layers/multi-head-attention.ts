@@ -11,7 +11,7 @@ import { fmtShape, shapeSize } from '../_lib/shape.js';
 import { maskOf } from '../tensor/mask.js';
 import { allocFloat, asFloat, type FloatArray, type FloatDType } from '../_lib/typed.js';
 import { zerosInitializer } from '../init/constant.js';
-import type { Initializer } from '../init/initializer.js';
+import { computeFans, type Initializer } from '../init/initializer.js';
 import { glorotUniform } from '../init/variance.js';
 import { colSumSlot } from '../kernels/bias.js';
 import { denseSlot } from '../kernels/dense.js';
@@ -68,9 +68,15 @@ export interface MultiHeadAttentionOptions {
   causal?: boolean;
   /** A second output: the attention weights [numHeads, q, k] per sample (default false). */
   returnAttentionScores?: boolean;
-  /** Kernel initializer (default `glorotUniform()`). Ignored for weights given in `weights`. */
+  /**
+   * Kernel initializer (default `glorotUniform()`). Ignored for weights given
+   * in `weights`. Its fans are those of Keras's 3-D kernels (see
+   * {@link multiHeadAttention}), so the default limit for queryKernel is
+   * √(6 / (numHeads·modelDim + keyDim·modelDim)), not that of a
+   * [modelDim, numHeads·keyDim] dense kernel.
+   */
   kernelInitializer?: Initializer;
-  /** Bias initializer (default zeros). */
+  /** Bias initializer (default zeros); its fans are those of Keras's bias shapes. */
   biasInitializer?: Initializer;
   /** Initial values of some or all parameters, by name (the shapes listed on {@link multiHeadAttention}). */
   weights?: Partial<Record<AttentionParamName, TensorLike>>;
@@ -356,6 +362,18 @@ function compileAttention(
  * valueKernel [valueInputDim, numHeads·valueDim], valueBias, outputKernel
  * [numHeads·valueDim, outputDim], outputBias [outputDim].
  *
+ * Initialization follows Keras: kernels from `kernelInitializer` (default
+ * Glorot uniform), biases from `biasInitializer` (default zeros), each with
+ * the fans Keras's `compute_fans` gives its 3-D EinsumDense shape (for a
+ * shape [...r, a, b]: fanIn = a·Πr, fanOut = b·Πr). The query, key and value
+ * kernels are [inputWidth, numHeads, width] in Keras, so fanIn = numHeads·
+ * inputWidth and fanOut = width·inputWidth; the output kernel is [numHeads,
+ * valueDim, outputDim], so fanIn = numHeads·valueDim and fanOut = numHeads·
+ * outputDim (biases: [numHeads, width] and [outputDim]). Glorot uniform
+ * draws from U(−l, l) with l = √(6 / (fanIn + fanOut)), variance l²/3: for
+ * modelDim 64, 8 heads of 8, 2/1024 for queryKernel and 2/576 for
+ * outputKernel.
+ *
  * Masks: a step mask on the key (or else the value) input hides those key
  * steps from every query (padding); `causal` hides later steps. The output
  * carries the query's mask. Memory per sample: the projections, plus
@@ -453,6 +471,18 @@ export function multiHeadAttention(
       s.reduce((a, b) => a * b, 1),
     );
   }
+  // Keras's EinsumDense shapes of the same parameters: the initializers'
+  // fans come from these (the values are drawn in the flattened layout).
+  const kerasShapes: Record<AttentionParamName, number[]> = {
+    queryKernel: [modelDim, numHeads, keyDim],
+    queryBias: [numHeads, keyDim],
+    keyKernel: [keyInputDim, numHeads, keyDim],
+    keyBias: [numHeads, keyDim],
+    valueKernel: [valueInputDim, numHeads, valueDim],
+    valueBias: [numHeads, valueDim],
+    outputKernel: [numHeads, valueDim, outputDim],
+    outputBias: [outputDim],
+  };
   const params: Record<string, Tensor> = {};
   for (const p of PARAMS) {
     const isBias = p.endsWith('Bias');
@@ -463,8 +493,7 @@ export function multiHeadAttention(
       params[p] = weightFrom(fn, p, value, s, dtype);
       continue;
     }
-    const fanIn = s[0];
-    const fanOut = s[1] ?? s[0];
+    const { fanIn, fanOut } = computeFans(kerasShapes[p]);
     const init = isBias ? biasInit : kernelInit;
     params[p] = new Tensor(init.init(s, { rng, dtype, fanIn, fanOut }).data, s, true);
   }

@@ -41,9 +41,15 @@ export function checkWrappable(fn: string, name: string, layer: unknown): Builti
   return l as BuiltinLayer;
 }
 
-/** The saved description of a wrapped layer. */
+/** The saved description of a wrapped layer; `trainable` reads the layer's flag as it is now. */
 export function wrappedConfig(layer: Layer): WrappedLayerConfig {
-  return { kind: layer.kind, config: layer.config, trainable: layer.trainable };
+  return {
+    kind: layer.kind,
+    config: layer.config,
+    get trainable(): boolean {
+      return layer.trainable;
+    },
+  };
 }
 
 /** Options of {@link timeDistributed}. */
@@ -71,7 +77,10 @@ export interface TimeDistributed extends BuiltinLayer<'timeDistributed', TimeDis
  * so it already is a batch of batch·steps inner samples: the wrapped layer's
  * own compiled kernels run once on it, forward and backward (no per-step
  * tensors). Parameters, their penalties and `trainable` are the wrapped
- * layer's; the step mask passes through.
+ * layer's: the wrapper's `trainable` reads and writes the wrapped layer's
+ * flag (one flag, as Keras propagates `trainable` to sublayers), so
+ * freezing the wrapper also stops a wrapped batch norm from updating its
+ * running statistics in training. The step mask passes through.
  *
  * @param layer A layer of one input that declares its math (dense, dropout, activation, ...).
  * @example
@@ -108,7 +117,13 @@ export function timeDistributed(
     config: { layer: wrappedConfig(inner), ...(name === undefined ? {} : { name }) },
     params: inner.params,
     ...(inner.state === undefined ? {} : { state: inner.state }),
-    trainable: inner.trainable,
+    // One flag: the wrapped layer's, which its own math reads (batch norm's statistics).
+    get trainable(): boolean {
+      return inner.trainable;
+    },
+    set trainable(value: boolean) {
+      inner.trainable = value;
+    },
     inputShape: null,
     ...(inner.dtype === undefined ? {} : { dtype: inner.dtype }),
     ...(name === undefined ? {} : { name }),

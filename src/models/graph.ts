@@ -6,7 +6,7 @@ import { SymbolicTensor, type LayerApplication } from '../layers/symbolic.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Model, ModelInput, ModelNode, ValueRef } from './model.js';
-import { layerNames } from './_names.js';
+import { fixNames, layerNames } from './_names.js';
 import { runNodes } from './_forward.js';
 
 /** What {@link graph} takes: the declared inputs and the outputs built from them. */
@@ -53,8 +53,24 @@ function asList(fn: string, name: string, v: unknown): SymbolicTensor[] {
  *
  * The model is checked now: every output must be computed from the declared
  * inputs only, every input must reach an output, and layer names must be
- * unique (generated ones are `dense`, `dense_1`, ...). `predict` returns one
- * Tensor for one output, a tuple of tensors for an array of outputs.
+ * unique. `predict` returns one Tensor for one output, a tuple of tensors
+ * for an array of outputs.
+ *
+ * Layer names (`model.layerNames`), as in Keras, belong to the layer
+ * objects, so a layer is called the same in every model that contains it
+ * (a sub-model cut by `extractFeatures`, a new model built around it), and
+ * `loadWeights` and `freezeLayers` find it by that name:
+ *
+ * 1. a name given to the factory (`{ name: 'encoder' }`) always; two layers
+ *    given the same name are an error;
+ * 2. else the name fixed to the layer by the first model that named it (or
+ *    by `fromJSON`: the saved name; by `extractFeatures`: the source
+ *    model's name). When an earlier layer of this model already holds that
+ *    name (two pretrained models both with a `dense`), this model generates
+ *    another for the later one, and the layer keeps its fixed name;
+ * 3. else a generated name, fixed to the layer from then on: its kind
+ *    numbered in order (`dense`, `dense_1`, ...) skipping the names above.
+ *    A model of fresh layers is named by position, as before.
  *
  * @example
  * ```ts
@@ -185,6 +201,7 @@ export function graph<
   }
   const outRefs = Object.freeze(outputs.map(ref));
   const frozenNodes = Object.freeze(nodes);
+  fixNames(layers, names);
   return {
     kind: 'graph',
     layers: Object.freeze(layers),

@@ -4,7 +4,7 @@ import { fmtShape } from '../_lib/shape.js';
 import type { ForwardContext, Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { ModelNode, Sequential } from './model.js';
-import { layerNames } from './_names.js';
+import { fixNames, layerNames } from './_names.js';
 import { runNodes } from './_forward.js';
 
 export function isLayer(v: unknown): v is Layer {
@@ -84,7 +84,11 @@ export function propagateShapes(
  * produce, else a ShapeError names both layers
  * (`sequential: layer 1 (dense) expects input shape [5] but layer 0 (dense) outputs [4]`).
  * Every layer gets a unique name (`model.layerNames`): its given one, or
- * its kind numbered in order (`dense`, `dense_1`, ...).
+ * its kind numbered in order (`dense`, `dense_1`, ...). A generated name
+ * then sticks to the layer object, as Keras's layer names do: a later model
+ * containing the layer (a sub-model from `extractFeatures`, a new model
+ * around pretrained layers) calls it the same, unless that name is already
+ * taken there (see `graph` for the full rule).
  *
  * The returned object is plain and its layer list is frozen; `predict`,
  * `fit`, `summary` and `toJSON` are functions that take it.
@@ -140,6 +144,7 @@ export function sequential(layers: readonly Layer[]): Sequential {
       'an input of shape',
     );
   const frozen = Object.freeze(list);
+  fixNames(frozen, names);
   const nodes: ModelNode[] = frozen.map((layer, i) => ({
     layer,
     layerIndex: i,

@@ -4,6 +4,7 @@ import type { Layer } from '../layers/layer.js';
 import { applyLayer, input, type SymbolicTensor } from '../layers/symbolic.js';
 import { graph, type GraphModel } from './graph.js';
 import type { Model } from './model.js';
+import { fixName } from './_names.js';
 import { checkModel } from './predict.js';
 
 /** Options of {@link extractFeatures}. */
@@ -14,7 +15,7 @@ export interface ExtractFeaturesOptions {
 
 /** What {@link extractFeatures} returns: the base model and the symbolic tensors to build on. */
 export interface FeatureExtractor {
-  /** The model from the inputs to the cut layer's output (the same layer objects). */
+  /** The model from the inputs to the cut layer's output (the same layer objects, by the same names). */
   readonly model: GraphModel;
   /** The base's input (its first, for a model of several). */
   readonly input: SymbolicTensor;
@@ -32,6 +33,14 @@ export interface FeatureExtractor {
  * are shared, not copied: training the new model trains the original's
  * layers too. For an independent copy, cut `fromJSON(toJSON(model))`.
  * Freeze the base with {@link freezeLayers} to train only the head.
+ *
+ * Each layer keeps its name from the source model (`model.layerNames`), in
+ * the base and in any model built on it: the name is fixed to the layer
+ * object (see `graph`), so `freezeLayers(base.model, [name])` and
+ * `loadWeights(base.model, toJSON(model))` find the same layers they would
+ * in the source, whatever branches the cut leaves out. New head layers get
+ * the first generated names the base leaves free (name them to be sure
+ * they match nothing in a pretrained file).
  *
  * @param layerName The layer's name in the model (`model.layerNames`).
  * @example
@@ -96,6 +105,9 @@ export function extractFeatures(
       values.push([]);
       continue;
     }
+    // The cut, and any model built on it, call each layer what the source
+    // model calls it (not what its position in the cut would give).
+    fixName(node.layer, m.layerNames[node.layerIndex]!);
     const ins = node.inputs.map((r) =>
       r.node === -1 ? symbolicInputs[r.output]! : values[r.node]![r.output]!,
     );
