@@ -28,7 +28,11 @@ export type BatchTransform = (x: Tensor, y: Tensor, rng: Rng) => { x: Tensor; y:
  * Images are channels-last batches `[batch, height, width, channels]`, as
  * every image in myelin. Each image of the batch draws its own parameters
  * from `rng`, in batch order, so a seeded stream gives the same result every
- * run; the input is never modified (the result is a new tensor).
+ * run; the input is never modified (the result is a new tensor). The `rng`
+ * is checked before any draw for the methods the augmentation uses (`integer`
+ * for randomShift, `uniform` and `integer` for randomCutout, `normal` for
+ * randomNoise, `uniform` for the rest), so a hand-made object that lacks
+ * one is refused with `rng must be an Rng`.
  */
 export interface ImageAugmentation extends BatchTransform {
   /** The factory's name, e.g. `'randomFlip'`. */
@@ -58,9 +62,13 @@ function images(fn: string, x: unknown): [number, number, number, number] {
   return [n, h, w, c];
 }
 
-function checkRng(fn: string, rng: unknown): Rng {
+// The rng is checked for every method the augmentation draws with (as
+// rngOption does for the data helpers), so a hand-made object lacking one
+// fails here with the usual message rather than inside the loop with a
+// TypeError.
+function checkRng(fn: string, rng: unknown, methods: readonly (keyof Rng)[]): Rng {
   const r = rng as Partial<Rng> | null;
-  if (r === null || typeof r !== 'object' || typeof r.uniform !== 'function')
+  if (r === null || typeof r !== 'object' || methods.some((m) => typeof r[m] !== 'function'))
     fail(fn, 'rng', 'an Rng (createRng(seed))', rng);
   return rng as Rng;
 }
@@ -88,11 +96,12 @@ function checkClip(fn: string, clip: unknown): readonly [number, number] | null 
 function augmentation(
   kind: string,
   config: Record<string, unknown>,
+  draws: readonly (keyof Rng)[],
   run: (x: Tensor, out: FloatArray, rng: Rng) => void,
 ): ImageAugmentation {
   const apply = (x: Tensor, rng: Rng): Tensor => {
     images(kind, x);
-    checkRng(kind, rng);
+    checkRng(kind, rng, draws);
     const out = allocate(x.dtype as 'float32' | 'float64', x.size);
     run(x, out, rng);
     return new Tensor(out, x.shape);
@@ -176,7 +185,7 @@ export function randomFlip(options: RandomFlipOptions = {}): ImageAugmentation {
   const p = assertNumber(FN, 'probability', o['probability'] ?? 0.5, { min: 0, max: 1 });
   if (!horizontal && !vertical)
     throw new ValueError(`${FN}: horizontal and vertical are both false; enable at least one`);
-  return augmentation(FN, { horizontal, vertical, probability: p }, (x, out, rng) => {
+  return augmentation(FN, { horizontal, vertical, probability: p }, ['uniform'], (x, out, rng) => {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const src = x.data as FloatArray;
     const size = h * w * c;
@@ -234,7 +243,7 @@ export function randomShift(options: RandomShiftOptions = {}): ImageAugmentation
   const wf = assertNumber(FN, 'width', o['width'] ?? 0.1, { min: 0, max: 1, maxExclusive: true });
   const fill = assertOneOf<FillMode>(FN, 'fill', o['fill'] ?? 'constant', ['constant', 'nearest']);
   const value = assertNumber(FN, 'value', o['value'] ?? 0);
-  return augmentation(FN, { height: hf, width: wf, fill, value }, (x, out, rng) => {
+  return augmentation(FN, { height: hf, width: wf, fill, value }, ['integer'], (x, out, rng) => {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const src = x.data as FloatArray;
     const my = Math.floor(hf * h);
@@ -363,7 +372,7 @@ export function randomRotation(options: RandomRotationOptions = {}): ImageAugmen
   const degrees = assertNumber(FN, 'degrees', o['degrees'] ?? 10, { min: 0, max: 180 });
   const fill = assertOneOf<FillMode>(FN, 'fill', o['fill'] ?? 'constant', ['constant', 'nearest']);
   const value = assertNumber(FN, 'value', o['value'] ?? 0);
-  return augmentation(FN, { degrees, fill, value }, (x, out, rng) => {
+  return augmentation(FN, { degrees, fill, value }, ['uniform'], (x, out, rng) => {
     warp(x, out, fill, value, () => {
       const t = (rng.uniform(-degrees, degrees) * Math.PI) / 180;
       const cos = Math.cos(t);
@@ -409,7 +418,7 @@ export function randomZoom(options: RandomZoomOptions = {}): ImageAugmentation {
   });
   const fill = assertOneOf<FillMode>(FN, 'fill', o['fill'] ?? 'constant', ['constant', 'nearest']);
   const value = assertNumber(FN, 'value', o['value'] ?? 0);
-  return augmentation(FN, { factor, fill, value }, (x, out, rng) => {
+  return augmentation(FN, { factor, fill, value }, ['uniform'], (x, out, rng) => {
     warp(x, out, fill, value, () => {
       const inv = 1 / rng.uniform(1 - factor, 1 + factor);
       return [inv, 0, 0, inv];
@@ -461,7 +470,7 @@ export function randomBrightness(options: RandomBrightnessOptions = {}): ImageAu
   const delta = assertNumber(FN, 'delta', o['delta'] ?? 0.1, { min: 0 });
   const clip = checkClip(FN, o['clip']);
   const config = clip === null ? { delta } : { delta, clip: [...clip] };
-  return augmentation(FN, config, (x, out, rng) => {
+  return augmentation(FN, config, ['uniform'], (x, out, rng) => {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const src = x.data as FloatArray;
     const size = h * w * c;
@@ -504,7 +513,7 @@ export function randomContrast(options: RandomContrastOptions = {}): ImageAugmen
   const factor = assertNumber(FN, 'factor', o['factor'] ?? 0.2, { min: 0, max: 1 });
   const clip = checkClip(FN, o['clip']);
   const config = clip === null ? { factor } : { factor, clip: [...clip] };
-  return augmentation(FN, config, (x, out, rng) => {
+  return augmentation(FN, config, ['uniform'], (x, out, rng) => {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const src = x.data as FloatArray;
     const size = h * w * c;
@@ -550,7 +559,7 @@ export function randomNoise(options: RandomNoiseOptions = {}): ImageAugmentation
   const stddev = assertNumber(FN, 'stddev', o['stddev'] ?? 0.05, { min: 0 });
   const clip = checkClip(FN, o['clip']);
   const config = clip === null ? { stddev } : { stddev, clip: [...clip] };
-  return augmentation(FN, config, (x, out, rng) => {
+  return augmentation(FN, config, ['normal'], (x, out, rng) => {
     const src = x.data as FloatArray;
     for (let i = 0; i < src.length; i++) out[i] = src[i]! + rng.normal(0, stddev);
     clipInto(out, 0, out.length, clip);
@@ -595,25 +604,30 @@ export function randomCutout(options: RandomCutoutOptions = {}): ImageAugmentati
   const wf = assertNumber(FN, 'width', o['width'] ?? hf, { min: 0, max: 1, minExclusive: true });
   const value = assertNumber(FN, 'value', o['value'] ?? 0);
   const p = assertNumber(FN, 'probability', o['probability'] ?? 1, { min: 0, max: 1 });
-  return augmentation(FN, { height: hf, width: wf, value, probability: p }, (x, out, rng) => {
-    const [n, h, w, c] = x.shape as [number, number, number, number];
-    out.set(x.data);
-    if (h === 0 || w === 0) return;
-    const ph = Math.ceil(hf * h);
-    const pw = Math.ceil(wf * w);
-    const size = h * w * c;
-    for (let b = 0; b < n; b++) {
-      if (!(rng.uniform() < p)) continue;
-      const top = rng.integer(0, h) - (ph >> 1);
-      const left = rng.integer(0, w) - (pw >> 1);
-      const i0 = Math.max(0, top);
-      const i1 = Math.min(h, top + ph);
-      const j0 = Math.max(0, left);
-      const j1 = Math.min(w, left + pw);
-      for (let i = i0; i < i1; i++) {
-        const start = b * size + (i * w + j0) * c;
-        out.fill(value, start, start + (j1 - j0) * c);
+  return augmentation(
+    FN,
+    { height: hf, width: wf, value, probability: p },
+    ['uniform', 'integer'],
+    (x, out, rng) => {
+      const [n, h, w, c] = x.shape as [number, number, number, number];
+      out.set(x.data);
+      if (h === 0 || w === 0) return;
+      const ph = Math.ceil(hf * h);
+      const pw = Math.ceil(wf * w);
+      const size = h * w * c;
+      for (let b = 0; b < n; b++) {
+        if (!(rng.uniform() < p)) continue;
+        const top = rng.integer(0, h) - (ph >> 1);
+        const left = rng.integer(0, w) - (pw >> 1);
+        const i0 = Math.max(0, top);
+        const i1 = Math.min(h, top + ph);
+        const j0 = Math.max(0, left);
+        const j1 = Math.min(w, left + pw);
+        for (let i = i0; i < i1; i++) {
+          const start = b * size + (i * w + j0) * c;
+          out.fill(value, start, start + (j1 - j0) * c);
+        }
       }
-    }
-  });
+    },
+  );
 }

@@ -116,7 +116,14 @@ export function mixup(
   if (!(y instanceof Tensor)) fail('mixup', 'y', 'a Tensor (batch first)', y);
   assertNumber('mixup', 'alpha', alpha, { min: 0, minExclusive: true });
   const r = rng as Partial<Rng> | null;
-  if (r === null || typeof r !== 'object' || typeof r.permutation !== 'function')
+  // the draws use all three: λ from uniform and normal (Beta via Gamma), then the permutation
+  if (
+    r === null ||
+    typeof r !== 'object' ||
+    typeof r.permutation !== 'function' ||
+    typeof r.uniform !== 'function' ||
+    typeof r.normal !== 'function'
+  )
     fail('mixup', 'rng', 'an Rng (createRng(seed))', rng);
   assertOptions('mixup', options);
   assertKnownKeys('mixup', 'options', options, ['classes']);

@@ -1,4 +1,4 @@
-import { assertNumber } from '../_lib/assert.js';
+import { assertKnownKeys, assertNumber, assertOptions } from '../_lib/assert.js';
 import { makeInitializer, type Initializer } from './initializer.js';
 
 /** The config of {@link orthogonal}. */
@@ -18,6 +18,8 @@ export interface OrthogonalConfig {
  * simpleRnn, lstm and gru: a product with an orthogonal matrix neither grows
  * nor shrinks a state. Saxe et al. 2013, arXiv:1312.6120.
  *
+ * Options: `gain` (default 1), a finite number; an unknown key is an error.
+ *
  * @example
  * ```ts
  * import { orthogonal, createRng } from 'myelin';
@@ -28,6 +30,8 @@ export interface OrthogonalConfig {
 export function orthogonal(
   options: { gain?: number } = {},
 ): Initializer<'orthogonal', OrthogonalConfig> {
+  assertOptions('orthogonal', options);
+  assertKnownKeys('orthogonal', 'options', options, ['gain']);
   const gain = assertNumber('orthogonal', 'gain', options.gain ?? 1);
   return makeInitializer('orthogonal', { gain }, (r) => {
     const shape = r.shape;

@@ -73,3 +73,26 @@ export function optionalString(fn: string, name: string, value: unknown): string
 export function textWidth(s: string, fontSize = 12): number {
   return s.length * fontSize * 0.6;
 }
+
+/**
+ * Each value's share of the total (0 for all when the total is 0). Values
+ * are finite and >= 0; when their sum overflows (counts near 1e308) it is
+ * taken over the values divided by the largest, so the shares stay right.
+ */
+export function sharesOf(values: readonly number[]): number[] {
+  let total = 0;
+  for (const v of values) total += v;
+  if (Number.isFinite(total)) return values.map((v) => (total > 0 ? v / total : 0));
+  let m = 0;
+  for (const v of values) m = Math.max(m, v);
+  let scaled = 0;
+  for (const v of values) scaled += v / m;
+  return values.map((v) => v / m / scaled);
+}
+
+/** v rounded to `decimals` places for a label, or v itself when v·10^decimals overflows (beyond 1e300 nothing is lost). */
+export function roundTo(v: number, decimals: number): number {
+  const f = 10 ** decimals;
+  const r = Math.round(v * f) / f;
+  return Number.isFinite(r) ? r : v;
+}

@@ -1,7 +1,7 @@
 import { assertInteger, assertKnownKeys, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkObject, esc, optionalString, px, svgOpen, text, textWidth } from './_svg.js';
+import { checkObject, esc, optionalString, px, roundTo, svgOpen, text, textWidth } from './_svg.js';
 
 /** Options of {@link attentionHeatmap}. */
 export interface AttentionHeatmapOptions {
@@ -91,7 +91,8 @@ export function attentionHeatmap(
   const kt =
     labels(fn, 'keyTokens', o.keyTokens, k) ??
     (k === q ? qt : Array.from({ length: k }, (_, j) => String(j)));
-  const max = Math.max(...rows.flat());
+  let max = 0;
+  for (const r of rows) for (const v of r) max = Math.max(max, v);
   const left = 16 + Math.max(...qt.map((s) => textWidth(s))) + 8;
   const top = (title === undefined ? 8 : 36) + Math.max(...kt.map((s) => textWidth(s))) + 8;
   const width = Math.ceil(left + k * cell + 16);
@@ -104,7 +105,7 @@ export function attentionHeatmap(
   rows.forEach((r, i) => {
     r.forEach((v, j) => {
       out.push(
-        `<rect class="cell" x="${px(left + j * cell)}" y="${px(top + i * cell)}" width="${cell}" height="${cell}" fill="${colorAt(max > 0 ? v / max : 0)}" stroke="#eeeeee"><title>${esc(`${qt[i]!} → ${kt[j]!}: ${Math.round(v * 1000) / 1000}`)}</title></rect>`,
+        `<rect class="cell" x="${px(left + j * cell)}" y="${px(top + i * cell)}" width="${cell}" height="${cell}" fill="${colorAt(max > 0 ? v / max : 0)}" stroke="#eeeeee"><title>${esc(`${qt[i]!} → ${kt[j]!}: ${roundTo(v, 3)}`)}</title></rect>`,
       );
     });
   });

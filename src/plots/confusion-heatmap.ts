@@ -2,7 +2,17 @@ import { assertInteger, assertKnownKeys, assertOneOf, show } from '../_lib/asser
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkObject, esc, optionalString, px, svgOpen, text, textWidth } from './_svg.js';
+import {
+  checkObject,
+  esc,
+  optionalString,
+  px,
+  roundTo,
+  sharesOf,
+  svgOpen,
+  text,
+  textWidth,
+} from './_svg.js';
 
 /** Options of {@link confusionMatrixHeatmap}. */
 export interface ConfusionMatrixHeatmapOptions {
@@ -113,12 +123,13 @@ export function confusionMatrixHeatmap(
       );
   }
 
-  const rowSums = rows.map((r) => r.reduce((a, b) => a + b, 0));
-  // A row with no samples (a class absent from the targets) has no fraction: color it 0, not NaN.
-  const shade = rows.map((r, i) =>
-    r.map((v) => (normalize === 'true' ? (rowSums[i]! > 0 ? v / rowSums[i]! : 0) : v)),
-  );
-  const maxShade = Math.max(...shade.flat());
+  // Each cell's fraction of its row. A row with no samples (a class absent
+  // from the targets) has no fraction: color it 0, not NaN. sharesOf keeps
+  // the fractions right when a row's sum overflows (counts near 1e308).
+  const fractions = rows.map(sharesOf);
+  const shade = normalize === 'true' ? fractions : rows;
+  let maxShade = 0;
+  for (const r of shade) for (const v of r) maxShade = Math.max(maxShade, v);
   const unit = (v: number): number => (maxShade > 0 ? v / maxShade : 0);
 
   const labelW = Math.max(...names.map((n) => textWidth(n))) + 10;
@@ -127,7 +138,7 @@ export function confusionMatrixHeatmap(
   const grid = c * cell;
   const barX = left + grid + 20;
   const barW = 14;
-  const maxLabel = normalize === 'true' ? '100%' : String(Math.round(maxShade * 100) / 100);
+  const maxLabel = normalize === 'true' ? '100%' : String(roundTo(maxShade, 2));
   const width = Math.ceil(barX + barW + 8 + textWidth(maxLabel, 11) + 12);
   const bottom = 28 + labelW;
   const height = Math.ceil(top + grid + bottom);
@@ -143,7 +154,7 @@ export function confusionMatrixHeatmap(
       const t = unit(shade[i]![j]!);
       const x = left + j * cell;
       const y = top + i * cell;
-      const pct = `${Math.round((rowSums[i]! > 0 ? v / rowSums[i]! : 0) * 100)}%`;
+      const pct = `${Math.round(fractions[i]![j]! * 100)}%`;
       const label = normalize === 'true' ? `${v} (${pct})` : String(v);
       out.push(
         `<rect class="cell" x="${px(x)}" y="${px(y)}" width="${cell}" height="${cell}" fill="${colorAt(t)}" stroke="#ffffff"><title>${esc(`true ${names[i]!}, predicted ${names[j]!}: ${label}`)}</title></rect>`,

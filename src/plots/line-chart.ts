@@ -1,7 +1,7 @@
 import { assertInteger, assertKnownKeys, assertNumber, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { PALETTE, checkObject, esc, optionalString, px, svgOpen, text, textWidth } from './_svg.js';
-import { formatTick, logTicks, niceTicks, type AxisTicks } from './ticks.js';
+import { formatTick, linearAxis, logTicks, type AxisTicks } from './ticks.js';
 
 /** One line of a {@link lineChart}. */
 export interface LineSeries {
@@ -109,16 +109,6 @@ function prepare(fn: string, series: unknown, xStart: number): Prepared[] {
   });
 }
 
-function linearTicks(range: [number, number] | null): AxisTicks {
-  const t = niceTicks(range?.[0] ?? 0, range?.[1] ?? 1, 5);
-  return {
-    min: t.min,
-    max: t.max,
-    ticks: t.ticks,
-    labels: t.ticks.map((v) => formatTick(v, t.step)),
-  };
-}
-
 function extent(values: Iterable<number>): [number, number] | null {
   let lo = Infinity;
   let hi = -Infinity;
@@ -138,7 +128,10 @@ function extent(values: Iterable<number>): [number, number] | null {
  *
  * Each series is one `<path>` element (`class="series"`, with
  * `data-name`); a non-finite value breaks the line instead of dropping
- * the whole chart.
+ * the whole chart. Any finite values can be drawn, from subnormals to
+ * ±Number.MAX_VALUE: near float64's ends (beyond 1e300, below 1e-70) an
+ * axis is computed on the values scaled by a power of ten and labelled in
+ * exponent form, so every coordinate is finite.
  *
  * @example
  * ```ts
@@ -171,31 +164,52 @@ export function lineChart(options: LineChartOptions): string {
   if (o.logY !== undefined && typeof o.logY !== 'boolean')
     throw new ValueError(`${fn}: logY must be a boolean, got ${show(o.logY)}`);
   const logY = o.logY === true;
-  // Plot-space y: log10 on a log axis, where values <= 0 become gaps (NaN).
-  const ty = (v: number): number => (logY ? (v > 0 ? Math.log10(v) : NaN) : v);
-  const plotted = series.map((s) => s.ys.map(ty));
+  // Plot space: log10 of y on a log axis, where values <= 0 become gaps
+  // (NaN); on a linear axis the values themselves, or the values times a
+  // power of ten when they are near float64's ends (beyond 1e300 or below
+  // 1e-70), so that spans such as 1e308 − (−1e308) and ±10% around a
+  // subnormal stay finite and nonzero.
+  let ys: AxisTicks;
+  let plotted: number[][];
+  if (logY) {
+    plotted = series.map((s) => s.ys.map((v) => (v > 0 ? Math.log10(v) : NaN)));
+    ys = logTicks(extent(plotted.flat()));
+  } else {
+    // Only finite values count, so a diverged run (Infinity) does not
+    // flatten every other curve into one line.
+    const axis = linearAxis(extent(series.flatMap((s) => s.ys)), 5);
+    plotted = series.map((s) => s.ys.map(axis.toPlot));
+    ys = axis;
+  }
 
-  // Data ranges: only points whose y is finite count, so a diverged run
-  // (Infinity) does not flatten every other curve into one line.
+  // The x range of the points whose y is finite.
   const xe = extent(
     series.flatMap((s, i) => s.xs.filter((_, j) => Number.isFinite(plotted[i]![j]))),
   );
-  const ye = extent(plotted.flat());
-  const xt = niceTicks(xe?.[0] ?? 0, xe?.[1] ?? 1, 6);
-  const ys = logY ? logTicks(ye) : linearTicks(ye);
+  const xt = linearAxis(xe, 6);
+  const tx = xt.toPlot;
   // x is usually an epoch count: keep the axis tight to the data rather than
-  // padding to a whole tick, and drop ticks outside it.
-  const x0 = xe === null ? xt.min : xe[0] === xe[1] ? xt.min : xe[0];
-  const x1 = xe === null ? xt.max : xe[0] === xe[1] ? xt.max : xe[1];
+  // padding to a whole tick, and drop ticks outside it (a single x value, or
+  // two that scale to one, take the padded axis).
+  const tight = xe !== null && tx(xe[0]) !== tx(xe[1]);
+  const x0 = tight ? tx(xe[0]) : xt.min;
+  const x1 = tight ? tx(xe[1]) : xt.max;
   if (o.integerX !== undefined && typeof o.integerX !== 'boolean')
     throw new ValueError(`${fn}: integerX must be a boolean, got ${show(o.integerX)}`);
-  let xTicks = xt.ticks.filter((v) => v >= x0 - 1e-9 && v <= x1 + 1e-9);
-  let xStep = xt.step;
-  if (o.integerX === true && xt.step < 1) {
-    // Fewer than ~6 whole numbers in range: tick every one of them.
-    xStep = 1;
+  let xTicks: { at: number; label: string }[] = [];
+  xt.ticks.forEach((v, i) => {
+    if (v >= x0 - 1e-9 && v <= x1 + 1e-9) xTicks.push({ at: v, label: xt.labels[i]! });
+  });
+  // A step below 1 in data space: always when the x values were scaled up
+  // (all below 1e-70), never when scaled down (all beyond 1e300).
+  if (o.integerX === true && (xt.exponent === 0 ? xt.step < 1 : xt.exponent < 0)) {
+    // Fewer than ~6 whole numbers in range: tick every one of them (below
+    // 1e-70 in magnitude, 0 is the only one there can be).
     xTicks = [];
-    for (let v = Math.ceil(x0); v <= Math.floor(x1); v++) xTicks.push(v);
+    if (xt.exponent === 0)
+      for (let v = Math.ceil(x0); v <= Math.floor(x1); v++)
+        xTicks.push({ at: v, label: formatTick(v, 1) });
+    else if (x0 <= 0 && x1 >= 0) xTicks.push({ at: 0, label: '0' });
   }
 
   const legendWidth =
@@ -225,8 +239,8 @@ export function lineChart(options: LineChartOptions): string {
   out.push('<g class="grid" stroke="#e5e5e5" stroke-width="1">');
   for (const v of ys.ticks)
     out.push(`<line x1="${px(left)}" x2="${px(left + pw)}" y1="${px(sy(v))}" y2="${px(sy(v))}"/>`);
-  for (const v of xTicks)
-    out.push(`<line x1="${px(sx(v))}" x2="${px(sx(v))}" y1="${px(top)}" y2="${px(top + ph)}"/>`);
+  for (const { at } of xTicks)
+    out.push(`<line x1="${px(sx(at))}" x2="${px(sx(at))}" y1="${px(top)}" y2="${px(top + ph)}"/>`);
   out.push('</g>');
   out.push('<g class="axes" stroke="#333333" stroke-width="1">');
   out.push(`<line x1="${px(left)}" x2="${px(left)}" y1="${px(top)}" y2="${px(top + ph)}"/>`);
@@ -238,8 +252,8 @@ export function lineChart(options: LineChartOptions): string {
   ys.ticks.forEach((v, i) =>
     out.push(text(left - 6, sy(v) + 4, ys.labels[i]!, 'text-anchor="end"')),
   );
-  for (const v of xTicks)
-    out.push(text(sx(v), top + ph + 16, formatTick(v, xStep), 'text-anchor="middle"'));
+  for (const { at, label } of xTicks)
+    out.push(text(sx(at), top + ph + 16, label, 'text-anchor="middle"'));
   out.push('</g>');
   if (xLabel !== undefined)
     out.push(text(left + pw / 2, height - 10, xLabel, 'text-anchor="middle" fill="#333333"'));
@@ -265,7 +279,7 @@ export function lineChart(options: LineChartOptions): string {
         pen = false;
         return;
       }
-      parts.push(`${pen ? 'L' : 'M'}${px(sx(s.xs[j]!))} ${px(sy(y))}`);
+      parts.push(`${pen ? 'L' : 'M'}${px(sx(tx(s.xs[j]!)))} ${px(sy(y))}`);
       pen = true;
     });
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
@@ -276,7 +290,7 @@ export function lineChart(options: LineChartOptions): string {
       out.push(`<g class="markers" fill="${esc(s.color)}">`);
       plotted[i]!.forEach((y, j) => {
         if (Number.isFinite(y))
-          out.push(`<circle cx="${px(sx(s.xs[j]!))}" cy="${px(sy(y))}" r="2.5"/>`);
+          out.push(`<circle cx="${px(sx(tx(s.xs[j]!)))}" cy="${px(sy(y))}" r="2.5"/>`);
       });
       out.push('</g>');
     }

@@ -2,7 +2,7 @@ import { assertInteger, assertKnownKeys, assertNumber, show } from '../_lib/asse
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { checkObject, esc, optionalString, px, svgOpen, text, textWidth } from './_svg.js';
 
 /** Options of {@link relevanceHeatmap}. */
@@ -41,7 +41,9 @@ function diverging(t: number): string {
 function grid(fn: string, name: string, v: unknown, mean: boolean): [number[], number, number] {
   let t: Tensor;
   try {
-    t = asTensor(v as TensorLike);
+    // Nested arrays are read as float64, the numbers exactly as given (as
+    // float32, a value beyond 3.4e38 would become Infinity).
+    t = v instanceof Tensor ? v : asTensor(v as TensorLike, 'float64');
   } catch {
     throw new ValueError(
       `${fn}: ${name} must be a tensor or nested arrays of numbers, got ${show(v)}`,
@@ -61,10 +63,27 @@ function grid(fn: string, name: string, v: unknown, mean: boolean): [number[], n
   const out = new Array<number>(h * w).fill(0);
   for (let p = 0; p < h * w; p++) {
     let s = 0;
-    for (let k = 0; k < c; k++) s += t.data[p * c + k]!;
-    if (!Number.isFinite(s))
-      throw new ValueError(`${fn}: ${name} must hold finite numbers, got ${show(s)} at pixel ${p}`);
-    out[p] = mean ? s / c : s;
+    let finite = true;
+    for (let k = 0; k < c; k++) {
+      const v = t.data[p * c + k]!;
+      if (!Number.isFinite(v))
+        throw new ValueError(
+          `${fn}: ${name} must hold finite numbers, got ${show(v)} at pixel ${p}${c > 1 ? `, channel ${k}` : ''}`,
+        );
+      s += v;
+    }
+    if (!Number.isFinite(s)) {
+      // Finite values whose sum overflows (magnitudes near 1e308): a mean
+      // is still a float64, taken over the values divided by c; a sum is not.
+      if (!mean)
+        throw new ValueError(
+          `${fn}: ${name} sums its channels at pixel ${p} to more than float64 holds (${show(s)}); scale it down`,
+        );
+      s = 0;
+      for (let k = 0; k < c; k++) s += t.data[p * c + k]! / c;
+      finite = false;
+    }
+    out[p] = mean && finite ? s / c : s;
   }
   return [out, h, w];
 }
@@ -78,7 +97,8 @@ function grid(fn: string, name: string, v: unknown, mean: boolean): [number[], n
  * Channels are summed (relevance is additive); a batch of one is accepted.
  * Returns a standalone SVG string.
  *
- * @param relevance [height, width] or [height, width, channels], or the same with a batch of one.
+ * @param relevance [height, width] or [height, width, channels], or the same with a batch of one
+ *   (nested arrays are read as float64). Finite values; channels whose sum overflows float64 are an error.
  * @example
  * ```ts
  * import { relevanceHeatmap } from 'myelin';
@@ -138,7 +158,12 @@ export function relevanceHeatmap(
   const left = 8;
   const barX = left + w * cell + 16;
   const barW = 12;
-  const label = (v: number): string => String(Number(v.toPrecision(3)));
+  // Three significant digits; near ±Number.MAX_VALUE rounding up would make
+  // Infinity, so the digits are kept as text.
+  const label = (v: number): string => {
+    const r = Number(v.toPrecision(3));
+    return Number.isFinite(r) ? String(r) : v.toPrecision(3).replace(/\.?0+e/, 'e');
+  };
   const barWidth = Math.ceil(
     barX + barW + 8 + 7 * Math.max(label(scale).length, label(-scale).length) + 8,
   );
@@ -149,9 +174,15 @@ export function relevanceHeatmap(
   if (title !== undefined)
     out.push(text(width / 2, 24, title, 'text-anchor="middle" font-size="15" font-weight="600"'));
   if (img !== null) {
+    // Grey level (v − lo) / (hi − lo), in halves when the span overflows
+    // (a range such as [−1e308, 1e308]), where v − lo could overflow too.
+    const span = hi - lo;
+    const level = Number.isFinite(span)
+      ? (v: number): number => (v - lo) / span
+      : (v: number): number => (v / 2 - lo / 2) / (hi / 2 - lo / 2);
     out.push('<g class="image">');
     img.forEach((v, p) => {
-      const g = Math.round(255 * Math.min(1, Math.max(0, (v - lo) / (hi - lo))));
+      const g = Math.round(255 * Math.min(1, Math.max(0, level(v))));
       out.push(
         `<rect x="${px(left + (p % w) * cell)}" y="${px(top + Math.floor(p / w) * cell)}" width="${cell}" height="${cell}" fill="${hex([g, g, g])}"/>`,
       );

@@ -1,6 +1,6 @@
 import { assertInteger, assertKnownKeys, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
-import { PALETTE, checkObject, esc, optionalString, px, svgOpen, text } from './_svg.js';
+import { PALETTE, checkObject, esc, optionalString, px, sharesOf, svgOpen, text } from './_svg.js';
 
 /** One confidence bin: the shape of a bin of `calibrationCurve`'s result. */
 export interface ReliabilityBin {
@@ -169,11 +169,10 @@ export function reliabilityDiagram(
   if (showCounts) {
     // Bars side by side within each bin, heights relative to the largest
     // share of samples (a share, so models scored on different sets compare).
-    const shares = series.map((s) => {
-      const total = s.bins.reduce((a, b) => a + b.count, 0);
-      return s.bins.map((b) => (total === 0 ? 0 : b.count / total));
-    });
-    const maxShare = Math.max(...shares.flat(), 1e-12);
+    // (sharesOf: right even when the counts' sum overflows.)
+    const shares = series.map((s) => sharesOf(s.bins.map((b) => b.count)));
+    let maxShare = 1e-12;
+    for (const sh of shares) for (const v of sh) maxShare = Math.max(maxShare, v);
     out.push(
       `<rect x="${px(left)}" y="${px(histTop)}" width="${px(side)}" height="${px(histH)}" fill="none" stroke="#333333"/>`,
     );

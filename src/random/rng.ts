@@ -45,6 +45,40 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+// MurmurHash3's fmix32 finalizer (the last three steps of splitmix32): a
+// bijection of the 32-bit integers that maps 0 to 0 and nothing else to 0.
+function fmix32(z: number): number {
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+// The initial state of the stream of an integer seed. A seed in [0, 2^32)
+// is expanded by splitmix32 as it always was (every seeded result pinned so
+// far uses such a seed). Any other safe integer is split into seed = hi·2^32
+// + lo with lo in [0, 2^32) and hi ≠ 0 (negative for a negative seed): lo is
+// expanded the same way and hi is mixed into words 1 to 3. Word 0 is that of
+// seed lo, so it gives lo back (splitmix32's first output is a bijection of
+// its seed); word 1 is lo's word 1 XOR fmix32(hi >>> 0), a value nonzero and
+// different for every hi, so it gives hi back: two different seeds never
+// share a state. Nor is a state all zeros (xoshiro's one forbidden state):
+// word 0 is zero for one lo only, and for it all 2^22 values of hi leave
+// words 1 to 3 nonzero (checked by enumeration; the tests check a part).
+function seedState(seed: number): Int32Array {
+  const hi = Math.floor(seed / TWO_POW_32); // exact: division by a power of two
+  const lo = seed - hi * TWO_POW_32; // exact, in [0, 2^32)
+  const mix = splitmix32(lo);
+  const s = Int32Array.of(mix(), mix(), mix(), mix());
+  if (hi !== 0) {
+    // -2^21 <= hi < 2^21 for a safe integer: hi >>> 0 differs for every hi and is never 0.
+    const h = hi >>> 0;
+    s[1]! ^= fmix32(h);
+    s[2]! ^= fmix32((h + 0x9e3779b9) >>> 0);
+    s[3]! ^= fmix32((h + 0x3c6ef372) >>> 0);
+  }
+  return s;
+}
+
 // Each createRng stream's state (xoshiroState lends it to bulk kernels).
 const states = new WeakMap<Rng, Int32Array>();
 
@@ -56,7 +90,14 @@ const TWO_POW_53 = 9007199254740992;
  * https://prng.di.unimi.it/), seeded through splitmix32. 32-bit integer
  * arithmetic only, so the same seed gives the same stream on every JS engine.
  *
- * @param seedOrState An integer seed (any safe integer; it is reduced to 32 bits after mixing in the high part), or a state from `getState()`.
+ * Seeds: any safe integer, and every one gives its own stream. A seed in
+ * [0, 2^32) seeds splitmix32 directly; a negative seed or one of 2^32 and
+ * above is split into its low 32 bits, which seed splitmix32 the same way,
+ * and its high part (seed = hi·2^32 + lo), which is mixed into the state, so
+ * `createRng(-1)`, `createRng(0)` and `createRng(2 ** 32)` are three
+ * different streams (a seed of 2^32 + k is not the stream of k).
+ *
+ * @param seedOrState A seed (any safe integer, negative ones included), or a state from `getState()`.
  * @example
  * ```ts
  * import { createRng } from 'myelin';
@@ -75,8 +116,7 @@ export function createRng(seedOrState: number | readonly [number, number, number
   if (typeof seedOrState === 'number') {
     if (!Number.isSafeInteger(seedOrState))
       fail('createRng', 'seed', 'a safe integer', seedOrState);
-    const mix = splitmix32((seedOrState ^ Math.floor(seedOrState / TWO_POW_32)) >>> 0);
-    s = Int32Array.of(mix(), mix(), mix(), mix());
+    s = seedState(seedOrState);
   } else {
     if (
       !Array.isArray(seedOrState) ||
@@ -228,7 +268,8 @@ export function defaultRng(): Rng {
 }
 
 /**
- * Resets the shared default stream to a new seed.
+ * Resets the shared default stream to a new seed: any safe integer, which
+ * gives the stream of `createRng(n)`.
  *
  * @example
  * ```ts

@@ -303,7 +303,11 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  *
  * is differentiated with respect to the parameters of the trainable layers
  * (frozen layers, `trainable = false`, are left exactly as they were) and
- * `optimizer.step` updates them. After each epoch the validation data, if
+ * `optimizer.step` updates them. Parameter penalties count for trainable
+ * parameters only (a frozen layer's are left out of the objective,
+ * `history.regularization` and the non-finite check, as Keras 3 counts the
+ * regularizers of `trainable_weights`); activity penalties count for every
+ * layer, frozen or not (Keras adds them on every call). After each epoch the validation data, if
  * any, is evaluated in inference mode, the History is extended, and
  * callbacks and `onProgress` are told.
  *

@@ -89,7 +89,7 @@ function regularizerKernelOf(reg: Regularizer, shape: readonly number[]): Regula
 export interface StepResult {
   /** The data loss (the sum over outputs of each loss, rounded to its output's dtype). */
   readonly loss: number;
-  /** Σ penalties (activity and parameter), as in the History. */
+  /** Σ penalties, as in the History: every activity penalty, and the parameter penalties of the trainable parameters. */
   readonly penalty: number;
   /** loss + penalties, summed in the order and precision of the autograd path. */
   readonly objective: number;
@@ -157,7 +157,8 @@ export function createStep(
   const round = (dtype: FloatDType, v: number): number =>
     dtype === 'float32' ? Math.fround(v) : v;
 
-  // Regularizers of the layers: parameter penalties in layer order, as the autograd path adds them.
+  // Regularizers of the layers: parameter penalties in layer order, as the
+  // autograd path adds them (those of trainable parameters; see run).
   const paramRegs: { tensor: Tensor; kernel: RegularizerKernel; layer: number; name: string }[] =
     [];
   model.layers.forEach((layer, i) => {
@@ -335,7 +336,13 @@ export function createStep(
       // Backward, adding activity penalties' gradients to their layers' output gradients.
       runBackward(plan, buf, b.before);
 
-      // Parameter penalties: value of every one, gradient for trainable tensors.
+      // Parameter penalties of the trainable parameters only, value and
+      // gradient, as Keras 3 (Layer.losses takes the regularizers of
+      // `trainable_weights`): a frozen layer's penalty is a constant of the
+      // objective, so it is left out of the objective, of the History's
+      // `regularization` and of the non-finite check, as it is of the gradient.
+      // Activity penalties count for every layer, frozen or not (they depend
+      // on the trainable layers before it; Keras adds them on every call).
       const needed = new Set<Tensor>();
       for (const q of trainable) needed.add(q.tensor);
       let penalty = 0;
@@ -345,8 +352,9 @@ export function createStep(
         objective = round(objDtype === 'float64' ? 'float64' : objDtype, objective + a);
       }
       for (const r of paramRegs) {
+        if (!needed.has(r.tensor)) continue;
         const data = r.tensor.data as FloatArray;
-        const target = needed.has(r.tensor) ? buf.paramGrads.get(r.tensor) : undefined;
+        const target = buf.paramGrads.get(r.tensor);
         // One pass where the kernel offers it: the same value and the same rounded additions.
         const fused =
           target !== undefined && r.kernel.valueAddGrad !== undefined && !sharedUses.has(r.tensor);

@@ -27,7 +27,7 @@ export interface History {
   valMetrics?: Record<string, number[]>;
   /** `optimizer.currentLearningRate()` at the end of each epoch (the rate the next step would use). */
   learningRate: number[];
-  /** Mean regularization penalty per epoch (parameter and activity penalties; 0 when none). The objective minimized is loss + regularization. */
+  /** Mean regularization penalty per epoch (activity penalties, and the parameter penalties of trainable parameters; 0 when none). The objective minimized is loss + regularization. */
   regularization: number[];
   /** Present when training ended early, saying why. */
   stopped?: StopReason;

@@ -105,6 +105,47 @@ describe('image augmentations: shared behaviour', () => {
     expect(() => aug.apply(zeros([1, 2, 2, 1]), {} as Rng)).toThrow(`${kind}: rng must be an Rng`);
   });
 
+  it.each(ALL)(
+    '%s refuses an rng lacking any method it draws with, before drawing',
+    (kind, make) => {
+      // Each method taken away in turn from a real stream: the augmentation
+      // either does not draw with it (same result as the full stream) or refuses
+      // the object with the usual message; never "rng.integer is not a function".
+      const x = new Tensor(
+        Float64Array.from({ length: 2 * 5 * 5 }, (_, i) => (i % 7) / 7),
+        [2, 5, 5, 1],
+      );
+      const full = make().apply(x, createRng(3));
+      let refused = 0;
+      for (const m of ['uniform', 'integer', 'normal'] as const) {
+        const partial: Partial<Rng> = { ...createRng(3), [m]: undefined };
+        let out: Tensor | undefined;
+        try {
+          out = make().apply(x, partial as Rng);
+        } catch (e) {
+          expect(e, `${kind} without ${m}`).toBeInstanceOf(ValueError);
+          expect((e as Error).message).toMatch(
+            new RegExp(`^${kind}: rng must be an Rng \\(createRng\\(seed\\)\\), got `),
+          );
+          refused++;
+          continue;
+        }
+        expect([...out.data], `${kind} without ${m}`).toEqual([...full.data]);
+      }
+      expect(refused, `${kind} draws with at least one method`).toBeGreaterThan(0);
+    },
+  );
+
+  it('checks integer for randomShift and randomCutout, normal for randomNoise (the audit case)', () => {
+    const onlyUniform = { uniform: (lo = 0, hi = 1) => lo + (hi - lo) * 0.5 } as unknown as Rng;
+    for (const aug of [randomShift(), randomNoise(), randomCutout()])
+      expect(() => aug.apply(zeros([1, 4, 4, 1]), onlyUniform)).toThrow(
+        `${aug.kind}: rng must be an Rng (createRng(seed)), got`,
+      );
+    // What draws with uniform alone still accepts it.
+    expect(randomFlip().apply(zeros([1, 4, 4, 1]), onlyUniform).shape).toEqual([1, 4, 4, 1]);
+  });
+
   it.each(ALL)('%s accepts an empty batch and float32', (_kind, make) => {
     expect(make().apply(zeros([0, 4, 4, 3]), createRng(0)).shape).toEqual([0, 4, 4, 3]);
     expect(make().apply(zeros([1, 4, 4, 3]), createRng(0)).dtype).toBe('float32');

@@ -114,6 +114,9 @@ describe('mixup', () => {
       'mixup: alpha must be a finite number > 0, got 0',
     );
     expect(() => mixup(x, tensor([0, 1]), 0.2, {} as Rng)).toThrow(/mixup: rng must be an Rng/);
+    // an object with permutation only would fail inside the Beta draw, not here
+    const partial = { permutation: (n: number) => createRng(1).permutation(n) } as unknown as Rng;
+    expect(() => mixup(x, tensor([0, 1]), 0.2, partial)).toThrow(/mixup: rng must be an Rng/);
     expect(() => mixup(x, tensor([0, 1]), 0.2, createRng(0), { classes: 0 })).toThrow(ValueError);
     expect(() => mixup(x, tensor([0, 1]), 0.2, createRng(0), { k: 1 } as never)).toThrow(
       /unknown option "k"/,

@@ -92,9 +92,12 @@ export function autogradTrajectory(
         obj = add(obj, p);
       };
       activity.forEach(addPenalty);
-      for (const layer of model.layers)
+      // parameter penalties of trainable layers only, as fit (Keras 3's rule)
+      for (const layer of model.layers) {
+        if (!layer.trainable) continue;
         for (const [name, reg] of Object.entries(layer.regularizers?.params ?? {}))
           addPenalty(reg.penalty(layer.params[name]!));
+      }
       return obj;
     };
     // eslint-disable-next-line @typescript-eslint/no-unused-vars

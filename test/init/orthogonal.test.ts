@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ValueError } from '../../src/_lib/errors.js';
 import { orthogonal } from '../../src/init/index.js';
 import { createRng } from '../../src/random/rng.js';
 
@@ -61,5 +62,26 @@ describe('orthogonal', () => {
 
   it('rejects a gain that is not a number', () => {
     expect(() => orthogonal({ gain: 'x' as never })).toThrow(/orthogonal: gain must be/);
+    expect(() => orthogonal({ gain: NaN })).toThrow(
+      'orthogonal: gain must be a finite number, got NaN',
+    );
+    expect(() => orthogonal({ gain: Infinity })).toThrow(ValueError);
+  });
+
+  it('validates its options as uniform and normal do: unknown keys and non-objects are errors', () => {
+    // A typo used to be ignored silently (gain 1).
+    expect(() => orthogonal({ gian: 2 } as never)).toThrow(
+      'orthogonal: unknown option "gian" in options; expected one of gain',
+    );
+    expect(() => orthogonal({ gain: 2, seed: 1 } as never)).toThrow(ValueError);
+    // null used to be a raw TypeError.
+    expect(() => orthogonal(null as never)).toThrow(ValueError);
+    expect(() => orthogonal(null as never)).toThrow(
+      'orthogonal: options must be an object, got null',
+    );
+    expect(() => orthogonal(2 as never)).toThrow('orthogonal: options must be an object, got 2');
+    expect(() => orthogonal([] as never)).toThrow(ValueError);
+    expect(orthogonal({}).config).toEqual({ gain: 1 });
+    expect(orthogonal(undefined).config).toEqual({ gain: 1 });
   });
 });
