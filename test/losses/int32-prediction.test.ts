@@ -28,7 +28,18 @@ describe('losses of int32 predictions', () => {
         () => binaryCrossEntropyWithLogits(I([1, 0]), I([1, 0])),
         0.5032044053077698,
       ],
-      ['crossEntropy', () => crossEntropy(I([[1, 2], [3, 1]]), [0, 1]), 1.720094919204712],
+      [
+        'crossEntropy',
+        () =>
+          crossEntropy(
+            I([
+              [1, 2],
+              [3, 1],
+            ]),
+            [0, 1],
+          ),
+        1.720094919204712,
+      ],
     ];
     for (const [name, run, want] of cases) {
       const v = run();
@@ -38,7 +49,19 @@ describe('losses of int32 predictions', () => {
   });
 
   it('take float64 from a float64 target', () => {
-    const v = mse(I([[1, 2], [3, 1]]), tensor([[0.5, 0], [1, 2]], { dtype: 'float64' }));
+    const v = mse(
+      I([
+        [1, 2],
+        [3, 1],
+      ]),
+      tensor(
+        [
+          [0.5, 0],
+          [1, 2],
+        ],
+        { dtype: 'float64' },
+      ),
+    );
     expect(v.dtype).toBe('float64');
     expect(v.item()).toBe(2.3125); // torch: 2.3125
   });
