@@ -112,7 +112,10 @@ function permuteSteps(
  * backward; the wrapper only reverses and merges. Parameters are named
  * `forward.<name>` and `backward.<name>`. The wrapper's `trainable` is the
  * wrapped layers' flag (as Keras propagates it to sublayers): it reads true
- * when both train, and setting it (`freezeLayers`) sets both.
+ * when both train, and setting it (`freezeLayers`) sets both. A wrapped
+ * layer with `returnState` is refused when the wrapper is built (Keras's
+ * `Bidirectional` would also return both directions' states; here each
+ * direction gives one output).
  *
  * @param layer The layer for the forward direction, or a function making a fresh one (called twice).
  * @example
@@ -159,6 +162,18 @@ export function bidirectional(
   }
   const name = options.name;
   const who = name === undefined ? fn : `${fn} "${name}"`;
+  // One output per direction is merged. Keras's return_state form (outputs
+  // [merged, h_fwd, c_fwd, h_bwd, c_bwd]) is not supported: refused here, not
+  // at the first call.
+  const made = typeof layer === 'function';
+  for (const [arg, l] of [
+    [made ? 'layer()' : 'layer', fwd],
+    [made ? 'layer()' : 'backwardLayer', bwd],
+  ] as const)
+    if ((l.config as { returnState?: unknown }).returnState === true)
+      throw new ValueError(
+        `${who}: ${arg} must not return its states, got ${l.kind} with returnState: true (bidirectional merges one output per direction and does not return states; build the layer without returnState)`,
+      );
   const params: Record<string, Tensor> = {};
   for (const [k, p] of Object.entries(fwd.params)) params[`forward.${k}`] = p;
   for (const [k, p] of Object.entries(bwd.params)) params[`backward.${k}`] = p;

@@ -92,14 +92,20 @@ function who(name: string | undefined): string {
   return name === undefined ? 'embedding' : `embedding "${name}"`;
 }
 
-/** [row, i, j, ...] of flat element `k` of a batch of per-sample shape `shape`. */
-function position(k: number, shape: readonly number[]): string {
+/**
+ * Where flat element `k` of a batch of `rows` rows of per-sample shape
+ * `shape` is. The row is the batch's: the layer cannot know where a batch
+ * that fit or predict cut from x started (or, shuffled, which rows it holds).
+ */
+function position(k: number, shape: readonly number[], rows: number): string {
   const idx: number[] = [];
   for (let d = shape.length - 1; d >= 0; d--) {
     idx.unshift(k % shape[d]!);
     k = Math.floor(k / shape[d]!);
   }
-  return `[${[k, ...idx].join(', ')}]`;
+  const at =
+    idx.length === 0 ? '' : `, position ${idx.length === 1 ? idx[0] : `[${idx.join(', ')}]`}`;
+  return `row ${k}${at} of the batch of ${rows} row${rows === 1 ? '' : 's'} this layer was given (counting from 0)`;
 }
 
 /**
@@ -134,7 +140,7 @@ function compileEmbedding(
         const v = ids[k]!;
         if (!(Number.isInteger(v) && v >= 0 && v < vocab))
           throw new ValueError(
-            `${who(name)}: token id ${show(v)} at ${position(k, inShape)} is ${Number.isInteger(v) ? 'outside' : 'not an integer in'} the table's range [0, ${vocab})`,
+            `${who(name)}: token id ${show(v)} is ${Number.isInteger(v) ? 'outside' : 'not an integer in'} the table's range [0, ${vocab}), at ${position(k, inShape, io.rows)}`,
           );
         const src = v * dim;
         const dst = k * dim;
@@ -197,9 +203,10 @@ function compileEmbedding(
  * float tensor holding integers (what nested arrays become); float32 holds
  * every integer up to 2^24 exactly. An id that is negative, not an integer
  * or not below `vocab` is an error naming the layer, the id and its
- * position. With `maskZero`, id 0 is padding: the output carries a step mask
- * (0 where the id is 0) that recurrent layers, the losses and the metrics
- * honour, as Keras's `mask_zero`.
+ * position in the batch the layer was given (under `fit` and `predict`, a
+ * batch of rows of x, not x itself). With `maskZero`, id 0 is padding: the
+ * output carries a step mask (0 where the id is 0) that recurrent layers,
+ * the losses and the metrics honour, as Keras's `mask_zero`.
  *
  * @param vocab Number of rows (ids 0 .. vocab − 1; with `maskZero`, id 0 included).
  * @param dim Length of each vector.

@@ -1,6 +1,7 @@
 import { assertKnownKeys, assertNumber, fail } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
 import { fmtShape, shapeSize } from '../_lib/shape.js';
+import type { FloatDType } from '../_lib/typed.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type {
   BuiltinLayer,
@@ -16,7 +17,11 @@ import { checkInputTensor, checkOptions } from './_util.js';
 
 /** Options of {@link masking}. */
 export interface MaskingOptions {
-  /** A step whose features all equal this is padding (default 0, as Keras). */
+  /**
+   * A step whose features all equal this is padding (default 0, as Keras).
+   * Compared in the input's dtype: for float32 input, the float32 nearest
+   * to it (`Math.fround`), so 0.1 matches a float32 0.1.
+   */
   maskValue?: number;
   /** Optional name, kept in the config. */
   name?: string;
@@ -76,10 +81,13 @@ export function masking(options: MaskingOptions = {}): Masking {
     inputShape: null,
     ...(name === undefined ? {} : { name }),
     outputShape: outShape,
-    compile(inShapes: readonly (readonly number[])[]): CompiledLayer {
+    compile(inShapes: readonly (readonly number[])[], dtype: FloatDType): CompiledLayer {
       const shape = outShape(inShapes[0]!);
       const steps = shape[0]!;
       const width = shapeSize(shape) / steps;
+      // Compared in the input's dtype, as Keras casts mask_value: a float32
+      // 0.1 is not the number 0.1, so padding written as 0.1 would never match.
+      const mv = dtype === 'float32' ? Math.fround(maskValue) : maskValue;
       let mask = new Uint8Array(0);
       const maskOfInput = (io: LayerIO): Uint8Array => {
         const x = io.inputs[0]!;
@@ -88,7 +96,7 @@ export function masking(options: MaskingOptions = {}): Masking {
         for (let s = 0; s < n; s++) {
           let real = 0;
           for (let j = s * width, e = j + width; j < e; j++)
-            if (x[j] !== maskValue) {
+            if (x[j] !== mv) {
               real = 1;
               break;
             }

@@ -138,10 +138,10 @@ describe('embedding', () => {
     expect(gradcheck(g, [emb.embeddings]).passed).toBe(true);
   });
 
-  it('rejects ids outside the table, naming the layer, the id and its position', () => {
+  it('rejects ids outside the table, naming the layer, the id and its position in the batch', () => {
     const emb = embedding(4, 2, { name: 'words' });
     expect(() => emb.forward(tensor([[1, 4]]), ctx)).toThrow(
-      /embedding "words": token id 4 at \[0, 1\] is outside the table's range \[0, 4\)/,
+      /^embedding "words": token id 4 is outside the table's range \[0, 4\), at row 0, position 1 of the batch of 1 row this layer was given \(counting from 0\)$/,
     );
     expect(() =>
       emb.forward(
@@ -151,15 +151,53 @@ describe('embedding', () => {
         ]),
         ctx,
       ),
-    ).toThrow(/token id -1 at \[1, 1\] is outside/);
+    ).toThrow(/token id -1 is outside .* at row 1, position 1 of the batch of 2 rows/);
     expect(() => emb.forward(tensor([[1.5, 2]]), ctx)).toThrow(
-      /token id 1.5 at \[0, 0\] is not an integer/,
+      /token id 1.5 is not an integer in the table's range \[0, 4\), at row 0, position 0 /,
     );
     expect(() => emb.forward(tensor([[NaN]]), ctx)).toThrow(ValueError);
+    // Per-sample ids of any shape: scalar ids name the row; [2, 2] ids, the index within it.
+    expect(() => emb.forward(tensor([1, 2, 7]), ctx)).toThrow(/at row 2 of the batch of 3 rows/);
+    expect(() =>
+      emb.forward(
+        tensor([
+          [
+            [0, 1],
+            [9, 0],
+          ],
+        ]),
+        ctx,
+      ),
+    ).toThrow(/at row 0, position \[1, 0\] of the batch/);
     const model = sequential([embedding(4, 2), dense(2, 1)]);
     expect(() => predict(model, tensor([[0, 9]], { dtype: 'int32' }))).toThrow(
-      /token id 9 at \[0, 1\]/,
+      /token id 9 is outside .* at row 0, position 1 of the batch of 1 row/,
     );
+  });
+
+  it('says the row it names is the batch’s, which under fit and predict is not x’s', async () => {
+    // A bad id at row 7 of x. Direct forward gets x as its batch; fit and predict with
+    // batchSize 4 hand the layer rows 4..7 as a batch, where it is row 3. The message must
+    // not pass row 3 off as x's row (it said "at [3, 1]" for all three).
+    const model = sequential([embedding(4, 2), dense(2, 1)]);
+    const ids = Array.from({ length: 10 }, () => [1, 2]);
+    ids[7]![1] = 9;
+    const y = Array.from({ length: 10 }, () => [[0], [0]]);
+    expect(() => model.forward(tensor(ids), ctx)).toThrow(
+      /token id 9 is outside the table's range \[0, 4\), at row 7, position 1 of the batch of 10 rows this layer was given/,
+    );
+    expect(() => predict(model, tensor(ids), { batchSize: 4 })).toThrow(
+      /token id 9 is outside the table's range \[0, 4\), at row 3, position 1 of the batch of 4 rows this layer was given/,
+    );
+    await expect(
+      fit(model, tensor(ids), tensor(y), {
+        loss: mse,
+        optimizer: sgd({ learningRate: 0.1 }),
+        batchSize: 4,
+        shuffle: false,
+        rng: createRng(1),
+      }),
+    ).rejects.toThrow(/at row 3, position 1 of the batch of 4 rows this layer was given/);
   });
 
   it('rejects bad arguments', () => {

@@ -73,6 +73,53 @@ describe('masks', () => {
     );
   });
 
+  it('masking compares maskValue in the input dtype (0.1 and -0.1 match float32 padding)', async () => {
+    // A float32 0.1 is 0.100000001490116…, not the number 0.1: compared unrounded, padding
+    // written as 0.1 never matched. Keras casts mask_value to the input's dtype.
+    for (const v of [0.1, -0.1])
+      for (const dtype of ['float32', 'float64'] as const) {
+        const rows = [
+          [1, 2],
+          [v, v],
+          [v, v],
+        ];
+        const y = masking({ maskValue: v }).forward(tensor([rows], { dtype }), ctx);
+        expect(Array.from(maskOf(y)!), `${v} ${dtype}`).toEqual([1, 0, 0]);
+        expect(Array.from(y.data), `${v} ${dtype}`).toEqual([1, 2, 0, 0, 0, 0]);
+        // predict and forward: the padded row reads as the unpadded one.
+        const model = sequential([masking({ maskValue: v }), lstm(2, 3, { rng: createRng(4) })]);
+        const padded = predict(model, tensor([rows], { dtype }));
+        const short = predict(model, tensor([rows.slice(0, 1)], { dtype }));
+        expect(Array.from(padded.data), `${v} ${dtype}`).toEqual(Array.from(short.data));
+        const viaAutograd = model.forward(tensor([rows], { dtype }), ctx);
+        expect(Array.from(viaAutograd.data), `${v} ${dtype}`).toEqual(Array.from(short.data));
+        // fit: the same losses, padded or not.
+        const train = async (x: number[][][]) => {
+          const m = sequential([
+            masking({ maskValue: v }),
+            lstm(2, 3, { rng: createRng(4) }),
+            dense(3, 1, { rng: createRng(5) }),
+          ]);
+          const h = await fit(m, tensor(x, { dtype }), tensor([[0.5]], { dtype }), {
+            loss: mse,
+            optimizer: sgd({ learningRate: 0.1 }),
+            epochs: 2,
+            batchSize: 1,
+            rng: createRng(6),
+          });
+          return h.loss;
+        };
+        // Two epochs: the second loss is after a step, so the gradients matched too.
+        expect(await train([rows]), `${v} ${dtype}`).toEqual(await train([rows.slice(0, 1)]));
+      }
+    // Compared in the input's dtype: a float64 input holding the float32 nearest 0.1 is real.
+    const near = masking({ maskValue: 0.1 }).forward(
+      tensor([[[Math.fround(0.1)], [0.1]]], { dtype: 'float64' }),
+      ctx,
+    );
+    expect(Array.from(maskOf(near)!)).toEqual([1, 0]);
+  });
+
   it('layers that keep their steps pass the mask on; those that drop the steps drop it', () => {
     const x = withMask(tensor([[[1], [2], [0]]]), [[1, 1, 0]]);
     const td = timeDistributed(dense(1, 2, { rng: createRng(1) }));

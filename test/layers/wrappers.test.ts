@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gradcheck } from '../../src/autograd/functional.js';
+import { ValueError } from '../../src/_lib/errors.js';
 import { bidirectional } from '../../src/layers/bidirectional.js';
 import { dense } from '../../src/layers/dense.js';
 import { dropout } from '../../src/layers/dropout.js';
@@ -8,6 +9,7 @@ import { lstm } from '../../src/layers/lstm.js';
 import { masking } from '../../src/layers/masking.js';
 import { timeDistributed } from '../../src/layers/time-distributed.js';
 import { mse } from '../../src/losses/mse.js';
+import { predict } from '../../src/models/predict.js';
 import { sequential } from '../../src/models/sequential.js';
 import { mul } from '../../src/ops/mul.js';
 import { sum } from '../../src/ops/sum.js';
@@ -196,5 +198,32 @@ describe('bidirectional', () => {
     expect(() => bidirectional(make(1)).forward(tensor([[1, 2]]), ctx)).toThrow(
       /bidirectional: input must be \[batch, steps, features\]/,
     );
+  });
+
+  it('refuses a wrapped layer with returnState when it is built, not at the first call', () => {
+    // Keras's Bidirectional would return [merged, h_fwd, c_fwd, h_bwd, c_bwd]; here each
+    // direction gives one output, so the states have nowhere to go.
+    expect(() => bidirectional(() => lstm(2, 3, { returnState: true }))).toThrow(
+      /^bidirectional: layer\(\) must not return its states, got lstm with returnState: true/,
+    );
+    expect(() =>
+      bidirectional(gru(2, 3), { backwardLayer: gru(2, 3, { returnState: true }), name: 'bi' }),
+    ).toThrow(/^bidirectional "bi": backwardLayer must not return its states, got gru/);
+    expect(() =>
+      bidirectional(lstm(2, 3, { returnState: true }), { backwardLayer: lstm(2, 3) }),
+    ).toThrow(ValueError);
+    // Without it, the same layers build and run.
+    const ok = sequential([bidirectional(() => lstm(2, 3)), dense(6, 1)]);
+    expect(
+      predict(
+        ok,
+        tensor([
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ]),
+      ).shape,
+    ).toEqual([1, 1]);
   });
 });
