@@ -89,28 +89,56 @@ export function gradientsFrom(output: Tensor, seed: ArrayLike<number> | null): M
 
 function seedFor(fn: string, output: Tensor, gradOutput: Tensor | undefined): Tensor {
   if (gradOutput !== undefined) {
+    if (!(gradOutput instanceof Tensor))
+      throw new ValueError(`${fn}: gradOutput must be a Tensor, got ${show(gradOutput)}`);
     if (!sameShape(gradOutput.shape, output.shape)) {
       throw new ShapeError(
         `${fn}: gradOutput shape ${fmtShape(gradOutput.shape)} differs from the output shape ${fmtShape(output.shape)}`,
       );
     }
-    return gradOutput;
-  }
-  if (output.size !== 1) {
+  } else if (output.size !== 1) {
     throw new ValueError(
       `${fn}: output must have exactly one element to seed the gradient implicitly, got shape ${fmtShape(output.shape)}; pass gradOutput`,
     );
   }
-  const one = allocate(output.dtype, 1);
-  one[0] = 1;
-  return new Tensor(one, output.shape);
+  // A copy in the output's dtype, as PyTorch casts the seed: a float32
+  // parameter gets a float32 .grad, and no .grad aliases the caller's tensor.
+  const seed = allocate(output.dtype, output.size);
+  if (gradOutput === undefined) seed[0] = 1;
+  else seed.set(gradOutput.data);
+  return new Tensor(seed, output.shape);
+}
+
+/**
+ * `g`, or a copy of it when its data was already handed out (`seen`): add
+ * passes one gradient to both operands and reshape a view of it, but a caller
+ * who clips or edits one gradient in place must not change another.
+ */
+export function own(g: Tensor, seen: Set<unknown>): Tensor {
+  if (seen.has(g.data)) return new Tensor(g.data.slice(), g.shape);
+  seen.add(g.data);
+  return g;
 }
 
 /**
  * Back-propagates from `output` (a one-element loss, or any tensor together
- * with `gradOutput`) and accumulates into `.grad` of every leaf tensor that
- * requires gradients, as PyTorch's `loss.backward()` does. Gradients add up
- * across calls until cleared (an optimizer's `zeroGrad`).
+ * with `gradOutput`, which is cast to the output's dtype as in PyTorch) and
+ * accumulates into `.grad` of every leaf tensor that requires gradients, as
+ * PyTorch's `loss.backward()` does. Gradients add up across calls until
+ * cleared (an optimizer's `zeroGrad`). Each leaf gets its own `.grad` tensor
+ * (never one shared with another leaf or with `gradOutput`), so clipping or
+ * editing one in place changes no other.
+ *
+ * The backward pass reads the tensors of the forward pass as they are when it
+ * runs: ops keep references to their inputs and outputs, not copies. Do not
+ * modify any of them (a parameter's `data`, an input) between the forward and
+ * its backward; an optimizer's `step` belongs after `backward`. Unlike
+ * PyTorch, which counts versions and raises, a change made in between
+ * silently changes the gradients.
+ *
+ * The gradients are constants: they record no graph (as
+ * `torch.autograd.grad` without `create_graph=True`), so higher-order
+ * gradients, a gradient differentiated again, are not supported.
  *
  * @example
  * ```ts
@@ -129,8 +157,9 @@ export function backward(output: Tensor, gradOutput?: Tensor): void {
     );
   }
   const grads = gradients(output, seedFor('backward', output, gradOutput));
+  const seen = new Set();
   for (const [t, g] of grads) {
     if (t.node !== null || !t.requiresGrad) continue;
-    t.grad = t.grad === null ? g : addGrads(t.grad, g);
+    t.grad = t.grad === null ? own(g, seen) : addGrads(t.grad, g);
   }
 }

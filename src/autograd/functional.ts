@@ -1,9 +1,9 @@
 import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { allocate } from '../_lib/typed.js';
-import { int32GradError, Tensor } from '../tensor/tensor.js';
-import { gradients } from './backward.js';
-import { enableGrad, noGrad } from './graph.js';
+import { Tensor } from '../tensor/tensor.js';
+import { gradients, own } from './backward.js';
+import { enableGrad, isGradEnabled, noGrad } from './graph.js';
 
 /** What {@link valueAndGrad} returns: the function's value and one gradient per argument. */
 export interface ValueAndGrad {
@@ -12,15 +12,35 @@ export interface ValueAndGrad {
 }
 
 function asLeaves(fn: string, args: readonly Tensor[]): Tensor[] {
+  const wrapped = new Map<Tensor, Tensor>();
   return args.map((a, i) => {
     if (!(a instanceof Tensor))
       throw new ValueError(`${fn}: argument ${i} must be a Tensor, got ${show(a)}`);
-    if (a.dtype === 'int32') throw int32GradError(fn);
+    if (a.dtype === 'int32')
+      throw new ValueError(
+        `${fn}: an int32 tensor cannot require gradients, and argument ${i} is int32; ` +
+          'pass labels through a closure: grad((z) => crossEntropy(z, labels))(logits)',
+      );
     // Parameters (leaves that already require grad) are used as they are, so a
     // closure over a model's weights sees the same tensors; anything else is
-    // wrapped in a fresh leaf that shares its data (no copy).
-    return a.requiresGrad && a.node === null ? a : new Tensor(a.data, a.shape, true);
+    // wrapped in a fresh leaf that shares its data (no copy), one per tensor.
+    if (a.requiresGrad && a.node === null) return a;
+    let leaf = wrapped.get(a);
+    if (leaf === undefined) wrapped.set(a, (leaf = new Tensor(a.data, a.shape, true)));
+    return leaf;
   });
+}
+
+// How many valueAndGrad calls are running their function: one called inside
+// another is nested differentiation, which is not supported.
+let depth = 0;
+
+function nested(): never {
+  throw new ValueError(
+    'valueAndGrad: higher-order gradients are not supported: a grad() result computed inside the ' +
+      'function being differentiated reaches its value, and is a constant (as torch.autograd.grad ' +
+      'without create_graph). To use it as one, call that grad() inside noGrad()',
+  );
 }
 
 /**
@@ -30,11 +50,25 @@ function asLeaves(fn: string, args: readonly Tensor[]): Tensor[] {
  * not touched, so this is safe inside custom training loops. A value that
  * depends on no argument at all (computed by `predict` or inside `noGrad`,
  * which record nothing) is an error, as in PyTorch, rather than silently zero
- * gradients; an argument the value ignores gets a zero gradient.
+ * gradients; an argument the value ignores gets a zero gradient. int32
+ * arguments (labels) are an error: pass them through a closure.
  *
  * Arguments that are parameters (`requiresGrad` leaves) are passed through as
  * they are; so `valueAndGrad(() => loss(model))(...params)` differentiates
- * with respect to a model's own weights.
+ * with respect to a model's own weights. A gradient is therefore taken with
+ * respect to a tensor, not a position: one tensor passed as two arguments
+ * gets its total gradient in both places (as `torch.autograd.grad(y, [p, p])`;
+ * JAX would give each position its own partial, which cannot hold for a
+ * parameter that `fn` also reaches through a closure). Every returned
+ * gradient is a tensor of its own, safe to clip or edit in place.
+ *
+ * The gradients are constants: they record no graph (as `torch.autograd.grad`
+ * without `create_graph=True`), and higher-order gradients are not supported.
+ * A `grad` or `valueAndGrad` called inside a function being differentiated
+ * whose results reach the outer value throws rather than silently dropping
+ * their dependence on the outer arguments; call it inside `noGrad` to use its
+ * results as constants on purpose. As with `backward`, do not modify a
+ * tensor `fn` uses (a parameter's `data`) until this call has returned.
  *
  * @example
  * ```ts
@@ -51,7 +85,13 @@ export function valueAndGrad<A extends Tensor[]>(
     throw new ValueError(`valueAndGrad: fn must be a function, got ${show(fn)}`);
   return (...args: A): ValueAndGrad => {
     const leaves = asLeaves('valueAndGrad', args);
-    const value = enableGrad(() => fn(...(leaves as A)));
+    depth++;
+    let value: Tensor;
+    try {
+      value = enableGrad(() => fn(...(leaves as A)));
+    } finally {
+      depth--;
+    }
     if (!(value instanceof Tensor))
       throw new ValueError(`valueAndGrad: fn must return a Tensor, got ${show(value)}`);
     if (value.size !== 1) {
@@ -70,17 +110,40 @@ export function valueAndGrad<A extends Tensor[]>(
     const one = allocate(value.dtype, 1);
     one[0] = 1;
     const grads = gradients(value, new Tensor(one, value.shape));
-    return {
+    const seen = new Set();
+    const out = {
       value: new Tensor(value.data, value.shape),
       // An argument the value does not depend on has a zero gradient.
-      grads: leaves.map((l) => grads.get(l) ?? new Tensor(allocate(l.dtype, l.size), l.shape)),
+      grads: leaves.map((l) =>
+        own(grads.get(l) ?? new Tensor(allocate(l.dtype, l.size), l.shape), seen),
+      ),
     };
+    // Nested inside another valueAndGrad that records, and tied to its graph
+    // (an argument, or a leaf reached through a closure, that requires grad
+    // outside this call): the results are constants that would silently drop
+    // their dependence on the outer arguments, so they get a node that throws
+    // if the outer backward pass ever reaches them.
+    if (
+      depth > 0 &&
+      isGradEnabled() &&
+      (args.some((a) => a.requiresGrad) ||
+        [...grads.keys()].some((t) => t.node === null && !leaves.includes(t)))
+    )
+      for (const t of [out.value, ...out.grads]) {
+        t.requiresGrad = true;
+        t.node = { op: 'valueAndGrad', inputs: [], backward: nested };
+      }
+    return out;
   };
 }
 
 /**
  * Transforms `fn` into a function returning the gradient of its (one-element)
- * value with respect to each argument.
+ * value with respect to each argument: {@link valueAndGrad} without the value,
+ * with the same rules. The gradients are constants (as `torch.autograd.grad`
+ * without `create_graph=True`): higher-order gradients are not supported, and
+ * a `grad` nested inside a differentiated function whose result reaches the
+ * outer value throws (wrap it in `noGrad` to use the result as a constant).
  *
  * @example
  * ```ts
