@@ -4,17 +4,28 @@ import { record } from '../autograd/graph.js';
 import { broadcastCopy } from '../kernels/js/binary.js';
 import { reduceSlot } from '../kernels/reduce.js';
 import { Tensor } from '../tensor/tensor.js';
+import { int32Reduce } from './_int.js';
 import { assertNonEmptyAxes, reduceArgs } from './_reduce.js';
 
 /**
  * Shared body of `max` and `min` over axes. Backward: the gradient of each
  * output goes to the input elements equal to it, split evenly among ties
  * (PyTorch's `amax`/`amin` rule: g·mask / count). NaN counts as equal to a NaN
- * result, so a NaN maximum sends its gradient to the NaN elements.
+ * result, so a NaN maximum sends its gradient to the NaN elements. An int32 x
+ * gives the exact int32 extreme (not through float32, which rounds above 2^24).
  */
 export function extremum(fn: 'max' | 'min', x: unknown, options: unknown): Tensor {
-  const { t, axes, kept, dropped, keepDims } = reduceArgs(fn, x, options);
+  const { t, axes, kept, dropped, keepDims } = reduceArgs(fn, x, options, [], true);
   assertNonEmptyAxes(fn, t, axes);
+  if (t.dtype === 'int32') {
+    const pick = fn === 'max' ? Math.max : Math.min;
+    const data = int32Reduce(fn, t, axes, (d, at, n) => {
+      let m = d[at]!;
+      for (let k = 1; k < n; k++) m = pick(m, d[at + k]!);
+      return m;
+    });
+    return new Tensor(data, keepDims ? kept : dropped);
+  }
   const data = allocFloat(t.dtype, shapeSize(dropped));
   reduceSlot.impl(fn, asFloat(t.data), t.shape, axes, data);
   const out = new Tensor(data, keepDims ? kept : dropped);

@@ -2,7 +2,7 @@ import { assertKnownKeys, show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { fmtShape, normalizeAxes } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { floatArg } from './_util.js';
+import { floatArg, tensorArg } from './_util.js';
 
 /** The validated arguments of a reduction over axes. */
 export interface ReduceArgs {
@@ -19,15 +19,17 @@ export interface ReduceArgs {
 /**
  * Validates `x` and an options object `{ axis?, keepDims?, ...extra }` for
  * the reduction `fn`, rejecting unknown keys so a typo such as `keepdims`
- * fails loudly instead of being ignored.
+ * fails loudly instead of being ignored. An int32 x is promoted to float32
+ * unless `keepInt` (the reductions that stay int32: sum, prod, max, min).
  */
 export function reduceArgs(
   fn: string,
   x: unknown,
   options: unknown,
   extra: readonly string[] = [],
+  keepInt = false,
 ): ReduceArgs {
-  const t = floatArg(fn, 'x', x);
+  const t = keepInt ? tensorArg(fn, 'x', x) : floatArg(fn, 'x', x);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ValueError(`${fn}: options must be an object, got ${show(options)}`);
   }

@@ -3,7 +3,8 @@ import { ValueError } from '../_lib/errors.js';
 import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
-import { floatArg } from './_util.js';
+import { int32Value } from './_int.js';
+import { floatArg, tensorArg } from './_util.js';
 
 /**
  * Clamps every element into [min, max]: `min(max(x, min), max)`, as
@@ -14,6 +15,11 @@ import { floatArg } from './_util.js';
  * gradient passes, which is PyTorch clamp's convention (its mask is
  * `x >= min & x <= max`).
  *
+ * An int32 x stays int32, exact, when each bound is an integer or ±Infinity
+ * (no bound on that side); a bound outside the int32 range that would become
+ * a value throws a `ValueError`. A fractional bound promotes x to float32, as
+ * PyTorch's clamp promotes.
+ *
  * @category Element-wise
  * @example
  * ```ts
@@ -23,12 +29,22 @@ import { floatArg } from './_util.js';
  * ```
  */
 export function clip(x: Tensor, min: number, max: number): Tensor {
-  const t = floatArg('clip', 'x', x);
+  const x0 = tensorArg('clip', 'x', x);
   if (typeof min !== 'number' || Number.isNaN(min))
     throw new ValueError(`clip: min must be a number (not NaN), got ${show(min)}`);
   if (typeof max !== 'number' || Number.isNaN(max))
     throw new ValueError(`clip: max must be a number (not NaN), got ${show(max)}`);
   if (min > max) throw new ValueError(`clip: min must be <= max, got min ${min} and max ${max}`);
+  const whole = (v: number): boolean => Number.isInteger(v) || !Number.isFinite(v);
+  if (x0.dtype === 'int32' && whole(min) && whole(max)) {
+    const out = new Int32Array(x0.size);
+    for (let i = 0; i < out.length; i++) {
+      const v = x0.data[i]!;
+      out[i] = int32Value('clip', v < min ? min : v > max ? max : v, i);
+    }
+    return new Tensor(out, x0.shape);
+  }
+  const t = floatArg('clip', 'x', x0);
   const src = t.data;
   const data = allocate(t.dtype, t.size);
   for (let i = 0; i < data.length; i++) {

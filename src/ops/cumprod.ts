@@ -2,6 +2,7 @@ import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { lanes } from './_groups.js';
+import { int32Scan } from './_int.js';
 import { floatArg } from './_util.js';
 
 /**
@@ -14,6 +15,9 @@ import { floatArg } from './_util.js';
  * (every product there still holds that zero), so zeros give exact
  * gradients, not 0/0.
  *
+ * An int32 x gives exact int32 products (PyTorch widens to int64); a running
+ * product outside the int32 range throws a `ValueError` rather than wrapping.
+ *
  * @category Reductions
  * @example
  * ```ts
@@ -22,6 +26,8 @@ import { floatArg } from './_util.js';
  * ```
  */
 export function cumprod(x: Tensor, axis: number): Tensor {
+  if (x instanceof Tensor && x.dtype === 'int32')
+    return int32Scan('cumprod', x, axis, 1, (p, v) => p * v);
   const t = floatArg('cumprod', 'x', x);
   const { outer, n, inner } = lanes('cumprod', t, axis);
   const src = t.data;

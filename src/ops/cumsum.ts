@@ -2,12 +2,16 @@ import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { lanes } from './_groups.js';
+import { int32Scan } from './_int.js';
 import { floatArg } from './_util.js';
 
 /**
  * Cumulative sum along `axis`: out[…, i, …] = Σ_{j ≤ i} x[…, j, …], as
  * `torch.cumsum(x, dim)`. The shape is unchanged.
  * Gradient: the reverse cumulative sum of g, Σ_{j ≥ i} g[j].
+ *
+ * An int32 x gives exact int32 sums (PyTorch widens to int64); a running sum
+ * outside the int32 range throws a `ValueError` rather than wrapping.
  *
  * @category Reductions
  * @example
@@ -18,6 +22,8 @@ import { floatArg } from './_util.js';
  * ```
  */
 export function cumsum(x: Tensor, axis: number): Tensor {
+  if (x instanceof Tensor && x.dtype === 'int32')
+    return int32Scan('cumsum', x, axis, 0, (s, v) => s + v);
   const t = floatArg('cumsum', 'x', x);
   const { outer, n, inner } = lanes('cumsum', t, axis);
   const src = t.data;

@@ -5,6 +5,7 @@ import type { ReduceOptions } from './sum.js';
 /**
  * Largest element over axes (all by default), as `torch.amax(x, dim,
  * keepdim)`; NaN propagates. Reducing over an axis of size 0 is an error.
+ * An int32 x gives an exact int32 result.
  *
  * Gradient: g goes to the elements equal to the maximum; ties split it
  * evenly (PyTorch's `amax` rule), so the gradient sums to g either way.

@@ -1,10 +1,14 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { binaryOp } from './_binary.js';
+import { int32Binary } from './_int.js';
 import { unbroadcast, type Scalar } from './_util.js';
 
 /**
  * Element-wise product with broadcasting: `a · b`.
  * Gradient: ∂/∂a = g·b, ∂/∂b = g·a (summed back to each operand's shape).
+ * Two int32 operands (or int32 and an integer number) give an exact int32
+ * result; a product outside the int32 range throws a `ValueError` (PyTorch
+ * wraps).
  *
  * @category Element-wise
  * @example
@@ -14,8 +18,11 @@ import { unbroadcast, type Scalar } from './_util.js';
  * ```
  */
 export function mul(a: Scalar, b: Scalar): Tensor {
-  return binaryOp('mul', a, b, 'mul', (g, ta, tb) => [
-    ta.requiresGrad ? unbroadcast(mul(g, tb), ta.shape) : null,
-    tb.requiresGrad ? unbroadcast(mul(g, ta), tb.shape) : null,
-  ]);
+  return (
+    int32Binary('mul', a, b, (x, y) => x * y) ??
+    binaryOp('mul', a, b, 'mul', (g, ta, tb) => [
+      ta.requiresGrad ? unbroadcast(mul(g, tb), ta.shape) : null,
+      tb.requiresGrad ? unbroadcast(mul(g, ta), tb.shape) : null,
+    ])
+  );
 }

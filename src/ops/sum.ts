@@ -3,6 +3,7 @@ import { record } from '../autograd/graph.js';
 import { reduceSlot } from '../kernels/reduce.js';
 import { broadcastCopy } from '../kernels/js/binary.js';
 import { Tensor } from '../tensor/tensor.js';
+import { int32Reduce, int32Sum } from './_int.js';
 import { reduceArgs } from './_reduce.js';
 
 /** Options of the reductions (`sum`, `mean`, `max`, ...). */
@@ -40,6 +41,10 @@ export function expandGrad(g: Tensor, kept: readonly number[], shape: readonly n
  * Sum over axes (all by default), as `torch.sum(x, dim, keepdim)`.
  * Gradient: g broadcast back over the reduced axes.
  *
+ * An int32 x gives an exact int32 sum (PyTorch widens to int64, which myelin
+ * does not have); a sum outside the int32 range throws a `ValueError` rather
+ * than wrapping: cast x to float64 first for those.
+ *
  * @category Reductions
  * @example
  * ```ts
@@ -51,7 +56,9 @@ export function expandGrad(g: Tensor, kept: readonly number[], shape: readonly n
  * ```
  */
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
-  const { t, axes, kept, dropped, keepDims } = reduceArgs('sum', x, options);
+  const { t, axes, kept, dropped, keepDims } = reduceArgs('sum', x, options, [], true);
+  if (t.dtype === 'int32')
+    return new Tensor(int32Reduce('sum', t, axes, int32Sum), keepDims ? kept : dropped);
   const data = allocFloat(
     t.dtype,
     dropped.reduce((p, d) => p * d, 1),

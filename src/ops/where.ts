@@ -7,6 +7,7 @@ import { record } from '../autograd/graph.js';
 import { tensor } from '../tensor/create.js';
 import { Tensor, type NestedArray } from '../tensor/tensor.js';
 import { indexTensor } from './_indices.js';
+import { int32Pair } from './_int.js';
 import { checkResultSize, operands, unbroadcast, type Scalar } from './_util.js';
 
 /** Nested arrays of booleans, as a JS predicate over nested data produces. */
@@ -127,22 +128,6 @@ function expand(t: Tensor, shape: readonly number[]): TensorData {
   const out = allocate(t.dtype, shapeSize(shape));
   broadcastCopy(t.data, t.shape, out, shape);
   return out;
-}
-
-/** a and b as int32 tensors when each is int32 or an int32-range integer and one is a tensor. */
-function int32Pair(a: unknown, b: unknown): [Tensor, Tensor] | null {
-  const asInt = (v: unknown): Tensor | null =>
-    v instanceof Tensor
-      ? v.dtype === 'int32'
-        ? v
-        : null
-      : typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647
-        ? new Tensor(Int32Array.of(v), [])
-        : null;
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) return null;
-  const ia = asInt(a),
-    ib = asInt(b);
-  return ia !== null && ib !== null ? [ia, ib] : null;
 }
 
 function nonzero(cond: unknown): Tensor {

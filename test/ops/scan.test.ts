@@ -262,8 +262,9 @@ describe('cumsum / cumprod', () => {
     expect(dweighted((x) => cumprod(x, 0), f64([0, 5, 0])).toArray()).toEqual([11, 0, 0]);
   });
 
-  it('promote int32 and reject bad axes', () => {
-    expect(cumsum(tensor([1, 2], { dtype: 'int32' }), 0).dtype).toBe('float32');
+  it('keep int32 and reject bad axes', () => {
+    expect(cumsum(tensor([1, 2], { dtype: 'int32' }), 0).dtype).toBe('int32');
+    expect(cumprod(tensor([1, 2], { dtype: 'int32' }), 0).dtype).toBe('int32');
     expect(() => cumsum(m(), 2)).toThrow('cumsum: axis must be an integer in [-2, 1], got 2');
     expect(() => cumprod(m(), 0.5)).toThrow('cumprod: axis must be an integer in [-2, 1], got 0.5');
     expect(() => cumsum(m(), undefined as unknown as number)).toThrow(

@@ -1,6 +1,8 @@
 // The int32 dtype: labels, token ids and indices. Never differentiated;
-// arithmetic promotes it to float32; creation checks every value is an integer
-// in range; cast truncates toward zero (PyTorch's .to(torch.int32)).
+// integer-valued ops (add, sub, mul, sum, max, ...) keep it exact (see
+// test/ops/int32.test.ts), the float ones promote it to float32; creation
+// checks every value is an integer in range; cast truncates toward zero
+// (PyTorch's .to(torch.int32)).
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/_lib/errors.js';
 import { valueAndGrad } from '../../src/autograd/functional.js';
@@ -86,14 +88,17 @@ describe('int32 tensors', () => {
     );
   });
 
-  it('promote to float32 in arithmetic, activations and reductions', () => {
+  it('stay int32 in integer arithmetic, promote to float in float math', () => {
     const i = tensor([1, 2, 3], { dtype: 'int32' });
     const a = add(i, i);
-    expect(a.dtype).toBe('float32');
+    expect(a.dtype).toBe('int32');
     expect(a.toArray()).toEqual([2, 4, 6]);
+    expect(add(i, 0.5).dtype).toBe('float32');
+    expect(add(i, tensor([0.5])).dtype).toBe('float32');
     expect(add(i, tensor([0.5], { dtype: 'float64' })).dtype).toBe('float64');
     expect(exp(tensor([0], { dtype: 'int32' })).toArray()).toEqual([1]);
     expect(relu(tensor([-1, 2], { dtype: 'int32' })).toArray()).toEqual([0, 2]);
+    expect(sum(i).dtype).toBe('int32');
     expect(sum(i).item()).toBe(6);
     expect(matmul(tensor([[1, 2]], { dtype: 'int32' }), tensor([[3], [4]])).toArray()).toEqual([
       [11],
