@@ -573,7 +573,9 @@ export async function fit<In, Out>(
         const restore = stateful ? saveState(model) : null;
         let r: ReturnType<typeof step.run>;
         try {
-          r = step.run(idx, trainable, p.rng, wTrain, given);
+          r = prefixErrors(`fit: at epoch ${epoch + 1}, batch ${b + 1} (counting from 1)`, () =>
+            step.run(idx, trainable, p.rng, wTrain, given),
+          );
         } catch (e) {
           restore?.();
           throw e;
