@@ -18,6 +18,7 @@ import { batchNorm } from '../layers/batch-norm.js';
 import { conv1d } from '../layers/conv1d.js';
 import { conv2d } from '../layers/conv2d.js';
 import { dense } from '../layers/dense.js';
+import { dropout } from '../layers/dropout.js';
 import { flatten } from '../layers/flatten.js';
 import {
   globalAvgPool1d,
@@ -36,6 +37,7 @@ import { upSampling2d } from '../layers/up-sampling.js';
 import { conv2dTranspose } from '../layers/conv2d-transpose.js';
 import { input, type SymbolicTensor } from '../layers/symbolic.js';
 import { graph, type GraphModel } from '../models/graph.js';
+import { fixName } from '../models/_names.js';
 import { Tensor } from '../tensor/tensor.js';
 import { recurrentFromOnnx } from './_recurrent.js';
 import { findAttentions, type FoundAttention } from './_attention-import.js';
@@ -420,6 +422,29 @@ function shortFloat(v: number): number {
   return v;
 }
 
+/**
+ * Names the imported layers after the nodes they were made from: the part of
+ * the node's name before its last '/' (toOnnx names a layer's nodes
+ * `<layer name>/<Op>_<k>`, torch.onnx.export `/<module path>/<Op>`). When two
+ * layers come from one name (a dense layer and its activation), a layer with
+ * parameters or state keeps it, else the first; the others, and nodes named
+ * without a '/', get generated names (`dense`, `activation_1`, ...).
+ */
+function nameLayers(made: readonly (readonly [Layer, string])[]): void {
+  const taken = new Set<string>();
+  const weighty = (l: Layer): boolean =>
+    Object.keys(l.params).length > 0 || Object.keys(l.state ?? {}).length > 0;
+  for (const pass of [true, false])
+    for (const [layer, nodeName] of made) {
+      if (weighty(layer) !== pass) continue;
+      const cut = nodeName.lastIndexOf('/');
+      const name = cut > 0 ? nodeName.slice(0, cut) : '';
+      if (name === '' || taken.has(name)) continue;
+      taken.add(name);
+      fixName(layer, name);
+    }
+}
+
 /** The weights as a myelin tensor-like array for a factory option. */
 const f32 = (data: ArrayLike<number>): Float32Array => Float32Array.from(data);
 
@@ -499,7 +524,12 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       );
     const first = layout === 'channelsFirst' && dims.length >= 2;
     const shape = first ? [...dims.slice(1), dims[0]!] : dims;
-    const t = build(where, () => input(shape, info.elemType === 1 ? {} : { dtype: 'int32' }));
+    const t = build(where, () =>
+      input(shape, {
+        ...(info.elemType === 1 ? {} : { dtype: 'int32' as const }),
+        ...(info.name === '' ? {} : { name: info.name }),
+      }),
+    );
     inputs.push(t);
     values.set(info.name, { kind: 'sym', t, layout: first ? 'first' : 'last' });
   }
@@ -539,11 +569,15 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       bad(`${where}: the ${what} '${name}' must be a constant (an initializer)`);
     return v.c;
   };
+  // Each layer made, with the name of the node it was made from (see layerName).
+  const made: [Layer, string][] = [];
+  let nodeName = '';
   const apply = (
     layer: Layer,
     x: SymbolicTensor | SymbolicTensor[],
     where: string,
   ): SymbolicTensor => {
+    made.push([layer, nodeName]);
     try {
       return layer.apply!(x);
     } catch (e) {
@@ -683,6 +717,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
 
   for (const n of order) {
     if (folded.has(n)) continue;
+    nodeName = n.name;
     const where = `node '${n.name || n.outputs[0] || n.op}' (${n.op})`;
     const a = new Attrs(n, where);
     const out = n.outputs[0] ?? '';
@@ -786,9 +821,35 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       case 'Unsqueeze':
         throw new ModelFormatError(`${fn}: ${where} is supported only in shape computations`);
       case 'Identity':
-      case 'Dropout':
         set(getValue(n.inputs[0] ?? bad(`${where} has no input`), where));
         break;
+      case 'Dropout': {
+        // The identity at inference, read as a dropout layer of its rate (the
+        // ratio input of opset 12+, the attribute before; ONNX's default 0.5).
+        const x = getValue(n.inputs[0] ?? bad(`${where} has no input`), where);
+        const mask = n.outputs[1];
+        if (mask !== undefined && mask !== '' && (uses.get(mask) ?? 0) > 0)
+          throw new ModelFormatError(`${fn}: ${where}: the mask output is not supported`);
+        if (x.kind !== 'sym') {
+          set(x);
+          break;
+        }
+        const ratio =
+          n.inputs[1] !== undefined && n.inputs[1] !== ''
+            ? constant(n.inputs[1], where, 'ratio')
+            : null;
+        if (ratio !== null && ratio.data.length !== 1) bad(`${where}: ratio must be one value`);
+        const rate = shortFloat(ratio === null ? a.float('ratio', 0.5) : ratio.data[0]!);
+        set({
+          ...x,
+          t: apply(
+            build(where, () => dropout(rate)),
+            x.t,
+            where,
+          ),
+        });
+        break;
+      }
       case 'Constant': {
         const v = n.attrs.get('value');
         if (v === undefined || v.kind !== 'tensor')
@@ -815,9 +876,13 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           )
         )
           set(x);
+        else if (r >= 3 && (same(perm, toFirst(r)) || same(perm, toLast(r))))
+          throw new ModelFormatError(
+            `${fn}: ${where} moves the channels ${same(perm, toLast(r)) ? 'to the end' : 'to axis 1'} of a tensor that is already ${x.layout === 'last' ? 'channels-last' : `in layout ${x.layout}`}; if the file's inputs are channels-first ([N, C, H, W], as PyTorch's or toOnnx's with inputLayout 'channelsFirst'), pass inputLayout: 'channelsFirst'`,
+          );
         else
           throw new ModelFormatError(
-            `${fn}: ${where} with perm [${perm.join(',')}] is not supported (only channel moves)`,
+            `${fn}: ${where} with perm [${perm.join(',')}] is not supported (only moves of the channel axis)`,
           );
         break;
       }
@@ -1203,11 +1268,13 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         for (const [i, c] of [gamma!, beta!, mean!, variance!].entries())
           if (c.data.length !== C)
             bad(`${where}: ${names[i]} has ${c.data.length} values, the input has ${C} channels`);
-        const momentum = 1 - a.float('momentum', 0.9); // ONNX: running = running·momentum + batch·(1 − momentum)
+        // ONNX, as myelin: running = running·momentum + batch·(1 − momentum), so
+        // PyTorch's momentum m is written (and read) as 1 − m. Float attributes
+        // are float32: read back as the shortest decimal (0.99, not 0.9900000095).
         const layer = build(where, () =>
           batchNorm(C, {
-            epsilon: a.float('epsilon', 1e-5),
-            momentum: Math.min(Math.max(momentum, 0), 1),
+            epsilon: shortFloat(a.float('epsilon', 1e-5)),
+            momentum: shortFloat(a.float('momentum', 0.9)),
             gamma: f32(gamma!.data),
             beta: f32(beta!.data),
             movingMean: f32(mean!.data),
@@ -1289,7 +1356,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           bad(`${where}: scale and bias must have ${C} values`);
         const layer = build(where, () =>
           layerNorm(C, {
-            epsilon: a.float('epsilon', 1e-5),
+            epsilon: shortFloat(a.float('epsilon', 1e-5)),
             gamma: f32(gamma.data),
             ...(beta === null ? { center: false } : { beta: f32(beta.data) }),
           }),
@@ -1574,6 +1641,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
     return v.t;
   });
   if (outputs.length === 0) bad('the graph has no outputs');
+  nameLayers(made);
   return build('the graph', () =>
     graph({
       inputs: inputs.length === 1 ? inputs[0]! : inputs,

@@ -86,9 +86,21 @@ class Emitter {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxTensor[] = [];
   private count = 0;
+  /**
+   * The name of the layer being emitted, or null (the input Transposes and
+   * output Identities). Its nodes are named `<layer name>/<Op>_<k>`, so that
+   * {@link fromOnnx} reads the layer's name back from the part before the
+   * last '/'; other nodes have names without a '/'.
+   */
+  layer: string | null = null;
 
   fresh(base: string): string {
     return `${base}_${this.count++}`;
+  }
+
+  /** A name for a new node of `op`. */
+  nodeName(op: string): string {
+    return this.layer === null ? this.fresh(`n_${op}`) : `${this.layer}/${this.fresh(op)}`;
   }
 
   node(op: string, inputs: string[], attrs: Record<string, OnnxAttr> = {}, out?: string): string {
@@ -96,7 +108,7 @@ class Emitter {
     this.nodes.push({
       op,
       domain: '',
-      name: this.fresh(`n_${op}`),
+      name: this.nodeName(op),
       inputs,
       outputs: [o],
       attrs: new Map(Object.entries(attrs)),
@@ -269,8 +281,12 @@ function emitLayer(
     case 'activation':
       return act(x);
     case 'dropout':
+      // ONNX's Dropout (opset 12+: the ratio an input) is the identity at inference,
+      // and reads back as a dropout layer of that rate.
+      return e.node('Dropout', [x, e.floats('ratio', [], [c['rate'] as number])]);
     case 'spatialDropout1d':
     case 'spatialDropout2d':
+      // ONNX has no dropout of whole channels: the inference identity only.
       return e.node('Identity', [x]);
     case 'flatten':
       return e.node('Flatten', [x], { axis: int(1) });
@@ -342,7 +358,11 @@ function emitLayer(
         e.floats('mean', [n], st['movingMean']!.data),
         e.floats('var', [n], st['movingVariance']!.data),
       ];
-      const y = e.node('BatchNormalization', inputs, { epsilon: float(c['epsilon'] as number) });
+      // ONNX's momentum is myelin's: the weight of the old running value.
+      const y = e.node('BatchNormalization', inputs, {
+        epsilon: float(c['epsilon'] as number),
+        momentum: float(c['momentum'] as number),
+      });
       return rank > 2 ? e.node('Transpose', [y], { perm: ints(toLast(rank)) }) : y;
     }
     case 'layerNorm': {
@@ -504,7 +524,7 @@ function emitRecurrent(e: Emitter, layers: Layer[], where: string, x: string): s
   e.nodes.push({
     op: s.op,
     domain: '',
-    name: e.fresh(`n_${s.op}`),
+    name: e.nodeName(s.op),
     inputs,
     outputs: [y, yh],
     attrs: new Map(Object.entries(attrs)),
@@ -533,7 +553,10 @@ function emitRecurrent(e: Emitter, layers: Layer[], where: string, x: string): s
  * in Transpose nodes around ONNX's channels-first operators. With
  * `inputLayout: 'channelsFirst'` the file's image inputs are [N, C, H, W]
  * instead (a Transpose follows each). Dense is MatMul + Add, dropout is
- * Identity, batch normalization uses the running statistics (inference).
+ * Dropout (the identity at inference; spatial dropout is Identity), batch
+ * normalization uses the running statistics (inference). Each node of a
+ * layer is named `<layer name>/<Op>_<k>`, and the inputs keep their names,
+ * so {@link fromOnnx} gives them back.
  * A layer kind with no ONNX form throws a ValueError naming the layer.
  *
  * @example
@@ -596,6 +619,7 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
   model.nodes.forEach((n, i) => {
     const name = model.layerNames[n.layerIndex] ?? `layer ${n.layerIndex}`;
     const where = `layer '${name}'`;
+    e.layer = name;
     const ins: [string, readonly number[]][] = n.inputs.map(ref);
     const inShapes = ins.map(([, s]) => s);
     if (n.outputs !== 1)
@@ -616,6 +640,7 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
     values[i] = [out];
     shapes[i] = [outShape];
   });
+  e.layer = null;
 
   // Every graph output gets a name of its own (an output may be an input or be listed twice).
   const outputs = model.outputs.map((r, k) => {
