@@ -26,7 +26,10 @@ export interface WeightMismatch {
 
 /** What {@link loadWeights} did, by layer name. */
 export interface LoadWeightsReport {
-  /** Layers whose every parameter and state tensor was copied from the file. */
+  /**
+   * Layers whose every parameter and learned state tensor (running statistics)
+   * was copied from the file. Carried recurrent state is not compared or copied.
+   */
   readonly matched: readonly string[];
   /** Layers with weights in the model but not in the file (left as they were). */
   readonly missing: readonly string[];
@@ -36,10 +39,22 @@ export interface LoadWeightsReport {
   readonly mismatched: readonly WeightMismatch[];
 }
 
+/**
+ * The tensors a layer learned: its parameters and the state it keeps across
+ * batches (running statistics, as Keras's `get_weights` includes them), but
+ * not state carried from one call to the next for each batch row (a stateful
+ * recurrent layer's `h` and `c`). The layer contract marks the latter without
+ * naming kinds: a layer with `batchRows` takes batches of exactly that many
+ * rows, and a state tensor whose leading dimension is `batchRows` holds one
+ * row per batch row, so it belongs to the batches seen, not to the weights.
+ */
 function tensorsOf(layer: Layer): [string, Tensor][] {
+  const rows = layer.batchRows;
   return [
     ...Object.entries(layer.params),
-    ...Object.entries(layer.state ?? {}).map(([k, t]): [string, Tensor] => [`state.${k}`, t]),
+    ...Object.entries(layer.state ?? {})
+      .filter(([, t]) => rows === undefined || t.shape.length === 0 || t.shape[0] !== rows)
+      .map(([k, t]): [string, Tensor] => [`state.${k}`, t]),
   ];
 }
 
@@ -52,7 +67,13 @@ function tensorsOf(layer: Layer): [string, Tensor][] {
  * the saved model does, so each gets its own weights back. A layer
  * is copied only when it has the same kind and every parameter (and state
  * tensor, such as running statistics) has the same shape; otherwise it is
- * left as it was and reported. The file is validated as `fromJSON` does.
+ * left as it was and reported. The state a stateful recurrent layer carries
+ * between calls (one row per batch row: state whose leading dimension is the
+ * layer's `batchRows`) is not a weight: it is neither compared nor copied, so
+ * the weights of a stateful layer load into a copy built without `stateful`
+ * or with another `batchSize` (a batch-1 generator), and the copy's own
+ * carried state is left as it was (its `resetStates()` clears it). The file is
+ * validated as `fromJSON` does.
  * The copied values are converted to the model's dtype.
  *
  * @example

@@ -653,7 +653,12 @@ function inputShape(path: string, c: Record<string, unknown>): number[] {
  * with a `ModelFormatError` listing the classes; so does a weights manifest
  * that disagrees with the shards (checked before any weight is allocated).
  * TF.js's LSTM and GRU default to the hard-sigmoid recurrent activation,
- * max(0, min(1, 0.2x + 0.5)): it loads as {@link hardSigmoid}.
+ * max(0, min(1, 0.2x + 0.5)): it loads as {@link hardSigmoid}. A layer saved
+ * with `trainable: false` loads frozen (`layer.trainable === false`). A
+ * Sequential loads as a `sequential` model when its layers give the declared
+ * `batch_input_shape` (a Dense first), else as the same chain in a `graph`
+ * model with that input (a Conv2D or Flatten first declares none), so the
+ * model always knows its input shape (`model.inputs[0].shape`).
  *
  * @example
  * ```ts
@@ -716,6 +721,10 @@ export function fromTfjs<In = TensorLike, Out = Tensor>(
     const layerName =
       typeof s.c.name === 'string' ? s.c.name : typeof s.o.name === 'string' ? s.o.name : '';
     const { w, sub } = weightsOf(all, layerName, used);
+    // Keras's `trainable: false` (a frozen layer) stays frozen: fit leaves it.
+    const trainable = s.c.trainable;
+    if (trainable !== undefined && typeof trainable !== 'boolean')
+      bad(`${s.path}.config.trainable`, `must be true or false, got ${JSON.stringify(trainable)}`);
     let layer: Layer;
     try {
       layer = buildLayer(s.cls, s.c, shapes, w, sub, s.path);
@@ -726,6 +735,7 @@ export function fromTfjs<In = TensorLike, Out = Tensor>(
         `(${s.cls} ${JSON.stringify(layerName)}) cannot be built: ${(e as Error).message}`,
       );
     }
+    if (trainable === false) layer.trainable = false;
     return layer;
   };
   let model: Model;
@@ -752,10 +762,21 @@ export function fromTfjs<In = TensorLike, Out = Tensor>(
       x = apply(s.path, layer, [x]);
       layers.push(layer);
     }
+    // A sequential model knows its input shape only through its layers (see
+    // `sequential`): when they do not give the declared batch_input_shape
+    // (a Conv2D first declares none), the chain is built as a graph from the
+    // declared input, so toOnnx, extractFeatures and the saved model keep it.
+    const chain = declaredOther ? null : sequential(layers);
+    const known = chain?.inputs[0]!.shape ?? null;
     model =
-      declaredOther && x0 !== undefined && x !== undefined
+      x0 !== undefined &&
+      x !== undefined &&
+      (chain === null ||
+        known === null ||
+        known.length !== x0.shape.length ||
+        known.some((d, i) => d !== x0.shape[i]))
         ? graph({ inputs: x0, outputs: x })
-        : sequential(layers);
+        : (chain ?? sequential(layers));
   } else if (cls === 'Model' || cls === 'Functional') {
     const outs = new Map<string, SymbolicTensor>();
     const ref = (path: string, r: unknown): SymbolicTensor => {

@@ -22,7 +22,10 @@ export interface ModelNode {
 /** A declared model input. */
 export interface ModelInput {
   readonly name: string;
-  /** Per-sample shape, or null when not declared (a sequential model whose first layer takes any shape). */
+  /**
+   * Per-sample shape, or null when not declared (a sequential model whose
+   * first layers take any shape and change it, such as `flatten()` first).
+   */
   readonly shape: readonly number[] | null;
   readonly dtype: DType;
 }
@@ -45,7 +48,12 @@ export interface Model<In = unknown, Out = unknown> {
   readonly nodes: readonly ModelNode[];
   readonly inputs: readonly ModelInput[];
   readonly outputs: readonly ValueRef[];
-  /** Per-sample shape of the first input, or null when not declared. */
+  /**
+   * Per-sample shape of the first input (`inputs[0].shape`), or null when not
+   * declared: for a sequential model, the first layer's declared input shape,
+   * or that of the first declaring layer when every layer before it hands its
+   * input on unchanged (dropout, activations); see `sequential`.
+   */
   readonly inputShape: readonly number[] | null;
   /**
    * Runs every layer in order (recording the autograd graph when gradients

@@ -77,6 +77,25 @@ export function propagateShapes(
 }
 
 /**
+ * Whether `layer` outputs the shape it is given, for `shape` and for a shape
+ * of one more axis: a layer's contract has no flag for it, so it is probed
+ * through `outputShape` (dropout, activations and normalizations pass both
+ * through; flatten and reshape give `shape` back for both, a global pool
+ * drops an axis, and a layer that refuses either is taken not to preserve).
+ */
+function preservesShape(layer: Layer, shape: readonly number[]): boolean {
+  const same = (s: readonly number[]): boolean => {
+    try {
+      const out = layer.outputShape(s);
+      return out.length === s.length && out.every((d, i) => d === s[i]);
+    } catch {
+      return false;
+    }
+  };
+  return same(shape) && same([...shape, 1]);
+}
+
+/**
  * Builds a model that applies `layers` in order, as Keras's `Sequential` and
  * PyTorch's `nn.Sequential`: the chain case of a graph model (the same
  * engine runs both). Shapes are checked now, not at the first batch: each
@@ -89,6 +108,14 @@ export function propagateShapes(
  * containing the layer (a sub-model from `extractFeatures`, a new model
  * around pretrained layers) calls it the same, unless that name is already
  * taken there (see `graph` for the full rule).
+ *
+ * The model's input shape (`model.inputShape`, `model.inputs[0].shape`) is
+ * the first layer's declared input shape, or, when the first layers accept
+ * any shape and hand it on unchanged (dropout, activations), that of the
+ * first layer declaring one; else null (`flatten()` first: many input shapes
+ * flatten to what the next layer declares). Functions that need a known
+ * shape (`toOnnx`, `extractFeatures`) then ask for one, or use `graph` with
+ * an `input([...])`.
  *
  * The returned object is plain and its layer list is frozen; `predict`,
  * `fit`, `summary` and `toJSON` are functions that take it.
@@ -133,16 +160,23 @@ export function sequential(layers: readonly Layer[]): Sequential {
   // it accept any shape, and a shape-preserving prefix (dropout, activations)
   // is the common case.
   const first = list.findIndex((l) => l.inputShape !== null);
-  const inputShape = first === -1 ? null : Object.freeze([...list[first]!.inputShape!]);
+  const firstDeclared = first === -1 ? null : Object.freeze([...list[first]!.inputShape!]);
   if (first !== -1)
     propagateShapes(
       'sequential',
       list,
       first,
-      inputShape!,
+      firstDeclared!,
       'its input has shape',
       'an input of shape',
     );
+  // The model's input shape is known only when the layers before the first
+  // declaring one hand their input on unchanged: a flatten or reshape there
+  // would take many input shapes to the one declared.
+  const inputShape =
+    firstDeclared !== null && list.slice(0, first).every((l) => preservesShape(l, firstDeclared))
+      ? firstDeclared
+      : null;
   const frozen = Object.freeze(list);
   fixNames(frozen, names);
   const nodes: ModelNode[] = frozen.map((layer, i) => ({
@@ -152,13 +186,12 @@ export function sequential(layers: readonly Layer[]): Sequential {
     outputs: 1,
   }));
   const outputs = Object.freeze([{ node: nodes.length - 1, output: 0 }]);
-  const declared = first === 0 ? inputShape : null;
   return {
     kind: 'sequential',
     layers: frozen,
     layerNames: names,
     nodes: Object.freeze(nodes),
-    inputs: Object.freeze([{ name: 'input', shape: declared, dtype: 'float32' as const }]),
+    inputs: Object.freeze([{ name: 'input', shape: inputShape, dtype: 'float32' as const }]),
     outputs,
     inputShape,
     forward(x: Tensor | readonly Tensor[], ctx: ForwardContext): Tensor {

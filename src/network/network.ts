@@ -1,4 +1,4 @@
-import { fromJSON } from '../io/from-json.js';
+import { fromJSON, type FromJSONOptions } from '../io/from-json.js';
 import { toJSON } from '../io/to-json.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model, Sequential } from '../models/model.js';
@@ -56,15 +56,18 @@ export class Network {
   }
 
   /**
-   * Rebuilds a network saved with {@link Network.toJSON} (see `fromJSON`).
+   * Rebuilds a network saved with {@link Network.toJSON}: `fromJSON(json, options)`,
+   * with the same options (loaders for custom layers and activations, limits).
    * @example
    * ```ts
-   * import { Network } from 'myelin';
-   * const net = Network.fromJSON(JSON.parse(text));
+   * import { Network, dense, defineActivation, mul, sigmoid } from 'myelin';
+   * const mySwish = defineActivation('mySwish', (x) => mul(x, sigmoid(x)));
+   * const text = JSON.stringify(new Network([dense(3, 2, { activation: mySwish })]));
+   * const net = Network.fromJSON(JSON.parse(text), { activations: { mySwish } });
    * ```
    */
-  static fromJSON(json: unknown): Network {
-    return Network.fromModel(fromJSON(json));
+  static fromJSON(json: unknown, options: FromJSONOptions = {}): Network {
+    return Network.fromModel(fromJSON(json, options));
   }
 
   /** The layers, in order. */

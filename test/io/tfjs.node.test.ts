@@ -3,8 +3,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ModelFormatError } from '../../src/_lib/errors.js';
 import { fromTfjs } from '../../src/io/index.js';
+import { fromJSON } from '../../src/io/from-json.js';
+import { toJSON } from '../../src/io/to-json.js';
+import { crossEntropy } from '../../src/losses/cross-entropy.js';
 import { predict } from '../../src/models/predict.js';
-import { tensor } from '../../src/tensor/create.js';
+import { extractFeatures } from '../../src/models/transfer.js';
+import { sgd } from '../../src/optimizers/sgd.js';
+import { createRng } from '../../src/random/rng.js';
+import { ones, randomNormal, tensor } from '../../src/tensor/create.js';
+import { fit } from '../../src/training/fit.js';
 import { expectClose } from '../helpers/expect-close.js';
 
 // Models built and saved with TF.js itself (through an in-memory save
@@ -695,4 +702,62 @@ describe('fromTfjs: Keras config keys that change the math', () => {
       );
     },
   );
+});
+
+describe('fromTfjs: frozen layers and the declared input shape', () => {
+  it('keeps Keras trainable: false, so fit leaves the layer alone', async () => {
+    const k = seq([
+      L.dense({ units: 8, inputShape: [4], activation: 'relu', name: 'base', trainable: false }),
+      L.dense({ units: 2, name: 'head' }),
+    ]);
+    const { modelJson, weights } = await save(k);
+    const m = fromTfjs(JSON.parse(JSON.stringify(modelJson)), weights);
+    expect(m.layers.map((l) => l.trainable)).toEqual([false, true]);
+    const before = Array.from(m.layers[0]!.params.kernel!.data);
+    const head = Array.from(m.layers[1]!.params.kernel!.data);
+    await fit(m, randomNormal([16, 4], { rng: createRng(1) }), ones([16], { dtype: 'int32' }), {
+      loss: crossEntropy,
+      optimizer: sgd({ learningRate: 0.1 }),
+      epochs: 1,
+    });
+    expect(Array.from(m.layers[0]!.params.kernel!.data)).toEqual(before);
+    expect(Array.from(m.layers[1]!.params.kernel!.data)).not.toEqual(head);
+  });
+
+  it('refuses a trainable that is not a boolean', async () => {
+    const { modelJson, weights } = await save(
+      seq([L.dense({ units: 2, inputShape: [3], name: 'd' })]),
+    );
+    const j = JSON.parse(JSON.stringify(modelJson)) as {
+      modelTopology: { config: { layers: { config: Record<string, unknown> }[] } };
+    };
+    j.modelTopology.config.layers[0]!.config.trainable = 'no';
+    expect(() => fromTfjs(j, weights)).toThrow(ModelFormatError);
+    expect(() => fromTfjs(j, weights)).toThrow(/config\.trainable must be true or false/);
+  });
+
+  it('gives a Conv2D -> Flatten -> Dense model its batch_input_shape', async () => {
+    const k = seq([
+      L.conv2d({ inputShape: [12, 12, 1], filters: 4, kernelSize: 3, ...rnd }),
+      L.flatten(),
+      L.dense({ units: 2, ...rnd }),
+    ]);
+    const { modelJson, weights } = await save(k);
+    const m = fromTfjs(JSON.parse(JSON.stringify(modelJson)), weights);
+    expect(m.inputs[0]!.shape).toEqual([12, 12, 1]);
+    expect(m.inputShape).toEqual([12, 12, 1]);
+    const cut = extractFeatures(m, m.layerNames[1]!);
+    expect(cut.input.shape).toEqual([12, 12, 1]);
+    // the saved model keeps it too
+    expect(fromJSON(toJSON(m)).inputs[0]!.shape).toEqual([12, 12, 1]);
+    // and it predicts as TF.js does
+    const x = inputs([2, 12, 12, 1]);
+    const want = Array.from(await (k.predict(tf.tensor(x, [2, 12, 12, 1])) as tf.Tensor).data());
+    expectClose(predict(m, tensor(x, { shape: [2, 12, 12, 1] })), want, { atol: 1e-5 });
+    // a Dense first still loads as a sequential model that knows its shape
+    const d = await save(seq([L.dense({ units: 2, inputShape: [3] })]));
+    const md = fromTfjs(JSON.parse(JSON.stringify(d.modelJson)), d.weights);
+    expect(md.kind).toBe('sequential');
+    expect(md.inputs[0]!.shape).toEqual([3]);
+  });
 });

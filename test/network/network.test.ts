@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { defineActivation } from '../../src/activations/define.js';
 import { sigmoid } from '../../src/activations/sigmoid.js';
 import { dense } from '../../src/layers/dense.js';
 import { mse } from '../../src/losses/mse.js';
+import { mul } from '../../src/ops/mul.js';
 import { predict } from '../../src/models/predict.js';
 import { sequential } from '../../src/models/sequential.js';
 import { summary } from '../../src/models/summary.js';
@@ -59,5 +61,16 @@ describe('Network', () => {
     ];
     expect(Array.from(copy.predict(x).data)).toEqual(Array.from(net.predict(x).data));
     expect(net.toJSON()).toEqual(JSON.parse(text));
+  });
+
+  it('passes the loader options to fromJSON (a custom activation)', () => {
+    const mySwish = defineActivation('mySwish', (x) => mul(x, sigmoid(x)));
+    const rng = createRng(5);
+    const net = new Network([dense(3, 4, { activation: mySwish, rng }), dense(4, 2, { rng })]);
+    const json = JSON.parse(JSON.stringify(net)) as unknown;
+    expect(() => Network.fromJSON(json)).toThrow(/mySwish/);
+    const copy = Network.fromJSON(json, { activations: { mySwish } });
+    const x = [[0.3, -0.2, 1]];
+    expect(Array.from(copy.predict(x).data)).toEqual(Array.from(net.predict(x).data));
   });
 });
