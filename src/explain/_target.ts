@@ -4,6 +4,7 @@ import { fmtShape } from '../_lib/shape.js';
 import type { FloatArray, FloatDType } from '../_lib/typed.js';
 import { saveState } from '../models/_state.js';
 import type { Model } from '../models/model.js';
+import { planFor, type Plan } from '../models/plan.js';
 import { checkModel, inputTensors } from '../models/predict.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -26,6 +27,9 @@ export interface TargetOptions {
 
 export const TARGET_KEYS = ['target', 'outputWeights', 'output'] as const;
 
+const NOT_IDS =
+  'x must hold float values (gradients of integer inputs such as token ids are undefined; lrp explains token ids through an embedding layer)';
+
 /**
  * The model (checked) and its one input as a tensor, batch first, at least
  * one row: float, unless `ids` allows int32 (token ids, which relevance
@@ -38,13 +42,44 @@ export function explainInput(fn: string, model: unknown, x: unknown, ids = false
       `${fn}: explanations need a model of one input, got one of ${m.inputs.length} inputs`,
     );
   let t = inputTensors(fn, m, x)[0]!;
-  if (t.dtype === 'int32' && !ids)
-    throw new ValueError(
-      `${fn}: x must hold float values (gradients of integer inputs such as token ids are undefined; lrp explains token ids through an embedding layer), got an int32 tensor`,
-    );
+  if (t.dtype === 'int32' && !ids) throw new ValueError(`${fn}: ${NOT_IDS}, got an int32 tensor`);
   if (t.shape[0] === 0) fail(fn, 'x', 'a batch of at least one row', fmtShape(t.shape));
   if (t.requiresGrad || t.node !== null) t = new Tensor(t.data, t.shape);
   return [m, t];
+}
+
+/**
+ * Fails as for int32 ids when float `x` holds token ids all the same: when
+ * it feeds a layer that looks ids up (directly or through parameter-free
+ * layers such as a reshape), whose gradient with respect to them is zero by
+ * definition and whose perturbed input (integrated gradients' path,
+ * SmoothGrad's noise) is no id at all. Nested arrays become float32, so this
+ * is how token ids usually arrive. The layer is recognised by what it
+ * declares, not by its kind: the layer contract has no "takes ids" flag, so
+ * the signal is its compiled `relevanceFamily` of 'embedding' (the family
+ * relevance composites already assign rules by). Shapes that do not fit are
+ * left to the forward pass to report.
+ */
+export function refuseIds(fn: string, model: Model, xt: Tensor): void {
+  let plan: Plan;
+  try {
+    plan = planFor(model, [xt.shape.slice(1)], [xt.dtype]);
+  } catch {
+    return;
+  }
+  const raw = plan.values.map(() => false);
+  for (const v of plan.inputs) raw[v] = true;
+  plan.nodes.forEach((node, k) => {
+    if (!node.inputs.some((v) => raw[v])) return;
+    if (node.compiled.relevanceFamily === 'embedding') {
+      const l = model.nodes[k]!.layerIndex;
+      throw new ValueError(
+        `${fn}: ${NOT_IDS}, got float values that feed layer "${model.layerNames[l]}" (${node.layer.kind}), which looks up token ids`,
+      );
+    }
+    if (node.params.length === 0 && node.inputs.every((v) => raw[v]))
+      for (const v of node.outputs) raw[v] = true;
+  });
 }
 
 /** A layer that takes one batch size only: a stateful recurrent layer (or a wrapper of one). */

@@ -22,6 +22,7 @@ import {
   keepingState,
   outputIndex,
   outputWeighting,
+  refuseIds,
   rowSums,
   tensorOf,
   type TargetOptions,
@@ -113,6 +114,7 @@ export function saliency(model: unknown, x: TensorLike, options: GradientOptions
   assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, TARGET_KEYS);
   const [m, xt] = explainInput(fn, model, x);
+  refuseIds(fn, m, xt);
   checkStatefulRows(fn, m, xt.shape[0]!);
   return keepingState(m, (fresh) =>
     tensorOf(scorer(fn, m, xt, options, fresh).at(xt).grad, xt.shape, xt),
@@ -142,6 +144,7 @@ export function gradientTimesInput(
   assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, TARGET_KEYS);
   const [m, xt] = explainInput(fn, model, x);
+  refuseIds(fn, m, xt);
   checkStatefulRows(fn, m, xt.shape[0]!);
   const g = keepingState(m, (fresh) => scorer(fn, m, xt, options, fresh).at(xt).grad);
   for (let i = 0; i < g.length; i++) g[i] = g[i]! * xt.data[i]!;
@@ -228,6 +231,7 @@ export function integratedGradients(
   assertKnownKeys(fn, 'options', options, [...TARGET_KEYS, 'baseline', 'steps']);
   const steps = assertPositiveInt(fn, 'steps', options.steps ?? 50);
   const [m, xt] = explainInput(fn, model, x);
+  refuseIds(fn, m, xt);
   checkStatefulRows(fn, m, xt.shape[0]!);
   const base = baselineOf(fn, xt, options.baseline);
   return keepingState(m, (fresh) => integrate(fn, m, xt, base, steps, options, fresh));
@@ -299,6 +303,7 @@ export function smoothGrad(model: unknown, x: TensorLike, options: SmoothGradOpt
   if (typeof rng !== 'object' || typeof (rng as Partial<Rng>).normal !== 'function')
     fail(fn, 'rng', 'an Rng', rng);
   const [m, xt] = explainInput(fn, model, x);
+  refuseIds(fn, m, xt);
   checkStatefulRows(fn, m, xt.shape[0]!);
   return keepingState(m, (fresh) => smooth(fn, m, xt, options, noise, samples, rng, fresh));
 }

@@ -7,6 +7,7 @@ import {
 } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { gradcheck } from '../autograd/functional.js';
+import { keepingState } from '../explain/_target.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
@@ -26,7 +27,7 @@ export interface CheckGradientsOptions {
   rtol?: number;
   /** Seed of the fixed weights that project a non-scalar output to a scalar (default 0). */
   seed?: number;
-  /** For a layer or model: run `forward` in training mode (default false). Each evaluation gets a fresh `createRng(seed)`, so dropout draws the same mask every time. */
+  /** For a layer or model: run `forward` in training mode (default false). Each evaluation gets a fresh `createRng(seed)`, so dropout draws the same mask every time, and starts from the layers' state as the check found it, so running statistics do not drift between evaluations. */
   training?: boolean;
   /** Throw an AssertionError naming the worst entry when the check fails (default true); false only returns the report. */
   throwOnFailure?: boolean;
@@ -103,7 +104,11 @@ function isForwardable(v: unknown): v is Layer | Model {
  *   sequential model: `checkGradients(layer, x)` checks the gradient with
  *   respect to the input batch `x` and to every parameter. The parameters
  *   must be float64 (build the layer with `dtype: 'float64'`); they are
- *   perturbed in place and restored exactly.
+ *   perturbed in place and restored exactly. Every evaluation starts from
+ *   the layer state (running statistics, a stateful recurrent layer's
+ *   carried state) the subject had when the check was called, so the
+ *   function checked is the same at every point, and that state is left
+ *   bit for bit as it was, also when the check throws.
  *
  * Fails with an {@link AssertionError} naming the worst entry (tensor,
  * index, analytic and numeric values, tolerance), unless `throwOnFailure`
@@ -153,7 +158,9 @@ export function checkGradients(
     return new Tensor(Float64Array.from(data), shape);
   };
 
-  let f: (...args: Tensor[]) => Tensor;
+  // `fresh` puts the layers' state back as the check found it (see keepingState).
+  let f: (fresh: () => void) => (...args: Tensor[]) => Tensor;
+  let holder: Model = { layers: [] } as unknown as Model;
   let args: Tensor[];
   let names: string[];
   if (typeof subject === 'function') {
@@ -161,7 +168,7 @@ export function checkGradients(
       fail(name, 'inputs', 'an array of inputs, one per argument of the function', inputs);
     args = (inputs as readonly TensorLike[]).map((v, i) => toFloat64(v, `inputs[${i}]`));
     names = args.map((_, i) => `inputs[${i}]`);
-    f = subject;
+    f = () => subject;
   } else if (isForwardable(subject)) {
     const named =
       'layers' in subject && Array.isArray(subject.layers)
@@ -185,12 +192,28 @@ export function checkGradients(
     names = ['x', ...named.map(([key]) => key)];
     // The parameters are gradcheck inputs only so that it perturbs them (in
     // place) and collects their gradients; forward reads them from the layer.
-    f = (input: Tensor) => subject.forward(input, { training, rng: createRng(seed) });
+    // Each evaluation starts from the saved state: a stateful recurrent layer
+    // replaces its carried state on every forward, batch normalization in
+    // training moves its running statistics. The state is put back after
+    // the forward too, so a backward that reads it sees what its forward
+    // started from.
+    f = (fresh) => (input: Tensor) => {
+      fresh();
+      const y = subject.forward(input, { training, rng: createRng(seed) });
+      fresh();
+      return y;
+    };
+    // keepingState reads only `layers` (their `state`): a lone layer is a model of itself.
+    holder = (
+      'layers' in subject && Array.isArray(subject.layers) ? subject : { layers: [subject] }
+    ) as Model;
   } else {
     fail(name, 'subject', 'a function of tensors, a layer or a model', subject);
   }
 
-  const r = gradcheck(f, args, { eps, atol, rtol, seed, throwOnFailure: false });
+  const r = keepingState(holder, (fresh) =>
+    gradcheck(f(fresh), args, { eps, atol, rtol, seed, throwOnFailure: false }),
+  );
   const checked = args.reduce((n, t) => n + t.size, 0);
   const worst: GradientEntry | null =
     r.worst === null

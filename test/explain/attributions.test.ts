@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { relu } from '../../src/activations/relu.js';
 import { tanh } from '../../src/activations/tanh.js';
 import { dense } from '../../src/layers/dense.js';
+import { embedding } from '../../src/layers/embedding.js';
 import { flatten } from '../../src/layers/flatten.js';
+import { globalAvgPool1d } from '../../src/layers/global-pool.js';
+import { reshapeLayer } from '../../src/layers/reshape.js';
 import { sequential } from '../../src/models/sequential.js';
 import { createRng } from '../../src/random/rng.js';
 import { randomNormal, tensor } from '../../src/tensor/create.js';
@@ -237,5 +240,53 @@ describe('attribution bad input', () => {
     ],
   ])('%#', (f, message) => {
     expect(f).toThrow(message);
+  });
+});
+
+describe('gradient attributions refuse token ids, whatever their dtype', () => {
+  // Nested arrays become float32: ids that reach an embedding layer have no
+  // gradient (saliency, gradientTimesInput would be all zeros) and no path
+  // between them (integratedGradients, smoothGrad would look up 0.03).
+  const rng = createRng(1);
+  const model = sequential([
+    embedding(20, 4, { maskZero: true, rng, name: 'words' }),
+    globalAvgPool1d(),
+    dense(4, 2, { rng }),
+  ]);
+  const ids = [
+    [3, 4, 5, 0],
+    [1, 2, 0, 0],
+  ];
+  const explainers = [
+    ['saliency', (x: unknown) => saliency(model, x as never)],
+    ['gradientTimesInput', (x: unknown) => gradientTimesInput(model, x as never)],
+    ['integratedGradients', (x: unknown) => integratedGradients(model, x as never)],
+    ['smoothGrad', (x: unknown) => smoothGrad(model, x as never, { rng: createRng(0) })],
+  ] as const;
+
+  it.each(explainers)('%s: float ids and int32 ids get the same refusal', (name, f) => {
+    const why = `${name}: x must hold float values (gradients of integer inputs such as token ids are undefined; lrp explains token ids through an embedding layer), got `;
+    expect(() => f(tensor(ids, { dtype: 'int32' }))).toThrow(`${why}an int32 tensor`);
+    expect(() => f(ids)).toThrow(
+      `${why}float values that feed layer "words" (embedding), which looks up token ids`,
+    );
+    expect(() => f(tensor(ids, { dtype: 'float64' }))).toThrow(why);
+  });
+
+  it('also through a parameter-free layer before the embedding', () => {
+    const m = sequential([
+      reshapeLayer([4]),
+      embedding(20, 4, { rng }),
+      flatten(),
+      dense(16, 2, { rng }),
+    ]);
+    expect(() => saliency(m, [[[3], [4], [5], [0]]])).toThrow(
+      'saliency: x must hold float values (gradients of integer inputs such as token ids are undefined',
+    );
+  });
+
+  it('still explains float inputs of a model without an embedding', () => {
+    const m = sequential([dense(2, 1, { kernel: [[2], [-3]], bias: [1] })]);
+    expect(saliency(m, [[5, 7]]).toArray()).toEqual([[2, -3]]);
   });
 });

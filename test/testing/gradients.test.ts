@@ -4,9 +4,12 @@ import { sigmoid } from '../../src/activations/sigmoid.js';
 import { tanh } from '../../src/activations/tanh.js';
 import { defineActivation } from '../../src/activations/define.js';
 import { record } from '../../src/autograd/graph.js';
+import { batchNorm } from '../../src/layers/batch-norm.js';
 import { dense } from '../../src/layers/dense.js';
 import { dropout } from '../../src/layers/dropout.js';
 import type { Layer } from '../../src/layers/layer.js';
+import { lstm } from '../../src/layers/lstm.js';
+import { predict } from '../../src/models/predict.js';
 import { sequential } from '../../src/models/sequential.js';
 import { mul } from '../../src/ops/mul.js';
 import { createRng } from '../../src/random/rng.js';
@@ -240,5 +243,77 @@ describe('gradcheck (re-exported) with parameters', () => {
     };
     expect(() => gradcheck(flaky, [w])).toThrow('boom');
     expect(Array.from(w.data)).toEqual([1, 2]);
+  });
+});
+
+describe('checkGradients leaves layer state as it found it', () => {
+  const x = [
+    [0.3, -1.2, 0.5],
+    [2, 0.5, -0.7],
+    [0.1, 0.2, 0.3],
+  ];
+
+  it('training: true does not move batch normalization running statistics (or predict)', () => {
+    const rng = createRng(1);
+    const bn = batchNorm(4, { dtype: 'float64' });
+    const m = sequential([
+      dense(3, 4, { dtype: 'float64', rng }),
+      bn,
+      dense(4, 2, { dtype: 'float64', rng }),
+    ]);
+    const mean0 = Array.from(bn.state.movingMean.data);
+    const var0 = Array.from(bn.state.movingVariance.data);
+    const p0 = Array.from(predict(m, x).data);
+    expect(checkGradients(m, x, { training: true }).passed).toBe(true);
+    expect(Array.from(bn.state.movingMean.data)).toEqual(mean0);
+    expect(Array.from(bn.state.movingVariance.data)).toEqual(var0);
+    expect(Array.from(predict(m, x).data)).toEqual(p0);
+  });
+
+  it('checks a stateful lstm from the state it carries, every evaluation, and keeps that state', () => {
+    const rng = createRng(1);
+    const st = lstm(2, 3, { stateful: true, batchSize: 2, dtype: 'float64', rng });
+    const xs = [
+      [
+        [0.1, 0.2],
+        [0.3, -0.1],
+      ],
+      [
+        [-0.5, 0.4],
+        [0.2, 0.2],
+      ],
+    ];
+    // A non-zero carried state, from one earlier call.
+    st.forward(tensor(xs, { dtype: 'float64' }), { training: false, rng: createRng(0) });
+    const saved = Object.fromEntries(
+      Object.entries(st.state).map(([k, t]) => [k, Array.from(t.data)]),
+    );
+    expect(saved.h!.some((v) => v !== 0)).toBe(true);
+    const r = checkGradients(st, xs, { throwOnFailure: false });
+    expect(r.message).toContain('agree');
+    expect(r.passed).toBe(true);
+    expect(r.maxAbsError).toBeLessThan(1e-6);
+    for (const [k, t] of Object.entries(st.state)) expect(Array.from(t.data)).toEqual(saved[k]);
+  });
+
+  it('puts the state back when forward throws midway', () => {
+    const s = new Tensor(Float64Array.from([1, 2]), [2]);
+    let calls = 0;
+    const counter: Layer<'counter'> = {
+      kind: 'counter',
+      config: {},
+      params: {},
+      state: { s },
+      trainable: true,
+      inputShape: null,
+      outputShape: (sh) => [...sh],
+      forward(x: Tensor): Tensor {
+        if (++calls > 3) throw new Error('boom');
+        s.data[0] = s.data[0]! + 10; // forward moves the state, as running statistics do
+        return mul(x, x);
+      },
+    };
+    expect(() => checkGradients(counter, [[1, 2]])).toThrow('boom');
+    expect(Array.from(s.data)).toEqual([1, 2]);
   });
 });
