@@ -96,6 +96,14 @@ export function timeDistributed(
   options: TimeDistributedOptions = {},
 ): TimeDistributed {
   const inner = checkWrappable('timeDistributed', 'layer', layer);
+  // one output per step: refused now rather than at the first call
+  if ((inner.config as { returnState?: unknown }).returnState === true)
+    fail(
+      'timeDistributed',
+      'layer',
+      'a layer of one output (build it without returnState)',
+      `${inner.kind} with returnState: true`,
+    );
   checkOptions('timeDistributed', options);
   assertKnownKeys('timeDistributed', 'options', options, ['name']);
   if (options.name !== undefined && typeof options.name !== 'string')

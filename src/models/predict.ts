@@ -17,12 +17,12 @@ export interface PredictOptions {
    * Run the rows in chunks of this many (default: up to 2048 at once). Each
    * row's result does not depend on the chunk size on the JS kernels: bit for
    * bit the same. On the WebAssembly kernels (`useWasm()`, single-threaded or
-   * threaded) it can differ in the last bits, within float32 tolerance: a
-   * matrix product smaller than the wrappers' size threshold (m·k·n < 256,
-   * m the chunk's rows, such as one row through a `dense(32, 4)`) runs on the
-   * JS kernel, which sums in another order than the SIMD product a larger
-   * chunk takes. A layer's own kernels (a recurrent layer's step product
-   * included) give the same bits for one row as for many.
+   * threaded) dense and recurrent layers give the same bits too (a dense
+   * layer picks its kernel by the work of one row); a layer built on the
+   * general matrix product (convolution, attention) can differ in the last
+   * bits, within float32 tolerance, when a chunk's product falls under the
+   * wrappers' size threshold (m·k·n < 256, m the chunk's rows) and runs on
+   * the JS kernel, which sums in another order than the SIMD product.
    */
   batchSize?: number;
 }

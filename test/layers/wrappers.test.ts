@@ -212,6 +212,10 @@ describe('bidirectional', () => {
     expect(() =>
       bidirectional(lstm(2, 3, { returnState: true }), { backwardLayer: lstm(2, 3) }),
     ).toThrow(ValueError);
+    // timeDistributed gives one output per step too
+    expect(() => timeDistributed(lstm(2, 3, { returnState: true }))).toThrow(
+      'timeDistributed: layer must be a layer of one output (build it without returnState), got "lstm with returnState: true"',
+    );
     // Without it, the same layers build and run.
     const ok = sequential([bidirectional(() => lstm(2, 3)), dense(6, 1)]);
     expect(

@@ -221,7 +221,10 @@ export function denseWasm(
     !f32(w) ||
     !f32(out) ||
     (bias !== null && !f32(bias)) ||
-    rows * inputs * units < limits.matmulWork
+    // by the work of one row, not of the batch: a layer then takes the same
+    // kernel (the same bits) for every row count, so predict's results do not
+    // depend on its batchSize (64 multiply-adds a row: 256 for a 4-row batch)
+    inputs * units < limits.matmulWork / 4
   ) {
     denseForwardJs(x, w, bias, out, rows, inputs, units, relu);
     return;
