@@ -2,6 +2,7 @@ import { assertInteger, fail } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { FloatArray, FloatDType } from '../_lib/typed.js';
+import { batchRowsOf } from '../models/_batch-rows.js';
 import { saveState } from '../models/_state.js';
 import type { Model } from '../models/model.js';
 import { planFor, type Plan } from '../models/plan.js';
@@ -55,10 +56,8 @@ export function explainInput(fn: string, model: unknown, x: unknown, ids = false
  * definition and whose perturbed input (integrated gradients' path,
  * SmoothGrad's noise) is no id at all. Nested arrays become float32, so this
  * is how token ids usually arrive. The layer is recognised by what it
- * declares, not by its kind: the layer contract has no "takes ids" flag, so
- * the signal is its compiled `relevanceFamily` of 'embedding' (the family
- * relevance composites already assign rules by). Shapes that do not fit are
- * left to the forward pass to report.
+ * declares (its compiled `indexInputs`), not by its kind. Shapes that do not
+ * fit are left to the forward pass to report.
  */
 export function refuseIds(fn: string, model: Model, xt: Tensor): void {
   let plan: Plan;
@@ -71,7 +70,7 @@ export function refuseIds(fn: string, model: Model, xt: Tensor): void {
   for (const v of plan.inputs) raw[v] = true;
   plan.nodes.forEach((node, k) => {
     if (!node.inputs.some((v) => raw[v])) return;
-    if (node.compiled.relevanceFamily === 'embedding') {
+    if (node.compiled.indexInputs === true) {
       const l = model.nodes[k]!.layerIndex;
       throw new ValueError(
         `${fn}: ${NOT_IDS}, got float values that feed layer "${model.layerNames[l]}" (${node.layer.kind}), which looks up token ids`,
@@ -82,37 +81,19 @@ export function refuseIds(fn: string, model: Model, xt: Tensor): void {
   });
 }
 
-/** A layer that takes one batch size only: a stateful recurrent layer (or a wrapper of one). */
-export interface StatefulLayer {
-  /** Its name in the model. */
-  readonly name: string;
-  readonly kind: string;
-  /** The rows of its carried state, the only batch size it takes. */
-  readonly rows: number;
-}
-
-/** The stateful layers of `model` (those that declare `batchRows`), in model order. */
-export function statefulLayers(model: Model): StatefulLayer[] {
-  const out: StatefulLayer[] = [];
-  model.layers.forEach((l, i) => {
-    if (l.batchRows !== undefined)
-      out.push({ name: model.layerNames[i]!, kind: l.kind, rows: l.batchRows });
-  });
-  return out;
-}
-
 /**
  * Fails, naming `fn` and the layer, unless every forward pass of an
  * explanation of `rows` rows fits the model's stateful layers: each pass
  * runs the whole batch, so it must have their batchSize rows. Checked before
- * anything runs.
+ * anything runs. Returns whether the model has a stateful layer.
  */
-export function checkStatefulRows(fn: string, model: Model, rows: number): void {
-  for (const s of statefulLayers(model))
-    if (rows !== s.rows)
-      throw new ShapeError(
-        `${fn}: layer "${s.name}" (${s.kind}) is stateful and takes batches of exactly ${s.rows} rows (its batchSize), got x of ${rows} rows; explain ${s.rows} rows at a time (row r starts from row r of the carried state), or a copy of the model built without stateful`,
-      );
+export function checkStatefulRows(fn: string, model: Model, rows: number): boolean {
+  const s = batchRowsOf(fn, model);
+  if (s !== null && rows !== s.rows)
+    throw new ShapeError(
+      `${fn}: layer "${s.layer}" (${s.kind}) is stateful and takes batches of exactly ${s.rows} rows (its batchSize), got x of ${rows} rows; explain ${s.rows} rows at a time (row r starts from row r of the carried state), or a copy of the model built without stateful`,
+    );
+  return s !== null;
 }
 
 /**

@@ -12,7 +12,6 @@ import {
   keepingState,
   outputIndex,
   outputWeighting,
-  statefulLayers,
   tensorOf,
   type TargetOptions,
 } from './_target.js';
@@ -101,8 +100,7 @@ export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptio
     fail(fn, 'batchSize', 'a positive integer', batchSize);
   const outIdx = outputIndex(fn, m, options.output);
   const rows = xt.shape[0]!;
-  checkStatefulRows(fn, m, rows);
-  const stateful = statefulLayers(m).length > 0;
+  const stateful = checkStatefulRows(fn, m, rows);
 
   // Patch origins: every combination of start positions along the window axes.
   const starts = win.map((d, i) => {

@@ -163,6 +163,7 @@ function compileEmbedding(
       }
     },
     relevanceFamily: 'embedding',
+    indexInputs: true,
     /**
      * A lookup has nothing to redistribute: the relevance of a token id is
      * the sum of its vector's relevance, per id position (ids are not

@@ -140,6 +140,12 @@ export interface CompiledLayer {
    * its kind.
    */
   readonly relevanceFamily?: string;
+  /**
+   * The layer's inputs are indices (token ids) that it looks up, not
+   * quantities: they have no gradient, and explanations that differentiate
+   * or perturb the input refuse to (default false).
+   */
+  readonly indexInputs?: boolean;
 }
 
 /**

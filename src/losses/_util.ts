@@ -3,6 +3,7 @@ import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import { asFloat, allocate, type FloatArray, type TensorData } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
+import { castTo } from '../ops/_util.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Loss, LossKernel, LossOptions, Reduction } from './loss.js';
 import { maskedLoss, predictionMask } from './_mask.js';
@@ -187,12 +188,11 @@ export function defineLoss<
     const mask = kernel === undefined ? null : predictionMask(prediction);
     const p =
       prediction instanceof Tensor && prediction.dtype === 'int32'
-        ? new Tensor(
-            ((target as unknown) instanceof Tensor && (target as Tensor).dtype === 'float64'
-              ? Float64Array
-              : Float32Array
-            ).from(prediction.data),
-            prediction.shape,
+        ? castTo(
+            prediction,
+            (target as unknown) instanceof Tensor && (target as Tensor).dtype === 'float64'
+              ? 'float64'
+              : 'float32',
           )
         : prediction;
     return mask === null

@@ -2,12 +2,16 @@ import { ValueError } from '../_lib/errors.js';
 import type { Model } from './model.js';
 
 /**
- * The one batch size `model` takes, with the first layer that sets it (a
+ * The one batch size `model` takes, with the first layer that sets it (its
+ * name and kind: a
  * stateful recurrent layer's `batchSize`: see `Layer.batchRows`), or null
  * when any batch size runs. Throws, naming `fn`, when two layers disagree.
  */
-export function batchRowsOf(fn: string, model: Model): { rows: number; layer: string } | null {
-  let found: { rows: number; layer: string } | null = null;
+export function batchRowsOf(
+  fn: string,
+  model: Model,
+): { rows: number; layer: string; kind: string } | null {
+  let found: { rows: number; layer: string; kind: string } | null = null;
   model.layers.forEach((l, i) => {
     const rows = l.batchRows;
     if (rows === undefined) return;
@@ -16,7 +20,7 @@ export function batchRowsOf(fn: string, model: Model): { rows: number; layer: st
       throw new ValueError(
         `${fn}: layers "${found.layer}" and "${layer}" are stateful with different batch sizes (${found.rows} and ${rows} rows), so no batch fits both`,
       );
-    found ??= { rows, layer };
+    found ??= { rows, layer, kind: l.kind };
   });
   return found;
 }

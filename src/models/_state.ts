@@ -10,17 +10,20 @@ import type { Model } from './model.js';
  * state as they found it. A model without state costs nothing.
  */
 export function saveState(model: Model): () => void {
-  const saved: [Tensor, FloatArray][] = [];
-  const seen = new Set<Tensor>();
-  for (const layer of model.layers)
-    for (const t of Object.values(layer.state ?? {})) {
-      if (seen.has(t)) continue;
-      seen.add(t);
-      saved.push([t, asFloat(t.data).slice()]);
-    }
+  const saved = stateTensors(model).map((t): [Tensor, FloatArray] => [t, asFloat(t.data).slice()]);
   return () => {
     for (const [t, copy] of saved) asFloat(t.data).set(copy);
   };
+}
+
+/**
+ * Every state tensor of `model`'s layers, in layer order, a tensor shared by
+ * several layers once. Internal.
+ */
+export function stateTensors(model: Model): Tensor[] {
+  const out = new Set<Tensor>();
+  for (const layer of model.layers) for (const t of Object.values(layer.state ?? {})) out.add(t);
+  return [...out];
 }
 
 /** Whether any layer of `model` carries state (see {@link saveState}). */

@@ -3,6 +3,7 @@ import { ValueError } from '../_lib/errors.js';
 import { shapeSize } from '../_lib/shape.js';
 import { mapBinary } from '../kernels/js/binary.js';
 import { Tensor } from '../tensor/tensor.js';
+import { isInt32 } from '../tensor/create.js';
 import { groups, lanes } from './_groups.js';
 import { outShapeOf } from './_util.js';
 
@@ -33,7 +34,7 @@ export function int32Pair(a: unknown, b: unknown): [Tensor, Tensor] | null {
       ? v.dtype === 'int32'
         ? v
         : null
-      : typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647
+      : typeof v === 'number' && isInt32(v)
         ? new Tensor(Int32Array.of(v), [])
         : null;
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) return null;

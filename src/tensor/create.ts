@@ -29,8 +29,8 @@ export interface TensorOptions {
 
 const checkDtype = assertAnyDtype;
 
-/** Whether a number can be stored in int32 as it is (an integer in range). */
-function isInt32(v: number): boolean {
+/** Whether a number can be stored in int32 as it is (an integer in range). Internal. */
+export function isInt32(v: number): boolean {
   return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
 }
 

@@ -4,6 +4,7 @@ import { ValueError } from '../_lib/errors.js';
 import type { FloatArray } from '../_lib/typed.js';
 import type { Model } from '../models/model.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { stateTensors } from '../models/_state.js';
 import { namedParameters } from '../models/parameters.js';
 import type { Callback, Logs, TrainingContext } from './types.js';
 
@@ -75,15 +76,9 @@ export function autoMode(monitor: string): 'min' | 'max' {
  * its moving statistics is not the model that was saved.
  */
 function weightTensors(model: Model): Tensor[] {
-  const out = namedParameters(model).map((p) => p.tensor);
-  const seen = new Set(out);
-  for (const layer of model.layers)
-    for (const t of Object.values(layer.state ?? {})) {
-      if (seen.has(t)) continue;
-      seen.add(t);
-      out.push(t);
-    }
-  return out;
+  const params = namedParameters(model).map((p) => p.tensor);
+  const seen = new Set(params);
+  return [...params, ...stateTensors(model).filter((t) => !seen.has(t))];
 }
 
 /**
