@@ -5,6 +5,7 @@ import {
   globalAvgPoolJs,
   globalMaxPoolBackwardJs,
   globalMaxPoolJs,
+  poolSums,
 } from '../kernels/js/pool.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type {
@@ -85,9 +86,10 @@ function proportional(
 
 /**
  * Masked mean over steps: y[r, c] = Σ_{real t} x[r, t, c] / n_r, where n_r
- * counts row r's real steps; 0 when n_r = 0. Sums in step order and then
- * scales by 1/n_r, as the unmasked kernel does, so a row whose steps are all
- * real gives bit for bit what it gives, and padding never changes a value.
+ * counts row r's real steps; 0 when n_r = 0. Sums in doubles in step order
+ * and then divides by n_r, as the unmasked kernel does, so a row whose steps
+ * are all real gives bit for bit what it gives, and padding never changes a
+ * value.
  */
 function maskedAvg(
   x: FloatArray,
@@ -97,19 +99,19 @@ function maskedAvg(
   steps: number,
   C: number,
 ): void {
+  const acc = poolSums(C);
   for (let r = 0; r < rows; r++) {
     const xr = r * steps * C;
     const o = r * C;
-    for (let c = 0; c < C; c++) y[o + c] = 0;
+    acc.fill(0, 0, C);
     let n = 0;
     for (let t = 0; t < steps; t++) {
       if (mask[r * steps + t] !== 1) continue;
       n++;
       const i = xr + t * C;
-      for (let c = 0; c < C; c++) y[o + c] = y[o + c]! + x[i + c]!;
+      for (let c = 0; c < C; c++) acc[c] = acc[c]! + x[i + c]!;
     }
-    const inv = n === 0 ? 0 : 1 / n;
-    for (let c = 0; c < C; c++) y[o + c] = y[o + c]! * inv;
+    for (let c = 0; c < C; c++) y[o + c] = n === 0 ? 0 : acc[c]! / n;
   }
 }
 

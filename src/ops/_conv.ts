@@ -124,8 +124,11 @@ function axis(
   d: number,
   padding: ConvSpec['padding'],
 ): [number, number] {
-  const extent = (k - 1) * d + 1;
   const name = dims === 1 ? 'length' : AXES[which];
+  // A kernel with no tap along an axis would silently give an output of zeros
+  // of a made-up size (PyTorch refuses it too).
+  if (k < 1) throw new ShapeError(`${fn}: the kernel's ${name} must be at least 1, got ${k}`);
+  const extent = (k - 1) * d + 1;
   if (padding === 'same') {
     const out = Math.ceil(size / s);
     const total = Math.max(0, (out - 1) * s + extent - size);
@@ -235,6 +238,10 @@ export function transposeGeometry(
     const k = ks[a]!;
     const s = strides[a];
     const op = outputPadding?.[a];
+    if (k < 1)
+      throw new ShapeError(
+        `${fn}: the kernel's ${dims === 1 ? 'length' : AXES[a]} must be at least 1, got ${k}`,
+      );
     if (op !== undefined && op >= s)
       throw new ShapeError(
         `${fn}: outputPadding ${op} must be smaller than the stride ${s} (${dims === 1 ? 'length' : AXES[a]})`,

@@ -313,9 +313,25 @@ export function globalMaxPoolBackwardJs(
   }
 }
 
+// Per-channel sums of the global average, in doubles whatever the element
+// type: a running float32 sum over a whole image drifts (a 512 x 512 map of
+// 0.1 averaged to 0.09975). Grown as needed, reused by every call.
+let channelSums = new Float64Array(0);
+
+/**
+ * A Float64Array of at least `n` elements, reused between calls (the pooling
+ * kernels run one at a time and keep no reference past a call).
+ */
+export function poolSums(n: number): Float64Array {
+  if (channelSums.length < n) channelSums = new Float64Array(n);
+  return channelSums;
+}
+
 /**
  * Global average pooling forward: `y[r, c]` is the mean of `x[r, p, c]` over
- * the `positions` pixels (or steps).
+ * the `positions` pixels (or steps), summed in doubles in position order and
+ * then divided by `positions`, so a float32 mean is the exact mean rounded
+ * once (as PyTorch's) rather than a drifting float32 running sum.
  *
  * @example
  * ```ts
@@ -331,16 +347,16 @@ export function globalAvgPoolJs(
   channels: number,
 ): void {
   const C = channels;
-  const inv = 1 / positions;
+  const acc = poolSums(C);
   for (let r = 0; r < rows; r++) {
     const xr = r * positions * C;
     const o = r * C;
-    for (let c = 0; c < C; c++) y[o + c] = 0;
+    acc.fill(0, 0, C);
     for (let p = 0; p < positions; p++) {
       const i = xr + p * C;
-      for (let c = 0; c < C; c++) y[o + c] = y[o + c]! + x[i + c]!;
+      for (let c = 0; c < C; c++) acc[c] = acc[c]! + x[i + c]!;
     }
-    for (let c = 0; c < C; c++) y[o + c] = y[o + c]! * inv;
+    for (let c = 0; c < C; c++) y[o + c] = acc[c]! / positions;
   }
 }
 
