@@ -59,53 +59,85 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 // and is read as one.)
 const MISSING: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'na', 'n/a', 'null', 'NULL', '?']);
 
+// NaN and infinities as JavaScript writes them (NaN, Infinity) and as Python,
+// NumPy's savetxt and Python's csv module do (nan, inf, -inf), in any case,
+// as Python's float() reads them.
+const SPECIAL = /^([+-]?)(?:(nan)|inf|infinity)$/i;
+
 function parseNumber(s: string): number | null {
   if (NUMBER.test(s)) return Number(s);
-  if (s === 'NaN') return NaN;
-  if (s === 'Infinity' || s === '+Infinity') return Infinity;
-  if (s === '-Infinity') return -Infinity;
-  return null;
+  const m = SPECIAL.exec(s);
+  if (m === null) return null;
+  if (m[2] !== undefined) return NaN;
+  return m[1] === '-' ? -Infinity : Infinity;
 }
 
 const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
 
+/** One record (row) of the file: its cells and where the next record starts. */
+interface CsvRecord {
+  cells: string[];
+  /** Index in the text just past the record's line break (or the text's length). */
+  next: number;
+  /** Line breaks consumed: 1 for a record on one line, more when a quoted cell holds line breaks. */
+  lines: number;
+}
+
 /**
- * Splits one line into cells. Unquoted cells are taken as they are; a cell
- * that starts with `"` (after blanks) runs to the matching `"`, may contain
- * the delimiter, and writes a quote as `""` (RFC 4180). A quoted cell must
- * end on its line: cells spanning lines are not supported.
+ * Reads the record that starts at `pos`, the start of a line, into cells.
+ * Unquoted cells are taken as they are, up to the delimiter or the end of
+ * the line (a `\r` before `\n` is dropped). A cell that starts with `"`
+ * (after blanks) runs to the matching `"`, writes a quote as `""`, and may
+ * hold the delimiter and line breaks (RFC 4180): the record then continues
+ * on the next line.
  */
-function splitLine(fn: string, line: string, delimiter: string, lineNo: number): string[] {
-  if (!line.includes('"')) return line.split(delimiter);
+function readRecord(
+  fn: string,
+  text: string,
+  pos: number,
+  delimiter: string,
+  lineNo: number,
+): CsvRecord {
+  let eol = text.indexOf('\n', pos);
+  if (eol === -1) eol = text.length;
+  const line = text.slice(pos, eol > pos && text[eol - 1] === '\r' ? eol - 1 : eol);
+  // The common case: no quote on the line, so no quoted cell.
+  if (!line.includes('"')) return { cells: line.split(delimiter), next: eol + 1, lines: 1 };
   const cells: string[] = [];
-  let i = 0;
+  let lines = 1;
+  let i = pos;
   for (;;) {
     let k = i;
-    while (isBlank(line[k]) && line[k] !== delimiter) k++;
-    if (line[k] !== '"') {
-      const d = line.indexOf(delimiter, i);
-      const cell = d === -1 ? line.slice(i) : line.slice(i, d);
+    while (isBlank(text[k]) && text[k] !== delimiter) k++;
+    if (text[k] !== '"') {
+      // An unquoted cell: up to the delimiter or the end of the line.
+      let stop = text.indexOf(delimiter, i);
+      let nl = text.indexOf('\n', i);
+      if (nl === -1) nl = text.length;
+      const last = stop === -1 || stop > nl;
+      if (last) stop = nl;
+      const cell = text.slice(i, last && stop > i && text[stop - 1] === '\r' ? stop - 1 : stop);
       if (cell.includes('"')) {
         throw new ValueError(
           `${fn}: line ${lineNo}, column ${cells.length + 1}: a quote inside an unquoted cell (write the cell as "..." with each quote doubled)`,
         );
       }
       cells.push(cell);
-      if (d === -1) return cells;
-      i = d + 1;
+      if (last) return { cells, next: stop + 1, lines };
+      i = stop + 1;
       continue;
     }
     let value = '';
     k++;
     for (;;) {
-      const q = line.indexOf('"', k);
+      const q = text.indexOf('"', k);
       if (q === -1) {
         throw new ValueError(
-          `${fn}: line ${lineNo}, column ${cells.length + 1}: a quoted cell is not closed on its line (cells spanning lines are not supported)`,
+          `${fn}: line ${lineNo}, column ${cells.length + 1}: a quoted cell is not closed: no closing quote before the end of the data`,
         );
       }
-      value += line.slice(k, q);
-      if (line[q + 1] === '"') {
+      value += text.slice(k, q);
+      if (text[q + 1] === '"') {
         value += '"';
         k = q + 2;
       } else {
@@ -113,16 +145,27 @@ function splitLine(fn: string, line: string, delimiter: string, lineNo: number):
         break;
       }
     }
-    while (isBlank(line[k]) && line[k] !== delimiter) k++;
+    for (let j = value.indexOf('\n'); j !== -1; j = value.indexOf('\n', j + 1)) lines++;
+    while (isBlank(text[k]) && text[k] !== delimiter) k++;
     cells.push(value);
-    if (k >= line.length) return cells;
-    if (line[k] !== delimiter) {
+    if (k >= text.length) return { cells, next: k + 1, lines };
+    if (text[k] === '\n') return { cells, next: k + 1, lines };
+    if (text[k] === '\r' && (text[k + 1] === '\n' || k + 1 === text.length))
+      return { cells, next: k + 2, lines };
+    if (text[k] !== delimiter) {
       throw new ValueError(
         `${fn}: line ${lineNo}, column ${cells.length}: text after the closing quote of a quoted cell`,
       );
     }
     i = k + 1;
   }
+}
+
+/** Where the line from `pos` ends (just past its `\n`) when it is blank (white space at most), else -1. */
+function blankLine(text: string, pos: number): number {
+  let eol = text.indexOf('\n', pos);
+  if (eol === -1) eol = text.length;
+  return text.slice(pos, eol).trim() === '' ? eol + 1 : -1;
 }
 
 /** `labelColumn`, `classes` and the other options, checked. */
@@ -232,13 +275,21 @@ function parse(fn: string, text: string, s: Settings): number[][] | LabeledCsv {
   let missing = 0;
   let firstMissing = '';
   const missingColumns = new Set<number>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
-    const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (lineText.trim() === '') continue;
-    const lineNo = i + 1;
-    const cells = splitLine(fn, lineText, s.delimiter, lineNo);
+  let pos = 0;
+  let nextLine = 1;
+  while (pos < text.length) {
+    const lineNo = nextLine;
+    // A blank line (spaces and tabs at most) is skipped.
+    const skip = blankLine(text, pos);
+    if (skip !== -1) {
+      pos = skip;
+      nextLine++;
+      continue;
+    }
+    const record = readRecord(fn, text, pos, s.delimiter, lineNo);
+    pos = record.next;
+    nextLine += record.lines;
+    const cells = record.cells;
     if (width === -1) {
       width = cells.length;
       widthLine = lineNo;
@@ -274,8 +325,13 @@ function parse(fn: string, text: string, s: Settings): number[][] | LabeledCsv {
           label === -1
             ? `; for a column of class names pass { labelColumn: ${names === null ? c : show(names[c])} }`
             : ' (only the labelColumn may hold text)';
+        // A quoted cell holding a line break, where a number belongs, is most
+        // likely a stray quote that swallowed the lines after it.
+        const spans = cell.includes('\n')
+          ? ' the quoted cell runs on to a later line (a stray quote?), and'
+          : '';
         throw new ValueError(
-          `${fn}: ${at(lineNo, c, names)}: ${show(cell)} is not a number${hint}`,
+          `${fn}: ${at(lineNo, c, names)}:${spans} ${show(cell)} is not a number${hint}`,
         );
       }
       row[j++] = v;
@@ -355,9 +411,13 @@ function sortedClasses(texts: readonly string[]): string[] {
  * `readFileSync(path, 'utf8')` keeps) is dropped, as `TextDecoder` drops it
  * from bytes. Blank lines are skipped, `\r\n` and `\n` both end a line, and every row
  * must have as many cells as the first. A cell may be quoted (`"..."`, with
- * `""` for a quote, as RFC 4180) so that it can hold the delimiter; a quoted
- * cell must end on its line. Every cell outside the label column must be a
- * number (`NaN` and `±Infinity` included).
+ * `""` for a quote, as RFC 4180) so that it can hold the delimiter and line
+ * breaks (a header name or a class written over two lines, as Python's `csv`
+ * module and spreadsheets write them: the row continues on the next line).
+ * Every cell outside the label column must be a number, NaN and infinities
+ * included, spelled as JavaScript writes them (`NaN`, `Infinity`,
+ * `-Infinity`) or as Python and NumPy's `savetxt` do (`nan`, `inf`, `-inf`,
+ * in any case).
  *
  * Errors name the line and column (both counted from 1, with the column's
  * name when there is a header): a cell that is not a number, a row of

@@ -36,6 +36,16 @@ export function oneHot(
       `oneHot: labels must be a vector of integer labels, got a matrix of shape [${labels.shape.join(',')}]`,
     );
   }
+  // Nested arrays as the tensor they stand for: rows of one label ([[2], [0]]) are a
+  // label vector; longer rows are a matrix, refused as above rather than reduced to
+  // their arg-max.
+  if (Array.isArray(labels)) {
+    const row = (labels as unknown[]).findIndex((r) => Array.isArray(r) && r.length !== 1);
+    if (row !== -1)
+      throw new ValueError(
+        `oneHot: labels must be a vector of integer labels ([n] or [n, 1]), got nested arrays with labels[${row}] of length ${(labels[row] as unknown as unknown[]).length}`,
+      );
+  }
   const ids = toLabels('oneHot', 'labels', labels);
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64')

@@ -65,9 +65,10 @@ function featureView(fn: string, x: unknown): { t: Tensor; n: number; f: number 
 }
 
 /**
- * Per-feature affine map out = (x − shift)·scale, applied row by row. `scale`
- * is the reciprocal of the spread (1 where the spread is 0: a constant
- * feature maps to 0 rather than NaN, as scikit-learn does).
+ * Per-feature affine map out = (x − shift)·scale + offset, applied row by
+ * row. `scale` is the reciprocal of the spread (1 where the spread is 0: a
+ * constant feature of standardScaler is only centred rather than made NaN,
+ * as scikit-learn does).
  */
 function makeScaler<J extends ScalerJSON>(
   fn: string,
@@ -205,8 +206,10 @@ function fromStandard(mean: Float64Array, std: Float64Array): StandardScaler {
  * Fits a min–max scaler on training data: per feature, maps [min, max] onto
  * `range` (default [0, 1]), as scikit-learn's `MinMaxScaler`. Values outside
  * the training range map outside `range` (no clipping). A constant feature
- * maps to `range[0]`. Plain arrays are read as float64; a tensor keeps its
- * dtype.
+ * (a range max − min below 10·2^-52, as scikit-learn's `_handle_zeros_in_scale`)
+ * is taken to have range 1: its training value maps to `range[0]` and another
+ * value x to `range[0] + (x − min)·(high − low)`, as scikit-learn does. Plain
+ * arrays are read as float64; a tensor keeps its dtype.
  *
  * @example
  * ```ts
@@ -243,10 +246,22 @@ function checkRange(fn: string, range: unknown): [number, number] {
   return [lo, hi];
 }
 
+/**
+ * Below this data range (max − min) a feature counts as constant, as in
+ * scikit-learn's `_handle_zeros_in_scale` (10·ε, ε = 2^-52): its range is
+ * taken as 1, so a constant feature is shifted rather than divided by 0, and
+ * a range of rounding noise (1 + 4e-16 against 1) is not blown up to 10^15.
+ */
+const MIN_RANGE = 10 * Number.EPSILON;
+
 function fromMinMax(min: Float64Array, max: Float64Array, range: [number, number]): MinMaxScaler {
   const [lo, hi] = range;
-  // out = (x − min)·(hi − lo)/(max − min) + lo, i.e. spread = (max − min)/(hi − lo).
-  const spread = min.map((m, j) => (max[j]! - m) / (hi - lo));
+  // out = (x − min)·(hi − lo)/r + lo with r = max − min, or 1 for a constant
+  // feature (scikit-learn's scale_ = (hi − lo) / r): spread = r/(hi − lo).
+  const spread = min.map((m, j) => {
+    const r = max[j]! - m;
+    return (r < MIN_RANGE ? 1 : r) / (hi - lo);
+  });
   return makeScaler('minMaxScaler', min, spread, lo, () => ({
     kind: 'minMaxScaler',
     min: Array.from(min),

@@ -30,7 +30,9 @@ export interface TrainTestSplitOptions {
   /**
    * Keep class proportions equal in both splits: `true` stratifies by `y`
    * (integer labels, or the argmax of one-hot rows), or pass the labels to
-   * stratify by. Requires `shuffle`, and at least 2 samples of every class.
+   * stratify by. Requires `shuffle`, at least 2 samples of every class, and
+   * train and test parts of at least as many samples as there are classes
+   * (as scikit-learn).
    */
   stratify?: boolean | Tensor | readonly number[];
 }
@@ -164,6 +166,18 @@ function stratifiedIndices(
     if (byClass.get(c)!.length < 2)
       throw new ValueError(
         `${fn}: class ${c} of ${name} has only 1 member; stratify needs at least 2 of every class, one for each part (drop the class, or split without stratify)`,
+      );
+  }
+  // Each part needs a sample of every class, or it cannot keep the class
+  // proportions: scikit-learn refuses such a split too ("The test_size = 2
+  // should be greater or equal to the number of classes = 3").
+  for (const [part, size] of [
+    ['test', nTest],
+    ['train', n - nTest],
+  ] as const) {
+    if (size < classes.length)
+      throw new ValueError(
+        `${fn}: stratify needs at least one sample of each of the ${classes.length} classes of ${name} in each part, but the ${part} part has ${size} sample${size === 1 ? '' : 's'}; expected a ${part} size of at least ${classes.length}`,
       );
   }
   // Largest-remainder apportionment: floor each class's exact share

@@ -32,7 +32,8 @@ export interface LoadSafetensorsOptions extends ReadSafetensorsOptions {
   mapping?: SafetensorsMapping;
   /**
    * With mapping 'pytorch': the PyTorch module name of each myelin layer that
-   * has weights, in layer order (e.g. ['0', '2'] for `nn.Sequential(Linear,
+   * has weights or state (a batch norm's moving statistics count, even without
+   * gamma and beta), in layer order (e.g. ['0', '2'] for `nn.Sequential(Linear,
    * ReLU, Linear)`, or ['conv', 'bn', 'fc']). Default: the layer's index in
    * `model.layers` as a string.
    */
@@ -206,14 +207,17 @@ export function loadSafetensorsWeights(
       fills.push(...myelinFills(layer, i));
       return;
     }
-    const hasWeights = Object.keys(layer.params).length > 0;
+    // Buffers count as weights: a PyTorch BatchNorm with affine=False has only
+    // running_mean and running_var, as a batchNorm without center and scale.
+    const hasWeights =
+      Object.keys(layer.params).length > 0 || Object.keys(layer.state ?? {}).length > 0;
     const p = hasWeights && modules !== undefined ? modules[withWeights] : String(i);
     if (hasWeights) withWeights++;
     if (p === undefined)
       fail(
         fn,
         'modules',
-        `a module name for each of the model's layers with weights (layer ${i} has none)`,
+        `a module name for each of the model's layers with weights or state (layer ${i} has none)`,
         modules,
       );
     const f = pytorchFills(layer, p, `layers[${i}]`);
@@ -222,7 +226,12 @@ export function loadSafetensorsWeights(
     fills.push(...f);
   });
   if (modules !== undefined && mapping === 'pytorch' && modules.length !== withWeights)
-    fail(fn, 'modules', `${withWeights} module names (one per layer with weights)`, modules);
+    fail(
+      fn,
+      'modules',
+      `${withWeights} module names (one per layer with weights or state)`,
+      modules,
+    );
   const used = new Set<string>();
   const values: Tensor[] = [];
   for (const f of fills) {

@@ -33,6 +33,12 @@ const READ_DTYPES: Readonly<Record<string, number>> = {
   I64: 8,
 };
 
+/**
+ * Names `checkKey` (io/_check.ts) refuses in a header, so the writer refuses
+ * them too: a file myelin writes is one it can read.
+ */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Longest header accepted (100 MB, the reference implementation's bound too). */
 const MAX_HEADER = 100_000_000;
 
@@ -48,6 +54,48 @@ export interface Safetensors {
 export interface ReadSafetensorsOptions {
   /** Most elements of one tensor (default 2^28). */
   maxElements?: number;
+}
+
+const isJSONSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * The first key that some object of `text` (valid JSON, already parsed)
+ * holds twice, with where that object sits, or undefined. JSON.parse keeps
+ * the last of repeated keys and other parsers the first, so two readers of
+ * one file would see different tensors: the format disallows them.
+ */
+function repeatedKey(text: string, w: Where): { key: string; where: Where } | undefined {
+  // One entry per open container: its keys (null for an array) and its place.
+  const open: { keys: Set<string> | null; where: Where }[] = [];
+  let lastKey = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      while (text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
+      const top = open[open.length - 1];
+      let k = j + 1;
+      while (isJSONSpace(text.charCodeAt(k))) k++;
+      // A string followed by ':' inside an object is a key.
+      if (top?.keys && text.charCodeAt(k) === 0x3a) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) return { key, where: top.where };
+        top.keys.add(key);
+        lastKey = key;
+      }
+      i = j;
+    } else if (c === 0x7b || c === 0x5b) {
+      const parent = open[open.length - 1];
+      const where =
+        parent === undefined
+          ? w
+          : parent.keys
+            ? at(parent.where, JSON.stringify(lastKey))
+            : parent.where;
+      open.push({ keys: c === 0x7b ? new Set() : null, where });
+    } else if (c === 0x7d || c === 0x5d) open.pop();
+  }
+  return undefined;
 }
 
 function toBytes(fn: string, bytes: unknown): Uint8Array {
@@ -119,6 +167,8 @@ export function readSafetensors(
   const fn = 'readSafetensors';
   assertKnownKeys(fn, 'options', options, ['maxElements']);
   const maxElements = options.maxElements ?? LIMITS.maxElements;
+  if (!Number.isSafeInteger(maxElements) || maxElements < 0)
+    fail(fn, 'maxElements', 'a non-negative integer', maxElements);
   const buf = toBytes(fn, bytes);
   const w: Where = { fn, path: 'header' };
   if (buf.length < 8) formatError(w, `is missing: the file has ${buf.length} bytes, fewer than 8`);
@@ -132,15 +182,20 @@ export function readSafetensors(
       `length ${headerLength} is beyond the file (${buf.length - 8} bytes after the length) or the limit of ${MAX_HEADER}`,
     );
   let parsed: unknown;
+  let text = '';
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(
-      buf.subarray(8, 8 + headerLength),
-    );
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + headerLength));
     parsed = JSON.parse(text);
   } catch (e) {
     formatError(w, `is not UTF-8 JSON (${(e as Error).message})`);
   }
   if (!isPlainObject(parsed)) mustBe(w, 'a JSON object', parsed);
+  const repeated = repeatedKey(text, w);
+  if (repeated !== undefined)
+    formatError(
+      repeated.where,
+      `has the key ${JSON.stringify(repeated.key)} twice (the format disallows duplicate keys: readers would disagree on which one counts)`,
+    );
   const dataStart = 8 + headerLength;
   const dataLength = buf.length - dataStart;
   const metadata = new Map<string, string>();
@@ -222,8 +277,13 @@ const WRITE_DTYPE = { float32: 'F32', float64: 'F64', int32: 'I32' } as const;
 
 /**
  * Writes named tensors as a safetensors file: float32 tensors as F32 (float64
- * as F64, int32 as I32), in the given order, the header padded with spaces to
- * a multiple of 8 bytes so every tensor's data starts aligned.
+ * as F64, int32 as I32), listed in the header in the given order. The header
+ * is padded with spaces to a multiple of 8 bytes and the data is laid out
+ * widest dtype first (F64 before F32 and I32, as the reference writer does),
+ * so every tensor's data starts at a multiple of its element size from the
+ * start of the file. Names must be non-empty, distinct, and none of
+ * `__metadata__`, `__proto__`, `constructor`, `prototype` (which
+ * {@link readSafetensors} refuses); `metadata` must be an object of strings.
  *
  * @example
  * ```ts
@@ -246,19 +306,40 @@ export function writeSafetensors(
         : fail(fn, 'tensors', 'an object or Map of tensors', tensors);
   const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (options.metadata !== undefined) {
+    if (!isPlainObject(options.metadata))
+      fail(fn, 'metadata', 'an object of strings { key: value }', options.metadata);
     const meta = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(options.metadata)) {
+      if (FORBIDDEN_KEYS.has(k))
+        fail(fn, 'metadata', `keys other than ${[...FORBIDDEN_KEYS].join(', ')}`, k);
       if (typeof v !== 'string') fail(fn, `metadata.${k}`, 'a string', v);
       meta[k] = v;
     }
     header.__metadata__ = meta;
   }
-  const chunks: Uint8Array[] = [];
-  let offset = 0;
+  const entries: { name: string; t: Tensor }[] = [];
   for (const [name, t] of list) {
     if (!(t instanceof Tensor)) fail(fn, `tensors[${JSON.stringify(name)}]`, 'a Tensor', t);
-    if (name === '__metadata__' || name.length === 0 || Object.hasOwn(header, name))
+    // readSafetensors refuses the forbidden keys, so they are never written either.
+    if (
+      name === '__metadata__' ||
+      name.length === 0 ||
+      FORBIDDEN_KEYS.has(name) ||
+      Object.hasOwn(header, name)
+    )
       throw new ValueError(`${fn}: tensor name ${JSON.stringify(name)} is reserved or repeated`);
+    header[name] = null; // the header keeps the given order; filled in below
+    entries.push({ name, t });
+  }
+  // The data goes widest elements first (stable within a width), as the
+  // reference writer orders it: with the data starting at a multiple of 8,
+  // every tensor then starts at a multiple of its element size.
+  const byWidth = [...entries].sort(
+    (a, b) => b.t.data.BYTES_PER_ELEMENT - a.t.data.BYTES_PER_ELEMENT,
+  );
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const { name, t } of byWidth) {
     const data = toLittleEndianBytes(t.data, isLittleEndianHost());
     header[name] = {
       dtype: WRITE_DTYPE[t.dtype],

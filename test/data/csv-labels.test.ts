@@ -109,8 +109,9 @@ describe('parseCsv with a label column', () => {
     expect(t.columns).toEqual(['a, b']);
     expect(t.features).toEqual([[1], [2]]);
     expect(t.classes).toEqual(['x, "y"', 'z']);
+    // a quoted cell may hold a line break (RFC 4180), but not where a number belongs
     expect(() => parseCsv('1,"2\n3",4')).toThrow(
-      'parseCsv: line 1, column 2: a quoted cell is not closed on its line',
+      'parseCsv: line 1, column 2: the quoted cell runs on to a later line (a stray quote?), and "2\\n3" is not a number',
     );
     expect(() => parseCsv('1,"2"x')).toThrow(
       'parseCsv: line 1, column 2: text after the closing quote',
