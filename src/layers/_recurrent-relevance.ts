@@ -1,4 +1,5 @@
 import type { FloatArray } from '../_lib/typed.js';
+import { act } from '../kernels/js/recurrent.js';
 import type { RelevanceRule } from './layer.js';
 import { linearRelevance } from './_relevance.js';
 
@@ -29,7 +30,7 @@ export interface RecurrentRelevanceProblem {
   readonly steps: number;
   readonly features: number;
   readonly units: number;
-  /** Activation codes (0 tanh, 1 sigmoid, 2 relu, 3 identity) of the signal and of the gates. */
+  /** Activation codes (0 tanh, 1 sigmoid, 2 relu, 3 identity, 4 hard sigmoid) of the signal and of the gates. */
   readonly activation: number;
   readonly recurrentActivation: number;
   readonly returnSequences: boolean;
@@ -54,13 +55,6 @@ export interface RecurrentRelevanceProblem {
 
 /** The rule names {@link recurrentRelevance} implements. */
 export const RECURRENT_RULES: readonly string[] = ['zero', 'epsilon'];
-
-function act(code: number, z: number): number {
-  if (code === 0) return Math.tanh(z);
-  if (code === 1) return 1 / (1 + Math.exp(-z));
-  if (code === 2) return z > 0 ? z : 0;
-  return z;
-}
 
 /**
  * Writes the relevance of the inputs (and initial states) of a simple RNN,

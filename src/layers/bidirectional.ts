@@ -48,6 +48,12 @@ export interface Bidirectional extends BuiltinLayer<'bidirectional', Bidirection
   readonly forwardLayer: BuiltinLayer;
   readonly backwardLayer: BuiltinLayer;
   readonly mergeMode: MergeMode;
+  /**
+   * Sets the carried state of stateful wrapped layers back to zeros (each
+   * wrapped layer's own `resetStates`, as Keras's `Bidirectional`); does
+   * nothing for layers that carry none.
+   */
+  resetStates(): void;
 }
 
 /**
@@ -245,6 +251,9 @@ export function bidirectional(
     forwardLayer: fwd,
     backwardLayer: bwd,
     mergeMode,
+    resetStates(): void {
+      for (const l of [fwd, bwd]) (l as { resetStates?: () => void }).resetStates?.();
+    },
     outputShape(s: readonly number[]): number[] {
       checkIn(s);
       return merged(fwd.outputShape(s), bwd.outputShape(s), s);

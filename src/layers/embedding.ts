@@ -87,6 +87,9 @@ const KNOWN = [
   'trainable',
 ];
 
+/** The most rows a float32 table takes: ids 0 .. 2^24, every one exact in float32. */
+const MAX_FLOAT32_VOCAB = 2 ** 24 + 1;
+
 /** `embedding "words"` or `embedding`: how errors name the layer. */
 function who(name: string | undefined): string {
   return name === undefined ? 'embedding' : `embedding "${name}"`;
@@ -202,10 +205,11 @@ function compileEmbedding(
  *
  * Ids may be an int32 tensor (`tensor(ids, { dtype: 'int32' })`, exact) or a
  * float tensor holding integers (what nested arrays become); float32 holds
- * every integer up to 2^24 exactly. An id that is negative, not an integer
- * or not below `vocab` is an error naming the layer, the id and its
- * position in the batch the layer was given (under `fit` and `predict`, a
- * batch of rows of x, not x itself). With `maskZero`, id 0 is padding: the
+ * every integer up to 2^24 exactly, so a float32 table has at most 2^24 + 1
+ * rows (a larger vocabulary needs `dtype: 'float64'`, whose ids are exact up
+ * to 2^53). An id that is negative, not an integer or not below `vocab` is
+ * an error naming the layer, the id and its position in the batch the layer
+ * was given (under `fit` and `predict`, a batch of rows of x, not x itself). With `maskZero`, id 0 is padding: the
  * output carries a step mask (0 where the id is 0) that recurrent layers,
  * the losses and the metrics honour, as Keras's `mask_zero`.
  *
@@ -230,6 +234,15 @@ export function embedding(vocab: number, dim: number, options: EmbeddingOptions 
   const maskZero = assertBoolean('embedding', 'maskZero', options.maskZero ?? false);
   const trainable = assertBoolean('embedding', 'trainable', options.trainable ?? true);
   const dtype = checkDtype('embedding', options.dtype ?? 'float32');
+  // Ids reach the layer as values of its dtype: float32 holds every integer
+  // only up to 2^24, so a larger id would silently look up a neighbour's row.
+  if (dtype === 'float32' && vocab > MAX_FLOAT32_VOCAB)
+    fail(
+      'embedding',
+      'vocab',
+      `at most ${MAX_FLOAT32_VOCAB} (2^24 + 1) for a float32 table, whose ids arrive as float32 values (exact integers only up to 2^24); build a larger one with dtype 'float64'`,
+      vocab,
+    );
   const init = options.embeddingsInitializer ?? uniform({ low: -0.05, high: 0.05 });
   if (typeof init !== 'object' || init === null || typeof init.init !== 'function')
     fail('embedding', 'embeddingsInitializer', 'an initializer (such as uniform())', init);

@@ -153,6 +153,8 @@ export function timeDistributed(
         outShapes: [[steps, ...c.outShapes[0]!]],
         savedPerRow: steps * (c.savedPerRow ?? 0),
         scratchPerRow: steps * (c.scratchPerRow ?? 0),
+        // A wrapped lookup (an embedding) still takes token ids, not quantities.
+        ...(c.indexInputs === true ? { indexInputs: true } : {}),
         forward(io: LayerIO): void {
           c.forward(at(io));
         },

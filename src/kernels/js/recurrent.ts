@@ -24,7 +24,8 @@ export const ACT_LINEAR = 3;
  */
 export const ACT_HARD_SIGMOID = 4;
 
-function act(code: number, z: number): number {
+/** The in-kernel activation of code `code` at `z` (shared with the recurrent relevance rules). */
+export function act(code: number, z: number): number {
   if (code === ACT_TANH) return Math.tanh(z);
   if (code === ACT_SIGMOID) return 1 / (1 + Math.exp(-z));
   if (code === ACT_RELU) return z > 0 ? z : 0;
