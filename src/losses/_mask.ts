@@ -2,7 +2,6 @@ import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocFloat, asFloat, type FloatArray, type TensorData } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
 import { maskOf } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { LossKernel } from './loss.js';
@@ -59,6 +58,16 @@ export function computeWithMask(
 }
 
 /**
+ * How a loss reads its target argument, the same with or without a mask:
+ * its data and shape for a prediction of shape `pShape` (crossEntropy takes
+ * plain arrays of labels; the element-wise losses a Tensor only).
+ */
+export type TargetReader = (
+  target: unknown,
+  pShape: readonly number[],
+) => { readonly data: TensorData; readonly shape: readonly number[] };
+
+/**
  * The loss function's masked path (a prediction that carries a step mask):
  * the kernel through {@link computeWithMask}, recorded as one op whose
  * gradient is the kernel's. Only the default options are supported there.
@@ -70,12 +79,13 @@ export function maskedLoss(
   target: unknown,
   options: unknown,
   mask: Uint8Array,
+  readTarget: TargetReader,
 ): Tensor {
   if (options !== undefined && !isDefaultOptions(options))
     throw new ValueError(
       `${name}: a prediction with a step mask takes the mean over its real steps; options other than { reduction: 'mean' } are not supported with a mask`,
     );
-  const t = target instanceof Tensor ? target : asTensor(target as TensorLike);
+  const t = readTarget(target, prediction.shape);
   const p = prediction;
   const g = p.requiresGrad ? allocFloat(p.dtype, p.size) : null;
   const value = computeWithMask(

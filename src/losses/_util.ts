@@ -6,7 +6,7 @@ import { record } from '../autograd/graph.js';
 import { castTo } from '../ops/_util.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Loss, LossKernel, LossOptions, Reduction } from './loss.js';
-import { maskedLoss, predictionMask } from './_mask.js';
+import { maskedLoss, predictionMask, type TargetReader } from './_mask.js';
 
 /** Validates the options object and returns the reduction (default 'mean'). */
 export function reductionOf(
@@ -179,6 +179,7 @@ export function defineLoss<
   name: string,
   f: F,
   kernel?: LossKernel,
+  readTarget: TargetReader = (target) => checkTensor(name, 'target', target),
 ): F & { readonly lossName: string; readonly kernel?: LossKernel } {
   // An int32 prediction computes in floating point, as the arithmetic ops:
   // a float32 copy (float64 when the target is float64). A prediction
@@ -197,7 +198,7 @@ export function defineLoss<
         : prediction;
     return mask === null
       ? f(p, target, options)
-      : maskedLoss(name, kernel!, p, target, options, mask);
+      : maskedLoss(name, kernel!, p, target, options, mask, readTarget);
   }) as unknown as F;
   Object.defineProperty(g, 'name', { value: name });
   Object.defineProperty(g, 'lossName', { value: name, enumerable: true });

@@ -114,7 +114,9 @@ const kernel: LossKernel = {
         let total = 0;
         for (let r = 0; r < rows; r++) {
           const w = weightOf(r);
-          total += -Math.log(probs[r * cols + labels[r]!]!) * w;
+          // lse − x_label, as the unweighted kernel: −log(probs) would be
+          // −log 0 = Infinity once the label's probability underflows.
+          total += (lse(p, r * cols, cols) - p[r * cols + labels[r]!]!) * w;
           if (g !== null) for (let c = 0; c < cols; c++) g[r * cols + c] = g[r * cols + c]! * w;
         }
         value = total / rows;
@@ -199,8 +201,10 @@ function targetOf(target: unknown, shape: readonly number[]): [TensorData, reado
  * 'mean' (default) divides the sum over rows by N = the number of rows, as
  * PyTorch; 'sum' gives N = 1. Labels may be a tensor of the prediction's shape
  * without the last axis (e.g. [batch]) or with a last axis of 1 ([batch, 1]),
- * int32 or float, or a plain array / Int32Array of one integer per row; each
- * must be in [0, classes). The prediction must have a batch axis: a 1-D
+ * int32 or float, or a plain array / Int32Array of one integer per row (also
+ * for a prediction that carries a step mask); each must be in [0, classes).
+ * With per-sample weights or a step mask the value stays exact for logits of
+ * any size too. The prediction must have a batch axis: a 1-D
  * prediction is refused. One kernel (the fused softmax + cross-entropy kernel
  * slots for labels) computes the value and gradient, here and in `fit`.
  *
@@ -250,4 +254,8 @@ export const crossEntropy: CrossEntropyLoss = /* @__PURE__ */ defineLoss(
     });
   },
   kernel,
+  (target, shape) => {
+    const [data, tShape] = targetOf(target, shape);
+    return { data, shape: tShape };
+  },
 );

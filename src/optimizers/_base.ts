@@ -230,6 +230,15 @@ export function createOptimizer<K extends string, C extends object>(
             `${fn}: gradient ${i} has shape ${fmtShape(g.shape)} but its param has shape ${fmtShape(p.shape)}`,
           );
         }
+        // An int32 tensor cannot take a fractional update in place (nor feed the float kernels).
+        if (p.dtype === 'int32')
+          throw new ValueError(
+            `${fn}: params[${i}] is an int32 tensor; only float32 or float64 parameters can be updated`,
+          );
+        if (g.dtype === 'int32')
+          throw new ValueError(
+            `${fn}: grads[${i}] is an int32 tensor; gradients must be float32 or float64`,
+          );
         if (seen.has(p)) throw new ValueError(`${fn}: params[${i}] appears more than once`);
         seen.add(p);
         pairs.push([p, asFloat(g.data)]);
@@ -310,6 +319,10 @@ export function createOptimizer<K extends string, C extends object>(
           fail(fn, `state.slots[${i}]`, 'an object of buffers', rec);
         const keys = Object.keys(rec);
         if (keys.length === 0) return null;
+        if (p.dtype === 'int32')
+          throw new ValueError(
+            `${fn}: params[${i}] is an int32 tensor; an optimizer holds state only for float32 or float64 parameters`,
+          );
         const expected = [...active, 'step'];
         for (const k of keys) {
           if (!expected.includes(k))

@@ -36,6 +36,9 @@ export interface Regularizer {
 
 /** The autograd driver of a regularizer kernel: a one-element tensor whose backward is the kernel's gradient. */
 export function kernelPenalty(name: string, kernel: RegularizerKernel, w: Tensor): Tensor {
+  // int32 weights compute in float32, as the arithmetic ops and activations
+  // promote them (an int32 tensor never requires a gradient).
+  if (w.dtype === 'int32') w = new Tensor(Float32Array.from(w.data), w.shape);
   const data = asFloat(w.data);
   const out = allocFloat(w.dtype, 1);
   out[0] = kernel.value(data);

@@ -380,8 +380,10 @@ export function topKAccuracy(
 }
 
 function pair(fn: string, pred: TensorLike, target: TensorLike): [Tensor, Tensor] {
-  const p = tensorArgument(fn, 'pred', pred);
-  const t = tensorArgument(fn, 'target', target);
+  // Plain arrays are read in float64, as scikit-learn reads them: 0.1 stays 0.1
+  // (float32 would make it 0.100000001 and move the score in its 8th digit).
+  const p = tensorArgument(fn, 'pred', pred, 'float64');
+  const t = tensorArgument(fn, 'target', target, 'float64');
   if (p.size !== t.size || (p.rank > 0 && t.rank > 0 && p.shape[0] !== t.shape[0])) {
     throw new ShapeError(
       `${fn}: pred ${fmtShape(p.shape)} and target ${fmtShape(t.shape)} must hold the same samples`,
@@ -433,7 +435,8 @@ export function meanAbsoluteError(pred: TensorLike, target: TensorLike): number 
  * uniformly. 1 is perfect, 0 is as good as predicting the mean, and it is
  * negative for worse. A constant target column (SS_tot = 0) scores 1 if
  * predicted exactly and 0 otherwise (scikit-learn's `force_finite`), never
- * NaN or −Infinity.
+ * −Infinity. A single sample gives NaN, as scikit-learn (R² is not defined
+ * with fewer than two samples).
  *
  * @example
  * ```ts
@@ -444,6 +447,9 @@ export function meanAbsoluteError(pred: TensorLike, target: TensorLike): number 
 export function r2Score(pred: TensorLike, target: TensorLike): number {
   const [p, t] = pair('r2Score', pred, target);
   const n = t.rank === 0 ? 1 : t.shape[0]!;
+  // One sample has no spread to explain: scikit-learn returns NaN (with an
+  // UndefinedMetricWarning) rather than force_finite's 0 or 1.
+  if (n < 2) return NaN;
   const m = t.size / n;
   let total = 0;
   for (let j = 0; j < m; j++) {

@@ -1,4 +1,10 @@
-import { assertNumber, assertPositiveInt, show } from '../_lib/assert.js';
+import {
+  assertKnownKeys,
+  assertNumber,
+  assertOptions,
+  assertPositiveInt,
+  show,
+} from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, sameShape } from '../_lib/shape.js';
 import { argmaxRows } from '../data/_labels.js';
@@ -153,7 +159,11 @@ function makeBinaryAccuracy(threshold: number): BinaryAccuracy {
       return thresholdAccuracy('binaryAccuracy', p, t, threshold);
     },
     with(options: { threshold: number }): BinaryAccuracy {
-      return makeBinaryAccuracy(assertNumber('binaryAccuracy', 'threshold', options.threshold));
+      assertOptions('binaryAccuracy.with', options);
+      assertKnownKeys('binaryAccuracy.with', 'options', options, ['threshold']);
+      return makeBinaryAccuracy(
+        assertNumber('binaryAccuracy.with', 'threshold', options.threshold),
+      );
     },
   };
 }
