@@ -6,6 +6,7 @@ import {
   assertOptions,
 } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
+import { checkElements } from '../_lib/limits.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocFloat, isFloat } from '../_lib/typed.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -167,6 +168,8 @@ function curve(fn: string, scores: unknown, target: unknown, options: unknown): 
   assertKnownKeys(fn, 'options', options, ['bins', 'fromLogits']);
   const o = options as CalibrationOptions;
   const bins = assertInteger(fn, 'bins', o.bins ?? 10, 1);
+  // three arrays of `bins` numbers and one record per bin: checked before any is allocated
+  checkElements(fn, 'options.bins', 3 * bins);
   const fromLogits = assertBoolean(fn, 'fromLogits', o.fromLogits ?? false);
   const t = scoreMatrix(fn, 'scores', scores);
   const [n, c] = t.shape as [number, number];

@@ -110,6 +110,17 @@ describe('calibrationCurve', () => {
     expect(expectedCalibrationError([[1000, -1000]], [0], { fromLogits: true })).toBe(0);
   });
 
+  it('refuses a bin count over the element limit before allocating its bins', () => {
+    const scores = tensor([[0.9, 0.1]]);
+    // 1e9 bins once tried to allocate three arrays of 1e9 numbers
+    expect(() => calibrationCurve(scores, [0], { bins: 1e9 })).toThrow(
+      new ValueError(
+        'calibrationCurve: options.bins has 3000000000 elements, more than the limit of 268435456 (raise it with setLimits({ maxElements }))',
+      ),
+    );
+    expect(calibrationCurve(scores, [0], { bins: 1000 }).bins).toHaveLength(1000);
+  });
+
   it('is small for a calibrated model and large for an overconfident one', () => {
     // p ~ U(0, 1), y ~ Bernoulli(p): calibrated by construction
     const rng = createRng(8);
