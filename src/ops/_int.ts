@@ -134,3 +134,50 @@ export function int32Scan(
   }
   return new Tensor(out, t.shape);
 }
+
+/**
+ * {@link int32Binary} for the integer divisions (remainder, fmod, floorDiv):
+ * a zero divisor throws, as PyTorch raises ZeroDivisionError for integer
+ * tensors (a float divisor of 0 gives NaN or ±Infinity instead).
+ */
+export function int32Division(
+  fn: string,
+  a: unknown,
+  b: unknown,
+  f: (x: number, y: number) => number,
+): Tensor | null {
+  const pair = int32Pair(a, b);
+  if (pair === null) return null;
+  const [ta, tb] = pair;
+  if (shapeSize(outShapeOf(fn, ta, tb)) > 0) {
+    const d = tb.data;
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] === 0)
+        throw new ValueError(
+          `${fn}: element ${i} of the int32 divisor b is 0; integer division by zero is an error (as in PyTorch; cast to a float dtype for NaN or Infinity)`,
+        );
+    }
+  }
+  return int32Binary(fn, ta, tb, f);
+}
+
+/**
+ * x^e for integers, exact, as PyTorch's integer pow: a negative exponent
+ * gives 1 for x = 1, ±1 for x = -1 and 0 otherwise (integer division of 1 by
+ * x^|e|). A result beyond 2^31 in magnitude is returned as such (one step
+ * past the range) for {@link int32Value} to reject, without looping further.
+ */
+export function int32Power(x: number, e: number): number {
+  if (e < 0) return x === 1 ? 1 : x === -1 ? (e % 2 === 0 ? 1 : -1) : 0;
+  if (x === 0) return e === 0 ? 1 : 0;
+  if (x === 1) return 1;
+  if (x === -1) return e % 2 === 0 ? 1 : -1;
+  // |x| ≥ 2 leaves the int32 range within 32 factors; every partial product
+  // stays below 2^62 in magnitude, exact until it is already out of range.
+  let r = 1;
+  for (let k = 0; k < e; k++) {
+    r *= x;
+    if (r > 2147483647 || r < -2147483648) return r;
+  }
+  return r;
+}

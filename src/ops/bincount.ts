@@ -20,7 +20,9 @@ export interface BincountOptions {
  * as `torch.bincount(x, weights, minlength)`: bin i holds how many elements
  * equal i (or the sum of their `weights`). The result has max(x) + 1 bins,
  * or `minLength` when that is more. Counts are int32; with weights the
- * bins have the weights' float dtype (float32 for int32 weights). Not differentiable: no graph is recorded.
+ * bins have the weights' float dtype, and float64 for int32 weights (as
+ * PyTorch, so integer weights sum exactly up to 2^53). Not differentiable:
+ * no graph is recorded.
  *
  * @category Reductions
  * @example
@@ -68,7 +70,7 @@ export function bincount(x: Tensor, options: BincountOptions = {}): Tensor {
   // One bin per value up to max(x): bincount([1e10]) would allocate 40 GB.
   checkElements('bincount', `the result of shape [${bins}]`, bins);
   const out = allocate(
-    weights === undefined ? 'int32' : weights.dtype === 'float64' ? 'float64' : 'float32',
+    weights === undefined ? 'int32' : weights.dtype === 'float32' ? 'float32' : 'float64',
     bins,
   );
   for (let i = 0; i < src.length; i++)

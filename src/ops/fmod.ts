@@ -2,13 +2,18 @@ import { allocate } from '../_lib/typed.js';
 import { Tensor } from '../tensor/tensor.js';
 import { binaryOp } from './_binary.js';
 import { expandData } from './_elementwise.js';
+import { int32Division } from './_int.js';
 import { unbroadcast, type Scalar } from './_util.js';
 
 /**
  * Element-wise remainder of truncated division, a − b·trunc(a/b), whose sign
  * follows the dividend a: C's `fmod`, JS's `%` and `torch.fmod`. For the
  * remainder whose sign follows the divisor (Python's `%`), use
- * {@link remainder}. A divisor of 0 gives NaN.
+ * {@link remainder}. A float divisor of 0 gives NaN.
+ *
+ * Two int32 operands (or int32 and an integer number) give an exact int32
+ * result, as PyTorch; an int32 divisor of 0 throws a `ValueError` (PyTorch's
+ * ZeroDivisionError).
  *
  * Gradient: ∂/∂a = g, ∂/∂b = −g·trunc(a/b) (as PyTorch).
  *
@@ -20,6 +25,8 @@ import { unbroadcast, type Scalar } from './_util.js';
  * ```
  */
 export function fmod(a: Scalar, b: Scalar): Tensor {
+  const int = int32Division('fmod', a, b, (x, y) => x % y);
+  if (int !== null) return int;
   return binaryOp(
     'fmod',
     a,

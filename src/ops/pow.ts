@@ -1,7 +1,10 @@
+import { ValueError } from '../_lib/errors.js';
 import { allocate } from '../_lib/typed.js';
+import { isInt32 } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { binaryOp } from './_binary.js';
 import { expandData } from './_elementwise.js';
+import { int32Binary, int32Power } from './_int.js';
 import { unbroadcast, type Scalar } from './_util.js';
 
 // C's pow (and so PyTorch) gives 1 for pow(1, y) with any y, even NaN, and for
@@ -14,6 +17,13 @@ function powC(x: number, y: number): number {
 /**
  * Element-wise power `aᵇ` with broadcasting, as `torch.pow`; either side may
  * be a number. A negative base with a non-integer exponent gives NaN.
+ *
+ * Two int32 operands (or int32 and an integer number) give an exact int32
+ * result, as PyTorch: a power outside the int32 range throws a `ValueError`
+ * (PyTorch wraps), a negative number exponent throws (as PyTorch's "Integers
+ * to negative integer powers are not allowed"), and a negative element of an
+ * int32 exponent tensor gives PyTorch's integer result: 1 for a base of 1,
+ * ±1 for -1 and 0 for any other base.
  *
  * Gradients, with PyTorch's conventions at the kinks:
  * - ∂/∂a = g·b·aᵇ⁻¹, taken as 0 wherever b = 0 (so `pow(0, 0)` does not give
@@ -31,6 +41,12 @@ function powC(x: number, y: number): number {
  * ```
  */
 export function pow(a: Scalar, b: Scalar): Tensor {
+  if (a instanceof Tensor && a.dtype === 'int32' && typeof b === 'number' && isInt32(b) && b < 0)
+    throw new ValueError(
+      `pow: an int32 base takes no negative exponent, got ${b} (as PyTorch; cast to a float dtype first)`,
+    );
+  const int = int32Binary('pow', a, b, int32Power);
+  if (int !== null) return int;
   return binaryOp('pow', a, b, powC, (g, ta, tb, out) => {
     const shape = out.shape;
     const A = expandData(ta, shape),

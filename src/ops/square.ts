@@ -1,8 +1,11 @@
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { int32Unary } from './_int.js';
 import { unaryOp } from './_unary.js';
 
 /**
  * Element-wise square x², as `torch.square`. Gradient: 2·x·g.
+ * An int32 x gives an exact int32 result, as PyTorch; a square outside the
+ * int32 range throws a `ValueError` (PyTorch wraps).
  *
  * @category Element-wise
  * @example
@@ -12,6 +15,7 @@ import { unaryOp } from './_unary.js';
  * ```
  */
 export function square(x: Tensor): Tensor {
+  if (x instanceof Tensor && x.dtype === 'int32') return int32Unary('square', x, (v) => v * v);
   return unaryOp(
     'square',
     x,

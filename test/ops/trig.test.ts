@@ -361,6 +361,8 @@ describe('shapes and bad input', () => {
     const y = sin(tensor([0, 1], { dtype: 'int32' }));
     expect(y.dtype).toBe('float32');
     expectClose(y, [0, Math.sin(1)], { atol: 1e-7 });
-    expect(remainder(tensor([7], { dtype: 'int32' }), 3).dtype).toBe('float32');
+    // integer remainder stays int32 (torch), a fractional divisor promotes
+    expect(remainder(tensor([7], { dtype: 'int32' }), 3).dtype).toBe('int32');
+    expect(remainder(tensor([7], { dtype: 'int32' }), 2.5).dtype).toBe('float32');
   });
 });
