@@ -14,9 +14,11 @@ import { Tensor } from '../tensor/tensor.js';
 export interface TargetOptions {
   /**
    * The class (index into each sample's flattened output) to explain: one
-   * for every row, or one per row. Default: each row's highest output.
+   * for every row, or one per row (an array, a typed array such as an
+   * Int32Array, or a rank-1 tensor such as labels or `argmax`'s int32
+   * output). Default: each row's highest output.
    */
-  target?: number | readonly number[];
+  target?: number | ArrayLike<number> | Tensor;
   /**
    * Instead of a class, a weighting of the outputs ([outputs] for every
    * row, or [rows, outputs]): the explained score is Σ_k w_k·y_k.
@@ -134,7 +136,21 @@ export function outputWeighting(
   size: number,
 ): Float64Array {
   const w = new Float64Array(rows * size);
-  const { target, outputWeights } = options;
+  const { outputWeights } = options;
+  let target: unknown = options.target;
+  // One class per row may come as a rank-1 tensor (labels, argmax's int32
+  // indices) or a typed array; a rank-0 tensor is one class for every row.
+  if (target instanceof Tensor) {
+    if (target.rank > 1)
+      fail(
+        fn,
+        'target',
+        `a class index or one per row (a rank-1 tensor of ${rows})`,
+        `a tensor of shape ${fmtShape(target.shape)}`,
+      );
+    target = target.rank === 0 ? target.data[0] : Array.from(target.data);
+  } else if (ArrayBuffer.isView(target) && !(target instanceof DataView))
+    target = Array.from(target as unknown as ArrayLike<number>);
   if (target !== undefined && outputWeights !== undefined)
     fail(fn, 'options', 'either target or outputWeights, not both', 'both');
   if (outputWeights !== undefined) {
@@ -175,7 +191,7 @@ export function outputWeighting(
   } else if (Array.isArray(target)) {
     if (target.length !== rows)
       fail(fn, 'target', `one class per row (${rows} rows)`, `an array of ${target.length}`);
-    target.forEach((c, r) => {
+    target.forEach((c: unknown, r) => {
       w[r * size + checkClass(`target[${r}]`, c)] = 1;
     });
   } else fail(fn, 'target', 'a class index or an array of one per row', target);

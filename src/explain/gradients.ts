@@ -270,7 +270,7 @@ function integrate(
 
 /** Options of {@link smoothGrad}. */
 export interface SmoothGradOptions extends TargetOptions {
-  /** Standard deviation of the noise as a fraction of the input's range, max − min (default 0.15). */
+  /** Standard deviation of the noise as a fraction of each row's range, max − min over the row (default 0.15). */
   noise?: number;
   /** Noisy copies averaged (default 25). */
   samples?: number;
@@ -281,8 +281,10 @@ export interface SmoothGradOptions extends TargetOptions {
 /**
  * SmoothGrad (Smilkov et al. 2017, arXiv:1706.03825): the saliency map
  * averaged over `samples` copies of the input with Gaussian noise of
- * standard deviation `noise` × (max − min of the input) added, which
- * removes much of the gradient's high-frequency noise. Seeded by `rng`.
+ * standard deviation `noise` × (max − min of the row) added, which
+ * removes much of the gradient's high-frequency noise: each row's noise
+ * level comes from its own range, not from the rest of the batch. Seeded by
+ * `rng`.
  * Every noisy copy starts from the state the model holds when called, which
  * is left as it was (see {@link saliency}).
  *
@@ -320,18 +322,25 @@ function smooth(
 ): Tensor {
   const s = scorer(fn, m, xt, options, fresh);
   const n = xt.size;
-  let lo = Infinity,
-    hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = xt.data[i]!;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  // σ of each row from that row's range (Smilkov et al.: the noise level is
+  // relative to x_max − x_min of the explained input), so that a row gets the
+  // same noise level whatever else is in the batch.
+  const per = n / s.rows;
+  const sigma = new Float64Array(s.rows);
+  for (let r = 0; r < s.rows; r++) {
+    let lo = Infinity,
+      hi = -Infinity;
+    for (let i = r * per; i < (r + 1) * per; i++) {
+      const v = xt.data[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    sigma[r] = noise * (hi - lo);
   }
-  const sigma = noise * (hi - lo);
   const acc = new Float64Array(n);
   for (let k = 0; k < samples; k++) {
     const pt = xt.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
-    for (let i = 0; i < n; i++) pt[i] = xt.data[i]! + rng.normal(0, sigma);
+    for (let i = 0; i < n; i++) pt[i] = xt.data[i]! + rng.normal(0, sigma[Math.floor(i / per)]);
     const { grad } = s.at(new Tensor(pt, xt.shape));
     for (let i = 0; i < n; i++) acc[i] = acc[i]! + grad[i]!;
   }

@@ -24,9 +24,14 @@ export interface OcclusionOptions extends TargetOptions {
    * last (channels) of an input of rank ≥ 3, every axis otherwise.
    */
   window: number | readonly number[];
-  /** Step between patches along each window axis (default: the window, patches side by side). */
+  /**
+   * Step between patches along each window axis (default: the window,
+   * patches side by side). Patches start at 0, stride, 2·stride, ... until
+   * one reaches the end of the axis; that last one is cut off there (as in
+   * Captum), so every element is covered unless the stride exceeds the window.
+   */
   stride?: number | readonly number[];
-  /** Value written into the patch (default 0). */
+  /** Value written into the patch (default 0); an integer, such as a padding id, for int32 token ids. */
   fill?: number;
   /**
    * Occluded copies per forward pass (default 256). Not used for a model
@@ -53,7 +58,11 @@ function sizes(fn: string, name: string, v: unknown, shape: readonly number[]): 
  * a patch of `fill` values over each input and records how much the
  * explained score drops, score(x) − score(x with the patch covered); each
  * element gets the mean drop over the patches that cover it (0 when none
- * does). It needs no gradients, only `predict`, so it works on any model.
+ * does, which happens only for a stride larger than the window: the last
+ * patch of an axis is cut off at its end rather than left out). It needs no
+ * gradients, only `predict`, so it works on any model, and takes int32
+ * token ids too (`fill` is then the id written into the patch, such as the
+ * padding id 0); the result is in the model output's dtype.
  *
  * Layer state is left exactly as found, also when it throws. On a model
  * with stateful layers every pass starts from the state the model holds
@@ -66,6 +75,8 @@ function sizes(fn: string, name: string, v: unknown, shape: readonly number[]): 
  * import { sequential, dense, occlusion } from 'myelin';
  * const model = sequential([dense(4, 1, { kernel: [[0], [0], [1], [0]], useBias: false })]);
  * occlusion(model, [[1, 1, 1, 1]], { window: 2 }).toArray(); // [[0, 0, 1, 1]]: only x₂ matters
+ * // Patches [0, 3) and [2, 4) (the second cut off at the end), each covering x₂:
+ * occlusion(model, [[1, 1, 1, 1]], { window: 3, stride: 2 }).toArray(); // [[1, 1, 1, 1]]
  * ```
  */
 export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptions): Tensor {
@@ -78,7 +89,8 @@ export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptio
     'fill',
     'batchSize',
   ]);
-  const [m, xt] = explainInput(fn, model, x);
+  // Token ids are accepted: occlusion needs no gradient, only predict (fill with a padding id).
+  const [m, xt] = explainInput(fn, model, x, true);
   const shape = xt.shape.slice(1);
   if (options.window === undefined) fail(fn, 'window', 'a patch size', undefined);
   const win = sizes(fn, 'window', options.window, shape);
@@ -95,6 +107,8 @@ export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptio
       );
   });
   const fill = assertNumber(fn, 'fill', options.fill ?? 0);
+  if (xt.dtype === 'int32' && !(Number.isInteger(fill) && fill >= -(2 ** 31) && fill < 2 ** 31))
+    fail(fn, 'fill', 'an int32 value (such as a padding token id) for int32 x', fill);
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     fail(fn, 'batchSize', 'a positive integer', batchSize);
@@ -102,10 +116,17 @@ export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptio
   const rows = xt.shape[0]!;
   const stateful = checkStatefulRows(fn, m, rows);
 
-  // Patch origins: every combination of start positions along the window axes.
+  // Patch origins: every combination of start positions along the window
+  // axes. As in Captum's Occlusion, the patches run on until one reaches the
+  // far edge, that last one cut off there, so that every element is covered
+  // when the stride is at most the window (rather than the last few elements
+  // of an axis the window does not divide being left out, with 0).
   const starts = win.map((d, i) => {
     const list: number[] = [];
-    for (let s = 0; s + d <= shape[i]!; s += stride[i]!) list.push(s);
+    for (let s = 0; s < shape[i]!; s += stride[i]!) {
+      list.push(s);
+      if (s + d >= shape[i]!) break;
+    }
     return list;
   });
   const patches: number[][] = [[]];
@@ -125,7 +146,8 @@ export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptio
         for (let e = 0; e < inner; e++) visit(base + e);
         return;
       }
-      for (let o = 0; o < win[axis]!; o++) rec(axis + 1, base + (p[axis]! + o) * strides[axis]!);
+      const end = Math.min(p[axis]! + win[axis]!, shape[axis]!);
+      for (let o = p[axis]!; o < end; o++) rec(axis + 1, base + o * strides[axis]!);
     };
     rec(0, 0);
   };
@@ -162,7 +184,9 @@ export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptio
       const data =
         xt.dtype === 'float64'
           ? new Float64Array(chunk.length * per)
-          : new Float32Array(chunk.length * per);
+          : xt.dtype === 'int32'
+            ? new Int32Array(chunk.length * per)
+            : new Float32Array(chunk.length * per);
       chunk.forEach(([r, q], c) => {
         data.set(xt.data.subarray(r * per, (r + 1) * per), c * per);
         covered(patches[q]!, (e) => {
@@ -179,6 +203,7 @@ export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptio
       });
     }
     for (let i = 0; i < sums.length; i++) sums[i] = counts[i] === 0 ? 0 : sums[i]! / counts[i]!;
-    return tensorOf(sums, xt.shape, xt);
+    // Drops of the model's output: in its dtype for token ids.
+    return tensorOf(sums, xt.shape, xt.dtype === 'int32' ? y0 : xt);
   });
 }

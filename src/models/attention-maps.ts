@@ -10,9 +10,11 @@ import { fmtShape } from '../_lib/shape.js';
 import { noGrad } from '../autograd/graph.js';
 import type { Layer } from '../layers/layer.js';
 import { createRng } from '../random/rng.js';
+import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { runNodes } from './_forward.js';
 import { saveState } from './_state.js';
+import { checkModel, inputTensors } from './predict.js';
 import type { Model, ValueRef } from './model.js';
 
 /** One attention layer's weights for an input. */
@@ -36,11 +38,13 @@ function scores(layer: Layer): layer is ScoringLayer {
 
 /**
  * Every attention layer's weights, every head, for input x (the model's
- * input, or an array for a model of several): the model runs in inference
- * mode, and each layer that reports attention weights (multiHeadAttention)
- * is asked for them on the inputs it received. Every layer's state (a
- * stateful recurrent layer's carried state) is left as it was. In model order, so for a
- * stack of encoder blocks the first map is the first block's.
+ * input, or an array for a model of several; tensors or nested arrays, as
+ * `predict` takes them, checked against the declared input shapes): the
+ * model runs in inference mode, and each layer that reports attention
+ * weights (multiHeadAttention) is asked for them on the inputs it received.
+ * Every layer's state (a stateful recurrent layer's carried state) is left
+ * as it was. In model order, so for a stack of encoder blocks the first map
+ * is the first block's.
  *
  * @example
  * ```ts
@@ -51,10 +55,18 @@ function scores(layer: Layer): layer is ScoringLayer {
  * console.log(maps.length, maps[0]!.weights.shape); // 1 [1, 2, 3, 3]
  * ```
  */
-export function attentionMaps(model: Model, x: Tensor | readonly Tensor[]): AttentionMap[] {
+export function attentionMaps(model: Model, x: TensorLike | readonly TensorLike[]): AttentionMap[] {
   const fn = 'attentionMaps';
-  const nodes: unknown = typeof model === 'object' && model !== null ? model.nodes : undefined;
-  if (!Array.isArray(nodes)) fail(fn, 'model', 'a model (sequential or graph)', model);
+  checkModel(fn, model);
+  // As predict takes them: nested arrays too, checked against the declared
+  // inputs (and, as before, one tensor in an array for a model of one input).
+  const list: unknown = x;
+  const only = Array.isArray(list) && list.length === 1 ? (list[0] as unknown) : undefined;
+  const xs = inputTensors(
+    fn,
+    model,
+    model.inputs.length === 1 && only instanceof Tensor ? only : x,
+  );
   const picks = model.nodes
     .map((node, k) => ({ node, k }))
     .filter(({ node }) => scores(node.layer));
@@ -65,7 +77,7 @@ export function attentionMaps(model: Model, x: Tensor | readonly Tensor[]): Atte
   let values: Tensor[];
   try {
     values = noGrad(() =>
-      runNodes(fn, model.nodes, refs, model.inputs.length, x, {
+      runNodes(fn, model.nodes, refs, model.inputs.length, xs, {
         training: false,
         rng: createRng(0),
       }),

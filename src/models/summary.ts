@@ -1,6 +1,7 @@
 import { fmtShape } from '../_lib/shape.js';
 import type { Activation } from '../activations/define.js';
 import type { Layer } from '../layers/layer.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { outputShapesOf } from '../layers/_run.js';
 import type { Model, ValueRef } from './model.js';
 import { checkModel } from './predict.js';
@@ -44,9 +45,11 @@ function group(n: number): string {
  * application its index, the layer's unique name, its kind with the
  * activation it applies (`dense (relu)`; `, frozen` when not trainable), its
  * per-sample output shape (batch dimension left out; `?` where no input shape
- * is known), its parameter count (a shared layer's counted once) and, for
- * graph models, where its inputs come from; then the total, trainable and
- * frozen parameter counts, and the number of state values the layers own
+ * is known), its parameter count (each weight counted once: a shared layer's
+ * under its first application, a layer also held by a wrapper under the
+ * first of the two) and, for graph models, where its inputs come from;
+ * then the total, trainable and frozen parameter counts, and the number of
+ * state values the layers own
  * (batch norm's running statistics, a stateful recurrent layer's carried
  * state; Keras counts these as non-trainable params) when there are any.
  *
@@ -66,7 +69,11 @@ export function summary(model: Model): string {
   checkModel('summary', model);
   const shapes = nodeShapes(model);
   const graph = model.kind === 'graph';
+  // Parameters are counted once each, by tensor: a layer applied twice, or
+  // held by a wrapper and also applied on its own (`timeDistributed(d)` and
+  // `d`), adds its weights once, as Keras counts the model's unique weights.
   const counted = new Set<Layer>();
+  const seen = new Set<Tensor>();
   let total = 0;
   let trainable = 0;
   let state = 0;
@@ -81,8 +88,16 @@ export function summary(model: Model): string {
     let count = 0;
     if (!counted.has(layer)) {
       counted.add(layer);
-      for (const t of Object.values(layer.params)) count += t.size;
-      for (const t of Object.values(layer.state ?? {})) state += t.size;
+      for (const t of Object.values(layer.params)) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        count += t.size;
+      }
+      for (const t of Object.values(layer.state ?? {})) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        state += t.size;
+      }
       total += count;
       if (layer.trainable) trainable += count;
     }

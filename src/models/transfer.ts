@@ -1,5 +1,6 @@
 import { assertKnownKeys, assertOptions, fail } from '../_lib/assert.js';
-import { ValueError } from '../_lib/errors.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
+import { checkShape, fmtShape, sameShape } from '../_lib/shape.js';
 import type { Layer } from '../layers/layer.js';
 import { applyLayer, input, type SymbolicTensor } from '../layers/symbolic.js';
 import { graph, type GraphModel } from './graph.js';
@@ -9,7 +10,10 @@ import { checkModel } from './predict.js';
 
 /** Options of {@link extractFeatures}. */
 export interface ExtractFeaturesOptions {
-  /** Per-sample input shape, needed only for a sequential model built without one. */
+  /**
+   * Per-sample input shape, needed only for a sequential model built without
+   * one; for a model that declares its input shape it may only repeat it.
+   */
   inputShape?: readonly number[];
 }
 
@@ -85,10 +89,19 @@ export function extractFeatures(
       else need[r.node] = true;
     }
   }
+  const given =
+    options.inputShape === undefined
+      ? undefined
+      : checkShape(fn, 'options.inputShape', options.inputShape);
   const symbolicInputs = m.inputs.map((x, i) => {
     if (!inputsUsed[i]) return null;
     let shape = x.shape;
-    if (options.inputShape !== undefined) shape = options.inputShape;
+    // A declared shape is the model's: inputShape may repeat it, not replace it.
+    if (given !== undefined && shape !== null && !sameShape(given, shape))
+      throw new ShapeError(
+        `${fn}: options.inputShape ${fmtShape(given)} differs from the model's declared input shape ${fmtShape(shape)}${m.inputs.length > 1 ? ` (input "${x.name}")` : ''}; it is needed only for a sequential model built without one`,
+      );
+    if (given !== undefined) shape = given;
     if (shape === null)
       fail(
         fn,
