@@ -177,9 +177,10 @@ export function runLayer(
 
 /**
  * The step mask of a compiled layer's outputs for this call: its own
- * `outputMask` when it declares one; otherwise the default rule, the first
- * input's mask passed on when the layer keeps its steps (per-sample input
- * and output of rank >= 2 with the same first axis), else none.
+ * `outputMask` when it declares one; otherwise the default rule: the masks
+ * of the inputs that keep their steps (per-sample input and output of rank
+ * >= 2 with the same first axis) combined as Keras's merge layers combine
+ * them (a step is real where every such masked input has it real), or none.
  */
 export function outputMaskOf(
   compiled: CompiledLayer,
@@ -187,11 +188,26 @@ export function outputMaskOf(
   inShapes: readonly (readonly number[])[],
 ): Uint8Array | null {
   if (compiled.outputMask !== undefined) return compiled.outputMask(io);
-  const m = io.masks[0];
-  if (m === null || m === undefined) return null;
-  const inS = inShapes[0]!;
   const outS = compiled.outShapes[0]!;
-  return inS.length >= 2 && outS.length >= 2 && inS[0] === outS[0] ? m : null;
+  if (outS.length < 2) return null;
+  // Keras's merge rule: a step is real where it is real in every masked input
+  // that keeps the steps (an input without a mask counts as all real).
+  let m: Uint8Array | null = null;
+  let own = false;
+  for (let i = 0; i < io.masks.length; i++) {
+    const mi = io.masks[i];
+    const inS = inShapes[i]!;
+    if (mi === null || mi === undefined || inS.length < 2 || inS[0] !== outS[0]) continue;
+    if (m === null) m = mi;
+    else if (mi !== m && mi.length === m.length) {
+      if (!own) {
+        m = m.slice();
+        own = true;
+      }
+      for (let k = 0; k < m.length; k++) m[k] = m[k]! & mi[k]!;
+    }
+  }
+  return m;
 }
 
 /**

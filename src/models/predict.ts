@@ -102,7 +102,10 @@ export function inputTensors(fn: string, model: Model, x: unknown, argName = 'x'
   } else {
     if (!Array.isArray(x) || x.length !== count)
       fail(fn, argName, `an array of ${count} inputs (the model has ${count})`, x);
-    list = (x as unknown[]).map((v) => asTensor(v as TensorLike, dtype));
+    // tensors are taken as given (int32 ids stay int32), as with one input
+    list = (x as unknown[]).map((v) =>
+      v instanceof Tensor ? v : asTensor(v as TensorLike, dtype),
+    );
   }
   list.forEach((t, i) => {
     const name = count === 1 ? argName : `${argName}[${i}]`;
