@@ -207,6 +207,7 @@ function buildLayer(
   w: Weights,
   sub: Map<string, Weights>,
   path: string,
+  byTfjs: boolean,
 ): Layer {
   const p = (k: string): string => `${path}.config.${k}`;
   const shape = shapes[0] ?? [];
@@ -278,11 +279,16 @@ function buildLayer(
     case 'Flatten':
       channelsLast(path, c);
       return flatten(name === undefined ? {} : { name });
-    case 'Reshape':
-      return reshapeLayer(
-        ints(p('target_shape'), c.target_shape),
-        name === undefined ? {} : { name },
+    case 'Reshape': {
+      // One size may be left to infer: -1 (Keras) or null (as TF.js saves -1).
+      const t = c.target_shape;
+      if (!Array.isArray(t) || t.length > LIMITS.maxRank)
+        bad(p('target_shape'), 'must be an array of sizes');
+      const target = t.map((d, i) =>
+        d === null || d === -1 ? -1 : int(`${p('target_shape')}[${i}]`, d),
       );
+      return reshapeLayer(target, name === undefined ? {} : { name });
+    }
     case 'Conv1D':
     case 'Conv2D':
     case 'Conv2DTranspose': {
@@ -403,6 +409,14 @@ function buildLayer(
         c.interpolation === undefined ? 'nearest' : str(p('interpolation'), c.interpolation);
       if (interp !== 'nearest' && interp !== 'bilinear')
         bad(p('interpolation'), `must be 'nearest' or 'bilinear', got ${JSON.stringify(interp)}`);
+      // Keras's bilinear (tf.image.resize) samples at half-pixel centres, as
+      // myelin's does; TF.js's (resizeBilinear without halfPixelCenters) at the
+      // pixel corners, which myelin's layer cannot do.
+      if (interp === 'bilinear' && byTfjs)
+        bad(
+          p('interpolation'),
+          "is 'bilinear' in a model written by TF.js, whose bilinear upsampling samples at pixel corners; myelin's upSampling2d samples at half-pixel centres (as Keras), so it would give other numbers",
+        );
       return upSampling2d([s[0]!, s[1] ?? s[0]!], {
         interpolation: interp,
         ...(name === undefined ? {} : { name }),
@@ -449,7 +463,15 @@ function buildLayer(
     case 'SimpleRNN':
     case 'LSTM':
     case 'GRU':
-      return recurrent(className, c, w, last, path);
+      // Keras under TF 2 names a recurrent layer's weights after its cell
+      // (`lstm/lstm_cell/kernel`); TF.js without it (`lstm/kernel`).
+      return recurrent(
+        className,
+        c,
+        w.size === 0 && sub.size === 1 ? [...sub.values()][0]! : w,
+        last,
+        path,
+      );
     case 'Bidirectional': {
       // A backward layer of its own may differ from the forward one; the import
       // builds both directions from `layer`.
@@ -483,6 +505,7 @@ function buildLayer(
         innerW,
         new Map(),
         `${path}.config.layer`,
+        byTfjs,
       );
       return timeDistributed(layer, name === undefined ? {} : { name });
     }
@@ -492,11 +515,16 @@ function buildLayer(
       return multiplyLayer(name === undefined ? {} : { name });
     case 'Average':
       return averageLayer(name === undefined ? {} : { name });
-    case 'Concatenate':
+    case 'Concatenate': {
+      // Keras counts the batch axis (axis 1 is the first per-sample axis);
+      // myelin's concatenateLayer does not. Negative axes count from the end in both.
+      const axis = c.axis === undefined || c.axis === null ? -1 : num(p('axis'), c.axis);
+      if (axis === 0) bad(p('axis'), 'is 0, the batch axis, which a layer cannot join along');
       return concatenateLayer({
-        axis: c.axis === undefined ? -1 : num(p('axis'), c.axis),
+        axis: axis > 0 ? axis - 1 : axis,
         ...(name === undefined ? {} : { name }),
       });
+    }
     default:
       return bad(`${path}.class_name`, `is ${JSON.stringify(className)}`);
   }
@@ -652,6 +680,10 @@ function inputShape(path: string, c: Record<string, unknown>): number[] {
  * weights keep their layouts (TF.js's are myelin's). Any other class fails
  * with a `ModelFormatError` listing the classes; so does a weights manifest
  * that disagrees with the shards (checked before any weight is allocated).
+ * Keras's conventions are kept: Concatenate's axis counts the batch axis,
+ * and an UpSampling2D 'bilinear' samples at half-pixel centres (Keras's
+ * `tf.image.resize`), so the one of a model saved by TF.js itself (which
+ * samples at pixel corners) is refused.
  * TF.js's LSTM and GRU default to the hard-sigmoid recurrent activation,
  * max(0, min(1, 0.2x + 0.5)): it loads as {@link hardSigmoid}. A layer saved
  * with `trainable: false` loads frozen (`layer.trainable === false`). A
@@ -689,6 +721,9 @@ export function fromTfjs<In = TensorLike, Out = Tensor>(
       ? topo0
       : obj('modelTopology.model_config', topo0.model_config);
   const cls = str('modelTopology.class_name', topo.class_name);
+  // TF.js's own save writes keras_version 'tfjs-layers x.y.z'; a converted Keras model its Keras version.
+  const version = topo0.keras_version ?? topo.keras_version;
+  const byTfjs = typeof version === 'string' && version.startsWith('tfjs-layers');
   const config = obj('modelTopology.config', topo.config);
   const layerList = Array.isArray(config) ? config : config.layers;
   if (!Array.isArray(layerList) || layerList.length > LIMITS.maxLayers)
@@ -727,7 +762,7 @@ export function fromTfjs<In = TensorLike, Out = Tensor>(
       bad(`${s.path}.config.trainable`, `must be true or false, got ${JSON.stringify(trainable)}`);
     let layer: Layer;
     try {
-      layer = buildLayer(s.cls, s.c, shapes, w, sub, s.path);
+      layer = buildLayer(s.cls, s.c, shapes, w, sub, s.path, byTfjs);
     } catch (e) {
       if (e instanceof ModelFormatError) throw e;
       bad(

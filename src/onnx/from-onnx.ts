@@ -9,7 +9,7 @@ import { relu } from '../activations/relu.js';
 import { selu } from '../activations/selu.js';
 import { sigmoid } from '../activations/sigmoid.js';
 import { silu } from '../activations/silu.js';
-import { softmax } from '../activations/softmax.js';
+import { logSoftmax, softmax } from '../activations/softmax.js';
 import { softplus } from '../activations/softplus.js';
 import { softsign } from '../activations/softsign.js';
 import { tanh } from '../activations/tanh.js';
@@ -92,6 +92,7 @@ const SUPPORTED = new Set([
   'Sigmoid',
   'Tanh',
   'Softmax',
+  'LogSoftmax',
   'Elu',
   'LeakyRelu',
   'Selu',
@@ -126,7 +127,9 @@ const SUPPORTED = new Set([
  * permutes its kernel rows (PyTorch's flatten order). 'seqFirst' is a
  * sequence `t` [N, steps, F] as [steps, N, F]; 'rnnY0'/'rnnY1' and
  * 'rnnH0'/'rnnH1' are the Y and Y_h outputs of an ONNX RNN, LSTM or GRU
- * (layout 0 or 1) whose batch-first, directions-joined form is `t`.
+ * (layout 0 or 1) whose batch-first, directions-joined form is `t`; 'rnnYT'
+ * is Y of layout 0 with its direction and batch axes swapped ([steps, N,
+ * dirs, units], PyTorch's step before joining the directions).
  */
 type Value =
   | {
@@ -137,7 +140,7 @@ type Value =
   | {
       readonly kind: 'sym';
       readonly t: SymbolicTensor;
-      readonly layout: 'rnnY0' | 'rnnY1' | 'rnnH0' | 'rnnH1';
+      readonly layout: 'rnnY0' | 'rnnY1' | 'rnnYT' | 'rnnH0' | 'rnnH1';
       readonly dirs: number;
     }
   | {
@@ -458,6 +461,9 @@ const f32 = (data: ArrayLike<number>): Float32Array => Float32Array.from(data);
  * `inputLayout: 'channelsFirst'` the file's [N, C, H, W] inputs are read as
  * channels-first and the layers are converted (convolution kernels permuted,
  * the first dense layer after a Flatten reordered to channels-last order).
+ * The file's outputs must be batch first and channels-last, as myelin's are:
+ * one in another order (a channels-first map, flattened or not, a time-first
+ * sequence) is refused rather than returned in myelin's order.
  *
  * The bytes are untrusted: truncated or corrupt bytes, sizes that disagree,
  * enormous declared tensors, unknown data types, cycles and missing values
@@ -864,7 +870,12 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         const swap = same(perm, [1, 0, 2]);
         if (x.layout === 'last' && r === 3 && swap) set({ ...x, layout: 'seqFirst' });
         else if (x.layout === 'seqFirst' && swap) set({ ...x, layout: 'last' });
+        // [N, C, steps] to [steps, N, C]: channels-first features (a Conv1d's) into a
+        // time-first recurrent layer, PyTorch's permute and the RNN's transpose fused.
+        else if (x.layout === 'first' && r === 3 && same(perm, [2, 0, 1]))
+          set({ ...x, layout: 'seqFirst' });
         else if (x.layout === 'rnnY0' && same(perm, [2, 0, 1, 3])) set({ ...x, layout: 'rnnY1' });
+        else if (x.layout === 'rnnY0' && same(perm, [0, 2, 1, 3])) set({ ...x, layout: 'rnnYT' });
         else if (x.layout === 'rnnH0' && swap) set({ ...x, layout: 'rnnH1' });
         else if (x.layout === 'last' && r >= 3 && same(perm, toFirst(r)))
           set({ ...x, layout: 'first' });
@@ -944,16 +955,26 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       case 'LeakyRelu':
         act(leakyRelu.with({ alpha: shortFloat(a.float('alpha', 0.01)) }));
         break;
-      case 'Softmax': {
+      case 'Softmax':
+      case 'LogSoftmax': {
         const x = x0();
         const r = rankOf(x);
-        let axis = a.int('axis', -1);
+        // Before opset 13 Softmax (and LogSoftmax) flattens the axes from `axis` on (default 1)
+        // into one: the same only when that is the last axis alone.
+        const old = m.opset < 13;
+        let axis = a.int('axis', old ? 1 : -1);
         if (axis < 0) axis += r;
+        if (old && axis !== r - 1)
+          throw new ModelFormatError(
+            `${fn}: ${where} (opset ${m.opset}) over the flattened axes ${axis}…${r - 1} of a rank-${r} tensor is not supported (only over the last axis)`,
+          );
         if (x.layout === 'first') axis = axis === 1 ? r - 1 : axis === 0 ? 0 : axis - 1;
         else if (x.layout !== 'last') bad(`${where}: softmax of this layout is not supported`);
         if (axis < 1 || axis >= r)
           bad(`${where}: axis ${a.int('axis', -1)} is out of range for rank ${r}`);
-        const f = axis === r - 1 ? softmax : softmax.with({ axis: axis - 1 });
+        // myelin's softmax axis counts the batch axis, as ONNX's does.
+        const base = n.op === 'Softmax' ? softmax : logSoftmax;
+        const f = axis === r - 1 ? base : base.with({ axis });
         set({ ...x, t: apply(activation(f), x.t, where) });
         break;
       }
@@ -1022,18 +1043,24 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       }
       case 'Concat': {
         const xs = n.inputs.map((i) => sym(i, where));
-        if (xs.some((v) => v.layout !== 'last'))
-          bad(`${where}: only channels-last inputs can be concatenated`);
+        const lay = xs[0]?.layout ?? bad(`${where} has no inputs`);
+        // Channels-first images (PyTorch's torch.cat of feature maps) join as
+        // their channels-last forms, along the axis the file's axis moved to.
+        if ((lay !== 'last' && lay !== 'first') || xs.some((v) => v.layout !== lay))
+          bad(
+            `${where}: only inputs that are all channels-last or all channels-first can be concatenated`,
+          );
         const r = rankOf(xs[0]!);
         let axis = a.int('axis', 1);
         if (axis < 0) axis += r;
         if (axis < 1 || axis >= r) bad(`${where}: axis ${axis} is not a per-sample axis`);
+        if (lay === 'first') axis = axis === 1 ? r - 1 : axis - 1;
         const t = apply(
           build(where, () => concatenateLayer({ inputs: xs.length, axis: axis - 1 })),
           xs.map((v) => v.t),
           where,
         );
-        set({ kind: 'sym', t, layout: 'last' });
+        set({ kind: 'sym', t, layout: lay });
         break;
       }
       case 'Conv':
@@ -1260,6 +1287,11 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         const x = x0();
         if (!(x.layout === 'first' || (x.layout === 'last' && rankOf(x) === 2)))
           bad(`${where}: the input must be channels-first or [N, C]`);
+        // training_mode=1 normalizes with the batch's own statistics at inference.
+        if (a.int('training_mode', 0) !== 0)
+          throw new ModelFormatError(
+            `${fn}: ${where} with training_mode=1 (batch statistics at inference) is not supported`,
+          );
         const names = ['scale', 'bias', 'mean', 'variance'];
         const [gamma, beta, mean, variance] = names.map((what, i) =>
           constant(n.inputs[i + 1], where, what),
@@ -1298,9 +1330,10 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
         const x = x0();
         const shapeT = constant(n.inputs[1], where, 'shape');
         const target = Array.from(shapeT.data);
-        if (x.layout === 'rnnY1' || x.layout === 'rnnH1') {
-          // [N, steps, dirs, u] to [N, steps, dirs·u]; [N, dirs, u] to [N, dirs·u].
-          const want = x.layout === 'rnnY1' ? [0, 0, -1] : [0, -1];
+        if (x.layout === 'rnnY1' || x.layout === 'rnnYT' || x.layout === 'rnnH1') {
+          // [N, steps, dirs, u] to [N, steps, dirs·u]; [N, dirs, u] to [N, dirs·u];
+          // [steps, N, dirs, u] to [steps, N, dirs·u] (time first, as PyTorch's).
+          const want = x.layout === 'rnnH1' ? [0, -1] : [0, 0, -1];
           const last = x.t.shape[x.t.shape.length - 1]!;
           const ok =
             target.length === want.length &&
@@ -1309,7 +1342,7 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
             throw new ModelFormatError(
               `${fn}: ${where}: this reshape of a recurrent output is not supported`,
             );
-          set({ kind: 'sym', t: x.t, layout: 'last' });
+          set({ kind: 'sym', t: x.t, layout: x.layout === 'rnnYT' ? 'seqFirst' : 'last' });
           break;
         }
         if (target.length < 1 || (target[0] !== 0 && target[0] !== -1))
@@ -1317,6 +1350,14 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
             `${fn}: ${where} must keep the batch axis (shape starting with 0 or -1), got [${target.join(',')}]`,
           );
         const per = x.t.shape.reduce((p, d) => p * d, 1);
+        if (
+          target[0] === -1 &&
+          target.slice(1).every((d) => d > 0) &&
+          target.slice(1).reduce((p, d) => p * d, 1) !== per
+        )
+          throw new ModelFormatError(
+            `${fn}: ${where} moves elements between the batch axis and the others ([${target.join(',')}] of per-sample shape [${x.t.shape.join(',')}]), which is not supported (toOnnx writes so a timeDistributed layer around a layer that is not per-feature)`,
+          );
         if (target.length === 2 && (target[1] === -1 || target[1] === per)) {
           flattenInto(x, where);
           break;
@@ -1375,22 +1416,26 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           ctm === 'asymmetric' &&
           a.string('nearest_mode', 'round_prefer_floor') === 'floor';
         const bilinear = mode === 'linear' && ctm === 'half_pixel';
+        // Scales [1, sh, sw, 1] of channels-last images (toOnnx), [1, 1, sh, sw] of
+        // channels-first ones (PyTorch's nn.Upsample, align_corners=False).
+        const first = x.layout === 'first';
+        const [sh, sw] = first ? [sc[2], sc[3]] : [sc[1], sc[2]];
         if (
-          x.layout !== 'last' ||
+          (x.layout !== 'last' && !first) ||
           rankOf(x) !== 4 ||
           sc.length !== 4 ||
           sc[0] !== 1 ||
-          sc[3] !== 1 ||
+          sc[first ? 1 : 3] !== 1 ||
           !sc.every((v) => Number.isInteger(v) && v >= 1) ||
           !(nearest || bilinear)
         )
           throw new ModelFormatError(
-            `${fn}: ${where} is supported only as an integer upsampling of channels-last images (nearest/asymmetric/floor or linear/half_pixel)`,
+            `${fn}: ${where} is supported only as an integer upsampling of images (nearest/asymmetric/floor or linear/half_pixel)`,
           );
         const layer = build(where, () =>
-          upSampling2d([sc[1]!, sc[2]!], { interpolation: nearest ? 'nearest' : 'bilinear' }),
+          upSampling2d([sh!, sw!], { interpolation: nearest ? 'nearest' : 'bilinear' }),
         );
-        set({ kind: 'sym', t: apply(layer, x.t, where), layout: 'last' });
+        set({ kind: 'sym', t: apply(layer, x.t, where), layout: x.layout });
         break;
       }
       case 'ConvTranspose': {
@@ -1571,6 +1616,9 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
           n.inputs[3] !== undefined && n.inputs[3] !== ''
             ? constant(n.inputs[3], where, 'B')
             : null;
+        // LSTM's input_forget=1 couples the input and forget gates (f = 1 − i): not myelin's cell.
+        if (n.op === 'LSTM' && a.int('input_forget', 0) !== 0)
+          throw new ModelFormatError(`${fn}: ${where} with input_forget=1 is not supported`);
         const acts = n.attrs.get('activations');
         // Only HardSigmoid takes an alpha and a beta here; myelin's is ONNX's default form.
         for (const [k, want] of [
@@ -1637,6 +1685,16 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
     if (v.layout === 'pooled')
       throw new ModelFormatError(
         `${fn}: graph output '${o.name}' keeps unit spatial axes; flatten it in the model`,
+      );
+    // A flattening in PyTorch's (C, H, W) order: myelin's model would give the
+    // same numbers in its own (H, W, C) order, which differs unless H·W = 1.
+    if (v.layout === 'flatFirst' && v.dims.slice(0, -1).some((d) => d !== 1))
+      throw new ModelFormatError(
+        `${fn}: graph output '${o.name}' is a channels-first tensor flattened (channels first, then the positions); myelin flattens channels-last, so its output would be in another order`,
+      );
+    if (v.layout !== 'last' && v.layout !== 'first' && v.layout !== 'flatFirst')
+      throw new ModelFormatError(
+        `${fn}: graph output '${o.name}' is ${v.layout === 'seqFirst' ? 'a time-first sequence [steps, N, features]' : 'a raw output of a recurrent operator'}; myelin outputs are batch first`,
       );
     return v.t;
   });

@@ -170,6 +170,8 @@ function activationNodes(
       return e.node('Softsign', [x]);
     case 'softmax':
       return e.node('Softmax', [x], { axis: int(num('axis', -1)) });
+    case 'logSoftmax':
+      return e.node('LogSoftmax', [x], { axis: int(num('axis', -1)) });
     case 'elu':
       return e.node('Elu', [x], { alpha: float(num('alpha', 1)) });
     case 'leakyRelu':
@@ -384,8 +386,12 @@ function emitLayer(
       const steps = inShapes[0]![0]!;
       // Layers that act on the last axis only run on [N, steps, ...] as they are
       // (MatMul broadcasts over the leading axes); others on the steps folded
-      // into the batch, [N·steps, ...], unfolded after.
-      if (['dense', 'activation', 'dropout'].includes(inner.kind))
+      // into the batch, [N·steps, ...], unfolded after. A softmax over another
+      // axis counts the axes of the folded tensor, so it takes the folded path.
+      const ic = inner.config as Record<string, unknown>;
+      const axis = (ic['activationConfig'] as Record<string, unknown> | undefined)?.['axis'];
+      const lastAxisOnly = typeof axis !== 'number' || axis === -1 || axis === step.length;
+      if (['dense', 'activation', 'dropout'].includes(inner.kind) && lastAxisOnly)
         return emitLayer(e, inner, where, [x], [inShapes[0]!]);
       const folded = e.node('Reshape', [x, e.ints('shape', [-1, ...step])]);
       const y = emitLayer(e, inner, where, [folded], [step]);
