@@ -136,7 +136,7 @@ describe('image augmentations: shared behaviour', () => {
     },
   );
 
-  it('checks integer for randomShift and randomCutout, normal for randomNoise (the audit case)', () => {
+  it('checks integer for randomShift and randomCutout, normal for randomNoise (the reported case)', () => {
     const onlyUniform = { uniform: (lo = 0, hi = 1) => lo + (hi - lo) * 0.5 } as unknown as Rng;
     for (const aug of [randomShift(), randomNoise(), randomCutout()])
       expect(() => aug.apply(zeros([1, 4, 4, 1]), onlyUniform)).toThrow(

@@ -129,8 +129,8 @@ describe('stratifiedKFold', () => {
     ]);
   });
   // scikit-learn's StratifiedKFold(k).split(X, y) with shuffle=False, worked by hand with
-  // _make_test_folds (sklearn/model_selection/_split.py) and checked with the transcription in
-  // /tmp/audit-data/.tmp/skf_reference.py (numpy):
+  // _make_test_folds (sklearn/model_selection/_split.py) and checked against a numpy
+  // transcription of it:
   //  1. classes are numbered by first appearance in y (y_encoded);
   //  2. y_order = sort(y_encoded); allocation[f][c] = count of c in y_order[f::k]
   //     (dealing the sorted labels round-robin fixes how many of each class fold f tests);

@@ -36,7 +36,7 @@ const kerasFans: Partial<Record<AttentionParamName, [number, number]>> = {
 };
 
 describe('multiHeadAttention default initialization: Keras fans', () => {
-  it('the audit case (modelDim 64, 8 heads of 8): variances 2/1024 and 2/576', () => {
+  it('the reported case (modelDim 64, 8 heads of 8): variances 2/1024 and 2/576', () => {
     const a = multiHeadAttention(64, 8, { rng: createRng(1) });
     // 4,096 draws each: the sample variance of a uniform is within ~1.4% (one s.e.).
     expect(variance(a.params.queryKernel!.data) / (2 / 1024)).toBeCloseTo(1, 1);

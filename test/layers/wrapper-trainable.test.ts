@@ -1,7 +1,7 @@
 // A wrapper's `trainable` is its wrapped layers' flag (one source of truth, as
 // Keras propagates it to sublayers): freezing timeDistributed(batchNorm) must
 // freeze the batch norm's running statistics too, not only gamma and beta
-// (audit repro td_bn), and the same for both directions of a bidirectional.
+// (the reported case), and the same for both directions of a bidirectional.
 import { describe, expect, it } from 'vitest';
 import { fromJSON } from '../../src/io/from-json.js';
 import { toJSON } from '../../src/io/to-json.js';

@@ -75,7 +75,7 @@ describe('a generated name sticks to the layer object', () => {
   });
 });
 
-describe('extractFeatures keeps the source names (audit repro ef_names)', () => {
+describe('extractFeatures keeps the source names', () => {
   it('cutting at the right branch gives a base whose layer is still dense_1', () => {
     const { model, right } = branches(1);
     const base = extractFeatures(model, 'dense_1');

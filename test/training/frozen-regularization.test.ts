@@ -29,7 +29,7 @@ import { fit } from '../../src/training/fit.js';
 const X = randomNormal([8, 4], { rng: createRng(2) });
 const Y = randomNormal([8, 1], { rng: createRng(3) });
 
-/** The audit's model: only the frozen first layer carries a penalty (l2(1) on its kernel). */
+/** The reported model: only the frozen first layer carries a penalty (l2(1) on its kernel). */
 function onlyFrozenRegularized(withRegularizer = true): Model {
   const rng = createRng(1);
   const m = sequential([

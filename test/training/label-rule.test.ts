@@ -46,7 +46,7 @@ describe('an integer label column [n, 1] is read as labels, not thresholded', ()
     ]);
   });
 
-  it('the audit case: int32 [[0], [2], [1], [2]] against [0, 2, 1, 2] is all correct', () => {
+  it('the reported case: int32 [[0], [2], [1], [2]] against [0, 2, 1, 2] is all correct', () => {
     const pred = tensor([[0], [2], [1], [2]], { dtype: 'int32' });
     expect(classificationStats(pred, [0, 2, 1, 2]).accuracy).toBe(1);
     expect(precision(pred, [0, 2, 1, 2], { average: 'none' })).toEqual([1, 1, 1]);

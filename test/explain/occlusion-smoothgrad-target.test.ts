@@ -38,13 +38,12 @@ const images = tensor(
   { shape: [2, 5, 5, 1], dtype: 'float64' },
 );
 
-describe('occlusion at the edges (audit)', () => {
+describe('occlusion at the edges', () => {
   it('a window that does not divide the size: the last patch is cut off at the edge, as in Captum', () => {
     // torch 1.13, float64: the same network; Captum's Occlusion rule written
     // out: ceil((5 − 2) / 2) + 1 = 3 patch starts (0, 2, 4) per axis, the
     // last patch [4, 6) cut to [4, 5); each pixel the mean of
     // f(x)[target] − f(x with the patch = 0)[target] over the patches covering it.
-    // (/tmp/aud/occ_ref.py in the audit session.)
     const expected = [
       [
         [
@@ -164,7 +163,7 @@ describe('occlusion at the edges (audit)', () => {
   });
 });
 
-describe('occlusion of token ids (audit)', () => {
+describe('occlusion of token ids', () => {
   // embedding(10, 4) → flatten → dense(12, 2, tanh), tables from closed forms.
   const table = Array.from({ length: 10 }, (_, i) =>
     Array.from({ length: 4 }, (_, j) => Math.sin(0.37 * i + 0.11 * j)),
@@ -206,7 +205,7 @@ describe('occlusion of token ids (audit)', () => {
   });
 });
 
-describe('smoothGrad noise level per row (audit)', () => {
+describe('smoothGrad noise level per row', () => {
   it("a row's noise does not depend on the range of the other rows in the batch", () => {
     // σ = noise × (max − min) of the explained input (Smilkov et al. 2017): per
     // row. With one sample, the rng draws row 0's noise first in both calls, so
@@ -231,7 +230,7 @@ describe('smoothGrad noise level per row (audit)', () => {
   });
 });
 
-describe('target as int32 indices (audit)', () => {
+describe('target as int32 indices', () => {
   // A linear model y = x·W: the saliency of class c is column c of W, by hand.
   const kernel = [
     [1, 2, 3],

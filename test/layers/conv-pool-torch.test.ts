@@ -1,5 +1,5 @@
-// Audit of the convolution and pooling area against PyTorch: defects found
-// and fixed, each pinned here. Reference values come from torch 1.13 (CPU)
+// Convolution and pooling against PyTorch: defects found and fixed, each
+// pinned here. Reference values come from torch 1.13 (CPU)
 // in float64, as each comment says.
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../../src/_lib/errors.js';

@@ -7,7 +7,7 @@ import { graph } from '../../src/models/graph.js';
 import { createRng } from '../../src/random/rng.js';
 import { tensor } from '../../src/tensor/create.js';
 
-describe('attentionMaps input (audit)', () => {
+describe('attentionMaps input', () => {
   // A zero query kernel and bias make every score 0: each of the 3 queries
   // spreads 1/3 over the 3 keys, in both heads (by hand).
   const model = () => {

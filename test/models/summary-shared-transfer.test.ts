@@ -12,7 +12,7 @@ import { sequential } from '../../src/models/sequential.js';
 import { summary } from '../../src/models/summary.js';
 import { extractFeatures } from '../../src/models/transfer.js';
 
-describe('summary counts each weight once (audit)', () => {
+describe('summary counts each weight once', () => {
   it('a dense layer applied on its own and through timeDistributed holds one set of weights', () => {
     // dense(3, 2): 3·2 + 2 = 8 weights, whichever way it is applied. Keras's
     // summary totals the model's unique weights (count_params(model.weights)),
@@ -31,7 +31,7 @@ describe('summary counts each weight once (audit)', () => {
   });
 });
 
-describe('extractFeatures inputShape (audit)', () => {
+describe('extractFeatures inputShape', () => {
   it('may not replace a shape the model declares', () => {
     // The model declares [3]; [5, 3] used to build a different base silently.
     const m = sequential([dense(3, 4, { name: 'a' }), dense(4, 2)]);

@@ -16,7 +16,7 @@ import { expectClose } from '../helpers/expect-close.js';
 // signal activation, that recomputation must use the hard sigmoid too, not
 // the identity. One feature, one unit, two steps, x = (1, 2), no biases.
 // Reference values: numpy, the LRP-0 rules of Arras et al. 2017 written out
-// step by step (/tmp/audit/lrp_ref.py in the audit):
+// step by step:
 //   hs = clip(0.2z + 0.5, 0, 1); lstm: c = f·c₋₁ + i·g split by value,
 //   g = w_c·x + u_c·h₋₁ split by value; gru: h = z·h₋₁ + (1 − z)·h̃ split by
 //   value, h̃ = w_h·x + r·u_h·h₋₁ split by value.
