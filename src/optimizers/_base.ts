@@ -132,6 +132,12 @@ export interface OptimizerSpec<K extends string, C extends object> {
   ) => void;
 }
 
+/** Refuses an int32 parameter or gradient: optimizers update float32 or float64 tensors only. */
+function noInt32(fn: string, what: string, i: number, t: Tensor): void {
+  if (t.dtype === 'int32')
+    throw new ValueError(`${fn}: ${what}[${i}] is an int32 tensor; it must be float32 or float64`);
+}
+
 /**
  * Builds an Optimizer from a spec. `step` validates every (param, grad) pair
  * before touching anything, so a bad call changes no state.
@@ -231,14 +237,8 @@ export function createOptimizer<K extends string, C extends object>(
           );
         }
         // An int32 tensor cannot take a fractional update in place (nor feed the float kernels).
-        if (p.dtype === 'int32')
-          throw new ValueError(
-            `${fn}: params[${i}] is an int32 tensor; only float32 or float64 parameters can be updated`,
-          );
-        if (g.dtype === 'int32')
-          throw new ValueError(
-            `${fn}: grads[${i}] is an int32 tensor; gradients must be float32 or float64`,
-          );
+        noInt32(fn, 'params', i, p);
+        noInt32(fn, 'grads', i, g);
         if (seen.has(p)) throw new ValueError(`${fn}: params[${i}] appears more than once`);
         seen.add(p);
         pairs.push([p, asFloat(g.data)]);
@@ -319,10 +319,7 @@ export function createOptimizer<K extends string, C extends object>(
           fail(fn, `state.slots[${i}]`, 'an object of buffers', rec);
         const keys = Object.keys(rec);
         if (keys.length === 0) return null;
-        if (p.dtype === 'int32')
-          throw new ValueError(
-            `${fn}: params[${i}] is an int32 tensor; an optimizer holds state only for float32 or float64 parameters`,
-          );
+        noInt32(fn, 'params', i, p);
         const expected = [...active, 'step'];
         for (const k of keys) {
           if (!expected.includes(k))
