@@ -266,7 +266,8 @@ export function inputsOf(fn: string, xs: unknown, arity: number): Tensor[] {
 
 /** `dense "hidden"` or `a dense layer`: how errors name a layer being applied. */
 export function describeLayer(layer: Layer): string {
-  return layer.name === undefined ? `a ${layer.kind} layer` : `${layer.kind} "${layer.name}"`;
+  if (layer.name !== undefined) return `${layer.kind} "${layer.name}"`;
+  return `${/^[aeiou]/.test(layer.kind) ? 'an' : 'a'} ${layer.kind} layer`;
 }
 
 /**

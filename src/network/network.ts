@@ -47,12 +47,7 @@ export class Network {
    * ```
    */
   static fromModel(model: Model): Network {
-    checkModel('Network.fromModel', model);
-    if (model.kind !== 'sequential')
-      throw new ValueError(
-        'Network.fromModel: model must be a sequential model (Network wraps a stack of layers); use the functions fit/predict for graph models',
-      );
-    return new Network(model.layers);
+    return stackOf('Network.fromModel', 'model', model);
   }
 
   /**
@@ -67,7 +62,7 @@ export class Network {
    * ```
    */
   static fromJSON(json: unknown, options: FromJSONOptions = {}): Network {
-    return Network.fromModel(fromJSON(json, options));
+    return stackOf('Network.fromJSON', 'json', fromJSON(json, options));
   }
 
   /** The layers, in order. */
@@ -106,4 +101,14 @@ export class Network {
     // string): treat that as no options, so stringifying a Network just works.
     return toJSON(this.model, typeof (options as unknown) === 'string' ? {} : options);
   }
+}
+
+/** A Network over a sequential model's layers; `fn` and `arg` name the caller in errors. */
+function stackOf(fn: string, arg: string, model: Model): Network {
+  checkModel(fn, model);
+  if (model.kind !== 'sequential')
+    throw new ValueError(
+      `${fn}: ${arg} must be a sequential model (Network wraps a stack of layers); use the functions fit/predict for graph models`,
+    );
+  return new Network(model.layers);
 }

@@ -42,7 +42,7 @@ describe('shapes are checked when a layer is applied', () => {
     const b = input([4]);
     expect(() => addLayer().apply([a, b])).toThrow(ShapeError);
     expect(() => addLayer().apply([a, b])).toThrow(
-      'a add layer cannot take input shapes [3], [4]: addLayer: inputs must have the same shape, got [3], [4]',
+      'an add layer cannot take input shapes [3], [4]: addLayer: inputs must have the same shape, got [3], [4]',
     );
     expect(() => multiplyLayer({ name: 'gate' }).apply([a, b])).toThrow(
       /^multiply "gate" cannot take input shapes \[3\], \[4\]/,
@@ -57,7 +57,7 @@ describe('shapes are checked when a layer is applied', () => {
     const a = input([3]);
     expect(() => addLayer({ inputs: 3 }).apply([a, a])).toThrow(ValueError);
     expect(() => addLayer({ inputs: 3 }).apply([a, a])).toThrow(
-      'a add layer takes 3 inputs, got 2',
+      'an add layer takes 3 inputs, got 2',
     );
   });
 

@@ -6,6 +6,10 @@ import { mse } from '../../src/losses/mse.js';
 import { mul } from '../../src/ops/mul.js';
 import { predict } from '../../src/models/predict.js';
 import { sequential } from '../../src/models/sequential.js';
+import { graph } from '../../src/models/graph.js';
+import { input } from '../../src/layers/symbolic.js';
+import { fromJSON } from '../../src/io/from-json.js';
+import { toJSON } from '../../src/io/to-json.js';
 import { summary } from '../../src/models/summary.js';
 import { Network } from '../../src/network/network.js';
 import { sgd } from '../../src/optimizers/sgd.js';
@@ -42,6 +46,17 @@ describe('Network', () => {
     expect(net.parameters()[0]).toBe(model.layers[0]!.params.kernel);
     expect(() => Network.fromModel({} as never)).toThrow(
       /Network.fromModel: model must be a model made by sequential/,
+    );
+  });
+
+  it('fromJSON of a graph model names fromJSON and its argument', () => {
+    const a = input([2]);
+    const json = toJSON(graph({ inputs: a, outputs: dense(2, 1).apply(a) }));
+    expect(() => Network.fromJSON(json)).toThrow(
+      'Network.fromJSON: json must be a sequential model (Network wraps a stack of layers)',
+    );
+    expect(() => Network.fromModel(fromJSON(json))).toThrow(
+      'Network.fromModel: model must be a sequential model',
     );
   });
 
