@@ -1,10 +1,10 @@
 import { assertKnownKeys, assertOptions, assertPositiveInt, fail } from '../_lib/assert.js';
-import { ShapeError } from '../_lib/errors.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
 import { defaultRng } from '../random/rng.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { setMask } from '../tensor/mask.js';
+import { maskOf, setMask } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Model } from './model.js';
 import { batchRowsOf, checkBatchRows } from './_batch-rows.js';
@@ -112,6 +112,12 @@ export function inputTensors(fn: string, model: Model, x: unknown, argName = 'x'
     if (t.rank === 0)
       throw new ShapeError(
         `${fn}: ${name} must be batch first, shape [n, ...features], got a scalar`,
+      );
+    // A mask attached with withMask lives beside the tensor for layers called
+    // under autograd; these drivers would silently drop it.
+    if (maskOf(t) !== null)
+      throw new ValueError(
+        `${fn}: ${name} carries a step mask (withMask), which ${fn} does not read; mask inside the model (a masking layer, embedding's maskZero, or a stepMask layer fed by a mask input)`,
       );
     const want = model.inputs[i]!.shape ?? model.inputShape;
     const got = t.shape.slice(1);

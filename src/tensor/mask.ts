@@ -107,7 +107,7 @@ export function withMask(x: Tensor, mask: unknown): Tensor {
  * A step mask from sequence lengths: [batch, steps] float32 with `1` for the
  * first `lengths[b]` steps of row b and `0` after them (sequences padded at
  * the end). Give it to {@link withMask}, or feed it to a model as an input
- * read by an `applyMask` layer.
+ * read by a `stepMask` layer.
  *
  * @example
  * ```ts
