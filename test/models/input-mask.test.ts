@@ -19,7 +19,6 @@ import {
   stepMask,
   tensor,
   withMask,
-  type Tensor,
 } from '../../src/index.js';
 
 describe('an input carrying a withMask mask', () => {
@@ -50,7 +49,7 @@ describe('an input carrying a withMask mask', () => {
       inputs: [xs, ms],
       outputs: globalAvgPool1d().apply(stepMask().apply([xs, ms])),
     });
-    const y = predict(model, [tensor([[[1], [2], [3]]]), lengthsMask([2], 3)]) as Tensor;
+    const y = predict(model, [tensor([[[1], [2], [3]]]), lengthsMask([2], 3)]);
     expect(Array.from(y.data)).toEqual([1.5]);
   });
 });
