@@ -74,6 +74,10 @@ export function uniform(
   const low = assertNumber('uniform', 'low', options.low ?? -0.05);
   const high = assertNumber('uniform', 'high', options.high ?? 0.05);
   if (!(high >= low)) fail('uniform', 'high', `a number >= low (${low})`, high);
+  // Finite bounds can still be too far apart: high − low = Infinity would
+  // fill the tensor with ±Infinity and NaN.
+  if (!Number.isFinite(high - low))
+    fail('uniform', 'high', `a number within Number.MAX_VALUE of low (${low})`, high);
   return makeInitializer('uniform', { low, high }, (r) => {
     for (let i = 0; i < r.data.length; i++) r.data[i] = r.rng.uniform(low, high);
   });

@@ -237,8 +237,20 @@ function compileAttention(
     layout: 'bthd',
     scale,
   });
+  // Keras merges the key's and the value's masks with a logical AND: a key
+  // step is hidden when either input marks it as padding. `both` holds that
+  // AND when the two differ, kept between calls (grown as batches grow).
+  let both: Uint8Array | null = null;
   const maskFor = (io: LayerIO): AttentionMask | null => {
-    const km = io.masks[1] ?? io.masks[2] ?? null;
+    const mk = io.masks[1] ?? null,
+      mv = io.masks[2] ?? null;
+    let km = mk ?? mv;
+    if (mk !== null && mv !== null && mk !== mv) {
+      const n = io.rows * tk;
+      if (both === null || both.length < n) both = new Uint8Array(n);
+      for (let i = 0; i < n; i++) both[i] = mk[i] !== 0 && mv[i] !== 0 ? 1 : 0;
+      km = both;
+    }
     if (km === null && !c.causal) return null;
     return { data: km, sb: tk, sh: 0, si: 0, causal: c.causal };
   };
@@ -374,8 +386,13 @@ function compileAttention(
  * modelDim 64, 8 heads of 8, 2/1024 for queryKernel and 2/576 for
  * outputKernel.
  *
- * Masks: a step mask on the key (or else the value) input hides those key
- * steps from every query (padding); `causal` hides later steps. The output
+ * Masks: a step mask on the key or the value input hides those key steps
+ * from every query (padding; with masks on both, a step either marks as
+ * padding is hidden, as Keras ANDs them); `causal` hides later steps. A query
+ * that may see no key gets zero weights, so its output is the output bias
+ * (PyTorch gives NaN there). The query's own mask does not enter the
+ * attention (Keras's also hides every key from a padded query step, which
+ * changes only the outputs at padded steps); the output
  * carries the query's mask. Memory per sample: the projections, plus
  * numHeads·q·k attention weights (twice that with dropout in training).
  * With `returnAttentionScores` the weights are a second output
@@ -547,7 +564,18 @@ export function multiHeadAttention(
     },
     attentionScores(xs: readonly Tensor[]): Tensor {
       const ins = inputsOf(fn, xs, 3);
+      // The checks of forward (runLayer): batch first, one batch size.
+      ins.forEach((t, i) => {
+        if (t.rank === 0)
+          throw new ShapeError(
+            `${layerName(layer)}: input must be batch first, shape [n, ...features], got a scalar (inputs[${i}])`,
+          );
+      });
       const rows = ins[0]!.shape[0]!;
+      if (ins.some((t) => t.shape[0] !== rows))
+        throw new ShapeError(
+          `${layerName(layer)}: inputs have different batch sizes: ${ins.map((t) => fmtShape(t.shape)).join(', ')}`,
+        );
       const shapes = ins.map((t) => t.shape.slice(1));
       const compiled = compileAttention(layer, shapes);
       const inputs = ins.map((t) =>

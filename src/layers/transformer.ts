@@ -18,6 +18,7 @@ import { layerNorm } from './layer-norm.js';
 import { addLayer } from './merge.js';
 import { multiHeadAttention } from './multi-head-attention.js';
 import { SymbolicTensor } from './symbolic.js';
+import { checkActivation, checkDtype } from './_util.js';
 
 /** Options of {@link transformerEncoderBlock}. */
 export interface TransformerEncoderBlockOptions {
@@ -99,8 +100,12 @@ export function transformerEncoderBlock(
   const normFirst = assertBoolean(fn, 'normFirst', options.normFirst ?? false);
   const epsilon = assertNumber(fn, 'epsilon', options.epsilon ?? 1e-5, { min: 0 });
   const causal = assertBoolean(fn, 'causal', options.causal ?? false);
-  const dtype = options.dtype ?? 'float32';
+  // Checked here, so that an error names this function, not a layer inside.
+  const dtype = checkDtype(fn, options.dtype ?? 'float32');
   const rng = options.rng ?? defaultRng();
+  if (typeof rng !== 'object' || rng === null || typeof rng.uniform !== 'function')
+    fail(fn, 'rng', 'an Rng', rng);
+  const activation = checkActivation(fn, options.activation ?? relu);
   const prefix = options.name;
   if (prefix !== undefined && typeof prefix !== 'string') fail(fn, 'name', 'a string', prefix);
   const named = (part: string): { name?: string } =>
@@ -120,7 +125,7 @@ export function transformerEncoderBlock(
     }).apply([t, t, t]);
   const ffn = (t: SymbolicTensor): SymbolicTensor => {
     const h = dense(width, ffDim, {
-      activation: options.activation ?? relu,
+      activation,
       rng,
       dtype,
       ...named('ffn1'),

@@ -1,4 +1,5 @@
 import { assertInteger, fail } from '../_lib/assert.js';
+import { checkElements } from '../_lib/limits.js';
 
 /**
  * A seeded random stream. Every random choice in myelin (weight
@@ -9,7 +10,11 @@ import { assertInteger, fail } from '../_lib/assert.js';
 export interface Rng {
   /** The next raw 32-bit unsigned integer. */
   nextUint32(): number;
-  /** A float in [low, high), 53 bits of randomness. Defaults to [0, 1). */
+  /**
+   * A float in [low, high), 53 bits of randomness. Defaults to [0, 1). low
+   * and high must be finite, as must high − low (an error otherwise); with
+   * high <= low the draw is low + (high − low)·u, u in [0, 1).
+   */
   uniform(low?: number, high?: number): number;
   /**
    * Fills `out` with draws in [0, 1): the same numbers, in the same order, as
@@ -18,11 +23,14 @@ export interface Rng {
    * streams have it, and it runs several times faster than the calls.
    */
   fillUniform?(out: Float64Array): void;
-  /** A normal (Gaussian) draw by the Box–Muller transform. */
+  /** A normal (Gaussian) draw by the Box–Muller transform; std must be >= 0 (an error otherwise). */
   normal(mean?: number, std?: number): number;
-  /** An integer in [low, high) (high exclusive, as Python's `randrange`). */
+  /**
+   * An integer in [low, high) (high exclusive, as Python's `randrange`):
+   * low and high safe integers, low < high, and high − low at most 2^53.
+   */
   integer(low: number, high: number): number;
-  /** Shuffles an array in place (Fisher–Yates) and returns it. */
+  /** Shuffles an array (or typed array) in place (Fisher–Yates) and returns it. */
   shuffle<T>(items: T[]): T[];
   /** A random permutation of 0..n-1. */
   permutation(n: number): Int32Array;
@@ -180,9 +188,18 @@ export function createRng(seedOrState: number | readonly [number, number, number
       s.set([a, b, c, d]);
     },
     uniform(low = 0, high = 1) {
-      return low + (high - low) * unit();
+      const range = high - low;
+      if (!Number.isFinite(range))
+        fail('Rng.uniform', 'low/high', 'finite numbers with a finite difference', [low, high]);
+      let x = low + range * unit();
+      // low + range·u rounds up to high for some u < 1 (uniform(1, 2) at
+      // u = 1 − 2^−53 gives 2): draw again, so high stays excluded. u = 0
+      // gives low < high, so this ends.
+      while (x >= high && range > 0) x = low + range * unit();
+      return x;
     },
     normal(mean = 0, std = 1) {
+      if (!(std >= 0)) fail('Rng.normal', 'std', 'a number >= 0', std);
       // Box–Muller; 1 - u keeps the log argument in (0, 1].
       const u = 1 - unit();
       const v = unit();
@@ -192,11 +209,22 @@ export function createRng(seedOrState: number | readonly [number, number, number
       if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
         fail('Rng.integer', 'range', 'integers with low < high', [low, high]);
       }
+      // Beyond 2^53 neither the bounds nor low + k are exact, and u's 53 bits
+      // cannot reach every integer of a wider range.
+      if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high - low > TWO_POW_53) {
+        fail('Rng.integer', 'range', 'safe integers with high − low <= 2^53', [low, high]);
+      }
       return low + Math.floor(unit() * (high - low));
     },
-    shuffle,
+    shuffle(items) {
+      const x: unknown = items;
+      if (!Array.isArray(x) && !(ArrayBuffer.isView(x) && !(x instanceof DataView)))
+        fail('Rng.shuffle', 'items', 'an array or a typed array', items);
+      return shuffle(items);
+    },
     permutation(n) {
       assertInteger('Rng.permutation', 'n', n);
+      checkElements('Rng.permutation', `a permutation of ${n}`, n);
       const p = new Int32Array(n);
       for (let i = 0; i < n; i++) p[i] = i;
       return shuffle(p);

@@ -64,8 +64,9 @@ function rowStride(d: AttentionDims, width: number): number {
  *
  * Writes the weights p (before dropout) into `weights` [batch, heads, tq, tk],
  * the only buffer of that size, which the backward pass reads. A query that
- * may see no key gets all-zero weights and a zero output. Overwrites `out`
- * and `weights`.
+ * may see no key gets all-zero weights and a zero output (as does one whose
+ * visible scores are all −∞); a NaN score makes its whole row of weights and
+ * its output NaN. Overwrites `out` and `weights`.
  */
 export function attentionForward(
   q: FloatArray,
@@ -106,7 +107,10 @@ export function attentionForward(
           for (let c = 0; c < dk; c++) s += q[qi + c]! * k[kj + c]!;
           s *= scale;
           weights[w + j] = s;
-          if (s > max) max = s;
+          // A NaN score makes the row NaN (as PyTorch and the WebAssembly
+          // kernel's NaN-propagating max): `s > max` alone would skip it and,
+          // were every score NaN, leave max at −∞, the "no visible key" case.
+          if (s > max || s !== s) max = s;
         }
         const oi = ob + i * vs;
         for (let c = 0; c < dv; c++) out[oi + c] = 0;
