@@ -34,6 +34,9 @@ export function randomInt(
   if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
     fail('randomInt', 'low/high', 'integers with low < high', [low, high]);
   }
+  // a draw has 53 random bits: a wider range cannot reach every integer
+  if (high - low > 2 ** 53)
+    fail('randomInt', 'low/high', 'a range of at most 2^53 integers', [low, high]);
   const rng = options.rng ?? defaultRng();
   if (options.dtype === undefined && (low < -2147483648 || high > 2147483648)) {
     fail('randomInt', 'low/high', 'within the int32 range (or pass a float dtype)', [low, high]);

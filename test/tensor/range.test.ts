@@ -120,6 +120,13 @@ describe('random draws taking an Rng', () => {
       'randomInt: low/high must be integers with low < high, got [3,3]',
     );
     expect(() => randomInt([2], 0, 1.5)).toThrow(ValueError);
+    // wider than 53 random bits can reach: refused under randomInt's own name
+    expect(() =>
+      randomInt([1], -(2 ** 53 - 1), 2 ** 53 - 1, { dtype: 'float64', rng: createRng(1) }),
+    ).toThrow(/^randomInt: low\/high must be a range of at most 2\^53 integers/);
+    expect(randomInt([1], 0, 2 ** 53 - 1, { dtype: 'float64', rng: createRng(1) }).dtype).toBe(
+      'float64',
+    );
   });
 
   it('bernoulli: 0/1 with probability p, per element or broadcast to a shape', () => {
