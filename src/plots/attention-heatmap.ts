@@ -1,5 +1,5 @@
 import { assertInteger, assertKnownKeys, show } from '../_lib/assert.js';
-import { ValueError } from '../_lib/errors.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkObject, esc, optionalString, px, roundTo, svgOpen, text, textWidth } from './_svg.js';
 
@@ -39,7 +39,8 @@ function labels(fn: string, name: string, v: unknown, n: number): string[] | und
  * string; labels are XML-escaped.
  *
  * @param weights [query steps, key steps] of weights in [0, 1], nested arrays or a Tensor
- *   (one head of an `attentionMaps` result, or a rollout).
+ *   (one head of an `attentionMaps` result, or a rollout), at least one step each way
+ *   (an empty map is a ShapeError).
  * @example
  * ```ts
  * import { attentionHeatmap } from 'myelin';
@@ -74,7 +75,13 @@ export function attentionHeatmap(
       `${fn}: weights must be a non-empty 2-D array or Tensor, got ${show(weights)}`,
     );
   const q = rows.length;
-  const k = rows[0]!.length;
+  const k = rows[0]?.length ?? 0;
+  // A map with no query or no key steps has no cell to draw (and its
+  // label column would be -Infinity pixels wide).
+  if (q === 0 || k === 0)
+    throw new ShapeError(
+      `${fn}: weights must have at least one query step and one key step, got shape [${(weights instanceof Tensor ? weights.shape : [q, k]).join(', ')}]`,
+    );
   rows.forEach((r, i) => {
     if (r.length !== k)
       throw new ValueError(`${fn}: row ${i} has ${r.length} weights, row 0 has ${k}`);

@@ -64,6 +64,16 @@ function runsOf(fn: string, input: unknown): { name: string | null; h: CurvesHis
 function checkHistory(fn: string, name: string, v: unknown): CurvesHistory {
   const h = checkObject(fn, name, v);
   list(fn, `${name}.loss`, h.loss);
+  if (h.epoch !== undefined) {
+    // Epoch indices become the x values: finite numbers, checked here so the
+    // error names this function and the field rather than lineChart's series.
+    const epoch = list(fn, `${name}.epoch`, h.epoch);
+    const bad = epoch.findIndex((e) => !Number.isFinite(e));
+    if (bad >= 0)
+      throw new ValueError(
+        `${fn}: ${name}.epoch[${bad}] must be a finite number, got ${show(epoch[bad])}`,
+      );
+  }
   if (h.valLoss !== undefined) list(fn, `${name}.valLoss`, h.valLoss);
   for (const key of ['metrics', 'valMetrics'] as const) {
     if (h[key] === undefined) continue;

@@ -3,7 +3,7 @@ import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { encodeFixture, readFixture, type FixtureJSON } from '../io/fixture.js';
 import type { Model } from '../models/model.js';
-import { predict } from '../models/predict.js';
+import { inputTensors, predict } from '../models/predict.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkCloseOptions, compare, type CloseResult } from './close.js';
@@ -77,8 +77,10 @@ function run(fn: string, subject: Model | FixtureFunction, inputs: readonly Tens
  * nothing is rounded. Save it to a file (`saveFixture` from `myelin/node`),
  * commit it, and check the model against it later with {@link checkFixture}.
  *
- * - `recordFixture(model, x)`: `predict(model, x)` on one batch `x` (nested
- *   arrays become float32, as `predict` takes them).
+ * - `recordFixture(model, x)`: `predict(model, x)` on one batch `x`, read
+ *   as `predict` reads it (nested arrays in the model's dtype, so a float64
+ *   model's inputs are recorded unrounded; for a graph model of several
+ *   inputs, an array of one batch per input).
  * - `recordFixture(fn, [a, b])`: `fn(a, b)`, which returns a tensor or an
  *   array of tensors.
  *
@@ -95,7 +97,7 @@ function run(fn: string, subject: Model | FixtureFunction, inputs: readonly Tens
  */
 export function recordFixture(
   model: Model,
-  x: TensorLike,
+  x: TensorLike | readonly TensorLike[],
   options?: RecordFixtureOptions,
 ): FixtureJSON;
 export function recordFixture(
@@ -116,7 +118,10 @@ export function recordFixture(
     fail(fn, 'description', 'a string', description);
   let xs: Tensor[];
   if (isModel(subject)) {
-    xs = [asTensor(inputs as TensorLike)];
+    // As predict reads them: nested arrays in the model's dtype (a float64
+    // model's inputs are not rounded to float32 first), one input per model
+    // input for a graph model of several.
+    xs = inputTensors(fn, subject, inputs, 'x');
   } else if (typeof subject === 'function') {
     if (!Array.isArray(inputs))
       fail(fn, 'inputs', 'an array of inputs, one per argument of the function', inputs);
@@ -176,9 +181,13 @@ export function checkFixture(
   const throwOnFailure = assertBoolean(fn, 'throwOnFailure', o.throwOnFailure ?? true);
   if (!isModel(subject) && typeof subject !== 'function') fail(fn, 'subject', SUBJECT, subject);
   const { inputs, outputs: recorded } = readFixture(fn, fixture);
-  if (isModel(subject) && inputs.length !== 1) {
+  if (isModel(subject) && inputs.length !== subject.inputs.length) {
+    const m = subject.inputs.length;
+    const n = `${inputs.length} input${inputs.length === 1 ? '' : 's'}`;
     throw new ValueError(
-      `${fn}: a model takes one input batch, but the fixture holds ${inputs.length} inputs (was it recorded from a function?)`,
+      m === 1
+        ? `${fn}: a model takes one input batch, but the fixture holds ${n} (was it recorded from a function?)`
+        : `${fn}: the model takes ${m} inputs, but the fixture holds ${n} (was it recorded from another model or a function?)`,
     );
   }
 

@@ -4,6 +4,7 @@ import {
   assertNumber,
   assertOptions,
   fail,
+  show,
 } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { gradcheck } from '../autograd/functional.js';
@@ -82,6 +83,20 @@ function digits(v: number): string {
   return sci(Number.isFinite(v) ? Number(v.toPrecision(10)) : v);
 }
 
+/**
+ * The subject's output, which must be one tensor: anything else (a number,
+ * an array of tensors) has no gradient to project, and every element would
+ * "agree" with central differences of 0, a check that cannot fail.
+ */
+function oneTensor(fn: string, what: string, y: unknown): Tensor {
+  if (!(y instanceof Tensor)) {
+    throw new ValueError(
+      `${fn}: ${what} must return one Tensor (check a function of several outputs one output at a time), got ${show(y)}`,
+    );
+  }
+  return y;
+}
+
 function isForwardable(v: unknown): v is Layer | Model {
   return (
     typeof v === 'object' &&
@@ -99,12 +114,16 @@ function isForwardable(v: unknown): v is Layer | Model {
  *
  * - A function: `checkGradients(fn, [x, y])` checks the gradient with
  *   respect to every input. Inputs may be tensors or nested arrays; they are
- *   converted to float64 copies, so a float32 tensor is fine.
+ *   converted to float64 copies, so a float32 tensor is fine. The function
+ *   must return one tensor (anything else, an array of outputs included,
+ *   is a ValueError: check several outputs one at a time).
  * - A layer (anything with `forward(x, ctx)` and named `params`) or a
  *   sequential model: `checkGradients(layer, x)` checks the gradient with
  *   respect to the input batch `x` and to every parameter. The parameters
  *   must be float64 (build the layer with `dtype: 'float64'`); they are
- *   perturbed in place and restored exactly. Every evaluation starts from
+ *   perturbed in place and restored exactly. An int32 tensor `x` (token
+ *   ids for an embedding) is passed as it is, and only the parameters are
+ *   checked (ids have no gradient). Every evaluation starts from
  *   the layer state (running statistics, a stateful recurrent layer's
  *   carried state) the subject had when the check was called, so the
  *   function checked is the same at every point, and that state is left
@@ -168,7 +187,10 @@ export function checkGradients(
       fail(name, 'inputs', 'an array of inputs, one per argument of the function', inputs);
     args = (inputs as readonly TensorLike[]).map((v, i) => toFloat64(v, `inputs[${i}]`));
     names = args.map((_, i) => `inputs[${i}]`);
-    f = () => subject;
+    f =
+      () =>
+      (...xs: Tensor[]) =>
+        oneTensor(name, 'the function', subject(...xs));
   } else if (isForwardable(subject)) {
     const named =
       'layers' in subject && Array.isArray(subject.layers)
@@ -188,8 +210,11 @@ export function checkGradients(
       if (!p.requiresGrad || p.node !== null)
         throw new ValueError(`${name}: ${what} must be a leaf tensor with requiresGrad`);
     }
-    args = [toFloat64(inputs, 'x'), ...named.map(([, p]) => p)];
-    names = ['x', ...named.map(([key]) => key)];
+    // int32 input (token ids for an embedding) has no gradient and cannot be
+    // perturbed: it is passed as it is, and only the parameters are checked.
+    const ids = inputs instanceof Tensor && inputs.dtype === 'int32' ? inputs : null;
+    args = [...(ids === null ? [toFloat64(inputs, 'x')] : []), ...named.map(([, p]) => p)];
+    names = [...(ids === null ? ['x'] : []), ...named.map(([key]) => key)];
     // The parameters are gradcheck inputs only so that it perturbs them (in
     // place) and collects their gradients; forward reads them from the layer.
     // Each evaluation starts from the saved state: a stateful recurrent layer
@@ -197,11 +222,12 @@ export function checkGradients(
     // training moves its running statistics. The state is put back after
     // the forward too, so a backward that reads it sees what its forward
     // started from.
-    f = (fresh) => (input: Tensor) => {
+    f = (fresh) => (first: Tensor) => {
       fresh();
-      const y = subject.forward(input, { training, rng: createRng(seed) });
+      const input = ids ?? first;
+      const y: unknown = subject.forward(input, { training, rng: createRng(seed) });
       fresh();
-      return y;
+      return oneTensor(name, `${subject.kind}'s forward`, y);
     };
     // keepingState reads only `layers` (their `state`): a lone layer is a model of itself.
     holder = (

@@ -189,6 +189,21 @@ describe('gradcheck', () => {
     expect(r.maxAbsError).toBeLessThan(1e-6);
   });
 
+  it('an exact match passes even with atol = rtol = 0 (0 / 0 once counted as a failure)', () => {
+    // at x = 0 both gradients are exactly 0: (eps² − eps²) / 2eps and 2·0
+    const r = gradcheck(squareWith(2), [f64([0, 0])], { atol: 0, rtol: 0, throwOnFailure: false });
+    expect(r.passed).toBe(true);
+    expect(r.maxAbsError).toBe(0);
+    // with zero tolerance any difference still fails
+    const wrong = gradcheck(squareWith(2.1), [f64([0, 1])], {
+      atol: 0,
+      rtol: 0,
+      throwOnFailure: false,
+    });
+    expect(wrong.passed).toBe(false);
+    expect(wrong.worst!.index).toBe(1);
+  });
+
   it('fails on a deliberately wrong op: passed false, or a ValueError naming the element', () => {
     const x = f64([0.3, -1.2, 2]);
     const r = gradcheck(squareWith(2.1), [x], { throwOnFailure: false });
