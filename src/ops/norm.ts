@@ -39,8 +39,9 @@ function euclid(src: ArrayLike<number>, off: number, n: number): number {
 }
 
 /**
- * Vector and matrix norms over axes (all by default), as
- * `torch.linalg.norm`/`vector_norm`: `ord` 1 (Σ|x|), 2 (√Σx², the default),
+ * Vector norms over axes (all by default), as `torch.linalg.vector_norm`
+ * (not `torch.linalg.norm`, whose ord 1, 2 and Infinity on a matrix are
+ * matrix norms), and the Frobenius norm: `ord` 1 (Σ|x|), 2 (√Σx², the default),
  * `Infinity` (max|x|) or `'fro'` (Frobenius, over the last two axes unless
  * `axis` names two). The 2-norm scales by the largest element first, so it
  * neither overflows nor underflows where the answer is representable. An

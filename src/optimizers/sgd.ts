@@ -43,7 +43,7 @@ export type Sgd = BuiltinOptimizer<'sgd', SgdConfig>;
  *                d = nesterov ? d + μ·b : b
  *     p = p − lr·d
  *
- * The default learning rate is 0.01 (PyTorch requires one; Keras also uses 0.01).
+ * The default learning rate is 0.01, as Keras's (PyTorch 2.2 and later default to 0.001).
  * Nesterov momentum follows Sutskever et al. 2013, "On the importance of
  * initialization and momentum in deep learning",
  * https://proceedings.mlr.press/v28/sutskever13.html
