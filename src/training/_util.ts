@@ -39,16 +39,17 @@ export function prefixErrors<T>(prefix: string, f: () => T): T {
   }
 }
 
-/** x and y as batch-first tensors with the same, non-zero number of rows. */
+/** x and y as batch-first tensors with the same, non-zero number of rows (plain arrays as `dtype`, default float32). */
 export function pairArguments(
   fn: string,
   xName: string,
   yName: string,
   x: unknown,
   y: unknown,
+  dtype?: 'float32' | 'float64',
 ): [Tensor, Tensor] {
-  const tx = tensorArgument(fn, xName, x);
-  const ty = tensorArgument(fn, yName, y);
+  const tx = tensorArgument(fn, xName, x, dtype);
+  const ty = tensorArgument(fn, yName, y, dtype);
   if (tx.rank === 0)
     throw new ShapeError(
       `${fn}: ${xName} must be batch first (shape [n, ...features]), got a scalar`,

@@ -9,7 +9,8 @@ export interface ClipOptions {
   /**
    * Largest global norm: when ‖g‖ = sqrt(Σ over every gradient of g²)
    * exceeds it, every gradient is scaled by clipNorm / (‖g‖ + 1e-6), as
-   * PyTorch's `clip_grad_norm_` (Keras's `global_clipnorm`).
+   * PyTorch's `clip_grad_norm_` (Keras's `global_clipnorm`); a NaN in any
+   * gradient makes the norm and every element NaN, as there.
    */
   clipNorm?: number;
   /** Largest magnitude of one element: each is clamped to [−clipValue, clipValue] (Keras `clipvalue`). */
@@ -28,7 +29,8 @@ export function clipInPlace(grads: readonly (Tensor | null)[], o: ClipOptions): 
   const norm = Math.sqrt(sq);
   if (o.clipNorm !== undefined) {
     const coef = o.clipNorm / (norm + 1e-6);
-    if (coef < 1)
+    // A NaN norm scales every gradient to NaN, as PyTorch (its clamp keeps NaN).
+    if (!(coef >= 1))
       for (const g of grads) {
         if (g === null) continue;
         const d = g.data;
@@ -69,8 +71,14 @@ export function clipInPlace(grads: readonly (Tensor | null)[], o: ClipOptions): 
 export function clipGradients(grads: readonly (Tensor | null)[], options: ClipOptions): number {
   if (!Array.isArray(grads)) fail('clipGradients', 'grads', 'an array of tensors', grads);
   (grads as unknown[]).forEach((g, i) => {
-    if (g !== null && !(g instanceof Tensor))
-      fail('clipGradients', `grads[${i}]`, 'a Tensor or null', g);
+    // int32 data would truncate the scaled values (3 · 0.2 -> 0).
+    if (g !== null && (!(g instanceof Tensor) || g.dtype === 'int32'))
+      fail(
+        'clipGradients',
+        `grads[${i}]`,
+        g instanceof Tensor ? 'a float Tensor' : 'a Tensor or null',
+        g,
+      );
   });
   assertOptions('clipGradients', options);
   assertKnownKeys('clipGradients', 'options', options, ['clipNorm', 'clipValue']);

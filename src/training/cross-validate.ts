@@ -5,9 +5,11 @@ import { takeRows } from '../data/rows.js';
 import { checkSampleWeight } from '../data/weights.js';
 import type { Layer } from '../layers/layer.js';
 import type { Model } from '../models/model.js';
+import { plainDtype } from '../models/predict.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { createRng, defaultRng, type Rng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { evaluate } from './evaluate.js';
 import { FIT_KEYS, fit } from './fit.js';
 import type { Callback, FitOptions, History } from './types.js';
@@ -22,7 +24,8 @@ export interface CrossValidateOptions extends Omit<FitOptions, 'optimizer' | 'ca
    * Number of folds k, an integer from 2 to the number of samples (default
    * 5; samples are shuffled with `rng` before splitting; with `stratified`,
    * every class needs at least k samples), or explicit folds from `kFold`/`stratifiedKFold` (for an
-   * unshuffled split, pass `kFold(n, k, { shuffle: false })`). `shuffle` is
+   * unshuffled split, pass `kFold(n, k, { shuffle: false })`; a fold whose test samples are
+   * among its training samples is refused). `shuffle` is
    * fit's: reshuffling the training samples every epoch.
    */
   folds?: number | readonly Fold[];
@@ -91,6 +94,9 @@ function isModel(v: unknown): v is Model {
  * weights trained on one fold's test samples leak into the next, so that is
  * an error. The optimizer is fresh per fold too: return `{ model, optimizer }`
  * from `buildModel`, or pass `optimizer` as a function.
+ *
+ * Plain arrays `x` and `y` become tensors of each fold's model's dtype, as
+ * `fit` converts them (a float64 model sees its data unrounded).
  *
  * `sampleWeight` (one weight per sample of x) weighs each fold's training
  * rows; `classWeight: 'balanced'` is computed per fold on its training
@@ -196,12 +202,20 @@ export async function crossValidate(
       }
       if (f.train.length === 0 || f.test.length === 0)
         throw new ValueError(`${fn}: folds[${i}] has an empty train or test set`);
+      // A model scored on samples it was trained on: the scores would overstate it.
+      const inTrain = new Set(f.train);
+      const both = f.test.find((j) => inTrain.has(j));
+      if (both !== undefined)
+        throw new ValueError(
+          `${fn}: folds[${i}] has sample ${both} in both its train and test sets; a fold must hold out samples it does not train on`,
+        );
     });
     folds = foldsOpt;
   } else {
     fail(fn, 'folds', 'a number of folds (>= 2) or an array of folds', foldsOpt);
   }
 
+  let f64: [Tensor, Tensor] | undefined;
   const seenModels = new Map<Model, number>();
   const seenLayers = new Map<Layer, number>();
   const results: FoldResult[] = [];
@@ -257,8 +271,14 @@ export async function crossValidate(
       callbacks: cbs,
       rng: createRng(rng.nextUint32()),
     };
-    const history = await fit(model, takeRows(tx, train), takeRows(ty, train), fitOptions);
-    const ev = evaluate(model, takeRows(tx, test), takeRows(ty, test), {
+    // Plain arrays in the fold's model's dtype, as fit and evaluate convert them:
+    // a float64 model trains and is scored on its data unrounded.
+    const [fx, fy] =
+      plainDtype(model) === 'float64'
+        ? (f64 ??= pairArguments(fn, 'x', 'y', x, y, 'float64'))
+        : [tx, ty];
+    const history = await fit(model, takeRows(fx, train), takeRows(fy, train), fitOptions);
+    const ev = evaluate(model, takeRows(fx, test), takeRows(fy, test), {
       loss: fitRest.loss,
       ...(fitRest.metrics === undefined ? {} : { metrics: fitRest.metrics }),
       ...(fitRest.batchSize === undefined ? {} : { batchSize: fitRest.batchSize }),

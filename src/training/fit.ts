@@ -341,9 +341,10 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  *   so the same seed gives bit-identical weights and history.
  * - fit lets the event loop run about every 16 ms of work (setImmediate in
  *   Node, a MessageChannel in browsers; never a timer), so pages stay
- *   responsive and an `AbortSignal` can stop it between batches; it then
+ *   responsive and an `AbortSignal` can stop it between batches (an abort
+ *   seen between epochs starts no new epoch: no onEpochBegin); it then
  *   resolves with the history of the completed epochs, `stopped: 'aborted'`
- *   and `steps`, the number of updates applied.
+ *   and `steps`, the number of updates applied, and onTrainEnd runs.
  * - A callback may stop training (`ctx.stop()`); the history then has
  *   `stopped: 'callback'`.
  * - If the objective (or a gradient) becomes NaN or infinite, fit throws a
@@ -406,6 +407,8 @@ export async function fit<In, Out>(
     if (weightsAll !== null) wTrain = weightsAll.subarray(0, nTrain);
   } else if (p.opts.validationData !== undefined) {
     xVal = inputTensors('fit', model, p.opts.validationData[0], 'validationData[0]');
+    // Empty validation data would fail only after an epoch of training.
+    if (xVal[0]!.shape[0] === 0) throw new ValueError('fit: validationData is empty (0 rows)');
     yVal = targetTensors(
       'fit',
       model,
@@ -530,11 +533,16 @@ export async function fit<In, Out>(
       return { xs: [xt], ys: [yt] };
     };
     let stopped: StopReason | null = null;
+    // Checked before every batch and before every epoch (no onEpochBegin for an epoch that will not run).
+    const aborted = (): boolean => {
+      if (p.signal?.aborted === true) stopped = 'aborted';
+      return stopped === 'aborted';
+    };
     let lastYield = now();
     await run('onTrainBegin');
 
     epochs: for (let epoch = 0; epoch < p.epochs; epoch++) {
-      if (ctx.stopTraining) break;
+      if (ctx.stopTraining || aborted()) break;
       ctx.epoch = epoch;
       ctx.batch = -1;
       await run('onEpochBegin');
@@ -557,10 +565,7 @@ export async function fit<In, Out>(
       let targetShape: number[] = [];
 
       for (let b = 0; b < batchesPerEpoch; b++) {
-        if (p.signal?.aborted === true) {
-          stopped = 'aborted';
-          break epochs;
-        }
+        if (aborted()) break epochs;
         if (ctx.stopTraining) break;
         const idx = order.subarray(b * p.batchSize, Math.min(nTrain, (b + 1) * p.batchSize));
         const rows = idx.length;

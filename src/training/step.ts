@@ -43,9 +43,10 @@ export function lossKernelOf(loss: Loss): LossKernel {
   if (loss.kernel !== undefined) return loss.kernel;
   return {
     compute(p, pShape, t, tShape, g, weights) {
+      // Weights come from sampleWeight, classWeight or a step mask (computeWithMask).
       if (weights !== null)
         throw new ValueError(
-          `fit: sample weights need a loss that declares a kernel; ${loss.lossName || 'this loss'} does not`,
+          `${loss.lossName || 'this loss'}: sample weights, class weights and step masks need a loss with a kernel (every built-in loss has one)`,
         );
       const P = new Tensor(p.slice(), pShape, g !== null);
       const T = new Tensor(t.slice(), tShape);

@@ -25,7 +25,11 @@ export interface History {
   metrics: Record<string, number[]>;
   /** Validation metric per epoch, by metric name; present only when validation data was given. */
   valMetrics?: Record<string, number[]>;
-  /** `optimizer.currentLearningRate()` at the end of each epoch (the rate the next step would use). */
+  /**
+   * `optimizer.currentLearningRate()` after each epoch's last step, before the epoch-end
+   * callbacks run (the rate the next step would use unless a callback changes it: a cut by
+   * reduceLROnPlateau shows from the next epoch on, as in Keras's logs).
+   */
   learningRate: number[];
   /** Mean regularization penalty per epoch (activity penalties, and the parameter penalties of trainable parameters; 0 when none). The objective minimized is loss + regularization. */
   regularization: number[];
