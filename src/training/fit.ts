@@ -94,6 +94,15 @@ function checkCallbacks(callbacks: unknown): readonly Callback[] {
   list.forEach((c, i) => {
     if (!isObject(c)) fail('fit', `callbacks[${i}]`, 'an object with hooks such as onEpochEnd', c);
     for (const h of HOOKS) optional(`callbacks[${i}].${h}`, c[h], isFunction, 'a function');
+    // a hook fit never calls (onBatchBegin, a misspelling) would be silently ignored
+    for (
+      let o: object | null = c;
+      o !== null && o !== Object.prototype;
+      o = Object.getPrototypeOf(o)
+    )
+      for (const k of Object.getOwnPropertyNames(o))
+        if (/^on[A-Z]/.test(k) && !(HOOKS as readonly string[]).includes(k))
+          fail('fit', `callbacks[${i}]`, `hooks fit calls (${HOOKS.join(', ')})`, k);
   });
   return list as readonly Callback[];
 }

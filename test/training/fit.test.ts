@@ -431,6 +431,20 @@ describe('fit', () => {
     await expect(
       fit(model, x, y, { ...ok, callbacks: [{ onEpochEnd: 3 }] } as never),
     ).rejects.toThrow('fit: callbacks[0].onEpochEnd must be a function, got 3');
+    // a hook fit never calls (Keras's on_batch_begin, or a misspelling) is not silently ignored,
+    // whether an own property or a class method
+    const before = model.layers[0]!.params.kernel!.data.slice();
+    await expect(fit(model, x, y, { ...ok, callbacks: [{ onBatchBegin() {} }] })).rejects.toThrow(
+      'fit: callbacks[0] must be hooks fit calls (onTrainBegin, onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd), got "onBatchBegin"',
+    );
+    class Logger {
+      onEpochEnd(): void {}
+      onEpochsEnd(): void {}
+    }
+    await expect(fit(model, x, y, { ...ok, callbacks: [new Logger()] })).rejects.toThrow(
+      /got "onEpochsEnd"/,
+    );
+    expect(model.layers[0]!.params.kernel!.data).toEqual(before);
     await expect(fit({} as never, x, y, ok)).rejects.toThrow(
       /fit: model must be a model made by sequential/,
     );
