@@ -98,7 +98,7 @@ function checkCallbacks(callbacks: unknown): readonly Callback[] {
     for (
       let o: object | null = c;
       o !== null && o !== Object.prototype;
-      o = Object.getPrototypeOf(o)
+      o = Object.getPrototypeOf(o) as object | null
     )
       for (const k of Object.getOwnPropertyNames(o))
         if (/^on[A-Z]/.test(k) && !(HOOKS as readonly string[]).includes(k))
