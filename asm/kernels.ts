@@ -353,7 +353,7 @@ export function biasRelu(c: usize, bias: usize, rows: i32, cols: i32, relu: i32)
       const o = <usize>j << 2;
       let v = v128.load(cr + o);
       if (bias) v = f32x4.add(v, v128.load(bias + o));
-      if (relu) v = f32x4.max(v, zero);
+      if (relu) v = f32x4.pmax(v, zero); // v < 0 ? 0 : v, as the scalar tail: NaN and -0 stay
       v128.store(cr + o, v);
     }
     for (; j < cols; j++) {
@@ -366,13 +366,17 @@ export function biasRelu(c: usize, bias: usize, rows: i32, cols: i32, relu: i32)
   }
 }
 
-/** out[i] = max(x[i], 0) (NaN stays NaN); out may be x. */
+/**
+ * out[i] = x[i] < 0 ? 0 : x[i] (NaN and -0 stay, as in the JS kernel and
+ * PyTorch); out may be x. f32x4.pmax(v, 0) is exactly that select
+ * (f32x4.max would turn -0 into +0 in the vector lanes only).
+ */
 export function relu(x: usize, out: usize, len: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     const o = <usize>i << 2;
-    v128.store(out + o, f32x4.max(v128.load(x + o), zero));
+    v128.store(out + o, f32x4.pmax(v128.load(x + o), zero));
   }
   for (; i < len; i++) {
     const o = <usize>i << 2;

@@ -84,13 +84,36 @@ function direct(g: ConvGeometry, ...arrays: (FloatArray | null)[]): boolean {
   );
 }
 
+/**
+ * Whether some output pixel's window reaches into the zero padding. There
+ * the lowered kernels (and PyTorch) multiply the padding's zeros by the
+ * weights (forward) or by the output gradient (kernel gradient), so an
+ * infinite or NaN factor gives NaN, while the direct kernels skip the taps
+ * outside the image: with such a factor the wrappers take the lowered path.
+ */
+function padded(g: ConvGeometry): boolean {
+  return (
+    g.padTop > 0 ||
+    g.padLeft > 0 ||
+    (g.outH - 1) * g.strideH - g.padTop + (g.kH - 1) * g.dilH >= g.inH ||
+    (g.outW - 1) * g.strideW - g.padLeft + (g.kW - 1) * g.dilW >= g.inW
+  );
+}
+
+function allFinite(a: Float32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
 function ex(r: WasmRuntime): ConvExports {
   return r.ex as unknown as ConvExports;
 }
 
 /**
  * Convolution forward on WebAssembly SIMD (direct for small patches), same
- * contract as `convForwardLowered`.
+ * contract as `convForwardLowered`, NaN and infinities included: where a
+ * window reaches into the padding and a weight is not finite, the padding's
+ * 0·w is NaN (as in PyTorch), which the lowered path computes.
  *
  * @example
  * ```ts
@@ -107,12 +130,17 @@ export function convForwardWasm(
   relu: boolean,
 ): void {
   const r = getRuntime();
-  if (r === null || !direct(g, x, w, bias, y) || rows === 0) {
+  const nw = g.kH * g.kW * g.inC * g.outC;
+  if (
+    r === null ||
+    !direct(g, x, w, bias, y) ||
+    rows === 0 ||
+    (padded(g) && !allFinite(w as Float32Array, nw))
+  ) {
     convForwardLowered(x, w, bias, y, rows, g, relu);
     return;
   }
   const nx = rows * g.inH * g.inW * g.inC;
-  const nw = g.kH * g.kW * g.inC * g.outC;
   const ny = rows * g.outH * g.outW * g.outC;
   // direct() checked that all are float32
   const xf = x as Float32Array;
@@ -166,7 +194,10 @@ export function convForwardWasm(
  * small patches, the input gradient (when asked for) lowered. The direct
  * kernel gradient sums the batch in blocks of `KGRAD_BLOCK` samples and then
  * adds the blocks' sums in order, whatever the thread count (the JS kernels sum
- * sample by sample: the two agree to float32 rounding).
+ * sample by sample: the two agree to float32 rounding). Where a window
+ * reaches into the padding and the output gradient holds an infinity or a
+ * NaN, the padding's 0·gy is NaN (as in PyTorch): the lowered path then
+ * computes the kernel gradient.
  *
  * @example
  * ```ts
@@ -208,6 +239,11 @@ export function convBackwardWasm(
   r.wake?.('conv', rows * g.outH * g.outW * g.outC * g.kH * g.kW * g.inC);
   put(r, xf, px, nx);
   put(r, gyf, py, ny);
+  if (padded(g) && r.ex.firstNonFinite(py, ny) >= 0) {
+    // 0 (padding) times an infinite or NaN gradient: NaN, as the lowered kernel gives
+    convBackwardLowered(x, w, gy, null, gw, rows, g);
+    return;
+  }
   ex(r).convDirectKernelGrad(
     px,
     py,

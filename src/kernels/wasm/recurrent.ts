@@ -48,15 +48,23 @@ function allF32(p: RecurrentProblem): boolean {
   return arrays.every((a) => a === null || a instanceof Float32Array);
 }
 
-/** Lays out the regions of one call from `rt.base`; returns null when memory cannot grow. */
-function plan(
-  rt: WasmRuntime,
-  p: RecurrentProblem,
-  backward: boolean,
-): Record<string, number> | null {
+/** Where each region of one call is (byte addresses) and how many floats it holds. */
+interface Layout {
+  readonly at: Record<string, number>;
+  readonly n: Record<string, number>;
+}
+
+/**
+ * Lays out the regions of one call from `rt.base`; returns null when memory
+ * cannot grow. Each operand takes the floats the problem's sizes give it,
+ * whatever the length of its array: only that prefix is copied in or out,
+ * so the rest of a longer array is left alone, as the JS kernel does.
+ */
+function plan(rt: WasmRuntime, p: RecurrentProblem, backward: boolean): Layout | null {
   const { batch: B, steps: T, features: F, units: U } = p;
   const GU = gatesOf(p.cell) * U;
   const BU = B * U;
+  const NY = p.returnSequences ? B * T * U : BU;
   // [name, floats, the JS array copied there (null: the module's own)]
   const sizes: [string, number, FloatArray | null][] = [
     ['desc', WORDS, null],
@@ -73,13 +81,13 @@ function plan(
   ];
   if (!backward)
     sizes.push(
-      ['y', p.y.length, p.y],
+      ['y', NY, p.y],
       ['hOut', p.hOut === null ? 0 : BU, p.hOut],
       ['cOut', p.cOut === null ? 0 : BU, p.cOut],
     );
   else
     sizes.push(
-      ['gy', p.gy === null ? 0 : p.gy.length, p.gy],
+      ['gy', p.gy === null ? 0 : NY, p.gy],
       ['ghOut', p.ghOut === null ? 0 : BU, p.ghOut],
       ['gcOut', p.gcOut === null ? 0 : BU, p.gcOut],
       ['gx', p.gx === null ? 0 : B * T * F, p.gx],
@@ -91,30 +99,37 @@ function plan(
       ['grb', p.grb === null ? 0 : GU, p.grb],
     );
   const at: Record<string, number> = {};
+  const count: Record<string, number> = {};
   let o = rt.base;
   for (const [name, n, src] of sizes) {
     const home = src === null || n === 0 ? -1 : homeOf(rt, src as Float32Array);
     at[name] = n === 0 ? 0 : home >= 0 ? home : o;
+    count[name] = n;
     if (n !== 0 && home < 0) o += align(n * 4);
   }
   at.ws = o;
   if (!reserve(rt, o + rt.workspace)) return null;
-  return at;
+  return { at, n: count };
 }
 
 /** Whether the WebAssembly kernel knows both activations (codes 0-3: tanh, sigmoid, relu, linear); others run in JS. */
 const inKernel = (p: RecurrentProblem): boolean =>
   p.activation <= ACT_LINEAR && p.recurrentActivation <= ACT_LINEAR;
 
-// Copies in and out, unless the array is already there (an arena buffer).
-function put(rt: WasmRuntime, src: FloatArray | null, at: number): void {
-  if (src !== null && at !== 0 && homeOf(rt, src as Float32Array) !== at) rt.f32.set(src, at >>> 2);
+// Copies the first n floats of region `name` in and out, unless the array is
+// already there (an arena buffer).
+function put(rt: WasmRuntime, src: FloatArray | null, l: Layout, name: string): void {
+  const at = l.at[name]!;
+  const n = l.n[name]!;
+  if (src === null || at === 0 || homeOf(rt, src as Float32Array) === at) return;
+  rt.f32.set(n === src.length ? src : src.subarray(0, n), at >>> 2);
 }
 
-function get(rt: WasmRuntime, dst: FloatArray | null, at: number): void {
+function get(rt: WasmRuntime, dst: FloatArray | null, l: Layout, name: string): void {
+  const at = l.at[name]!;
   if (dst === null || at === 0 || homeOf(rt, dst as Float32Array) === at) return;
   const o = at >>> 2;
-  dst.set(rt.f32.subarray(o, o + dst.length));
+  dst.set(rt.f32.subarray(o, o + l.n[name]!));
 }
 
 function descriptor(rt: WasmRuntime, p: RecurrentProblem, at: Record<string, number>): void {
@@ -158,16 +173,22 @@ function descriptor(rt: WasmRuntime, p: RecurrentProblem, at: Record<string, num
   rt.i32.set(words, at.desc! >>> 2);
 }
 
-function common(rt: WasmRuntime, p: RecurrentProblem, at: Record<string, number>): void {
-  descriptor(rt, p, at);
-  put(rt, p.x, at.x!);
-  put(rt, p.w, at.w!);
-  put(rt, p.u, at.u!);
-  put(rt, p.bias, at.bias!);
-  put(rt, p.recurrentBias, at.rbias!);
-  put(rt, p.h0, at.h0!);
-  put(rt, p.c0, at.c0!);
-  if (p.mask !== null) new Uint8Array(rt.f32.buffer).set(p.mask, at.mask);
+function common(rt: WasmRuntime, p: RecurrentProblem, l: Layout): void {
+  descriptor(rt, p, l.at);
+  put(rt, p.x, l, 'x');
+  put(rt, p.w, l, 'w');
+  put(rt, p.u, l, 'u');
+  put(rt, p.bias, l, 'bias');
+  put(rt, p.recurrentBias, l, 'rbias');
+  put(rt, p.h0, l, 'h0');
+  put(rt, p.c0, l, 'c0');
+  if (p.mask !== null) {
+    const bt = p.batch * p.steps;
+    new Uint8Array(rt.f32.buffer).set(
+      p.mask.length === bt ? p.mask : p.mask.subarray(0, bt),
+      l.at.mask,
+    );
+  }
 }
 
 /**
@@ -185,11 +206,12 @@ export function recurrentForwardWasm(p: RecurrentProblem): void {
     recurrentForwardJs(p);
     return;
   }
-  const at = plan(rt, p, false);
-  if (at === null) {
+  const l = plan(rt, p, false);
+  if (l === null) {
     recurrentForwardJs(p);
     return;
   }
+  const at = l.at;
   const L = savedLayout(p.cell, p.batch, p.steps, p.features, p.units);
   const useX = p.training && p.dropout > 0;
   const useH = p.training && p.recurrentDropout > 0;
@@ -204,14 +226,14 @@ export function recurrentForwardWasm(p: RecurrentProblem): void {
     for (let i = 0; i < p.batch * p.units; i++)
       p.saved[L.hMask + i] = p.rng!.uniform() < keep ? 1 / keep : 0;
   }
-  common(rt, p, at);
+  common(rt, p, l);
   const savedHome = homeOf(rt, p.saved as Float32Array) === at.saved;
   if ((useX || useH) && !savedHome)
     rt.f32.set(p.saved.subarray(L.xMask, L.total), (at.saved! >>> 2) + L.xMask);
   rt.ex.recurrentForward(at.desc!);
-  get(rt, p.y, at.y!);
-  get(rt, p.hOut, at.hOut!);
-  get(rt, p.cOut, at.cOut!);
+  get(rt, p.y, l, 'y');
+  get(rt, p.hOut, l, 'hOut');
+  get(rt, p.cOut, l, 'cOut');
   if (savedHome) return;
   const o = at.saved! >>> 2;
   p.saved.set(rt.f32.subarray(o, o + L.total));
@@ -231,24 +253,25 @@ export function recurrentBackwardWasm(p: RecurrentProblem): void {
     recurrentBackwardJs(p);
     return;
   }
-  const at = plan(rt, p, true);
-  if (at === null) {
+  const l = plan(rt, p, true);
+  if (l === null) {
     recurrentBackwardJs(p);
     return;
   }
+  const at = l.at;
   const L = savedLayout(p.cell, p.batch, p.steps, p.features, p.units);
-  common(rt, p, at);
+  common(rt, p, l);
   if (homeOf(rt, p.saved as Float32Array) !== at.saved)
     rt.f32.set(p.saved.subarray(0, L.total), at.saved! >>> 2);
-  put(rt, p.gy, at.gy!);
-  put(rt, p.ghOut, at.ghOut!);
-  put(rt, p.gcOut, at.gcOut!);
+  put(rt, p.gy, l, 'gy');
+  put(rt, p.ghOut, l, 'ghOut');
+  put(rt, p.gcOut, l, 'gcOut');
   rt.ex.recurrentBackward(at.desc!);
-  get(rt, p.gx, at.gx!);
-  get(rt, p.gh0, at.gh0!);
-  get(rt, p.gc0, at.gc0!);
-  get(rt, p.gw, at.gw!);
-  get(rt, p.gu, at.gu!);
-  get(rt, p.gb, at.gb!);
-  get(rt, p.grb, at.grb!);
+  get(rt, p.gx, l, 'gx');
+  get(rt, p.gh0, l, 'gh0');
+  get(rt, p.gc0, l, 'gc0');
+  get(rt, p.gw, l, 'gw');
+  get(rt, p.gu, l, 'gu');
+  get(rt, p.gb, l, 'gb');
+  get(rt, p.grb, l, 'grb');
 }
