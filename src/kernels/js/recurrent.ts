@@ -28,7 +28,8 @@ export const ACT_HARD_SIGMOID = 4;
 export function act(code: number, z: number): number {
   if (code === ACT_TANH) return Math.tanh(z);
   if (code === ACT_SIGMOID) return 1 / (1 + Math.exp(-z));
-  if (code === ACT_RELU) return z > 0 ? z : 0;
+  // NaN passes through, as torch.relu and the WebAssembly kernel (f32x4.max)
+  if (code === ACT_RELU) return z > 0 || Number.isNaN(z) ? z : 0;
   if (code === ACT_HARD_SIGMOID) {
     const v = 0.2 * z + 0.5;
     return v <= 0 ? 0 : v >= 1 ? 1 : v;
