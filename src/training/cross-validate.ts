@@ -187,6 +187,11 @@ export async function crossValidate(
     );
   } else if (Array.isArray(foldsOpt)) {
     if (foldsOpt.length < 2) fail(fn, 'folds', 'at least 2 folds', foldsOpt);
+    // explicit folds are used as given: stratified would silently do nothing
+    if (stratified)
+      throw new ValueError(
+        `${fn}: stratified: true applies to a fold count; explicit folds are used as given (make them with stratifiedKFold)`,
+      );
     foldsOpt.forEach((f: Partial<Fold> | null, i) => {
       if (
         f === null ||

@@ -177,6 +177,16 @@ describe('crossValidate', () => {
         loss: crossEntropy,
       }),
     ).rejects.toThrow(/folds\[0\] holds sample index 99, outside \[0, 40\)/);
+    // stratified with explicit folds would do nothing: refused
+    await expect(
+      crossValidate(build, x, y, {
+        folds: kFold(40, 2, { rng: createRng(1) }),
+        stratified: true,
+        loss: crossEntropy,
+      }),
+    ).rejects.toThrow(
+      'crossValidate: stratified: true applies to a fold count; explicit folds are used as given',
+    );
     await expect(crossValidate(build, x, [0, 1], { loss: crossEntropy })).rejects.toThrow(
       /same number of rows/,
     );
