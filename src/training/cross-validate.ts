@@ -13,7 +13,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { evaluate } from './evaluate.js';
 import { FIT_KEYS, fit } from './fit.js';
 import type { Callback, FitOptions, History } from './types.js';
-import { pairArguments, prefixErrors } from './_util.js';
+import { checkMetrics, pairArguments, prefixErrors } from './_util.js';
 
 /** What the `buildModel` of {@link crossValidate} returns: a model, or a model with its own fresh optimizer. */
 export type FoldBuild = Model | { readonly model: Model; readonly optimizer: Optimizer };
@@ -150,6 +150,13 @@ export async function crossValidate(
   const weights =
     sampleWeight === undefined ? null : checkSampleWeight(fn, 'sampleWeight', sampleWeight, n, 'x');
   assertBoolean(fn, 'stratified', stratified);
+  // the scores hold the loss and the metrics side by side, by name
+  checkMetrics(fn, fitRest.metrics).forEach((m, i) => {
+    if (m.name === 'loss')
+      throw new ValueError(
+        `${fn}: metrics[${i}] is named "loss", which the scores use for the loss itself`,
+      );
+  });
   if (optimizer !== undefined && typeof optimizer !== 'function') {
     throw new ValueError(
       `${fn}: optimizer must be a function returning a fresh optimizer per fold, e.g. () => adam(), got ${show(optimizer)} (a shared optimizer would carry its step count and learning rate between folds)`,

@@ -177,6 +177,13 @@ describe('crossValidate', () => {
         loss: crossEntropy,
       }),
     ).rejects.toThrow(/folds\[0\] holds sample index 99, outside \[0, 40\)/);
+    // a metric named "loss" would overwrite the loss in the scores
+    await expect(
+      crossValidate(build, x, y, {
+        loss: crossEntropy,
+        metrics: [{ name: 'loss', compute: () => 42 }],
+      }),
+    ).rejects.toThrow('crossValidate: metrics[0] is named "loss", which the scores use');
     // stratified with explicit folds would do nothing: refused
     await expect(
       crossValidate(build, x, y, {
