@@ -434,7 +434,9 @@ describe('fit', () => {
     // a hook fit never calls (Keras's on_batch_begin, or a misspelling) is not silently ignored,
     // whether an own property or a class method
     const before = model.layers[0]!.params.kernel!.data.slice();
-    await expect(fit(model, x, y, { ...ok, callbacks: [{ onBatchBegin() {} }] })).rejects.toThrow(
+    await expect(
+      fit(model, x, y, { ...ok, callbacks: [{ onBatchBegin() {} } as never] }),
+    ).rejects.toThrow(
       'fit: callbacks[0] must be hooks fit calls (onTrainBegin, onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd), got "onBatchBegin"',
     );
     class Logger {
