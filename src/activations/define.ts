@@ -129,6 +129,29 @@ export function makeActivation(
   return f;
 }
 
+/**
+ * Checks an activation's settings as the model format stores them: each a
+ * number, a string or a boolean, and, when `like` is given, of the same type
+ * as that setting's default (the loader refuses a file where they differ, so
+ * a model saved with such a setting could not be loaded back).
+ */
+function checkSettings(fn: string, name: string, config: unknown, like?: ActivationConfig): void {
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    fail(fn, name, 'an object of settings', config);
+  for (const [key, v] of Object.entries(config)) {
+    const want = like === undefined ? undefined : typeof like[key];
+    if (
+      want === undefined ? !['number', 'string', 'boolean'].includes(typeof v) : typeof v !== want
+    )
+      fail(
+        fn,
+        `${name}.${key}`,
+        want === undefined ? 'a number, string or boolean' : `a ${want}, as its default`,
+        v,
+      );
+  }
+}
+
 function checkDefinition(fn: string, name: unknown, impl: unknown, builtin: boolean): void {
   if (typeof name !== 'string' || name.length === 0) fail(fn, 'name', 'a non-empty string', name);
   if (!builtin && BUILTIN_ACTIVATION_NAMES.includes(name))
@@ -142,6 +165,8 @@ function checkDefinition(fn: string, name: unknown, impl: unknown, builtin: bool
 /**
  * Attaches a name and settings to an activation function. Use it for custom
  * activations, then register them with the model loader to save and load them.
+ * The settings (`config`) are numbers, strings or booleans, as the model
+ * format stores them.
  *
  * @example
  * ```ts
@@ -157,15 +182,18 @@ export function defineActivation(
   config: ActivationConfig = {},
 ): Activation {
   checkDefinition('defineActivation', name, fn, false);
+  checkSettings('defineActivation', 'config', config);
   return makeActivation(name, fn, config);
 }
 
 /**
  * Like {@link defineActivation} for an activation with settings: `make(config)`
  * builds the function for given settings; the result has `.with()`, which
- * merges new settings over the current ones, validates them (unknown keys are
- * rejected; `validate` checks the values) and returns a new activation,
- * leaving the original unchanged.
+ * merges new settings over the current ones, validates them (unknown keys,
+ * and values of another type than the default's, are rejected, since a saved
+ * model could not be loaded back; `validate` checks the values) and returns a
+ * new activation, leaving the original unchanged. `defaults` hold numbers,
+ * strings or booleans.
  *
  * @example
  * ```ts
@@ -193,8 +221,7 @@ export function makeConfigurable<C extends ActivationConfig>(
   make: (config: C) => ((x: Tensor) => Tensor) | ActivationKernel,
   validate?: (config: C) => void,
 ): ConfigurableActivation<C> {
-  if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults))
-    fail(name, 'defaults', 'an object of settings', defaults);
+  checkSettings(name, 'defaults', defaults);
   const keys = Object.keys(defaults);
   const build = (config: C): ConfigurableActivation<C> => {
     validate?.(config);
@@ -210,6 +237,7 @@ export function makeConfigurable<C extends ActivationConfig>(
       if (typeof c !== 'object' || c === null || Array.isArray(c))
         fail(name, 'config', 'an object', c);
       assertKnownKeys(name, 'config', c, keys);
+      checkSettings(name, 'config', c, defaults);
       return build({ ...config, ...c });
     };
     return f;

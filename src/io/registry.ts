@@ -23,7 +23,7 @@ import { l1 } from '../regularizers/l1.js';
 import { l1l2 } from '../regularizers/l1l2.js';
 import { l2 } from '../regularizers/l2.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { LIMITS } from './_check.js';
 import type { JSONObject } from './format.js';
 import type { KindFactory } from './kinds.js';
@@ -73,8 +73,10 @@ export interface LayerBuildContext {
 
 /**
  * Rebuilds a custom layer kind from its saved config and weights. It must
- * return a layer of the same kind whose params have exactly the saved names
- * and shapes; the loader checks that.
+ * return a layer of the same kind whose params have exactly the saved names,
+ * shapes, dtypes and values (the tensors given, or copies of them); the
+ * loader checks that, so a builder that draws fresh weights instead fails
+ * rather than loading a different model.
  */
 export type CustomLayerBuilder = (
   config: JSONObject,
@@ -246,6 +248,32 @@ function fnCheck(fn: string, family: string) {
   };
 }
 
+/**
+ * A custom layer builder that must keep the saved weights: a parameter of
+ * the saved name, dtype and size whose values differ (a builder that ignored
+ * `weights` and drew new ones) is refused, naming the first that differs.
+ * Other mismatches are left to the loader's own checks.
+ */
+function savedWeightsKept(name: string, builder: CustomLayerBuilder): CustomLayerBuilder {
+  return (config, weights, context) => {
+    const layer = builder(config, weights, context);
+    const params: unknown = (layer as Partial<Layer> | null)?.params;
+    if (typeof params !== 'object' || params === null) return layer;
+    for (const [key, p] of Object.entries(params)) {
+      const saved = Object.hasOwn(weights, key) ? weights[key]! : undefined;
+      if (!(p instanceof Tensor) || saved === undefined || p.dtype !== saved.dtype) continue;
+      const [a, b] = [p.data, saved.data];
+      if (a === b || a.length !== b.length) continue;
+      for (let i = 0; i < a.length; i++)
+        if (!Object.is(a[i], b[i]))
+          throw new ValueError(
+            `options.layers.${name} rebuilt the layer with other values for its weight ${JSON.stringify(key)} than the file holds (element ${i}: ${show(a[i])}, saved ${show(b[i])}); build it from the weights it is given`,
+          );
+    }
+    return layer;
+  };
+}
+
 /** Builds the name tables for one load, validating the caller's additions. */
 export function createRegistry(fn: string, options: RegistryOptions = {}): Registry {
   if (typeof options !== 'object' || options === null)
@@ -263,7 +291,9 @@ export function createRegistry(fn: string, options: RegistryOptions = {}): Regis
         `${fn}: options.layers.${name} would replace the built-in layer of that name; pick another name`,
       );
   }
-  addCustom(fn, 'layers', customLayers, options.layers, fnCheck(fn, 'layers'));
+  addCustom(fn, 'layers', customLayers, options.layers, (name, v) =>
+    savedWeightsKept(name, fnCheck(fn, 'layers')(name, v)),
+  );
   addCustom(fn, 'activations', activations, options.activations, (name, v) => {
     if (typeof v !== 'function' || typeof (v as Partial<Activation>).activationName !== 'string') {
       throw new ValueError(

@@ -126,7 +126,8 @@ function checkInitializer(name: string, i: unknown): Initializer {
   if (
     typeof i !== 'object' ||
     i === null ||
-    typeof (i as Partial<Initializer>).init !== 'function'
+    typeof (i as Partial<Initializer>).init !== 'function' ||
+    typeof (i as Partial<Initializer>).kind !== 'string'
   ) {
     fail('dense', name, 'an initializer (such as glorotUniform())', i);
   }
@@ -310,26 +311,26 @@ export function dense(inputs: number, units: number, options: DenseOptions = {})
 
   // The kernel's size is checked before anything is allocated (setLimits raises the cap).
   checkElements('dense', `the kernel [${inputs},${units}]`, inputs * units);
-  // Weights: given values are copied; otherwise drawn (kernel first, then bias, from one stream).
-  const kernel =
-    options.kernel !== undefined
-      ? weightFrom('dense', 'kernel', options.kernel, [inputs, units], dtype)
-      : new Tensor(
-          kernelInitializer.init([inputs, units], { rng, dtype, fanIn: inputs, fanOut: units })
-            .data,
-          [inputs, units],
-          true,
-        );
+  // Weights: given values are copied; otherwise drawn (kernel first, then bias,
+  // from one stream). An initializer's result is checked and copied as given
+  // values are: a custom one may return another dtype, or the same tensor twice.
+  const ctx = { rng, dtype, fanIn: inputs, fanOut: units };
+  const kernel = weightFrom(
+    'dense',
+    options.kernel !== undefined ? 'kernel' : "kernelInitializer's result",
+    options.kernel ?? kernelInitializer.init([inputs, units], ctx),
+    [inputs, units],
+    dtype,
+  );
   let bias: Tensor | null = null;
   if (useBias) {
-    bias =
-      options.bias !== undefined
-        ? weightFrom('dense', 'bias', options.bias, [units], dtype)
-        : new Tensor(
-            biasInitializer.init([units], { rng, dtype, fanIn: inputs, fanOut: units }).data,
-            [units],
-            true,
-          );
+    bias = weightFrom(
+      'dense',
+      options.bias !== undefined ? 'bias' : "biasInitializer's result",
+      options.bias ?? biasInitializer.init([units], ctx),
+      [units],
+      dtype,
+    );
   }
 
   const config: DenseConfig = {

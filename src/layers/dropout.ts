@@ -151,6 +151,8 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
       checkContext('dropout', ctx);
       // Inference (or rate 0) is the identity: the input itself, as PyTorch's eval mode.
       if (!ctx.training || rate === 0) return t;
+      if (own === null && typeof (ctx.rng as Partial<Rng> | undefined)?.uniform !== 'function')
+        fail('dropout', 'ctx.rng', 'an Rng to draw the training mask from', ctx.rng);
       return runLayer1('dropout', layer, t, ctx);
     },
     apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {

@@ -1,7 +1,10 @@
 import { fail } from '../_lib/assert.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { ForwardContext, Layer } from './layer.js';
-import { inputsOf, runLayer } from './_run.js';
+import { checkCompiled, type CompiledLayer, type ForwardContext, type Layer } from './layer.js';
+import { compiledFor, computeDtype, describeLayer, inputsOf, runLayer } from './_run.js';
+
+// Compiled kernels already checked against the contract.
+const checked = /* @__PURE__ */ new WeakSet<CompiledLayer>();
 
 /**
  * The autograd driver of a layer's declared math, for layers written outside
@@ -13,6 +16,9 @@ import { inputsOf, runLayer } from './_run.js';
  * reused buffers. Inputs of another dtype than the layer's are cast; the
  * activity regularizer, if any, goes to `ctx.addLoss` in training. A layer of
  * several inputs takes them as an array; the first output is returned.
+ * What `compile` returns is checked the first time for each input shape
+ * (`outShapes`, `forward`, `backward`, the workspace sizes, and agreement with
+ * `outputShape`): a violation throws an error naming the layer.
  *
  * @param layer A layer with `compile`.
  * @param x A batch (batch dimension first), or one per input.
@@ -55,5 +61,12 @@ export function layerForward(
   const arity = layer.arity ?? 1;
   if (arity === 1 && !(x instanceof Tensor)) fail(fn, 'x', 'a Tensor', x);
   const xs = x instanceof Tensor ? [x] : inputsOf(fn, x, arity);
+  // What compile returns is checked once per compilation (the drivers cache
+  // it), so a contract violation names the layer rather than failing inside.
+  if (xs.length === arity && xs.every((t) => t.rank > 0)) {
+    const shapes = xs.map((t) => t.shape.slice(1));
+    const c = compiledFor(layer, shapes, computeDtype(layer, xs[0]!.dtype));
+    if (!checked.has(c)) checked.add(checkCompiled(describeLayer(layer), layer, shapes, c));
+  }
   return runLayer(layer.kind, layer, xs, ctx)[0]!;
 }

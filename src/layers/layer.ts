@@ -1,3 +1,6 @@
+import { fail, show } from '../_lib/assert.js';
+import { ShapeError } from '../_lib/errors.js';
+import { fmtShape, sameShape } from '../_lib/shape.js';
 import type { FloatArray, FloatDType } from '../_lib/typed.js';
 import type { Rng } from '../random/rng.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
@@ -212,4 +215,57 @@ export interface Layer<K extends string = string, C extends object = object> {
    * inputs take an array. Any layer can also be applied with `applyLayer`.
    */
   apply?(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+}
+
+const isShape = (s: unknown): boolean =>
+  Array.isArray(s) && s.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0);
+
+/**
+ * Checks what a layer's `compile(inShapes, dtype)` returned against the
+ * contract, so a layer written outside myelin fails with an error naming it
+ * (`who`, e.g. `a scaleShift layer`) and what is wrong instead of a
+ * TypeError inside a driver: an object with `outShapes` (one or more shapes
+ * of non-negative integers), `forward` and `backward` functions, and
+ * non-negative integer `savedPerRow` and `scratchPerRow` when given. For a
+ * layer of one input, the first output shape must be what `outputShape`
+ * answers for the same input (`sequential` and `summary` ask it).
+ */
+export function checkCompiled(
+  who: string,
+  layer: Layer,
+  inShapes: readonly (readonly number[])[],
+  c: unknown,
+): CompiledLayer {
+  if (typeof c !== 'object' || c === null)
+    fail(who, 'compile(...)', 'a compiled layer { outShapes, forward, backward }', c);
+  const k = c as Partial<CompiledLayer>;
+  const outs = k.outShapes;
+  if (!Array.isArray(outs) || outs.length === 0 || !outs.every(isShape))
+    fail(
+      who,
+      "compile(...)'s outShapes",
+      'a non-empty array of shapes (non-negative integers)',
+      outs,
+    );
+  for (const f of ['forward', 'backward'] as const)
+    if (typeof k[f] !== 'function')
+      fail(who, `compile(...)'s ${f}`, 'a function (every compiled layer has both passes)', k[f]);
+  for (const n of ['savedPerRow', 'scratchPerRow'] as const) {
+    const v = k[n];
+    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 0))
+      fail(who, `compile(...)'s ${n}`, 'a non-negative integer', v);
+  }
+  if ((layer.arity ?? 1) === 1 && inShapes.length === 1) {
+    let declared: unknown;
+    try {
+      declared = layer.outputShape(inShapes[0]!);
+    } catch {
+      return k as CompiledLayer; // outputShape refuses what compile took: nothing to compare
+    }
+    if (!isShape(declared) || !sameShape(declared as number[], outs[0] as number[]))
+      throw new ShapeError(
+        `${who}: compile declares output shape ${fmtShape(outs[0] as number[])} for input shape ${fmtShape(inShapes[0]!)}, but outputShape gives ${isShape(declared) ? fmtShape(declared as number[]) : show(declared)}; the two must agree`,
+      );
+  }
+  return k as CompiledLayer;
 }
