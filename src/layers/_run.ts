@@ -12,7 +12,13 @@ import { isGradEnabled, record } from '../autograd/graph.js';
 import { cast } from '../ops/cast.js';
 import { maskOf, setMask } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { CompiledLayer, ForwardContext, Layer, LayerIO } from './layer.js';
+import {
+  checkCompiled,
+  type CompiledLayer,
+  type ForwardContext,
+  type Layer,
+  type LayerIO,
+} from './layer.js';
 import type { SymbolicTensor } from './symbolic.js';
 
 // The autograd driver of the layer contract: `layer.forward` of every
@@ -47,7 +53,9 @@ export function compiledFor(
   const key = compileKey(shapes, dtype);
   let c = byKey.get(key);
   if (c === undefined) {
-    c = layer.compile!(shapes, dtype);
+    // checked once per compilation, on every path, so a layer written outside
+    // myelin that breaks the contract is named instead of failing inside a driver
+    c = checkCompiled(describeLayer(layer), layer, shapes, layer.compile!(shapes, dtype));
     byKey.set(key, c);
   }
   return c;

@@ -1,10 +1,7 @@
 import { fail } from '../_lib/assert.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkCompiled, type CompiledLayer, type ForwardContext, type Layer } from './layer.js';
-import { compiledFor, computeDtype, describeLayer, inputsOf, runLayer } from './_run.js';
-
-// Compiled kernels already checked against the contract.
-const checked = /* @__PURE__ */ new WeakSet<CompiledLayer>();
+import type { ForwardContext, Layer } from './layer.js';
+import { inputsOf, runLayer } from './_run.js';
 
 /**
  * The autograd driver of a layer's declared math, for layers written outside
@@ -61,12 +58,6 @@ export function layerForward(
   const arity = layer.arity ?? 1;
   if (arity === 1 && !(x instanceof Tensor)) fail(fn, 'x', 'a Tensor', x);
   const xs = x instanceof Tensor ? [x] : inputsOf(fn, x, arity);
-  // What compile returns is checked once per compilation (the drivers cache
-  // it), so a contract violation names the layer rather than failing inside.
-  if (xs.length === arity && xs.every((t) => t.rank > 0)) {
-    const shapes = xs.map((t) => t.shape.slice(1));
-    const c = compiledFor(layer, shapes, computeDtype(layer, xs[0]!.dtype));
-    if (!checked.has(c)) checked.add(checkCompiled(describeLayer(layer), layer, shapes, c));
-  }
+  // what compile returns is checked once per compilation, in compiledFor
   return runLayer(layer.kind, layer, xs, ctx)[0]!;
 }
