@@ -266,6 +266,10 @@ describe('layerForward checks what compile returns', () => {
       // Before: TypeErrors and RangeErrors from inside the driver (a backward
       // missing was found only when gradients flowed, or never without them).
       expect(() => custom(kind, compile).forward(x, ctx)).toThrow(new ValueError(message));
+      // the planned drivers compile through the same check
+      expect(() => predict(sequential([custom(kind, compile)], { inputShape: [2] }), x)).toThrow(
+        new ValueError(message),
+      );
     });
 
   it('refuses a compile whose output shape disagrees with outputShape', () => {
