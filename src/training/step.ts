@@ -53,7 +53,7 @@ export function lossKernelOf(loss: Loss): LossKernel {
       const l = enableGrad(() => loss(P, T));
       if (!(l instanceof Tensor) || l.size !== 1)
         throw new ShapeError(
-          `fit: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${fmtShape(l.shape)}` : show(l)}`,
+          `${loss.lossName || 'the loss'} must return a one-element tensor, got ${l instanceof Tensor ? `shape ${fmtShape(l.shape)}` : show(l)}`,
         );
       if (g !== null) {
         const d = gradientsFrom(l, null).get(P);

@@ -268,3 +268,18 @@ describe('a custom loss (no kernel) where weights are needed', () => {
     );
   });
 });
+
+describe('a custom loss that returns more than one number', () => {
+  it('is named once, by fit and by evaluate alike', async () => {
+    const m = sequential([dense(1, 1, { rng: createRng(2) })]);
+    const perRow = ((p: Tensor) => p) as unknown as Loss;
+    await expect(
+      fit(m, [[1], [2]], [[1], [2]], { loss: perRow, optimizer: sgd(), epochs: 1 }),
+    ).rejects.toThrow(
+      'fit: at epoch 1, batch 1 (counting from 1): the loss must return a one-element tensor, got shape [2,1]',
+    );
+    expect(() => evaluate(m, [[1], [2]], [[1], [2]], { loss: perRow })).toThrow(
+      /^the loss must return a one-element tensor, got shape \[2,1\]$/,
+    );
+  });
+});
