@@ -1,5 +1,5 @@
 import { ShapeError } from '../_lib/errors.js';
-import { fmtShape, shapeSize } from '../_lib/shape.js';
+import { fmtShape, sameShape, shapeSize } from '../_lib/shape.js';
 import { allocFloat, type DType, type FloatArray, type FloatDType } from '../_lib/typed.js';
 import { allocSlot } from '../kernels/alloc.js';
 import { gradientsFrom } from '../autograd/backward.js';
@@ -152,7 +152,11 @@ function compileLegacy(
       const ctx = { training: io.training, rng: io.rng };
       const run = (): unknown => callForward(layer, xs, ctx);
       const y = io.training ? enableGrad(run) : noGrad(run);
-      if (!(y instanceof Tensor) || y.size !== io.outputs[0]!.length)
+      if (
+        !(y instanceof Tensor) ||
+        y.shape[0] !== io.rows ||
+        !sameShape(y.shape.slice(1), outShapes[0]!)
+      )
         throw new ShapeError(
           `${describeLayer(layer)}: forward returned ${y instanceof Tensor ? `shape ${fmtShape(y.shape)}` : String(y)}, expected ${fmtShape([io.rows, ...outShapes[0]!])}`,
         );

@@ -27,7 +27,7 @@ import {
   type Layer,
   type FromJSONOptions,
   type Model,
-  type Tensor,
+  Tensor,
 } from '../../src/index.js';
 import { ModelFormatError, ShapeError, ValueError } from '../../src/_lib/errors.js';
 
@@ -267,7 +267,7 @@ describe('layerForward checks what compile returns', () => {
       // missing was found only when gradients flowed, or never without them).
       expect(() => custom(kind, compile).forward(x, ctx)).toThrow(new ValueError(message));
       // the planned drivers compile through the same check
-      expect(() => predict(sequential([custom(kind, compile)], { inputShape: [2] }), x)).toThrow(
+      expect(() => predict(sequential([custom(kind, compile)]), x)).toThrow(
         new ValueError(message),
       );
     });
@@ -349,5 +349,23 @@ describe('loading a custom layer', () => {
     });
     const x = tensor([[0.5, -2]]);
     expect(outputs(copy, x)).toEqual(outputs(m, x));
+  });
+});
+
+describe('a forward-only layer whose output has the declared size but another shape', () => {
+  it('is refused by predict, as its forward would give another shape than declared', () => {
+    // declares [2, 3] per sample, returns [3, 2]: the same six numbers, transposed
+    const twisted: Layer = {
+      kind: 'twisted',
+      config: {},
+      params: {},
+      trainable: true,
+      inputShape: [6],
+      outputShape: () => [2, 3],
+      forward: (x) => new Tensor(x.data.slice(), [x.shape[0]!, 3, 2]),
+    };
+    expect(() => predict(sequential([twisted]), tensor([[1, 2, 3, 4, 5, 6]]))).toThrow(
+      new ShapeError('a twisted layer: forward returned shape [1,3,2], expected [1,2,3]'),
+    );
   });
 });
