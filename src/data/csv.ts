@@ -439,7 +439,15 @@ function sortedClasses(texts: readonly string[]): string[] {
  * ```
  */
 export function parseCsv(text: string, options: ParseCsvOptions & CsvLabelOptions): LabeledCsv;
-export function parseCsv(text: string, options?: ParseCsvOptions): number[][];
+export function parseCsv(
+  text: string,
+  options?: ParseCsvOptions & { labelColumn?: undefined; classes?: undefined },
+): number[][];
+/** With a `labelColumn` that may be absent: the rows, or the labeled table when it is given. */
+export function parseCsv(
+  text: string,
+  options: ParseCsvOptions & Partial<CsvLabelOptions>,
+): number[][] | LabeledCsv;
 export function parseCsv(
   text: string,
   options: ParseCsvOptions | (ParseCsvOptions & CsvLabelOptions) = {},
@@ -484,8 +492,13 @@ export async function readCsv(
 ): Promise<LabeledCsv>;
 export async function readCsv(
   source: string | ArrayBuffer | Uint8Array | Response,
-  options?: ReadCsvOptions,
+  options?: ReadCsvOptions & { labelColumn?: undefined; classes?: undefined },
 ): Promise<number[][]>;
+/** With a `labelColumn` that may be absent: the rows, or the labeled table when it is given. */
+export async function readCsv(
+  source: string | ArrayBuffer | Uint8Array | Response,
+  options: ReadCsvOptions & Partial<CsvLabelOptions>,
+): Promise<number[][] | LabeledCsv>;
 export async function readCsv(
   source: string | ArrayBuffer | Uint8Array | Response,
   options: ReadCsvOptions | (ReadCsvOptions & CsvLabelOptions) = {},

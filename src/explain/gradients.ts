@@ -109,7 +109,7 @@ function scorer(
  * saliency(model, [[5, 7]]).toArray(); // [[2, -3]]: a linear model's gradient is its weights
  * ```
  */
-export function saliency(model: unknown, x: TensorLike, options: GradientOptions = {}): Tensor {
+export function saliency(model: Model, x: TensorLike, options: GradientOptions = {}): Tensor {
   const fn = 'saliency';
   assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, TARGET_KEYS);
@@ -136,7 +136,7 @@ export function saliency(model: unknown, x: TensorLike, options: GradientOptions
  * ```
  */
 export function gradientTimesInput(
-  model: unknown,
+  model: Model,
   x: TensorLike,
   options: GradientOptions = {},
 ): Tensor {
@@ -222,7 +222,7 @@ function baselineOf(fn: string, xt: Tensor, baseline: TensorLike | undefined): F
  * ```
  */
 export function integratedGradients(
-  model: unknown,
+  model: Model,
   x: TensorLike,
   options: IntegratedGradientsOptions = {},
 ): IntegratedGradientsResult {
@@ -295,7 +295,7 @@ export interface SmoothGradOptions extends TargetOptions {
  * smoothGrad(model, [[5, 7]], { samples: 8, rng: createRng(0) }).toArray(); // [[2, -3]]: linear, so noise changes nothing
  * ```
  */
-export function smoothGrad(model: unknown, x: TensorLike, options: SmoothGradOptions = {}): Tensor {
+export function smoothGrad(model: Model, x: TensorLike, options: SmoothGradOptions = {}): Tensor {
   const fn = 'smoothGrad';
   assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, [...TARGET_KEYS, 'noise', 'samples', 'rng']);

@@ -119,7 +119,7 @@ function checkRule(fn: string, name: string, r: unknown): RelevanceRule {
  * r.conservation.input; // [3]: all of the output's 3
  * ```
  */
-export function lrp(model: unknown, x: TensorLike, options: LrpOptions = {}): LrpResult {
+export function lrp(model: Model, x: TensorLike, options: LrpOptions = {}): LrpResult {
   const fn = 'lrp';
   assertOptions(fn, options);
   assertKnownKeys(fn, 'options', options, KEYS);

@@ -79,7 +79,7 @@ function sizes(fn: string, name: string, v: unknown, shape: readonly number[]): 
  * occlusion(model, [[1, 1, 1, 1]], { window: 3, stride: 2 }).toArray(); // [[1, 1, 1, 1]]
  * ```
  */
-export function occlusion(model: unknown, x: TensorLike, options: OcclusionOptions): Tensor {
+export function occlusion(model: Model, x: TensorLike, options: OcclusionOptions): Tensor {
   const fn = 'occlusion';
   assertOptions(fn, options, 'an object with at least window');
   assertKnownKeys(fn, 'options', options, [

@@ -44,7 +44,8 @@ export interface MergeConfig {
 export interface Merge<K extends string = string> extends BuiltinLayer<K, MergeConfig> {
   readonly arity: number;
   forward(xs: Tensor | readonly Tensor[], ctx: ForwardContext): Tensor;
-  apply(xs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+  /** Applies the merge to `arity` symbolic tensors, given as an array (one alone is an error). */
+  apply(xs: readonly SymbolicTensor[]): SymbolicTensor;
 }
 
 type ElementwiseKind = 'add' | 'multiply' | 'average';

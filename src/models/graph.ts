@@ -20,12 +20,30 @@ export interface GraphSpec<
   readonly outputs: O;
 }
 
-/** What `predict` takes for inputs `I`: one tensor, or one per input. */
-export type InputsOf<I> = I extends SymbolicTensor
+/**
+ * What `predict` takes for inputs `I`: one batch for one input (also when
+ * it is given as a one-element array), a tuple of batches for several. For
+ * an array whose length is not known to the types, either.
+ */
+export type InputsOf<I> = I extends SymbolicTensor | readonly [SymbolicTensor]
   ? TensorLike
-  : { readonly [K in keyof I]: TensorLike };
-/** What `predict` returns for outputs `O`: one tensor, or one per output. */
-export type OutputsOf<O> = O extends SymbolicTensor ? Tensor : { -readonly [K in keyof O]: Tensor };
+  : I extends readonly unknown[]
+    ? number extends I['length']
+      ? TensorLike | readonly TensorLike[]
+      : { readonly [K in keyof I]: TensorLike }
+    : never;
+/**
+ * What `predict` returns for outputs `O`: one tensor for one output (also
+ * when it is given as a one-element array), a tuple of tensors for several.
+ * For an array whose length is not known to the types, either.
+ */
+export type OutputsOf<O> = O extends SymbolicTensor | readonly [SymbolicTensor]
+  ? Tensor
+  : O extends readonly unknown[]
+    ? number extends O['length']
+      ? Tensor | Tensor[]
+      : { -readonly [K in keyof O]: Tensor }
+    : never;
 
 /** A model made by {@link graph}. */
 export interface GraphModel<In = TensorLike, Out = Tensor> extends Model<In, Out> {
@@ -54,7 +72,8 @@ function asList(fn: string, name: string, v: unknown): SymbolicTensor[] {
  * The model is checked now: every output must be computed from the declared
  * inputs only, every input must reach an output, and layer names must be
  * unique. `predict` returns one Tensor for one output, a tuple of tensors
- * for an array of outputs.
+ * for an array of several outputs; a one-element array of inputs or outputs
+ * counts as one (a batch in, a Tensor out).
  *
  * Layer names (`model.layerNames`), as in Keras, belong to the layer
  * objects, so a layer is called the same in every model that contains it

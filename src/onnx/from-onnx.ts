@@ -38,6 +38,7 @@ import { conv2dTranspose } from '../layers/conv2d-transpose.js';
 import { input, type SymbolicTensor } from '../layers/symbolic.js';
 import { graph, type GraphModel } from '../models/graph.js';
 import { fixName } from '../models/_names.js';
+import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { recurrentFromOnnx } from './_recurrent.js';
 import { findAttentions, type FoundAttention } from './_attention-import.js';
@@ -470,6 +471,11 @@ const f32 = (data: ArrayLike<number>): Float32Array => Float32Array.from(data);
  * fail with a ModelFormatError naming what is wrong, before anything large
  * is allocated; unsupported operators are listed in the error.
  *
+ * What `predict` takes and returns is not known to the types from the
+ * bytes: one batch in and one Tensor out by default; for a file of several
+ * inputs or outputs give them as type arguments, e.g.
+ * `fromOnnx<TensorLike, [Tensor, Tensor]>(bytes)` for two outputs.
+ *
  * @example
  * ```ts
  * import { sequential, dense, relu, predict, createRng } from 'myelin';
@@ -480,7 +486,10 @@ const f32 = (data: ArrayLike<number>): Float32Array => Float32Array.from(data);
  * predict(copy, [[1, 2, 3]]).toArray(); // the same numbers as predict(model, [[1, 2, 3]])
  * ```
  */
-export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): GraphModel {
+export function fromOnnx<In = TensorLike, Out = Tensor>(
+  bytes: Uint8Array,
+  options: FromOnnxOptions = {},
+): GraphModel<In, Out> {
   const fn = 'fromOnnx';
   if (!(bytes instanceof Uint8Array)) fail(fn, 'bytes', 'a Uint8Array', bytes);
   if (typeof options !== 'object' || options === null) fail(fn, 'options', 'an object', options);
@@ -1705,5 +1714,5 @@ export function fromOnnx(bytes: Uint8Array, options: FromOnnxOptions = {}): Grap
       inputs: inputs.length === 1 ? inputs[0]! : inputs,
       outputs: outputs.length === 1 ? outputs[0]! : outputs,
     }),
-  ) as GraphModel;
+  ) as GraphModel<In, Out>;
 }

@@ -95,8 +95,15 @@ export function scaledDotProductAttention(
   q: Tensor,
   k: Tensor,
   v: Tensor,
-  options?: ScaledDotProductAttentionOptions,
+  options?: ScaledDotProductAttentionOptions & { returnWeights?: false },
 ): Tensor;
+/** With `returnWeights` known only as a boolean: the output, or the output and weights when it is true. */
+export function scaledDotProductAttention(
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  options: ScaledDotProductAttentionOptions,
+): Tensor | AttentionResult;
 export function scaledDotProductAttention(
   q: Tensor,
   k: Tensor,

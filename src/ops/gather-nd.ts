@@ -2,7 +2,7 @@ import { show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, shapeSize, stridesOf } from '../_lib/shape.js';
 import { tensor } from '../tensor/create.js';
-import { Tensor, type NestedArray } from '../tensor/tensor.js';
+import { Tensor, type ReadonlyNestedArray } from '../tensor/tensor.js';
 import { takeFlat } from './_take.js';
 import { tensorArg } from './_util.js';
 
@@ -23,7 +23,7 @@ import { tensorArg } from './_util.js';
  * gatherNd(x, [[1]]).toArray();            // [[3, 4]]
  * ```
  */
-export function gatherNd(x: Tensor, indices: Tensor | NestedArray): Tensor {
+export function gatherNd(x: Tensor, indices: Tensor | ReadonlyNestedArray): Tensor {
   const t = tensorArg('gatherNd', 'x', x);
   let it: Tensor;
   if (indices instanceof Tensor) it = indices;

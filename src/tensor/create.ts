@@ -12,10 +12,10 @@ import { checkElements } from '../_lib/limits.js';
 import { checkShape, fmtShape, shapeSize, type Shape } from '../_lib/shape.js';
 import { allocate, dtypeOf, type DType, type TensorData } from '../_lib/typed.js';
 import { defaultRng, type Rng } from '../random/rng.js';
-import { int32GradError, Tensor, type NestedArray } from './tensor.js';
+import { int32GradError, Tensor, type ReadonlyNestedArray } from './tensor.js';
 
-/** Anything `tensor()` accepts: a number, nested arrays, a typed array (with a shape) or a Tensor. */
-export type TensorLike = Tensor | NestedArray | TensorData | readonly number[];
+/** Anything `tensor()` accepts: a number, nested arrays (readonly ones too), a typed array (with a shape) or a Tensor. */
+export type TensorLike = Tensor | ReadonlyNestedArray | TensorData;
 
 /** Options of {@link tensor}. */
 export interface TensorOptions {
@@ -48,7 +48,7 @@ function checkInt32(v: number, path: string): void {
  */
 const MAX_NESTING = 32;
 
-function inferShape(values: NestedArray): number[] {
+function inferShape(values: ReadonlyNestedArray): number[] {
   // A loop down the first elements, not recursion: depth is checked as it goes.
   const shape: number[] = [];
   let v: unknown = values;
@@ -79,7 +79,7 @@ function readTensorOptions(options: unknown): TensorOptions {
 }
 
 function fillFrom(
-  values: NestedArray,
+  values: ReadonlyNestedArray,
   shape: Shape,
   dim: number,
   out: TensorData,
@@ -104,13 +104,15 @@ function fillFrom(
       `tensor: ragged nested array: values${path} is ${show(values)} where an array of length ${shape[dim]} was expected`,
     );
   }
-  if (values.length !== shape[dim]) {
+  // (Array.isArray narrows a readonly array to any[]: name its type again.)
+  const items: readonly ReadonlyNestedArray[] = values;
+  if (items.length !== shape[dim]) {
     throw new ShapeError(
-      `tensor: ragged nested array: values${path} has length ${values.length}, expected ${shape[dim]}`,
+      `tensor: ragged nested array: values${path} has length ${items.length}, expected ${shape[dim]}`,
     );
   }
-  for (let i = 0; i < values.length; i++)
-    offset = fillFrom(values[i]!, shape, dim + 1, out, offset, `${path}[${i}]`);
+  for (let i = 0; i < items.length; i++)
+    offset = fillFrom(items[i]!, shape, dim + 1, out, offset, `${path}[${i}]`);
   return offset;
 }
 
@@ -167,7 +169,7 @@ export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor 
   }
   const dtype = options.dtype === undefined ? 'float32' : checkDtype('tensor', options.dtype);
   if (requiresGrad && dtype === 'int32') throw int32GradError('tensor');
-  const nested = values as NestedArray;
+  const nested: ReadonlyNestedArray = values;
   const inferred = inferShape(nested);
   checkElements('tensor', `nested arrays of shape ${fmtShape(inferred)}`, shapeSize(inferred));
   const data = allocate(dtype, shapeSize(inferred));

@@ -5,7 +5,7 @@
  * @module tensor
  */
 export { Tensor, isTensor } from './tensor.js';
-export type { NestedArray, GradNode } from './tensor.js';
+export type { NestedArray, ReadonlyNestedArray, GradNode } from './tensor.js';
 export {
   tensor,
   zeros,

@@ -55,7 +55,10 @@ export function setMask(x: Tensor, mask: Uint8Array): Tensor {
  * const x = withMask(zeros([2, 4, 3]), lengthsMask([4, 2], 4)); // row 1 has 2 real steps
  * ```
  */
-export function withMask(x: Tensor, mask: unknown): Tensor {
+export function withMask(
+  x: Tensor,
+  mask: Tensor | Uint8Array | readonly (readonly (number | boolean)[])[] | null,
+): Tensor {
   if (!(x instanceof Tensor)) fail('withMask', 'x', 'a Tensor', x);
   if (mask === null) {
     masks.delete(x);

@@ -7,6 +7,13 @@ import type { DType, TensorData } from '../_lib/typed.js';
 export type NestedArray = number | NestedArray[];
 
 /**
+ * Nested JS arrays of numbers as `tensor()` (and every function taking a
+ * `TensorLike`) accepts them: a {@link NestedArray}, or readonly arrays, such
+ * as data declared `as const` or typed `readonly number[][]`.
+ */
+export type ReadonlyNestedArray = number | readonly ReadonlyNestedArray[];
+
+/**
  * One recorded step of the autograd graph: the inputs of an op and the
  * function that maps the output's gradient to the inputs' gradients
  * (`null` for an input that needs none).

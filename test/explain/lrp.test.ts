@@ -350,6 +350,7 @@ describe('lrp bad input', () => {
   });
 
   it('rejects a model that is not one, several inputs, and a wrong input shape', () => {
+    // @ts-expect-error a plain object is no model (the types say so too)
     expect(() => lrp({}, X)).toThrow('lrp: model must be a model made by sequential() or graph()');
     const a = input([1]);
     const b = input([1]);
