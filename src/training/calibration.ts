@@ -339,6 +339,24 @@ export function fitTemperature(
         `${fn}: logits[${Math.floor(i / c)}][${i % c}] must be finite, got ${t.data[i]}`,
       );
   const y = targetsFor(fn, target, n, c);
+  // Probability rows (what a model ending in softmax predicts) would give a
+  // meaningless temperature: every value in [0, 1] and every row summing to 1.
+  if (c >= 2 && n > 0) {
+    let probs = true;
+    for (let i = 0; i < n && probs; i++) {
+      let rowSum = 0;
+      for (let j = 0; j < c; j++) {
+        const v = t.data[i * c + j]!;
+        if (v < 0 || v > 1) probs = false;
+        rowSum += v;
+      }
+      if (Math.abs(rowSum - 1) > 1e-4) probs = false;
+    }
+    if (probs)
+      throw new ValueError(
+        `${fn}: logits must be logits, but every row is a probability distribution (values in [0, 1] summing to 1); pass the model's outputs before its softmax, or log(probabilities), which are logits up to a shift per row`,
+      );
+  }
   // One logit z is the two-class case with logits [0, z]: softmax gives [1 − σ(z), σ(z)].
   let z: ArrayLike<number> = t.data;
   if (c === 1) {

@@ -333,6 +333,18 @@ describe('fitTemperature', () => {
       'fitTemperature: min must be a finite number > 0, got 0',
     );
     expect(() => fitTemperature([[1, 0]], [0], { lr: 1 } as never)).toThrow(/unknown option "lr"/);
+    // probabilities (a model ending in softmax) once gave a meaningless T of 0.2
+    const probs = [
+      [0.7, 0.2, 0.1],
+      [0.1, 0.6, 0.3],
+      [0.25, 0.25, 0.5],
+    ];
+    expect(() => fitTemperature(probs, [0, 1, 2])).toThrow(
+      'fitTemperature: logits must be logits, but every row is a probability distribution',
+    );
+    // their logs are logits (up to a shift per row): accepted
+    const logs = probs.map((r) => r.map(Math.log));
+    expect(fitTemperature(logs, [0, 1, 2]).temperature).toBeGreaterThan(0);
   });
 });
 
