@@ -104,7 +104,9 @@ export function terminalProgress(
     const room = (columns ?? 80) - head.length - tail.length - 4;
     const w = Math.max(5, Math.min(width, room));
     let line = `${head} ${bar(p.batch, p.batches, w)}${tail}`;
-    if (columns !== undefined && line.length >= columns) line = line.slice(0, columns - 1);
+    // only the redrawn batch lines must fit; the epoch line stays in the scrollback whole (it may wrap)
+    if (p.phase === 'batch' && columns !== undefined && line.length >= columns)
+      line = line.slice(0, columns - 1);
     // Pad over the remains of a longer previous line instead of an ANSI erase code.
     const pad = ' '.repeat(Math.max(0, lastLength - line.length));
     stream.write(`\r${line}${pad}${p.phase === 'epoch' ? '\n' : ''}`);

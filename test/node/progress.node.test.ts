@@ -79,6 +79,20 @@ describe('terminalProgress', () => {
     expect(chunks[0]!.length - 1).toBeLessThan(50);
   });
 
+  it('keeps the whole epoch line, which stays in the scrollback, even when it wraps', () => {
+    const { chunks, stream } = sink(true, 80);
+    const show = terminalProgress({ stream, throttleMs: 0 });
+    show(
+      step(45, 'epoch', {
+        metrics: { accuracy: 0.325 },
+        valLoss: 1.1,
+        valMetrics: { accuracy: 0.3 },
+      }),
+    );
+    // once cut at 79 columns: "... valAccuracy 0." with the value and the speed lost
+    expect(chunks[0]).toMatch(/valAccuracy 0\.3000 1,234 samples\/s\n$/);
+  });
+
   it('treats a terminal that reports 0 columns as one of unknown width', () => {
     // Some pseudo-terminals report columns = 0: nothing may be cut off the line.
     const { chunks, stream } = sink(true, 0);
