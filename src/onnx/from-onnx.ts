@@ -162,6 +162,13 @@ type Value =
 
 type SymValue = Extract<Value, { kind: 'sym' }>;
 
+/** The advice for a channels-last tensor where channels-first data is needed. */
+function layoutHint(layout: unknown): string {
+  return layout === 'last'
+    ? "; if the file's inputs are channels-first ([N, C, H, W], as PyTorch's), pass inputLayout: 'channelsFirst'"
+    : '';
+}
+
 function bad(message: string): never {
   throw new ModelFormatError(`fromOnnx: ${message}`);
 }
@@ -1078,7 +1085,7 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
         const x = x0();
         if (x.layout !== 'first')
           bad(
-            `${where}: the input must be channels-first (a Transpose or a channels-first graph input)`,
+            `${where}: the input must be channels-first (a Transpose or a channels-first graph input)${layoutHint(x.layout)}`,
           );
         const dims = rankOf(x) - 2;
         if (dims !== 1 && dims !== 2)
@@ -1238,7 +1245,8 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
       case 'GlobalAveragePool':
       case 'GlobalMaxPool': {
         const x = x0();
-        if (x.layout !== 'first') bad(`${where}: the input must be channels-first`);
+        if (x.layout !== 'first')
+          bad(`${where}: the input must be channels-first${layoutHint(x.layout)}`);
         const r = rankOf(x);
         if (r !== 3 && r !== 4)
           throw new ModelFormatError(
@@ -1295,7 +1303,7 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
       case 'BatchNormalization': {
         const x = x0();
         if (!(x.layout === 'first' || (x.layout === 'last' && rankOf(x) === 2)))
-          bad(`${where}: the input must be channels-first or [N, C]`);
+          bad(`${where}: the input must be channels-first or [N, C]${layoutHint(x.layout)}`);
         // training_mode=1 normalizes with the batch's own statistics at inference.
         if (a.int('training_mode', 0) !== 0)
           throw new ModelFormatError(

@@ -61,6 +61,13 @@ describe('PyTorch ONNX files', () => {
     expect(maxDiff(y, ref)).toBeLessThan(1e-5);
   });
 
+  it('a PyTorch CNN read without inputLayout: the error says to pass it', () => {
+    const [bytes] = load('cnn');
+    expect(() => fromOnnx(bytes)).toThrow(
+      "the input must be channels-first (a Transpose or a channels-first graph input); if the file's inputs are channels-first ([N, C, H, W], as PyTorch's), pass inputLayout: 'channelsFirst'",
+    );
+  });
+
   it('a CNN with batch norm, max and average pooling and the flatten-order permutation', () => {
     const [bytes, ref] = load('cnn');
     const model = fromOnnx(bytes, { inputLayout: 'channelsFirst' });
