@@ -596,7 +596,7 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
   const inputInfos = model.inputs.map((inp, i) => {
     if (inp.shape === null)
       throw new ValueError(
-        `${fn}: model input ${i} has no known shape; give the first layer an inputShape`,
+        `${fn}: model input ${i} has no known shape; give the first layer an inputShape, or build the model with graph and input(shape) (token ids: input([steps], { dtype: 'int32' }) before the embedding)`,
       );
     // int32 inputs are token ids (embedding); the rest float32.
     const shape = [...inp.shape];

@@ -315,6 +315,13 @@ describe('toOnnx in onnxruntime-node: normalization, embedding, padding, resizin
 });
 
 describe('toOnnx options', () => {
+  it('a sequential model of unknown input shape: the error says how to declare one, ids included', () => {
+    const model = sequential([embedding(10, 4, { rng }), gap1d(), dense(4, 2, { rng })]);
+    expect(() => toOnnx(model)).toThrow(
+      "toOnnx: model input 0 has no known shape; give the first layer an inputShape, or build the model with graph and input(shape) (token ids: input([steps], { dtype: 'int32' }) before the embedding)",
+    );
+  });
+
   it("inputLayout 'channelsFirst' takes [N, C, H, W] and gives the same predictions", async () => {
     const model = chain([5, 4, 3], [conv2d(3, 2, 2, { rng }), flatten(), dense(24, 2, { rng })]);
     const session = await ort.InferenceSession.create(
