@@ -9,7 +9,7 @@ import { plainDtype } from '../models/predict.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { createRng, defaultRng, type Rng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { evaluate } from './evaluate.js';
 import { FIT_KEYS, fit } from './fit.js';
 import type { Callback, FitOptions, History } from './types.js';
@@ -144,6 +144,16 @@ export async function crossValidate(
     sampleWeight,
     ...fitRest
   } = options;
+  // One input and one output: an array of tensors (a graph model's several
+  // inputs or outputs) would otherwise fail as a malformed nested array.
+  for (const [name, v] of [
+    ['x', x],
+    ['y', y],
+  ] as const)
+    if (Array.isArray(v) && v.some((t) => t instanceof Tensor))
+      throw new ValueError(
+        `${fn}: ${name} is an array of tensors; crossValidate takes models of one input and one output (for more, split with kFold or stratifiedKFold and call fit and evaluate per fold)`,
+      );
   const [tx, ty] = pairArguments(fn, 'x', 'y', x, y);
   const n = tx.shape[0]!;
   // One weight per sample of x: each fold trains on its own rows' weights.

@@ -177,6 +177,12 @@ describe('crossValidate', () => {
         loss: crossEntropy,
       }),
     ).rejects.toThrow(/folds\[0\] holds sample index 99, outside \[0, 40\)/);
+    // a graph model's several inputs: a clear refusal, not a malformed-array error
+    await expect(
+      crossValidate(build, [tensor(x), tensor(x)] as never, y, { loss: crossEntropy }),
+    ).rejects.toThrow(
+      'crossValidate: x is an array of tensors; crossValidate takes models of one input and one output',
+    );
     // a metric named "loss" would overwrite the loss in the scores
     await expect(
       crossValidate(build, x, y, {
