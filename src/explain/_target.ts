@@ -31,7 +31,7 @@ export interface TargetOptions {
 export const TARGET_KEYS = ['target', 'outputWeights', 'output'] as const;
 
 const NOT_IDS =
-  'x must hold float values (gradients of integer inputs such as token ids are undefined; lrp explains token ids through an embedding layer)';
+  'x must hold float values (gradients of integer inputs such as token ids are undefined; explain token ids with lrp through an embedding layer, with occlusion (fill: the padding id), or with attentionRollout for attention models)';
 
 /**
  * The model (checked) and its one input as a tensor, batch first, at least

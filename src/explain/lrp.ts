@@ -225,7 +225,7 @@ function propagate(
         : rules);
     if (c.relevance === undefined)
       throw new ValueError(
-        `${fn}: layer "${name}" (${node.layer.kind}) does not implement relevance propagation, so no rule (${rule.name}) applies to it`,
+        `${fn}: layer "${name}" (${node.layer.kind}) does not implement relevance propagation, so no rule (${rule.name}) applies to it; explain this model with occlusion (it takes token ids too), with the gradient attributions on float inputs, or, for attention weights, attentionRollout`,
       );
     const relIn: FloatArray[] = node.inputs.map(
       (v) => new Float64Array(rows * plan.values[v]!.size),

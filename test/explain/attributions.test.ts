@@ -265,7 +265,7 @@ describe('gradient attributions refuse token ids, whatever their dtype', () => {
   ] as const;
 
   it.each(explainers)('%s: float ids and int32 ids get the same refusal', (name, f) => {
-    const why = `${name}: x must hold float values (gradients of integer inputs such as token ids are undefined; lrp explains token ids through an embedding layer), got `;
+    const why = `${name}: x must hold float values (gradients of integer inputs such as token ids are undefined; explain token ids with lrp through an embedding layer, with occlusion (fill: the padding id), or with attentionRollout for attention models), got `;
     expect(() => f(tensor(ids, { dtype: 'int32' }))).toThrow(`${why}an int32 tensor`);
     expect(() => f(ids)).toThrow(
       `${why}float values that feed layer "words" (embedding), which looks up token ids`,

@@ -8,6 +8,7 @@ import { flatten } from '../../src/layers/flatten.js';
 import { activation } from '../../src/layers/activation.js';
 import { addLayer, concatenateLayer, multiplyLayer } from '../../src/layers/merge.js';
 import { reshapeLayer } from '../../src/layers/reshape.js';
+import { positionEmbedding } from '../../src/layers/positional.js';
 import { input } from '../../src/layers/symbolic.js';
 import { graph } from '../../src/models/graph.js';
 import { sequential } from '../../src/models/sequential.js';
@@ -323,6 +324,14 @@ describe('lrp bad input', () => {
     ],
   ])('%j', (options, message) => {
     expect(() => lrp(model, X, options as never)).toThrow(message);
+  });
+
+  it('names a layer without relevance rules and what explains such a model instead', () => {
+    const m = sequential([positionEmbedding(4, 3, { rng: createRng(1) }), flatten()]);
+    const x = randomNormal([1, 4, 3], { rng: createRng(2) });
+    expect(() => lrp(m, x)).toThrow(
+      /does not implement relevance propagation, so no rule \(.*\) applies to it; explain this model with occlusion \(it takes token ids too\), with the gradient attributions on float inputs, or, for attention weights, attentionRollout$/,
+    );
   });
 
   it('rejects bad rule settings', () => {
