@@ -26,6 +26,12 @@ self.onmessage = (e) => { self.onmessage = null; boot(e.data); };
 let url: string | null = null;
 
 function spawn(): PoolWorker {
+  // Node without the package's `node` export condition (a bundler target, or
+  // this file imported by path) reaches this browser entry: say which to use.
+  if (typeof Worker === 'undefined')
+    throw new Error(
+      'Web Workers are missing here; this is the browser build of myelin/wasm/threads (in Node, import it through the package name so that its "node" export condition picks the worker_threads build)',
+    );
   // The program is a string of this module, so no bundler has to find and
   // copy a worker file: a Blob URL serves it (Content-Security-Policy must
   // allow worker-src blob:).
