@@ -11,7 +11,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { lossWeights, lossesFor, sampleWeights, targetTensors } from './fit.js';
 import type { Metric } from './metrics.js';
 import { lossKernelOf } from './step.js';
-import type { EvaluateOptions, Evaluation } from './types.js';
+import type { EvaluateOptions, Evaluation, TargetsOf } from './types.js';
 import { checkMetrics } from './_util.js';
 
 /**
@@ -72,7 +72,7 @@ export function evaluateTensors(
 export function evaluate<In, Out>(
   model: Model<In, Out>,
   x: In,
-  y: unknown,
+  y: TargetsOf<Out>,
   options: EvaluateOptions,
 ): Evaluation {
   const fn = 'evaluate';

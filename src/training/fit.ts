@@ -35,6 +35,7 @@ import type {
   History,
   Logs,
   StopReason,
+  TargetsOf,
   TrainingContext,
 } from './types.js';
 import {
@@ -380,7 +381,7 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
 export async function fit<In, Out>(
   model: Model<In, Out>,
   x: In,
-  y: unknown,
+  y: TargetsOf<Out>,
   options: FitOptions,
 ): Promise<History> {
   checkModel('fit', model);

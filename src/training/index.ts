@@ -28,6 +28,7 @@ export type {
   FitOptions,
   EvaluateOptions,
   Evaluation,
+  TargetsOf,
 } from './types.js';
 export { reduceLROnPlateau } from './reduce-lr.js';
 export type {

@@ -4,8 +4,25 @@ import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Rng } from '../random/rng.js';
+import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Metric } from './metrics.js';
+
+/**
+ * The targets `fit` and `evaluate` take for a model of outputs `Out`: one
+ * TensorLike for a model of one output, one per output (in the same tuple or
+ * array form) for several.
+ *
+ * @example
+ * ```ts
+ * import type { TargetsOf, Tensor } from 'myelin';
+ * const one: TargetsOf<Tensor> = [[0], [1]];
+ * const two: TargetsOf<[Tensor, Tensor]> = [[[0], [1]], [2, 3]];
+ * ```
+ */
+export type TargetsOf<Out> = Out extends Tensor
+  ? TensorLike
+  : { readonly [K in keyof Out]: TensorLike };
 
 /** Why training ended before the last epoch: the AbortSignal fired, or a callback asked to stop. */
 export type StopReason = 'aborted' | 'callback';

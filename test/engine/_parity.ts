@@ -133,7 +133,7 @@ export async function fitTrajectory(
       optimizer.step(params, grads);
     },
   });
-  await fit(model, x, y, {
+  await fit(model, x, y as never, {
     loss: loss,
     optimizer: recording,
     epochs: 1,

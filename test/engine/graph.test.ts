@@ -167,7 +167,7 @@ describe('several inputs and outputs', () => {
       fit(m, [xa, xb], [y1, y2], { loss: mse, optimizer: opt, epochs: 1 }),
     ).rejects.toThrow(/fit: loss must be an array of 2 losses, one per model output/);
     await expect(
-      fit(m, [xa, xb], y1, { loss: [mse, crossEntropy], optimizer: opt, epochs: 1 }),
+      fit(m, [xa, xb], y1 as never, { loss: [mse, crossEntropy], optimizer: opt, epochs: 1 }),
     ).rejects.toThrow(/fit: y must be an array of 2 targets, one per model output/);
   });
 });

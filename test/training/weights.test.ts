@@ -186,7 +186,7 @@ describe('fit with sampleWeight and classWeight', () => {
   const twoClass = (): Model => sequential([dense(1, 2, { rng: createRng(4) })]);
   const train = async (extra: object, y: unknown = labels): Promise<number[][]> => {
     const model = twoClass();
-    await fit(model, x, y, {
+    await fit(model, x, y as never, {
       loss: crossEntropy,
       optimizer: sgd({ learningRate: 0.5 }),
       epochs: 3,

@@ -7,7 +7,12 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   addLayer,
   concatenateLayer,
+  crossEntropy,
   dense,
+  evaluate,
+  fit,
+  mse,
+  sgd,
   gatherNd,
   gradientTimesInput,
   graph,
@@ -37,6 +42,7 @@ import {
   type ScaledDotProductAttentionOptions,
   type SymbolicTensor,
   type Tensor,
+  type TargetsOf,
   type TensorLike,
 } from '../../src/index.js';
 import { fromOnnx, toOnnx } from '../../src/onnx/index.js';
@@ -205,5 +211,21 @@ describe('arguments the runtime refuses', () => {
     void withMask(x, [1, 1, 0, 1, 0, 0]);
     // @ts-expect-error strings inside
     void withMask(x, [['1', '0', '0']]);
+  });
+});
+
+describe('fit and evaluate targets', () => {
+  it('one TensorLike per model output, in the outputs form', async () => {
+    const a = input([2]);
+    const two = graph({ inputs: a, outputs: [dense(2, 1).apply(a), dense(2, 3).apply(a)] });
+    const x = [[1, 2]];
+    const opts = { loss: [mse, crossEntropy], optimizer: sgd() };
+    await fit(two, x, [[[1]], [2]], opts);
+    expectTypeOf(evaluate(two, x, [[[1]], [2]], { loss: [mse, crossEntropy] }).loss).toBeNumber();
+    // @ts-expect-error one target for a model of two outputs (the runtime refuses it too)
+    await fit(two, x, [[1]] as TensorLike, opts);
+    // @ts-expect-error a target that is no TensorLike
+    await fit(sequential([dense(2, 1)]), x, 'labels', { loss: mse, optimizer: sgd() });
+    expectTypeOf<TargetsOf<Tensor>>().toEqualTypeOf<TensorLike>();
   });
 });
