@@ -12,7 +12,6 @@ import {
   input,
   predict,
   tensor,
-  type Tensor,
 } from '../../src/index.js';
 
 const rng = createRng(3);
@@ -62,7 +61,7 @@ describe('merge layers and step masks', () => {
     });
     for (const { model } of [first, second]) {
       const planned = predict(model, [ta, tb]);
-      const direct = model.forward([ta, tb], { training: false, rng }) as Tensor;
+      const direct = model.forward([ta, tb], { training: false, rng });
       expect(Array.from(planned.data)).toEqual(Array.from(direct.data));
       expect(planned.shape).toEqual([2, 3]);
       planned.data.forEach((v, i) => {
@@ -79,7 +78,7 @@ describe('predict on a model of several inputs', () => {
     const model = graph({ inputs: [a, b], outputs: addLayer().apply([a, b]) });
     const ta = tensor([[0.1, 0.2]]);
     const tb = tensor([[0, 0]], { dtype: 'float64' });
-    const direct = model.forward([ta, tb], { training: false, rng }) as Tensor;
+    const direct = model.forward([ta, tb], { training: false, rng });
     const planned = predict(model, [ta, tb]);
     expect(planned.dtype).toBe(direct.dtype);
     expect(Array.from(planned.data)).toEqual(Array.from(direct.data));
