@@ -124,7 +124,8 @@ export function trainingCurves(
   // Panels: loss first, then every metric any run reports, in first-seen order.
   const metricNames: string[] = [];
   for (const { h } of runs)
-    for (const k of Object.keys(h.metrics ?? {})) if (!metricNames.includes(k)) metricNames.push(k);
+    for (const k of [...Object.keys(h.metrics ?? {}), ...Object.keys(h.valMetrics ?? {})])
+      if (!metricNames.includes(k)) metricNames.push(k);
   const panels: { label: string; series: LineSeries[]; logY?: boolean }[] = [];
   const label = (run: string | null, what: string): string =>
     run === null ? what : `${run} ${what}`;

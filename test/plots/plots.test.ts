@@ -190,6 +190,20 @@ describe('trainingCurves', () => {
     expect(loss[0]!.attrs.stroke).not.toBe(loss[2]!.attrs.stroke);
     expect(findAll(root, 'path', 'series')).toHaveLength(4 + 4 + 2);
   });
+  it('draws a metric reported only on the validation data', () => {
+    const root = parseXml(
+      trainingCurves({ loss: [1, 0.5], valLoss: [1.2, 0.7], valMetrics: { auc: [0.6, 0.8] } }),
+    );
+    expect(findAll(root, 'svg', 'panel').map((p) => p.attrs['data-panel'])).toEqual([
+      'loss',
+      'auc',
+    ]);
+    expect(findAll(root, 'path', 'series').map((p) => p.attrs['data-name'])).toEqual([
+      'loss',
+      'val loss',
+      'val auc',
+    ]);
+  });
   it('works without validation data or metrics', () => {
     const root = parseXml(trainingCurves({ loss: [3, 2, 1] }));
     expect(findAll(root, 'path', 'series')).toHaveLength(1);
