@@ -9,10 +9,9 @@
  * ```
  */
 export class MyelinError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+  // Literal names, not new.target.name: minifiers rename classes, and a
+  // production bundle would then print "Q: ..." and fail err.name checks.
+  override name = 'MyelinError';
 }
 
 /**
@@ -27,7 +26,9 @@ export class MyelinError extends Error {
  * // true matmul: inner dimensions differ: [1,3] x [1,2]
  * ```
  */
-export class ShapeError extends MyelinError {}
+export class ShapeError extends MyelinError {
+  override name = 'ShapeError';
+}
 
 /**
  * Thrown when an argument has the wrong type or value (a negative size, a NaN
@@ -39,7 +40,9 @@ export class ShapeError extends MyelinError {}
  * try { zeros([2, -1]); } catch (e) { console.log(e instanceof ValueError); } // true
  * ```
  */
-export class ValueError extends MyelinError {}
+export class ValueError extends MyelinError {
+  override name = 'ValueError';
+}
 
 /**
  * Thrown when a saved model (a `toJSON` document or a file of one) is malformed, truncated or
@@ -52,4 +55,6 @@ export class ValueError extends MyelinError {}
  * try { fromJSON({ format: 'nope' }); } catch (e) { console.log(e instanceof ModelFormatError); } // true
  * ```
  */
-export class ModelFormatError extends MyelinError {}
+export class ModelFormatError extends MyelinError {
+  override name = 'ModelFormatError';
+}

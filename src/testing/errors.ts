@@ -18,4 +18,6 @@ import { MyelinError } from '../_lib/errors.js';
  * }
  * ```
  */
-export class AssertionError extends MyelinError {}
+export class AssertionError extends MyelinError {
+  override name = 'AssertionError';
+}
