@@ -66,7 +66,9 @@ export function pairArguments(
 }
 
 export function checkLoss(fn: string, loss: unknown): Loss {
-  if (typeof loss !== 'function')
+  // an activation is a function with a kernel too, but not a loss kernel
+  const k = (loss as Partial<Loss> | null)?.kernel;
+  if (typeof loss !== 'function' || (k !== undefined && typeof k.compute !== 'function'))
     fail(fn, 'loss', 'a loss function such as mse or crossEntropy', loss);
   return loss as Loss;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ShapeError, ValueError } from '../../src/_lib/errors.js';
+import { relu } from '../../src/activations/relu.js';
 import { dense } from '../../src/layers/dense.js';
 import { dropout } from '../../src/layers/dropout.js';
 import { mse } from '../../src/losses/mse.js';
@@ -418,6 +419,10 @@ describe('fit', () => {
     );
     await expect(fit(model, x, y, { optimizer: sgd() } as never)).rejects.toThrow(
       /fit: loss must be a loss function/,
+    );
+    // an activation is a function with a kernel, but no loss (a bare TypeError before)
+    await expect(fit(model, x, y, { ...ok, loss: relu } as never)).rejects.toThrow(
+      /^fit: loss must be a loss function such as mse or crossEntropy, got/,
     );
     await expect(fit(model, x, y, { loss: mse } as never)).rejects.toThrow(
       /fit: optimizer must be an optimizer/,
