@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/_lib/errors.js';
 import { getBackend } from '../../src/kernels/backend.js';
-import { useWasm as useWasmOne } from '../../src/kernels/wasm/index.js';
+import { useJs, useWasm as useWasmOne } from '../../src/kernels/wasm/index.js';
 import {
   adamWasm,
   matmulWasm,
@@ -192,6 +192,20 @@ describe('threaded matrix products', () => {
     expect(await useWasmOne()).toBe(true);
     expect(getThreads()).toMatchObject({ threads: 1, requested: 2 });
     expect(getThreads().reason).toMatch(/module without threads/);
+    closeThreads();
+  });
+
+  it('reports one thread, and why, after useJs (it went on saying 2)', async () => {
+    expect(await useWasm({ threads: 2 })).toBe(true);
+    useJs();
+    expect(getBackend()).toBe('js');
+    expect(getThreads()).toEqual({
+      threads: 1,
+      requested: 2,
+      reason: 'the JS kernels are in use (useJs), which run on one thread',
+    });
+    expect(await useWasm({ threads: 2 })).toBe(true);
+    expect(getThreads()).toEqual({ threads: 2, requested: 2, reason: null });
     closeThreads();
   });
 

@@ -1,4 +1,5 @@
 import { assertKnownKeys, assertOptions, assertPositiveInt, fail } from '../../../_lib/assert.js';
+import { getBackend } from '../../backend.js';
 import { useWasm as useWasmOneThread } from '../index.js';
 import { KGRAD_BLOCK } from '../conv.js';
 import { getRuntime, setRuntime } from '../kernels.js';
@@ -739,6 +740,13 @@ async function switchTo(platform: Platform, requested: number, relaxed: boolean)
  * ```
  */
 export function getThreads(): ThreadsInfo {
+  if (getBackend() !== 'wasm' && info.requested > 1) {
+    return {
+      threads: 1,
+      requested: info.requested,
+      reason: 'the JS kernels are in use (useJs), which run on one thread',
+    };
+  }
   if (pool !== null && getRuntime() !== pooled) {
     return {
       threads: 1,
