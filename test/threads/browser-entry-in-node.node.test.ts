@@ -17,7 +17,7 @@ describe('the browser threads entry in Node', () => {
     expect(info.threads).toBe(1);
     expect(info.requested).toBe(2);
     expect(info.reason).toBe(
-      'the thread pool could not start: Web Workers are missing here; this is the browser build of myelin/wasm/threads (in Node, import it through the package name so that its "node" export condition picks the worker_threads build)',
+      'the thread pool could not start: Web Workers are missing here (Service Workers and Shared Workers cannot start them); this is the browser build of myelin/wasm/threads (in Node, import it through the package name so that its "node" export condition picks the worker_threads build)',
     );
   });
 });

@@ -65,6 +65,10 @@ describe.skipIf(!inBrowser || isolated)('threads on a page without cross-origin 
     expect(info.threads).toBe(1);
     expect(info.requested).toBe(2);
     expect(info.reason).toMatch(/cross-origin isolated/);
+    // and names the headers that isolate it
+    expect(info.reason).toMatch(
+      /Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/,
+    );
     const c = new Float32Array(1);
     matmulWasm(new Float32Array([1, 2]), new Float32Array([3, 4]), c, 1, 2, 1, false, false);
     expect(c[0]).toBe(11); // 1·3 + 2·4

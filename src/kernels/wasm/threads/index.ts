@@ -30,7 +30,7 @@ function spawn(): PoolWorker {
   // this file imported by path) reaches this browser entry: say which to use.
   if (typeof Worker === 'undefined')
     throw new Error(
-      'Web Workers are missing here; this is the browser build of myelin/wasm/threads (in Node, import it through the package name so that its "node" export condition picks the worker_threads build)',
+      'Web Workers are missing here (Service Workers and Shared Workers cannot start them); this is the browser build of myelin/wasm/threads (in Node, import it through the package name so that its "node" export condition picks the worker_threads build)',
     );
   // The program is a string of this module, so no bundler has to find and
   // copy a worker file: a Blob URL serves it (Content-Security-Policy must
@@ -52,7 +52,14 @@ function spawn(): PoolWorker {
     },
     onError: (fn) => {
       w.addEventListener('error', (e) => {
-        fn(new Error(e.message));
+        // A worker the page may not create (a Content-Security-Policy without
+        // worker-src blob:) fails with an event that carries no message.
+        fn(
+          new Error(
+            e.message ||
+              'the Web Worker did not start (a Content-Security-Policy must allow worker-src blob:, which serves the worker program)',
+          ),
+        );
       });
     },
     terminate: () => {

@@ -34,11 +34,11 @@ const MAX_PAGES = [16384, 4096, 1024];
  */
 export function sharedMemoryUnavailable(): string | null {
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
-    return 'SharedArrayBuffer is not available (in a browser: the page is not cross-origin isolated)';
+    return 'SharedArrayBuffer is not available (in a browser: the page is not cross-origin isolated; serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   }
   const g = globalThis as { crossOriginIsolated?: boolean };
   if (g.crossOriginIsolated === false) {
-    return 'the page is not cross-origin isolated (it needs the COOP and COEP headers)';
+    return 'the page is not cross-origin isolated (serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
   }
   return null;
 }
