@@ -28,6 +28,10 @@ import type { SymbolicTensor } from './symbolic.js';
 // the same CompiledLayer over reused buffers instead.
 
 const compiledCache = new WeakMap<object, Map<string, CompiledLayer>>();
+// Compilations kept per layer, the oldest dropped first: a layer called on
+// many per-sample shapes (sequences of every length) would otherwise keep
+// one compiled kernel, with its tables, per shape for its lifetime.
+const COMPILED_PER_LAYER = 16;
 
 /** The cache key of a compilation: per-sample shapes and dtype. */
 export function compileKey(shapes: readonly (readonly number[])[], dtype: FloatDType): string {
@@ -36,7 +40,8 @@ export function compileKey(shapes: readonly (readonly number[])[], dtype: FloatD
 
 /**
  * The layer's compiled kernel for these per-sample input shapes and dtype,
- * compiled once and cached on the layer (a compiled kernel reads the
+ * compiled once and cached on the layer (the {@link COMPILED_PER_LAYER}
+ * most recent compilations; a compiled kernel reads the
  * layer's parameter tensors at call time, so weight updates never make it
  * stale).
  */
@@ -56,6 +61,7 @@ export function compiledFor(
     // checked once per compilation, on every path, so a layer written outside
     // myelin that breaks the contract is named instead of failing inside a driver
     c = checkCompiled(describeLayer(layer), layer, shapes, layer.compile!(shapes, dtype));
+    if (byKey.size >= COMPILED_PER_LAYER) byKey.delete(byKey.keys().next().value!);
     byKey.set(key, c);
   }
   return c;

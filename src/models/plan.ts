@@ -81,6 +81,12 @@ export interface PlanBuffers {
   /** Per node, the backward buffers (rebuilt when which layers train changes). */
   bwd: (MutableBwd | null)[];
   bwdKey: string;
+  /**
+   * predict's frozen shape of the first output for these rows, made on first
+   * use: a Tensor keeps a frozen shape as it is, so a loop of predictions
+   * allocates nothing else of size.
+   */
+  outShape: readonly number[] | null;
 }
 
 interface MutableIO {
@@ -259,7 +265,15 @@ export function compilePlan(
 
 const plans = new WeakMap<object, Map<string, Plan>>();
 
-/** The plan of a model for these input shapes and dtypes, compiled on first use. */
+// Plans kept per model, the least recently used dropped first: each holds
+// buffers for up to two batch sizes, so a model fed many per-sample shapes
+// (sequences of every length) would otherwise keep them all for its lifetime.
+const PLANS_PER_MODEL = 8;
+
+/**
+ * The plan of a model for these input shapes and dtypes, compiled on first
+ * use and cached on the model (the {@link PLANS_PER_MODEL} most recent).
+ */
 export function planFor(
   model: Model,
   shapes: readonly (readonly number[])[],
@@ -275,8 +289,9 @@ export function planFor(
   let plan = byKey.get(key);
   if (plan === undefined) {
     plan = compilePlan(model, shapes, dtypes);
-    byKey.set(key, plan);
-  }
+    if (byKey.size >= PLANS_PER_MODEL) byKey.delete(byKey.keys().next().value!);
+  } else byKey.delete(key); // set again below: the most recent last
+  byKey.set(key, plan);
   return plan;
 }
 
@@ -356,6 +371,7 @@ function otherBuffers(plan: Plan, rows: number): PlanBuffers {
     written: new Uint8Array(plan.values.length),
     bwd: plan.nodes.map(() => null),
     bwdKey: '',
+    outShape: null,
   };
   plan.buffers.set(rows, b);
   return (plan.last = b);

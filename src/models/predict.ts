@@ -152,11 +152,12 @@ const CHUNK = 2048;
 // The plans predict looked up last for models of one input, with the full
 // input shape and dtype of that lookup, replaced in turn: a loop of
 // one-sample predictions skips the plan lookup, also when it alternates
-// between models.
+// between models. Held weakly: a plan holds its model, which the caller may
+// have dropped (the model's plan cache keeps the plan while the model lives).
 interface Seen {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  readonly plan: Plan;
+  readonly plan: WeakRef<Plan>;
 }
 const seen: Seen[] = [];
 let nextSeen = 0;
@@ -172,8 +173,9 @@ function samePerSample(a: readonly number[], b: readonly number[]): boolean {
 function seenFor(model: object, x: Tensor): Plan | undefined {
   for (let i = 0; i < seen.length; i++) {
     const e = seen[i]!;
-    if (e.plan.model === model && e.dtype === x.dtype && samePerSample(x.shape, e.shape))
-      return e.plan;
+    const plan = e.plan.deref();
+    if (plan?.model === model && e.dtype === x.dtype && samePerSample(x.shape, e.shape))
+      return plan;
   }
   return undefined;
 }
@@ -185,7 +187,7 @@ export function planOf(model: Model, xs: readonly Tensor[]): Plan {
     const hit = seenFor(model, x);
     if (hit !== undefined) return hit;
     const plan = planFor(model, [x.shape.slice(1)], [x.dtype]);
-    seen[nextSeen] = { shape: x.shape, dtype: x.dtype, plan };
+    seen[nextSeen] = { shape: x.shape, dtype: x.dtype, plan: new WeakRef(plan) };
     nextSeen = (nextSeen + 1) & 3;
     return plan;
   }
@@ -283,13 +285,6 @@ export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Te
   });
 }
 
-// The frozen output shape of the last call, reused while its buffers (one
-// plan, one row count) repeat: a Tensor keeps a frozen shape as it is, so a
-// tight loop of one-sample predictions allocates the output data and nothing
-// else of size.
-let shapeBuffers: object | null = null;
-let shapeOut: readonly number[] = [];
-
 /** One input, one output, one pass through the buffers: the common case, with nothing extra allocated. */
 function runOne(plan: Plan, x: Tensor, n: number): Tensor {
   const b = buffersFor(plan, n);
@@ -305,11 +300,9 @@ function runOne(plan: Plan, x: Tensor, n: number): Tensor {
   const out =
     value.dtype === 'float64' ? new Float64Array(src.length) : new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = src[i]!;
-  if (shapeBuffers !== b) {
-    shapeBuffers = b;
-    shapeOut = Object.freeze([n, ...value.shape]);
-  }
-  const t = new Tensor(out, shapeOut);
+  // frozen once per buffers (see PlanBuffers.outShape), not in a module
+  // variable, which would keep the last model's buffers after it is dropped
+  const t = new Tensor(out, (b.outShape ??= Object.freeze([n, ...value.shape])));
   const m = b.masks[v];
   return m ? setMask(t, m.slice()) : t;
 }

@@ -36,6 +36,18 @@ import { align, markHome, reserve, type WasmRuntime } from './loader.js';
 // from. A new block takes the first free block that fits, or moves `rt.base`
 // up. When the optimizer's buffer is garbage-collected, a FinalizationRegistry
 // returns its block; a freed block at the top moves `rt.base` back down.
+//
+// The garbage collector does not see memory that lives in the module: a
+// block costs it a few bytes of view, so a loop that makes and drops models
+// (their weights and planned buffers are arena blocks) would grow the module's
+// memory, which never shrinks, to its maximum before a collection returned
+// any, leaving no room for the scratch area (every kernel then runs in JS).
+// So blocks take at most `BLOCK_BUDGET` bytes at once; past it, an arena
+// buffer is an ordinary array (copied per call, the same numbers) and an
+// optimizer moment stays in JS, both memory the collector sees. Blocks whose
+// owner is already collected are returned first (their finalizer may not
+// have run yet).
+const BLOCK_BUDGET = 256 * 1024 * 1024;
 
 interface Block {
   readonly rt: WasmRuntime;
@@ -52,6 +64,8 @@ interface Block {
 interface Area {
   readonly rt: WasmRuntime;
   free: { at: number; bytes: number }[];
+  /** Bytes of the blocks not yet returned (at most `BLOCK_BUDGET`). */
+  used: number;
 }
 
 const blocks = new WeakMap<Float32Array, Block>();
@@ -68,13 +82,30 @@ const registry =
     : null;
 
 function areaOf(rt: WasmRuntime): Area {
-  if (area === null || area.rt !== rt) area = { rt, free: [] };
+  if (area === null || area.rt !== rt) area = { rt, free: [], used: 0 };
   return area;
 }
 
-/** A block of `bytes` (a multiple of 64) in `rt`'s resident area, or -1 when memory cannot grow. */
+/** Returns the blocks whose owner is collected (before its finalizer runs). */
+function sweep(): void {
+  for (const set of [live, arena])
+    for (const b of [...set]) if (b.owner.deref() === undefined) release(b);
+}
+
+/**
+ * A block of `bytes` (a multiple of 64) in `rt`'s resident area, or -1 when
+ * memory cannot grow or the blocks would pass `BLOCK_BUDGET`.
+ */
 function allocate(rt: WasmRuntime, bytes: number): number {
   const a = areaOf(rt);
+  if (a.used + bytes > BLOCK_BUDGET) sweep();
+  if (a.used + bytes > BLOCK_BUDGET) return -1;
+  const at = place(a, rt, bytes);
+  if (at >= 0) a.used += bytes;
+  return at;
+}
+
+function place(a: Area, rt: WasmRuntime, bytes: number): number {
   for (let i = 0; i < a.free.length; i++) {
     const f = a.free[i]!;
     if (f.bytes < bytes) continue;
@@ -94,6 +125,7 @@ function release(b: Block): void {
   if (!live.delete(b) && !arena.delete(b)) return;
   const rt = b.rt;
   if (area === null || area.rt !== rt) return; // that runtime is gone, and its memory with it
+  area.used -= b.bytes;
   const free = area.free;
   free.push({ at: b.at, bytes: b.bytes });
   free.sort((x, y) => x.at - y.at);
