@@ -14,6 +14,7 @@ import { instantiate, relaxedSupported, simdSupported } from './loader.js';
 import { flushResident } from './resident.js';
 
 export { getBackend, type BackendName } from '../backend.js';
+export { wasmUnavailableReason } from './install.js';
 
 /** Options for {@link useWasm}. */
 export interface UseWasmOptions {
@@ -47,7 +48,9 @@ export function isWasmSupported(): boolean {
  * normalization. Float64 work,
  * and float32 work too small to pay for copying into WebAssembly memory,
  * still runs on the JS kernels. Returns false, leaving the JS kernels in
- * place, when WebAssembly SIMD is unavailable. Safe to call more than once.
+ * place, when WebAssembly SIMD is unavailable or the page may not compile
+ * WebAssembly (a Content-Security-Policy without 'wasm-unsafe-eval');
+ * {@link wasmUnavailableReason} says which. Safe to call more than once.
  *
  * @example
  * ```ts

@@ -18,7 +18,7 @@ import {
   softmaxXentWasm,
 } from './kernels.js';
 import { convBackwardWasm, convForwardWasm } from './conv.js';
-import type { WasmRuntime } from './loader.js';
+import { simdSupported, type WasmRuntime } from './loader.js';
 import { recurrentBackwardWasm, recurrentForwardWasm } from './recurrent.js';
 import { maxPoolBackwardWasm, maxPoolWasm } from './pool.js';
 import { adamResident, allFiniteWasm, allocWasm, l2AddGradWasm, syncResident } from './resident.js';
@@ -28,6 +28,22 @@ import { dropoutBackwardWasm, dropoutForwardWasm } from './dropout.js';
 
 let pending: Promise<WasmRuntime | null> | null = null;
 let pendingRelaxed = true;
+let unavailable: string | null = null;
+
+/**
+ * Why the last `useWasm` returned false (WebAssembly SIMD missing, or the
+ * module refused by the page: a Content-Security-Policy without
+ * 'wasm-unsafe-eval'), or null when it did not.
+ *
+ * @example
+ * ```ts
+ * import { useWasm, wasmUnavailableReason } from 'myelin/wasm';
+ * if (!(await useWasm())) console.warn(wasmUnavailableReason());
+ * ```
+ */
+export function wasmUnavailableReason(): string | null {
+  return unavailable;
+}
 
 /**
  * Installs the WebAssembly kernels: the runtime in place when its SIMD kind
@@ -48,11 +64,19 @@ export async function installWasm(
   if (current === null || current.relaxed !== relaxed) {
     if (pending === null || pendingRelaxed !== relaxed) {
       pendingRelaxed = relaxed;
-      pending = make(relaxed).catch(() => null);
+      pending = make(relaxed).catch((e: unknown) => {
+        unavailable = `the WebAssembly module could not be compiled (${e instanceof Error ? e.message : String(e)}); in a browser, a Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src`;
+        return null;
+      });
+      unavailable = simdSupported() ? null : 'this engine has no WebAssembly SIMD';
     }
     const rt = await pending;
     pending = null;
-    if (rt === null) return false;
+    if (rt === null) {
+      unavailable ??= 'this engine has no WebAssembly SIMD';
+      return false;
+    }
+    unavailable = null;
     setRuntime(rt);
   }
   // What the module accelerates; every other kernel family stays on JS.

@@ -17,7 +17,13 @@ import { installWasm } from './install.js';
 import { instantiate, relaxedSupported } from './loader.js';
 import { sharedRuntime } from './threads/shared.js';
 
-export { getBackend, isRelaxedSimd, isWasmSupported, useJs } from './index.js';
+export {
+  getBackend,
+  isRelaxedSimd,
+  isWasmSupported,
+  useJs,
+  wasmUnavailableReason,
+} from './index.js';
 export type { BackendName, UseWasmOptions } from './index.js';
 
 /**

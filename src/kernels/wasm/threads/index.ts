@@ -17,7 +17,7 @@ export {
   type ThreadsInfo,
   type UseWasmThreadsOptions,
 } from './runtime.js';
-export { getBackend, isWasmSupported, useJs } from '../index.js';
+export { getBackend, isWasmSupported, useJs, wasmUnavailableReason } from '../index.js';
 
 const prelude = `const send = (m) => self.postMessage(m);
 self.onmessage = (e) => { self.onmessage = null; boot(e.data); };

@@ -19,7 +19,7 @@ export {
   type ThreadsInfo,
   type UseWasmThreadsOptions,
 } from './runtime.js';
-export { getBackend, isWasmSupported, useJs } from '../index.js';
+export { getBackend, isWasmSupported, useJs, wasmUnavailableReason } from '../index.js';
 
 const prelude = `const { parentPort } = require('node:worker_threads');
 const send = (m) => parentPort.postMessage(m);
