@@ -49,11 +49,20 @@ export function int32Binary(
   a: unknown,
   b: unknown,
   f: (x: number, y: number) => number,
+  divides = false,
 ): Tensor | null {
   const pair = int32Pair(a, b);
   if (pair === null) return null;
   const [ta, tb] = pair;
   const shape = outShapeOf(fn, ta, tb);
+  // an integer division by zero is an error (see int32Division)
+  if (divides && shapeSize(shape) > 0) {
+    const i = tb.data.indexOf(0);
+    if (i >= 0)
+      throw new ValueError(
+        `${fn}: element ${i} of the int32 divisor b is 0; integer division by zero is an error (as in PyTorch; cast to a float dtype for NaN or Infinity)`,
+      );
+  }
   const r = new Float64Array(shapeSize(shape));
   mapBinary(
     f,
@@ -146,19 +155,7 @@ export function int32Division(
   b: unknown,
   f: (x: number, y: number) => number,
 ): Tensor | null {
-  const pair = int32Pair(a, b);
-  if (pair === null) return null;
-  const [ta, tb] = pair;
-  if (shapeSize(outShapeOf(fn, ta, tb)) > 0) {
-    const d = tb.data;
-    for (let i = 0; i < d.length; i++) {
-      if (d[i] === 0)
-        throw new ValueError(
-          `${fn}: element ${i} of the int32 divisor b is 0; integer division by zero is an error (as in PyTorch; cast to a float dtype for NaN or Infinity)`,
-        );
-    }
-  }
-  return int32Binary(fn, ta, tb, f);
+  return int32Binary(fn, a, b, f, true);
 }
 
 /**
