@@ -6,7 +6,7 @@ import { batchRowsOf } from '../models/_batch-rows.js';
 import { saveState } from '../models/_state.js';
 import type { Model } from '../models/model.js';
 import { planFor, type Plan } from '../models/plan.js';
-import { checkModel, inputTensors } from '../models/predict.js';
+import { checkModel, inputTensors, refuseMasked } from '../models/predict.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -45,6 +45,7 @@ export function explainInput(fn: string, model: unknown, x: unknown, ids = false
       `${fn}: explanations need a model of one input, got one of ${m.inputs.length} inputs`,
     );
   let t = inputTensors(fn, m, x)[0]!;
+  refuseMasked(fn, [t], "mask inside the model (a masking layer, embedding's maskZero)");
   if (t.dtype === 'int32' && !ids) throw new ValueError(`${fn}: ${NOT_IDS}, got an int32 tensor`);
   if (t.shape[0] === 0) fail(fn, 'x', 'a batch of at least one row', fmtShape(t.shape));
   if (t.requiresGrad || t.node !== null) t = new Tensor(t.data, t.shape);

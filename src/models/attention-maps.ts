@@ -14,7 +14,7 @@ import type { TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { runNodes } from './_forward.js';
 import { saveState } from './_state.js';
-import { checkModel, inputTensors } from './predict.js';
+import { checkModel, inputTensors, refuseMasked } from './predict.js';
 import type { Model, ValueRef } from './model.js';
 
 /** One attention layer's weights for an input. */
@@ -67,6 +67,7 @@ export function attentionMaps(model: Model, x: TensorLike | readonly TensorLike[
     model,
     model.inputs.length === 1 && only instanceof Tensor ? only : x,
   );
+  refuseMasked(fn, xs, "mask inside the model (a masking layer, embedding's maskZero)");
   const picks = model.nodes
     .map((node, k) => ({ node, k }))
     .filter(({ node }) => scores(node.layer));

@@ -391,11 +391,13 @@ export function runForward(
   training: boolean,
   rng: Rng,
   after?: AfterNode,
+  inputMasks = false,
 ): void {
   const nodes = plan.nodes;
-  // Nothing to convert and no masks (see Plan.plain): the nodes' forwards
-  // alone, in a function small enough for the compiler to inline.
-  if (!plan.plain) {
+  // Nothing to convert and no masks (see Plan.plain; `inputMasks`: the caller
+  // set masks on the model inputs): the nodes' forwards alone, in a function
+  // small enough for the compiler to inline.
+  if (!plan.plain || inputMasks) {
     runForwardMasked(plan, b, training, rng, after);
     return;
   }

@@ -79,6 +79,19 @@ export function plainDtype(model: Model): 'float32' | 'float64' {
 }
 
 /**
+ * Refuses inputs that carry a step mask, for the drivers that would drop it
+ * (`predict` and `evaluate` read it): `what` says what to do instead.
+ */
+export function refuseMasked(fn: string, xs: readonly Tensor[], what: string): void {
+  xs.forEach((t, i) => {
+    if (maskOf(t) !== null)
+      throw new ValueError(
+        `${fn}: ${xs.length === 1 ? 'x' : `x[${i}]`} carries a step mask (from withMask, or a model's output), which ${fn} does not read: ${what}`,
+      );
+  });
+}
+
+/**
  * The model inputs given to predict, fit or evaluate as tensors: one
  * TensorLike for a model of one input, an array of them otherwise. All must
  * be batch first with the same number of rows, and match declared shapes.
@@ -112,12 +125,6 @@ export function inputTensors(fn: string, model: Model, x: unknown, argName = 'x'
     if (t.rank === 0)
       throw new ShapeError(
         `${fn}: ${name} must be batch first, shape [n, ...features], got a scalar`,
-      );
-    // A mask attached with withMask lives beside the tensor for layers called
-    // under autograd; these drivers would silently drop it.
-    if (maskOf(t) !== null)
-      throw new ValueError(
-        `${fn}: ${name} carries a step mask (withMask), which ${fn} does not read; mask inside the model (a masking layer, embedding's maskZero, or a stepMask layer fed by a mask input)`,
       );
     const want = model.inputs[i]!.shape ?? model.inputShape;
     const got = t.shape.slice(1);
@@ -254,7 +261,11 @@ export function predict<In, Out>(model: Model<In, Out>, x: In, options?: Predict
 /** The model's outputs for every row of `xs`, in chunks of at most `chunk` rows. */
 export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Tensor[] {
   const n = xs[0]!.shape[0]!;
-  if (plan.outputs.length === 1 && xs.length === 1 && n <= chunk && n > 0)
+  // Step masks the inputs carry (withMask, or another model's output), read as
+  // the layers called under autograd read them.
+  const inMasks = xs.map(maskOf);
+  const masked = inMasks.some((m) => m !== null);
+  if (!masked && plan.outputs.length === 1 && xs.length === 1 && n <= chunk && n > 0)
     return [runOne(plan, xs[0]!, n)];
   const outData = plan.outputs.map((v) =>
     allocate(plan.values[v]!.dtype, n * plan.values[v]!.size),
@@ -265,8 +276,13 @@ export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Te
   for (let r0 = 0; r0 < n; r0 += chunk) {
     const rows = Math.min(chunk, n - r0);
     const b = buffersFor(plan, rows);
-    for (let i = 0; i < xs.length; i++) copyRows(xs[i]!, r0, rows, b.values[plan.inputs[i]!]!);
-    runForward(plan, b, false, rng);
+    for (let i = 0; i < xs.length; i++) {
+      copyRows(xs[i]!, r0, rows, b.values[plan.inputs[i]!]!);
+      const m = inMasks[i]!;
+      const steps = m === null ? 0 : m.length / n;
+      b.masks[plan.inputs[i]!] = m === null ? null : m.subarray(r0 * steps, (r0 + rows) * steps);
+    }
+    runForward(plan, b, false, rng, undefined, masked);
     plan.outputs.forEach((v, j) => {
       const size = plan.values[v]!.size;
       (outData[j] as FloatArray).set(b.values[v]!, r0 * size);
@@ -277,6 +293,8 @@ export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Te
         outMasks[j].set(m, r0 * steps);
       }
     });
+    // The buffers serve later calls (fit's too): no mask of this one may stay.
+    if (masked) b.masks.fill(null);
   }
   return plan.outputs.map((v, j) => {
     const t = new Tensor(outData[j]!, [n, ...plan.values[v]!.shape]);

@@ -3,7 +3,7 @@ import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { encodeFixture, readFixture, type FixtureJSON } from '../io/fixture.js';
 import type { Model } from '../models/model.js';
-import { inputTensors, predict } from '../models/predict.js';
+import { inputTensors, predict, refuseMasked } from '../models/predict.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkCloseOptions, compare, type CloseResult } from './close.js';
@@ -122,6 +122,8 @@ export function recordFixture(
     // model's inputs are not rounded to float32 first), one input per model
     // input for a graph model of several.
     xs = inputTensors(fn, subject, inputs, 'x');
+    // the file keeps values, not masks: a replay would compute without it
+    refuseMasked(fn, xs, 'a fixture records values only; mask inside the model');
   } else if (typeof subject === 'function') {
     if (!Array.isArray(inputs))
       fail(fn, 'inputs', 'an array of inputs, one per argument of the function', inputs);

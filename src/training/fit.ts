@@ -19,7 +19,7 @@ import type { Loss } from '../losses/loss.js';
 import type { Model } from '../models/model.js';
 import { namedParameters } from '../models/parameters.js';
 import { gatherRows } from '../models/plan.js';
-import { checkModel, inputTensors, planOf, plainDtype } from '../models/predict.js';
+import { checkModel, inputTensors, planOf, plainDtype, refuseMasked } from '../models/predict.js';
 import { batchRowsOf, checkBatchRows } from '../models/_batch-rows.js';
 import { hasState, saveState } from '../models/_state.js';
 import { setMask } from '../tensor/mask.js';
@@ -389,6 +389,12 @@ export async function fit<In, Out>(
   const { optimizer, onProgress } = p.opts;
   const losses = lossesFor('fit', model, p.opts.loss);
   const xAll = inputTensors('fit', model, x);
+  // predict and evaluate read an input's step mask; fit's batches would drop it
+  refuseMasked(
+    'fit',
+    xAll,
+    'train one model that makes the mask (an encoder and its head in one graph, the encoder frozen), or drop it with withMask(x, null)',
+  );
   const n = xAll[0]!.shape[0]!;
   if (n === 0) throw new ValueError('fit: x and y are empty (0 rows)');
   const yAll = targetTensors('fit', model, y, n);
