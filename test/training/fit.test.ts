@@ -442,15 +442,28 @@ describe('fit', () => {
     await expect(
       fit(model, x, y, { ...ok, callbacks: [{ onBatchBegin() {} } as never] }),
     ).rejects.toThrow(
-      'fit: callbacks[0] must be hooks fit calls (onTrainBegin, onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd), got "onBatchBegin"',
+      'fit: callbacks[0].onBatchBegin is not a hook fit calls (it calls onTrainBegin, onEpochBegin, onBatchEnd, onEpochEnd, onTrainEnd)',
     );
     class Logger {
       onEpochEnd(): void {}
-      onEpochsEnd(): void {}
+      onEpochStart(): void {}
     }
     await expect(fit(model, x, y, { ...ok, callbacks: [new Logger()] })).rejects.toThrow(
-      /got "onEpochsEnd"/,
+      /callbacks\[0\]\.onEpochStart is not a hook fit calls/,
     );
+    // a helper method of the callback's own is not a hook: accepted
+    class BestTracker {
+      best = Infinity;
+      onEpochEnd(ctx: { logs: { loss: number } }): void {
+        if (ctx.logs.loss < this.best) this.onImprovement(ctx.logs.loss);
+      }
+      onImprovement(loss: number): void {
+        this.best = loss;
+      }
+    }
+    const tracker = new BestTracker();
+    await fit(sequential([dense(2, 1)]), x, y, { ...ok, epochs: 1, callbacks: [tracker] });
+    expect(tracker.best).toBeLessThan(Infinity);
     expect(model.layers[0]!.params.kernel!.data).toEqual(before);
     await expect(fit({} as never, x, y, ok)).rejects.toThrow(
       /fit: model must be a model made by sequential/,
