@@ -31,7 +31,7 @@ const compiledCache = new WeakMap<object, Map<string, CompiledLayer>>();
 // Compilations kept per layer, the oldest dropped first: a layer called on
 // many per-sample shapes (sequences of every length) would otherwise keep
 // one compiled kernel, with its tables, per shape for its lifetime.
-const COMPILED_PER_LAYER = 16;
+const COMPILED_PER_LAYER = 64;
 
 /** The cache key of a compilation: per-sample shapes and dtype. */
 export function compileKey(shapes: readonly (readonly number[])[], dtype: FloatDType): string {

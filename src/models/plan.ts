@@ -268,7 +268,9 @@ const plans = new WeakMap<object, Map<string, Plan>>();
 // Plans kept per model, the least recently used dropped first: each holds
 // buffers for up to two batch sizes, so a model fed many per-sample shapes
 // (sequences of every length) would otherwise keep them all for its lifetime.
-const PLANS_PER_MODEL = 8;
+// Enough that inference cycling over sentence lengths does not recompile (a
+// cycle longer than the bound would miss on every call).
+const PLANS_PER_MODEL = 64;
 
 /**
  * The plan of a model for these input shapes and dtypes, compiled on first

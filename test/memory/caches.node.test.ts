@@ -37,10 +37,13 @@ describe('plan cache', () => {
     const model = sequential([lstm(2, 3, { rng })]);
     const first = planFor(model, [[1, 2]], ['float32']);
     expect(planFor(model, [[1, 2]], ['float32'])).toBe(first); // cached
-    // sequences of 49 other lengths: a plan (with its buffers) each
-    for (let steps = 2; steps <= 50; steps++) predict(model, zeros([2, steps, 2]));
-    const last = planFor(model, [[50, 2]], ['float32']);
-    expect(planFor(model, [[50, 2]], ['float32'])).toBe(last);
+    // sequences of 99 other lengths: a plan (with its buffers) each
+    for (let steps = 2; steps <= 100; steps++) predict(model, zeros([2, steps, 2]));
+    const last = planFor(model, [[100, 2]], ['float32']);
+    expect(planFor(model, [[100, 2]], ['float32'])).toBe(last);
+    // a cycle over 64 lengths stays cached (inference over sentence lengths)
+    const cycle = Array.from({ length: 64 }, (_, i) => planFor(model, [[i + 200, 2]], ['float32']));
+    cycle.forEach((p, i) => expect(planFor(model, [[i + 200, 2]], ['float32'])).toBe(p));
     // the first plan was dropped, not kept for the model's lifetime
     expect(planFor(model, [[1, 2]], ['float32'])).not.toBe(first);
   });
@@ -50,7 +53,7 @@ describe('plan cache', () => {
     const model = sequential([lstm(2, 3, { rng })]);
     predict(model, zeros([2, 1, 2]));
     const first = new WeakRef(planFor(model, [[1, 2]], ['float32']));
-    for (let steps = 2; steps <= 50; steps++) predict(model, zeros([2, steps, 2]));
+    for (let steps = 2; steps <= 100; steps++) predict(model, zeros([2, steps, 2]));
     await collect();
     expect(first.deref()).toBeUndefined();
     expect(predict(model, zeros([2, 1, 2])).shape).toEqual([2, 3]); // compiled again
@@ -62,7 +65,7 @@ describe('compiled-layer cache', () => {
     const layer = lstm(2, 3, { rng: createRng(0) });
     const first = compiledFor(layer, [[1, 2]], 'float32');
     expect(compiledFor(layer, [[1, 2]], 'float32')).toBe(first);
-    for (let steps = 2; steps <= 50; steps++) compiledFor(layer, [[steps, 2]], 'float32');
+    for (let steps = 2; steps <= 100; steps++) compiledFor(layer, [[steps, 2]], 'float32');
     expect(compiledFor(layer, [[1, 2]], 'float32')).not.toBe(first);
   });
 });
