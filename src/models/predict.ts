@@ -263,10 +263,16 @@ export function runPlanned(plan: Plan, xs: readonly Tensor[], chunk: number): Te
   const n = xs[0]!.shape[0]!;
   // Step masks the inputs carry (withMask, or another model's output), read as
   // the layers called under autograd read them.
+  if (
+    plan.outputs.length === 1 &&
+    xs.length === 1 &&
+    n <= chunk &&
+    n > 0 &&
+    maskOf(xs[0]!) === null
+  )
+    return [runOne(plan, xs[0]!, n)];
   const inMasks = xs.map(maskOf);
   const masked = inMasks.some((m) => m !== null);
-  if (!masked && plan.outputs.length === 1 && xs.length === 1 && n <= chunk && n > 0)
-    return [runOne(plan, xs[0]!, n)];
   const outData = plan.outputs.map((v) =>
     allocate(plan.values[v]!.dtype, n * plan.values[v]!.size),
   );
