@@ -156,18 +156,17 @@ export function inputTensors(fn: string, model: Model, x: unknown, argName = 'x'
 // alive whatever the batch size.
 const CHUNK = 2048;
 
-// The plans predict looked up last for models of one input, with the full
-// input shape and dtype of that lookup, replaced in turn: a loop of
-// one-sample predictions skips the plan lookup, also when it alternates
-// between models. Held weakly: a plan holds its model, which the caller may
-// have dropped (the model's plan cache keeps the plan while the model lives).
+// The plans predict looked up last for each model of one input (up to 4), with
+// the full input shape and dtype of each lookup: a loop of one-sample predictions
+// skips the plan lookup, also when it alternates between models. Keyed
+// weakly by the model: the entry (whose plan holds the model) lives only as
+// long as the model does, so a dropped model is collected.
 interface Seen {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  readonly plan: WeakRef<Plan>;
+  readonly plan: Plan;
 }
-const seen: Seen[] = [];
-let nextSeen = 0;
+const seen = new WeakMap<object, Seen[]>();
 
 function samePerSample(a: readonly number[], b: readonly number[]): boolean {
   if (a === b) return true;
@@ -178,11 +177,11 @@ function samePerSample(a: readonly number[], b: readonly number[]): boolean {
 
 /** The plan in `seen` for this model and the per-sample shape and dtype of `x`, if any. */
 function seenFor(model: object, x: Tensor): Plan | undefined {
-  for (let i = 0; i < seen.length; i++) {
-    const e = seen[i]!;
-    const plan = e.plan.deref();
-    if (plan?.model === model && e.dtype === x.dtype && samePerSample(x.shape, e.shape))
-      return plan;
+  const list = seen.get(model);
+  if (list === undefined) return undefined;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
+    if (e.dtype === x.dtype && samePerSample(x.shape, e.shape)) return e.plan;
   }
   return undefined;
 }
@@ -194,8 +193,11 @@ export function planOf(model: Model, xs: readonly Tensor[]): Plan {
     const hit = seenFor(model, x);
     if (hit !== undefined) return hit;
     const plan = planFor(model, [x.shape.slice(1)], [x.dtype]);
-    seen[nextSeen] = { shape: x.shape, dtype: x.dtype, plan: new WeakRef(plan) };
-    nextSeen = (nextSeen + 1) & 3;
+    // up to 4 per model, the newest first (a loop may alternate shapes or dtypes)
+    const list = seen.get(model) ?? [];
+    list.unshift({ shape: x.shape, dtype: x.dtype, plan });
+    if (list.length > 4) list.pop();
+    seen.set(model, list);
     return plan;
   }
   return planFor(
