@@ -66,6 +66,8 @@ interface Area {
   free: { at: number; bytes: number }[];
   /** Bytes of the blocks not yet returned (at most `BLOCK_BUDGET`). */
   used: number;
+  /** Allocations refused at the bound (a sweep runs on every 64th). */
+  refused: number;
 }
 
 const blocks = new WeakMap<Float32Array, Block>();
@@ -82,7 +84,7 @@ const registry =
     : null;
 
 function areaOf(rt: WasmRuntime): Area {
-  if (area === null || area.rt !== rt) area = { rt, free: [], used: 0 };
+  if (area === null || area.rt !== rt) area = { rt, free: [], used: 0, refused: 0 };
   return area;
 }
 
@@ -98,8 +100,12 @@ function sweep(): void {
  */
 function allocate(rt: WasmRuntime, bytes: number): number {
   const a = areaOf(rt);
-  if (a.used + bytes > BLOCK_BUDGET) sweep();
-  if (a.used + bytes > BLOCK_BUDGET) return -1;
+  if (a.used + bytes > BLOCK_BUDGET) {
+    // a sweep scans every block: once per 64 refusals, not on every call of
+    // a training step that keeps asking past the bound
+    if (a.refused++ % 64 === 0) sweep();
+    if (a.used + bytes > BLOCK_BUDGET) return -1;
+  }
   const at = place(a, rt, bytes);
   if (at >= 0) a.used += bytes;
   return at;
