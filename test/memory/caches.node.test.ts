@@ -43,7 +43,9 @@ describe('plan cache', () => {
     expect(planFor(model, [[100, 2]], ['float32'])).toBe(last);
     // a cycle over 64 lengths stays cached (inference over sentence lengths)
     const cycle = Array.from({ length: 64 }, (_, i) => planFor(model, [[i + 200, 2]], ['float32']));
-    cycle.forEach((p, i) => expect(planFor(model, [[i + 200, 2]], ['float32'])).toBe(p));
+    cycle.forEach((p, i) => {
+      expect(planFor(model, [[i + 200, 2]], ['float32'])).toBe(p);
+    });
     // the first plan was dropped, not kept for the model's lifetime
     expect(planFor(model, [[1, 2]], ['float32'])).not.toBe(first);
   });
