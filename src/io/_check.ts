@@ -14,7 +14,11 @@ export interface Where {
 }
 
 /** Keys never accepted anywhere in a model file: assigning through them could reach Object.prototype. */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+]);
 
 /** Bounds that keep a hostile file from making us allocate absurd amounts. */
 export const LIMITS = {

@@ -12,6 +12,7 @@ import {
   readArray,
   readObject,
   type Where,
+  FORBIDDEN_KEYS,
 } from './_check.js';
 import { fromLittleEndianBytes, isLittleEndianHost, toLittleEndianBytes } from './bytes.js';
 import { readShape } from './tensor-json.js';
@@ -32,12 +33,6 @@ const READ_DTYPES: Readonly<Record<string, number>> = {
   I32: 4,
   I64: 8,
 };
-
-/**
- * Names `checkKey` (io/_check.ts) refuses in a header, so the writer refuses
- * them too: a file myelin writes is one it can read.
- */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Longest header accepted (100 MB, the reference implementation's bound too). */
 const MAX_HEADER = 100_000_000;
@@ -320,7 +315,8 @@ export function writeSafetensors(
   const entries: { name: string; t: Tensor }[] = [];
   for (const [name, t] of list) {
     if (!(t instanceof Tensor)) fail(fn, `tensors[${JSON.stringify(name)}]`, 'a Tensor', t);
-    // readSafetensors refuses the forbidden keys, so they are never written either.
+    // readSafetensors refuses the forbidden keys (checkKey), so they are never written either:
+    // a file myelin writes is one it can read.
     if (
       name === '__metadata__' ||
       name.length === 0 ||
