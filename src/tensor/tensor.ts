@@ -10,6 +10,13 @@ export type NestedArray = number | NestedArray[];
  * Nested JS arrays of numbers as `tensor()` (and every function taking a
  * `TensorLike`) accepts them: a {@link NestedArray}, or readonly arrays, such
  * as data declared `as const` or typed `readonly number[][]`.
+ *
+ * @example
+ * ```ts
+ * import { tensor, type ReadonlyNestedArray } from 'myelin';
+ * const rows: ReadonlyNestedArray = [[0, 1], [1, 0]] as const;
+ * console.log(tensor(rows).shape); // [2, 2]
+ * ```
  */
 export type ReadonlyNestedArray = number | readonly ReadonlyNestedArray[];
 
