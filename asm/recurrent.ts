@@ -299,6 +299,9 @@ export function recurrentForward(desc: usize): void {
         if (cell == 1)
           for (let k = 0; k < U; k++) st(H, Lc + (t + 1) * BU + b * U + k, ld(H, Lc + t * BU + b * U + k));
         for (let k = 0; k < GU; k++) st(H, ar + k, 0);
+        // The GRU's r ⊙ h slot enters the recurrent kernel's gradient over
+        // every step: a masked step's is 0, not what the staging memory held.
+        if (cell == 2) for (let k = 0; k < U; k++) st(H, Lrh + t * BU + b * U + k, 0);
         continue;
       }
       if (cell == 0) {

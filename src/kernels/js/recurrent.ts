@@ -202,6 +202,10 @@ export function recurrentForwardJs(p: RecurrentProblem): void {
           for (let k = 0; k < U; k++)
             H[L.c + (t + 1) * BU + b * U + k] = H[L.c + t * BU + b * U + k]!;
         for (let k = 0; k < GU; k++) A[ar + k] = 0;
+        // The GRU's r ⊙ h (or h·U_h + b) slot enters the recurrent kernel's
+        // gradient product over every step: a masked step's must be 0, not
+        // whatever an earlier call left there (0 · NaN would be NaN).
+        if (cell === 'gru') H.fill(0, L.rh + t * BU + b * U, L.rh + t * BU + b * U + U);
         continue;
       }
       if (cell === 'rnn') {
