@@ -133,6 +133,10 @@ function pytorchFills(layer: Layer, p: string, where: string): Fill[] | undefine
     case 'gru':
       recurrentFills(layer, p, '', where, fills);
       return fills;
+    case 'timeDistributed':
+      // PyTorch applies a module to every step as it is (nn.Linear on [N, T, F]):
+      // the module's tensors are the wrapped layer's (its params are the wrapper's).
+      return pytorchFills((layer as Layer & { layer: Layer }).layer, p, `${where}.layer`);
     case 'bidirectional': {
       const b = layer as Layer & { forwardLayer: Layer; backwardLayer: Layer };
       const a: Fill[] = [];
@@ -167,7 +171,9 @@ function myelinFills(layer: Layer, i: number): Fill[] {
  * transposed, convolution kernels moved to channels-last, recurrent gates
  * reordered and their two biases added (GRU: kept apart, for resetAfter:
  * true), batch norm's running_mean / running_var become its moving
- * statistics; `num_batches_tracked` is ignored. A missing tensor, a shape
+ * statistics; `num_batches_tracked` is ignored; a timeDistributed layer
+ * reads its wrapped layer's module (PyTorch applies `nn.Linear` to every
+ * step of [N, T, F] as it is). A missing tensor, a shape
  * that disagrees or (with `strict`) a tensor no layer reads throws
  * `ModelFormatError`.
  *
@@ -269,8 +275,12 @@ export function loadSafetensorsWeights(
   }
   // State the layer's math cannot use (a negative running variance) is refused before anything is written.
   const owners = new Map<Tensor, [Layer, string]>();
-  for (const layer of model.layers)
-    for (const [name, t] of Object.entries(layer.state ?? {})) owners.set(t, [layer, name]);
+  const own = (layer: Layer): void => {
+    // A timeDistributed wrapper's state is its wrapped layer's, checked there.
+    if (layer.kind === 'timeDistributed') own((layer as Layer & { layer: Layer }).layer);
+    else for (const [name, t] of Object.entries(layer.state ?? {})) owners.set(t, [layer, name]);
+  };
+  model.layers.forEach(own);
   fills.forEach((f, i) => {
     const owner = owners.get(f.target);
     const problem = owner?.[0].checkState?.(owner[1], values[i]!.data);

@@ -184,11 +184,26 @@ function compileAttention(
     throw new ValueError(`${who}: takes 3 inputs (query, key, value), got ${inShapes.length}`);
   const [qs, ks, vs] = inShapes as [number[], number[], number[]];
   const widths = [c.modelDim, c.keyInputDim, c.valueInputDim];
+  // Where each width comes from, and the options that take the width given.
+  const source = [
+    'modelDim, the first argument',
+    'the option keyInputDim (default modelDim)',
+    'the option valueInputDim (default keyInputDim)',
+  ];
+  const fix = (i: number, w: number): string => {
+    if (i === 0)
+      return `build the layer with modelDim ${w}, or give a query of width ${c.modelDim}`;
+    if (i === 2) return `build the layer with valueInputDim: ${w}`;
+    // valueInputDim defaults to keyInputDim: name it too unless that default fits the value.
+    const vw = vs.length === 2 ? vs[1]! : w;
+    const both = vw !== w || c.valueInputDim !== c.keyInputDim;
+    return `build the layer with keyInputDim: ${w}${both ? ` and valueInputDim: ${vw}` : ''}`;
+  };
   ['query', 'key', 'value'].forEach((name, i) => {
     const s = inShapes[i]!;
     if (s.length !== 2 || s[1] !== widths[i])
       throw new ShapeError(
-        `${who}: ${name} must be [steps, ${widths[i]}] per sample, got ${fmtShape(s)}`,
+        `${who}: ${name} must be [steps, ${widths[i]}] per sample, got ${fmtShape(s)}${s.length === 2 ? `; its width is ${source[i]}: ${fix(i, s[1]!)}` : ''}`,
       );
   });
   if (ks[0] !== vs[0])

@@ -116,6 +116,8 @@ const SUPPORTED = new Set([
   // Only as x·½(1 + erf(x / √2)), the exact GELU as torch.onnx.export writes it.
   'Div',
   'Erf',
+  // Only to float, or to integer ids read by Gather (toOnnx's conversions at a layer's door).
+  'Cast',
 ]);
 
 /**
@@ -845,6 +847,24 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
       case 'Identity':
         set(getValue(n.inputs[0] ?? bad(`${where} has no input`), where));
         break;
+      case 'Cast': {
+        // myelin converts at each layer's door, as toOnnx spells out: int32
+        // inputs to float (exact), and float ids to integers for an embedding
+        // (which checks that they are integers rather than truncating them).
+        const x = x0();
+        const to = a.int('to', 0);
+        const readers = order.filter((m) => m.inputs.includes(out));
+        const ids =
+          (to === 6 || to === 7) &&
+          readers.length > 0 &&
+          readers.every((m) => m.op === 'Gather' && m.inputs.indexOf(out) === 1);
+        if (to !== 1 && !ids)
+          throw new ModelFormatError(
+            `${fn}: ${where} to type ${to} is supported only to float (1), or to integer ids (6, 7) read by Gather`,
+          );
+        set(x);
+        break;
+      }
       case 'Dropout': {
         // The identity at inference, read as a dropout layer of its rate (the
         // ratio input of opset 12+, the attribute before; ONNX's default 0.5).

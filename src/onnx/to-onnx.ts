@@ -496,6 +496,39 @@ function emitLayer(
   }
 }
 
+/**
+ * Whether a layer reads its input as indices (token ids): an embedding, alone
+ * or wrapped in timeDistributed. ONNX's Gather needs an integer tensor there,
+ * every other operator a float one.
+ */
+function takesIndices(layer: Layer): boolean {
+  if (layer.kind === 'embedding') return true;
+  if (layer.kind === 'timeDistributed')
+    return takesIndices((layer as Layer & { layer: Layer }).layer);
+  return false;
+}
+
+/** Convolutions take an `inputShape` option; no other built-in layer does. */
+const TAKES_INPUT_SHAPE = ['conv1d', 'conv2d', 'conv2dTranspose'];
+
+/**
+ * Why model input `i` has no shape, and the way to give it one that fits the
+ * layer reading it (a sequential model knows its input shape only from a
+ * first layer that declares one).
+ */
+function unknownShapeHint(model: Model, i: number): string {
+  const reader = model.nodes.find((n) => n.inputs.some((r) => r.node === -1 && r.output === i));
+  const head = `model input ${i} has no known shape`;
+  const viaGraph = 'build the model with graph and input(shape)';
+  if (reader === undefined) return `${head}; ${viaGraph}`;
+  const kind = reader.layer.kind;
+  if (takesIndices(reader.layer))
+    return `${head}: its first layer (kind '${kind}') takes token ids of any length; build the model with graph and input([steps], { dtype: 'int32' }) before the embedding`;
+  if (TAKES_INPUT_SHAPE.includes(kind))
+    return `${head}: its first layer (kind '${kind}') takes any spatial size; give it the inputShape option, or ${viaGraph}`;
+  return `${head}: its first layer (kind '${kind}') takes inputs of any shape; ${viaGraph}`;
+}
+
 /** An ONNX RNN/LSTM/GRU node (layout=1, batch first) for one or two directions, reshaped to myelin's output. */
 function emitRecurrent(e: Emitter, layers: Layer[], where: string, x: string): string {
   const specs = layers.map((l) => recurrentSpec(l, where));
@@ -562,7 +595,10 @@ function emitRecurrent(e: Emitter, layers: Layer[], where: string, x: string): s
  * Dropout (the identity at inference; spatial dropout is Identity), batch
  * normalization uses the running statistics (inference). Each node of a
  * layer is named `<layer name>/<Op>_<k>`, and the inputs keep their names,
- * so {@link fromOnnx} gives them back.
+ * so {@link fromOnnx} gives them back. An int32 model input stays int32 in
+ * the file; where myelin converts at a layer's door, a Cast does: an int32
+ * value read by a float layer (a dense on counts) becomes float, and float
+ * ids read by an embedding become int64 for its Gather.
  * A layer kind with no ONNX form throws a ValueError naming the layer.
  *
  * @example
@@ -594,10 +630,7 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
 
   const e = new Emitter();
   const inputInfos = model.inputs.map((inp, i) => {
-    if (inp.shape === null)
-      throw new ValueError(
-        `${fn}: model input ${i} has no known shape; give the first layer an inputShape, or build the model with graph and input(shape) (token ids: input([steps], { dtype: 'int32' }) before the embedding)`,
-      );
+    if (inp.shape === null) throw new ValueError(`${fn}: ${unknownShapeHint(model, i)}`);
     // int32 inputs are token ids (embedding); the rest float32.
     const shape = [...inp.shape];
     const first = layout === 'channelsFirst' && shape.length >= 2;
@@ -621,6 +654,23 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
     r.node === -1
       ? [inputValue[r.output]!, inputInfos[r.output]!.shape]
       : [values[r.node]![r.output]!, shapes[r.node]![r.output]!];
+  // Values that hold integers: the int32 inputs (and their Transposes). Every
+  // layer's output is float, as in myelin.
+  const intValues = new Set(inputValue.filter((_, i) => inputInfos[i]!.elemType === INT32));
+  // myelin converts at each layer's door (int32 values to float; float ids
+  // to indices, exactly for integers up to 2^24): ONNX needs the Cast spelled out.
+  const casts = new Map<string, string>();
+  const cast = (v: string, toInt: boolean): string => {
+    if (intValues.has(v) === toInt) return v;
+    const key = `${v}:${toInt ? 'int' : 'float'}`;
+    let c = casts.get(key);
+    if (c === undefined) {
+      c = e.node('Cast', [v], { to: int(toInt ? INT64 : FLOAT) });
+      casts.set(key, c);
+      if (toInt) intValues.add(c);
+    }
+    return c;
+  };
 
   model.nodes.forEach((n, i) => {
     const name = model.layerNames[n.layerIndex] ?? `layer ${n.layerIndex}`;
@@ -632,11 +682,12 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
       throw new ValueError(
         `${fn}: ${where} (kind '${n.layer.kind}') has ${n.outputs} outputs; only single-output layers are exported`,
       );
+    const indices = takesIndices(n.layer);
     const out = emitLayer(
       e,
       n.layer,
       where,
-      ins.map(([v]) => v),
+      ins.map(([v]) => cast(v, indices)),
       inShapes,
     );
     const outShape =
@@ -653,7 +704,7 @@ export function toOnnx(model: Model, options: ToOnnxOptions = {}): Uint8Array {
     const [v, s] = ref(r);
     const name = `output_${k}`;
     e.node('Identity', [v], {}, name);
-    return { name, elemType: FLOAT, shape: ['N', ...s] };
+    return { name, elemType: intValues.has(v) ? INT32 : FLOAT, shape: ['N', ...s] };
   });
   const bytes = encodeModel(
     {

@@ -16,8 +16,10 @@ import type { Tensor } from '../../src/tensor/tensor.js';
 
 function gradsOf(resetAfter: boolean, x: Tensor): Float32Array[] {
   const layer = gru(2, 3, { resetAfter, rng: createRng(3) });
-  const params = Object.values(layer.params);
-  const f = grad(() => sum(layer.forward(x, { training: true, rng: createRng(0) })), params);
+  const params: Tensor[] = Object.values(layer.params);
+  // The parameters are the layer's own tensors: differentiating with respect
+  // to them gives the layer's gradients.
+  const f = grad<Tensor[]>(() => sum(layer.forward(x, { training: true, rng: createRng(0) })));
   return f(...params).map((g) => g.data as Float32Array);
 }
 

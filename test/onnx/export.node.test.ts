@@ -318,7 +318,7 @@ describe('toOnnx options', () => {
   it('a sequential model of unknown input shape: the error says how to declare one, ids included', () => {
     const model = sequential([embedding(10, 4, { rng }), gap1d(), dense(4, 2, { rng })]);
     expect(() => toOnnx(model)).toThrow(
-      "toOnnx: model input 0 has no known shape; give the first layer an inputShape, or build the model with graph and input(shape) (token ids: input([steps], { dtype: 'int32' }) before the embedding)",
+      "toOnnx: model input 0 has no known shape: its first layer (kind 'embedding') takes token ids of any length; build the model with graph and input([steps], { dtype: 'int32' }) before the embedding",
     );
   });
 
