@@ -2,7 +2,7 @@ import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { checkElements } from '../_lib/limits.js';
 import { broadcastShapes, fmtShape, sameShape, shapeSize, type Shape } from '../_lib/shape.js';
-import { allocate, allocFloat, asFloat, type DType } from '../_lib/typed.js';
+import { allocate, allocFloat, asFloat, type DType, type FloatDType } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { reduceSlot } from '../kernels/reduce.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -38,12 +38,33 @@ export function floatArg(fn: string, name: string, x: unknown): Tensor {
   return t.dtype === 'int32' ? new Tensor(Float32Array.from(t.data), t.shape) : t;
 }
 
-/** The two operands of a binary op as tensors of one dtype (float64 wins, as in PyTorch). */
-export function operands(fn: string, a: unknown, b: unknown): [Tensor, Tensor] {
-  const da = a instanceof Tensor ? a.dtype : undefined;
-  const db = b instanceof Tensor ? b.dtype : undefined;
-  // int32 operands promote to float32 (float64 when the other is float64).
-  const dtype: DType = da === 'float64' || db === 'float64' ? 'float64' : 'float32';
+/**
+ * The float dtype two operands compute in, as `torch.result_type`: float64
+ * when an operand with dimensions is float64; a 0-dimensional tensor (like a
+ * number) does not raise the dtype of a float tensor with dimensions, so
+ * float32 [n] with a float64 scalar tensor is float32, as in PyTorch. It
+ * decides only when no operand with dimensions is a float (int32 [n] with a
+ * float64 scalar tensor is float64). int32 and numbers alone give float32.
+ * With `zeroDims` false, 0-d tensors count as tensors with dimensions.
+ */
+export function promotedFloat(a: unknown, b: unknown, zeroDims = true): FloatDType {
+  let dims: FloatDType | undefined;
+  let zero: FloatDType | undefined;
+  for (const v of [a, b]) {
+    if (!(v instanceof Tensor) || v.dtype === 'int32') continue;
+    if (v.rank > 0 || !zeroDims) dims = dims === 'float64' ? dims : v.dtype;
+    else zero = zero === 'float64' ? zero : v.dtype;
+  }
+  return dims ?? zero ?? 'float32';
+}
+
+/**
+ * The two operands of a binary op as tensors of one float dtype, promoted
+ * as `torch.result_type` (see {@link promotedFloat}). With `zeroDims` false a
+ * 0-d tensor counts as any other (float64 wins), as `torch.einsum` promotes.
+ */
+export function operands(fn: string, a: unknown, b: unknown, zeroDims = true): [Tensor, Tensor] {
+  const dtype: DType = promotedFloat(a, b, zeroDims);
   let ta = arg(fn, 'a', a, dtype);
   let tb = arg(fn, 'b', b, dtype);
   if (ta.dtype !== dtype) ta = castTo(ta, dtype);

@@ -96,7 +96,8 @@ export function einsum(equation: string, ...tensors: Tensor[]): Tensor {
   }
   const ts =
     tensors.length === 2
-      ? operands('einsum', tensors[0], tensors[1])
+      ? // torch.einsum(',i->i', float64 scalar, float32 [3]) is float64: no 0-d rule
+        operands('einsum', tensors[0], tensors[1], false)
       : [tensorArg('einsum', 'a', tensors[0])];
   const size = new Map<string, number>();
   ts.forEach((t, i) => {

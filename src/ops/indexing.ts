@@ -22,13 +22,16 @@ export type NestedIndex = readonly (number | boolean | NestedIndex)[];
  * - integer arrays (nested arrays, an Int32Array, or an int32 Tensor): picks
  *   those positions; several broadcast together, as NumPy's advanced indexing;
  * - a boolean mask (nested booleans, or a 0/1 float Tensor such as the
- *   comparisons return) covering one or more axes: picks the true positions.
+ *   comparisons return) covering one or more axes: picks the true positions;
+ *   a 0-d mask covers no axis and, as `x[True]` and `x[False]`, adds an axis
+ *   of size 1 when it is 1 and of size 0 (selecting nothing) when it is 0.
  */
 export type IndexSpec = number | string | null | Int32Array | Tensor | NestedIndex;
 
 type Item =
   | { kind: 'slice'; axis: number; start: number; step: number; len: number }
   | { kind: 'int'; axis: number; i: number }
+  // axis -1: a 0-d mask, which reads no axis of x
   | { kind: 'array'; axis: number; idx: Int32Array; shape: readonly number[] }
   | { kind: 'new' };
 
@@ -150,7 +153,8 @@ function positions(
  * the remaining axes and `null` inserts an axis of size 1; integer arrays
  * pick positions and broadcast together (advanced indexing: their result
  * axes go where the first of them stands when they are adjacent, in front
- * otherwise); boolean masks pick the true positions of the axes they cover.
+ * otherwise); boolean masks pick the true positions of the axes they cover
+ * (a 0-d mask covers none: 1 adds an axis of size 1, 0 one of size 0).
  * Unindexed trailing axes are kept whole. The result is a copy.
  *
  * Integer arrays are nested number arrays, Int32Arrays or int32 tensors; a
@@ -228,6 +232,14 @@ export function index(x: Tensor, ...indices: IndexSpec[]): Tensor {
         throw new ShapeError(
           `index: the mask at indices[${at}] has shape ${fmtShape(m.shape)} but covers axes of size ${fmtShape(covered)} in x's shape ${fmtShape(t.shape)}`,
         );
+      }
+      if (m.rank === 0) {
+        // A 0-d mask covers no axis: as in NumPy and PyTorch it is an advanced
+        // index of shape [1] (true: x[True] adds an axis of size 1) or [0]
+        // (false: it selects nothing), reading no axis (axis -1).
+        const n = m.data[0] === 0 ? 0 : 1;
+        items.push({ kind: 'array', axis: -1, idx: new Int32Array(n), shape: [n] });
+        continue;
       }
       // A k-axis mask is k integer arrays: the coordinates of its true elements.
       const strides = stridesOf(m.shape);
@@ -308,7 +320,7 @@ export function index(x: Tensor, ...indices: IndexSpec[]): Tensor {
       const bs = arrayStrides[a]!;
       let q = 0;
       for (let d = 0; d < bshape.length; d++) q += coord[firstB + d]! * bs[d]!;
-      off += it.idx[q]! * strides[it.axis]!;
+      if (it.axis >= 0) off += it.idx[q]! * strides[it.axis]!;
     });
     from[j] = off;
     for (let d = outShape.length - 1; d >= 0; d--) {

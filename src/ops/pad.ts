@@ -1,6 +1,7 @@
 import { assertKnownKeys, show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
+import { isInt32 } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { takeByAxes } from './_take.js';
 import { tensorArg } from './_util.js';
@@ -85,8 +86,12 @@ export function pad(
   }
   if (typeof value !== 'number')
     throw new ValueError(`pad: value must be a number, got ${show(value)}`);
-  if (t.dtype === 'int32' && (!Number.isInteger(value) || Math.abs(value) > 2147483647)) {
-    throw new ValueError(`pad: value must be an integer for an int32 x, got ${show(value)}`);
+  // -2^31 is an int32 too (a test on |value| would refuse it)
+  if (t.dtype === 'int32' && !isInt32(value)) {
+    const range = Number.isInteger(value) ? ', outside the int32 range' : '';
+    throw new ValueError(
+      `pad: value must be an integer for an int32 x, got ${show(value)}${range}`,
+    );
   }
   paddings.forEach(([before, after], d) => {
     if (mode !== 'constant' && t.shape[d] === 0 && before + after > 0) {

@@ -202,7 +202,7 @@ export interface CreateOptions {
 const CREATE_KEYS = ['dtype', 'requiresGrad'] as const;
 
 /** Checks a creation function's options object: an object with only `allowed` keys. */
-function createOptions(
+export function createOptions(
   fn: string,
   options: unknown,
   allowed: readonly string[] = CREATE_KEYS,
@@ -211,6 +211,22 @@ function createOptions(
   assertKnownKeys(fn, 'options', options, allowed);
   const r = (options as CreateOptions).requiresGrad;
   if (r !== undefined) assertBoolean(fn, 'requiresGrad', r);
+}
+
+/**
+ * The `rng` option of a random creation function, checked to be an Rng with
+ * the `method` it draws with (a seed number or a missing method would fail
+ * inside the fill loop with a TypeError), or the shared default stream.
+ */
+export function rngOption(fn: string, rng: unknown, method: keyof Rng): Rng {
+  if (rng === undefined) return defaultRng();
+  if (
+    typeof rng !== 'object' ||
+    rng === null ||
+    typeof (rng as Record<string, unknown>)[method] !== 'function'
+  )
+    fail(fn, 'rng', `an Rng (createRng(seed)) providing ${method}()`, rng);
+  return rng as Rng;
 }
 
 /** A new tensor of a validated shape and dtype, filled by `fill` (zeros otherwise). */
@@ -340,7 +356,8 @@ export interface RandomUniformOptions extends CreateOptions {
 }
 
 /**
- * Uniform random values in [low, high) (default [0, 1)).
+ * Uniform random values in [low, high) (default [0, 1)), high excluded in
+ * float32 too (a draw that rounds up to high is drawn again).
  * @category Creation
  * @example
  * ```ts
@@ -353,14 +370,26 @@ export function randomUniform(
   options: RandomUniformOptions = {},
 ): Tensor {
   createOptions('randomUniform', options, [...CREATE_KEYS, 'low', 'high', 'rng']);
-  const { low = 0, high = 1, rng = defaultRng() } = options;
+  const { low = 0, high = 1 } = options;
+  const rng = rngOption('randomUniform', options.rng, 'uniform');
   if (!Number.isFinite(low) || !Number.isFinite(high) || high < low) {
     fail('randomUniform', 'low/high', 'finite numbers with low <= high', [low, high]);
   }
   if (options.dtype === 'int32')
     fail('randomUniform', 'dtype', '"float32" or "float64" (randomInt draws integers)', 'int32');
   return make('randomUniform', shape, options, (d) => {
-    for (let i = 0; i < d.length; i++) d[i] = rng.uniform(low, high);
+    // A draw below high can round up to high in float32 (every u >= 1 - 2^-25
+    // of [0, 1) does): draw again, so high stays excluded, as torch.rand never
+    // gives 1. Unless no float32 lies in [low, high) at all (low rounds to
+    // high or above), when the rounded draws are all there is.
+    // (Float64 draws already exclude high: Rng.uniform sees to that.)
+    if (d instanceof Float32Array && high > low && Math.fround(low) < high) {
+      for (let i = 0; i < d.length; i++) {
+        let v = Math.fround(rng.uniform(low, high));
+        while (v >= high) v = Math.fround(rng.uniform(low, high));
+        d[i] = v;
+      }
+    } else for (let i = 0; i < d.length; i++) d[i] = rng.uniform(low, high);
   });
 }
 
@@ -383,7 +412,8 @@ export interface RandomNormalOptions extends CreateOptions {
  */
 export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
   createOptions('randomNormal', options, [...CREATE_KEYS, 'mean', 'std', 'rng']);
-  const { mean = 0, std = 1, rng = defaultRng() } = options;
+  const { mean = 0, std = 1 } = options;
+  const rng = rngOption('randomNormal', options.rng, 'normal');
   if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
     fail('randomNormal', 'mean/std', 'finite numbers with std >= 0', [mean, std]);
   }
@@ -404,6 +434,8 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
  * ```
  */
 export function asTensor(value: TensorLike, dtype?: DType): Tensor {
+  // Named here: tensor() would name itself (and show `{ dtype }`, not the value given).
+  if (dtype !== undefined) checkDtype('asTensor', dtype);
   if (value instanceof Tensor && (dtype === undefined || value.dtype === dtype)) return value;
   return tensor(value, dtype === undefined ? {} : { dtype });
 }

@@ -1,8 +1,11 @@
 import { assertNumber, fail } from '../_lib/assert.js';
 import { checkShape } from '../_lib/shape.js';
-import { defaultRng, type Rng } from '../random/rng.js';
-import { make, type CreateOptions } from './create.js';
+import type { Rng } from '../random/rng.js';
+import { createOptions, make, rngOption, type CreateOptions } from './create.js';
 import { Tensor } from './tensor.js';
+
+// The options randomInt and permutation take (bernoulli adds `shape`).
+const RANDOM_KEYS = ['dtype', 'requiresGrad', 'rng'];
 
 /** Options of the random creation functions that take only a stream. */
 export interface RandomOptions extends CreateOptions {
@@ -37,7 +40,8 @@ export function randomInt(
   // a draw has 53 random bits: a wider range cannot reach every integer
   if (high - low > 2 ** 53)
     fail('randomInt', 'low/high', 'a range of at most 2^53 integers', [low, high]);
-  const rng = options.rng ?? defaultRng();
+  createOptions('randomInt', options, RANDOM_KEYS);
+  const rng = rngOption('randomInt', options.rng, 'integer');
   if (options.dtype === undefined && (low < -2147483648 || high > 2147483648)) {
     fail('randomInt', 'low/high', 'within the int32 range (or pass a float dtype)', [low, high]);
   }
@@ -69,6 +73,7 @@ export interface BernoulliOptions extends RandomOptions {
  * ```
  */
 export function bernoulli(p: number | Tensor, options: BernoulliOptions = {}): Tensor {
+  createOptions('bernoulli', options, [...RANDOM_KEYS, 'shape']);
   let probs: ArrayLike<number>;
   let pShape: readonly number[];
   if (typeof p === 'number') {
@@ -83,7 +88,8 @@ export function bernoulli(p: number | Tensor, options: BernoulliOptions = {}): T
       if (!(v >= 0 && v <= 1)) fail('bernoulli', `p[${i}]`, 'a probability in [0, 1]', v);
     }
   } else return fail('bernoulli', 'p', 'a number or a Tensor', p);
-  const { shape: given, rng = defaultRng(), ...rest } = options;
+  const { shape: given, rng: r, ...rest } = options;
+  const rng = rngOption('bernoulli', r, 'uniform');
   const shape = given === undefined ? pShape : checkShape('bernoulli', 'shape', given);
   const lead = shape.length - pShape.length;
   if (lead < 0 || !pShape.every((d, i) => d === 1 || d === shape[lead + i])) {
@@ -127,7 +133,8 @@ export function bernoulli(p: number | Tensor, options: BernoulliOptions = {}): T
  */
 export function permutation(n: number, options: RandomOptions = {}): Tensor {
   if (!Number.isSafeInteger(n) || n < 0) fail('permutation', 'n', 'a non-negative integer', n);
-  const rng = options.rng ?? defaultRng();
+  createOptions('permutation', options, RANDOM_KEYS);
+  const rng = rngOption('permutation', options.rng, 'permutation');
   const order = rng.permutation(n);
   return make('permutation', [n], { dtype: 'int32', ...options }, (d) => {
     d.set(order);

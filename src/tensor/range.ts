@@ -3,7 +3,7 @@ import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
 import { checkElements } from '../_lib/limits.js';
 import type { TensorData } from '../_lib/typed.js';
-import { make, type CreateOptions } from './create.js';
+import { createOptions, make, type CreateOptions } from './create.js';
 import type { Tensor } from './tensor.js';
 
 /** Writes float64 values into a tensor's data; int32 data takes only integers in its range, checked. */
@@ -63,6 +63,8 @@ export function arange(
   const stop = oneArg ? a : b;
   const step = oneArg ? 1 : (c ?? 1);
   const options = oneArg ? (b ?? {}) : d;
+  // A misspelt option (`{ dtyp: 'int32' }`) would otherwise give float32 silently.
+  createOptions('arange', options);
   assertNumber('arange', oneArg ? 'stop' : 'start', a);
   if (!oneArg) assertNumber('arange', 'stop', stop);
   assertNumber('arange', 'step', step);
@@ -100,6 +102,7 @@ export function linspace(
   num: number,
   options: CreateOptions = {},
 ): Tensor {
+  createOptions('linspace', options);
   assertNumber('linspace', 'start', start);
   assertNumber('linspace', 'stop', stop);
   assertInteger('linspace', 'num', num);
@@ -147,6 +150,7 @@ export function logspace(
   num: number,
   options: LogspaceOptions = {},
 ): Tensor {
+  createOptions('logspace', options, ['dtype', 'requiresGrad', 'base']);
   assertNumber('logspace', 'start', start);
   assertNumber('logspace', 'stop', stop);
   assertInteger('logspace', 'num', num);
