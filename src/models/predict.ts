@@ -4,7 +4,7 @@ import { fmtShape } from '../_lib/shape.js';
 import { allocate, type DType, type FloatArray } from '../_lib/typed.js';
 import { defaultRng } from '../random/rng.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { maskOf, setMask } from '../tensor/mask.js';
+import { maskOf, masksInUse, setMask } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Model } from './model.js';
 import { batchRowsOf, checkBatchRows } from './_batch-rows.js';
@@ -232,7 +232,8 @@ export function predict<In, Out>(model: Model<In, Out>, x: In, options?: Predict
   // A loop of predictions: a model of a recent plan lookup (it passed
   // checkModel then; only models of one input are remembered) and a tensor
   // of the same per-sample shape and dtype go straight to that plan.
-  if (options === undefined && x instanceof Tensor) {
+  // (A tensor that carries a step mask takes the general path, which reads it.)
+  if (options === undefined && x instanceof Tensor && (!masksInUse() || maskOf(x) === null)) {
     const plan = seenFor(model, x);
     // Rows from sizes (NaN for empty samples: the general path then): reads
     // of the shape array go through a keyed load that sees every shape array

@@ -11,6 +11,14 @@ import { Tensor } from './tensor.js';
 // planned drivers keep one mask buffer per value instead (models/plan.ts).
 
 const masks = new WeakMap<Tensor, Uint8Array>();
+// Whether any tensor was ever given a mask: lets hot paths (one-sample
+// predict) skip the WeakMap lookup in programs that never mask.
+let anyMask = false;
+
+/** Whether some tensor may carry a mask (false until the first is set). Internal. */
+export function masksInUse(): boolean {
+  return anyMask;
+}
 
 /**
  * The step mask a tensor carries (batch × steps entries, row-major, `1` = a
@@ -36,6 +44,7 @@ export function maskOf(x: Tensor): Uint8Array | null {
  * checking it: the engine's own path (layers, predict, fit). Internal.
  */
 export function setMask(x: Tensor, mask: Uint8Array): Tensor {
+  anyMask = true;
   masks.set(x, mask);
   return x;
 }
@@ -102,8 +111,7 @@ export function withMask(
     if (v === true || v === 1) out[i] = 1;
     else if (v !== false && v !== 0) fail('withMask', `mask entry ${i}`, '0, 1, true or false', v);
   });
-  masks.set(x, out);
-  return x;
+  return setMask(x, out);
 }
 
 /**
