@@ -4,7 +4,8 @@ import { ValueError } from './errors.js';
  * Formats any value for an error message: short, and never throws (not even
  * on a circular or deeply nested array, a Proxy, or a hostile getter).
  * Arrays and plain objects show their first entries, two levels deep; a
- * tensor shows its dtype and shape; other objects their class.
+ * tensor shows its dtype and shape (a SymbolicTensor, its dtype and
+ * per-sample shape, named as such); other objects their class.
  */
 export function show(value: unknown): string {
   try {
@@ -32,8 +33,10 @@ function describe(value: unknown, depth: number): string {
   if (ArrayBuffer.isView(value))
     return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   const { shape, dtype } = value as { shape?: unknown; dtype?: unknown };
+  // A SymbolicTensor (a model's input or a layer's output in graph()) holds
+  // no data and has a per-sample shape: say so, not "Tensor".
   if (Array.isArray(shape) && typeof dtype === 'string')
-    return `a ${dtype} Tensor of shape [${shape.join(',')}]`;
+    return `a ${dtype} ${'data' in value ? 'Tensor of' : 'SymbolicTensor of per-sample'} shape [${shape.join(',')}]`;
   const proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
   if (proto === null || proto === Object.prototype) {
     if (depth > MAX_DEPTH) return '{...}';

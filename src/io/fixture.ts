@@ -15,8 +15,9 @@ import { decodeTensor, encodeTensor } from './tensor-json.js';
 
 // The fixture document of myelin/testing: a function's or a model's inputs and
 // outputs, each tensor stored as the model format stores weights (dtype, shape
-// and the base64 of its exact little-endian bytes), so a fixture pins values
-// bit for bit, NaN payloads and -0 included. Reading treats the document as
+// and the base64 of its exact little-endian bytes), so a fixture stores values
+// bit for bit, NaN payloads and -0 included (checkFixture then compares
+// values, not bits: -0 equals 0, NaN matches NaN). Reading treats the document as
 // untrusted, as model files are: every field and size is checked before
 // anything is allocated.
 

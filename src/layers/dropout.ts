@@ -33,6 +33,25 @@ export interface DropoutConfig {
   readonly name?: string;
 }
 
+/**
+ * Internal (not exported by the package): the key under which a layer that
+ * draws from a private random stream (dropout and spatial dropout built with
+ * `seed` or `rng`) exposes that stream, as a non-enumerable property, so that
+ * a gradient check in training mode can save and restore its position and
+ * every evaluation draws the same mask.
+ */
+export const OWN_RNG: unique symbol = Symbol('myelin.ownRng');
+
+/**
+ * Exposes `own` (a layer's private stream, or null when it has none) under
+ * {@link OWN_RNG}, non-enumerable: not a key of the layer, not serialized.
+ * Internal.
+ */
+export function exposeOwnRng<T extends object>(layer: T, own: Rng | null): T {
+  if (own !== null) Object.defineProperty(layer, OWN_RNG, { value: own });
+  return layer;
+}
+
 /** Inverted dropout. No params. */
 export type Dropout = BuiltinLayer<'dropout', DropoutConfig>;
 
@@ -159,5 +178,5 @@ export function dropout(rate: number, options: DropoutOptions = {}): Dropout {
       return applyVia(layer, x);
     },
   };
-  return layer;
+  return exposeOwnRng(layer, own);
 }

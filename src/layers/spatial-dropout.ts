@@ -9,6 +9,7 @@ import type {
   LayerIO,
   RelevanceIO,
 } from './layer.js';
+import { exposeOwnRng } from './dropout.js';
 import { applyVia, checkContext, runLayer1 } from './_run.js';
 import { checkName, checkSpatialShape } from './_spatial.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -132,7 +133,7 @@ function spatialDropout<K extends 'spatialDropout1d' | 'spatialDropout2d'>(
       return applyVia(layer, x);
     },
   };
-  return layer;
+  return exposeOwnRng(layer, own);
 }
 
 /**

@@ -94,6 +94,8 @@ export async function loadFixture(path: string | URL): Promise<FixtureJSON> {
   try {
     json = await readJSONFile(fn, file);
   } catch (e) {
+    if ((e as { code?: unknown }).code === 'EISDIR')
+      fail(fn, 'path', 'a fixture file, not a directory', file);
     if ((e as { code?: unknown }).code !== 'ENOENT') throw e;
     fail(
       fn,

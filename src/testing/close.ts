@@ -29,7 +29,8 @@ export type NumericArray =
 /**
  * What the comparisons accept on either side: a Tensor (its shape and dtype),
  * nested arrays of numbers (their shape; no dtype of their own, so they take
- * the other side's), or a typed array (shape `[length]`, the dtype of its
+ * the other side's: against a float32 side their numbers are rounded to
+ * float32 first, as `tensor()` stores them), or a typed array (shape `[length]`, the dtype of its
  * element type: `float32`, `float64`, `int32`, `uint8`, ...).
  */
 export type CloseInput = Tensor | NestedNumbers | NumericArray;
@@ -45,8 +46,10 @@ export interface Tolerance {
  * float32 rtol 1.3e-6 and atol 1e-5, float64 rtol 1e-7 and atol 1e-7. A dtype
  * not listed (every integer dtype) compares exactly: rtol 0, atol 0. When the
  * two sides have different dtypes (with `checkDtype: false`) the looser of
- * the two applies; nested arrays take the other side's dtype, and two nested
- * arrays compare as float64 (JS numbers are doubles).
+ * the two applies; nested arrays take the other side's dtype (against
+ * float32, their numbers are rounded to float32 first, as `tensor()` and
+ * `torch.as_tensor` read them), and two nested arrays compare as float64
+ * (JS numbers are doubles).
  *
  * @example
  * ```ts
@@ -193,6 +196,11 @@ export function operand(fn: string, name: string, value: unknown): Operand {
   return { shape, data, dtype: null };
 }
 
+/** Nested arrays (no dtype) rounded to float32 (Math.fround), as tensor() stores them; a typed array or tensor as it is. */
+function asFloat32(o: Operand): Operand {
+  return o.dtype !== null ? o : { ...o, data: Float32Array.from(o.data) };
+}
+
 /** The options, validated; tolerances resolved from the dtypes when not given. */
 interface Resolved {
   rtol: number;
@@ -313,8 +321,12 @@ export function compare(
 ): CloseResult {
   const [A, E] = context.labels ?? ['actual', 'expected'];
   const o = checkCloseOptions(fn, options);
-  const a = operand(fn, 'actual', actualValue);
-  const e = operand(fn, 'expected', expectedValue);
+  // Nested arrays take the other side's dtype: against float32 their numbers
+  // are read as float32 values, as tensor() would store them.
+  const a0 = operand(fn, 'actual', actualValue);
+  const e0 = operand(fn, 'expected', expectedValue);
+  const a = e0.dtype === 'float32' ? asFloat32(a0) : a0;
+  const e = a0.dtype === 'float32' ? asFloat32(e0) : e0;
   const r = resolve(o, a, e);
   const base = {
     actualShape: [...a.shape],

@@ -2,12 +2,13 @@ import { assertBoolean, assertKnownKeys, assertOptions, fail, show } from '../_l
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { encodeFixture, readFixture, type FixtureJSON } from '../io/fixture.js';
+import { saveState } from '../models/_state.js';
 import type { Model } from '../models/model.js';
 import { inputTensors, predict, refuseMasked } from '../models/predict.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkCloseOptions, compare, type CloseResult } from './close.js';
-import { AssertionError } from './errors.js';
+import { AssertionError, refuseNetwork } from './errors.js';
 
 /** A function a fixture can pin: tensors in, a tensor (or several) out. */
 export type FixtureFunction = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
@@ -57,7 +58,15 @@ const SUBJECT = 'a model made by sequential() or graph(), or a function of tenso
 /** Runs the subject and returns its outputs as a list, checking what a function returns. */
 function run(fn: string, subject: Model | FixtureFunction, inputs: readonly Tensor[]): Tensor[] {
   if (isModel(subject)) {
-    const out = predict(subject, subject.inputs.length === 1 ? inputs[0]! : inputs);
+    // predict moves a stateful recurrent layer's carried state: a fixture
+    // records (and a check replays) the model as it is, and leaves it so.
+    const restore = saveState(subject);
+    let out: unknown;
+    try {
+      out = predict(subject, subject.inputs.length === 1 ? inputs[0]! : inputs);
+    } finally {
+      restore();
+    }
     return out instanceof Tensor ? [out] : (out as Tensor[]);
   }
   const out: unknown = subject(...inputs);
@@ -80,7 +89,9 @@ function run(fn: string, subject: Model | FixtureFunction, inputs: readonly Tens
  * - `recordFixture(model, x)`: `predict(model, x)` on one batch `x`, read
  *   as `predict` reads it (nested arrays in the model's dtype, so a float64
  *   model's inputs are recorded unrounded; for a graph model of several
- *   inputs, an array of one batch per input).
+ *   inputs, an array of one batch per input). The layers' state (a stateful
+ *   recurrent layer's carried state) is used as it is and left bit for bit
+ *   as it was, so a check right after recording replays the same call.
  * - `recordFixture(fn, [a, b])`: `fn(a, b)`, which returns a tensor or an
  *   array of tensors.
  *
@@ -129,6 +140,7 @@ export function recordFixture(
       fail(fn, 'inputs', 'an array of inputs, one per argument of the function', inputs);
     xs = (inputs as readonly TensorLike[]).map((v) => asTensor(v));
   } else {
+    refuseNetwork(fn, 'subject', subject);
     fail(fn, 'subject', SUBJECT, subject);
   }
   // Encode the inputs before the call, so a function that writes into its
@@ -145,7 +157,9 @@ export function recordFixture(
  * dtype unless given; a NaN that stays NaN counts as unchanged). When
  * something moved it throws an {@link AssertionError} saying which outputs,
  * how many elements, the greatest differences, and the first moved indices
- * with the old and new values.
+ * with the old and new values. A model's layer state (a stateful recurrent
+ * layer's carried state) is used as it is and left as it was, as
+ * {@link recordFixture} leaves it, so checks can be repeated.
  *
  * `fixture` is what `recordFixture` returned, what `loadFixture` (from
  * `myelin/node`) read, a JSON module holding one, or its JSON text. It is
@@ -181,7 +195,10 @@ export function checkFixture(
     'throwOnFailure',
   ]) as CheckFixtureOptions;
   const throwOnFailure = assertBoolean(fn, 'throwOnFailure', o.throwOnFailure ?? true);
-  if (!isModel(subject) && typeof subject !== 'function') fail(fn, 'subject', SUBJECT, subject);
+  if (!isModel(subject) && typeof subject !== 'function') {
+    refuseNetwork(fn, 'subject', subject);
+    fail(fn, 'subject', SUBJECT, subject);
+  }
   const { inputs, outputs: recorded } = readFixture(fn, fixture);
   if (isModel(subject) && inputs.length !== subject.inputs.length) {
     const m = subject.inputs.length;
