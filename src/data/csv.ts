@@ -9,6 +9,16 @@ export interface ParseCsvOptions {
   header?: boolean;
   /** Cell separator, one character (default ','). */
   delimiter?: string;
+  /**
+   * What a missing value in a feature column becomes (default 'error'):
+   * `'error'` stops with an error naming the first one and how many there
+   * are; `'nan'` reads it as NaN, as pandas' `read_csv` reads the
+   * spellings of its `na_values`, so that `checkDataset` can report them. Missing
+   * spellings (trimmed, case as written): an empty cell, `NA`, `N/A`, `na`,
+   * `n/a`, `null`, `NULL` and `?`. A missing class label in the
+   * `labelColumn` is an error either way.
+   */
+  missing?: 'error' | 'nan';
 }
 
 /** The label column of a CSV file with one column of class names (see {@link parseCsv}). */
@@ -58,6 +68,7 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 // What spreadsheets, R and pandas write for a missing value. (NaN is a number
 // and is read as one.)
 const MISSING: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'na', 'n/a', 'null', 'NULL', '?']);
+const MISSING_NAMES = 'an empty cell, NA, N/A, na, n/a, null, NULL or ?';
 
 // NaN and infinities as JavaScript writes them (NaN, Infinity) and as Python,
 // NumPy's savetxt and Python's csv module do (nan, inf, -inf), in any case,
@@ -174,6 +185,7 @@ interface Settings {
   delimiter: string;
   labelColumn: string | number | undefined;
   classes: readonly string[] | undefined;
+  missing: 'error' | 'nan';
 }
 
 function readSettings(fn: string, options: unknown, extra: readonly string[] = []): Settings {
@@ -183,6 +195,7 @@ function readSettings(fn: string, options: unknown, extra: readonly string[] = [
     'delimiter',
     'labelColumn',
     'classes',
+    'missing',
     ...extra,
   ]);
   const o = options as ParseCsvOptions & Partial<CsvLabelOptions>;
@@ -232,7 +245,10 @@ function readSettings(fn: string, options: unknown, extra: readonly string[] = [
       seen.add(c);
     }
   }
-  return { header, delimiter, labelColumn, classes };
+  const missing = o.missing ?? 'error';
+  if (missing !== 'error' && missing !== 'nan')
+    throw new ValueError(`${fn}: missing must be 'error' or 'nan', got ${show(missing)}`);
+  return { header, delimiter, labelColumn, classes, missing };
 }
 
 // "line 3, column 2" or, with a header, `line 3, column 2 ("age")`.
@@ -306,6 +322,11 @@ function parse(fn: string, text: string, s: Settings): number[][] | LabeledCsv {
     for (let c = 0; c < width; c++) {
       const cell = cells[c]!.trim();
       if (MISSING.has(cell)) {
+        // A feature read as NaN; a class label has no such value.
+        if (s.missing === 'nan' && c !== label) {
+          row[j++] = NaN;
+          continue;
+        }
         if (missing === 0) {
           firstMissing = `${at(lineNo, c, names)}: missing value (${cell === '' ? 'an empty cell' : show(cell)})`;
         }
@@ -348,7 +369,12 @@ function parse(fn: string, text: string, s: Settings): number[][] | LabeledCsv {
             .slice(0, 6)
             .map((c) => `${c + 1}${names?.[c] === undefined ? '' : ` (${show(names[c])})`}`)
             .join(', ')}${missingColumns.size > 6 ? ', ...' : ''}`;
-    throw new ValueError(`${fn}: ${firstMissing}${more}`);
+    // With missing: 'nan' only class labels get here (features are then NaN).
+    const advice =
+      s.missing === 'nan' || [...missingColumns].every((c) => c === label)
+        ? '; a row needs its class label (drop the row, or give the class a name)'
+        : `; pass { missing: 'nan' } to read a missing feature (${MISSING_NAMES}) as NaN, then find the rows with checkDataset`;
+    throw new ValueError(`${fn}: ${firstMissing}${more}${advice}`);
   }
   if (s.labelColumn === undefined) return rows;
   const classes = s.classes === undefined ? sortedClasses(labelTexts) : [...s.classes];
@@ -421,8 +447,11 @@ function sortedClasses(texts: readonly string[]): string[] {
  *
  * Errors name the line and column (both counted from 1, with the column's
  * name when there is a header): a cell that is not a number, a row of
- * another width, and missing values (an empty cell, `NA`, `N/A`, `null` or
- * `?`), of which the first is named along with how many there are in all.
+ * another width, and missing values (an empty cell, `NA`, `N/A`, `na`,
+ * `n/a`, `null`, `NULL` or `?`), of which the first is named along with how
+ * many there are in all. With `missing: 'nan'` a missing feature is read as
+ * NaN instead (pandas' `na_values`), for `checkDataset` to report; a missing
+ * class label stays an error.
  *
  * @returns One array of numbers per data row.
  * @example
@@ -436,6 +465,7 @@ function sortedClasses(texts: readonly string[]): string[] {
  * // features [[1.4, 0.2], [4.7, 1.4], [1.3, 0.2]], labels Int32Array [0, 1, 0],
  * // classes ['setosa', 'versicolor'] (labels index classes)
  * parseCsv('5.1,versicolor\n', { labelColumn: -1, classes }).labels; // Int32Array [1]
+ * parseCsv('a,b\n1,\n NA ,4\n', { header: true, missing: 'nan' }); // [[1, NaN], [NaN, 4]]
  * ```
  */
 export function parseCsv(text: string, options: ParseCsvOptions & CsvLabelOptions): LabeledCsv;

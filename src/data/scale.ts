@@ -107,10 +107,19 @@ function makeScaler<J extends ScalerJSON>(
   };
 }
 
+/** Every value finite; the first that is not is named by its index, x[row][column]. */
 function checkFinite(fn: string, t: Tensor): void {
   for (let i = 0; i < t.size; i++) {
-    if (!Number.isFinite(t.data[i]!))
-      throw new ValueError(`${fn}: x must be finite, element ${i} is ${show(t.data[i])}`);
+    if (!Number.isFinite(t.data[i]!)) {
+      let where = '';
+      for (let a = t.rank - 1, r = i; a >= 0; a--) {
+        where = `[${r % t.shape[a]!}]${where}`;
+        r = Math.floor(r / t.shape[a]!);
+      }
+      throw new ValueError(
+        `${fn}: x must be finite, x${where} is ${show(t.data[i])}; checkDataset(x) lists every missing (NaN) and infinite value by feature`,
+      );
+    }
   }
 }
 
@@ -129,7 +138,9 @@ function checkFinite(fn: string, t: Tensor): void {
  * 0.1s gets a std of 1.4e-17 from rounding, and new data is scaled by 10^16.
  *
  * Statistics are computed in float64. Plain arrays are read as float64 (the
- * numbers as JavaScript holds them); a tensor keeps its dtype.
+ * numbers as JavaScript holds them); a tensor keeps its dtype. Every value
+ * must be finite: the first NaN or infinity is an error naming its place
+ * (`x[64][1]`); `checkDataset(x)` lists them all.
  *
  * @param x Training data, shape [samples, ...features].
  * @example
@@ -209,7 +220,8 @@ function fromStandard(mean: Float64Array, std: Float64Array): StandardScaler {
  * (a range max − min below 10·2^-52, as scikit-learn's `_handle_zeros_in_scale`)
  * is taken to have range 1: its training value maps to `range[0]` and another
  * value x to `range[0] + (x − min)·(high − low)`, as scikit-learn does. Plain
- * arrays are read as float64; a tensor keeps its dtype.
+ * arrays are read as float64; a tensor keeps its dtype. Every value must be
+ * finite, as for {@link standardScaler}.
  *
  * @example
  * ```ts

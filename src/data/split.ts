@@ -183,12 +183,17 @@ function stratifiedIndices(
   // Largest-remainder apportionment: floor each class's exact share
   // n_c·nTest/n, then hand the leftover slots to the largest fractional
   // parts (ties to the smaller class label, so the result is deterministic).
-  const shares = classes.map((c) => (byClass.get(c)!.length * nTest) / n);
-  const counts = shares.map((s) => Math.floor(s));
+  // In integers: the floor is ⌊n_c·nTest / n⌋ and the fractional part is
+  // (n_c·nTest mod n) / n, so equal shares tie exactly; as floats, 8·9/27
+  // and 2·9/27 leave remainders that differ in the last bit. (The products
+  // are below n², exact integers for up to 9·10^7 samples.)
+  const products = classes.map((c) => byClass.get(c)!.length * nTest);
+  const remainders = products.map((p) => p % n);
+  const counts = products.map((p, k) => (p - remainders[k]!) / n);
   let left = nTest - counts.reduce((a, b) => a + b, 0);
   const byRemainder = classes
     .map((_, k) => k)
-    .sort((a, b) => shares[b]! - counts[b]! - (shares[a]! - counts[a]!) || a - b);
+    .sort((a, b) => remainders[b]! - remainders[a]! || a - b);
   for (const k of byRemainder) {
     if (left === 0) break;
     if (counts[k]! < byClass.get(classes[k]!)!.length) {

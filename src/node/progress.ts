@@ -58,7 +58,11 @@ function extras(p: FitProgress): string {
  *
  * and leaves one finished line per epoch (with metrics and validation
  * results). When the stream is not a terminal (CI logs, a file), it writes
- * only that finished line, once per epoch, so logs stay readable.
+ * only that finished line, once per epoch, so logs stay readable. fit
+ * reports each epoch before its callbacks' onEpochEnd, so what they print
+ * (reduceLROnPlateau's `verbose` message) starts on a line of its own; and
+ * when fit ends mid-epoch (an abort, a callback's stop, a NaN error), its
+ * final `'end'` report ends the open line where the bar stopped.
  *
  * @example
  * ```ts
@@ -93,6 +97,7 @@ export function terminalProgress(
       if (p.phase === 'epoch') stream.write(`${head} loss ${fmt(p.loss)}${extras(p)} ${speed}\n`);
       return;
     }
+    if (p.phase === 'end' && lastLength === 0) return; // no open line
     const t = Date.now();
     if (p.phase === 'batch' && t - lastDraw < throttleMs && p.batch < p.batches) return;
     lastDraw = t;
@@ -105,11 +110,11 @@ export function terminalProgress(
     const w = Math.max(5, Math.min(width, room));
     let line = `${head} ${bar(p.batch, p.batches, w)}${tail}`;
     // only the redrawn batch lines must fit; the epoch line stays in the scrollback whole (it may wrap)
-    if (p.phase === 'batch' && columns !== undefined && line.length >= columns)
+    if (p.phase !== 'epoch' && columns !== undefined && line.length >= columns)
       line = line.slice(0, columns - 1);
     // Pad over the remains of a longer previous line instead of an ANSI erase code.
     const pad = ' '.repeat(Math.max(0, lastLength - line.length));
-    stream.write(`\r${line}${pad}${p.phase === 'epoch' ? '\n' : ''}`);
-    lastLength = p.phase === 'epoch' ? 0 : line.length;
+    stream.write(`\r${line}${pad}${p.phase === 'batch' ? '' : '\n'}`);
+    lastLength = p.phase === 'batch' ? line.length : 0;
   };
 }

@@ -76,6 +76,32 @@ export function checkClip(
   return out.clipNorm === undefined && out.clipValue === undefined ? null : out;
 }
 
+/**
+ * Clips float arrays in place, as a whole: first by global norm (when
+ * ‖g‖ = sqrt(Σ g²) exceeds clipNorm, every element is scaled by
+ * clipNorm / (‖g‖ + 1e-6), as `torch.nn.utils.clip_grad_norm_`; a NaN norm
+ * makes every element NaN, as there), then each element to
+ * [−clipValue, clipValue] (`clip_grad_value_`). The one rule of the
+ * optimizers' and fit's clipping. Returns the norm before clipping. @internal
+ */
+export function clipArrays(
+  arrays: readonly FloatArray[],
+  o: { clipNorm?: number; clipValue?: number },
+): number {
+  let sq = 0;
+  for (const d of arrays) for (let i = 0; i < d.length; i++) sq += d[i]! * d[i]!;
+  const norm = Math.sqrt(sq);
+  const coef = o.clipNorm === undefined ? 1 : o.clipNorm / (norm + 1e-6);
+  const k = coef >= 1 ? 1 : coef; // NaN stays NaN
+  const c = o.clipValue ?? Infinity;
+  for (const d of arrays)
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i]! * k;
+      d[i] = v > c ? c : v < -c ? -c : v;
+    }
+  return norm;
+}
+
 /** Validates clipNorm/clipValue and assembles the common options. */
 export function commonOf(
   fn: string,
@@ -247,26 +273,15 @@ export function createOptimizer<K extends string, C extends object>(
       // Clipping works on scratch copies (reused across steps): the caller's
       // .grad stays as backward left it.
       if (clipValue !== undefined || clipNorm !== undefined) {
-        let sq = 0;
         for (const pair of pairs) {
-          const [p, g] = pair;
-          const s = stateFor(p);
-          const scratch = (s.scratch ??= asFloat(allocate(p.dtype, p.size)));
-          for (let j = 0; j < scratch.length; j++) {
-            let v = g[j]!;
-            if (clipValue !== undefined)
-              v = v > clipValue ? clipValue : v < -clipValue ? -clipValue : v;
-            scratch[j] = v;
-            sq += v * v;
-          }
-          pair[1] = scratch;
+          const s = stateFor(pair[0]);
+          (s.scratch ??= asFloat(allocate(pair[0].dtype, pair[0].size))).set(pair[1]);
+          pair[1] = s.scratch;
         }
-        if (clipNorm !== undefined) {
-          // torch.nn.utils.clip_grad_norm_: scale by maxNorm/(norm + 1e-6) when that is below 1.
-          const coef = clipNorm / (Math.sqrt(sq) + 1e-6);
-          if (coef < 1)
-            for (const [, g] of pairs) for (let j = 0; j < g.length; j++) g[j] = g[j]! * coef;
-        }
+        clipArrays(
+          pairs.map((q) => q[1]),
+          spec.common,
+        );
       }
       for (const [p, g] of pairs) {
         const s = stateFor(p);

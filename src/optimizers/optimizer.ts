@@ -8,7 +8,7 @@ export interface CommonOptimizerOptions {
   learningRate?: LearningRate;
   /** Rescale all gradients together when their global L2 norm exceeds this (as `torch.nn.utils.clip_grad_norm_`). */
   clipNorm?: number;
-  /** Clamp every gradient element to [−clipValue, clipValue] (as `clip_grad_value_`), applied before clipNorm. */
+  /** Clamp every gradient element to [−clipValue, clipValue] (as `clip_grad_value_`), applied after clipNorm (as fit's clipValue and clipGradients). */
   clipValue?: number;
 }
 

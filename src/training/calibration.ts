@@ -18,7 +18,12 @@ import { tensorArgument } from './_util.js';
 export interface CalibrationOptions {
   /** Number of equal-width confidence bins over [0, 1] (default 10; Guo et al. use 15). */
   bins?: number;
-  /** The scores are logits (softmax, or a sigmoid for one column, is applied first) rather than probabilities. Default false. */
+  /**
+   * The scores are logits (softmax, or a sigmoid for one column, is applied
+   * first) rather than probabilities. Default false. Probabilities given
+   * with it are an error: rows that all sum to 1 with values in [0, 1], or
+   * one column of at least 8 values all in [0, 1].
+   */
   fromLogits?: boolean;
 }
 
@@ -62,6 +67,43 @@ function scoreMatrix(fn: string, name: string, scores: unknown): Tensor {
   if (t.shape[0] === 0) throw new ValueError(`${fn}: need at least one sample, got 0`);
   if (!isFloat(t.dtype)) throw new ValueError(`${fn}: ${name} must be float scores, got int32`);
   return t;
+}
+
+/** Rows of one column, all in [0, 1], from which {@link refuseProbabilities} takes them for sigmoid probabilities. */
+const PROBABILITY_ROWS = 8;
+
+/**
+ * Refuses probabilities where logits belong: a model that ends in a softmax
+ * or a sigmoid predicts probabilities, and reading them as logits gives a
+ * meaningless temperature or calibration. The test is strict, so genuine
+ * logits that happen to be small pass: two or more columns count as
+ * probabilities when every row is a distribution (values in [0, 1] summing
+ * to 1 within 1e-4); one column when every value is in [0, 1] over at least
+ * {@link PROBABILITY_ROWS} rows (a genuine logit column that never goes
+ * below 0 nor above 1 over a batch that size is most unlikely).
+ * `what` names the argument; `advice` ends the message.
+ */
+function refuseProbabilities(fn: string, what: string, t: Tensor, advice: string): void {
+  // a vector [n] is one column, as scoreMatrix reads it
+  const c = t.rank < 2 ? 1 : t.shape[t.rank - 1]!;
+  if (c === 0) return;
+  const n = t.size / c;
+  if (n === 0 || (c === 1 && n < PROBABILITY_ROWS)) return;
+  const d = t.data;
+  for (let i = 0; i < n; i++) {
+    let rowSum = 0;
+    for (let j = 0; j < c; j++) {
+      const v = d[i * c + j]!;
+      if (!(v >= 0 && v <= 1)) return;
+      rowSum += v;
+    }
+    if (c > 1 && !(Math.abs(rowSum - 1) <= 1e-4)) return;
+  }
+  throw new ValueError(
+    c === 1
+      ? `${fn}: ${what} must be logits, but every one of its ${n} values is in [0, 1], as probabilities from a sigmoid are; pass the model's output before its sigmoid, or log(p/(1-p)) of the probabilities p${advice}`
+      : `${fn}: ${what} must be logits, but every row is a probability distribution (values in [0, 1] summing to 1); pass the model's outputs before its softmax, or log(probabilities), which are logits up to a shift per row${advice}`,
+  );
 }
 
 /**
@@ -174,6 +216,13 @@ function curve(fn: string, scores: unknown, target: unknown, options: unknown): 
   const t = scoreMatrix(fn, 'scores', scores);
   const [n, c] = t.shape as [number, number];
   const y = targetsFor(fn, target, n, c);
+  if (fromLogits)
+    refuseProbabilities(
+      fn,
+      'scores (with fromLogits: true)',
+      t,
+      '; or leave fromLogits out to read them as probabilities',
+    );
   const { confidence, predicted } = topLabel(fn, t, fromLogits);
   const count = new Array<number>(bins).fill(0);
   const confSum = new Array<number>(bins).fill(0);
@@ -310,6 +359,11 @@ function nll(
  * within [1/max, 1/min]; when the minimum lies beyond a bound, that bound is
  * returned. Plain numbers in float64: no model or autograd involved.
  *
+ * Probabilities are refused, since they give a meaningless T: rows that are
+ * all probability distributions (a softmax's output; pass log-probabilities),
+ * or one column of at least 8 values all in [0, 1] (a sigmoid's; pass
+ * log(p/(1-p))). Small genuine logits, which fail either test, are taken.
+ *
  * @param logits Validation logits [n, classes] (or one logit column [n, 1] / [n] of a binary model).
  * @param target Integer labels or one-hot rows.
  * @example
@@ -339,24 +393,9 @@ export function fitTemperature(
         `${fn}: logits[${Math.floor(i / c)}][${i % c}] must be finite, got ${t.data[i]}`,
       );
   const y = targetsFor(fn, target, n, c);
-  // Probability rows (what a model ending in softmax predicts) would give a
-  // meaningless temperature: every value in [0, 1] and every row summing to 1.
-  if (c >= 2 && n > 0) {
-    let probs = true;
-    for (let i = 0; i < n && probs; i++) {
-      let rowSum = 0;
-      for (let j = 0; j < c; j++) {
-        const v = t.data[i * c + j]!;
-        if (v < 0 || v > 1) probs = false;
-        rowSum += v;
-      }
-      if (Math.abs(rowSum - 1) > 1e-4) probs = false;
-    }
-    if (probs)
-      throw new ValueError(
-        `${fn}: logits must be logits, but every row is a probability distribution (values in [0, 1] summing to 1); pass the model's outputs before its softmax, or log(probabilities), which are logits up to a shift per row`,
-      );
-  }
+  // Probabilities (what a model ending in a softmax or a sigmoid predicts)
+  // would give a meaningless temperature.
+  refuseProbabilities(fn, 'logits', t, '');
   // One logit z is the two-class case with logits [0, z]: softmax gives [1 − σ(z), σ(z)].
   let z: ArrayLike<number> = t.data;
   if (c === 1) {
@@ -403,7 +442,8 @@ export function fitTemperature(
  * Divides logits by a temperature: `logits / T`, the calibrated logits of
  * temperature scaling (see {@link fitTemperature}). Returns a new tensor of
  * the same shape and float dtype; apply the softmax (or a sigmoid for one
- * column) to get probabilities.
+ * column) to get probabilities. Probabilities in place of logits are
+ * refused, as by {@link fitTemperature}.
  *
  * @example
  * ```ts
@@ -416,6 +456,7 @@ export function applyTemperature(logits: TensorLike, temperature: number): Tenso
   const T = assertNumber(fn, 'temperature', temperature, { min: 0, minExclusive: true });
   const t = tensorArgument(fn, 'logits', logits);
   if (!isFloat(t.dtype)) throw new ValueError(`${fn}: logits must be float, got int32`);
+  if (t.rank > 0) refuseProbabilities(fn, 'logits', t, '');
   const out = allocFloat(t.dtype, t.size);
   for (let i = 0; i < t.size; i++) out[i] = t.data[i]! / T;
   return new Tensor(out, t.shape);

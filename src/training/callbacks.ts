@@ -8,11 +8,17 @@ import { stateTensors } from '../models/_state.js';
 import { namedParameters } from '../models/parameters.js';
 import type { Callback, Logs, TrainingContext } from './types.js';
 
+// A validation metric's monitor name: 'val' + its name with the first letter
+// capitalized ('accuracy' -> 'valAccuracy', 'AUC' -> 'valAUC'), both ways.
+const valName = (k: string): string => `val${k.charAt(0).toUpperCase()}${k.slice(1)}`;
+
 /**
  * The value named `monitor` in epoch logs: 'loss', 'valLoss',
  * 'regularization', 'learningRate', a metric name ('accuracy'), or a
- * validation metric as 'val' + the capitalized name ('valAccuracy'), the
- * camelCase form of Keras's 'val_accuracy'. Undefined when absent.
+ * validation metric as 'val' + the name with its first letter capitalized
+ * ('valAccuracy', the camelCase form of Keras's 'val_accuracy'; 'valAUC'
+ * for a metric named 'AUC'), the names listed in the error for an unknown monitor.
+ * Undefined when absent.
  *
  * @example
  * ```ts
@@ -32,11 +38,7 @@ export function monitorValue(logs: Logs, monitor: string): number | undefined {
       return logs.learningRate;
   }
   if (Object.hasOwn(logs.metrics, monitor)) return logs.metrics[monitor];
-  if (monitor.startsWith('val') && monitor.length > 3 && logs.valMetrics !== undefined) {
-    const rest = monitor.slice(3);
-    const name = rest[0]!.toLowerCase() + rest.slice(1);
-    if (Object.hasOwn(logs.valMetrics, name)) return logs.valMetrics[name];
-  }
+  for (const [k, v] of Object.entries(logs.valMetrics ?? {})) if (valName(k) === monitor) return v;
   return undefined;
 }
 
@@ -44,9 +46,48 @@ export function monitorValue(logs: Logs, monitor: string): number | undefined {
 export function monitorNames(logs: Logs): string[] {
   const names = ['loss', 'regularization', 'learningRate', ...Object.keys(logs.metrics)];
   if (logs.valLoss !== undefined) names.push('valLoss');
-  for (const k of Object.keys(logs.valMetrics ?? {}))
-    names.push(`val${k[0]!.toUpperCase()}${k.slice(1)}`);
+  for (const k of Object.keys(logs.valMetrics ?? {})) names.push(valName(k));
   return names;
+}
+
+/**
+ * Epoch logs with every name fit will report, read at onTrainBegin from the
+ * empty history fit starts with (its metric lists, valLoss when validating),
+ * or null when the context holds no such history. @internal
+ */
+export function logsAtStart(ctx: TrainingContext | undefined): Logs | null {
+  const h = ctx?.history as Partial<TrainingContext['history']> | undefined;
+  if (typeof h?.metrics !== 'object') return null;
+  const zeros = (r: object) => Object.fromEntries(Object.keys(r).map((k) => [k, 0]));
+  return {
+    loss: 0,
+    regularization: 0,
+    learningRate: 0,
+    metrics: zeros(h.metrics),
+    ...(h.valLoss === undefined ? {} : { valLoss: 0, valMetrics: zeros(h.valMetrics ?? {}) }),
+  };
+}
+
+/**
+ * The error of a callback whose monitor is not in the logs, listing what
+ * is, and suggesting myelin's spelling of a Keras name ('val_loss' ->
+ * 'valLoss') that is there. `sep` opens the list (' (' closes it too), `tail` ends the message. @internal
+ */
+export function missingMonitor(
+  fn: string,
+  monitor: string,
+  logs: Logs,
+  sep = ' (',
+  tail = '; for valLoss pass validationData or validationSplit to fit',
+): ValueError {
+  const camel = monitor.replace(/_+([^_])/g, (_, c: string) => c.toUpperCase());
+  const hint =
+    camel !== monitor && monitorValue(logs, camel) !== undefined
+      ? `; did you mean ${JSON.stringify(camel)}? (Keras's ${monitor} in myelin's camelCase)`
+      : '';
+  return new ValueError(
+    `${fn}: monitor ${JSON.stringify(monitor)} is not in the epoch logs${sep}available: ${monitorNames(logs).join(', ')}${sep === ' (' ? ')' : ''}${hint}${tail}`,
+  );
 }
 
 const HIGHER_IS_BETTER = /acc|auc|precision|recall|f1|fmeasure|r2/i;
@@ -184,7 +225,8 @@ export interface EarlyStopping extends Callback {
  * 'min'); `wait` resets on an improvement that also beats `baseline`, and
  * training stops once `wait` reaches `patience` (never after the first epoch).
  * With `restoreBestWeights`, the weights of the best epoch are put back when
- * training ends (also when it ran to the end), as Keras 3: the parameters
+ * training ends (also when it ran to the end, and when fit stops on a NaN
+ * or infinite loss, before it throws), as Keras 3: the parameters
  * and the layer state as they were when that epoch's value was measured
  * (batch norm's moving statistics, which Keras keeps among its weights, and
  * a stateful recurrent layer's carried state, which is part of the model at
@@ -192,8 +234,10 @@ export interface EarlyStopping extends Callback {
  * restored model is the one that was scored: evaluating it on the
  * validation data gives the best `valLoss` again, exactly.
  *
- * Throws at the first epoch end if the monitored value is missing (for
- * example 'valLoss' without validation data), naming what is available.
+ * Throws when the monitored value is missing (for example 'valLoss'
+ * without validation data), naming what is available: when fit starts
+ * (onTrainBegin), as fit's history names its values already, else at the
+ * first epoch end.
  *
  * @example
  * ```ts
@@ -240,6 +284,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
     reference === null ||
     (direction === 'max' ? current - minDelta > reference : current + minDelta < reference);
 
+  const missing = (logs: Logs): ValueError => missingMonitor(fn, monitor, logs);
   let bestWeights: FloatArray[] | null = null;
   const state: EarlyStopping & {
     best: number | null;
@@ -253,7 +298,9 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
     bestEpoch: null,
     stoppedEpoch: null,
     wait: 0,
-    onTrainBegin() {
+    onTrainBegin(ctx?: TrainingContext) {
+      const logs = logsAtStart(ctx);
+      if (logs !== null && monitorValue(logs, monitor) === undefined) throw missing(logs);
       // Reset, so one callback object can serve several fits.
       state.best = null;
       state.bestEpoch = null;
@@ -263,11 +310,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
     },
     onEpochEnd(ctx: TrainingContext) {
       const current = monitorValue(ctx.logs, monitor);
-      if (current === undefined) {
-        throw new ValueError(
-          `${fn}: monitor ${JSON.stringify(monitor)} is not in the epoch logs (available: ${monitorNames(ctx.logs).join(', ')}); for valLoss pass validationData or validationSplit to fit`,
-        );
-      }
+      if (current === undefined) throw missing(ctx.logs);
       if (restoreBestWeights && bestWeights === null) {
         bestWeights = snapshotWeights(ctx.model);
         state.bestEpoch = ctx.epoch;
@@ -285,6 +328,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
         ctx.stop();
       }
     },
+    // also before fit throws for a NaN or infinite loss: the best weights come back then too
     onTrainEnd(ctx: TrainingContext) {
       if (restoreBestWeights && bestWeights !== null) restoreWeights(ctx.model, bestWeights);
     },

@@ -30,7 +30,10 @@ export type ClassTargets = Tensor | ArrayLike<number>;
  * How per-class scores are combined (scikit-learn's `average`):
  * - `'macro'`: unweighted mean over the classes that occur in the targets
  *   or the predictions (scikit-learn's default label set), so a class that
- *   appears in neither does not pull the mean down;
+ *   appears in neither does not pull the mean down; when the classes are
+ *   listed (`numClasses`, or `classNames` of {@link classificationReport}),
+ *   over all of them, each absent class scoring 0 (scikit-learn's
+ *   `labels=range(C)`);
  * - `'weighted'`: mean weighted by each class's support (target count);
  * - `'micro'`: from the summed TP/FP/FN counts; for single-label data
  *   micro precision = micro recall = micro F1 = accuracy.
@@ -41,7 +44,11 @@ export type Average = 'macro' | 'weighted' | 'micro';
 export interface ClassScoreOptions {
   /** How to combine per-class scores (default 'macro'); 'none' returns the per-class array. */
   average?: Average | 'none';
-  /** Number of classes (default: the one-hot width, or the largest label + 1). */
+  /**
+   * Number of classes (default: the one-hot width, or the largest label +
+   * 1). When given, the macro average is over all of them, a class absent
+   * from both pred and target scoring 0 (see {@link Average}).
+   */
   numClasses?: number;
 }
 
@@ -189,7 +196,16 @@ export function classificationStats(
   return statsOf('classificationStats', pred, target, o.numClasses);
 }
 
-function averaged(s: ClassificationStats, perClass: readonly number[], average: Average): number {
+/**
+ * Combines per-class scores. `allClasses`: the classes were listed
+ * (numClasses, classNames), so the macro mean is over all of them.
+ */
+function averaged(
+  s: ClassificationStats,
+  perClass: readonly number[],
+  average: Average,
+  allClasses: boolean,
+): number {
   if (average === 'micro') return s.accuracy;
   if (average === 'weighted') {
     let acc = 0;
@@ -199,7 +215,7 @@ function averaged(s: ClassificationStats, perClass: readonly number[], average: 
   let acc = 0;
   let count = 0;
   perClass.forEach((v, k) => {
-    if (s.support[k]! > 0 || s.predicted[k]! > 0) {
+    if (allClasses || s.support[k]! > 0 || s.predicted[k]! > 0) {
       acc += v;
       count++;
     }
@@ -222,7 +238,9 @@ function classScore(
     'none',
   ]);
   const s = statsOf(fn, pred, target, o.numClasses);
-  return average === 'none' ? [...s[key]] : averaged(s, s[key], average);
+  return average === 'none'
+    ? [...s[key]]
+    : averaged(s, s[key], average, o.numClasses !== undefined);
 }
 
 /**
@@ -339,7 +357,7 @@ export interface TopKAccuracyOptions {
  * the sample's favour (as TensorFlow's `in_top_k`): the target is in the top k
  * when fewer than k classes score strictly higher.
  *
- * @param pred Scores [n, classes] (probabilities or logits).
+ * @param pred Scores [n, classes] (probabilities or logits): a tensor, or nested plain arrays (read in float64).
  * @param target Integer labels or one-hot rows.
  * @example
  * ```ts
@@ -349,19 +367,21 @@ export interface TopKAccuracyOptions {
  * ```
  */
 export function topKAccuracy(
-  pred: Tensor,
+  pred: TensorLike,
   target: ClassTargets,
   options: TopKAccuracyOptions = {},
 ): number {
   const fn = 'topKAccuracy';
   const o = readOptions(fn, options, ['k']);
   const k = assertInteger(fn, 'k', o.k ?? 5, 1);
-  if (!(pred instanceof Tensor) || pred.rank !== 2) {
+  // Plain arrays in float64, as the other scores read them: ties stay ties.
+  const scores = labelTensor(fn, 'pred', pred);
+  if (scores.rank !== 2) {
     throw new ShapeError(
-      `${fn}: pred must be a score tensor [n, classes], got ${pred instanceof Tensor ? fmtShape(pred.shape) : show(pred)}`,
+      `${fn}: pred must be a score tensor [n, classes] (or nested arrays of scores), got shape ${fmtShape(scores.shape)}`,
     );
   }
-  const [n, c] = pred.shape as [number, number];
+  const [n, c] = scores.shape as [number, number];
   const t = targetLabels(fn, target);
   if (t.labels.length !== n)
     throw new ShapeError(`${fn}: pred has ${n} samples but target has ${t.labels.length}`);
@@ -370,9 +390,9 @@ export function topKAccuracy(
   for (let i = 0; i < n; i++) {
     const y = t.labels[i]!;
     if (y >= c) throw new ValueError(`${fn}: target[${i}] is class ${y} but pred has ${c} classes`);
-    const s = pred.data[i * c + y]!;
+    const s = scores.data[i * c + y]!;
     let above = 0;
-    for (let j = 0; j < c; j++) if (pred.data[i * c + j]! > s) above++;
+    for (let j = 0; j < c; j++) if (scores.data[i * c + j]! > s) above++;
     // A NaN score is never a hit: every comparison with it is false, so guard it.
     if (above < k && !Number.isNaN(s)) hits++;
   }
@@ -470,7 +490,7 @@ export function r2Score(pred: TensorLike, target: TensorLike): number {
 
 /** Options of {@link classificationReport}. */
 export interface ClassificationReportOptions {
-  /** Row labels, one per class (default '0', '1', ...); their count sets the number of classes. */
+  /** Row labels, one per class (default '0', '1', ...); their count sets the number of classes, and the macro average is over all of them. */
   classNames?: readonly string[];
   /** Decimal places of the scores: an integer from 0 to 100, the range of `toFixed` (default 2, as scikit-learn). */
   digits?: number;
@@ -542,9 +562,9 @@ export function classificationReport(
   for (const avg of ['macro', 'weighted'] as const) {
     lines.push(
       row(`${avg} avg`, [
-        num(averaged(s, s.precision, avg)),
-        num(averaged(s, s.recall, avg)),
-        num(averaged(s, s.f1, avg)),
+        num(averaged(s, s.precision, avg, names !== undefined)),
+        num(averaged(s, s.recall, avg, names !== undefined)),
+        num(averaged(s, s.f1, avg, names !== undefined)),
         col(String(s.total)),
       ]),
     );

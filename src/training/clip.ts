@@ -1,5 +1,6 @@
 import { assertKnownKeys, assertOptions, fail } from '../_lib/assert.js';
-import { checkClip } from '../optimizers/_base.js';
+import { asFloat, type FloatArray } from '../_lib/typed.js';
+import { checkClip, clipArrays } from '../optimizers/_base.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export { checkClip };
@@ -19,45 +20,17 @@ export interface ClipOptions {
 
 /** {@link clipGradients} on checked settings. @internal */
 export function clipInPlace(grads: readonly (Tensor | null)[], o: ClipOptions): number {
-  // The norm in float64 over every element, in order, whatever the gradients' dtype.
-  let sq = 0;
-  for (const g of grads) {
-    if (g === null) continue;
-    const d = g.data;
-    for (let i = 0; i < d.length; i++) sq += d[i]! * d[i]!;
-  }
-  const norm = Math.sqrt(sq);
-  if (o.clipNorm !== undefined) {
-    const coef = o.clipNorm / (norm + 1e-6);
-    // A NaN norm scales every gradient to NaN, as PyTorch (its clamp keeps NaN).
-    if (!(coef >= 1))
-      for (const g of grads) {
-        if (g === null) continue;
-        const d = g.data;
-        for (let i = 0; i < d.length; i++) d[i] = d[i]! * coef;
-      }
-  }
-  if (o.clipValue !== undefined) {
-    const c = o.clipValue;
-    for (const g of grads) {
-      if (g === null) continue;
-      const d = g.data;
-      for (let i = 0; i < d.length; i++) {
-        const v = d[i]!;
-        if (v > c) d[i] = c;
-        else if (v < -c) d[i] = -c;
-      }
-    }
-  }
-  return norm;
+  const arrays: FloatArray[] = [];
+  for (const g of grads) if (g !== null) arrays.push(asFloat(g.data));
+  return clipArrays(arrays, o);
 }
 
 /**
  * Clips gradients in place, for custom training loops (`fit` does the same
- * with its `clipNorm` and `clipValue` options): first by global norm, then
- * by value. Returns the global norm before clipping (as PyTorch's
- * `clip_grad_norm_`), handy for logging. Null entries (no gradient) are
- * skipped. Pascanu et al. 2013, "On the difficulty of training recurrent
+ * with its `clipNorm` and `clipValue` options, and so do the optimizers'
+ * options of the same names): first by global norm, then by value. Returns
+ * the global norm before clipping (as PyTorch's `clip_grad_norm_`), handy
+ * for logging. Null entries (no gradient) are skipped. Pascanu et al. 2013, "On the difficulty of training recurrent
  * neural networks", arXiv:1211.5063.
  *
  * @example

@@ -31,7 +31,7 @@ export interface CrossValidateOptions extends Omit<FitOptions, 'optimizer' | 'ca
   folds?: number | readonly Fold[];
   /** Keep class proportions in every fold (`stratifiedKFold` on `y`'s labels or one-hot rows); default false. */
   stratified?: boolean;
-  /** Random stream for the split and, one derived stream per fold, for fit's shuffling and dropout (default: the shared stream). */
+  /** Random stream for the split and, one derived stream per fold, for the order of the fold's training rows and fit's shuffling and dropout (default: the shared stream). */
   rng?: Rng;
   /**
    * Makes a fresh optimizer for each fold, when `buildModel` returns a bare
@@ -101,6 +101,12 @@ function isModel(v: unknown): v is Model {
  * `sampleWeight` (one weight per sample of x) weighs each fold's training
  * rows; `classWeight: 'balanced'` is computed per fold on its training
  * rows. The held-out scores are unweighted.
+ *
+ * Each fold's training rows reach `fit` in an order shuffled with the
+ * fold's random stream (drawn from `rng`), not in the ascending order the
+ * fold lists them: `validationSplit` holds out the last rows given to fit,
+ * which on data sorted by class (iris as shipped) would otherwise all be
+ * of one class.
  *
  * As scikit-learn's `cross_validate` with `KFold` / `StratifiedKFold`.
  *
@@ -178,12 +184,15 @@ export async function crossValidate(
   if (onFold !== undefined && typeof onFold !== 'function')
     fail(fn, 'onFold', 'a function', onFold);
   // The rest goes to fit, which validates the values; optimizer, callbacks and
-  // rng are crossValidate's own (per fold), so fit's other keys are the list.
+  // rng are crossValidate's own (per fold), and every fold trains from epoch 0
+  // (no initialEpoch), so fit's other keys are the list.
   assertKnownKeys(
     fn,
     'options',
     fitRest,
-    FIT_KEYS.filter((k) => k !== 'optimizer' && k !== 'callbacks' && k !== 'rng'),
+    FIT_KEYS.filter(
+      (k) => k !== 'optimizer' && k !== 'callbacks' && k !== 'rng' && k !== 'initialEpoch',
+    ),
   );
   const rng = rngOpt ?? defaultRng();
 
@@ -286,12 +295,17 @@ export async function crossValidate(
     // shuffling and dropout are reproducible from the one seed. (Not
     // rng.split(): it currently builds an invalid state about half the time.)
     const cbs = typeof callbacks === 'function' ? callbacks(k) : (callbacks ?? []);
+    const foldRng = createRng(rng.nextUint32());
+    // Folds list their training rows in ascending order, and fit's
+    // validationSplit holds out the last rows: on data sorted by class those
+    // would all be one class. So the rows go to fit in a random order.
+    const trainOrder = foldRng.shuffle(Array.from(train));
     const fitOptions: FitOptions = {
       ...fitRest,
-      ...(weights === null ? {} : { sampleWeight: Array.from(train, (i) => weights[i]!) }),
+      ...(weights === null ? {} : { sampleWeight: Array.from(trainOrder, (i) => weights[i]!) }),
       optimizer: opt,
       callbacks: cbs,
-      rng: createRng(rng.nextUint32()),
+      rng: foldRng,
     };
     // Plain arrays in the fold's model's dtype, as fit and evaluate convert them:
     // a float64 model trains and is scored on its data unrounded.
@@ -299,7 +313,12 @@ export async function crossValidate(
       plainDtype(model) === 'float64'
         ? (f64 ??= pairArguments(fn, 'x', 'y', x, y, 'float64'))
         : [tx, ty];
-    const history = await fit(model, takeRows(fx, train), takeRows(fy, train), fitOptions);
+    const history = await fit(
+      model,
+      takeRows(fx, trainOrder),
+      takeRows(fy, trainOrder),
+      fitOptions,
+    );
     const ev = evaluate(model, takeRows(fx, test), takeRows(fy, test), {
       loss: fitRest.loss,
       ...(fitRest.metrics === undefined ? {} : { metrics: fitRest.metrics }),

@@ -98,7 +98,7 @@ export function evaluate<In, Out>(
   const n = xs[0]!.shape[0]!;
   if (n === 0) throw new ValueError(`${fn}: x and y are empty (0 rows)`);
   checkBatchRows(fn, model, n, batchSize, 'x');
-  const ys = targetTensors(fn, model, y, n);
+  const ys = targetTensors(fn, model, y, n, 'y', 'x', xs);
   let weights = sampleWeights(fn, options.sampleWeight, n);
   if (options.classWeight !== undefined) {
     const plan = planOf(model, xs);

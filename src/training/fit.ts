@@ -55,6 +55,7 @@ export const FIT_KEYS = [
   'loss',
   'optimizer',
   'epochs',
+  'initialEpoch',
   'batchSize',
   'shuffle',
   'validationSplit',
@@ -125,6 +126,7 @@ const ZERO_LOGS: Logs = Object.freeze({
 interface Plan {
   opts: FitOptions;
   epochs: number;
+  initialEpoch: number;
   batchSize: number;
   shuffle: boolean;
   rng: Rng;
@@ -170,9 +172,25 @@ function plan(options: unknown): Plan {
   optional('transform', o.transform, isFunction, 'a function (x, y, rng) => ({ x, y })');
   const epochs = o.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) fail('fit', 'epochs', 'an integer >= 0', epochs);
+  const initialEpoch = o.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch > epochs)
+    fail(
+      'fit',
+      'initialEpoch',
+      `an integer in [0, epochs] (epochs ${epochs} is the epoch to stop at, as Keras's)`,
+      initialEpoch,
+    );
+  const clip = checkClip('fit', o);
+  // the optimizer clips too (in the same order): both would clip twice
+  const theirs = clip && checkClip('fit', o.optimizer.config ?? {});
+  if (theirs)
+    throw new ValueError(
+      `fit: clipping is given to fit (${show(clip)}) and to the optimizer ${o.optimizer.kind} (${show(theirs)}); it would clip twice, so set clipNorm/clipValue in one of the two`,
+    );
   return {
     opts: o,
     epochs,
+    initialEpoch,
     batchSize: assertPositiveInt('fit', 'batchSize', o.batchSize ?? 32),
     shuffle: flag('shuffle', true),
     rng:
@@ -193,7 +211,7 @@ function plan(options: unknown): Plan {
     callbacks: checkCallbacks(o.callbacks),
     metrics: checkMetrics('fit', o.metrics),
     balancedBatches: balanced,
-    clip: checkClip('fit', o),
+    clip,
     transform: o.transform ?? null,
   };
 }
@@ -220,7 +238,14 @@ export function lossesFor(fn: string, model: Model, loss: unknown): Loss[] {
   return [l];
 }
 
-/** The targets of fit/evaluate as tensors, one per model output, with `rows` rows each. */
+/**
+ * The targets of fit/evaluate as tensors, one per model output, with `rows`
+ * rows each. Labels [rows] for an output of shape [rows, 1] (a sigmoid
+ * classifier, a regression of one value) become that column [rows, 1], for
+ * every loss, as Keras expands (n,) to (n, 1). The output shapes come from
+ * the model's inputs `xs` when given, else from its declared input shapes
+ * (a model that declares none keeps its targets as given).
+ */
 export function targetTensors(
   fn: string,
   model: Model,
@@ -228,6 +253,7 @@ export function targetTensors(
   rows: number,
   argName = 'y',
   xName = 'x',
+  xs?: readonly Tensor[],
 ): Tensor[] {
   const outputs = model.outputs.length;
   // plain targets of a float64 model stay unrounded, as its inputs do
@@ -248,7 +274,27 @@ export function targetTensors(
         `${fn}: ${xName} and ${name} must have the same number of rows, got ${rows} and ${t.shape[0]}`,
       );
   });
-  return list;
+  if (!list.some((t) => t.rank === 1)) return list;
+  // Per-sample output shapes, from the plan fit and predict compile too; an
+  // input shape that does not fit is left for them to report.
+  let outShapes: (readonly number[])[] | null = null;
+  const inputs =
+    xs ??
+    (model.inputs.every((i) => i.shape !== null)
+      ? model.inputs.map((i) => new Tensor(allocate(i.dtype, 0), [0, ...i.shape!]))
+      : null);
+  if (inputs !== null) {
+    try {
+      const plan = planOf(model, inputs);
+      outShapes = plan.outputs.map((v) => plan.values[v]!.shape);
+    } catch {
+      outShapes = null;
+    }
+  }
+  return list.map((t, i) => {
+    const out = outShapes?.[i];
+    return t.rank === 1 && out?.length === 1 && out[0] === 1 ? new Tensor(t.data, [rows, 1]) : t;
+  });
 }
 
 /** Per-sample weights, checked: finite, >= 0, one per row of x. */
@@ -325,7 +371,7 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  * regularizers of `trainable_weights`); activity penalties count for every
  * layer, frozen or not (Keras adds them on every call). After each epoch the validation data, if
  * any, is evaluated in inference mode, the History is extended, and
- * callbacks and `onProgress` are told.
+ * `onProgress`, then the callbacks' onEpochEnd, are told.
  *
  * The step runs on the model's compiled plan: each layer's declared kernels,
  * the loss's kernel and the optimizer, over buffers reused from batch to
@@ -366,8 +412,18 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  * - If the objective (or a gradient) becomes NaN or infinite, fit throws a
  *   ValueError naming the epoch and batch, counted from 1, before that
  *   batch's update, so the weights and layer state (running statistics,
- *   carried recurrent state) are those from before the bad batch;
- *   `allowNonFinite: true` trains on regardless.
+ *   carried recurrent state) are those from before the bad batch, unless
+ *   a callback's onTrainEnd, which runs before the throw, puts others back
+ *   (earlyStopping's `restoreBestWeights`: the best epoch's, as Keras's
+ *   TerminateOnNaN and on_train_end); `allowNonFinite: true` trains on regardless.
+ * - `clipNorm` then `clipValue` clip the gradients before each update, as
+ *   the optimizers' options of the same names do; giving them to both fit
+ *   and the optimizer is refused.
+ * - `initialEpoch` resumes a run, as Keras's `initial_epoch`: epochs
+ *   `initialEpoch` to `epochs − 1` run and are numbered so in `ctx.epoch`,
+ *   `history.epoch`, progress and checkpoint names. For a bit-identical
+ *   resume, also restore the optimizer (`optimizerFromJSON`) and the random
+ *   stream: `createRng(rng.getState())` saved at the checkpoint.
  * - A model (or optimizer) already being trained by another `fit` call is
  *   refused with an error, rather than trained by two interleaved loops.
  * - `epochs: 0` returns an empty history, as Keras does.
@@ -403,7 +459,7 @@ export async function fit<In, Out>(
   );
   const n = xAll[0]!.shape[0]!;
   if (n === 0) throw new ValueError('fit: x and y are empty (0 rows)');
-  const yAll = targetTensors('fit', model, y, n);
+  const yAll = targetTensors('fit', model, y, n, 'y', 'x', xAll);
   if (p.transform !== null && (model.inputs.length !== 1 || model.outputs.length !== 1))
     throw new ValueError(
       `fit: transform works on models of one input and one output, got ${model.inputs.length} inputs and ${model.outputs.length} outputs`,
@@ -438,6 +494,7 @@ export async function fit<In, Out>(
       xVal[0]!.shape[0]!,
       'validationData[1]',
       'validationData[0]',
+      xVal,
     );
   }
 
@@ -488,7 +545,7 @@ export async function fit<In, Out>(
     history.valMetrics = {};
     for (const m of p.metrics) history.valMetrics[m.name] = [];
   }
-  if (p.epochs === 0) return history;
+  if (p.epochs === p.initialEpoch) return history;
 
   if (busy.has(model))
     throw new ValueError(
@@ -500,11 +557,18 @@ export async function fit<In, Out>(
     );
   busy.add(model);
   busy.add(optimizer);
+  let last: FitProgress | null = null;
+  const report = (progress: FitProgress): void => {
+    last = progress;
+    onProgress?.(progress);
+  };
   try {
     return await train();
   } finally {
     busy.delete(model);
     busy.delete(optimizer);
+    // ended mid-epoch (an abort, a callback's stop, an error): a display may close its open line
+    if ((last as FitProgress | null)?.phase === 'batch') onProgress?.({ ...last!, phase: 'end' });
   }
 
   async function train(): Promise<History> {
@@ -512,7 +576,7 @@ export async function fit<In, Out>(
       model: model,
       optimizer,
       epochs: p.epochs,
-      epoch: 0,
+      epoch: p.initialEpoch,
       batches: batchesPerEpoch,
       batch: -1,
       logs: ZERO_LOGS,
@@ -563,7 +627,7 @@ export async function fit<In, Out>(
     let lastYield = now();
     await run('onTrainBegin');
 
-    epochs: for (let epoch = 0; epoch < p.epochs; epoch++) {
+    epochs: for (let epoch = p.initialEpoch; epoch < p.epochs; epoch++) {
       if (ctx.stopTraining || aborted()) break;
       ctx.epoch = epoch;
       ctx.batch = -1;
@@ -610,6 +674,7 @@ export async function fit<In, Out>(
         if (!p.allowNonFinite) {
           if (!Number.isFinite(r.objective)) {
             restore?.();
+            await run('onTrainEnd');
             throw new ValueError(
               `fit: loss became ${show(r.objective)} at epoch ${epoch + 1}, batch ${b + 1} (of ${p.epochs} epochs, ${batchesPerEpoch} batches, counting from 1); ` +
                 'the weights and layer state are left as they were before this batch. Lower the learning rate, check the data for NaN or infinite values, or pass allowNonFinite: true',
@@ -621,6 +686,7 @@ export async function fit<In, Out>(
               restore?.();
               let bad = 0;
               while (Number.isFinite(g[bad]!)) bad++;
+              await run('onTrainEnd');
               throw new ValueError(
                 `fit: the gradient of ${trainable[k]!.name} became ${show(g[bad]!)} at epoch ${epoch + 1}, batch ${b + 1} (counting from 1); the weights and layer state are left as they were before this batch`,
               );
@@ -668,7 +734,7 @@ export async function fit<In, Out>(
         };
         await run('onBatchEnd');
         const elapsed = now() - epochStart;
-        onProgress?.({
+        report({
           phase: 'batch',
           epoch,
           epochs: p.epochs,
@@ -744,13 +810,13 @@ export async function fit<In, Out>(
         metrics,
         ...(val === null ? {} : { valLoss: val.loss, valMetrics: val.metrics }),
       };
-      await run('onEpochEnd');
-      onProgress?.(progress);
+      report(progress);
       if (p.verbose) console.log(epochLine(progress));
+      await run('onEpochEnd');
       if (ctx.stopTraining && (epoch < p.epochs - 1 || seen < nTrain)) stopped = 'callback';
     }
 
-    if (stopped === null && ctx.stopTraining && history.epoch.length < p.epochs)
+    if (stopped === null && ctx.stopTraining && history.epoch.length < p.epochs - p.initialEpoch)
       stopped = 'callback';
     if (stopped !== null) history.stopped = stopped;
     ctx.batch = -1;

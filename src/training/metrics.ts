@@ -192,9 +192,13 @@ export const binaryAccuracy: BinaryAccuracy = /* @__PURE__ */ makeBinaryAccuracy
  * [n, classes] (argmax taken), integer labels ([n] or [n, 1]), or one
  * probability of class 1 per sample ([n] or [n, 1], values in [0, 1],
  * thresholded at 0.5 when not all integers); targets integer labels ([n]
- * or [n, 1], as a tensor, a plain array or an Int32Array) or one-hot rows.
- * The same rule reads the predictions of precision, recall, f1Score,
- * classificationStats, classificationReport and groupMetrics.
+ * or [n, 1]) or one-hot rows. Each may be a tensor, a plain array or a
+ * typed array such as the Int32Array labels of `readCsv`, as precision
+ * reads them. The same rule reads the predictions of precision, recall,
+ * f1Score, classificationStats, classificationReport and groupMetrics.
+ *
+ * `numClasses` defaults, as in precision, to the widest of the score or
+ * one-hot rows and the largest label + 1 (2 for probabilities of class 1).
  *
  * @example
  * ```ts
@@ -202,29 +206,34 @@ export const binaryAccuracy: BinaryAccuracy = /* @__PURE__ */ makeBinaryAccuracy
  * confusionMatrix(tensor([[0.9, 0.1], [0.3, 0.7], [0.6, 0.4]]), tensor([0, 1, 1]), 2);
  * // [[1, 0],
  * //  [1, 1]]
+ * confusionMatrix([0, 2, 2], [0, 1, 2]); // 3 classes: [[1, 0, 0], [0, 0, 1], [0, 0, 1]]
  * ```
  */
 export function confusionMatrix(
-  prediction: Tensor,
+  prediction: Tensor | ArrayLike<number> | readonly (readonly number[])[],
   target: Tensor | ArrayLike<number> | readonly (readonly number[])[],
-  numClasses: number,
+  numClasses?: number,
 ): number[][] {
   const fn = 'confusionMatrix';
-  if (!(prediction instanceof Tensor))
-    throw new ValueError(`${fn}: prediction must be a Tensor, got ${show(prediction)}`);
-  assertPositiveInt(fn, 'numClasses', numClasses);
-  const predicted = classLabels(fn, 'prediction', prediction, true).labels;
-  // Plain arrays read in float64, so every integer label stays exact.
-  const actual = classLabels(
+  // Plain arrays read in float64, so every integer label and probability stays exact.
+  const p = classLabels(
     fn,
-    'target',
-    tensorArgument(fn, 'target', target, 'float64'),
-    false,
-  ).labels;
+    'prediction',
+    tensorArgument(fn, 'prediction', prediction, 'float64'),
+    true,
+  );
+  const t = classLabels(fn, 'target', tensorArgument(fn, 'target', target, 'float64'), false);
+  const predicted = p.labels;
+  const actual = t.labels;
   if (predicted.length !== actual.length)
     throw new ShapeError(
       `${fn}: prediction has ${predicted.length} samples but target has ${actual.length}`,
     );
+  if (numClasses === undefined) {
+    numClasses = Math.max(p.width, t.width, 1);
+    for (let i = 0; i < predicted.length; i++)
+      numClasses = Math.max(numClasses, predicted[i]! + 1, actual[i]! + 1);
+  } else assertPositiveInt(fn, 'numClasses', numClasses);
   const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < predicted.length; i++) {
     const a = actual[i]!,

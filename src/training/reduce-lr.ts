@@ -7,7 +7,7 @@ import {
   fail,
 } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
-import { autoMode, monitorNames, monitorValue } from './callbacks.js';
+import { autoMode, logsAtStart, missingMonitor, monitorValue } from './callbacks.js';
 import type { Callback, TrainingContext } from './types.js';
 
 /** Options of {@link reduceLROnPlateau}. */
@@ -72,9 +72,11 @@ export interface ReduceLROnPlateau extends Callback {
  * before patience counts again. A rate already at `minRate` is left alone.
  *
  * It sets `optimizer.learningRate` to a number, so the optimizer must have a
- * constant rate: with a schedule the two would fight over the rate, and
- * training fails at its start with an error saying so (Keras raises too).
- * Throws at the first epoch end if the monitored value is missing.
+ * constant rate: a number, or `constantLR(rate)` (equivalent; its first cut
+ * replaces it by the number). With another schedule the two would fight over
+ * the rate, and training fails at its start with an error saying so (Keras
+ * raises too). Throws when the monitored value is missing: when fit starts,
+ * as fit's history names its values already, else at the first epoch end.
  *
  * @example
  * ```ts
@@ -132,11 +134,15 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): Reduc
       cooldownCounter: 0,
       reductions,
       onTrainBegin(ctx: TrainingContext) {
-        if (typeof ctx.optimizer.learningRate !== 'number') {
+        const lr = ctx.optimizer.learningRate;
+        if (typeof lr !== 'number' && lr.kind !== 'constantLR') {
           throw new ValueError(
-            `${fn}: the optimizer's learningRate is a schedule (${ctx.optimizer.learningRate.kind}); reduceLROnPlateau needs a constant learning rate (pass a number as learningRate, or drop one of the two)`,
+            `${fn}: the optimizer's learningRate is a schedule (${lr.kind}); reduceLROnPlateau needs a constant learning rate (pass a number or constantLR(rate) as learningRate, or drop one of the two)`,
           );
         }
+        const logs = logsAtStart(ctx);
+        if (logs !== null && monitorValue(logs, monitor) === undefined)
+          throw missingMonitor(fn, monitor, logs);
         // Reset, so one callback object can serve several fits.
         state.best = null;
         state.wait = 0;
@@ -145,11 +151,7 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): Reduc
       },
       onEpochEnd(ctx: TrainingContext) {
         const current = monitorValue(ctx.logs, monitor);
-        if (current === undefined) {
-          throw new ValueError(
-            `${fn}: monitor ${JSON.stringify(monitor)} is not in the epoch logs (available: ${monitorNames(ctx.logs).join(', ')}); for valLoss pass validationData or validationSplit to fit`,
-          );
-        }
+        if (current === undefined) throw missingMonitor(fn, monitor, ctx.logs);
         const inCooldown = state.cooldownCounter > 0;
         if (inCooldown) {
           state.cooldownCounter--;

@@ -32,7 +32,7 @@ export type StopReason = 'aborted' | 'callback';
  * `history.history` of Keras (epochs counted from 0, as Keras's `history.epoch`).
  */
 export interface History {
-  /** Epoch indices, 0-based. */
+  /** Epoch indices, 0-based (from fit's `initialEpoch` on, as Keras's). */
   epoch: number[];
   /** Mean training loss per epoch (the loss function's value, averaged over batches by sample count; penalties are in `regularization`). */
   loss: number[];
@@ -81,9 +81,9 @@ export interface Logs {
 export interface TrainingContext {
   readonly model: Model;
   readonly optimizer: Optimizer;
-  /** Total epochs requested. */
+  /** fit's `epochs`: the epoch index to stop at (the total, when `initialEpoch` is 0). */
   readonly epochs: number;
-  /** Current epoch, 0-based. */
+  /** Current epoch, 0-based, counted from fit's `initialEpoch`. */
   readonly epoch: number;
   /** Batches per epoch. */
   readonly batches: number;
@@ -102,9 +102,12 @@ export interface TrainingContext {
 /**
  * A training callback, as Keras's `Callback`: hooks called by `fit` in this
  * order — onTrainBegin, then per epoch onEpochBegin, onBatchEnd per batch,
- * onEpochEnd (after validation), and finally onTrainEnd (also after an early
- * stop or an abort; not after an error). A hook may return a Promise, which
- * `fit` awaits. Callbacks run in the order given.
+ * onEpochEnd (after validation and after `onProgress` reported the epoch),
+ * and finally onTrainEnd (also after an early stop or an abort, and before
+ * fit throws its error for a NaN or infinite loss or gradient, so
+ * earlyStopping's `restoreBestWeights` puts the best weights back, as
+ * Keras's TerminateOnNaN ends training; not after other errors). A hook may
+ * return a Promise, which `fit` awaits. Callbacks run in the order given.
  */
 export interface Callback {
   /** Called once before the first epoch. */
@@ -115,16 +118,23 @@ export interface Callback {
   onBatchEnd?(ctx: TrainingContext): void | Promise<void>;
   /** Called after every epoch, once validation ran, with the epoch's logs (loss, valLoss, metrics). */
   onEpochEnd?(ctx: TrainingContext): void | Promise<void>;
-  /** Called once at the end, also after an early stop or an abort. */
+  /**
+   * Called once at the end, also after an early stop or an abort, and before
+   * fit throws for a NaN or infinite loss or gradient (with the weights of
+   * before the bad batch); not after other errors.
+   */
   onTrainEnd?(ctx: TrainingContext): void | Promise<void>;
 }
 
 /**
  * Progress of `fit`, reported after every batch (`phase: 'batch'`) and once
- * more when an epoch has ended and been validated (`phase: 'epoch'`).
+ * more when an epoch has ended and been validated (`phase: 'epoch'`, before
+ * the callbacks' onEpochEnd). When fit ends in the middle of an epoch, by
+ * an abort, a callback's stop or an error, one last report repeats the last
+ * batch's numbers as `phase: 'end'`, so a display can close its open line.
  */
 export interface FitProgress {
-  readonly phase: 'batch' | 'epoch';
+  readonly phase: 'batch' | 'epoch' | 'end';
   /** Current epoch, 0-based (display epoch + 1 of epochs). */
   readonly epoch: number;
   readonly epochs: number;
@@ -153,8 +163,18 @@ export interface FitOptions {
   loss: Loss | readonly Loss[];
   /** Updates the trainable parameters, e.g. `adam()`. */
   optimizer: Optimizer;
-  /** Passes over the training data (default 1, as Keras). */
+  /**
+   * The epoch index to stop at (default 1, as Keras): fit runs epochs
+   * `initialEpoch` to `epochs − 1`, so `epochs − initialEpoch` passes over
+   * the training data.
+   */
   epochs?: number;
+  /**
+   * The epoch to start at, 0-based (default 0; Keras's `initial_epoch`), to
+   * resume an earlier run: `ctx.epoch`, `history.epoch`, progress and
+   * modelCheckpoint's `{epoch}` continue from it. An integer in [0, epochs].
+   */
+  initialEpoch?: number;
   /** Samples per gradient step (default 32, as Keras); the last batch may be smaller. */
   batchSize?: number;
   /** Reshuffle the training data every epoch (default true). */
@@ -201,7 +221,9 @@ export interface FitOptions {
   /**
    * Clip the gradients by their global norm before each update (as
    * PyTorch's `clip_grad_norm_`; see `clipGradients`), e.g. 1 or 5 for
-   * recurrent networks.
+   * recurrent networks. The optimizers' own `clipNorm`/`clipValue` clip the
+   * same way, in the same order (norm, then value); fit refuses clipping
+   * given to both it and its optimizer, which would clip twice.
    */
   clipNorm?: number;
   /** Clamp every gradient element to [−clipValue, clipValue] before each update (after clipNorm). */

@@ -168,15 +168,19 @@ describe('parseCsv with a label column', () => {
     const text = 'age,fare,class\n22,7.25,3\n,71.3,1\n26,NA,3\n35,?,\n';
     expect(() => parseCsv(text, { header: true })).toThrow(
       new ValueError(
-        'parseCsv: line 3, column 1 ("age"): missing value (an empty cell); 4 missing values in all, in columns 1 ("age"), 2 ("fare"), 3 ("class")',
+        'parseCsv: line 3, column 1 ("age"): missing value (an empty cell); 4 missing values in all, in columns 1 ("age"), 2 ("fare"), 3 ("class"); pass { missing: \'nan\' } to read a missing feature (an empty cell, NA, N/A, na, n/a, null, NULL or ?) as NaN, then find the rows with checkDataset',
       ),
     );
     // A missing class label is a missing value too.
     expect(() => parseCsv('1,a\n2,\n', { labelColumn: 1 })).toThrow(
-      new ValueError('parseCsv: line 2, column 2: missing value (an empty cell)'),
+      new ValueError(
+        'parseCsv: line 2, column 2: missing value (an empty cell); a row needs its class label (drop the row, or give the class a name)',
+      ),
     );
     expect(() => parseCsv('1,N/A\n')).toThrow(
-      new ValueError('parseCsv: line 1, column 2: missing value ("N/A")'),
+      new ValueError(
+        'parseCsv: line 1, column 2: missing value ("N/A"); pass { missing: \'nan\' } to read a missing feature (an empty cell, NA, N/A, na, n/a, null, NULL or ?) as NaN, then find the rows with checkDataset',
+      ),
     );
   });
 

@@ -27,7 +27,9 @@ describe('parseCsv: line breaks inside quoted cells (RFC 4180, 2.6)', () => {
     expect(t.classes).toEqual(['b', 'c']);
     // The missing cell is on line 4 of the text: the quoted header cell took lines 1 and 2.
     expect(() => parseCsv('a,"x\r\ny"\r\n1,b\r\n2,\r\n', { header: true, labelColumn: 1 })).toThrow(
-      new ValueError('parseCsv: line 4, column 2 ("x\\r\\ny"): missing value (an empty cell)'),
+      new ValueError(
+        'parseCsv: line 4, column 2 ("x\\r\\ny"): missing value (an empty cell); a row needs its class label (drop the row, or give the class a name)',
+      ),
     );
   });
 

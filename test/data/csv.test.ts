@@ -21,7 +21,9 @@ describe('parseCsv', () => {
   it('names the line and column of a bad cell', () => {
     expect(() => parseCsv('1,2\n3,x\n')).toThrow('parseCsv: line 2, column 2: "x" is not a number');
     expect(() => parseCsv('1,2\n3,\n')).toThrow(
-      new ValueError('parseCsv: line 2, column 2: missing value (an empty cell)'),
+      new ValueError(
+        "parseCsv: line 2, column 2: missing value (an empty cell); pass { missing: 'nan' } to read a missing feature (an empty cell, NA, N/A, na, n/a, null, NULL or ?) as NaN, then find the rows with checkDataset",
+      ),
     );
     expect(() => parseCsv('1,2\n\n0x1f,2')).toThrow(/line 3, column 1/);
     expect(() => parseCsv('a,b\n1,2\n3')).toThrow(ValueError);

@@ -271,18 +271,19 @@ describe('gradient clipping', () => {
     sgd({ learningRate: 1, clipNorm: 10 }).step([c], [tensor([3], { dtype: 'float64' })]);
     expect(c.data[0]).toBe(0);
   });
-  it('clipValue clamps each element, then clipNorm sees the clamped values', () => {
+  it('clipNorm rescales first, then clipValue clamps each element (as fit clips)', () => {
     const a = tensor([0, 0, 0], { dtype: 'float64' });
     sgd({ learningRate: 1, clipValue: 1 }).step([a], [tensor([3, -0.5, -7], { dtype: 'float64' })]);
     expect(Array.from(a.data)).toEqual([-1, 0.5, 1]);
-    // [3, 4] → clamp at 3.5 → [3, 3.5], norm √21.25 → scale 1/(√21.25 + 1e-6)
+    // torch 1.13: clip_grad_norm_([3, 4], 1) scales by 1/(5 + 1e-6), then
+    // clip_grad_value_(3.5) leaves the (now small) values alone
     const b = tensor([0, 0], { dtype: 'float64' });
     sgd({ learningRate: 1, clipValue: 3.5, clipNorm: 1 }).step(
       [b],
       [tensor([3, 4], { dtype: 'float64' })],
     );
-    const n = Math.sqrt(21.25) + 1e-6;
-    expectClose(b, [-3 / n, -3.5 / n], { atol: 1e-12 });
+    const n = 5 + 1e-6;
+    expectClose(b, [-3 / n, -4 / n], { atol: 1e-12 });
   });
 });
 

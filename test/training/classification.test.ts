@@ -59,11 +59,16 @@ describe('per-class scores on a hand-worked confusion matrix', () => {
       atol: 1e-12,
     });
   });
-  it('macro averages over the classes present in target or prediction (class 3 is left out)', () => {
-    // precision (2/3 + 2/3 + 0)/3 = 4/9; recall (2/3 + 1 + 0)/3 = 5/9; F1 (2/3 + 0.8 + 0)/3 = 22/45
-    expect(precision(pred, target, opts)).toBeCloseTo(4 / 9, 12);
-    expect(recall(pred, target, opts)).toBeCloseTo(5 / 9, 12);
-    expect(f1Score(pred, target, opts)).toBeCloseTo(22 / 45, 12);
+  it('macro averages over every listed class when numClasses is given (class 3 scores 0)', () => {
+    // sklearn 1.2.1 with labels=range(4): precision (2/3 + 2/3 + 0 + 0)/4 = 1/3;
+    // recall (2/3 + 1 + 0 + 0)/4 = 5/12; F1 (2/3 + 0.8 + 0 + 0)/4 = 11/30
+    expect(precision(pred, target, opts)).toBeCloseTo(1 / 3, 12);
+    expect(recall(pred, target, opts)).toBeCloseTo(5 / 12, 12);
+    expect(f1Score(pred, target, opts)).toBeCloseTo(11 / 30, 12);
+  });
+  it('without numClasses, macro averages over the classes present in target or prediction', () => {
+    // sklearn's default label set: (2/3 + 0.8 + 0)/3 = 22/45 (class 3 is in neither)
+    expect(f1Score(pred, target)).toBeCloseTo(22 / 45, 12);
   });
   it('weighted averages by support', () => {
     // precision (3·2/3 + 2·2/3 + 1·0)/6 = 5/9; recall (3·2/3 + 2·1)/6 = 2/3; F1 (3·2/3 + 2·0.8)/6 = 0.6
@@ -80,7 +85,7 @@ describe('per-class scores on a hand-worked confusion matrix', () => {
     const oneHot = tensor(target.map((c) => [0, 1, 2, 3].map((j) => (j === c ? 1 : 0))));
     // the one-hot width (4) sets the class count, so no numClasses is needed
     expect(f1Score(scores, oneHot)).toBeCloseTo(22 / 45, 6);
-    expect(f1Score(scores, tensor(target), opts)).toBeCloseTo(22 / 45, 6);
+    expect(f1Score(scores, tensor(target), opts)).toBeCloseTo(11 / 30, 6);
   });
   it('reads a probability column [n, 1] as class 1 when p > 0.5', () => {
     // pred labels [1, 0, 0, 1]; target [1, 0, 1, 1]: class 1 TP 2, predicted 2, support 3
@@ -255,7 +260,7 @@ describe('classificationReport', () => {
     });
     expect(text).not.toMatch(/NaN/);
     expect(text).toContain('           d      0.000     0.000     0.000         0');
-    expect(text).toContain('   macro avg      0.444     0.556     0.489         6');
+    expect(text).toContain('   macro avg      0.333     0.417     0.367         6');
   });
   it('rejects bad class names', () => {
     expect(() => classificationReport([0, 2], [0, 1], { classNames: ['a', 'b'] })).toThrow(
