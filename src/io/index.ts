@@ -52,6 +52,7 @@ export {
   nchwToNhwc,
   nhwcToNchw,
 } from './layout-image.js';
+export type { TorchWeightOptions } from './layout-image.js';
 export { readSafetensors, writeSafetensors } from './safetensors.js';
 export type {
   Safetensors,

@@ -1,7 +1,7 @@
-import { fail } from '../_lib/assert.js';
+import { assertKnownKeys, fail } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
-import { allocate } from '../_lib/typed.js';
+import { allocate, type FloatDType } from '../_lib/typed.js';
 import { permute } from '../ops/transpose.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -10,13 +10,33 @@ import { Tensor } from '../tensor/tensor.js';
 // channels-last ones (Keras, TF.js), for weights trained elsewhere and for
 // input data. Each returns a new tensor; none records gradients.
 
-function asData(fn: string, name: string, x: unknown): Tensor {
+function asData(fn: string, name: string, x: unknown, dtype: FloatDType = 'float32'): Tensor {
   if (x instanceof Tensor) return x;
   try {
-    return asTensor(x as TensorLike);
+    return asTensor(x as TensorLike, dtype);
   } catch {
     return fail(fn, name, 'a Tensor or nested number arrays', x);
   }
+}
+
+/** Options of the weight converters. */
+export interface TorchWeightOptions {
+  /**
+   * The dtype nested arrays are read in (default 'float32'; 'float64' keeps
+   * a float64 model's weights exact, as the recurrent converters' option). A
+   * Tensor keeps its own dtype.
+   */
+  dtype?: FloatDType;
+}
+
+/** The dtype option of a weight converter, checked. */
+function dtypeOf(fn: string, options: TorchWeightOptions): FloatDType {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    fail(fn, 'options', 'an object', options);
+  assertKnownKeys(fn, 'options', options, ['dtype']);
+  const d = options.dtype ?? 'float32';
+  if (d !== 'float32' && d !== 'float64') fail(fn, 'dtype', '"float32" or "float64"', d);
+  return d;
 }
 
 function detached(t: Tensor): Tensor {
@@ -27,17 +47,23 @@ function detached(t: Tensor): Tensor {
  * A PyTorch convolution weight in myelin's (Keras's) layout: `Conv2d.weight`
  * [out, in/groups, kH, kW] → [kH, kW, in/groups, out], and `Conv1d.weight`
  * [out, in/groups, k] → [k, in/groups, out]. The bias needs no change.
+ * Nested arrays are read in `options.dtype` (default float32): pass
+ * `{ dtype: 'float64' }` for a float64 layer.
  *
  * @example
  * ```ts
  * import { fromTorchConvKernel, zeros } from 'myelin';
  * fromTorchConvKernel(zeros([8, 1, 3, 3])).shape; // [3, 3, 1, 8]
  * fromTorchConvKernel(zeros([4, 2, 5])).shape;    // [5, 2, 4]
+ * fromTorchConvKernel([[[[0.1234567890123]]]], { dtype: 'float64' }).data[0]; // 0.1234567890123
  * ```
  */
-export function fromTorchConvKernel(weight: Tensor | TensorLike): Tensor {
+export function fromTorchConvKernel(
+  weight: Tensor | TensorLike,
+  options: TorchWeightOptions = {},
+): Tensor {
   const fn = 'fromTorchConvKernel';
-  const w = asData(fn, 'weight', weight);
+  const w = asData(fn, 'weight', weight, dtypeOf(fn, options));
   if (w.rank === 4) return detached(permute(w, [2, 3, 1, 0]));
   if (w.rank === 3) return detached(permute(w, [2, 1, 0]));
   throw new ShapeError(
@@ -48,6 +74,7 @@ export function fromTorchConvKernel(weight: Tensor | TensorLike): Tensor {
 /**
  * A PyTorch `ConvTranspose2d.weight` [in, out, kH, kW] in myelin's (Keras's
  * Conv2DTranspose) layout [kH, kW, out, in], for `conv2dTranspose(in, out, ...)`.
+ * Nested arrays are read in `options.dtype` (default float32).
  *
  * @example
  * ```ts
@@ -55,9 +82,12 @@ export function fromTorchConvKernel(weight: Tensor | TensorLike): Tensor {
  * fromTorchConvTransposeKernel(zeros([8, 4, 3, 3])).shape; // [3, 3, 4, 8]
  * ```
  */
-export function fromTorchConvTransposeKernel(weight: Tensor | TensorLike): Tensor {
+export function fromTorchConvTransposeKernel(
+  weight: Tensor | TensorLike,
+  options: TorchWeightOptions = {},
+): Tensor {
   const fn = 'fromTorchConvTransposeKernel';
-  const w = asData(fn, 'weight', weight);
+  const w = asData(fn, 'weight', weight, dtypeOf(fn, options));
   if (w.rank !== 4)
     throw new ShapeError(`${fn}: weight must be [in, out, kH, kW], got ${fmtShape(w.shape)}`);
   return detached(permute(w, [2, 3, 1, 0]));
@@ -110,7 +140,8 @@ export function nhwcToNchw(x: Tensor | TensorLike): Tensor {
  *
  * Without this permutation a converted CNN runs but gives wrong answers.
  * `chw` is the per-sample shape [C, H, W] (or [C, L] after a 1-D stack) of
- * the tensor PyTorch flattened.
+ * the tensor PyTorch flattened. Nested arrays are read in `options.dtype`
+ * (default float32).
  *
  * @example
  * ```ts
@@ -122,9 +153,10 @@ export function nhwcToNchw(x: Tensor | TensorLike): Tensor {
 export function fromTorchDenseAfterFlatten(
   weight: Tensor | TensorLike,
   chw: readonly number[],
+  options: TorchWeightOptions = {},
 ): Tensor {
   const fn = 'fromTorchDenseAfterFlatten';
-  const w = asData(fn, 'weight', weight);
+  const w = asData(fn, 'weight', weight, dtypeOf(fn, options));
   if (
     !Array.isArray(chw) ||
     (chw.length !== 3 && chw.length !== 2) ||

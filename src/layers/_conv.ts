@@ -171,7 +171,7 @@ function geometryFor(
     v.dims === 1 ? `[steps, ${inChannels}]` : `[height, width, ${inChannels}] (channels last)`;
   if (sh.length !== v.dims + 1 || sh[sh.length - 1] !== inChannels)
     throw new ShapeError(
-      `${fn}: per-sample input must be ${want} for inChannels ${inChannels}, got ${fmtShape(sh)}`,
+      `${fn}: per-sample input must be ${want} for inChannels ${inChannels}, got ${fmtShape(sh)}${sh.length === v.dims + 1 && sh[0] === inChannels ? ' (channels first? nchwToNhwc converts PyTorch-layout data)' : ''}`,
     );
   const h = v.dims === 1 ? 1 : sh[0]!;
   const w = sh[v.dims - 1]!;

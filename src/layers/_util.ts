@@ -74,8 +74,14 @@ export function weightFrom(
     );
   }
   if (!sameShape(t.shape, shape)) {
+    // The same sizes in another order: most often a PyTorch weight.
+    const sorted = (s: readonly number[]): string => [...s].sort().join();
+    const hint =
+      t.rank > 1 && sorted(t.shape) === sorted(shape)
+        ? ` (a PyTorch weight? ${t.rank > 2 ? 'convert it with fromTorchConvKernel or fromTorchConvTransposeKernel' : 'pass its transpose [in, out]; recurrent ones convert with lstmFromPyTorch, gruFromPyTorch or simpleRnnFromPyTorch'})`
+        : '';
     throw new ShapeError(
-      `${fn}: ${name} must have shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`,
+      `${fn}: ${name} must have shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}${hint}`,
     );
   }
   // Always a private copy: the layer updates it in place during training (a

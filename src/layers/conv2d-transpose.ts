@@ -34,8 +34,10 @@ const EXTRA = ['strides', 'padding', 'outputPadding'];
  * A transposed 2-D convolution layer (the gradient of a convolution with
  * respect to its input; used to upsample in decoders and segmentation
  * networks), y = activation(convᵀ(x, kernel) + bias), channels last:
- * [batch, H, W, inChannels] → [batch, H', W', filters] with H' = (H − 1)·s + kH
- * ('valid') or H·s ('same'), plus outputPadding, as Keras `Conv2DTranspose`.
+ * [batch, H, W, inChannels] → [batch, H', W', filters], sized as Keras's
+ * `Conv2DTranspose`: without outputPadding, H' = H·s + max(kH − s, 0)
+ * ('valid') or H·s ('same'); with it, H' = (H − 1)·s + kH − 2·p +
+ * outputPadding, where p = ⌊kH/2⌋ ('same') or 0 ('valid').
  * The kernel is [kH, kW, filters, inChannels] (Keras layout; a PyTorch
  * `ConvTranspose2d` weight [in, out, kH, kW] converts with
  * `fromTorchConvTransposeKernel`). Dilation and groups are not supported.

@@ -147,7 +147,7 @@ function positions(
 
 /**
  * NumPy-style indexing, `x[i, j, ...]` written `index(x, i, j, ...)`, with
- * NumPy's (and PyTorch's) rules: integers pick one position and drop the
+ * NumPy's rules (PyTorch's too, but for the case below): integers pick one position and drop the
  * axis; slice strings such as `'1:'`, `'::2'` or `'::-1'` take a strided
  * range (negative starts, stops and steps as in Python); `'...'` stands for
  * the remaining axes and `null` inserts an axis of size 1; integer arrays
@@ -156,6 +156,12 @@ function positions(
  * otherwise); boolean masks pick the true positions of the axes they cover
  * (a 0-d mask covers none: 1 adds an axis of size 1, 0 one of size 0).
  * Unindexed trailing axes are kept whole. The result is a copy.
+ *
+ * Where NumPy and PyTorch differ, this follows NumPy: with integer arrays
+ * present, an integer is an advanced index too, so `index(x, 0, ':', [1, 2])`
+ * on x [2, 3, 4] puts the broadcast axis first, [2, 3] (NumPy's
+ * `x[0, :, [1, 2]]`), where PyTorch's `x[0, :, [1, 2]]` gives [3, 2]. The
+ * PyTorch result is `index(index(x, 0), ':', [1, 2])`.
  *
  * Integer arrays are nested number arrays, Int32Arrays or int32 tensors; a
  * float Tensor is read as a 0/1 mask (as the comparisons return). Positions

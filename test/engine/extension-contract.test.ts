@@ -184,7 +184,9 @@ describe('custom initializers in dense', () => {
   it('refuses a result of another shape (PyTorch layout) and an initializer without a kind', () => {
     const transposed: Initializer = { kind: 't', config: {}, init: () => ones([3, 2]) };
     expect(() => dense(2, 3, { kernelInitializer: transposed })).toThrow(
-      new ShapeError("dense: kernelInitializer's result must have shape [2,3], got [3,2]"),
+      new ShapeError(
+        "dense: kernelInitializer's result must have shape [2,3], got [3,2] (a PyTorch weight? pass its transpose [in, out]; recurrent ones convert with lstmFromPyTorch, gruFromPyTorch or simpleRnnFromPyTorch)",
+      ),
     );
     const noKind = { config: {}, init: () => ones([2, 3]) } as unknown as Initializer;
     expect(() => dense(2, 3, { kernelInitializer: noKind })).toThrow(

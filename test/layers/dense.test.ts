@@ -311,7 +311,11 @@ describe('dense validation', () => {
           [4, 5, 6],
         ],
       }),
-    ).toThrow(new ShapeError('dense: kernel must have shape [3,2], got [2,3]'));
+    ).toThrow(
+      new ShapeError(
+        'dense: kernel must have shape [3,2], got [2,3] (a PyTorch weight? pass its transpose [in, out]; recurrent ones convert with lstmFromPyTorch, gruFromPyTorch or simpleRnnFromPyTorch)',
+      ),
+    );
     expect(() => dense(3, 2, { bias: [1, 2, 3] })).toThrow(
       new ShapeError('dense: bias must have shape [2], got [3]'),
     );
