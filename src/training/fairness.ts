@@ -116,6 +116,16 @@ function compute(
   if (p.length !== t.length)
     throw new ShapeError(`${fn}: pred has ${p.length} samples but target has ${t.length}`);
   if (t.length === 0) throw new ValueError(`${fn}: need at least one sample, got 0`);
+  // A label that occurs nowhere, among two or more that do, makes every
+  // rate and every gap 0, which reads as perfectly fair: refused, as
+  // scikit-learn refuses such a pos_label (data of one label, with no
+  // positives at all, stays valid).
+  const seen = [...new Set([...t, ...p])].sort((a, b) => a - b);
+  if (seen.length > 1 && !seen.includes(pos)) {
+    throw new ValueError(
+      `${fn}: positiveLabel ${pos} occurs in neither pred nor target (their labels: ${seen.slice(0, 20).join(', ')}${seen.length > 20 ? ', ...' : ''})`,
+    );
+  }
   const { ids, names } = indexGroups(fn, groups, t.length);
   const counts = Array.from({ length: names.length + 1 }, () => ({
     n: 0,
