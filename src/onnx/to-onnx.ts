@@ -583,8 +583,9 @@ function emitRecurrent(e: Emitter, layers: Layer[], where: string, x: string): s
 }
 
 /**
- * Writes a model (sequential or graph) as an ONNX file: opset 17, float32,
- * weights as initializers, a symbolic batch dimension `N`. Returns the bytes
+ * Writes a model (sequential or graph) as an ONNX file: opset 17, float32
+ * (a float64 model's weights are rounded to float32, and its inputs are
+ * float32 in the file), weights as initializers, a symbolic batch dimension `N`. Returns the bytes
  * of the `.onnx` file, ready for onnxruntime (`InferenceSession.create(bytes)`)
  * or {@link fromOnnx}.
  *

@@ -70,6 +70,11 @@ export interface ReduceLROnPlateau extends Callback {
  * `wait` grows, and when it reaches `patience` the optimizer's rate becomes
  * `max(rate · factor, minRate)`, `wait` resets and `cooldown` epochs pass
  * before patience counts again. A rate already at `minRate` is left alone.
+ * From PyTorch's `ReduceLROnPlateau`: it cuts after `patience + 1` epochs
+ * without improvement (more than `patience`), so its `patience=p` is
+ * `patience: p + 1` here; and its default threshold is relative
+ * (`threshold_mode='rel'`: better than best·(1 − 1e-4)) where `minDelta`
+ * is absolute, as Keras's `min_delta`.
  *
  * It sets `optimizer.learningRate` to a number, so the optimizer must have a
  * constant rate: a number, or `constantLR(rate)` (equivalent; its first cut
