@@ -84,8 +84,10 @@ export default [
     // non-finite error (earlyStopping's best weights come back), the progress line closed
     // when fit ends mid-epoch, monitor names checked when fit starts, and predict's repeat
     // path reading an input's mask: 28.19 KB. A weight given in PyTorch's layout (the right
-    // sizes in another order) named with the converter to use: 28.34 KB.
-    limit: '28.35 KB',
+    // sizes in another order) named with the converter to use: 28.34 KB. fit refusing a
+    // model that shares a layer another running fit changes (their updates interleaved):
+    // 28.49 KB.
+    limit: '28.5 KB',
   },
   {
     // myelin/testing is for test suites, never the main entry (see

@@ -218,6 +218,9 @@ export function planOf(model: Model, xs: readonly Tensor[]): Plan {
  * A model of one input takes one batch; a graph model of several inputs
  * takes an array with one batch per input. A model of one output returns a
  * Tensor; a graph model of several outputs returns one tensor per output.
+ * A stateful recurrent layer's carried state advances with every call, as
+ * in Keras: a predict inside a fit callback moves the state the next
+ * training batch starts from (call `resetStates()` or predict on a copy).
  *
  * @param x Samples, batch first: shape [n, ...inputShape] (per input).
  * @returns The model's output for every row, shape [n, ...outputShape] (per output).

@@ -76,7 +76,8 @@ export class Network {
   }
 
   /** Inference-mode outputs; see `predict`. */
-  predict(x: TensorLike, options: PredictOptions = {}): Tensor {
+  predict(x: TensorLike, options?: PredictOptions): Tensor {
+    // options passed on as given: without them, predict's repeat path applies
     return predict(this.model, x, options);
   }
 

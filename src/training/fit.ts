@@ -425,7 +425,9 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  *   resume, also restore the optimizer (`optimizerFromJSON`) and the random
  *   stream: `createRng(rng.getState())` saved at the checkpoint.
  * - A model (or optimizer) already being trained by another `fit` call is
- *   refused with an error, rather than trained by two interleaved loops.
+ *   refused with an error, rather than trained by two interleaved loops; so
+ *   is a model sharing a layer that the other run changes (its trainable
+ *   weights or its state); a layer frozen in this run may be shared.
  * - `epochs: 0` returns an empty history, as Keras does.
  *
  * @returns The per-epoch History.
@@ -555,8 +557,20 @@ export async function fit<In, Out>(
     throw new ValueError(
       'fit: this optimizer is already in use by another fit call; give each training run its own optimizer',
     );
+  // Layers this run changes (trainable weights, or state such as running
+  // statistics): another model sharing one must not train at the same time.
+  const changed = model.layers.filter(
+    (l) =>
+      (l.trainable && Object.keys(l.params).length > 0) || Object.keys(l.state ?? {}).length > 0,
+  );
+  const shared = changed.findIndex((l) => busy.has(l));
+  if (shared >= 0)
+    throw new ValueError(
+      `fit: layer "${model.layerNames[model.layers.indexOf(changed[shared]!)]}" is also in a model being trained by another fit call; await it first, freeze the layer, or give this model its own copy`,
+    );
   busy.add(model);
   busy.add(optimizer);
+  for (const l of changed) busy.add(l);
   let last: FitProgress | null = null;
   const report = (progress: FitProgress): void => {
     last = progress;
@@ -567,6 +581,7 @@ export async function fit<In, Out>(
   } finally {
     busy.delete(model);
     busy.delete(optimizer);
+    for (const l of changed) busy.delete(l);
     // ended mid-epoch (an abort, a callback's stop, an error): a display may close its open line
     if ((last as FitProgress | null)?.phase === 'batch') onProgress?.({ ...last!, phase: 'end' });
   }
