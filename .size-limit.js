@@ -86,8 +86,10 @@ export default [
     // path reading an input's mask: 28.19 KB. A weight given in PyTorch's layout (the right
     // sizes in another order) named with the converter to use: 28.34 KB. fit refusing a
     // model that shares a layer another running fit changes (their updates interleaved):
-    // 28.49 KB.
-    limit: '28.5 KB',
+    // 28.49 KB. An update that overflows the weights caught at the next batch or the
+    // epoch's end, naming the parameter (the loss check saw it one batch late, and said the
+    // weights were left as they were): 28.59 KB.
+    limit: '28.6 KB',
   },
   {
     // myelin/testing is for test suites, never the main entry (see
@@ -149,8 +151,9 @@ export default [
     path: 'dist/kernels/wasm/index.js',
     import: '*',
     gzip: true,
-    // The GRU's r⊙h slot zeroed on masked steps: 60.28 KB.
-    limit: '60.3 KB',
+    // The GRU's r⊙h slot zeroed on masked steps: 60.28 KB. logSoftmax as (x − max) − log Σ
+    // and Adam's second moment as (c2·g)·g (torch's order; g·g overflowed): 60.47 KB.
+    limit: '60.5 KB',
   },
   // myelin/wasm/threads: the threaded builds of the module (shared memory, atomics; two builds,
   // about 32 KB each before base64), the pool and the worker program, plus myelin/wasm itself
@@ -177,12 +180,12 @@ export default [
   // the unrolled 2x2 max pooling: 108.01 KB; the kernel gradient in blocks of samples: 108.75 KB;
   // the kernel fixes above and the browser entry's message for Node: 109.25 KB; the resident
   // bound, wasmUnavailableReason and the fallback reasons that say what to allow: 109.76 KB;
-  // the GRU's r⊙h slot zeroed on masked steps: 110 KB.
+  // the GRU's r⊙h slot zeroed on masked steps: 110 KB; logSoftmax and Adam's order: 110.16 KB.
   {
     name: 'myelin/wasm/threads (pool + threaded module bytes + myelin/wasm)',
     path: 'dist/kernels/wasm/threads/index.js',
     import: '*',
     gzip: true,
-    limit: '110.05 KB',
+    limit: '110.2 KB',
   },
 ];

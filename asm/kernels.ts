@@ -645,7 +645,8 @@ export function adam(
     const gv = f32x4.add(v128.load(g + o), f32x4.mul(wdv, pv));
     pv = f32x4.mul(pv, shv);
     const mv = f32x4.add(f32x4.mul(b1v, v128.load(m + o)), f32x4.mul(c1v, gv));
-    const vv = f32x4.add(f32x4.mul(b2v, v128.load(v + o)), f32x4.mul(c2v, f32x4.mul(gv, gv)));
+    // (c2·g)·g, as torch's addcmul: g·g first overflows float32 for |g| > 1.8e19
+    const vv = f32x4.add(f32x4.mul(b2v, v128.load(v + o)), f32x4.mul(f32x4.mul(c2v, gv), gv));
     v128.store(m + o, mv);
     v128.store(v + o, vv);
     const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), inv2), epsv);
@@ -657,7 +658,7 @@ export function adam(
     const gv = load<f32>(g + o) + coupledWd * pv;
     pv *= shrink;
     const mv = beta1 * load<f32>(m + o) + c1 * gv;
-    const vv = beta2 * load<f32>(v + o) + c2 * (gv * gv);
+    const vv = beta2 * load<f32>(v + o) + c2 * gv * gv;
     store<f32>(m + o, mv);
     store<f32>(v + o, vv);
     store<f32>(p + o, pv - (stepSize * mv) / (Mathf.sqrt(vv) * invBc2Sqrt + eps));
@@ -705,16 +706,18 @@ export function softmaxRows(x: usize, out: usize, rows: i32, cols: i32, log: i32
       sum += e;
     }
     if (log) {
-      const lse: f32 = mx + <f32>Math.log(<f64>sum);
-      const lv = f32x4.splat(lse);
+      // (x − max) − log Σ: adding max to log Σ first rounds it away when the
+      // logits share a large offset (1e6: a whole unit lost)
+      const ls: f32 = <f32>Math.log(<f64>sum);
+      const lv = f32x4.splat(ls);
       c = 0;
       for (; c + 4 <= cols; c += 4) {
         const o = <usize>c << 2;
-        v128.store(or + o, f32x4.sub(v128.load(xr + o), lv));
+        v128.store(or + o, f32x4.sub(f32x4.sub(v128.load(xr + o), ms), lv));
       }
       for (; c < cols; c++) {
         const o = <usize>c << 2;
-        store<f32>(or + o, load<f32>(xr + o) - lse);
+        store<f32>(or + o, load<f32>(xr + o) - mx - ls);
       }
     } else {
       const inv: f32 = <f32>1 / sum;

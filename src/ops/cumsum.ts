@@ -1,4 +1,4 @@
-import { allocate } from '../_lib/typed.js';
+import { allocate, type TensorData } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { lanes } from './_groups.js';
@@ -26,30 +26,41 @@ export function cumsum(x: Tensor, axis: number): Tensor {
     return int32Scan('cumsum', x, axis, 0, (s, v) => s + v);
   const t = floatArg('cumsum', 'x', x);
   const { outer, n, inner } = lanes('cumsum', t, axis);
-  const src = t.data;
   const data = allocate(t.dtype, t.size);
+  scan(t.data, data, outer, n, inner, false);
+  return record('cumsum', new Tensor(data, t.shape), [t], (g) => {
+    const d = allocate(g.dtype, t.size);
+    scan(g.data, d, outer, n, inner, true);
+    return [new Tensor(d, t.shape)];
+  });
+}
+
+/**
+ * Running sums along n (backwards when `reverse`), in float64 locals; for
+ * float64 data compensated as `sum` is (Neumaier), so the last running sum
+ * is exactly `sum`'s.
+ */
+function scan(
+  src: TensorData,
+  out: TensorData,
+  outer: number,
+  n: number,
+  inner: number,
+  reverse: boolean,
+): void {
+  const f64 = src instanceof Float64Array;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let s = 0;
-      for (let k = 0; k < n; k++) {
-        const at = (o * n + k) * inner + i;
-        s += src[at]!;
-        data[at] = s;
+      let c = 0;
+      for (let j = 0; j < n; j++) {
+        const at = (o * n + (reverse ? n - 1 - j : j)) * inner + i;
+        const v = src[at]!;
+        const t = s + v;
+        if (f64) c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+        s = t;
+        out[at] = f64 && Number.isFinite(s) ? s + c : s;
       }
     }
   }
-  return record('cumsum', new Tensor(data, t.shape), [t], (g) => {
-    const d = allocate(g.dtype, t.size);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        let s = 0;
-        for (let k = n - 1; k >= 0; k--) {
-          const at = (o * n + k) * inner + i;
-          s += g.data[at]!;
-          d[at] = s;
-        }
-      }
-    }
-    return [new Tensor(d, t.shape)];
-  });
 }

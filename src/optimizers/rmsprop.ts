@@ -92,7 +92,10 @@ export function rmsprop(options: RmsPropOptions = {}): RmsProp {
         if (gAvg !== undefined) {
           const ga = alpha * gAvg[i]! + (1 - alpha) * gi;
           gAvg[i] = ga;
-          denom = Math.sqrt(vi - ga * ga) + epsilon;
+          // v is stored in the parameter's dtype and ḡ² is not: where v
+          // underflowed to 0 (float32) the difference can dip below 0, and
+          // torch's float32 gives √0 there, not NaN.
+          denom = Math.sqrt(Math.max(vi - ga * ga, 0)) + epsilon;
         } else denom = Math.sqrt(vi) + epsilon;
         if (buf !== undefined) {
           const b = momentum * buf[i]! + gi / denom;

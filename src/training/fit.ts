@@ -416,6 +416,10 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  *   a callback's onTrainEnd, which runs before the throw, puts others back
  *   (earlyStopping's `restoreBestWeights`: the best epoch's, as Keras's
  *   TerminateOnNaN and on_train_end); `allowNonFinite: true` trains on regardless.
+ *   An update that overflows the weights (a finite gradient times a huge
+ *   learning rate) is caught at the next batch or at the epoch's end, with an
+ *   error naming the parameter; that update stays applied. Validation
+ *   values are recorded as they come, NaN and infinities included.
  * - `clipNorm` then `clipValue` clip the gradients before each update, as
  *   the optimizers' options of the same names do; giving them to both fit
  *   and the optimizer is refused.
@@ -640,6 +644,15 @@ export async function fit<In, Out>(
       return stopped === 'aborted';
     };
     let lastYield = now();
+    // A finite gradient times a large learning rate can overflow the weights:
+    // the first trainable parameter that holds a non-finite value, if any.
+    const overflowed = (): string | undefined =>
+      namedParameters(model).find((q) => q.trainable && !finiteSlot.impl(asFloat(q.tensor.data)))
+        ?.name;
+    const overflow = (where: string): ValueError =>
+      new ValueError(
+        `fit: ${overflowed()} holds non-finite values ${where}; lower the learning rate (an update overflowed), or pass allowNonFinite: true`,
+      );
     await run('onTrainBegin');
 
     epochs: for (let epoch = p.initialEpoch; epoch < p.epochs; epoch++) {
@@ -690,6 +703,8 @@ export async function fit<In, Out>(
           if (!Number.isFinite(r.objective)) {
             restore?.();
             await run('onTrainEnd');
+            if (overflowed() !== undefined)
+              throw overflow(`at epoch ${epoch + 1}, batch ${b + 1} (counting from 1)`);
             throw new ValueError(
               `fit: loss became ${show(r.objective)} at epoch ${epoch + 1}, batch ${b + 1} (of ${p.epochs} epochs, ${batchesPerEpoch} batches, counting from 1); ` +
                 'the weights and layer state are left as they were before this batch. Lower the learning rate, check the data for NaN or infinite values, or pass allowNonFinite: true',
@@ -702,6 +717,8 @@ export async function fit<In, Out>(
               let bad = 0;
               while (Number.isFinite(g[bad]!)) bad++;
               await run('onTrainEnd');
+              if (overflowed() !== undefined)
+                throw overflow(`at epoch ${epoch + 1}, batch ${b + 1} (counting from 1)`);
               throw new ValueError(
                 `fit: the gradient of ${trainable[k]!.name} became ${show(g[bad]!)} at epoch ${epoch + 1}, batch ${b + 1} (counting from 1); the weights and layer state are left as they were before this batch`,
               );
@@ -768,6 +785,11 @@ export async function fit<In, Out>(
         }
       }
       if (seen === 0) break; // stopped by a callback before the first batch: nothing to record
+      // Once per epoch, so that the last update's overflow is caught too.
+      if (!p.allowNonFinite && overflowed() !== undefined) {
+        await run('onTrainEnd');
+        throw overflow(`after the updates of epoch ${epoch + 1}`);
+      }
 
       const metrics: Record<string, number> = {};
       if (predBuffer !== null) {

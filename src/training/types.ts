@@ -195,7 +195,10 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Log one line per epoch with console.log (default false). */
   verbose?: boolean;
-  /** Keep training when the loss becomes NaN or infinite instead of throwing (default false). */
+  /**
+   * Keep training when the loss, a gradient or the weights become NaN or
+   * infinite instead of throwing (default false; see `fit`).
+   */
   allowNonFinite?: boolean;
   /**
    * A weight per training sample (Keras's `sample_weight`): each sample's

@@ -107,10 +107,14 @@ export function attentionForward(
           for (let c = 0; c < dk; c++) s += q[qi + c]! * k[kj + c]!;
           s *= scale;
           weights[w + j] = s;
+          // The max of the scores as stored (rounded to float32 in a float32
+          // kernel): from the unrounded s, exp(stored − max) overflows once
+          // rounding passes 709 (scores beyond about 1e10).
+          const sr = weights[w + j]!;
           // A NaN score makes the row NaN (as PyTorch and the WebAssembly
           // kernel's NaN-propagating max): `s > max` alone would skip it and,
           // were every score NaN, leave max at −∞, the "no visible key" case.
-          if (s > max || s !== s) max = s;
+          if (sr > max || sr !== sr) max = sr;
         }
         const oi = ob + i * vs;
         for (let c = 0; c < dv; c++) out[oi + c] = 0;
