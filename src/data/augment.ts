@@ -226,7 +226,9 @@ export interface RandomShiftOptions {
  * per image, a row shift drawn uniformly from the integers
  * in [-⌊height·H⌋, ⌊height·H⌋], then a column shift likewise. A positive shift
  * moves the content down or right; the uncovered border is filled with
- * `value` or by repeating the nearest edge pixel.
+ * `value` or by repeating the nearest edge pixel. A nonzero fraction that
+ * allows no whole pixel on the images given (⌊height·H⌋ = 0) is refused
+ * rather than leaving every image as it is.
  *
  * @example
  * ```ts
@@ -248,6 +250,16 @@ export function randomShift(options: RandomShiftOptions = {}): ImageAugmentation
     const src = x.data as FloatArray;
     const my = Math.floor(hf * h);
     const mx = Math.floor(wf * w);
+    // A fraction that allows no whole pixel would leave every image as it is
+    // (Keras's RandomTranslation interpolates fractions of a pixel): refused.
+    for (const [name, f, d, m] of [
+      ['height', hf, h, my],
+      ['width', wf, w, mx],
+    ] as const)
+      if (f > 0 && m === 0)
+        throw new ValueError(
+          `${FN}: ${name} ${f} of ${d} pixels allows no whole-pixel shift (⌊${f}·${d}⌋ = 0), so no image would move; use at least 1/${d} (or 0 to shift only the other way)`,
+        );
     const size = h * w * c;
     for (let b = 0; b < n; b++) {
       const dy = rng.integer(-my, my + 1);
