@@ -5,6 +5,7 @@ import { ModelFormatError } from '../_lib/errors.js';
 // btoa/atob: Buffer does not exist in browsers, and btoa works on "binary
 // strings", which would cost an extra copy per byte.
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const CODES = /* @__PURE__ */ Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 
 /** The number of base64 characters (with padding) that encode `byteLength` bytes. */
 export function base64Length(byteLength: number): number {
@@ -21,32 +22,31 @@ export function base64Length(byteLength: number): number {
  */
 export function encodeBase64(bytes: Uint8Array): string {
   const n = bytes.length;
-  const parts: string[] = [];
-  // Build in chunks so a large tensor does not create millions of tiny strings
-  // held at once; each chunk is a multiple of 3 bytes, so only the last pads.
-  const CHUNK = 3 * 4096;
-  for (let start = 0; start < n; start += CHUNK) {
-    const end = Math.min(n, start + CHUNK);
-    let s = '';
-    let i = start;
-    for (; i + 2 < end; i += 3) {
-      const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-      s +=
-        ALPHABET[v >>> 18]! +
-        ALPHABET[(v >>> 12) & 63]! +
-        ALPHABET[(v >>> 6) & 63]! +
-        ALPHABET[v & 63]!;
-    }
-    const rest = end - i;
-    if (rest === 1) {
-      const v = bytes[i]! << 16;
-      s += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]! + '==';
-    } else if (rest === 2) {
-      const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-      s += ALPHABET[v >>> 18]! + ALPHABET[(v >>> 12) & 63]! + ALPHABET[(v >>> 6) & 63]! + '=';
-    }
-    parts.push(s);
+  // The character codes go into one byte array, turned into text a chunk at
+  // a time: appending four one-character strings per 3 bytes made the
+  // garbage collector the main cost (2.6 s for a 30 MB model, 0.2 s now).
+  const out = new Uint8Array(base64Length(n));
+  let i = 0;
+  let o = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = CODES[v >>> 18]!;
+    out[o++] = CODES[(v >>> 12) & 63]!;
+    out[o++] = CODES[(v >>> 6) & 63]!;
+    out[o++] = CODES[v & 63]!;
   }
+  const rest = n - i;
+  if (rest > 0) {
+    const v = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
+    out[o++] = CODES[v >>> 18]!;
+    out[o++] = CODES[(v >>> 12) & 63]!;
+    out[o++] = rest === 2 ? CODES[(v >>> 6) & 63]! : 61; // '='
+    out[o] = 61;
+  }
+  const parts: string[] = [];
+  const CHUNK = 1 << 15; // under every engine's limit on call arguments
+  for (let k = 0; k < out.length; k += CHUNK)
+    parts.push(String.fromCharCode.apply(null, out.subarray(k, k + CHUNK) as unknown as number[]));
   return parts.join('');
 }
 
