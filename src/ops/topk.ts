@@ -6,7 +6,7 @@ import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { lanes } from './_groups.js';
 import { indexTensor } from './_indices.js';
-import { sortLanes } from './_sort.js';
+import { selectLanes, sortLanes } from './_sort.js';
 import { tensorArg } from './_util.js';
 
 /** Options of {@link topk}. */
@@ -59,7 +59,12 @@ export function topk(
       `topk: k must be an integer in [0, ${n}] (axis ${a} of shape ${fmtShape(t.shape)}), got ${show(k)}`,
     );
   }
-  const order = sortLanes(t.data, outer, n, inner, largest);
+  // A few of many: one selecting pass per lane; else sort the lane.
+  const select = k <= 64 && k * 8 < n;
+  const order = select
+    ? selectLanes(t.data, outer, n, inner, k, largest)
+    : sortLanes(t.data, outer, n, inner, largest);
+  const stride = select ? k : n;
   const size = outer * k * inner;
   const data = allocate(t.dtype, size);
   const idx = new Int32Array(size);
@@ -67,7 +72,7 @@ export function topk(
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
       for (let i = 0; i < inner; i++) {
-        const q = order[(o * n + j) * inner + i]!;
+        const q = order[(o * stride + j) * inner + i]!;
         const at = (o * k + j) * inner + i;
         idx[at] = q;
         const f = (o * n + q) * inner + i;
