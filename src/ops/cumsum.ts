@@ -1,4 +1,5 @@
 import { allocate, type TensorData } from '../_lib/typed.js';
+import { roundingError } from '../kernels/js/reduce.js';
 import { record } from '../autograd/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { lanes } from './_groups.js';
@@ -57,7 +58,7 @@ function scan(
         const at = (o * n + (reverse ? n - 1 - j : j)) * inner + i;
         const v = src[at]!;
         const t = s + v;
-        if (f64) c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+        if (f64) c += roundingError(s, v, t);
         s = t;
         out[at] = f64 && Number.isFinite(s) ? s + c : s;
       }

@@ -4,6 +4,14 @@ import type { FloatArray } from '../../_lib/typed.js';
 export type ReduceOp = 'sum' | 'max' | 'min';
 
 /**
+ * The rounding error of t = s + v (Neumaier's term): added up beside a
+ * running sum and added back at the end, it compensates the sum.
+ */
+export function roundingError(s: number, v: number, t: number): number {
+  return Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+}
+
+/**
  * Reduces `x` over the (sorted, unique) `axes`, writing one value per kept
  * position into `out` (whose length is the product of the kept dimensions).
  * Sums accumulate in float64 locals, so float32 sums of many terms keep their
@@ -80,7 +88,7 @@ export function reduceAxes(
       const v = x[off]!;
       if (f64 && op === 'sum') {
         const t = accv + v;
-        comp += Math.abs(accv) >= Math.abs(v) ? accv - t + v : v - t + accv;
+        comp += roundingError(accv, v, t);
         accv = t;
         continue;
       }
@@ -177,7 +185,7 @@ function sumCompensated(
         const s = accs[i]!;
         const v = x[row + i]!;
         const t = s + v;
-        comps[i]! += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+        comps[i]! += roundingError(s, v, t);
         accs[i] = t;
       }
     }
