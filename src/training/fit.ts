@@ -645,18 +645,14 @@ export async function fit<In, Out>(
     };
     let lastYield = now();
     // A finite gradient times a large learning rate can overflow the weights:
-    // the error naming the first trainable parameter that holds a non-finite
-    // value, or null when every one is finite.
-    const overflow = (where: string): ValueError | null => {
-      const q = namedParameters(model).find(
-        (p) => p.trainable && !finiteSlot.impl(asFloat(p.tensor.data)),
+    // the first trainable parameter that holds a non-finite value, if any.
+    const overflowed = (): string | undefined =>
+      namedParameters(model).find((q) => q.trainable && !finiteSlot.impl(asFloat(q.tensor.data)))
+        ?.name;
+    const overflow = (where: string): ValueError =>
+      new ValueError(
+        `fit: ${overflowed()} holds non-finite values ${where}; lower the learning rate (an update overflowed), or pass allowNonFinite: true`,
       );
-      return q === undefined
-        ? null
-        : new ValueError(
-            `fit: ${q.name} holds non-finite values ${where}; lower the learning rate (an update overflowed), or pass allowNonFinite: true`,
-          );
-    };
     await run('onTrainBegin');
 
     epochs: for (let epoch = p.initialEpoch; epoch < p.epochs; epoch++) {
@@ -707,12 +703,11 @@ export async function fit<In, Out>(
           if (!Number.isFinite(r.objective)) {
             restore?.();
             await run('onTrainEnd');
-            throw (
-              overflow(`at epoch ${epoch + 1}, batch ${b + 1} (counting from 1)`) ??
-              new ValueError(
-                `fit: loss became ${show(r.objective)} at epoch ${epoch + 1}, batch ${b + 1} (of ${p.epochs} epochs, ${batchesPerEpoch} batches, counting from 1); ` +
-                  'the weights and layer state are left as they were before this batch. Lower the learning rate, check the data for NaN or infinite values, or pass allowNonFinite: true',
-              )
+            if (overflowed() !== undefined)
+              throw overflow(`at epoch ${epoch + 1}, batch ${b + 1} (counting from 1)`);
+            throw new ValueError(
+              `fit: loss became ${show(r.objective)} at epoch ${epoch + 1}, batch ${b + 1} (of ${p.epochs} epochs, ${batchesPerEpoch} batches, counting from 1); ` +
+                'the weights and layer state are left as they were before this batch. Lower the learning rate, check the data for NaN or infinite values, or pass allowNonFinite: true',
             );
           }
           for (let k = 0; k < r.grads.length; k++) {
@@ -722,11 +717,10 @@ export async function fit<In, Out>(
               let bad = 0;
               while (Number.isFinite(g[bad]!)) bad++;
               await run('onTrainEnd');
-              throw (
-                overflow(`at epoch ${epoch + 1}, batch ${b + 1} (counting from 1)`) ??
-                new ValueError(
-                  `fit: the gradient of ${trainable[k]!.name} became ${show(g[bad]!)} at epoch ${epoch + 1}, batch ${b + 1} (counting from 1); the weights and layer state are left as they were before this batch`,
-                )
+              if (overflowed() !== undefined)
+                throw overflow(`at epoch ${epoch + 1}, batch ${b + 1} (counting from 1)`);
+              throw new ValueError(
+                `fit: the gradient of ${trainable[k]!.name} became ${show(g[bad]!)} at epoch ${epoch + 1}, batch ${b + 1} (counting from 1); the weights and layer state are left as they were before this batch`,
               );
             }
           }
@@ -792,12 +786,9 @@ export async function fit<In, Out>(
       }
       if (seen === 0) break; // stopped by a callback before the first batch: nothing to record
       // Once per epoch, so that the last update's overflow is caught too.
-      const overflowed = p.allowNonFinite
-        ? null
-        : overflow(`after the updates of epoch ${epoch + 1}`);
-      if (overflowed !== null) {
+      if (!p.allowNonFinite && overflowed() !== undefined) {
         await run('onTrainEnd');
-        throw overflowed;
+        throw overflow(`after the updates of epoch ${epoch + 1}`);
       }
 
       const metrics: Record<string, number> = {};
