@@ -31,7 +31,12 @@ export interface TrainingCurvesOptions {
   width?: number;
   /** Height of each panel in pixels (default 280). */
   panelHeight?: number;
-  /** Add a panel with the learning rate per epoch (default false). */
+  /**
+   * Add a panel with the learning rate per epoch (default false). Its y axis
+   * is logarithmic when every rate is positive and they span a factor of 10
+   * or more (a schedule's 10x cuts then show as equal steps, not a drop to
+   * 0), linear otherwise.
+   */
   learningRate?: boolean;
   /**
    * Log-scale y axis for the loss panel (default false). A training loss
@@ -180,7 +185,13 @@ export function trainingCurves(
         });
       }
     });
-    panels.push({ label: 'learning rate', series });
+    const rates = series.flatMap((s) => Array.from(s.values));
+    const low = Math.min(...rates);
+    panels.push({
+      label: 'learning rate',
+      series,
+      logY: low > 0 && Math.max(...rates) >= 10 * low,
+    });
   }
 
   // Each panel is a complete lineChart SVG nested at its offset: nested

@@ -785,6 +785,7 @@ export async function fit<In, Out>(
         }
       }
       if (seen === 0) break; // stopped by a callback before the first batch: nothing to record
+      const trainMs = now() - epochStart;
       // Once per epoch, so that the last update's overflow is caught too.
       if (!p.allowNonFinite && overflowed() !== undefined) {
         await run('onTrainEnd');
@@ -842,7 +843,7 @@ export async function fit<In, Out>(
         samples: seen,
         totalSamples: nTrain,
         loss: epochLoss,
-        samplesPerSecond: elapsed > 0 ? (seen * 1000) / elapsed : 0,
+        samplesPerSecond: trainMs > 0 ? (seen * 1000) / trainMs : 0,
         elapsedMs: elapsed,
         metrics,
         ...(val === null ? {} : { valLoss: val.loss, valMetrics: val.metrics }),

@@ -181,7 +181,8 @@ export function reduceLROnPlateau(options: ReduceLROnPlateauOptions = {}): Reduc
         state.wait = 0;
         if (verbose)
           console.log(
-            `epoch ${ctx.epoch + 1}: reduceLROnPlateau reduced the learning rate from ${from} to ${to}`,
+            // 12 significant digits: 1e-9 · 0.1 prints as 1e-10, not 1.0000000000000002e-10.
+            `epoch ${ctx.epoch + 1}: reduceLROnPlateau reduced the learning rate from ${+from.toPrecision(12)} to ${+to.toPrecision(12)}`,
           );
       },
     };

@@ -146,7 +146,11 @@ export interface FitProgress {
   readonly totalSamples: number;
   /** Mean loss over the epoch so far. */
   readonly loss: number;
-  /** Training throughput over this epoch so far. */
+  /**
+   * Training throughput over this epoch so far: samples per second of the
+   * batches' time (at phase 'epoch', validation and the epoch's metrics are
+   * not counted; they are in `elapsedMs`).
+   */
   readonly samplesPerSecond: number;
   /** Time since this epoch began, in milliseconds. */
   readonly elapsedMs: number;

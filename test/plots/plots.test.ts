@@ -190,6 +190,26 @@ describe('trainingCurves', () => {
     expect(loss[0]!.attrs.stroke).not.toBe(loss[2]!.attrs.stroke);
     expect(findAll(root, 'path', 'series')).toHaveLength(4 + 4 + 2);
   });
+  it('draws the learning rate on a log axis when it spans a factor of 10 or more', () => {
+    // y coordinates of a path's points, from its "M x y L x y ..." data
+    const ysOf = (d: string): number[] =>
+      [...d.matchAll(/[ML]\s*(-?[\d.e+-]+)[ ,]+(-?[\d.e+-]+)/g)].map((m) => Number(m[2]));
+    const lrPath = (learningRate: number[]): number[] => {
+      const root = parseXml(trainingCurves({ ...history, learningRate }, { learningRate: true }));
+      const panel = findAll(root, 'svg', 'panel').find(
+        (p) => p.attrs['data-panel'] === 'learning rate',
+      )!;
+      return ysOf(findAll(panel, 'path', 'series')[0]!.attrs.d!);
+    };
+    // two 10x cuts: equal steps on a log axis (on a linear one the second is a tenth of the first)
+    const [a, b, c] = lrPath([1e-2, 1e-3, 1e-4]);
+    expect(b! - a!).toBeGreaterThan(0);
+    expect(c! - b!).toBeCloseTo(b! - a!, 6);
+    // a halving (factor 2) stays linear: the 0.1 -> 0.05 step is drawn to scale from 0
+    const [p, q, r] = lrPath([0.1, 0.1, 0.05]);
+    expect(q).toBe(p);
+    expect(r! - q!).toBeGreaterThan(0);
+  });
   it('draws a metric reported only on the validation data', () => {
     const root = parseXml(
       trainingCurves({ loss: [1, 0.5], valLoss: [1.2, 0.7], valMetrics: { auc: [0.6, 0.8] } }),

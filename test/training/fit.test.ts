@@ -234,6 +234,33 @@ describe('fit', () => {
     }
   });
 
+  it("counts only the batches' time in an epoch's samplesPerSecond, not validation's", async () => {
+    const { x, y } = smallData();
+    // A clock that moves 1 ms per read, and 10 s whenever the metric runs: on the
+    // validation data after the batches (and on the epoch's training predictions).
+    let clock = 0;
+    const spy = vi.spyOn(performance, 'now').mockImplementation(() => ++clock);
+    const slow = { name: 'slow', compute: () => ((clock += 10_000), 0) };
+    const seen: FitProgress[] = [];
+    try {
+      await fit(smallModel(), x, y, {
+        loss: mse,
+        optimizer: sgd(),
+        epochs: 1,
+        batchSize: 6,
+        metrics: [slow],
+        validationData: [x, y],
+        onProgress: (p) => seen.push(p),
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    const end = seen.find((p) => p.phase === 'epoch')!;
+    // the batches took a few ms of this clock, the metrics 20 s
+    expect(end.elapsedMs).toBeGreaterThan(20_000);
+    expect(end.samplesPerSecond).toBeGreaterThan(12 / 0.1);
+  });
+
   it('stops between batches on an AbortSignal and resolves with the history so far', async () => {
     const { x, y } = smallData();
     const controller = new AbortController();

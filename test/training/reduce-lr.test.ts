@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ValueError } from '../../src/_lib/errors.js';
 import { dense } from '../../src/layers/dense.js';
 import { mse } from '../../src/losses/mse.js';
@@ -179,5 +179,21 @@ describe('reduceLROnPlateau', () => {
       minRate: 0,
       mode: 'auto',
     });
+  });
+});
+
+describe('reduceLROnPlateau verbose', () => {
+  it('prints the rates to 12 significant digits, without binary rounding noise', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      // 1e-9 · 0.1 is 1.0000000000000002e-10 in binary floating point
+      const cb = reduceLROnPlateau({ patience: 1, factor: 0.1, verbose: true });
+      drive(cb, sgd({ learningRate: 1e-9 }), [1, 1]);
+      expect(log).toHaveBeenCalledWith(
+        'epoch 2: reduceLROnPlateau reduced the learning rate from 1e-9 to 1e-10',
+      );
+    } finally {
+      log.mockRestore();
+    }
   });
 });
