@@ -11,6 +11,7 @@ import { noGrad } from '../autograd/graph.js';
 import type { Layer } from '../layers/layer.js';
 import { createRng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
+import { maskOf } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 import { runNodes } from './_forward.js';
 import { saveState } from './_state.js';
@@ -23,17 +24,50 @@ export interface AttentionMap {
   readonly layer: string;
   /** Its index in `model.layers`. */
   readonly layerIndex: number;
-  /** [batch, heads, query steps, key steps]; each row sums to 1 (0 for a query that sees no key). */
+  /**
+   * [batch, heads, query steps, key steps]; each row sums to 1 (0 for a query
+   * that sees no key). Keys the layer's masks hide (padding) get exactly 0;
+   * a padded query step keeps a row (the weights the layer used there, over
+   * the real keys), as Keras and PyTorch keep one: see `queryMask`.
+   */
   readonly weights: Tensor;
+  /**
+   * The step mask of the query input, batch × query steps entries, row-major
+   * (1 = a real step, 0 = padding), or null when it carries none: the rows
+   * of `weights` that belong to padding.
+   */
+  readonly queryMask: Uint8Array | null;
+  /**
+   * The keys' step mask, batch × key steps entries (1 = a step the queries
+   * may attend to): the masks of the key and value inputs ANDed, as the layer
+   * applies them, or null when neither carries one.
+   */
+  readonly keyMask: Uint8Array | null;
 }
 
-/** A layer that can report its attention weights (multiHeadAttention does). */
+/**
+ * A layer that can report its attention weights (multiHeadAttention does):
+ * rows are the steps of its first input (the query), columns the steps of
+ * the others (key and value).
+ */
 interface ScoringLayer extends Layer {
   attentionScores(xs: readonly Tensor[]): Tensor;
 }
 
 function scores(layer: Layer): layer is ScoringLayer {
   return typeof (layer as Partial<ScoringLayer>).attentionScores === 'function';
+}
+
+/** The AND of the step masks the tensors carry (a copy), or null when none carries one. */
+function mergedMask(ts: readonly Tensor[]): Uint8Array | null {
+  let out: Uint8Array | null = null;
+  for (const t of ts) {
+    const m = maskOf(t);
+    if (m === null) continue;
+    if (out === null) out = m.slice();
+    else for (let i = 0; i < out.length; i++) out[i] = out[i]! !== 0 && m[i] !== 0 ? 1 : 0;
+  }
+  return out;
 }
 
 /**
@@ -45,6 +79,14 @@ function scores(layer: Layer): layer is ScoringLayer {
  * Every layer's state (a stateful recurrent layer's carried state) is left
  * as it was. In model order, so for a stack of encoder blocks the first map
  * is the first block's.
+ *
+ * Padding (a mask made inside the model, by `embedding` with `maskZero` or a
+ * `masking` layer): keys the mask hides get exactly 0 weight, and padded
+ * query steps keep their rows, the weights the layer used at those steps
+ * (over the real keys, as PyTorch's `key_padding_mask` gives; Keras hides
+ * every key from a padded query and reports 1/k on each). Each map carries
+ * the masks (`queryMask`, `keyMask`), so {@link attentionRollout} leaves the
+ * padding out and `attentionHeatmap`'s `mask` option can trim it.
  *
  * @example
  * ```ts
@@ -96,6 +138,8 @@ export function attentionMaps(model: Model, x: TensorLike | readonly TensorLike[
       layer: model.layerNames[node.layerIndex]!,
       layerIndex: node.layerIndex,
       weights: noGrad(() => layer.attentionScores(ins)),
+      queryMask: mergedMask(ins.slice(0, 1)),
+      keyMask: mergedMask(ins.slice(1)),
     });
   }
   return out;
@@ -107,6 +151,71 @@ export interface AttentionRolloutOptions {
   residual?: boolean;
   /** How much of the identity to mix in with `residual` (default 0.5). */
   residualWeight?: number;
+  /**
+   * Which steps are real, [batch, T] (1 or true = a real step, 0 or false =
+   * padding): nested arrays, a Uint8Array of batch × T entries, or a tensor
+   * such as `lengthsMask(lengths, T)`. Default: the masks the maps carry (a
+   * step any map's `queryMask` or `keyMask` marks as padding is padding;
+   * every step is real when no map carries one). `null` ignores the maps'
+   * masks and treats every step as real.
+   */
+  mask?: Tensor | Uint8Array | readonly (readonly (number | boolean)[])[] | null;
+}
+
+/** The rollout's step mask, batch × T entries (1 = real), or null when every step is real. */
+function rolloutMask(
+  fn: string,
+  maps: readonly (Tensor | AttentionMap)[],
+  options: AttentionRolloutOptions,
+  B: number,
+  T: number,
+): Uint8Array | null {
+  const n = B * T;
+  const given: unknown = options.mask;
+  if (given === null) return null;
+  if (given !== undefined) {
+    const want = `a [${B}, ${T}] mask (batch, steps) of 0/1 or booleans`;
+    const flat: unknown[] = [];
+    let shape: readonly number[];
+    if (given instanceof Tensor) {
+      shape = given.shape;
+      for (const v of given.data) flat.push(v);
+    } else if (given instanceof Uint8Array) {
+      shape = [given.length];
+      for (const v of given) flat.push(v);
+    } else if (Array.isArray(given) && given.every((r) => Array.isArray(r))) {
+      const rows = given as readonly (readonly unknown[])[];
+      if (rows.some((r) => r.length !== T)) fail(fn, 'mask', want, given);
+      shape = [rows.length, T];
+      for (const r of rows) flat.push(...r);
+    } else fail(fn, 'mask', want, given);
+    const ok =
+      shape.length === 1 ? shape[0] === n : shape.length === 2 && shape[0] === B && shape[1] === T;
+    if (!ok)
+      throw new ShapeError(
+        `${fn}: mask must be [batch, steps] = ${fmtShape([B, T])} like the maps, got ${fmtShape(shape)}`,
+      );
+    const out = new Uint8Array(n);
+    flat.forEach((v, i) => {
+      if (v === true || v === 1) out[i] = 1;
+      else if (v !== false && v !== 0) fail(fn, `mask entry ${i}`, '0, 1, true or false', v);
+    });
+    return out;
+  }
+  // From the maps: the AND of every mask they carry.
+  let out: Uint8Array | null = null;
+  maps.forEach((m, l) => {
+    if (m instanceof Tensor) return;
+    for (const key of ['queryMask', 'keyMask'] as const) {
+      const v: unknown = m[key];
+      if (v === null || v === undefined) continue;
+      if (!(v instanceof Uint8Array) || v.length !== n)
+        fail(fn, `maps[${l}].${key}`, `null or a Uint8Array of ${n} entries (batch × steps)`, v);
+      if (out === null) out = new Uint8Array(n).fill(1);
+      for (let i = 0; i < n; i++) if (v[i] === 0) out[i] = 0;
+    }
+  });
+  return out;
 }
 
 /**
@@ -115,6 +224,17 @@ export interface AttentionRolloutOptions {
  * layers. With Ãₗ = (1 − α)·mean over heads of the layer-l weights + α·I
  * (rows renormalized; α = `residualWeight`, or Ãₗ without the identity when
  * `residual` is false), rollout = Ã_L · … · Ã_2 · Ã_1, per sample.
+ *
+ * Padding: the rollout covers the real steps only, as if the padded ones
+ * were not there. With R the real steps of a sample (see `mask`; by default
+ * the masks that {@link attentionMaps} records), Ãₗ is built from the rows
+ * and columns in R alone: for i in R, Ãₗ[i, j] = ((1 − α)·Āₗ[i, j] + α·[i = j])
+ * / Σ_{j′ in R}((1 − α)·Āₗ[i, j′] + α·[i = j′]) for j in R and 0 for a padded
+ * j (a row with nothing left stays 0); a padded step's row is 0. So padded
+ * query rows of the result are 0, and no real step reaches a padded one,
+ * neither through the weights nor through the identity term. For a model that
+ * masks its keys (their weights are exactly 0) only the padded rows change,
+ * and the real rows equal the rollout of the unpadded sequence.
  *
  * @param maps The layers' weights in order (first layer first), each
  *   [batch, heads, T, T] with one T, as {@link attentionMaps} returns them (or
@@ -127,6 +247,8 @@ export interface AttentionRolloutOptions {
  * const a = tensor([[[[0, 1], [0, 1]]]]);
  * attentionRollout([a], { residual: false }).toArray(); // [[[0, 1], [0, 1]]]
  * attentionRollout([a]).toArray(); // [[[0.5, 0.5], [0, 1]]]
+ * // Step 1 is padding: only step 0 is left, and it draws on itself.
+ * attentionRollout([a], { mask: [[1, 0]] }).toArray(); // [[[1, 0], [0, 0]]]
  * ```
  */
 export function attentionRollout(
@@ -137,7 +259,7 @@ export function attentionRollout(
   if (!Array.isArray(maps) || maps.length === 0)
     fail(fn, 'maps', 'a non-empty array of [batch, heads, T, T] weights', maps);
   assertOptions(fn, options);
-  assertKnownKeys(fn, 'options', options, ['residual', 'residualWeight']);
+  assertKnownKeys(fn, 'options', options, ['residual', 'residualWeight', 'mask']);
   const residual = assertBoolean(fn, 'residual', options.residual ?? true);
   const alpha = residual
     ? assertNumber(fn, 'residualWeight', options.residualWeight ?? 0.5, { min: 0, max: 1 })
@@ -159,11 +281,13 @@ export function attentionRollout(
         `${fn}: maps[${i}] must be [${B}, heads, ${T}, ${T}] like maps[0], got ${fmtShape(t.shape)}`,
       );
   });
+  const mask = rolloutMask(fn, maps, options, B, T);
   const out = new Float64Array(B * T * T);
   const a = new Float64Array(T * T);
   const tmp = new Float64Array(T * T);
   for (let b = 0; b < B; b++) {
     const r = out.subarray(b * T * T, (b + 1) * T * T);
+    const real = (j: number): boolean => mask === null || mask[b * T + j] !== 0;
     ts.forEach((t, l) => {
       const H = t.shape[1]!;
       a.fill(0);
@@ -172,11 +296,18 @@ export function attentionRollout(
         for (let i = 0; i < T * T; i++) a[i]! += t.data[o + i]! / H;
       }
       for (let i = 0; i < T; i++) {
-        a[i * T + i] = (1 - alpha) * a[i * T + i]! + alpha;
+        // A padded step draws on nothing, and nothing draws on it: its row
+        // and column stay 0 (the identity term included), so the real steps
+        // share each row among themselves.
+        if (!real(i)) {
+          a.fill(0, i * T, (i + 1) * T);
+          continue;
+        }
         let s = 0;
         for (let j = 0; j < T; j++) {
-          if (j !== i) a[i * T + j]! *= 1 - alpha;
-          s += a[i * T + j]!;
+          const v = !real(j) ? 0 : (1 - alpha) * a[i * T + j]! + (j === i ? alpha : 0);
+          a[i * T + j] = v;
+          s += v;
         }
         if (s > 0) for (let j = 0; j < T; j++) a[i * T + j]! /= s;
       }
