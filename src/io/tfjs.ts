@@ -200,6 +200,14 @@ function need(w: Weights, key: string, where: string): Tensor {
 }
 
 /** Builds one layer from its Keras class name and config, for per-sample input shapes. */
+/** A merge layer's options: as many inputs as it is given (at least two), and its name. */
+function mergeOptions(
+  shapes: readonly (readonly number[])[],
+  name: string | undefined,
+): { inputs: number; name?: string } {
+  return { inputs: Math.max(2, shapes.length), ...(name === undefined ? {} : { name }) };
+}
+
 function buildLayer(
   className: string,
   c: Record<string, unknown>,
@@ -509,21 +517,20 @@ function buildLayer(
       );
       return timeDistributed(layer, name === undefined ? {} : { name });
     }
+    // Keras's merges take any number of inputs (two or more); myelin's are
+    // built for the count the layer's inbound node lists.
     case 'Add':
-      return addLayer(name === undefined ? {} : { name });
+      return addLayer(mergeOptions(shapes, name));
     case 'Multiply':
-      return multiplyLayer(name === undefined ? {} : { name });
+      return multiplyLayer(mergeOptions(shapes, name));
     case 'Average':
-      return averageLayer(name === undefined ? {} : { name });
+      return averageLayer(mergeOptions(shapes, name));
     case 'Concatenate': {
       // Keras counts the batch axis (axis 1 is the first per-sample axis);
       // myelin's concatenateLayer does not. Negative axes count from the end in both.
       const axis = c.axis === undefined || c.axis === null ? -1 : num(p('axis'), c.axis);
       if (axis === 0) bad(p('axis'), 'is 0, the batch axis, which a layer cannot join along');
-      return concatenateLayer({
-        axis: axis > 0 ? axis - 1 : axis,
-        ...(name === undefined ? {} : { name }),
-      });
+      return concatenateLayer({ axis: axis > 0 ? axis - 1 : axis, ...mergeOptions(shapes, name) });
     }
     default:
       return bad(`${path}.class_name`, `is ${JSON.stringify(className)}`);

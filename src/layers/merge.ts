@@ -1,5 +1,5 @@
 import { assertInteger, assertKnownKeys, fail } from '../_lib/assert.js';
-import { ShapeError } from '../_lib/errors.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape, normalizeAxis, sameShape, shapeSize } from '../_lib/shape.js';
 import type { FloatArray } from '../_lib/typed.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -7,6 +7,7 @@ import type {
   CompiledLayer,
   ForwardContext,
   BuiltinLayer,
+  Layer,
   LayerBackwardIO,
   LayerIO,
   RelevanceIO,
@@ -49,6 +50,24 @@ export interface Merge<K extends string = string> extends BuiltinLayer<K, MergeC
 }
 
 type ElementwiseKind = 'add' | 'multiply' | 'average';
+
+/**
+ * `layer.apply` of a merge built for `n` inputs: another count is refused
+ * with the option that builds the layer for it (Keras's merges take any
+ * number; myelin's fix theirs when built).
+ */
+function applyMerge(
+  fn: string,
+  layer: Layer,
+  xs: SymbolicTensor | readonly SymbolicTensor[],
+  n: number,
+): SymbolicTensor {
+  if (Array.isArray(xs) && xs.length !== n)
+    throw new ValueError(
+      `${fn}.apply: x must be the ${n} inputs the layer was built for, got ${xs.length}; to merge ${xs.length}, build it with ${fn}({ inputs: ${xs.length} })`,
+    );
+  return applyVia(layer, xs);
+}
 
 function checkMergeOptions(fn: string, options: object, extra: readonly string[] = []): number {
   checkOptions(fn, options);
@@ -154,7 +173,7 @@ function elementwise(fn: string, kind: ElementwiseKind, options: MergeOptions): 
       return runLayer(fn, layer, inputsOf(fn, xs, n), ctx)[0]!;
     },
     apply(xs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-      return applyVia(layer, xs);
+      return applyMerge(fn, layer, xs, n);
     },
   };
   return layer;
@@ -249,7 +268,7 @@ export function concatenateLayer(options: ConcatenateOptions = {}): Merge<'conca
     for (const s of shapes) {
       if (s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i]))
         throw new ShapeError(
-          `${fn}: inputs must agree on every axis but ${axisArg}, got ${shapes.map((x) => fmtShape(x)).join(', ')}`,
+          `${fn}: inputs must agree on every per-sample axis but ${axisArg} (the batch axis is not counted), got ${shapes.map((x) => fmtShape(x)).join(', ')}`,
         );
       total += s[axis]!;
     }
@@ -314,7 +333,7 @@ export function concatenateLayer(options: ConcatenateOptions = {}): Merge<'conca
       return runLayer(fn, layer, inputsOf(fn, xs, n), ctx)[0]!;
     },
     apply(xs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
-      return applyVia(layer, xs);
+      return applyMerge(fn, layer, xs, n);
     },
   };
   return layer;

@@ -49,7 +49,7 @@ describe('shapes are checked when a layer is applied', () => {
     );
     expect(() => averageLayer().apply([a, input([3, 1])])).toThrow(/\[3\], \[3,1\]/);
     expect(() => concatenateLayer({ axis: 0 }).apply([input([2, 3]), input([2, 4])])).toThrow(
-      /concatenateLayer: inputs must agree on every axis but 0, got \[2,3\], \[2,4\]/,
+      /concatenateLayer: inputs must agree on every per-sample axis but 0 \(the batch axis is not counted\), got \[2,3\], \[2,4\]/,
     );
   });
 
@@ -57,7 +57,11 @@ describe('shapes are checked when a layer is applied', () => {
     const a = input([3]);
     expect(() => addLayer({ inputs: 3 }).apply([a, a])).toThrow(ValueError);
     expect(() => addLayer({ inputs: 3 }).apply([a, a])).toThrow(
-      'an add layer takes 3 inputs, got 2',
+      'addLayer.apply: x must be the 3 inputs the layer was built for, got 2; to merge 2, build it with addLayer({ inputs: 2 })',
+    );
+    // the default is two: the message names the option that takes more
+    expect(() => concatenateLayer().apply([a, a, a, a])).toThrow(
+      'concatenateLayer.apply: x must be the 2 inputs the layer was built for, got 4; to merge 4, build it with concatenateLayer({ inputs: 4 })',
     );
   });
 

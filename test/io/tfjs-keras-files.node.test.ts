@@ -85,6 +85,20 @@ describe('fromTfjs: Keras conventions TF.js files use', () => {
     }
   });
 
+  it('Add, Multiply, Average and Concatenate of three inputs (Keras merges take any number)', async () => {
+    const shape = [4];
+    for (const merge of [L.add(), L.multiply(), L.average(), L.concatenate()]) {
+      const xs = [0, 1, 2].map(() => tf.input({ shape }));
+      const y = merge.apply(xs) as tf.SymbolicTensor;
+      const model = tf.model({ inputs: xs, outputs: y });
+      await compare(model, await save(model), [
+        [2, ...shape],
+        [2, ...shape],
+        [2, ...shape],
+      ]);
+    }
+  });
+
   it('Concatenate along axis 0 (the batch) is refused', async () => {
     const a = tf.input({ shape: [3] });
     const b = tf.input({ shape: [3] });
