@@ -1,5 +1,6 @@
 import { assertKnownKeys, fail } from '../_lib/assert.js';
 import { checkShape, fmtShape } from '../_lib/shape.js';
+import { ValueError } from '../_lib/errors.js';
 import type { DType } from '../_lib/typed.js';
 import type { Layer } from './layer.js';
 import { outputShapesOf } from './_run.js';
@@ -120,6 +121,11 @@ export function applyLayer(
 ): SymbolicTensor[] {
   if (layer === null || typeof layer !== 'object' || typeof layer.forward !== 'function')
     fail('applyLayer', 'layer', 'a layer', layer);
+  const kind: unknown = layer.kind;
+  if (kind === 'sequential' || kind === 'graph')
+    throw new ValueError(
+      `applyLayer: layer is a ${kind} model, not a layer; a model cannot be applied inside another: apply its layers to the symbolic tensors one by one, or take part of it with extractFeatures`,
+    );
   const list: readonly SymbolicTensor[] = inputs instanceof SymbolicTensor ? [inputs] : inputs;
   const raw: unknown = list;
   if (!Array.isArray(raw))

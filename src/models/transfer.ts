@@ -124,7 +124,15 @@ export function extractFeatures(
     const ins = node.inputs.map((r) =>
       r.node === -1 ? symbolicInputs[r.output]! : values[r.node]![r.output]!,
     );
-    values.push(applyLayer(node.layer, ins.length === 1 ? ins[0]! : ins));
+    try {
+      values.push(applyLayer(node.layer, ins.length === 1 ? ins[0]! : ins));
+    } catch (e) {
+      // Only a given inputShape can make a layer of a built model refuse its input.
+      if (given === undefined || !(e instanceof ShapeError)) throw e;
+      throw new ShapeError(
+        `${fn}: options.inputShape ${fmtShape(given)} does not fit the model: ${e.message}`,
+      );
+    }
   }
   const features = values[cut]![0]!;
   const inputs = symbolicInputs.filter((t): t is SymbolicTensor => t !== null);

@@ -4,7 +4,7 @@ import { relu } from '../../src/activations/relu.js';
 import { dense } from '../../src/layers/dense.js';
 import { flatten } from '../../src/layers/flatten.js';
 import { addLayer, concatenateLayer } from '../../src/layers/merge.js';
-import { input } from '../../src/layers/symbolic.js';
+import { applyLayer, input } from '../../src/layers/symbolic.js';
 import { timeDistributed } from '../../src/layers/time-distributed.js';
 import { graph } from '../../src/models/graph.js';
 import { parameters } from '../../src/models/parameters.js';
@@ -61,5 +61,22 @@ describe('extractFeatures inputShape', () => {
       'extractFeatures: options.inputShape must be an array of non-negative integers, got [-1]',
     );
     expect(extractFeatures(m, 'h', { inputShape: [2, 3] }).features.shape).toEqual([4]);
+  });
+
+  it('names itself and the option when a layer refuses the shape it gives', () => {
+    // flatten then dense(64): an 8 x 7 image flattens to 56, not 64
+    const m = sequential([flatten(), dense(64, 4, { name: 'h' })]);
+    expect(() => extractFeatures(m, 'h', { inputShape: [8, 7] })).toThrow(
+      'extractFeatures: options.inputShape [8,7] does not fit the model: dense "h" expects input shape [64], got [56]',
+    );
+  });
+});
+
+describe('applyLayer of a model', () => {
+  it('is refused with what to do instead, not a TypeError from inside', () => {
+    const m = sequential([dense(3, 2)]);
+    expect(() => applyLayer(m as never, input([3]))).toThrow(
+      'applyLayer: layer is a sequential model, not a layer; a model cannot be applied inside another: apply its layers to the symbolic tensors one by one, or take part of it with extractFeatures',
+    );
   });
 });
