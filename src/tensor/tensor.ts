@@ -124,12 +124,17 @@ export class Tensor {
   }
 
   /**
-   * The elements as nested JS arrays (a number for a scalar).
+   * The elements as nested JS arrays (a number for a scalar): `rank` levels
+   * of arrays. Its type cannot know the rank, so state it to index the result
+   * in strict TypeScript (`as number[][]` for a rank-2 tensor), or read the
+   * flat `.data` with `.shape`.
    *
    * @example
    * ```ts
    * import { tensor } from 'myelin';
    * console.log(tensor([[1, 2], [3, 4]]).toArray()); // [[1, 2], [3, 4]]
+   * const rows = tensor([[1, 2], [3, 4]]).toArray() as number[][];
+   * console.log(rows[1]![0]); // 3
    * ```
    */
   toArray(): NestedArray {
