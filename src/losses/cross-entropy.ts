@@ -33,7 +33,7 @@ export interface CrossEntropyLoss extends Loss {
 const FN = 'crossEntropy';
 
 /** Whether a target of shape `tShape` holds class labels for logits of shape `pShape`: `[...lead]` or `[...lead, 1]`. */
-function isLabelShape(tShape: readonly number[], pShape: readonly number[]): boolean {
+export function isLabelShape(tShape: readonly number[], pShape: readonly number[]): boolean {
   const lead = pShape.slice(0, -1);
   if (sameShape(tShape, lead)) return true;
   return (
@@ -69,7 +69,7 @@ let probsScratch: FloatArray = new Float32Array(0);
 let labelScratch = new Int32Array(0);
 
 /** Log-sum-exp of one row, max subtracted first so exp() stays finite. */
-function lse(p: FloatArray, o: number, cols: number): number {
+export function lse(p: FloatArray, o: number, cols: number): number {
   let max = -Infinity;
   for (let c = 0; c < cols; c++) max = Math.max(max, p[o + c]!);
   let sum = 0;

@@ -1,6 +1,7 @@
 /**
  * Loss functions for `fit` and custom training loops: `mse`, `mae`, `huber`,
- * `binaryCrossEntropy`, `crossEntropy`. Import from `myelin` or `myelin/losses`.
+ * `binaryCrossEntropy`, `crossEntropy`, and `crossEntropyLoss(options)` for PyTorch's
+ * label smoothing, ignore index and class weights. Import from `myelin` or `myelin/losses`.
  *
  * @module losses
  */
@@ -12,3 +13,9 @@ export type { HuberOptions } from './huber.js';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './binary-cross-entropy.js';
 export { crossEntropy } from './cross-entropy.js';
 export type { CrossEntropyLoss, ClassLabels } from './cross-entropy.js';
+export { crossEntropyLoss } from './cross-entropy-loss.js';
+export type {
+  ConfiguredCrossEntropyLoss,
+  CrossEntropyLossConfig,
+  CrossEntropyLossOptions,
+} from './cross-entropy-loss.js';
