@@ -118,7 +118,31 @@ const SUPPORTED = new Set([
   'Erf',
   // Only to float, or to integer ids read by Gather (toOnnx's conversions at a layer's door).
   'Cast',
+  // Only of a zero initial state (PyTorch's recurrent modules of num_layers > 1 slice one per layer).
+  'Slice',
 ]);
+
+/**
+ * A recurrent node (RNN, LSTM, GRU) read into a myelin layer, applied to `x`
+ * only when a reader needs its result, since what is read decides the layer:
+ * its whole output sequence (`returnSequences: true`) or its final state
+ * (false; PyTorch's `o[:, -1]` of one direction is that state too). `layer`
+ * is built for the guess that Y is read whole when some node reads Y;
+ * `make` builds it for the other choice.
+ */
+interface Recurrent {
+  readonly where: string;
+  readonly nodeName: string;
+  readonly x: SymbolicTensor;
+  readonly dirs: number;
+  readonly units: number;
+  readonly steps: number;
+  readonly layer: Layer;
+  readonly sequences: boolean;
+  readonly make: (returnSequences: boolean) => Layer;
+  /** The layer's output once applied, and whether it is the sequence. */
+  out: { readonly t: SymbolicTensor; readonly sequences: boolean } | null;
+}
 
 /**
  * How an ONNX value relates to a myelin symbolic tensor `t` (which is always
@@ -128,11 +152,20 @@ const SUPPORTED = new Set([
  * the flattening of a channels-first tensor whose channels-last form flattens
  * to `t` (`dims` its per-sample channels-last shape): a dense layer reading it
  * permutes its kernel rows (PyTorch's flatten order). 'seqFirst' is a
- * sequence `t` [N, steps, F] as [steps, N, F]; 'rnnY0'/'rnnY1' and
- * 'rnnH0'/'rnnH1' are the Y and Y_h outputs of an ONNX RNN, LSTM or GRU
- * (layout 0 or 1) whose batch-first, directions-joined form is `t`; 'rnnYT'
- * is Y of layout 0 with its direction and batch axes swapped ([steps, N,
- * dirs, units], PyTorch's step before joining the directions).
+ * sequence `t` [N, steps, F] as [steps, N, F].
+ *
+ * The outputs of a recurrent node stay symbolic until read (see
+ * {@link Recurrent}): 'rnnY' is its Y, [steps, dirs, N, units] as written
+ * ('rnnY0', layout 0), [N, steps, dirs, units] ('rnnY1', layout 1) or
+ * [steps, N, dirs, units] ('rnnYT', layout 0 with its direction and batch
+ * axes swapped, PyTorch's step before joining the directions); 'rnnSeq' is
+ * its whole output sequence with the directions joined, batch first
+ * ('last') or time first ('seqFirst'); 'rnnStates' lists final states, one
+ * per direction of one node or of several (Y_h, [dirs, N, units], or
+ * PyTorch's Concat of the Y_h of a stack of layers: `h` of a module of
+ * num_layers > 1), along axis 0 or, `batchFirst`, axis 1; 'rnnState' is the
+ * final state of one direction of a bidirectional node (PyTorch's `h[-2]`
+ * or `h[-1]`), which myelin gives only joined with the other direction.
  */
 type Value =
   | {
@@ -143,19 +176,22 @@ type Value =
   | {
       readonly kind: 'sym';
       readonly t: SymbolicTensor;
-      readonly layout: 'rnnY0' | 'rnnY1' | 'rnnYT' | 'rnnH0' | 'rnnH1';
-      readonly dirs: number;
-    }
-  | {
-      readonly kind: 'sym';
-      readonly t: SymbolicTensor;
       readonly layout: 'flatFirst';
       readonly dims: readonly number[];
     }
+  | { readonly kind: 'rnnY'; readonly rec: Recurrent; readonly layout: 'rnnY0' | 'rnnY1' | 'rnnYT' }
+  | { readonly kind: 'rnnSeq'; readonly rec: Recurrent; readonly layout: 'last' | 'seqFirst' }
+  | {
+      readonly kind: 'rnnStates';
+      readonly states: readonly (readonly [Recurrent, number])[];
+      readonly batchFirst: boolean;
+    }
+  | { readonly kind: 'rnnState'; readonly rec: Recurrent; readonly dir: number }
   | { readonly kind: 'const'; readonly c: OnnxTensor }
   // Computed from the batch size only (Shape, Gather, Unsqueeze, Concat of
-  // it), and a tensor of zeros of such a shape: how PyTorch builds a
-  // recurrent layer's zero initial state.
+  // it), and a tensor of zeros of such a shape (or a Slice of one, a layer's
+  // part of a stack's states): how PyTorch builds a recurrent layer's zero
+  // initial state.
   | { readonly kind: 'shape' }
   | { readonly kind: 'zeros' }
   // Rows 0..count−1 of a constant table (a Gather by constant indices): the
@@ -173,6 +209,23 @@ function layoutHint(layout: unknown): string {
 
 function bad(message: string): never {
   throw new ModelFormatError(`fromOnnx: ${message}`);
+}
+
+/** The recurrent nodes whose final states a list holds, for messages. */
+function statesOwners(states: readonly (readonly [Recurrent, number])[]): string {
+  const owners = [...new Set(states.map(([rec]) => rec.where))];
+  return owners.length === 1 ? owners[0]! : `the ${owners.length} nodes ${owners.join(', ')}`;
+}
+
+/** Whether a recurrent node's layout is 0 (its input time first), ONNX's default. */
+function readsTimeFirst(n: OnnxNode): boolean {
+  const l = n.attrs.get('layout');
+  return l === undefined || (l.kind === 'int' && l.value === 0);
+}
+
+/** Why one direction's final state of a bidirectional node cannot be read alone. */
+function oneDirection(rec: Recurrent): string {
+  return `one direction's final state of the bidirectional ${rec.where} (PyTorch's h[-2] or h[-1] alone) is read only joined with the other, forward first, as torch.cat([h[-2], h[-1]], 1): myelin's bidirectional layer returns both`;
 }
 
 const toFirst = (r: number): number[] => [
@@ -475,6 +528,16 @@ const f32 = (data: ArrayLike<number>): Float32Array => Float32Array.from(data);
  * one in another order (a channels-first map, flattened or not, a time-first
  * sequence) is refused rather than returned in myelin's order.
  *
+ * RNN, LSTM and GRU nodes become simpleRnn, lstm and gru layers (a
+ * bidirectional one a `bidirectional` wrapper), and what the file reads of
+ * them decides `returnSequences`: the whole sequence, or the final state,
+ * which is also PyTorch's `o[:, -1]` of one direction, `h[-1]`, and
+ * `torch.cat([h[-2], h[-1]], 1)` of both; a module of `num_layers` k is k
+ * stacked layers; a time-first sequence input (`batch_first=False`) is
+ * taken batch first. A head no layer gives (`o[:, -1]` of a bidirectional
+ * module, one direction's `h[-1]` alone, the sequence and the final state
+ * of one layer together) is refused with a message naming it.
+ *
  * The bytes are untrusted: truncated or corrupt bytes, sizes that disagree,
  * enormous declared tensors, unknown data types, cycles and missing values
  * fail with a ModelFormatError naming what is wrong, before anything large
@@ -537,16 +600,31 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
       bad(`${where} has element type ${info.elemType}; float (1) and integer ids (6, 7) are read`);
     if (info.shape === null || info.shape.length < 2)
       bad(`${where} needs a known shape of rank 2 or more (batch first)`);
+    // A sequence that only recurrent nodes of layout 0 read (and Shape, for
+    // the batch size of their zero initial state) is [steps, N, features],
+    // PyTorch's batch_first=False: the batch is axis 1, and the model takes
+    // the sequence batch first, as every myelin model.
+    const readers = g.nodes.filter((n) => n.inputs.includes(info.name) && n.op !== 'Shape');
+    const timeFirst =
+      info.shape.length === 3 &&
+      readers.length > 0 &&
+      readers.every(
+        (n) =>
+          RECURRENT.has(n.op) &&
+          n.inputs.indexOf(info.name) === 0 &&
+          n.inputs.lastIndexOf(info.name) === 0 &&
+          readsTimeFirst(n),
+      );
     const dims = info.shape
-      .slice(1)
+      .filter((_, i) => i !== (timeFirst ? 1 : 0))
       .map((d) =>
         typeof d === 'number' && d > 0
           ? d
           : bad(
-              `${where} has a per-sample dimension ${String(d)}; it must be a fixed positive size`,
+              `${where} has a per-sample dimension ${String(d)}${timeFirst ? ' (of a time-first sequence [steps, N, features], as recurrent nodes of layout 0 read it)' : ''}; it must be a fixed positive size`,
             ),
       );
-    const first = layout === 'channelsFirst' && dims.length >= 2;
+    const first = !timeFirst && layout === 'channelsFirst' && dims.length >= 2;
     const shape = first ? [...dims.slice(1), dims[0]!] : dims;
     const t = build(where, () =>
       input(shape, {
@@ -555,7 +633,11 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
       }),
     );
     inputs.push(t);
-    values.set(info.name, { kind: 'sym', t, layout: first ? 'first' : 'last' });
+    values.set(info.name, {
+      kind: 'sym',
+      t,
+      layout: timeFirst ? 'seqFirst' : first ? 'first' : 'last',
+    });
   }
   if (inputs.length === 0) bad('the graph has no inputs');
 
@@ -582,9 +664,24 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
     values.get(name) ?? bad(`${where} reads '${name}', which is not defined before it`);
   const sym = (name: string, where: string): SymValue => {
     const v = getValue(name, where);
-    if (v.kind !== 'sym')
-      bad(`${where}: input '${name}' is a constant where a computed tensor is expected`);
-    return v;
+    switch (v.kind) {
+      case 'sym':
+        return v;
+      case 'rnnSeq':
+        return { kind: 'sym', t: recurrentOut(v.rec, true), layout: v.layout };
+      case 'rnnY':
+        throw new ModelFormatError(
+          `${fn}: ${where}: the raw output Y of ${v.rec.where} is read only through the Squeeze, or the Transpose and Reshape, that join its directions (as PyTorch and toOnnx write them)`,
+        );
+      case 'rnnStates':
+        throw new ModelFormatError(
+          `${fn}: ${where}: the final states of ${statesOwners(v.states)} ([layers·directions, N, units], PyTorch's h) are read only one layer at a time: h[-1] (or h[i]) of a one-direction layer, or a bidirectional layer's two joined as torch.cat([h[-2], h[-1]], 1)`,
+        );
+      case 'rnnState':
+        throw new ModelFormatError(`${fn}: ${where}: ${oneDirection(v.rec)}`);
+      default:
+        return bad(`${where}: input '${name}' is a constant where a computed tensor is expected`);
+    }
   };
   const constant = (name: string | undefined, where: string, what: string): OnnxTensor => {
     if (name === undefined || name === '') bad(`${where} has no ${what}`);
@@ -600,8 +697,9 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
     layer: Layer,
     x: SymbolicTensor | SymbolicTensor[],
     where: string,
+    from = nodeName,
   ): SymbolicTensor => {
-    made.push([layer, nodeName]);
+    made.push([layer, from]);
     try {
       return layer.apply!(x);
     } catch (e) {
@@ -610,6 +708,95 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
     }
   };
   const rankOf = (v: SymValue): number => v.t.shape.length + 1;
+
+  /**
+   * The output of a recurrent node, its layer applied when first read: the
+   * whole sequence, or the final state (of both directions, joined). One
+   * layer returns one of them, so a file that reads both is refused.
+   */
+  const recurrentOut = (rec: Recurrent, sequences: boolean): SymbolicTensor => {
+    if (rec.out === null) {
+      const layer = rec.sequences === sequences ? rec.layer : rec.make(sequences);
+      rec.out = { t: apply(layer, rec.x, rec.where, rec.nodeName), sequences };
+    } else if (rec.out.sequences !== sequences)
+      throw new ModelFormatError(
+        `${fn}: ${rec.where}: reading both its whole output sequence and its final state (o and h, or o and o[:, -1]) is not supported: the myelin layer returns one of them`,
+      );
+    return rec.out.t;
+  };
+  /** Final state `dir` of a node: a value of its own only when the node has one direction. */
+  const stateOf = ([rec, dir]: readonly [Recurrent, number]): Value =>
+    rec.dirs === 1
+      ? { kind: 'sym', t: recurrentOut(rec, false), layout: 'last' }
+      : { kind: 'rnnState', rec, dir };
+
+  /**
+   * A Gather or Squeeze of a recurrent node's output: Squeeze of Y's one
+   * direction, the last step of the sequence (PyTorch's `o[:, -1]`, or
+   * `o[-1]` time first), one final state (`h[-1]`, `h[i]`).
+   */
+  const recurrentPick = (
+    n: OnnxNode,
+    v: Extract<Value, { kind: 'rnnY' | 'rnnSeq' | 'rnnStates' }>,
+    a: Attrs,
+    where: string,
+  ): Value => {
+    const rank = v.kind === 'rnnY' ? 4 : 3;
+    let axis: number;
+    // A Gather's constant scalar index (null for a list, which keeps the axis); a Squeeze picks index 0.
+    let index: number | null = 0;
+    if (n.op === 'Squeeze') {
+      const ax =
+        n.inputs[1] !== undefined && n.inputs[1] !== ''
+          ? Array.from(constant(n.inputs[1], where, 'axes').data)
+          : a.ints('axes', null);
+      if (ax === null || ax.length !== 1)
+        throw new ModelFormatError(
+          `${fn}: ${where} of a recurrent output is supported only over one explicit axis`,
+        );
+      axis = ax[0]!;
+    } else {
+      axis = a.int('axis', 0);
+      const idx = constant(n.inputs[1], where, 'indices');
+      index = idx.dims.length === 0 ? idx.data[0]! : null;
+    }
+    if (axis < 0) axis += rank;
+    if (v.kind === 'rnnY') {
+      const dirAxis = v.layout === 'rnnY0' ? 1 : 2;
+      if (n.op === 'Squeeze' && axis === dirAxis && v.rec.dirs === 1)
+        return { kind: 'rnnSeq', rec: v.rec, layout: v.layout === 'rnnY1' ? 'last' : 'seqFirst' };
+      throw new ModelFormatError(
+        `${fn}: ${where} over axis ${axis} of the output Y of ${v.rec.where} is supported only as the Squeeze of its one direction (axis ${dirAxis})`,
+      );
+    }
+    if (v.kind === 'rnnSeq') {
+      const { rec } = v;
+      const timeAxis = v.layout === 'last' ? 1 : 0;
+      if (n.op !== 'Gather' || axis !== timeAxis || (index !== -1 && index !== rec.steps - 1))
+        throw new ModelFormatError(
+          `${fn}: ${where} of the output sequence of ${rec.where} is supported only as its last step (a Gather of index -1 on the steps axis: o[:, -1] batch first, o[-1] time first), got ${n.op === 'Gather' ? `index ${index === null ? 'a list' : index} on axis ${axis}` : `a Squeeze of axis ${axis}`}`,
+        );
+      if (rec.dirs !== 1)
+        throw new ModelFormatError(
+          `${fn}: ${where}: the last step of the output sequence of the bidirectional ${rec.where} (o[:, -1]) is not supported: its backward half is the backward direction's first step (it has seen only the last input), not that direction's final state, which myelin's bidirectional layer returns; read the final states, torch.cat([h[-2], h[-1]], 1), or the whole sequence`,
+        );
+      return stateOf([rec, 0]);
+    }
+    const count = v.states.length;
+    const statesAxis = v.batchFirst ? 1 : 0;
+    if (
+      axis === statesAxis &&
+      index !== null &&
+      Number.isInteger(index) &&
+      index >= -count &&
+      index < count &&
+      (n.op === 'Gather' || count === 1)
+    )
+      return stateOf(v.states[(index + count) % count]!);
+    throw new ModelFormatError(
+      `${fn}: ${where} of the final states of ${statesOwners(v.states)} ([${count}, N, units]) is supported only as picking one state, h[i] (a constant index from ${-count} to ${count - 1} on axis ${statesAxis})`,
+    );
+  };
 
   const denseFrom = (
     x: SymValue,
@@ -900,19 +1087,34 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
         break;
       }
       case 'Transpose': {
-        const x = x0();
-        const r = rankOf(x);
         const perm = a.ints('perm', null) ?? bad(`${where} has no perm`);
         const swap = same(perm, [1, 0, 2]);
+        const v = getValue(n.inputs[0] ?? bad(`${where} has no input`), where);
+        if (v.kind === 'rnnY' || v.kind === 'rnnSeq' || v.kind === 'rnnStates') {
+          const keep = same(perm, v.kind === 'rnnY' ? [0, 1, 2, 3] : [0, 1, 2]);
+          if (keep) set(v);
+          // Y [steps, dirs, N, u] to [N, steps, dirs, u] (toOnnx) or [steps, N, dirs, u] (PyTorch).
+          else if (v.kind === 'rnnY' && v.layout === 'rnnY0' && same(perm, [2, 0, 1, 3]))
+            set({ ...v, layout: 'rnnY1' });
+          else if (v.kind === 'rnnY' && v.layout === 'rnnY0' && same(perm, [0, 2, 1, 3]))
+            set({ ...v, layout: 'rnnYT' });
+          else if (v.kind === 'rnnSeq' && swap)
+            set({ ...v, layout: v.layout === 'last' ? 'seqFirst' : 'last' });
+          else if (v.kind === 'rnnStates' && swap) set({ ...v, batchFirst: !v.batchFirst });
+          else
+            throw new ModelFormatError(
+              `${fn}: ${where} with perm [${perm.join(',')}] of a recurrent output is not supported`,
+            );
+          break;
+        }
+        const x = x0();
+        const r = rankOf(x);
         if (x.layout === 'last' && r === 3 && swap) set({ ...x, layout: 'seqFirst' });
         else if (x.layout === 'seqFirst' && swap) set({ ...x, layout: 'last' });
         // [N, C, steps] to [steps, N, C]: channels-first features (a Conv1d's) into a
         // time-first recurrent layer, PyTorch's permute and the RNN's transpose fused.
         else if (x.layout === 'first' && r === 3 && same(perm, [2, 0, 1]))
           set({ ...x, layout: 'seqFirst' });
-        else if (x.layout === 'rnnY0' && same(perm, [2, 0, 1, 3])) set({ ...x, layout: 'rnnY1' });
-        else if (x.layout === 'rnnY0' && same(perm, [0, 2, 1, 3])) set({ ...x, layout: 'rnnYT' });
-        else if (x.layout === 'rnnH0' && swap) set({ ...x, layout: 'rnnH1' });
         else if (x.layout === 'last' && r >= 3 && same(perm, toFirst(r)))
           set({ ...x, layout: 'first' });
         else if (x.layout === 'first' && same(perm, toLast(r))) set({ ...x, layout: 'last' });
@@ -1078,6 +1280,38 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
         break;
       }
       case 'Concat': {
+        const vs = n.inputs.map((i) => getValue(i, where));
+        let axis0 = a.int('axis', 1);
+        if (vs.length > 0 && vs.every((v) => v.kind === 'rnnStates' && !v.batchFirst)) {
+          // The Y_h of a stack of layers along axis 0: PyTorch's h of num_layers > 1.
+          if (axis0 !== 0 && axis0 !== -3)
+            throw new ModelFormatError(
+              `${fn}: ${where}: final states of recurrent nodes are joined only along axis 0 (the states of a stack of layers)`,
+            );
+          set({
+            kind: 'rnnStates',
+            states: vs.flatMap((v) => (v.kind === 'rnnStates' ? v.states : [])),
+            batchFirst: false,
+          });
+          break;
+        }
+        const state = vs.find((v) => v.kind === 'rnnState');
+        if (state?.kind === 'rnnState') {
+          // torch.cat([h[-2], h[-1]], 1): the forward and backward final states of one
+          // bidirectional node, myelin's bidirectional layer of returnSequences false.
+          if (axis0 < 0) axis0 += 2;
+          const { rec } = state;
+          if (
+            axis0 !== 1 ||
+            vs.length !== 2 ||
+            vs.some((v, i) => v.kind !== 'rnnState' || v.rec !== rec || v.dir !== i)
+          )
+            throw new ModelFormatError(
+              `${fn}: ${where}: ${oneDirection(rec)}; this Concat joins other values or another order`,
+            );
+          set({ kind: 'sym', t: recurrentOut(rec, false), layout: 'last' });
+          break;
+        }
         const xs = n.inputs.map((i) => sym(i, where));
         const lay = xs[0]?.layout ?? bad(`${where} has no inputs`);
         // Channels-first images (PyTorch's torch.cat of feature maps) join as
@@ -1364,24 +1598,36 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
         break;
       }
       case 'Reshape': {
-        const x = x0();
         const shapeT = constant(n.inputs[1], where, 'shape');
         const target = Array.from(shapeT.data);
-        if (x.layout === 'rnnY1' || x.layout === 'rnnYT' || x.layout === 'rnnH1') {
-          // [N, steps, dirs, u] to [N, steps, dirs·u]; [N, dirs, u] to [N, dirs·u];
-          // [steps, N, dirs, u] to [steps, N, dirs·u] (time first, as PyTorch's).
-          const want = x.layout === 'rnnH1' ? [0, -1] : [0, 0, -1];
-          const last = x.t.shape[x.t.shape.length - 1]!;
+        const v = getValue(n.inputs[0] ?? bad(`${where} has no input`), where);
+        if (
+          (v.kind === 'rnnY' && v.layout !== 'rnnY0') ||
+          (v.kind === 'rnnStates' && v.batchFirst)
+        ) {
+          // [N, steps, dirs, u] to [N, steps, dirs·u]; [steps, N, dirs, u] to
+          // [steps, N, dirs·u] (time first, as PyTorch's); [N, dirs, u] to
+          // [N, dirs·u], a bidirectional node's final states joined (toOnnx).
+          const rec = v.kind === 'rnnY' ? v.rec : v.states[0]![0];
+          const want = v.kind === 'rnnStates' ? [0, -1] : [0, 0, -1];
           const ok =
             target.length === want.length &&
-            target.every((d, i) => d === want[i] || (i === want.length - 1 && d === last));
+            target.every(
+              (d, i) => d === want[i] || (i === want.length - 1 && d === rec.dirs * rec.units),
+            ) &&
+            (v.kind === 'rnnY' ||
+              (v.states.length === rec.dirs &&
+                v.states.every(([r, d], i) => r === rec && d === i)));
           if (!ok)
             throw new ModelFormatError(
               `${fn}: ${where}: this reshape of a recurrent output is not supported`,
             );
-          set({ kind: 'sym', t: x.t, layout: x.layout === 'rnnYT' ? 'seqFirst' : 'last' });
+          if (v.kind === 'rnnY')
+            set({ kind: 'rnnSeq', rec, layout: v.layout === 'rnnYT' ? 'seqFirst' : 'last' });
+          else set({ kind: 'sym', t: recurrentOut(rec, false), layout: 'last' });
           break;
         }
+        const x = x0();
         if (target.length < 1 || (target[0] !== 0 && target[0] !== -1))
           throw new ModelFormatError(
             `${fn}: ${where} must keep the batch axis (shape starting with 0 or -1), got [${target.join(',')}]`,
@@ -1577,40 +1823,15 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
           set({ kind: 'sym', t: apply(layer, ids.t, where), layout: 'last' });
           break;
         }
-        const x = x0();
-        let axes: readonly number[];
-        if (n.op === 'Squeeze') {
-          const ax =
-            n.inputs[1] !== undefined && n.inputs[1] !== ''
-              ? Array.from(constant(n.inputs[1], where, 'axes').data)
-              : a.ints('axes', null);
-          axes = ax ?? bad(`${where} needs explicit axes`);
-        } else {
-          // Gather of one direction: only the single direction there is.
-          const idx = constant(n.inputs[1], where, 'indices');
-          if (idx.dims.length !== 0 || (idx.data[0] !== 0 && idx.data[0] !== -1))
-            throw new ModelFormatError(
-              `${fn}: ${where} is supported only as picking the one direction of a recurrent state`,
-            );
-          axes = [a.int('axis', 0)];
+        const v = getValue(n.inputs[0] ?? bad(`${where} has no input`), where);
+        if (v.kind === 'rnnY' || v.kind === 'rnnSeq' || v.kind === 'rnnStates') {
+          set(recurrentPick(n, v, a, where));
+          break;
         }
-        const one = 'dirs' in x && x.dirs === 1;
-        const pick =
-          x.layout === 'rnnY0' && same(axes, [1]) && one
-            ? 'seqFirst'
-            : (x.layout === 'rnnH0' && same(axes, [0]) && one) ||
-                (x.layout === 'rnnH1' && same(axes, [1]) && one) ||
-                (x.layout === 'rnnY1' && same(axes, [2]) && one)
-              ? 'last'
-              : null;
-        if (n.op === 'Gather' && x.layout !== 'rnnH0')
-          throw new ModelFormatError(`${fn}: ${where} is supported only on a recurrent state`);
-        if (pick === null)
-          throw new ModelFormatError(
-            `${fn}: ${where} over axes [${axes.join(',')}] is supported only on a one-direction recurrent output`,
-          );
-        set({ kind: 'sym', t: x.t, layout: pick });
-        break;
+        sym(n.inputs[0]!, where);
+        throw new ModelFormatError(
+          `${fn}: ${where} of a computed tensor is supported only on a recurrent node's outputs (the Squeeze of Y's one direction, the last step o[:, -1], a final state h[-1])`,
+        );
       }
       case 'RNN':
       case 'LSTM':
@@ -1645,8 +1866,6 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
         };
         if (used(2))
           throw new ModelFormatError(`${fn}: ${where}: the cell state output Y_c is not supported`);
-        if (used(0) && used(1))
-          throw new ModelFormatError(`${fn}: ${where}: reading both Y and Y_h is not supported`);
         const w = constant(n.inputs[1], where, 'W');
         const rw = constant(n.inputs[2], where, 'R');
         const b =
@@ -1671,22 +1890,51 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
               `${fn}: ${where} with ${k} other than ${want} (HardSigmoid's default) is not supported`,
             );
         }
-        const layer = recurrentFromOnnx(n.op, where, w, rw, b, {
-          hidden: a.int('hidden_size', rw.dims[2] ?? 0),
-          direction: a.string('direction', 'forward'),
-          activations: acts?.kind === 'strings' ? acts.value : null,
-          linearBeforeReset: a.int('linear_before_reset', 0),
-          clip: n.attrs.has('clip'),
-          returnSequences: used(0),
-        });
+        const hidden = a.int('hidden_size', rw.dims[2] ?? 0);
+        const make = (returnSequences: boolean): Layer =>
+          recurrentFromOnnx(n.op, where, w, rw, b, {
+            hidden,
+            direction: a.string('direction', 'forward'),
+            activations: acts?.kind === 'strings' ? acts.value : null,
+            linearBeforeReset: a.int('linear_before_reset', 0),
+            clip: n.attrs.has('clip'),
+            returnSequences,
+          });
+        // Built now, so that bad weights or settings fail here; applied when read (see Recurrent).
+        const sequences = used(0);
+        const layer = make(sequences);
         const dirs = layer.kind === 'bidirectional' ? 2 : 1;
-        const t = apply(layer, x.t, where);
+        const rec: Recurrent = {
+          where,
+          nodeName,
+          x: x.t,
+          dirs,
+          units: hidden,
+          steps: x.t.shape[0]!,
+          layer,
+          sequences,
+          make,
+          out: null,
+        };
         const yName = n.outputs[0];
         const hName = n.outputs[1];
         if (yName !== undefined && yName !== '')
-          values.set(yName, { kind: 'sym', t, layout: lay === 0 ? 'rnnY0' : 'rnnY1', dirs });
+          values.set(yName, { kind: 'rnnY', rec, layout: lay === 0 ? 'rnnY0' : 'rnnY1' });
         if (hName !== undefined && hName !== '')
-          values.set(hName, { kind: 'sym', t, layout: lay === 0 ? 'rnnH0' : 'rnnH1', dirs });
+          values.set(hName, {
+            kind: 'rnnStates',
+            states: Array.from({ length: dirs }, (_, d) => [rec, d] as const),
+            batchFirst: lay === 1,
+          });
+        break;
+      }
+      case 'Slice': {
+        const v = getValue(n.inputs[0] ?? bad(`${where} has no input`), where);
+        if (v.kind !== 'zeros')
+          throw new ModelFormatError(
+            `${fn}: ${where} is supported only of a zero initial state (as PyTorch slices one per layer of a recurrent module of num_layers > 1), not of a recurrent output (a range of steps or states, such as o[:, 1:3])`,
+          );
+        set(v);
         break;
       }
       default:
@@ -1712,9 +1960,15 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
   }
 
   const outputs = g.outputs.map((o) => {
-    const v = values.get(o.name) ?? bad(`graph output '${o.name}' is not computed by any node`);
-    if (v.kind !== 'sym')
+    const found = values.get(o.name) ?? bad(`graph output '${o.name}' is not computed by any node`);
+    if (found.kind === 'rnnY' || found.kind === 'rnnStates')
+      throw new ModelFormatError(
+        `${fn}: graph output '${o.name}' is a raw output of a recurrent operator; myelin outputs are batch first`,
+      );
+    if (found.kind !== 'sym' && found.kind !== 'rnnSeq' && found.kind !== 'rnnState')
       throw new ModelFormatError(`${fn}: graph output '${o.name}' is a constant`);
+    // The sequence of a recurrent node (its layer applied now, if no node read it).
+    const v = sym(o.name, `graph output '${o.name}'`);
     if (v.layout === 'first' && v.t.shape.length >= 2)
       throw new ModelFormatError(
         `${fn}: graph output '${o.name}' is channels-first; myelin outputs are channels-last`,
@@ -1731,7 +1985,7 @@ export function fromOnnx<In = TensorLike, Out = Tensor>(
       );
     if (v.layout !== 'last' && v.layout !== 'first' && v.layout !== 'flatFirst')
       throw new ModelFormatError(
-        `${fn}: graph output '${o.name}' is ${v.layout === 'seqFirst' ? 'a time-first sequence [steps, N, features]' : 'a raw output of a recurrent operator'}; myelin outputs are batch first`,
+        `${fn}: graph output '${o.name}' is a time-first sequence [steps, N, features]; myelin outputs are batch first`,
       );
     return v.t;
   });
