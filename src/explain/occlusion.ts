@@ -1,6 +1,7 @@
 import { assertKnownKeys, assertNumber, assertOptions, fail } from '../_lib/assert.js';
 import { ShapeError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
+import { allocate } from '../_lib/typed.js';
 import type { Model } from '../models/model.js';
 import { predict } from '../models/predict.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -34,12 +35,19 @@ export interface OcclusionOptions extends TargetOptions {
   /** Value written into the patch (default 0); an integer, such as a padding id, for int32 token ids. */
   fill?: number;
   /**
-   * Occluded copies per forward pass (default 256). Not used for a model
-   * with stateful layers, whose passes are the whole batch with one patch
-   * covered (such a layer takes only its own batchSize).
+   * Occluded copies per forward pass (default: 256, or fewer when a sample
+   * is large, so that a pass holds at most 2²⁰ input elements, 4 MB of
+   * float32). The results do not depend on it on the JS kernels (each row
+   * of a pass is computed alone, bit for bit); it bounds the memory of a
+   * pass. Not used for a model with stateful layers, whose passes are the
+   * whole batch with one patch covered (such a layer takes only its own
+   * batchSize).
    */
   batchSize?: number;
 }
+
+/** Input elements per forward pass under the default batchSize (4 MB of float32). */
+const PASS_ELEMENTS = 2 ** 20;
 
 function sizes(fn: string, name: string, v: unknown, shape: readonly number[]): number[] {
   const axes = typeof v === 'number' ? (shape.length >= 3 ? shape.length - 1 : shape.length) : -1;
@@ -109,7 +117,10 @@ export function occlusion(model: Model, x: TensorLike, options: OcclusionOptions
   const fill = assertNumber(fn, 'fill', options.fill ?? 0);
   if (xt.dtype === 'int32' && !(Number.isInteger(fill) && fill >= -(2 ** 31) && fill < 2 ** 31))
     fail(fn, 'fill', 'an int32 value (such as a padding token id) for int32 x', fill);
-  const batchSize = options.batchSize ?? 256;
+  const per = shape.reduce((a, b) => a * b, 1);
+  // A pass's input (and with it the layers' activations) stays bounded for large samples.
+  const batchSize =
+    options.batchSize ?? Math.max(1, Math.min(256, Math.floor(PASS_ELEMENTS / per)));
   if (!Number.isInteger(batchSize) || batchSize < 1)
     fail(fn, 'batchSize', 'a positive integer', batchSize);
   const outIdx = outputIndex(fn, m, options.output);
@@ -129,28 +140,36 @@ export function occlusion(model: Model, x: TensorLike, options: OcclusionOptions
     }
     return list;
   });
-  const patches: number[][] = [[]];
+  let patches: number[][] = [[]];
   for (const axis of starts) {
     const next: number[][] = [];
     for (const p of patches) for (const s of axis) next.push([...p, s]);
-    patches.splice(0, patches.length, ...next);
+    patches = next;
   }
   // Element strides of the per-sample shape (row-major).
-  const per = shape.reduce((a, b) => a * b, 1);
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   // Elements per index of the last window axis (the axes after it are covered whole).
   const inner = strides[win.length - 1]!;
-  const covered = (p: readonly number[], visit: (e: number) => void): void => {
-    const rec = (axis: number, base: number): void => {
-      if (axis === win.length) {
-        for (let e = 0; e < inner; e++) visit(base + e);
-        return;
+  const wl = win.length;
+  const at = new Array<number>(wl);
+  // The offsets (within a sample) of the elements patch p covers, into `out`; returns their count.
+  const coveredBy = (p: readonly number[], out: Int32Array): number => {
+    let count = 0;
+    for (let a = 0; a < wl; a++) at[a] = p[a]!;
+    for (;;) {
+      let base = 0;
+      for (let a = 0; a < wl; a++) base += at[a]! * strides[a]!;
+      for (let e = 0; e < inner; e++) out[count++] = base + e;
+      // the next position of the patch, last window axis fastest
+      let a = wl - 1;
+      while (a >= 0 && ++at[a]! >= Math.min(p[a]! + win[a]!, shape[a]!)) {
+        at[a] = p[a]!;
+        a--;
       }
-      const end = Math.min(p[axis]! + win[axis]!, shape[axis]!);
-      for (let o = p[axis]!; o < end; o++) rec(axis + 1, base + o * strides[axis]!);
-    };
-    rec(0, 0);
+      if (a < 0) return count;
+    }
   };
+  const patchSize = win.reduce((q, d) => q * d, inner);
 
   const mm = m as Model<Tensor, Tensor | Tensor[]>;
   const scoreOf = (out: Tensor | Tensor[]): Tensor => (Array.isArray(out) ? out[outIdx]! : out);
@@ -169,38 +188,41 @@ export function occlusion(model: Model, x: TensorLike, options: OcclusionOptions
       for (let k = 0; k < size; k++) s += y[r * size + k]! * w[wr * size + k]!;
       return s;
     };
+    const base = Array.from({ length: rows }, (_, r) => rowScore(y0.data, r, r));
     const sums = new Float64Array(xt.size);
     const counts = new Float64Array(xt.size);
-    const jobs: [number, number][] = [];
-    // A stateful layer takes exactly its batchSize rows (those of x), each
-    // from its own row of the carried state: a pass covers one patch in every
-    // row, row r in place r.
-    if (stateful)
-      for (let q = 0; q < patches.length; q++) for (let r = 0; r < rows; r++) jobs.push([r, q]);
-    else for (let r = 0; r < rows; r++) for (let q = 0; q < patches.length; q++) jobs.push([r, q]);
-    const perPass = stateful ? rows : batchSize;
-    for (let j0 = 0; j0 < jobs.length; j0 += perPass) {
-      const chunk = jobs.slice(j0, j0 + perPass);
-      const data =
-        xt.dtype === 'float64'
-          ? new Float64Array(chunk.length * per)
-          : xt.dtype === 'int32'
-            ? new Int32Array(chunk.length * per)
-            : new Float32Array(chunk.length * per);
-      chunk.forEach(([r, q], c) => {
+    // Jobs (row r, patch q): row by row, or, for a stateful layer, which takes
+    // exactly its batchSize rows (those of x), each from its own row of the
+    // carried state, patch by patch: a pass covers one patch in every row,
+    // row r in place r. Either way each element's drops add up in patch order.
+    const P = patches.length;
+    const jobs = rows * P;
+    const rowOf = (j: number): number => (stateful ? j % rows : Math.floor(j / P));
+    const patchOf = (j: number): number => (stateful ? Math.floor(j / rows) : j % P);
+    const perPass = stateful ? rows : Math.min(batchSize, jobs);
+    // one buffer for every pass (each pass's output is read before the next is built)
+    const buffer = allocate(xt.dtype, perPass * per);
+    const offsets = new Int32Array(patchSize);
+    for (let j0 = 0; j0 < jobs; j0 += perPass) {
+      const len = Math.min(perPass, jobs - j0);
+      const data = len === perPass ? buffer : buffer.subarray(0, len * per);
+      for (let c = 0; c < len; c++) {
+        const r = rowOf(j0 + c);
         data.set(xt.data.subarray(r * per, (r + 1) * per), c * per);
-        covered(patches[q]!, (e) => {
-          data[c * per + e] = fill;
-        });
-      });
-      const y = run(new Tensor(data, [chunk.length, ...shape]));
-      chunk.forEach(([r, q], c) => {
-        const drop = rowScore(y0.data, r, r) - rowScore(y.data, c, r);
-        covered(patches[q]!, (e) => {
-          sums[r * per + e] = sums[r * per + e]! + drop;
-          counts[r * per + e] = counts[r * per + e]! + 1;
-        });
-      });
+        const n = coveredBy(patches[patchOf(j0 + c)]!, offsets);
+        for (let i = 0; i < n; i++) data[c * per + offsets[i]!] = fill;
+      }
+      const y = run(new Tensor(data, [len, ...shape])).data;
+      for (let c = 0; c < len; c++) {
+        const r = rowOf(j0 + c);
+        const drop = base[r]! - rowScore(y, c, r);
+        const n = coveredBy(patches[patchOf(j0 + c)]!, offsets);
+        for (let i = 0; i < n; i++) {
+          const e = r * per + offsets[i]!;
+          sums[e] = sums[e]! + drop;
+          counts[e] = counts[e]! + 1;
+        }
+      }
     }
     for (let i = 0; i < sums.length; i++) sums[i] = counts[i] === 0 ? 0 : sums[i]! / counts[i]!;
     // Drops of the model's output: in its dtype for token ids.

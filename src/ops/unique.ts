@@ -28,26 +28,25 @@ export function unique(x: Tensor): { values: Tensor; counts: Tensor; inverse: Te
   const src = t.data;
   const n = t.size;
   const order = sortLanes(src, 1, n, 1, false);
-  const vals: number[] = [];
-  const counts: number[] = [];
+  const values = allocate(t.dtype, n);
+  const counts = new Int32Array(n);
   const inverse = new Int32Array(n);
+  let m = 0; // distinct values so far
   for (let k = 0; k < n; k++) {
-    const v = src[order[k]!]!;
-    const last = vals.length - 1;
-    const prev = last >= 0 ? vals[last]! : undefined;
-    const same = prev !== undefined && (prev === v || (Number.isNaN(prev) && Number.isNaN(v)));
-    if (same) counts[last]!++;
+    const q = order[k]!;
+    const v = src[q]!;
+    const prev = m > 0 ? values[m - 1]! : 0;
+    // sorted, so equal values are adjacent; NaN !== NaN, and all NaNs are one value
+    if (m > 0 && (prev === v || (prev !== prev && v !== v))) counts[m - 1]!++;
     else {
-      vals.push(v);
-      counts.push(1);
+      values[m] = v;
+      counts[m++] = 1;
     }
-    inverse[order[k]!] = vals.length - 1;
+    inverse[q] = m - 1;
   }
-  const data = allocate(t.dtype, vals.length);
-  data.set(vals);
   return {
-    values: new Tensor(data, [vals.length]),
-    counts: indexTensor(counts, [counts.length]),
+    values: new Tensor(values.slice(0, m), [m]),
+    counts: indexTensor(counts.slice(0, m), [m]),
     inverse: indexTensor(inverse, t.shape),
   };
 }
