@@ -385,17 +385,21 @@ export function relu(x: usize, out: usize, len: i32): void {
   }
 }
 
-/** dx[i] = x[i] > 0 ? dy[i] : 0; dx may be dy. */
+/**
+ * dx[i] = x[i] <= 0 ? 0 : dy[i]; dx may be dy. NaN <= 0 is false, so the
+ * gradient passes through at a NaN input, as PyTorch's threshold_backward.
+ */
 export function reluBackward(x: usize, dy: usize, dx: usize, len: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     const o = <usize>i << 2;
-    v128.store(dx + o, v128.and(v128.load(dy + o), f32x4.gt(v128.load(x + o), zero)));
+    // dy & ~(x <= 0)
+    v128.store(dx + o, v128.andnot(v128.load(dy + o), f32x4.le(v128.load(x + o), zero)));
   }
   for (; i < len; i++) {
     const o = <usize>i << 2;
-    store<f32>(dx + o, load<f32>(x + o) > 0 ? load<f32>(dy + o) : 0);
+    store<f32>(dx + o, load<f32>(x + o) <= 0 ? 0 : load<f32>(dy + o));
   }
 }
 
@@ -571,16 +575,19 @@ export function xentBackward(probs: usize, labels: usize, dlogits: usize, rows: 
 
 /**
  * SGD: d = g + wd·p; if momentum != 0 { buf = momentum·buf + d; d = nesterov ? d + momentum·buf : buf }
- * p -= lr·d.
+ * p -= lr·d. The decay term is skipped when wd == 0, as PyTorch: 0·p would be
+ * NaN at an infinite weight, which then stays infinite.
  */
 export function sgd(p: usize, g: usize, buf: usize, len: i32, lr: f32, momentum: f32, wd: f32, nesterov: i32): void {
   const lrv = f32x4.splat(lr), mv = f32x4.splat(momentum), wdv = f32x4.splat(wd);
+  const decay = wd != 0;
   let i = 0;
   if (momentum != 0) {
     for (; i + 4 <= len; i += 4) {
       const o = <usize>i << 2;
       const pv = v128.load(p + o);
-      let d = f32x4.add(v128.load(g + o), f32x4.mul(wdv, pv));
+      let d = v128.load(g + o);
+      if (decay) d = f32x4.add(d, f32x4.mul(wdv, pv));
       const b = f32x4.add(f32x4.mul(mv, v128.load(buf + o)), d);
       v128.store(buf + o, b);
       d = nesterov ? f32x4.add(d, f32x4.mul(mv, b)) : b;
@@ -589,7 +596,8 @@ export function sgd(p: usize, g: usize, buf: usize, len: i32, lr: f32, momentum:
     for (; i < len; i++) {
       const o = <usize>i << 2;
       const pv = load<f32>(p + o);
-      let d = load<f32>(g + o) + wd * pv;
+      let d = load<f32>(g + o);
+      if (decay) d += wd * pv;
       const b = momentum * load<f32>(buf + o) + d;
       store<f32>(buf + o, b);
       d = nesterov ? d + momentum * b : b;
@@ -599,13 +607,16 @@ export function sgd(p: usize, g: usize, buf: usize, len: i32, lr: f32, momentum:
     for (; i + 4 <= len; i += 4) {
       const o = <usize>i << 2;
       const pv = v128.load(p + o);
-      const d = f32x4.add(v128.load(g + o), f32x4.mul(wdv, pv));
+      let d = v128.load(g + o);
+      if (decay) d = f32x4.add(d, f32x4.mul(wdv, pv));
       v128.store(p + o, f32x4.sub(pv, f32x4.mul(lrv, d)));
     }
     for (; i < len; i++) {
       const o = <usize>i << 2;
       const pv = load<f32>(p + o);
-      store<f32>(p + o, pv - lr * (load<f32>(g + o) + wd * pv));
+      let d = load<f32>(g + o);
+      if (decay) d += wd * pv;
+      store<f32>(p + o, pv - lr * d);
     }
   }
 }
@@ -616,7 +627,9 @@ export function sgd(p: usize, g: usize, buf: usize, len: i32, lr: f32, momentum:
  *   g' = g + coupledWd·p;  p' = shrink·p        (Adam: shrink = 1; AdamW: coupledWd = 0, shrink = 1 − lr·wd)
  *   m = β1·m + c1·g';  v = β2·v + c2·g'²        (c1 = 1 − β1, c2 = 1 − β2)
  *   p = p' − stepSize · m / (sqrt(v)·invBc2Sqrt + eps)
- * with stepSize = lr / (1 − β1^t) and invBc2Sqrt = 1 / sqrt(1 − β2^t).
+ * with stepSize = lr / (1 − β1^t) and invBc2Sqrt = 1 / sqrt(1 − β2^t). The
+ * decay term is skipped when coupledWd == 0, as PyTorch: 0·p would be NaN at
+ * an infinite weight.
  */
 export function adam(
   p: usize,
@@ -638,11 +651,13 @@ export function adam(
   const b2v = f32x4.splat(beta2), c2v = f32x4.splat(c2);
   const epsv = f32x4.splat(eps), ssv = f32x4.splat(stepSize), inv2 = f32x4.splat(invBc2Sqrt);
   const wdv = f32x4.splat(coupledWd), shv = f32x4.splat(shrink);
+  const decay = coupledWd != 0;
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     const o = <usize>i << 2;
     let pv = v128.load(p + o);
-    const gv = f32x4.add(v128.load(g + o), f32x4.mul(wdv, pv));
+    let gv = v128.load(g + o);
+    if (decay) gv = f32x4.add(gv, f32x4.mul(wdv, pv));
     pv = f32x4.mul(pv, shv);
     const mv = f32x4.add(f32x4.mul(b1v, v128.load(m + o)), f32x4.mul(c1v, gv));
     // (c2·g)·g, as torch's addcmul: g·g first overflows float32 for |g| > 1.8e19
@@ -655,7 +670,8 @@ export function adam(
   for (; i < len; i++) {
     const o = <usize>i << 2;
     let pv = load<f32>(p + o);
-    const gv = load<f32>(g + o) + coupledWd * pv;
+    let gv = load<f32>(g + o);
+    if (decay) gv += coupledWd * pv;
     pv *= shrink;
     const mv = beta1 * load<f32>(m + o) + c1 * gv;
     const vv = beta2 * load<f32>(v + o) + c2 * gv * gv;

@@ -171,7 +171,7 @@ function actSum(code: i32, a: usize, b: usize, dst: usize, n: i32): void {
 @inline function dact(code: i32, y: f32): f32 {
   if (code == 0) return 1 - y * y;
   if (code == 1) return y * (1 - y);
-  if (code == 2) return y > 0 ? 1 : 0;
+  if (code == 2) return y <= 0 ? 0 : 1; // a NaN passes the gradient, as torch
   return 1;
 }
 

@@ -14,7 +14,8 @@ function leakyReluKernel(alpha: number): ActivationKernel {
         y[i] = v > 0 ? v : alpha * v;
       }
     },
-    // Slope alpha at exactly 0, as PyTorch's leaky_relu_backward (x > 0 ? g : alpha·g).
+    // Slope alpha at exactly 0 and at NaN (NaN > 0 is false), as PyTorch's
+    // leaky_relu_backward (x > 0 ? g : alpha·g).
     backward(x: FloatArray, _y: FloatArray, gy: FloatArray, gx: FloatArray): void {
       for (let i = 0; i < gx.length; i++) gx[i] = x[i]! > 0 ? gy[i]! : alpha * gy[i]!;
     },

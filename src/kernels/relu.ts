@@ -8,7 +8,7 @@ import { reluBackwardJs, reluJs } from './js/relu.js';
 export type ReluKernel = (x: FloatArray, out: FloatArray, length: number) => void;
 
 /**
- * ReLU backward (the mask): `dx[i] = x[i] > 0 ? dy[i] : 0` for i < length,
+ * ReLU backward (the mask): `dx[i] = x[i] <= 0 ? 0 : dy[i]` (a NaN passes the gradient, as torch) for i < length,
  * where `x` is the ReLU's input or output. `dx` may be `dy`.
  */
 export type ReluBackwardKernel = (

@@ -76,10 +76,15 @@ export function adagrad(options: AdagradOptions = {}): Adagrad {
     update(p, g, s, lr, step) {
       const acc = s.sum!;
       const clr = lr / (1 + (step - 1) * lrDecay);
+      // As torch: no decay term when weightDecay is 0 (0·p is NaN at an
+      // infinite weight), and on float32 a sum beyond the float32 range is
+      // rounded (to Infinity) before use, as torch's float32 state holds it.
+      const f32 = p instanceof Float32Array;
       for (let i = 0; i < p.length; i++) {
         const pi = p[i]!;
-        const gi = g[i]! + weightDecay * pi;
-        const a = acc[i]! + gi * gi;
+        const gi = weightDecay ? g[i]! + weightDecay * pi : g[i]!;
+        let a = acc[i]! + gi * gi;
+        if (f32 && a > 3.4e38) a = Math.fround(a);
         acc[i] = a;
         p[i] = pi - (clr * gi) / (Math.sqrt(a) + epsilon);
       }

@@ -110,12 +110,15 @@ function amsgradUpdate(
   const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
   const shrink = decoupled ? 1 - lr * wd : 1;
   const coupled = decoupled ? 0 : wd;
+  // As adamUpdateJs: no decay term when it is 0; on float32 a v beyond the float32 range is Infinity.
+  const f32 = p instanceof Float32Array;
   for (let i = 0; i < p.length; i++) {
     let pi = p[i]!;
-    const gi = g[i]! + coupled * pi;
+    const gi = coupled ? g[i]! + coupled * pi : g[i]!;
     pi *= shrink;
     const mi = beta1 * m[i]! + (1 - beta1) * gi;
-    const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
+    let vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
+    if (f32 && vi > 3.4e38) vi = Math.fround(vi);
     m[i] = mi;
     v[i] = vi;
     const vm = Math.max(vMax[i]!, vi);

@@ -83,10 +83,16 @@ export function rmsprop(options: RmsPropOptions = {}): RmsProp {
       const v = s.squareAvg!,
         gAvg = s.gradAvg,
         buf = s.momentum;
+      // As torch: no decay term when weightDecay is 0 (0·p is NaN at an
+      // infinite weight), and on float32 a v beyond the float32 range is
+      // rounded (to Infinity) before use, as torch's float32 state holds it:
+      // the step g/(√∞ + ε) is then 0.
+      const f32 = p instanceof Float32Array;
       for (let i = 0; i < p.length; i++) {
         const pi = p[i]!;
-        const gi = g[i]! + weightDecay * pi;
-        const vi = alpha * v[i]! + (1 - alpha) * gi * gi;
+        const gi = weightDecay ? g[i]! + weightDecay * pi : g[i]!;
+        let vi = alpha * v[i]! + (1 - alpha) * gi * gi;
+        if (f32 && vi > 3.4e38) vi = Math.fround(vi);
         v[i] = vi;
         let denom: number;
         if (gAvg !== undefined) {

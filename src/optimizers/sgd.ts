@@ -97,10 +97,13 @@ export function sgd(options: SgdOptions = {}): Sgd {
         return;
       }
       const keep = 1 - dampening;
+      // As sgdUpdateJs: no decay term when it is 0; on float32 a buffer beyond the float32 range is ±Infinity.
+      const f32 = p instanceof Float32Array;
       for (let i = 0; i < p.length; i++) {
         const pi = p[i]!;
-        const d = g[i]! + weightDecay * pi;
-        const b = step === 1 ? d : momentum * buf[i]! + keep * d;
+        const d = weightDecay ? g[i]! + weightDecay * pi : g[i]!;
+        let b = step === 1 ? d : momentum * buf[i]! + keep * d;
+        if (f32 && (b > 3.4e38 || b < -3.4e38)) b = Math.fround(b);
         buf[i] = b;
         p[i] = pi - lr * b;
       }

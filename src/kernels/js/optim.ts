@@ -30,15 +30,30 @@ export interface AdamHyper {
   readonly step: number;
 }
 
+// Float32 arrays: the kernels compute in float64 and round once, when they
+// store. That differs from PyTorch's float32 arithmetic (rounded after every
+// operation) only in the last bit, except where an intermediate leaves the
+// float32 range: PyTorch then holds ±Infinity (a momentum buffer, Adam's
+// second moment) and the step follows from that, where the float64 value
+// would step as if nothing had overflowed. So such a value is rounded to
+// float32 before it is used; every other value keeps all its bits.
+const F32_EDGE = 3.4e38; // just below the largest float32, 3.4028234663852886e38
+
 /**
  * One SGD step in place, PyTorch semantics (dampening 0), for i < length:
  *
- *   d = g + weightDecay·p
+ *   d = g + weightDecay·p          (only when weightDecay ≠ 0)
  *   if momentum ≠ 0:  buf = momentum·buf + d;  d = nesterov ? d + momentum·buf : buf
  *   p = p − lr·d
  *
  * `buf` starts as zeros, which makes the first step buf = d, as PyTorch's.
  * With momentum = 0 `buf` is never read (an empty array is fine).
+ *
+ * As in PyTorch, the decay term is skipped when weightDecay is 0 (0·p would
+ * be NaN at an infinite weight, which then stays infinite). On float32
+ * arrays d, buf and the Nesterov sum overflow to ±Infinity where PyTorch's
+ * float32 tensors do (gradients of 3e38, say), and the weight goes to
+ * ∓Infinity with them.
  *
  * @example
  * ```ts
@@ -56,18 +71,33 @@ export function sgdUpdateJs(
   h: SgdHyper,
 ): void {
   const { lr, momentum, weightDecay: wd, nesterov } = h;
+  const f32 = p instanceof Float32Array;
   if (momentum !== 0) {
     for (let i = 0; i < length; i++) {
       const pi = p[i]!;
-      const d = g[i]! + wd * pi;
-      const b = momentum * buf[i]! + d;
+      let d = g[i]!;
+      if (wd !== 0) {
+        d += wd * pi;
+        if (f32 && Math.abs(d) > F32_EDGE) d = Math.fround(d);
+      }
+      let b = momentum * buf[i]! + d;
+      if (f32 && Math.abs(b) > F32_EDGE) b = Math.fround(b);
       buf[i] = b;
-      p[i] = pi - lr * (nesterov ? d + momentum * b : b);
+      if (nesterov) {
+        d += momentum * b;
+        if (f32 && Math.abs(d) > F32_EDGE) d = Math.fround(d);
+      } else d = b;
+      p[i] = pi - lr * d;
     }
   } else {
     for (let i = 0; i < length; i++) {
       const pi = p[i]!;
-      p[i] = pi - lr * (g[i]! + wd * pi);
+      let d = g[i]!;
+      if (wd !== 0) {
+        d += wd * pi;
+        if (f32 && Math.abs(d) > F32_EDGE) d = Math.fround(d);
+      }
+      p[i] = pi - lr * d;
     }
   }
 }
@@ -103,6 +133,14 @@ export function adamFactors(h: AdamHyper): { stepSize: number; bc2Sqrt: number }
  * in PyTorch (TF/Keras add it to an uncorrected root instead). `m` and `v`
  * start as zeros and are updated in place; the gradient array is not written.
  *
+ * As in PyTorch, Adam's decay term is skipped when weightDecay is 0 (0·p
+ * would be NaN at an infinite weight). On float32 arrays v overflows to
+ * Infinity where PyTorch's float32 state does: with a gradient of 1e30,
+ * v = (1 − β2)·g² = 1e57 is Infinity and the step m/(√∞ + eps) is 0, not a
+ * step of about lr from a float64 v. (m cannot leave the float32 range with
+ * finite gradients; the decayed gradient could, for |weightDecay·p| near
+ * 3.4e38, and is not checked.)
+ *
  * @example
  * ```ts
  * // first step from zero moments: m̂ = g, v̂ = g², so p moves by lr·g/(|g| + eps) ≈ lr·sign(g)
@@ -124,12 +162,15 @@ export function adamUpdateJs(
   const { stepSize, bc2Sqrt } = adamFactors(h);
   const coupled = decoupled ? 0 : wd;
   const shrink = decoupled ? 1 - lr * wd : 1;
+  // (A flag tested per element measured faster than reading v[i] back.)
+  const f32 = p instanceof Float32Array;
   for (let i = 0; i < length; i++) {
     let pi = p[i]!;
-    const gi = g[i]! + coupled * pi;
+    const gi = coupled ? g[i]! + coupled * pi : g[i]!;
     pi *= shrink;
     const mi = beta1 * m[i]! + (1 - beta1) * gi;
-    const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
+    let vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
+    if (f32 && vi > F32_EDGE) vi = Math.fround(vi);
     m[i] = mi;
     v[i] = vi;
     p[i] = pi - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);

@@ -41,7 +41,8 @@ export function act(code: number, z: number): number {
 function dact(code: number, y: number): number {
   if (code === ACT_TANH) return 1 - y * y;
   if (code === ACT_SIGMOID) return y * (1 - y);
-  if (code === ACT_RELU) return y > 0 ? 1 : 0;
+  // y <= 0, not !(y > 0): a NaN passes the gradient, as torch's threshold_backward.
+  if (code === ACT_RELU) return y <= 0 ? 0 : 1;
   // The ramp's slope where the output is strictly inside (0, 1), else flat.
   if (code === ACT_HARD_SIGMOID) return y > 0 && y < 1 ? 0.2 : 0;
   return 1;

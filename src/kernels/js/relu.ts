@@ -18,15 +18,17 @@ export function reluJs(x: FloatArray, out: FloatArray, length: number): void {
 }
 
 /**
- * ReLU backward: dx[i] = x[i] > 0 ? dy[i] : 0 for i < length. `x` may be the
- * ReLU's input or its output (both are positive at the same places); the
- * gradient at exactly 0 is 0, as in PyTorch. `dx` may be `dy`.
+ * ReLU backward: dx[i] = x[i] <= 0 ? 0 : dy[i] for i < length, as PyTorch's
+ * threshold_backward. `x` may be the ReLU's input or its output (both are
+ * positive at the same places, and NaN at the same places); the gradient at
+ * exactly 0 is 0, and at NaN it passes through (NaN <= 0 is false), as in
+ * PyTorch. `dx` may be `dy`.
  *
  * @example
  * ```ts
- * const dx = new Float32Array(3);
- * reluBackwardJs(new Float32Array([-1, 0, 2]), new Float32Array([5, 6, 7]), dx, 3);
- * // dx = [0, 0, 7]
+ * const dx = new Float32Array(4);
+ * reluBackwardJs(new Float32Array([-1, 0, 2, NaN]), new Float32Array([5, 6, 7, 8]), dx, 4);
+ * // dx = [0, 0, 7, 8]
  * ```
  */
 export function reluBackwardJs(
@@ -35,5 +37,5 @@ export function reluBackwardJs(
   dx: FloatArray,
   length: number,
 ): void {
-  for (let i = 0; i < length; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;
+  for (let i = 0; i < length; i++) dx[i] = x[i]! <= 0 ? 0 : dy[i]!;
 }
