@@ -11,11 +11,19 @@ import { Tensor } from '../tensor/tensor.js';
 // PyTorch stores the transposes (weight_ih [G·u, features], weight_hh
 // [G·u, u]), two bias vectors, and orders the GRU's gates r, z, n.
 
-/** Weights ready for the `kernel`, `recurrentKernel` and `bias` options of simpleRnn, lstm or gru. */
+/**
+ * Weights ready for the `kernel`, `recurrentKernel` and `bias` options of
+ * simpleRnn, lstm or gru: spread them into the options. From a PyTorch module
+ * with `bias=False` there is no `bias` and `useBias` is false, so the layer
+ * has no bias either (as the module).
+ */
 export interface RecurrentWeights {
   readonly kernel: Tensor;
   readonly recurrentKernel: Tensor;
-  readonly bias: Tensor;
+  /** Absent when the PyTorch module has no biases (`bias=False`). */
+  readonly bias?: Tensor;
+  /** false when the PyTorch module has no biases (`bias=False`); absent otherwise. */
+  readonly useBias?: false;
 }
 
 /** The parameters of one layer of PyTorch's `nn.RNN`, `nn.LSTM` or `nn.GRU` (`weight_ih_l0`, ...). */
@@ -24,9 +32,9 @@ export interface PyTorchRecurrentWeights {
   readonly weightIh: TensorLike;
   /** `weight_hh_l0`: [G·u, u]. */
   readonly weightHh: TensorLike;
-  /** `bias_ih_l0`: [G·u] (absent when the module has `bias=False`). */
+  /** `bias_ih_l0`: [G·u]; absent, with `biasHh`, when the module has `bias=False`. */
   readonly biasIh?: TensorLike;
-  /** `bias_hh_l0`: [G·u]. */
+  /** `bias_hh_l0`: [G·u]; absent, with `biasIh`, when the module has `bias=False`. */
   readonly biasHh?: TensorLike;
 }
 
@@ -98,11 +106,21 @@ function fromPyTorch(
     );
   const u = ih.shape[0]! / gates;
   expectShape(fn, 'weightHh', hh, [gates * u, u]);
-  const zeros = (): Tensor => new Tensor(new Float64Array(gates * u), [gates * u]);
-  const bih = w.biasIh === undefined ? zeros() : read(fn, 'biasIh', w.biasIh, 'float64');
-  const bhh = w.biasHh === undefined ? zeros() : read(fn, 'biasHh', w.biasHh, 'float64');
-  expectShape(fn, 'biasIh', bih, [gates * u]);
-  expectShape(fn, 'biasHh', bhh, [gates * u]);
+  const kernel = transposeBlocks(ih, u, order);
+  const recurrentKernel = transposeBlocks(hh, u, order);
+  // PyTorch's bias=False drops both biases; one without the other is no
+  // module's state dict (a zero bias in its place would be trained).
+  const bih = w.biasIh === undefined ? null : read(fn, 'biasIh', w.biasIh, 'float64');
+  const bhh = w.biasHh === undefined ? null : read(fn, 'biasHh', w.biasHh, 'float64');
+  if (bih !== null) expectShape(fn, 'biasIh', bih, [gates * u]);
+  if (bhh !== null) expectShape(fn, 'biasHh', bhh, [gates * u]);
+  if (bih === null && bhh === null) return { kernel, recurrentKernel, useBias: false };
+  if (bih === null || bhh === null) {
+    const [given, missing] = bih === null ? ['biasHh', 'biasIh'] : ['biasIh', 'biasHh'];
+    throw new ValueError(
+      `${fn}: ${missing} is missing but ${given} is given; a PyTorch module has both biases (bias_ih_l0, bias_hh_l0) or, with bias=False, neither`,
+    );
+  }
   const a = reorder(bih, u, order);
   const b = reorder(bhh, u, order);
   const bias = twoBiases
@@ -111,11 +129,7 @@ function fromPyTorch(
         a.map((v, i) => v + b[i]!),
         dtype,
       );
-  return {
-    kernel: transposeBlocks(ih, u, order),
-    recurrentKernel: transposeBlocks(hh, u, order),
-    bias,
-  };
+  return { kernel, recurrentKernel, bias };
 }
 
 /** Options of the PyTorch converters. */
@@ -127,7 +141,9 @@ export interface ConvertOptions {
 /**
  * Converts PyTorch `nn.RNN` weights (tanh, one layer, batch_first or not) to
  * simpleRnn's: kernel = weight_ihᵀ, recurrentKernel = weight_hhᵀ,
- * bias = bias_ih + bias_hh (the two biases are always added together).
+ * bias = bias_ih + bias_hh (the two biases are always added together). For
+ * `bias=False` (neither bias given) the result has no bias and
+ * `useBias: false`; one bias without the other is refused.
  *
  * @example
  * ```ts
@@ -149,13 +165,15 @@ export function simpleRnnFromPyTorch(
  * the weights are transposed and the two biases added:
  * kernel = weight_ihᵀ [features, 4u], recurrentKernel = weight_hhᵀ,
  * bias = bias_ih + bias_hh. Given biases are used as they are
- * (`unitForgetBias` only sets drawn ones).
+ * (`unitForgetBias` only sets drawn ones). For `bias=False` (neither bias
+ * given) the result has no bias and `useBias: false`, so the layer has none
+ * either; one bias without the other is refused.
  *
  * @example
  * ```ts
  * import { lstmFromPyTorch, lstm } from 'myelin'; // also in myelin/io
  * const w = lstmFromPyTorch({ weightIh: [[0.1], [0.2], [0.3], [0.4]], weightHh: [[0], [0], [0], [0]] });
- * const layer = lstm(1, 1, w);
+ * const layer = lstm(1, 1, w); // no biases given (bias=False): w.useBias is false, the layer has none
  * ```
  */
 export function lstmFromPyTorch(
@@ -177,7 +195,9 @@ export function lstmFromPyTorch(
  * default), which is PyTorch's cell: n = tanh(W_in x + b_in + r ⊙ (W_hn h +
  * b_hn)), h' = (1 − z) ⊙ n + z ⊙ h. PyTorch orders the gates r, z, n;
  * myelin z, r, h: the blocks are reordered, transposed, and the biases kept
- * apart as bias [2, 3u] (row 0 bias_ih, row 1 bias_hh).
+ * apart as bias [2, 3u] (row 0 bias_ih, row 1 bias_hh). For `bias=False`
+ * (neither bias given) the result has no bias and `useBias: false`; one bias
+ * without the other is refused.
  *
  * @example
  * ```ts
@@ -212,7 +232,7 @@ export function recurrentFromKeras(
   gates: 1 | 3 | 4,
   weights: KerasRecurrentWeights,
   options: ConvertOptions = {},
-): RecurrentWeights {
+): RecurrentWeights & { readonly bias: Tensor } {
   const fn = 'recurrentFromKeras';
   if (gates !== 1 && gates !== 3 && gates !== 4) fail(fn, 'gates', '1, 3 or 4', gates);
   if (typeof weights !== 'object' || weights === null)

@@ -94,7 +94,7 @@ function recurrentFills(
       target: layer.params[k]!,
       where: `${into}.${k}`,
       sources,
-      convert: (s) => conv(s)[k],
+      convert: (s) => conv(s)[k]!,
     });
 }
 
@@ -397,7 +397,10 @@ function myelinFills(layer: Layer, i: number): Fill[] {
  * resetAfter: true), batch norm's running_mean / running_var become its moving
  * statistics; `num_batches_tracked` is ignored; a timeDistributed layer
  * reads its wrapped layer's module (PyTorch applies `nn.Linear` to every
- * step of [N, T, F] as it is). A missing tensor, a shape
+ * step of [N, T, F] as it is). A stacked recurrent module (`num_layers` > 1:
+ * `weight_ih_l1`, ...) is not read: each myelin layer reads one module's
+ * `_l0` tensors, so rename `<m>.<name>_l<k>` to `<m>_l<k>.<name>_l0` and list
+ * one module per layer in `modules`. A missing tensor, a shape
  * that disagrees or (with `strict`) a tensor no layer reads throws
  * `ModelFormatError`; so does a dense layer after a flatten whose PyTorch
  * order cannot be known: a model input [H, W, C] of several channels
@@ -472,6 +475,16 @@ export function loadSafetensorsWeights(
   const used = new Set<string>();
   const values: Tensor[] = [];
   for (const f of fills) {
+    // A stacked PyTorch module (num_layers > 1) also holds weight_ih_l1, ...:
+    // each myelin layer reads one module's _l0 tensors.
+    const stacked = /^(.*)\.weight_ih_l0(?:_reverse)?$/.exec(f.sources[0]!)?.[1];
+    if (stacked !== undefined && tensors.has(`${stacked}.weight_ih_l1`)) {
+      let n = 2;
+      while (tensors.has(`${stacked}.weight_ih_l${n}`)) n++;
+      throw new ModelFormatError(
+        `${fn}: ${f.where} reads module ${stacked}, a PyTorch module of ${n} stacked layers (num_layers = ${n}: ${stacked}.weight_ih_l0 ... weight_ih_l${n - 1}); multi-layer modules are not read (a myelin layer reads one module's _l0 tensors). Split it into one module per layer: rename each ${stacked}.<name>_l<k> (k >= 1) to ${stacked}_l<k>.<name>_l0 (readSafetensors, then writeSafetensors), and name them in modules, one per recurrent layer: ['${stacked}', '${stacked}_l1'${n > 2 ? ', ...' : ''}]`,
+      );
+    }
     const src = f.sources.map((name) => {
       const t = tensors.get(name);
       if (t === undefined)

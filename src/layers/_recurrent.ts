@@ -4,8 +4,9 @@ import {
   assertNumber,
   assertPositiveInt,
   fail,
+  show,
 } from '../_lib/assert.js';
-import { ShapeError } from '../_lib/errors.js';
+import { ShapeError, ValueError } from '../_lib/errors.js';
 import { checkElements } from '../_lib/limits.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocFloat, asFloat, type FloatArray, type FloatDType } from '../_lib/typed.js';
@@ -195,13 +196,14 @@ function actCode(fn: string, name: string, a: Activation): number {
     a.activationName === 'hardSigmoid'
       ? c['alpha'] === 0.2 && c['beta'] === 0.5 && Object.keys(c).length === 2
       : Object.keys(c).length === 0;
-  if (code === undefined || !plain)
-    fail(
-      fn,
-      name,
-      'one of tanh, sigmoid, relu, identity, hardSigmoid (alpha 0.2, beta 0.5)',
-      a.activationName,
+  if (code === undefined || !plain) {
+    // A configured activation is shown with its settings:
+    // `"hardSigmoid" (alpha 0.16666666666666666, beta 0.5)`.
+    const settings = Object.entries(c).map(([k, v]) => `${k} ${show(v)}`);
+    throw new ValueError(
+      `${fn}: ${name} must be one of tanh, sigmoid, relu, identity, hardSigmoid (alpha 0.2, beta 0.5), got ${show(a.activationName)}${settings.length === 0 ? '' : ` (${settings.join(', ')})`}${code === undefined ? '' : `; the recurrent kernels run ${a.activationName} in its default form only`}`,
     );
+  }
   return code;
 }
 
@@ -372,6 +374,11 @@ export function makeRecurrent<K extends string>(
   const arity = initialState ? 1 + nStates : 1;
 
   const checkSeq = (sh: readonly number[]): number => {
+    // torch: "Expected sequence length to be larger than 0"
+    if (sh.length === 2 && sh[1] === features && sh[0] === 0)
+      throw new ShapeError(
+        `${fn}: a sequence must have at least 1 step, got 0 steps (per-sample shape ${fmtShape(sh)}, [steps, features])`,
+      );
     if (sh.length !== 2 || sh[1] !== features || !(sh[0]! >= 1))
       throw new ShapeError(
         `${fn}: input must be [steps, ${features}] per sample ([batch, steps, features] with features = ${features}), got per-sample shape ${fmtShape(sh)}`,

@@ -118,12 +118,14 @@ function weightedTotal(
 /**
  * An element-wise loss from its per-element pieces: the loss function (with
  * 'mean' or 'sum' reduction, recorded for autograd) and its kernel (the
- * default options, per-sample weights) run the same sums in the same order.
+ * default options, per-sample weights; the weighted sum when `sum`) run the
+ * same sums in the same order.
  */
 export function defineElementwiseLoss<O extends LossOptions>(
   name: string,
   partsFor: (options: O | undefined) => ElementwiseParts,
   known: readonly string[] = ['reduction'],
+  sum = false,
 ): Loss<O> {
   const f = (prediction: Tensor, target: Tensor, options?: O): Tensor => {
     const reduction = reductionOf(name, options, known);
@@ -151,9 +153,9 @@ export function defineElementwiseLoss<O extends LossOptions>(
         );
       const per = pShape.length === 0 || pShape[0] === 0 ? 1 : n / pShape[0]!;
       // mean of nothing is NaN (0/0), as PyTorch.
-      const value = weightedTotal(d.fwd, p, t, n, weights, per) / n;
+      const value = weightedTotal(d.fwd, p, t, n, weights, per) / (sum ? 1 : n);
       if (g !== null) {
-        const s = 1 / n;
+        const s = sum ? 1 : 1 / n;
         if (weights === null) for (let i = 0; i < n; i++) g[i] = s * d.dp(p[i]!, t[i]!);
         else
           for (let r = 0, i = 0; i < n; r++) {

@@ -10,6 +10,7 @@ export { mse } from './mse.js';
 export { mae } from './mae.js';
 export { huber } from './huber.js';
 export type { HuberOptions } from './huber.js';
+export { huberLoss, type ConfiguredHuberLoss, type HuberLossOptions } from './huber-loss.js';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './binary-cross-entropy.js';
 export { crossEntropy } from './cross-entropy.js';
 export type { CrossEntropyLoss, ClassLabels } from './cross-entropy.js';

@@ -2,7 +2,8 @@ import { fail } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { ForwardContext, Layer } from '../layers/layer.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { compiledFor } from '../layers/_run.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { ModelNode, Sequential } from './model.js';
 import { fixNames, layerNames } from './_names.js';
 import { runNodes } from './_forward.js';
@@ -38,6 +39,28 @@ export function fitsDeclared(want: readonly number[], shape: readonly number[]):
 }
 
 /**
+ * Refuses layer `i` of a chain when it has several outputs for per-sample
+ * input `shape` (a recurrent layer's returnState): a chain hands one tensor
+ * on, so all but the first would be lost (Keras's Sequential refuses them too).
+ */
+function refuseOutputs(
+  fn: string,
+  layers: readonly Layer[],
+  i: number,
+  shape: readonly number[],
+): void {
+  const layer = layers[i]!;
+  const outs =
+    layer.compile === undefined
+      ? 1
+      : compiledFor(layer, [shape], layer.dtype ?? 'float32').outShapes.length;
+  if (outs !== 1)
+    throw new ValueError(
+      `${fn}: ${layerName(layers, i)} has ${outs} outputs, but a sequential model passes one tensor from layer to layer; build a graph model to use them all (graph() with input([...]) and applyLayer)`,
+    );
+}
+
+/**
  * Follows a per-sample shape through layers `start`.. of a stack, checking each
  * layer accepts what the previous one gives. Returns the shape after each
  * layer. Throws a ShapeError naming both layers, or the input: `what` says
@@ -62,6 +85,7 @@ export function propagateShapes(
         `${fn}: ${layerName(layers, i)} expects input shape ${fmtShape(layer.inputShape)} but ${source} ${fmtShape(shape)}`,
       );
     }
+    const given = shape;
     try {
       shape = layer.outputShape(shape);
     } catch (e) {
@@ -71,6 +95,7 @@ export function propagateShapes(
         );
       throw e;
     }
+    refuseOutputs(fn, layers, i, given);
     shapes.push([...shape]);
   }
   return shapes;
@@ -116,6 +141,11 @@ function preservesShape(layer: Layer, shape: readonly number[]): boolean {
  * flatten to what the next layer declares). Functions that need a known
  * shape (`toOnnx`, `extractFeatures`) then ask for one, or use `graph` with
  * an `input([...])`.
+ *
+ * A layer of several outputs (a recurrent layer with `returnState`) is
+ * refused, as in Keras: a chain hands one tensor on. The error comes here
+ * when the shape reaching the layer is known, else at the first `predict`,
+ * `fit`, `evaluate` or `forward`; build a `graph` model to use every output.
  *
  * The returned object is plain and its layer list is frozen; `predict`,
  * `fit`, `summary` and `toJSON` are functions that take it.
@@ -186,6 +216,21 @@ export function sequential(layers: readonly Layer[]): Sequential {
     outputs: 1,
   }));
   const outputs = Object.freeze([{ node: nodes.length - 1, output: 0 }]);
+  const forwardAll = (x: Tensor | readonly Tensor[], ctx: ForwardContext): Tensor[] => {
+    // The autograd path's check of several outputs (predict, fit and evaluate
+    // make it in propagateShapes); a shape a layer refuses is left to runNodes.
+    let shape = x instanceof Tensor ? x.shape.slice(1) : undefined;
+    for (let i = 0; shape !== undefined && i < frozen.length; i++) {
+      const given: readonly number[] = shape;
+      try {
+        shape = frozen[i]!.outputShape(given);
+      } catch {
+        break;
+      }
+      refuseOutputs('sequential', frozen, i, given);
+    }
+    return runNodes('sequential', nodes, outputs, 1, x, ctx);
+  };
   return {
     kind: 'sequential',
     layers: frozen,
@@ -195,10 +240,8 @@ export function sequential(layers: readonly Layer[]): Sequential {
     outputs,
     inputShape,
     forward(x: Tensor | readonly Tensor[], ctx: ForwardContext): Tensor {
-      return runNodes('sequential', nodes, outputs, 1, x, ctx)[0]!;
+      return forwardAll(x, ctx)[0]!;
     },
-    forwardAll(x: Tensor | readonly Tensor[], ctx: ForwardContext): Tensor[] {
-      return runNodes('sequential', nodes, outputs, 1, x, ctx);
-    },
+    forwardAll,
   };
 }

@@ -2,6 +2,7 @@ import { assertInteger, assertKnownKeys, assertOneOf, fail, show } from '../_lib
 import { ShapeError, ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { TensorLike } from '../tensor/create.js';
+import { maskOf } from '../tensor/mask.js';
 import { Tensor } from '../tensor/tensor.js';
 import { classLabels, type Metric } from './metrics.js';
 import { tensorArgument } from './_util.js';
@@ -703,7 +704,41 @@ export const topKAccuracyMetric: ConfigurableMetric<{ k?: number }> = /* @__PURE
 );
 
 /**
- * {@link meanSquaredError} as a `fit`/`evaluate` metric (history key 'meanSquaredError').
+ * A regression score over the real steps of a prediction that carries a step
+ * mask (sequence outputs after a `masking` layer or an `embedding` with
+ * `maskZero`), as the losses and Keras's masked metrics count them: each real
+ * step is one sample of its values (the features of that step), padded steps
+ * are left out, and no real step gives NaN. Without a mask, `score` as is.
+ */
+function overRealSteps(
+  score: (p: Tensor, t: Tensor) => number,
+): (prediction: Tensor, target: Tensor) => number {
+  return (prediction, target) => {
+    const mask = prediction instanceof Tensor ? maskOf(prediction) : null;
+    // A target of another size is refused by `score` itself.
+    if (mask === null || !(target instanceof Tensor) || target.size !== prediction.size)
+      return score(prediction, target);
+    const per = prediction.size / mask.length;
+    let real = 0;
+    for (const m of mask) if (m === 1) real++;
+    if (real === 0 || per === 0) return NaN;
+    const p = new Float64Array(real * per);
+    const t = new Float64Array(real * per);
+    for (let s = 0, k = 0; s < mask.length; s++) {
+      if (mask[s] !== 1) continue;
+      for (let j = 0; j < per; j++, k++) {
+        p[k] = prediction.data[s * per + j]!;
+        t[k] = target.data[s * per + j]!;
+      }
+    }
+    return score(new Tensor(p, [real, per]), new Tensor(t, [real, per]));
+  };
+}
+
+/**
+ * {@link meanSquaredError} as a `fit`/`evaluate` metric (history key
+ * 'meanSquaredError'). A prediction that carries a step mask counts its
+ * real steps only (the mean over real steps × features, as the losses).
  *
  * @example
  * ```ts
@@ -715,11 +750,13 @@ export const topKAccuracyMetric: ConfigurableMetric<{ k?: number }> = /* @__PURE
  */
 export const meanSquaredErrorMetric: Metric = {
   name: 'meanSquaredError',
-  compute: (p: Tensor, t: Tensor) => meanSquaredError(p, t),
+  compute: /* @__PURE__ */ overRealSteps((p, t) => meanSquaredError(p, t)),
 };
 
 /**
- * {@link meanAbsoluteError} as a `fit`/`evaluate` metric (history key 'meanAbsoluteError').
+ * {@link meanAbsoluteError} as a `fit`/`evaluate` metric (history key
+ * 'meanAbsoluteError'). A prediction that carries a step mask counts its
+ * real steps only (the mean over real steps × features, as the losses).
  *
  * @example
  * ```ts
@@ -731,11 +768,14 @@ export const meanSquaredErrorMetric: Metric = {
  */
 export const meanAbsoluteErrorMetric: Metric = {
   name: 'meanAbsoluteError',
-  compute: (p: Tensor, t: Tensor) => meanAbsoluteError(p, t),
+  compute: /* @__PURE__ */ overRealSteps((p, t) => meanAbsoluteError(p, t)),
 };
 
 /**
- * {@link r2Score} as a `fit`/`evaluate` metric (history key 'r2Score').
+ * {@link r2Score} as a `fit`/`evaluate` metric (history key 'r2Score'). A
+ * prediction that carries a step mask is scored on its real steps only:
+ * each real step is one sample, R² per feature over them, averaged (NaN
+ * with fewer than two real steps).
  *
  * @example
  * ```ts
@@ -747,5 +787,5 @@ export const meanAbsoluteErrorMetric: Metric = {
  */
 export const r2Metric: Metric = {
   name: 'r2Score',
-  compute: (p: Tensor, t: Tensor) => r2Score(p, t),
+  compute: /* @__PURE__ */ overRealSteps((p, t) => r2Score(p, t)),
 };

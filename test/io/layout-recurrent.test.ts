@@ -106,10 +106,11 @@ describe('PyTorch weights', () => {
     expectClose(layer.forward(x, infer), want, { atol: 1e-12 });
   });
 
-  it('without biases (bias=False) uses zeros', () => {
+  it('without biases (bias=False): no bias, useBias false', () => {
     const p = { weightIh: mat(4 * U, F), weightHh: mat(4 * U, U) };
     const w = lstmFromPyTorch(p);
-    expect([...w.bias.data].every((v) => v === 0)).toBe(true);
+    expect(w.bias).toBeUndefined();
+    expect(w.useBias).toBe(false);
     expect(w.kernel.shape).toEqual([F, 4 * U]);
     expect(w.kernel.data[1 * 4 * U + 2]).toBeCloseTo(p.weightIh[2]![1]!, 6); // transposed
   });
