@@ -18,6 +18,9 @@ const valName = (k: string): string => `val${k.charAt(0).toUpperCase()}${k.slice
  * validation metric as 'val' + the name with its first letter capitalized
  * ('valAccuracy', the camelCase form of Keras's 'val_accuracy'; 'valAUC'
  * for a metric named 'AUC'), the names listed in the error for an unknown monitor.
+ * On a model of several outputs the names are Keras's keys and the same
+ * rule applies: 'head_loss' (an output's loss), 'head_accuracy', and
+ * 'valHead_loss', 'valHead_accuracy' (Keras's 'val_head_loss', ...).
  * Undefined when absent.
  *
  * @example
@@ -80,11 +83,16 @@ export function missingMonitor(
   sep = ' (',
   tail = '; for valLoss pass validationData or validationSplit to fit',
 ): ValueError {
-  const camel = monitor.replace(/_+([^_])/g, (_, c: string) => c.toUpperCase());
+  // Keras's 'val_loss' is 'valLoss'; its 'val_head_loss' (an output's) is 'valHead_loss'.
   const hint =
-    camel !== monitor && monitorValue(logs, camel) !== undefined
-      ? `; did you mean ${JSON.stringify(camel)}? (Keras's ${monitor} in myelin's camelCase)`
-      : '';
+    [
+      monitor.replace(/_+([^_])/g, (_, c: string) => c.toUpperCase()),
+      monitor.startsWith('val_') ? valName(monitor.slice(4)) : monitor,
+    ]
+      .filter((c) => c !== monitor && monitorValue(logs, c) !== undefined)
+      .map(
+        (c) => `; did you mean ${JSON.stringify(c)}? (Keras's ${monitor} in myelin's camelCase)`,
+      )[0] ?? '';
   return new ValueError(
     `${fn}: monitor ${JSON.stringify(monitor)} is not in the epoch logs${sep}available: ${monitorNames(logs).join(', ')}${sep === ' (' ? ')' : ''}${hint}${tail}`,
   );
@@ -94,8 +102,9 @@ const HIGHER_IS_BETTER = /acc|auc|precision|recall|f1|fmeasure|r2/i;
 
 /**
  * 'min' or 'max' for a monitored quantity in 'auto' mode, from its name as
- * Keras does: accuracy-like names (accuracy, auc, precision, recall, f1, r2)
- * are maximized, everything else (losses, errors) minimized.
+ * Keras does: names ending in 'loss' (an output's loss, 'head_loss') are
+ * minimized, accuracy-like names (accuracy, auc, precision, recall, f1, r2)
+ * maximized, everything else (errors) minimized.
  *
  * @example
  * ```ts
@@ -105,7 +114,7 @@ const HIGHER_IS_BETTER = /acc|auc|precision|recall|f1|fmeasure|r2/i;
  * ```
  */
 export function autoMode(monitor: string): 'min' | 'max' {
-  return HIGHER_IS_BETTER.test(monitor) ? 'max' : 'min';
+  return HIGHER_IS_BETTER.test(monitor) && !/loss$/i.test(monitor) ? 'max' : 'min';
 }
 
 /**

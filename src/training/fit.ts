@@ -26,8 +26,9 @@ import { setMask } from '../tensor/mask.js';
 import { defaultRng, type Rng } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkClip, clipInPlace, type ClipOptions } from './clip.js';
-import { evaluateTensors } from './evaluate.js';
-import { createStep, lossKernelOf, type GivenBatch } from './step.js';
+import { evaluateTensors, metricValue, reportsFor } from './evaluate.js';
+import { createStep, kernelsOf, type GivenBatch } from './step.js';
+import type { LossKernel } from '../losses/loss.js';
 import type {
   Callback,
   FitOptions,
@@ -40,7 +41,6 @@ import type {
 } from './types.js';
 import {
   checkLoss,
-  checkMetrics,
   checkOptimizer,
   groupDigits,
   now,
@@ -53,6 +53,7 @@ import {
 /** The options `fit` accepts (crossValidate derives its own list from these). */
 export const FIT_KEYS = [
   'loss',
+  'lossWeights',
   'optimizer',
   'epochs',
   'initialEpoch',
@@ -134,7 +135,6 @@ interface Plan {
   verbose: boolean;
   allowNonFinite: boolean;
   callbacks: readonly Callback[];
-  metrics: ReturnType<typeof checkMetrics>;
   balancedBatches: boolean;
   clip: ClipOptions | null;
   transform: BatchTransform | null;
@@ -209,7 +209,6 @@ function plan(options: unknown): Plan {
     verbose: flag('verbose', false),
     allowNonFinite: flag('allowNonFinite', false),
     callbacks: checkCallbacks(o.callbacks),
-    metrics: checkMetrics('fit', o.metrics),
     balancedBatches: balanced,
     clip,
     transform: o.transform ?? null,
@@ -297,9 +296,58 @@ export function targetTensors(
   });
 }
 
-/** Per-sample weights, checked: finite, >= 0, one per row of x. */
-export function sampleWeights(fn: string, w: unknown, rows: number): Float64Array | null {
-  return w === undefined ? null : checkSampleWeight(fn, 'sampleWeight', w, rows, 'x');
+/** `lossWeights`, checked: one finite number >= 0 per model output; null when not given. */
+export function checkLossWeights(fn: string, model: Model, w: unknown): readonly number[] | null {
+  const n = model.outputs.length;
+  if (
+    w !== undefined &&
+    (!Array.isArray(w) ||
+      w.length !== n ||
+      !w.every((v) => typeof v === 'number' && v >= 0 && v < Infinity))
+  )
+    fail(fn, 'lossWeights', `an array of ${n} finite numbers >= 0, one per model output`, w);
+  return (w as number[] | undefined) ?? null;
+}
+
+/**
+ * Per-sample weights of each output, checked (finite, >= 0, one per row of
+ * x): one array for every output, or, on a model of several outputs, an
+ * array of one per output. Null entries: unweighted.
+ */
+export function sampleWeights(
+  fn: string,
+  model: Model,
+  w: unknown,
+  rows: number,
+): (Float64Array | null)[] {
+  const outs = model.outputs;
+  if (outs.length > 1 && Array.isArray(w) && typeof w[0] === 'object') {
+    if (w.length !== outs.length)
+      fail(fn, 'sampleWeight', `one array of weights per model output (${outs.length})`, w);
+    return w.map((v: unknown, j) => checkSampleWeight(fn, `sampleWeight[${j}]`, v, rows, 'x'));
+  }
+  const one = w === undefined ? null : checkSampleWeight(fn, 'sampleWeight', w, rows, 'x');
+  return outs.map(() => one);
+}
+
+/**
+ * Checks targets against outputs of shapes `shapes` with each loss's
+ * `checkTarget`; an error is prefixed with `where[j]` on a model of several
+ * outputs, with `where` on one when `prefixOne`.
+ */
+export function checkTargets(
+  kernels: readonly LossKernel[],
+  ys: readonly Tensor[],
+  shapes: readonly (readonly number[])[],
+  where: string,
+  prefixOne: boolean,
+): void {
+  ys.forEach((y, j) => {
+    const check = () => kernels[j]!.checkTarget?.(y.data, y.shape, shapes[j]!);
+    if (ys.length > 1) prefixErrors(`${where}[${j}]`, check);
+    else if (prefixOne) prefixErrors(where, check);
+    else check();
+  });
 }
 
 /** Class labels of the targets of a one-output model, with the number of classes its output predicts. */
@@ -379,15 +427,31 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  * `model.forward`) gives.
  *
  * - A graph model of several inputs takes `x` as an array (one batch per
- *   input); of several outputs, `y` and `loss` as arrays (their losses are
- *   summed; metrics are computed on the first output). Class labels may be
- *   `[n]` or `[n, 1]`, plain arrays, `Int32Array` or int32 tensors; they are
- *   checked before the first update, and a bad one is named by its row.
+ *   input). One of several outputs takes `y` and `loss` as arrays, one per
+ *   output, and minimizes Σ weight · loss with `lossWeights` (Keras's
+ *   `loss_weights`, default all 1); one value listed as two outputs gets
+ *   both losses' gradients. Its `metrics` go per output, one array each
+ *   (`[[accuracy], []]`; one flat list is refused: it would not say which
+ *   output each metric reads), and the History's `metrics` hold Keras's
+ *   keys: each output's loss as `<output>_loss` (before its loss weight)
+ *   and each metric as `<output>_<metric>`, the output named by the layer
+ *   that makes it (`_1` appended to a name an earlier output holds);
+ *   `valMetrics` the same keys, and monitors read them as `'cls_loss'` or
+ *   `'valCls_loss'`. The total `loss` stays in `history.loss`. Class labels
+ *   may be `[n]` or `[n, 1]`, plain arrays, `Int32Array` or int32 tensors;
+ *   they are checked before the first update, and a bad one is named by its
+ *   row (and its target, `y[1]`, on several outputs).
+ * - A custom loss (a function of ops) must depend on the prediction: one
+ *   that gives it no gradient (computed from the target only, or returning
+ *   an int32 tensor) is refused at the first batch, before any update, as
+ *   Keras refuses "No gradients provided". A custom metric returns a number
+ *   or a one-element Tensor (its element is taken); anything else is refused.
  * - `validationSplit` holds out the LAST fraction of the rows, before any
  *   shuffling (as Keras); `validationData` passes them explicitly.
  * - `sampleWeight` weighs each sample's loss (Keras's semantics: the batch
  *   loss is the weighted sum over the batch divided by its number of
- *   samples); `classWeight` weighs it by the sample's class (`'balanced'`
+ *   samples), of every output, or per output when given as an array of one
+ *   array per output; `classWeight` (models of one output) weighs it by the sample's class (`'balanced'`
  *   for scikit-learn's n / (classes · count_c) over the training rows), and
  *   multiplies `sampleWeight` when both are given. The validation loss is
  *   unweighted.
@@ -444,6 +508,23 @@ function rowsOf(ts: readonly Tensor[], start: number, end: number): Tensor[] {
  *   loss: mse, optimizer: adam({ learningRate: 0.05 }), epochs: 300, batchSize: 4, rng,
  * });
  * console.log(history.loss.at(-1)); // close to 0
+ *
+ * // Two outputs: a value and a class from one shared layer, each with its metrics.
+ * import { input, graph, relu, crossEntropy, accuracy, meanAbsoluteErrorMetric } from 'myelin';
+ * const x = input([2]);
+ * const h = dense(2, 8, { activation: relu, rng }).apply(x);
+ * const two = graph({
+ *   inputs: x,
+ *   outputs: [dense(8, 1, { rng, name: 'value' }).apply(h), dense(8, 2, { rng, name: 'cls' }).apply(h)],
+ * });
+ * const xs = [[0, 0], [0, 1], [1, 0], [1, 1]];
+ * const h2 = await fit(two, xs, [[[0], [1], [1], [2]], [0, 1, 1, 0]], {
+ *   loss: [mse, crossEntropy],
+ *   lossWeights: [1, 0.5], // minimizes value_loss + 0.5 · cls_loss
+ *   metrics: [[meanAbsoluteErrorMetric], [accuracy]],
+ *   optimizer: adam({ learningRate: 0.05 }), epochs: 100, batchSize: 4, rng,
+ * });
+ * console.log(Object.keys(h2.metrics)); // ['value_loss', 'cls_loss', 'value_meanAbsoluteError', 'cls_accuracy']
  * ```
  */
 export async function fit<In, Out>(
@@ -456,6 +537,8 @@ export async function fit<In, Out>(
   const p = plan(options);
   const { optimizer, onProgress } = p.opts;
   const losses = lossesFor('fit', model, p.opts.loss);
+  const lossWeightsOf = checkLossWeights('fit', model, p.opts.lossWeights);
+  const reports = reportsFor('fit', model, p.opts.metrics);
   const xAll = inputTensors('fit', model, x);
   // predict and evaluate read an input's step mask; fit's batches would drop it
   refuseMasked(
@@ -470,7 +553,7 @@ export async function fit<In, Out>(
     throw new ValueError(
       `fit: transform works on models of one input and one output, got ${model.inputs.length} inputs and ${model.outputs.length} outputs`,
     );
-  const weightsAll = sampleWeights('fit', p.opts.sampleWeight, n);
+  const weightsAll = sampleWeights('fit', model, p.opts.sampleWeight, n);
 
   let xTrain = xAll,
     yTrain = yAll,
@@ -488,7 +571,7 @@ export async function fit<In, Out>(
     yTrain = rowsOf(yAll, 0, nTrain);
     xVal = rowsOf(xAll, nTrain, n);
     yVal = rowsOf(yAll, nTrain, n);
-    if (weightsAll !== null) wTrain = weightsAll.subarray(0, nTrain);
+    wTrain = weightsAll.map((w) => w && w.subarray(0, nTrain));
   } else if (p.opts.validationData !== undefined) {
     xVal = inputTensors('fit', model, p.opts.validationData[0], 'validationData[0]');
     // Empty validation data would fail only after an epoch of training.
@@ -506,19 +589,18 @@ export async function fit<In, Out>(
 
   const trainPlan = planOf(model, xTrain);
   // Targets checked against the outputs before anything trains: a bad label names its row in the data.
-  const kernels = losses.map(lossKernelOf);
-  const checkTargets = (ys: readonly Tensor[]): void => {
-    trainPlan.outputs.forEach((v, j) => {
-      const outShape = [ys[j]!.shape[0]!, ...trainPlan.values[v]!.shape];
-      kernels[j]!.checkTarget?.(ys[j]!.data, ys[j]!.shape, outShape);
-    });
+  const kernels = kernelsOf(losses);
+  const check = (ys: readonly Tensor[], where: string, prefixOne: boolean): void => {
+    const shapes = trainPlan.outputs.map((v, j) => [
+      ys[j]!.shape[0]!,
+      ...trainPlan.values[v]!.shape,
+    ]);
+    checkTargets(kernels, ys, shapes, where, prefixOne);
   };
-  checkTargets(yAll);
+  check(yAll, 'fit: y', false);
   // Validation targets too: a bad one must stop fit before the first update, not after an epoch.
   if (p.opts.validationData !== undefined && yVal !== null)
-    prefixErrors('fit: validationData[1]', () => {
-      checkTargets(yVal);
-    });
+    check(yVal, 'fit: validationData[1]', true);
 
   const nTrain = xTrain[0]!.shape[0]!;
   // A stateful model takes batches of its own size only (its size by default).
@@ -532,7 +614,7 @@ export async function fit<In, Out>(
   // Class weights and balanced batches follow the training rows' labels
   // ('balanced' counts them there, as Keras and scikit-learn fit on them).
   const outShape = trainPlan.values[trainPlan.outputs[0]!]!.shape;
-  wTrain = lossWeights('fit', model, yTrain[0]!, outShape, wTrain, p.opts.classWeight);
+  wTrain[0] = lossWeights('fit', model, yTrain[0]!, outShape, wTrain[0]!, p.opts.classWeight);
   const balance = p.balancedBatches
     ? classLabels('fit', 'balancedBatches', model, yTrain[0]!, outShape)
     : null;
@@ -545,11 +627,14 @@ export async function fit<In, Out>(
     regularization: [],
     steps: 0,
   };
-  for (const m of p.metrics) history.metrics[m.name] = [];
+  // Each output's loss (several outputs), then the metrics, by key.
+  const keys = [...reports.losses, ...reports.metrics.map((r) => r.key)];
+  const metricOuts = new Set(reports.metrics.map((r) => r.out));
+  for (const k of keys) history.metrics[k] = [];
   if (xVal !== null) {
     history.valLoss = [];
     history.valMetrics = {};
-    for (const m of p.metrics) history.valMetrics[m.name] = [];
+    for (const k of keys) history.valMetrics[k] = [];
   }
   if (p.epochs === p.initialEpoch) return history;
 
@@ -611,7 +696,7 @@ export async function fit<In, Out>(
       }
     };
 
-    const step = createStep(model, trainPlan, xTrain, yTrain, losses);
+    const step = createStep(model, trainPlan, xTrain, yTrain, losses, lossWeightsOf);
     const stateful = hasState(model);
     // Rows idx of the training data through the transform, checked against what the step needs.
     const transformed = (idx: Int32Array, epoch: number, b: number): GivenBatch => {
@@ -670,10 +755,11 @@ export async function fit<In, Out>(
       let lossSum = 0,
         regSum = 0,
         seen = 0;
-      // Training-mode predictions in visiting order, for the epoch's metrics.
-      let predBuffer: Float64Array | null = null;
-      let predShape: number[] = [];
-      let maskBuffer: Uint8Array | null = null;
+      const lossSums = trainPlan.outputs.map(() => 0);
+      // Training-mode predictions of the outputs with metrics in visiting order, for the
+      // epoch's metrics, with their step masks.
+      const preds: (Float64Array | undefined)[] = [];
+      const masks: (Uint8Array | undefined)[] = [];
       // The transformed targets in visiting order, when a transform gives them.
       let targetBuffer: TensorData | null = null;
       let targetShape: number[] = [];
@@ -731,18 +817,21 @@ export async function fit<In, Out>(
 
         lossSum += r.loss * rows;
         regSum += r.penalty * rows;
-        if (p.metrics.length > 0) {
-          const out = r.output;
-          if (predBuffer === null) {
-            predShape = out.shape.slice(1);
-            predBuffer = new Float64Array(nTrain * (out.size / rows));
-          }
-          predBuffer.set(out.data, seen * (out.size / rows));
-          const m = r.outputMask;
-          if (m !== null) {
-            maskBuffer ??= new Uint8Array(nTrain * (m.length / rows));
-            maskBuffer.set(m, seen * (m.length / rows));
-          }
+        r.losses.forEach((l, j) => (lossSums[j]! += l * rows));
+        for (const j of metricOuts) {
+          const out = r.outputs[j]!;
+          const m = r.masks[j];
+          (preds[j] ??= new Float64Array(nTrain * (out.size / rows))).set(
+            out.data,
+            seen * (out.size / rows),
+          );
+          if (m)
+            (masks[j] ??= new Uint8Array(nTrain * (m.length / rows))).set(
+              m,
+              seen * (m.length / rows),
+            );
+        }
+        if (metricOuts.size > 0) {
           if (given !== undefined) {
             const yb = given.ys[0]!;
             if (targetBuffer === null) {
@@ -793,25 +882,42 @@ export async function fit<In, Out>(
       }
 
       const metrics: Record<string, number> = {};
-      if (predBuffer !== null) {
-        const pred = new Tensor(predBuffer.subarray(0, (predBuffer.length / nTrain) * seen), [
+      reports.losses.forEach((k, j) => (metrics[k] = lossSums[j]! / seen));
+      // The first `seen` rows of a buffer of nTrain rows.
+      const seenOf = <T extends Float64Array | Uint8Array | TensorData>(b: T): T =>
+        b.subarray(0, (b.length / nTrain) * seen) as T;
+      // Per output with metrics: its predictions and targets in visiting order.
+      const pairOf = (j: number): [Tensor, Tensor] => {
+        const pred = new Tensor(seenOf(preds[j]!), [
           seen,
-          ...predShape,
+          ...trainPlan.values[trainPlan.outputs[j]!]!.shape,
         ]);
-        if (maskBuffer !== null)
-          setMask(pred, maskBuffer.subarray(0, (maskBuffer.length / nTrain) * seen));
-        const target =
+        if (masks[j]) setMask(pred, seenOf(masks[j]));
+        return [
+          pred,
           targetBuffer === null
-            ? pickRows(yTrain[0]!, order.subarray(0, seen))
-            : new Tensor(targetBuffer.subarray(0, (targetBuffer.length / nTrain) * seen), [
-                seen,
-                ...targetShape,
-              ]);
-        for (const m of p.metrics) metrics[m.name] = m.compute(pred, target);
+            ? pickRows(yTrain[j]!, order.subarray(0, seen))
+            : new Tensor(seenOf(targetBuffer), [seen, ...targetShape]),
+        ];
+      };
+      const pairs: [Tensor, Tensor][] = [];
+      for (const { out: j, metric, key } of reports.metrics) {
+        const [pred, target] = (pairs[j] ??= pairOf(j));
+        metrics[key] = metricValue('fit', key, metric, pred, target);
       }
       let val: { loss: number; metrics: Record<string, number> } | null = null;
       if (xVal !== null && yVal !== null)
-        val = evaluateTensors(model, xVal, yVal, losses, p.metrics, p.batchSize, null);
+        val = evaluateTensors(
+          model,
+          xVal,
+          yVal,
+          losses,
+          reports,
+          p.batchSize,
+          yVal.map(() => null),
+          lossWeightsOf,
+          'fit: validationData[1]',
+        );
       const learningRate = optimizer.currentLearningRate();
       const epochLoss = lossSum / seen;
       const regularization = regSum / seen;
@@ -820,10 +926,10 @@ export async function fit<In, Out>(
       history.loss.push(epochLoss);
       history.learningRate.push(learningRate);
       history.regularization.push(regularization);
-      for (const m of p.metrics) history.metrics[m.name]!.push(metrics[m.name]!);
+      for (const k of keys) history.metrics[k]!.push(metrics[k]!);
       if (val !== null) {
         history.valLoss!.push(val.loss);
-        for (const m of p.metrics) history.valMetrics![m.name]!.push(val.metrics[m.name]!);
+        for (const k of keys) history.valMetrics![k]!.push(val.metrics[k]!);
       }
       ctx.batch = -1;
       ctx.logs = {

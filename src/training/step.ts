@@ -38,32 +38,45 @@ import { Tensor } from '../tensor/tensor.js';
 // gradients and updated weights are the same
 // (test/engine/parity.test.ts).
 
-/** A loss's kernel, or one that runs the loss function under autograd. */
-export function lossKernelOf(loss: Loss): LossKernel {
+/**
+ * A loss's kernel, or one that runs the loss function under autograd (output
+ * `at` of several, for errors).
+ */
+export function lossKernelOf(loss: Loss, at?: number): LossKernel {
   if (loss.kernel !== undefined) return loss.kernel;
+  const name = loss.lossName || (at === undefined ? 'the loss' : `loss[${at}]`);
   return {
     compute(p, pShape, t, tShape, g, weights) {
       // Weights come from sampleWeight, classWeight or a step mask (computeWithMask).
       if (weights !== null)
         throw new ValueError(
-          `${loss.lossName || 'this loss'}: sample weights, class weights and step masks need a loss with a kernel (every built-in loss has one)`,
+          `${name}: sample weights, class weights and step masks need a loss with a kernel (every built-in loss has one)`,
         );
       const P = new Tensor(p.slice(), pShape, g !== null);
       const T = new Tensor(t.slice(), tShape);
       const l = enableGrad(() => loss(P, T));
       if (!(l instanceof Tensor) || l.size !== 1)
         throw new ShapeError(
-          `${loss.lossName || 'the loss'} must return a one-element tensor, got ${l instanceof Tensor ? `shape ${fmtShape(l.shape)}` : show(l)}`,
+          `${name} must return a one-element tensor, got ${l instanceof Tensor ? `shape ${fmtShape(l.shape)}` : show(l)}`,
         );
       if (g !== null) {
+        // No path from the prediction to the loss (a constant, an int32 result, a
+        // non-differentiable step): training would go on with zero gradients.
         const d = gradientsFrom(l, null).get(P);
-        if (d === undefined) g.fill(0);
-        else g.set(d.data);
+        if (d === undefined)
+          throw new ValueError(
+            `${name} gives the prediction no gradient (it returned ${l.dtype === 'int32' ? 'an int32 tensor' : 'a value computed without it'})`,
+          );
+        g.set(d.data);
       }
       return l.data[0]!;
     },
   };
 }
+
+/** The kernels of fit's losses, one per output. */
+export const kernelsOf = (losses: readonly Loss[]): LossKernel[] =>
+  losses.map((l, j) => lossKernelOf(l, losses.length > 1 ? j : undefined));
 
 /** A regularizer's kernel, or one that runs its penalty under autograd. */
 function regularizerKernelOf(reg: Regularizer, shape: readonly number[]): RegularizerKernel {
@@ -88,18 +101,20 @@ function regularizerKernelOf(reg: Regularizer, shape: readonly number[]): Regula
 
 /** What one batch produced. */
 export interface StepResult {
-  /** The data loss (the sum over outputs of each loss, rounded to its output's dtype). */
+  /** The data loss: Σ over outputs of weight · loss, each rounded to its output's dtype. */
   readonly loss: number;
+  /** Each output's loss (its sample weights applied, not its loss weight). */
+  readonly losses: readonly number[];
   /** Σ penalties, as in the History: every activity penalty, and the parameter penalties of the trainable parameters. */
   readonly penalty: number;
   /** loss + penalties, summed in the order and precision of the autograd path. */
   readonly objective: number;
   /** One gradient per trainable parameter given, wrapping reused buffers. */
   readonly grads: readonly Tensor[];
-  /** The first output for the batch (training mode), wrapping a reused buffer. */
-  readonly output: Tensor;
-  /** The first output's step mask for the batch (a reused buffer), or null. */
-  readonly outputMask: Uint8Array | null;
+  /** The outputs for the batch (training mode), wrapping reused buffers. */
+  readonly outputs: readonly Tensor[];
+  /** The outputs' step masks for the batch (reused buffers), or null. */
+  readonly masks: readonly (Uint8Array | null)[];
 }
 
 /** fit's step bound to one model, its plan, the training targets and losses. */
@@ -108,7 +123,7 @@ export interface TrainStep {
     idx: ArrayLike<number>,
     trainable: readonly NamedParameter[],
     rng: Rng,
-    weights: ArrayLike<number> | null,
+    weights: readonly (ArrayLike<number> | null)[],
     given?: GivenBatch,
   ): StepResult;
 }
@@ -128,8 +143,9 @@ interface Batch {
   targets: TensorData[];
   targetShapes: number[][];
   outShapes: number[][];
-  weights: Float64Array;
-  output: Tensor;
+  /** Per output, the batch's sample weights. */
+  weights: Float64Array[];
+  outputs: Tensor[];
   /** Scratch for penalty gradients, per value size and per parameter. */
   scratch: Map<number, FloatArray>;
   /** This batch's activity penalty values, in node order. */
@@ -142,7 +158,8 @@ interface Batch {
 
 /**
  * Builds fit's step for `model` on inputs `xs` and targets `ys` (one per
- * output, batch first) with one loss per output.
+ * output, batch first) with one loss per output, each multiplied by its
+ * weight in `lossWeights` (null: all 1).
  */
 export function createStep(
   model: Model,
@@ -150,8 +167,11 @@ export function createStep(
   xs: readonly Tensor[],
   ys: readonly Tensor[],
   losses: readonly Loss[],
+  lossWeights: readonly number[] | null,
 ): TrainStep {
-  const kernels = losses.map(lossKernelOf);
+  const kernels = kernelsOf(losses);
+  // An output listed again (one value as two outputs) adds its loss's gradient to the first's.
+  const repeated = plan.outputs.map((v, j) => plan.outputs.indexOf(v) < j);
   let batch: Batch | null = null;
   const gradTensors = new Map<Tensor, Tensor>();
   // A value as a one-element tensor of `dtype` holds it (the autograd path's loss and penalties).
@@ -205,7 +225,6 @@ export function createStep(
     const targets = ys.map((y) => allocate(y.dtype, rows * (y.size / y.shape[0]!)));
     const targetShapes = ys.map((y) => [rows, ...y.shape.slice(1)]);
     const outShapes = plan.outputs.map((v) => [rows, ...plan.values[v]!.shape]);
-    const v0 = plan.outputs[0]!;
     // Each activity penalty's kernel per output, for this batch size.
     const activity = plan.nodes.map((node, k) => {
       const reg = activityRegs[k];
@@ -217,8 +236,8 @@ export function createStep(
       targets,
       targetShapes,
       outShapes,
-      weights: new Float64Array(rows),
-      output: new Tensor(buffers.values[v0]!, outShapes[0]!),
+      weights: ys.map(() => new Float64Array(rows)),
+      outputs: plan.outputs.map((v, j) => new Tensor(buffers.values[v]!, outShapes[j]!)),
       scratch: new Map(),
       penalties: [],
       after: undefined,
@@ -300,11 +319,12 @@ export function createStep(
         targets = given.ys.map((t) => t.data);
         targetShapes = given.ys.map((t) => t.shape);
       }
-      let w: Float64Array | null = null;
-      if (sampleWeights !== null) {
-        w = b.weights;
-        for (let r = 0; r < rows; r++) w[r] = sampleWeights[idx[r]!]!;
-      }
+      const ws = sampleWeights.map((sw, j) => {
+        if (sw === null) return null;
+        const w = b.weights[j]!;
+        for (let r = 0; r < rows; r++) w[r] = sw[idx[r]!]!;
+        return w;
+      });
 
       // Forward; activity penalties on the outputs of layers that have them, in node order.
       b.penalties.length = 0;
@@ -315,22 +335,33 @@ export function createStep(
       // Σ losses as the autograd path adds the loss tensors: each rounded, then each sum.
       let dataLoss = 0;
       let objDtype: FloatDType = 'float32';
+      const outLosses: number[] = [];
       for (let j = 0; j < plan.outputs.length; j++) {
         const v = plan.outputs[j]!;
         const dtype = plan.values[v]!.dtype;
-        const value = computeWithMask(
-          losses[j]!.lossName,
-          kernels[j]!,
-          buf.values[v]!,
-          b.outShapes[j]!,
-          targets[j]!,
-          targetShapes[j]!,
-          buf.grads[v]!,
-          w,
-          buf.masks[v] ?? null,
+        const grad = buf.grads[v]!;
+        const g = repeated[j] ? scratchOf(b, dtype, grad.length) : grad;
+        const value = round(
+          dtype,
+          computeWithMask(
+            losses[j]!.lossName,
+            kernels[j]!,
+            buf.values[v]!,
+            b.outShapes[j]!,
+            targets[j]!,
+            targetShapes[j]!,
+            g,
+            ws[j]!,
+            buf.masks[v] ?? null,
+          ),
         );
+        outLosses.push(value);
+        const lw = lossWeights?.[j] ?? 1;
+        if (lw !== 1) for (let i = 0; i < g.length; i++) g[i] = g[i]! * lw;
+        if (g !== grad) for (let i = 0; i < g.length; i++) grad[i] = grad[i]! + g[i]!;
+        const weighted = lw === 1 ? value : round(dtype, lw * value);
         if (dtype === 'float64') objDtype = 'float64';
-        dataLoss = j === 0 ? round(dtype, value) : round(objDtype, dataLoss + round(dtype, value));
+        dataLoss = j === 0 ? weighted : round(objDtype, dataLoss + weighted);
       }
 
       b.seedActivity?.();
@@ -400,11 +431,12 @@ export function createStep(
       }
       return {
         loss: dataLoss,
+        losses: outLosses,
         penalty,
         objective,
         grads,
-        output: b.output,
-        outputMask: buf.masks[plan.outputs[0]!] ?? null,
+        outputs: b.outputs,
+        masks: plan.outputs.map((v) => buf.masks[v] ?? null),
       };
     },
   };

@@ -38,9 +38,15 @@ export interface History {
   loss: number[];
   /** Validation loss per epoch; present only when validation data was given. */
   valLoss?: number[];
-  /** Training metric per epoch, by metric name (computed on the epoch's training-mode predictions). */
+  /**
+   * Training metric per epoch, by metric name (computed on the epoch's
+   * training-mode predictions). On a model of several outputs, by Keras's
+   * keys: each output's loss as `<output>_loss` (mean by sample count, its
+   * sample weights applied, not its loss weight) and each metric as
+   * `<output>_<metric>`, the output named by the layer that makes it.
+   */
   metrics: Record<string, number[]>;
-  /** Validation metric per epoch, by metric name; present only when validation data was given. */
+  /** Validation metric per epoch, by the same keys as `metrics`; present only when validation data was given. */
   valMetrics?: Record<string, number[]>;
   /**
    * `optimizer.currentLearningRate()` after each epoch's last step, before the epoch-end
@@ -64,7 +70,7 @@ export interface Logs {
   readonly regularization: number;
   /** The optimizer's current learning rate. */
   readonly learningRate: number;
-  /** Metric values by name (epoch end only; empty after a batch). */
+  /** Metric values by key, as in `History.metrics` (epoch end only; empty after a batch). */
   readonly metrics: Readonly<Record<string, number>>;
   /** Validation loss (epoch end, with validation data). */
   readonly valLoss?: number;
@@ -163,8 +169,13 @@ export interface FitProgress {
 
 /** Options of `fit`. */
 export interface FitOptions {
-  /** The loss to minimize, e.g. `mse` or `crossEntropy`; for a model of several outputs, one per output (their sum is minimized). */
+  /** The loss to minimize, e.g. `mse` or `crossEntropy`; for a model of several outputs, one per output (their sum is minimized, weighted by `lossWeights`). */
   loss: Loss | readonly Loss[];
+  /**
+   * One weight per output (Keras's `loss_weights`), finite and >= 0: the
+   * loss minimized is Σ weight · loss of each output (default: all 1).
+   */
+  lossWeights?: readonly number[];
   /** Updates the trainable parameters, e.g. `adam()`. */
   optimizer: Optimizer;
   /**
@@ -187,8 +198,12 @@ export interface FitOptions {
   validationSplit?: number;
   /** Validation samples `[x, y]`, evaluated after every epoch (arrays per input/output for graph models of several). */
   validationData?: readonly [unknown, unknown];
-  /** Metrics reported per epoch, e.g. `[accuracy]`. */
-  metrics?: readonly Metric[];
+  /**
+   * Metrics reported per epoch, e.g. `[accuracy]`; for a model of several
+   * outputs, one array per output (`[[accuracy], []]`), reported as
+   * `<output>_<metric>` (see `History.metrics`).
+   */
+  metrics?: readonly Metric[] | readonly (readonly Metric[])[];
   /** Callbacks, called in order. */
   callbacks?: readonly Callback[];
   /** Called after every batch and at every epoch end (e.g. `terminalProgress()` from myelin/node). */
@@ -207,9 +222,11 @@ export interface FitOptions {
   /**
    * A weight per training sample (Keras's `sample_weight`): each sample's
    * loss is multiplied by its weight and the batch loss is the sum divided
-   * by the number of samples. Finite and >= 0; an array or a Tensor [n].
+   * by the number of samples. Finite and >= 0; an array or a Tensor [n],
+   * for every output, or on a model of several outputs an array of one
+   * such per output.
    */
-  sampleWeight?: ArrayLike<number> | Tensor;
+  sampleWeight?: ArrayLike<number> | Tensor | readonly (ArrayLike<number> | Tensor)[];
   /**
    * A weight per class (Keras's `class_weight`): each sample's loss is
    * multiplied by its class's weight. An array of one weight per class, an
@@ -250,11 +267,14 @@ export interface FitOptions {
 export interface EvaluateOptions {
   /** The loss (one per output for a model of several outputs). */
   loss: Loss | readonly Loss[];
-  /** A weight per sample, as in `fit`. */
-  sampleWeight?: ArrayLike<number> | Tensor;
+  /** One weight per output's loss, as in `fit`. */
+  lossWeights?: readonly number[];
+  /** A weight per sample (per output, for several), as in `fit`. */
+  sampleWeight?: ArrayLike<number> | Tensor | readonly (ArrayLike<number> | Tensor)[];
   /** A weight per class, as in `fit` (`'balanced'` counts the classes of `y`). */
   classWeight?: ClassWeight | 'balanced';
-  metrics?: readonly Metric[];
+  /** Metrics, as in `fit` (one array per output for several). */
+  metrics?: readonly Metric[] | readonly (readonly Metric[])[];
   /** Rows per forward pass (default 32, as Keras); results do not depend on it. */
   batchSize?: number;
 }
@@ -262,5 +282,6 @@ export interface EvaluateOptions {
 /** What `evaluate` returns. */
 export interface Evaluation {
   loss: number;
+  /** Metric values by key, and each output's loss on a model of several (see `History.metrics`). */
   metrics: Record<string, number>;
 }

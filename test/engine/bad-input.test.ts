@@ -351,8 +351,9 @@ const rows: Row[] = [
         },
       ),
     error: ValueError,
-    fn: 'crossEntropy',
-    value: 'the label of row 2 is 5; class labels must be integers in [0, 2) for 2 outputs',
+    fn: 'fit',
+    value:
+      'y[1]: crossEntropy: the label of row 2 is 5; class labels must be integers in [0, 2) for 2 outputs',
     weights: badSecondOutput,
   },
   // Calls that do not fit the layer contract.
