@@ -77,7 +77,7 @@ function geluKernel(approximate: 'none' | 'tanh'): ActivationKernel {
  * Gaussian error linear unit, as `torch.nn.GELU(approximate='none' | 'tanh')`:
  *
  * - `'none'` (default): x·Φ(x), Φ the standard normal CDF, with an erf
- *   accurate to ~1e-15 (Cody's rational approximations). Gradient Φ(x) + x·φ(x).
+ *   accurate to within 1 ulp in float64 (rational approximations fitted for it). Gradient Φ(x) + x·φ(x).
  * - `'tanh'`: ½x(1 + tanh(√(2/π)(x + 0.044715x³))), the approximation of the
  *   paper and of BERT/GPT-2 (computed as x·σ(2u), equal up to rounding).
  *

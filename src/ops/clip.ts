@@ -9,7 +9,9 @@ import { floatArg, tensorArg } from './_util.js';
 /**
  * Clamps every element into [min, max]: `min(max(x, min), max)`, as
  * `torch.clamp(x, min, max)` (also `tf.clipByValue`). Pass `-Infinity` or
- * `Infinity` for a one-sided clip. NaN stays NaN.
+ * `Infinity` for a one-sided clip. NaN stays NaN. When min > max every
+ * element becomes max, as the formula gives and as PyTorch documents for
+ * `torch.clamp` (`np.clip` agrees); the gradient is then 0 everywhere.
  *
  * Gradient: g where min ≤ x ≤ max, 0 elsewhere. At the bounds themselves the
  * gradient passes, which is PyTorch clamp's convention (its mask is
@@ -26,6 +28,7 @@ import { floatArg, tensorArg } from './_util.js';
  * import { clip, tensor } from 'myelin';
  * clip(tensor([-2, 0.5, 3]), 0, 1).toArray();        // [0, 0.5, 1]
  * clip(tensor([-2, 5]), 0, Infinity).toArray();      // [0, 5]
+ * clip(tensor([0, 5]), 3, 1).toArray();              // [1, 1] (min > max: max)
  * ```
  */
 export function clip(x: Tensor, min: number, max: number): Tensor {
@@ -34,13 +37,13 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
     throw new ValueError(`clip: min must be a number (not NaN), got ${show(min)}`);
   if (typeof max !== 'number' || Number.isNaN(max))
     throw new ValueError(`clip: max must be a number (not NaN), got ${show(max)}`);
-  if (min > max) throw new ValueError(`clip: min must be <= max, got min ${min} and max ${max}`);
   const whole = (v: number): boolean => Number.isInteger(v) || !Number.isFinite(v);
   if (x0.dtype === 'int32' && whole(min) && whole(max)) {
     const out = new Int32Array(x0.size);
     for (let i = 0; i < out.length; i++) {
       const v = x0.data[i]!;
-      out[i] = int32Value('clip', v < min ? min : v > max ? max : v, i);
+      const lo = v < min ? min : v;
+      out[i] = int32Value('clip', lo > max ? max : lo, i);
     }
     return new Tensor(out, x0.shape);
   }
@@ -49,7 +52,10 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
   const data = allocate(t.dtype, t.size);
   for (let i = 0; i < data.length; i++) {
     const v = src[i]!;
-    data[i] = v < min ? min : v > max ? max : v; // NaN fails both tests and passes through
+    // max(x, min), then min(·, max): with min > max every element becomes max.
+    // NaN fails both tests and passes through.
+    const lo = v < min ? min : v;
+    data[i] = lo > max ? max : lo;
   }
   return record('clip', new Tensor(data, t.shape), [t], (g) => {
     const d = allocate(t.dtype, t.size);

@@ -1,5 +1,6 @@
 import { show } from '../_lib/assert.js';
 import { ShapeError, ValueError } from '../_lib/errors.js';
+import { checkElements } from '../_lib/limits.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { matmul } from './matmul.js';
@@ -32,6 +33,11 @@ function arrange(t: Tensor, from: string[], to: string[]): Tensor {
  * Each operand's axes are named by letters; letters shared by both operands
  * and absent from the output are summed over (contracted); without `->` the
  * output is the letters that occur once, in alphabetical order.
+ *
+ * A letter whose axis has size 1 in one operand and another size in the
+ * other broadcasts, as in NumPy and PyTorch: `'bij,bjk->bik'` takes a
+ * [1, 2, 2] and a [3, 2, 2] operand to [3, 2, 2] (the gradient of the size-1
+ * operand sums over the broadcast axis).
  *
  * Supported: any one- or two-operand equation whose operands each name an
  * axis at most once. Not supported (a clear error): three or more operands,
@@ -94,30 +100,47 @@ export function einsum(equation: string, ...tensors: Tensor[]): Tensor {
       `einsum: the output ${show(out.join(''))} must name distinct axes that occur in the operands`,
     );
   }
-  const ts =
+  const ts: Tensor[] =
     tensors.length === 2
       ? // torch.einsum(',i->i', float64 scalar, float32 [3]) is float64: no 0-d rule
         operands('einsum', tensors[0], tensors[1], false)
       : [tensorArg('einsum', 'a', tensors[0])];
-  const size = new Map<string, number>();
   ts.forEach((t, i) => {
-    const s = inputs[i]!;
-    if (t.rank !== s.length) {
+    if (t.rank !== inputs[i]!.length) {
       throw new ShapeError(
-        `einsum: operand ${i} has shape ${fmtShape(t.shape)} but ${show(parts[i])} names ${s.length} axes`,
+        `einsum: operand ${i} has shape ${fmtShape(t.shape)} but ${show(parts[i])} names ${inputs[i]!.length} axes`,
       );
     }
-    s.forEach((c, k) => {
-      const d = t.shape[k]!;
-      const seen = size.get(c);
-      if (seen !== undefined && seen !== d) {
+  });
+  const size = new Map<string, number>();
+  inputs.forEach((s, i) => {
+    s.forEach((c, k) => size.set(c, ts[i]!.shape[k]!));
+  });
+  if (ts.length === 2) {
+    // A letter of size 1 in one operand and another size in the other broadcasts, as
+    // in NumPy and PyTorch: that operand loses the axis (a reshape, whose gradient
+    // is the sum over the broadcast axis) and the letter becomes the other's alone.
+    const [sa, sb] = inputs as [string[], string[]];
+    for (const c of sa.filter((ch) => sb.includes(ch))) {
+      const da = ts[0]!.shape[sa.indexOf(c)]!;
+      const db = ts[1]!.shape[sb.indexOf(c)]!;
+      if (da === db) continue;
+      if (da !== 1 && db !== 1) {
         throw new ShapeError(
-          `einsum: axis ${show(c)} has size ${seen} in one operand and ${d} in the other`,
+          `einsum: axis ${show(c)} has size ${da} in operand 0 and ${db} in operand 1; sizes must match or one be 1`,
         );
       }
-      size.set(c, d);
-    });
-  });
+      const i = da === 1 ? 0 : 1;
+      const s = inputs[i]!;
+      const k = s.indexOf(c);
+      ts[i] = reshape(
+        ts[i]!,
+        ts[i]!.shape.filter((_, j) => j !== k),
+      );
+      s.splice(k, 1);
+      size.set(c, i === 0 ? db : da);
+    }
+  }
   if (ts.length === 1) {
     const [t, letters] = sumOut(ts[0]!, inputs[0]!, (c) => out.includes(c));
     return arrange(t, letters, out);
@@ -131,6 +154,13 @@ export function einsum(equation: string, ...tensors: Tensor[]): Tensor {
   const left = la.filter((c) => !lb.includes(c));
   const right = lb.filter((c) => !la.includes(c));
   const prodOf = (s: string[]): number => s.reduce((p, c) => p * size.get(c)!, 1);
+  // The product below has the result's elements: check them here so that the
+  // error names einsum (matmul would name itself).
+  checkElements(
+    'einsum',
+    `the result of shape ${fmtShape(out.map((c) => size.get(c)!))}`,
+    prodOf(out),
+  );
   // [batch, left, contract] x [batch, contract, right] = [batch, left, right].
   const am = reshape(arrange(a, la, [...batch, ...left, ...contract]), [
     prodOf(batch),

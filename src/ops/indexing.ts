@@ -33,10 +33,14 @@ type Item =
   | { kind: 'int'; axis: number; i: number }
   // axis -1: a 0-d mask, which reads no axis of x
   | { kind: 'array'; axis: number; idx: Int32Array; shape: readonly number[] }
-  | { kind: 'new' };
+  | { kind: 'new' }
+  // a '...' that stands for no axis: it reads and adds nothing, but it still
+  // separates the integer arrays on either side of it (NumPy's rule)
+  | { kind: 'gap' };
 
 type Parsed =
   | { kind: 'ellipsis' }
+  | { kind: 'gap' }
   | { kind: 'new' }
   | { kind: 'int'; i: number }
   | { kind: 'slice'; start: number | undefined; stop: number | undefined; step: number }
@@ -147,21 +151,26 @@ function positions(
 
 /**
  * NumPy-style indexing, `x[i, j, ...]` written `index(x, i, j, ...)`, with
- * NumPy's rules (PyTorch's too, but for the case below): integers pick one position and drop the
- * axis; slice strings such as `'1:'`, `'::2'` or `'::-1'` take a strided
- * range (negative starts, stops and steps as in Python); `'...'` stands for
- * the remaining axes and `null` inserts an axis of size 1; integer arrays
- * pick positions and broadcast together (advanced indexing: their result
- * axes go where the first of them stands when they are adjacent, in front
- * otherwise); boolean masks pick the true positions of the axes they cover
- * (a 0-d mask covers none: 1 adds an axis of size 1, 0 one of size 0).
+ * NumPy's rules (PyTorch's too, but for the cases below): integers pick one
+ * position and drop the axis; slice strings such as `'1:'`, `'::2'` or
+ * `'::-1'` take a strided range (negative starts, stops and steps as in
+ * Python); `'...'` stands for the remaining axes and `null` inserts an axis
+ * of size 1; integer arrays pick positions and broadcast together (advanced
+ * indexing: their result axes go where the first of them stands when they
+ * are adjacent, in front otherwise; a `'...'` between them separates them
+ * even where it stands for no axis, as in NumPy); boolean masks pick the
+ * true positions of the axes they cover (a 0-d mask covers none: 1 adds an
+ * axis of size 1, 0 one of size 0).
  * Unindexed trailing axes are kept whole. The result is a copy.
  *
  * Where NumPy and PyTorch differ, this follows NumPy: with integer arrays
  * present, an integer is an advanced index too, so `index(x, 0, ':', [1, 2])`
  * on x [2, 3, 4] puts the broadcast axis first, [2, 3] (NumPy's
  * `x[0, :, [1, 2]]`), where PyTorch's `x[0, :, [1, 2]]` gives [3, 2]. The
- * PyTorch result is `index(index(x, 0), ':', [1, 2])`.
+ * PyTorch result is `index(index(x, 0), ':', [1, 2])`. And a `'...'` that
+ * stands for no axis still separates the integer arrays around it:
+ * `index(x, ':', [0, 1], '...', [0, 1])` on x [3, 4, 5] gives [2, 3] (NumPy),
+ * where PyTorch gives [3, 2].
  *
  * Integer arrays are nested number arrays, Int32Arrays or int32 tensors; a
  * float Tensor is read as a 0/1 mask (as the comparisons return). Positions
@@ -202,6 +211,7 @@ export function index(x: Tensor, ...indices: IndexSpec[]): Tensor {
   const full: { p: Parsed; at: number }[] = [];
   parsed.forEach((p, at) => {
     if (p.kind !== 'ellipsis') full.push({ p, at });
+    else if (consumed === t.rank) full.push({ p: { kind: 'gap' }, at });
     else
       for (let k = 0; k < t.rank - consumed; k++)
         full.push({ p: { kind: 'slice', start: undefined, stop: undefined, step: 1 }, at });
@@ -214,6 +224,7 @@ export function index(x: Tensor, ...indices: IndexSpec[]): Tensor {
   let axis = 0;
   for (const { p, at } of full) {
     if (p.kind === 'new') items.push({ kind: 'new' });
+    else if (p.kind === 'gap') items.push({ kind: 'gap' });
     else if (p.kind === 'slice') {
       const r = sliceRange(p.start, p.stop, p.step, t.shape[axis]!);
       items.push({ kind: 'slice', axis, start: r.start, step: p.step, len: r.len });

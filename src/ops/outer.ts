@@ -1,4 +1,5 @@
 import { ShapeError } from '../_lib/errors.js';
+import { checkElements } from '../_lib/limits.js';
 import { fmtShape } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { mul } from './mul.js';
@@ -24,5 +25,7 @@ export function outer(a: Tensor, b: Tensor): Tensor {
       `outer: a and b must be 1-D, got shapes ${fmtShape(ta.shape)} and ${fmtShape(tb.shape)}`,
     );
   }
+  // Checked here so that a result over the element limit names outer, not mul.
+  checkElements('outer', `the result of shape ${fmtShape([ta.size, tb.size])}`, ta.size * tb.size);
   return mul(reshape(ta, [ta.size, 1]), reshape(tb, [1, tb.size]));
 }

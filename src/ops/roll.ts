@@ -1,7 +1,8 @@
 import { show } from '../_lib/assert.js';
 import { ValueError } from '../_lib/errors.js';
+import { normalizeAxis } from '../_lib/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { distinctAxes, intArray } from './_axes.js';
+import { intArray } from './_axes.js';
 import { fromAxisMaps, identityMap, takeFlat } from './_take.js';
 import { tensorArg } from './_util.js';
 
@@ -10,7 +11,9 @@ import { tensorArg } from './_util.js';
  * dims)` and `np.roll`: element i moves to (i + shift) mod n. `shifts` and
  * `axis` are a number each or lists of the same length; without `axis` the
  * tensor is rolled as if flattened, then given its shape back. Negative
- * shifts roll the other way. Gradient: g rolled back by −shift.
+ * shifts roll the other way. An axis listed more than once is rolled by the
+ * sum of its shifts, as in PyTorch and NumPy. Gradient: g rolled back by
+ * −shift.
  *
  * @category Shape
  * @example
@@ -19,6 +22,7 @@ import { tensorArg } from './_util.js';
  * roll(tensor([1, 2, 3, 4]), 1).toArray();                  // [4, 1, 2, 3]
  * roll(tensor([[1, 2], [3, 4]]), 1).toArray();              // [[4, 1], [2, 3]]
  * roll(tensor([[1, 2], [3, 4]]), [1, -1], [0, 1]).toArray(); // [[4, 3], [2, 1]]
+ * roll(tensor([1, 2, 3]), [1, 1], [0, 0]).toArray();       // [2, 3, 1]
  * ```
  */
 export function roll(
@@ -38,13 +42,14 @@ export function roll(
     const m = wrapped(t.size, s[0]!);
     return takeFlat('roll', t, m, t.shape);
   }
-  const axes = distinctAxes('roll', axis, t.rank);
+  const axes = intArray('roll', 'axis', axis).map((a) => normalizeAxis('roll', a, t.rank));
   if (axes.length !== s.length) {
     throw new ValueError(
       `roll: shifts and axis must have the same length, got shifts ${show(shifts)} and axis ${show(axis)}`,
     );
   }
-  axes.forEach((a, i) => shiftOf.set(a, s[i]!));
+  // A repeated axis adds its shifts (torch.roll(x, (1, 1), (0, 0)) rolls by 2).
+  axes.forEach((a, i) => shiftOf.set(a, (shiftOf.get(a) ?? 0) + s[i]!));
   const maps = t.shape.map((n, d) => {
     const k = shiftOf.get(d);
     return k === undefined ? identityMap(n) : wrapped(n, k);

@@ -1,5 +1,5 @@
 import { assertKnownKeys, show } from '../_lib/assert.js';
-import { ShapeError, ValueError } from '../_lib/errors.js';
+import { ValueError } from '../_lib/errors.js';
 import { fmtShape } from '../_lib/shape.js';
 import { allocate } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
@@ -23,7 +23,9 @@ export interface TopkOptions {
  * `tf.topk`: `values` in order (largest first, or smallest first with
  * `largest: false`), `indices` their positions along the axis in x (int32, like
  * argmax's). Ties are stable: of equal elements the one earlier
- * in x comes first. NaN counts as the largest value.
+ * in x comes first. NaN counts as the largest value. A 0-d x takes axis 0 or
+ * −1 and k = 1, and gives 0-d values and indices (the element and 0), as
+ * PyTorch's.
  *
  * Gradient (of `values`): g sent back to the positions of the chosen
  * elements, 0 elsewhere.
@@ -44,7 +46,6 @@ export function topk(
   options: TopkOptions = {},
 ): { values: Tensor; indices: Tensor } {
   const t = tensorArg('topk', 'x', x);
-  if (t.rank === 0) throw new ShapeError('topk: x must have at least 1 dimension, got shape []');
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ValueError(`topk: options must be an object, got ${show(options)}`);
   }
@@ -53,7 +54,12 @@ export function topk(
   if (typeof largest !== 'boolean') {
     throw new ValueError(`topk: largest must be a boolean, got ${show(largest)}`);
   }
+  // A 0-d x is one lane of one element along axis 0 or −1, as in every sort.
   const { axis: a, outer, n, inner } = lanes('topk', t, axis);
+  if (t.rank === 0 && k !== 1) {
+    // torch.topk(tensor(3.), 0) returns the element anyway; a 0-d result cannot hold 0 of them.
+    throw new ValueError(`topk: k must be 1 for a 0-d x (its one element), got ${show(k)}`);
+  }
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k > n) {
     throw new ValueError(
       `topk: k must be an integer in [0, ${n}] (axis ${a} of shape ${fmtShape(t.shape)}), got ${show(k)}`,

@@ -17,7 +17,7 @@ function expectRelative(got: number, want: number, tol: number, what: string): v
   }
 }
 
-describe('erf and erfc (Cody 1969) against 50-digit mpmath values', () => {
+describe('erf and erfc against 50-digit mpmath values', () => {
   const rows = reference.erf as [number, number, number][];
 
   it('has reference rows on all three intervals and both signs', () => {

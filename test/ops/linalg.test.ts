@@ -224,8 +224,18 @@ describe('einsum', () => {
     expect(() => einsum('ijk,jk->i', a, b)).toThrow(
       'einsum: operand 0 has shape [2,2] but "ijk" names 3 axes',
     );
-    expect(() => einsum('ij,jk->ik', a, f64([[1, 2]]))).toThrow(
-      'einsum: axis "j" has size 2 in one operand and 1 in the other',
+    expect(() =>
+      einsum(
+        'ij,jk->ik',
+        a,
+        f64([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+      ),
+    ).toThrow(
+      'einsum: axis "j" has size 2 in operand 0 and 3 in operand 1; sizes must match or one be 1',
     );
     expect(() => einsum('ij,jk->iz', a, b)).toThrow(
       'einsum: the output "iz" must name distinct axes that occur in the operands',
