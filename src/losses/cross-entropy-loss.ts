@@ -4,12 +4,12 @@ import { fmtShape, sameShape } from '../_lib/shape.js';
 import { allocFloat, asFloat, type FloatArray, type TensorData } from '../_lib/typed.js';
 import { record } from '../autograd/graph.js';
 import { castTo } from '../ops/_util.js';
-import { tensor } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
   crossEntropy,
   isLabelShape,
   lse,
+  targetOf,
   type ClassLabels,
   type CrossEntropyLoss,
 } from './cross-entropy.js';
@@ -289,37 +289,6 @@ function kernelFor(s: Settings, reduction: Reduction): LossKernel {
   };
 }
 
-/** The target as data and shape: a tensor as it is, a plain array of labels as one label per row. */
-function targetOf(target: unknown, pShape: readonly number[]): [TensorData, readonly number[]] {
-  // Nested plain arrays read as a tensor would: labels [n, 1] or probability rows [n, classes].
-  if (Array.isArray(target) && Array.isArray(target[0]))
-    target = tensor(target as number[][], { dtype: 'float64' });
-  if (target instanceof Tensor) return [target.data, target.shape];
-  if (
-    Array.isArray(target) ||
-    target instanceof Int32Array ||
-    target instanceof Uint8Array ||
-    target instanceof Uint16Array ||
-    target instanceof Uint32Array
-  ) {
-    const values = target as ArrayLike<unknown>;
-    const lead = pShape.slice(0, -1);
-    const rows = lead.reduce((x, y) => x * y, 1);
-    if (values.length !== rows)
-      throw new ShapeError(
-        `${FN}: target must hold ${rows} class labels (one per row of the prediction), got ${values.length}`,
-      );
-    const labels = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) {
-      const l = values[r];
-      if (typeof l !== 'number') fail(FN, `target[${r}]`, 'a class index', l);
-      labels[r] = l;
-    }
-    return [labels, lead];
-  }
-  return fail(FN, 'target', 'a Tensor or an array of class labels', target);
-}
-
 /**
  * Cross-entropy from logits with PyTorch's options: `crossEntropyLoss(options)`
  * returns the loss, as `torch.nn.CrossEntropyLoss(weight, ignore_index,
@@ -402,7 +371,7 @@ export function crossEntropyLoss(options?: CrossEntropyLossOptions): ConfiguredC
         : given;
     const shape = logits.shape;
     checkLogits(s, shape);
-    const [t, tShape] = targetOf(target, shape);
+    const [t, tShape] = targetOf(target, shape, FN);
     const x = asFloat(logits.data);
     const g = logits.requiresGrad ? allocFloat(logits.dtype, logits.size) : null;
     let value: number;

@@ -156,8 +156,15 @@ const kernel: LossKernel = {
   },
 };
 
-/** The target as data and shape: a tensor as it is, a plain array of labels as one label per row. */
-function targetOf(target: unknown, shape: readonly number[]): [TensorData, readonly number[]] {
+/**
+ * The target as data and shape: a tensor as it is, a plain array of labels as
+ * one label per row. `fn` names the loss in errors (crossEntropyLoss shares it).
+ */
+export function targetOf(
+  target: unknown,
+  shape: readonly number[],
+  fn: string = FN,
+): [TensorData, readonly number[]] {
   // Nested plain arrays read as a tensor would: labels [n, 1] or probability rows [n, classes].
   if (Array.isArray(target) && Array.isArray(target[0]))
     target = tensor(target as number[][], { dtype: 'float64' });
@@ -173,18 +180,18 @@ function targetOf(target: unknown, shape: readonly number[]): [TensorData, reado
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     if (values.length !== rows)
       throw new ShapeError(
-        `${FN}: target must hold ${rows} class labels (one per row of the prediction), got ${values.length}`,
+        `${fn}: target must hold ${rows} class labels (one per row of the prediction), got ${values.length}`,
       );
     const labels = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
       const l = values[r];
-      if (typeof l !== 'number') fail(FN, `target[${r}]`, 'a class index', l);
+      if (typeof l !== 'number') fail(fn, `target[${r}]`, 'a class index', l);
       labels[r] = l;
     }
     return [labels, shape.slice(0, -1)];
   }
   throw new ValueError(
-    `${FN}: target must be a Tensor or an array of class labels, got ${show(target)}`,
+    `${fn}: target must be a Tensor or an array of class labels, got ${show(target)}`,
   );
 }
 
